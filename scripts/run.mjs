@@ -1,0 +1,72 @@
+// Runs one of onegate's entry points from dist/, compiling first when the sources are newer
+// than the last build. Keeps `npm start` and the CLIs one command on a fresh clone, and later
+// starts fast. Build output goes to stderr so that `npm run --silent token` prints only the token.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const stamp = join(root, 'dist', '.build-stamp');
+
+const entryPoints = {
+  main: 'dist/src/main.js',
+  migrate: 'dist/src/database/migrate.cli.js',
+  seed: 'dist/src/seed/seed.cli.js',
+  token: 'dist/src/identity/token.cli.js',
+  schema: 'dist/src/schema.cli.js',
+  'migration-generate': 'dist/src/database/migration-generate.cli.js',
+};
+
+function newestSourceTime() {
+  let newest = 0;
+  const visit = (path) => {
+    const info = statSync(path);
+    if (info.isDirectory()) {
+      for (const name of readdirSync(path)) visit(join(path, name));
+    } else if (path.endsWith('.ts') || path.endsWith('.json')) {
+      newest = Math.max(newest, info.mtimeMs);
+    }
+  };
+  for (const part of ['src', 'migrations', 'tsconfig.json', 'tsconfig.build.json', 'package.json']) {
+    const path = join(root, part);
+    if (existsSync(path)) visit(path);
+  }
+  return newest;
+}
+
+function buildIfStale(force) {
+  const built = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
+  if (!force && built >= newestSourceTime()) return;
+  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  if (!existsSync(tsc)) {
+    if (built > 0) return; // installed without dev dependencies: run what was built
+    console.error('onegate: cannot build: TypeScript is not installed (run `npm install`).');
+    process.exit(1);
+  }
+  process.stderr.write('onegate: compiling TypeScript…\n');
+  const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], {
+    cwd: root,
+    stdio: ['ignore', process.stderr, process.stderr],
+  });
+  if (result.status !== 0) {
+    console.error('onegate: the build failed (see the compiler output above).');
+    process.exit(result.status ?? 1);
+  }
+  writeFileSync(stamp, new Date().toISOString() + '\n');
+}
+
+const [, , command, ...rest] = process.argv;
+if (command === '--build-only') {
+  buildIfStale(true);
+} else if (command === '--build-if-stale') {
+  buildIfStale(false);
+} else if (!entryPoints[command]) {
+  console.error(`onegate: unknown command "${command}". Known: ${Object.keys(entryPoints).join(', ')}`);
+  process.exit(2);
+} else {
+  buildIfStale(false);
+  const entry = join(root, entryPoints[command]);
+  process.argv = [process.argv[0], entry, ...rest];
+  await import(pathToFileURL(entry).href);
+}

@@ -1,0 +1,49 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { AppModule, type AppModuleOptions } from './app.module.js';
+import { PinoNestLogger } from './logging/logger.js';
+
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{8,64}$/;
+
+/** A caller's X-Request-Id is kept when it is well-formed, so logs join across systems; otherwise a new one. */
+function requestId(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && CLIENT_REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/** Builds the gateway (Fastify + Apollo) without listening; used by main.ts and by the e2e tests. */
+export async function createApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
+  const { config, logger } = options;
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.HTTP_BODY_LIMIT_BYTES,
+    genReqId: requestId,
+    requestIdHeader: false,
+    disableRequestLogging: true,
+    trustProxy: false,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
+    logger: new PinoNestLogger(logger),
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  // One line per request: route and outcome only. Never the query string, body, variables or headers.
+  fastify.addHook('onResponse', async (request, reply) => {
+    logger.info(
+      {
+        requestId: request.id,
+        method: request.method,
+        path: request.url.split('?')[0],
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request completed',
+    );
+  });
+  await app.init();
+  await fastify.ready();
+  return app;
+}

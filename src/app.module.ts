@@ -1,0 +1,37 @@
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { DynamicModule, Module } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import { CatalogModule } from './catalog/catalog.module.js';
+import { graphqlOptions } from './common/graphql/graphql-options.js';
+import type { AppConfig } from './config/app-config.js';
+import { ConfigModule } from './config/config.module.js';
+import type { DatabaseConnections } from './database/database-setup.js';
+import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
+import { IdentityModule } from './identity/identity.module.js';
+import type { Logger } from './logging/logger.js';
+import { LoggingModule } from './logging/logging.module.js';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  connections: DatabaseConnections;
+  logger: Logger;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot({ config, connections, logger }: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule.forRoot(logger),
+        DatabaseModule.forRoot(connections, config.DB_POOL_SIZE),
+        GraphQLModule.forRoot<ApolloDriverConfig>({ driver: ApolloDriver, ...graphqlOptions(config, logger) }),
+        IdentityModule,
+        CatalogModule,
+        HealthModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,34 @@
+import { GraphQLError } from 'graphql';
+import { formatGraphQLError } from './error-format.js';
+
+describe('formatGraphQLError', () => {
+  it('replaces internal errors with a generic message and drops their extensions', () => {
+    const formatted = formatGraphQLError({
+      message: 'relation "onegate.department" does not exist',
+      path: ['departments'],
+      extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at Query.run (/app/x.js:1:1)'] },
+    });
+    expect(formatted).toEqual({ message: 'Internal server error', path: ['departments'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  });
+
+  it('keeps client errors with their code and reason but nothing else', () => {
+    const formatted = formatGraphQLError({
+      message: 'token expired',
+      extensions: { code: 'UNAUTHENTICATED', reason: 'TOKEN_EXPIRED', exception: { stacktrace: ['x'] } },
+    });
+    expect(formatted).toEqual({ message: 'token expired', extensions: { code: 'UNAUTHENTICATED', reason: 'TOKEN_EXPIRED' } });
+  });
+
+  it('never echoes a rejected variable value (an ID number) back', () => {
+    const scalarError = new GraphQLError('ID number check character does not match (GB 11643-1999 checksum)', {
+      extensions: { code: 'BAD_USER_INPUT', reason: 'CHECK_CHARACTER' },
+    });
+    const error = new GraphQLError(`Variable "$id" got invalid value "110105194912310021"; ${scalarError.message}`, {
+      originalError: scalarError,
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+    const formatted = formatGraphQLError({ message: error.message, extensions: { code: 'BAD_USER_INPUT' } }, error);
+    expect(formatted.message).toBe('Variable "$id" has an invalid value: ID number check character does not match (GB 11643-1999 checksum)');
+    expect(JSON.stringify(formatted)).not.toContain('110105194912310021');
+  });
+});

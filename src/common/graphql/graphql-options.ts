@@ -1,0 +1,50 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloDriverConfig } from '@nestjs/apollo';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import type { AppConfig } from '../../config/app-config.js';
+import type { Logger } from '../../logging/logger.js';
+import { formatGraphQLError, isClientError } from './error-format.js';
+
+/** GraphQL limits (RELIABILITY-AND-SECURITY §A), documented in README. */
+export const GRAPHQL_LIMITS = { maxCost: 5000, maxTokens: 1000, maxDirectives: 50, maxAliases: 15 } as const;
+
+/**
+ * Apollo options for the gateway: code-first schema kept in memory (the committed SDL is written
+ * by `npm run schema:generate`), graphql-armor limits, no batching, CSRF prevention, no
+ * introspection or field suggestions in production, and errors stripped of internals.
+ */
+export function graphqlOptions(config: AppConfig, logger: Logger): ApolloDriverConfig {
+  const armor = new ApolloArmor({
+    maxDepth: { n: config.GRAPHQL_MAX_DEPTH, flattenFragments: true, ignoreIntrospection: true },
+    costLimit: { maxCost: GRAPHQL_LIMITS.maxCost },
+    maxTokens: { n: GRAPHQL_LIMITS.maxTokens },
+    maxDirectives: { n: GRAPHQL_LIMITS.maxDirectives },
+    maxAliases: { n: GRAPHQL_LIMITS.maxAliases },
+    blockFieldSuggestion: { enabled: config.isProduction },
+  }).protect();
+  // graphql-armor is CommonJS and types its plugins against Apollo's CJS declarations; the objects are the same.
+  const armorPlugins = armor.plugins as unknown as ApolloServerPlugin[];
+
+  return {
+    path: '/graphql',
+    autoSchemaFile: true,
+    sortSchema: true,
+    playground: false,
+    graphiql: false,
+    introspection: !config.isProduction,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: config.isProduction,
+    plugins: [...armorPlugins, ApolloServerPluginLandingPageDisabled()],
+    validationRules: armor.validationRules,
+    formatError: (formatted, error) => {
+      if (!isClientError(formatted)) {
+        const original = (error as { originalError?: unknown })?.originalError ?? error;
+        logger.error({ err: original, path: formatted.path }, 'GraphQL resolver failed');
+      }
+      return formatGraphQLError(formatted, error);
+    },
+  };
+}

@@ -1,0 +1,163 @@
+import 'reflect-metadata';
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+import { isAbsolute, resolve } from 'node:path';
+import { projectRoot } from '../common/project-root.js';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/**
+ * Every setting onegate reads, validated once at boot. Property names are the environment
+ * variable names, so an error message names exactly what to fix.
+ */
+export class AppConfig {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  /** Listen address; loopback unless deployed behind a proxy on purpose. */
+  @IsString()
+  @IsNotEmpty()
+  HOST = '127.0.0.1';
+
+  /** Owner connection (runs migrations, owns the tables). Absent: an embedded PostgreSQL under DATA_DIR. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^postgres(ql)?:\/\/[^\s]+$/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
+  DATABASE_URL?: string;
+
+  /** Password of the runtime and department reader roles; generated under DATA_DIR when absent. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @MinLength(16)
+  DB_ROLE_PASSWORD?: string;
+
+  /** Where local state lives: the embedded database, generated development keys and secrets. */
+  @IsString()
+  @IsNotEmpty()
+  DATA_DIR = '.data';
+
+  @IsInt()
+  @Min(1024)
+  @Max(65535)
+  EMBEDDED_PG_PORT = 54329;
+
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DB_POOL_SIZE = 20;
+
+  /** Synthetic citizens seeded (beside the demo people) when the gateway starts on an empty database; 0 turns it off. */
+  @IsInt()
+  @Min(0)
+  @Max(5_000_000)
+  SEED_CITIZENS_ON_EMPTY = 10_000;
+
+  @IsString()
+  @IsNotEmpty()
+  TOKEN_ISSUER = 'onegate-dev';
+
+  @IsString()
+  @IsNotEmpty()
+  TOKEN_AUDIENCE = 'onegate';
+
+  /** JWKS of a trusted external issuer. When set, tokens are verified against it and the development issuer is off. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsUrl({ require_tld: false, protocols: ['https', 'http'], require_protocol: true })
+  TOKEN_JWKS_URL?: string;
+
+  /** Tokens older than this (by `iat`) are refused, whatever their `exp`. */
+  @IsInt()
+  @Min(60)
+  @Max(7 * 24 * 3600)
+  TOKEN_MAX_AGE_SECONDS = 12 * 3600;
+
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  TOKEN_CLOCK_TOLERANCE_SECONDS = 30;
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: LogLevel = 'info';
+
+  @IsInt()
+  @Min(1024)
+  @Max(10 * 1024 * 1024)
+  HTTP_BODY_LIMIT_BYTES = 256 * 1024;
+
+  @IsInt()
+  @Min(2)
+  @Max(20)
+  GRAPHQL_MAX_DEPTH = 6;
+
+  get isProduction(): boolean {
+    return this.NODE_ENV === 'production';
+  }
+
+  /** DATA_DIR resolved against the project root. */
+  get dataDir(): string {
+    return isAbsolute(this.DATA_DIR) ? this.DATA_DIR : resolve(projectRoot(), this.DATA_DIR);
+  }
+
+  /** The development issuer signs tokens only outside production and only when no external issuer is configured. */
+  get devIssuerEnabled(): boolean {
+    return !this.isProduction && !this.TOKEN_JWKS_URL;
+  }
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const NUMERIC_KEYS = new Set(
+  Object.entries(new AppConfig())
+    .filter(([, value]) => typeof value === 'number')
+    .map(([key]) => key),
+);
+
+/** Reads and validates the configuration; throws ConfigError listing every problem at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(new AppConfig()).concat(['DATABASE_URL', 'DB_ROLE_PASSWORD', 'TOKEN_JWKS_URL'])) {
+    const value = env[key];
+    if (value === undefined) continue;
+    // Numbers are parsed strictly: "3000abc" or "" is an error, not NaN or a silent default.
+    raw[key] = NUMERIC_KEYS.has(key) && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+  }
+  const config = plainToInstance(AppConfig, raw);
+  const problems = validateSync(config, { forbidUnknownValues: true }).flatMap((error) =>
+    Object.values(error.constraints ?? {}).map((message) =>
+      message.startsWith(error.property) ? message : `${error.property}: ${message}`,
+    ),
+  );
+  if (config.isProduction) {
+    if (!config.DATABASE_URL) problems.push('DATABASE_URL is required when NODE_ENV=production (no embedded database in production)');
+    if (!config.DB_ROLE_PASSWORD) problems.push('DB_ROLE_PASSWORD is required when NODE_ENV=production');
+    if (!config.TOKEN_JWKS_URL) problems.push('TOKEN_JWKS_URL is required when NODE_ENV=production (the development issuer is off)');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

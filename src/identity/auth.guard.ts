@@ -1,0 +1,131 @@
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { GqlExecutionContext, type GqlContextType } from '@nestjs/graphql';
+import { IdentityError, toHttpException } from './identity.errors.js';
+import type { Principal, PrincipalKind } from './principal.js';
+import { IS_PUBLIC_KEY } from './public.decorator.js';
+import { ROLES_KEY } from './roles.decorator.js';
+import { TokenVerifier } from './token-verifier.js';
+
+/** What the guard needs of a request: Fastify's (and Node's) lower-cased headers. */
+export interface RequestWithHeaders {
+  headers?: Record<string, string | string[] | undefined>;
+}
+
+/** The part of the GraphQL context the identity domain owns. */
+export interface PrincipalContext {
+  req?: RequestWithHeaders;
+  principal?: Principal;
+}
+
+// One verification per HTTP request, shared by every root field of the operation (they resolve
+// in parallel) and by plain HTTP handlers. Keyed weakly so nothing outlives the request.
+const verifications = new WeakMap<object, Promise<Principal | undefined>>();
+const principals = new WeakMap<object, Principal>();
+
+/** The principal the AuthGuard attached to a request, if any. */
+export function principalOf(request: object | undefined): Principal | undefined {
+  return request ? principals.get(request) : undefined;
+}
+
+/** The principal of the current GraphQL operation or HTTP request, if the AuthGuard attached one. */
+export function principalFromExecutionContext(context: ExecutionContext): Principal | undefined {
+  if (context.getType<GqlContextType>() === 'graphql') {
+    const gqlContext = GqlExecutionContext.create(context).getContext<PrincipalContext | undefined>();
+    return gqlContext?.principal ?? principalOf(gqlContext?.req);
+  }
+  if (context.getType() === 'http') return principalOf(context.switchToHttp().getRequest<object>());
+  return undefined;
+}
+
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+
+/** The bearer token of a request: undefined when there is none, IdentityError when the header is unusable. */
+export function bearerToken(request: RequestWithHeaders | undefined): string | undefined {
+  const header = request?.headers?.authorization;
+  if (header === undefined || header === '') return undefined;
+  const match = typeof header === 'string' ? BEARER.exec(header) : null;
+  if (!match) {
+    throw IdentityError.unauthenticated('TOKEN_MALFORMED', 'the Authorization header must be "Bearer <token>"');
+  }
+  return match[1];
+}
+
+/**
+ * Deny by default: registered as APP_GUARD, it requires a valid token on every GraphQL resolver
+ * and HTTP handler unless the handler or its class is @Public(), and enforces @Roles(...).
+ *
+ * GraphQL: with the Fastify Apollo driver, Nest builds the context as `{ req: FastifyRequest }`
+ * (see @nestjs/apollo ApolloBaseDriver.wrapContextResolver); the token is read from `req` and the
+ * principal set on the context as `principal`, for @CurrentPrincipal().
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly verifier: TokenVerifier,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, targets) === true;
+    const roles = this.reflector.getAllAndOverride<readonly PrincipalKind[] | undefined>(ROLES_KEY, targets);
+    const needsPrincipal = !isPublic || roles !== undefined;
+    const type = context.getType<GqlContextType>();
+
+    try {
+      let request: object | undefined;
+      let gqlContext: PrincipalContext | undefined;
+      if (type === 'graphql') {
+        gqlContext = GqlExecutionContext.create(context).getContext<PrincipalContext | undefined>();
+        request = gqlContext?.req;
+      } else if (type === 'http') {
+        request = context.switchToHttp().getRequest<object>();
+      }
+      // Anything else (subscriptions without a request, RPC, websockets) has no token to offer.
+
+      let principal: Principal | undefined;
+      try {
+        principal = await this.principalForRequest(request);
+      } catch (error) {
+        // On a public handler a bad token is ignored, as if none had been sent.
+        if (needsPrincipal) throw error;
+      }
+      if (principal && gqlContext) gqlContext.principal = principal;
+
+      if (!needsPrincipal) return true;
+      if (!principal) throw IdentityError.unauthenticated('TOKEN_MISSING', 'authentication required: send a bearer token');
+      if (roles !== undefined && !roles.includes(principal.kind)) {
+        throw IdentityError.forbidden(`a ${principal.kind} may not perform this operation`);
+      }
+      return true;
+    } catch (error) {
+      if (type === 'http' && error instanceof IdentityError) {
+        const reply = context.switchToHttp().getResponse<{ header?: (name: string, value: string) => unknown }>();
+        if (error.code === 'UNAUTHENTICATED') reply?.header?.('WWW-Authenticate', 'Bearer');
+        throw toHttpException(error);
+      }
+      throw error;
+    }
+  }
+
+  private principalForRequest(request: object | undefined): Promise<Principal | undefined> {
+    if (!request) return Promise.resolve(undefined);
+    let verification = verifications.get(request);
+    if (!verification) {
+      verification = this.verifyRequest(request);
+      verifications.set(request, verification);
+      // Settled either way here too, so a rejection nobody else awaits is not reported as unhandled.
+      verification.catch(() => undefined);
+    }
+    return verification;
+  }
+
+  private async verifyRequest(request: object): Promise<Principal | undefined> {
+    const token = bearerToken(request as RequestWithHeaders);
+    if (token === undefined) return undefined;
+    const principal = await this.verifier.verify(token);
+    principals.set(request, principal);
+    return principal;
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * Demo service halls (政务服务大厅) where clerks work. A clerk's token names its hall and the
+ * hall's administrative division; the development token CLI derives the region from here.
+ * An external issuer may name halls that are not listed: the verifier only checks the format.
+ */
+export interface ServiceHall {
+  readonly code: string;
+  readonly name: string;
+  /** 6-digit administrative division code (GB/T 2260) of the county-level area the hall serves. */
+  readonly regionCode: string;
+}
+
+export const SERVICE_HALLS: readonly ServiceHall[] = Object.freeze([
+  { code: 'JINGAN-01', name: "Jing'an District Service Center", regionCode: '310106' },
+  { code: 'CHANGNING-01', name: 'Changning District Service Center', regionCode: '310105' },
+  { code: 'LONGYOU-01', name: 'Longyou County One-Window Hall', regionCode: '330825' },
+  { code: 'NANJING-QX-01', name: 'Qixia District Government Service Center', regionCode: '320113' },
+  { code: 'YINCHUAN-HF-01', name: 'Hefeng Village agency point', regionCode: '640106' },
+  { code: 'HAIZHU-01', name: 'Haizhu District Government Service Center', regionCode: '440105' },
+].map((hall) => Object.freeze(hall)));
+
+const HALLS_BY_CODE = new Map(SERVICE_HALLS.map((hall) => [hall.code, hall]));
+
+export function findHall(code: string): ServiceHall | undefined {
+  return HALLS_BY_CODE.get(code);
+}
+
+/** Hall codes: upper-case letters, digits and single hyphens, e.g. `NANJING-QX-01`. */
+export const HALL_CODE_PATTERN = /^[A-Z0-9]+(?:-[A-Z0-9]+)*$/;
+export const HALL_CODE_MAX_LENGTH = 32;
+
+export function isHallCode(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= HALL_CODE_MAX_LENGTH && HALL_CODE_PATTERN.test(value);
+}
+
+/** A 6-digit administrative division code; the first two digits are a province-level code (11..82). */
+export function isRegionCode(value: unknown): value is string {
+  if (typeof value !== 'string' || !/^\d{6}$/.test(value)) return false;
+  const province = Number(value.slice(0, 2));
+  return province >= 11 && province <= 82;
+}

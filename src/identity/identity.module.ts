@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AuthGuard } from './auth.guard.js';
+import { DevIssuer } from './dev-issuer.js';
+import { TokenVerifier } from './token-verifier.js';
+
+/**
+ * Tokens in, principals out. Registers the AuthGuard globally, so every resolver and handler
+ * needs a valid token unless marked @Public(). Needs the global ConfigModule (AppConfig).
+ */
+@Module({
+  providers: [DevIssuer, TokenVerifier, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [DevIssuer, TokenVerifier],
+})
+export class IdentityModule {}

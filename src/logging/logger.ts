@@ -1,0 +1,57 @@
+import { LoggerService } from '@nestjs/common';
+import { pino, type Logger } from 'pino';
+import type { LogLevel } from '../config/app-config.js';
+
+export type { Logger };
+
+/**
+ * One pino logger for the whole process: JSON lines on stdout. Whatever could carry a token or
+ * citizen data is redacted at the source; request logs carry the route, never the query string
+ * or the GraphQL variables.
+ */
+export function createLogger(level: LogLevel, name = 'onegate'): Logger {
+  return pino({
+    name,
+    level,
+    base: { service: name },
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'headers.authorization',
+        'authorization',
+        'token',
+        'password',
+        'variables',
+      ],
+      censor: '[redacted]',
+    },
+    serializers: {
+      err: pino.stdSerializers.err,
+    },
+  });
+}
+
+/** Routes Nest's own log calls into pino. */
+export class PinoNestLogger implements LoggerService {
+  constructor(private readonly logger: Logger) {}
+
+  log(message: unknown, context?: string) {
+    this.logger.info({ context }, String(message));
+  }
+  error(message: unknown, trace?: string, context?: string) {
+    this.logger.error({ context, trace }, String(message));
+  }
+  warn(message: unknown, context?: string) {
+    this.logger.warn({ context }, String(message));
+  }
+  debug(message: unknown, context?: string) {
+    this.logger.debug({ context }, String(message));
+  }
+  verbose(message: unknown, context?: string) {
+    this.logger.trace({ context }, String(message));
+  }
+  fatal(message: unknown, context?: string) {
+    this.logger.fatal({ context }, String(message));
+  }
+}

@@ -1,0 +1,12 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import type { Logger } from './logger.js';
+
+export const LOGGER = Symbol('LOGGER');
+
+@Global()
+@Module({})
+export class LoggingModule {
+  static forRoot(logger: Logger): DynamicModule {
+    return { module: LoggingModule, providers: [{ provide: LOGGER, useValue: logger }], exports: [LOGGER] };
+  }
+}

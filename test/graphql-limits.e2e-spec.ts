@@ -1,0 +1,158 @@
+import { createServer, type Server } from 'node:http';
+import pg from 'pg';
+import { DevIssuer } from '../src/identity/dev-issuer.js';
+import { loadConfig } from '../src/config/app-config.js';
+import { harnessState } from './harness/database.js';
+import { createTestApp, type TestApp } from './harness/test-app.js';
+
+/** RELIABILITY-AND-SECURITY §A: GraphQL limits and error hygiene. */
+describe('GraphQL limits (development mode)', () => {
+  let t: TestApp;
+  let token: string;
+  beforeAll(async () => {
+    t = await createTestApp();
+    token = await t.token({ role: 'clerk', sub: 'C-001', hall: 'JINGAN-01' });
+  });
+  afterAll(() => t.close());
+
+  const nestedTooDeep = 'departments { dataItems { a { b { c { d { e } } } } } }';
+
+  it('rejects a query nested deeper than 6 at validation, before any resolver runs', async () => {
+    const res = await t.graphql(`{ ${nestedTooDeep} }`, undefined, token);
+    expect(res.body.data ?? null).toBeNull();
+    expect(res.body.errors!.map((e) => e.message).join('\n')).toMatch(/depth limit of 6 exceeded/i);
+  });
+
+  it('counts depth through a fragment named __schema too', async () => {
+    const res = await t.graphql(`query { ...__schema } fragment __schema on Query { ${nestedTooDeep} }`, undefined, token);
+    expect(res.body.data ?? null).toBeNull();
+    expect(res.body.errors!.map((e) => e.message).join('\n')).toMatch(/depth limit of 6 exceeded/i);
+  });
+
+  it('accepts a query within the depth limit', async () => {
+    const res = await t.graphql('{ departments { dataItems { code } } }', undefined, token);
+    expect(res.body.errors).toBeUndefined();
+  });
+
+  it('rejects more aliases than allowed', async () => {
+    const aliases = Array.from({ length: 16 }, (_, i) => `a${i}: departments { code }`).join(' ');
+    const res = await t.graphql(`{ ${aliases} }`, undefined, token);
+    expect(res.body.data ?? null).toBeNull();
+    expect(res.body.errors!.map((e) => e.message).join('\n')).toMatch(/aliases limit of 15 exceeded/i);
+  });
+
+  it('refuses a JSON-array batch with 400', async () => {
+    const res = await t
+      .http()
+      .post('/graphql')
+      .set('content-type', 'application/json')
+      .set('authorization', `Bearer ${token}`)
+      .send([{ query: '{ departments { code } }' }, { query: '{ dataItems { code } }' }]);
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body)).not.toMatch(/PUBLIC_SECURITY/);
+  });
+
+  it('rejects a fragment bomb by cost', async () => {
+    const query = `
+      query { ...C ...C ...C ...C ...C }
+      fragment A on Query { departments { code name holds dataItems { code title department } } }
+      fragment B on Query { ...A ...A ...A ...A ...A ...A ...A ...A ...A ...A }
+      fragment C on Query { ...B ...B ...B ...B ...B ...B ...B ...B ...B ...B }`;
+    const res = await t.graphql(query, undefined, token);
+    expect(res.body.data ?? null).toBeNull();
+    expect(res.body.errors!.map((e) => e.message).join('\n')).toMatch(/cost limit of 5000 exceeded/i);
+  });
+
+  it('rejects more than 1000 tokens', async () => {
+    const fields = Array.from({ length: 600 }, () => 'code name').join(' ');
+    const res = await t.graphql(`{ departments { ${fields} } }`, undefined, token);
+    expect(res.body.data ?? null).toBeNull();
+    expect(res.body.errors!.map((e) => e.message).join('\n')).toMatch(/token limit of 1000 exceeded/i);
+  });
+
+  it('rejects more than 50 directives', async () => {
+    const directives = Array.from({ length: 51 }, () => '@include(if: true)').join(' ');
+    const res = await t.graphql(`{ departments ${directives} { code } }`, undefined, token);
+    expect(res.body.data ?? null).toBeNull();
+    expect(res.body.errors!.map((e) => e.message).join('\n')).toMatch(/directives limit of 50 exceeded/i);
+  });
+
+  it('limits the HTTP body size', async () => {
+    const res = await t
+      .http()
+      .post('/graphql')
+      .set('content-type', 'application/json')
+      .set('authorization', `Bearer ${token}`)
+      .send({ query: '{ departments { code } }', variables: { padding: 'x'.repeat(300 * 1024) } });
+    expect(res.status).toBe(413);
+  });
+
+  it('blocks GET and text/plain POST without a preflight header (CSRF prevention)', async () => {
+    const get = await t.http().get('/graphql').query({ query: '{ departments { code } }' }).set('authorization', `Bearer ${token}`);
+    expect(get.status).toBe(400);
+    expect(get.text).not.toMatch(/PUBLIC_SECURITY/);
+    const textPlain = await t
+      .http()
+      .post('/graphql')
+      .set('content-type', 'text/plain')
+      .set('authorization', `Bearer ${token}`)
+      .send(JSON.stringify({ query: '{ departments { code } }' }));
+    expect([400, 415]).toContain(textPlain.status);
+    expect(textPlain.text).not.toMatch(/PUBLIC_SECURITY/);
+  });
+
+  it('answers a database failure inside a resolver without stack, SQL or driver message', async () => {
+    const owner = new pg.Client({ connectionString: t.databaseUrl });
+    await owner.connect();
+    await owner.query('REVOKE SELECT ON onegate.department FROM onegate_app');
+    try {
+      const res = await t.graphql('{ departments { code } }', undefined, token);
+      expect(res.status).toBe(200);
+      expect(res.body.errors).toHaveLength(1);
+      expect(res.body.errors![0]).toEqual({ message: 'Internal server error', path: ['departments'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      expect(JSON.stringify(res.body)).not.toMatch(/permission|denied|SELECT|onegate\.|at \w+ \(/i);
+    } finally {
+      await owner.query('GRANT SELECT ON onegate.department TO onegate_app');
+      await owner.end();
+    }
+  });
+});
+
+describe('GraphQL in production mode', () => {
+  let t: TestApp;
+  let jwks: Server;
+  let token: string;
+  beforeAll(async () => {
+    // Production verifies tokens against an external issuer's JWKS: serve the development key's on loopback.
+    const issuer = new DevIssuer(loadConfig({ NODE_ENV: 'test', DATA_DIR: harnessState().dataDir }));
+    const body = JSON.stringify(await issuer.publicJwks());
+    jwks = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(body));
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    const { port } = jwks.address() as { port: number };
+    t = await createTestApp({ NODE_ENV: 'production', TOKEN_JWKS_URL: `http://127.0.0.1:${port}/jwks.json` });
+    token = await t.token({ role: 'clerk', sub: 'C-001', hall: 'JINGAN-01' });
+  });
+  afterAll(async () => {
+    await t.close();
+    await new Promise((resolve) => jwks.close(resolve));
+  });
+
+  it('serves queries with a token from the configured issuer', async () => {
+    const res = await t.graphql<{ departments: unknown[] }>('{ departments { code } }', undefined, token);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data!.departments).toHaveLength(6);
+  });
+
+  it('refuses introspection', async () => {
+    const res = await t.graphql('{ __schema { types { name } } }', undefined, token);
+    expect(res.body.data ?? null).toBeNull();
+    expect(res.body.errors![0].message).toMatch(/introspection/i);
+  });
+
+  it('gives no "Did you mean" suggestions for a misspelled field', async () => {
+    const res = await t.graphql('{ departmnts { code } }', undefined, token);
+    expect(res.body.errors).toBeDefined();
+    expect(JSON.stringify(res.body)).not.toMatch(/did you mean/i);
+    expect(JSON.stringify(res.body)).not.toMatch(/departments/);
+  });
+});
