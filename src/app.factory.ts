@@ -20,7 +20,6 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     bodyLimit: config.HTTP_BODY_LIMIT_BYTES,
     genReqId: requestId,
     requestIdHeader: false,
-    disableRequestLogging: true,
     trustProxy: false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {

@@ -1,7 +1,9 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { CatalogModule } from './catalog/catalog.module.js';
+import { ClientErrorFilter } from './common/graphql/client-error.filter.js';
 import { graphqlOptions } from './common/graphql/graphql-options.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -32,6 +34,7 @@ export class AppModule {
         CatalogModule,
         HealthModule,
       ],
+      providers: [{ provide: APP_FILTER, useClass: ClientErrorFilter }],
     };
   }
 }

@@ -36,6 +36,7 @@ export async function seedDepartmentSources(ownerUrl: string, options: SeedOptio
   await client.connect();
   try {
     const loaded = Object.fromEntries(SOURCE_TABLES.map((table) => [table.name, 0]));
+    let copying: Promise<void> = Promise.resolve();
     await client.query('BEGIN');
     try {
       await client.query(`SET LOCAL maintenance_work_mem = '256MB'`);
@@ -47,7 +48,6 @@ export async function seedDepartmentSources(ownerUrl: string, options: SeedOptio
       // generator yields to the event loop between batches so the socket keeps draining.
       let chunk = new CopyBuffer();
       chunk.add(demoDepartmentRows());
-      let copying: Promise<void> = Promise.resolve();
       let generated = 0;
       onProgress?.(0, citizens);
       for (const batch of generateDepartmentRows({ citizens, seed, batchSize: 2_000 })) {
@@ -69,6 +69,7 @@ export async function seedDepartmentSources(ownerUrl: string, options: SeedOptio
       for (const statement of rebuild) await client.query(statement);
       await client.query('COMMIT');
     } catch (error) {
+      await copying.catch(() => undefined);
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     }
@@ -170,29 +171,31 @@ export function copyText(value: CopyValue): string {
 
 /** Rows rendered as COPY text, per table. */
 class CopyBuffer {
-  private readonly pending = SOURCE_TABLES.map(() => [] as string[]);
+  private readonly text = SOURCE_TABLES.map(() => '');
   bytes = 0;
 
   add(rows: DepartmentRows): void {
     SOURCE_TABLES.forEach((table, i) => {
-      const lines = this.pending[i]!;
+      let text = '';
       for (const row of rows[table.key]) {
-        const line = table.values(row).map(copyText).join('\t') + '\n';
-        lines.push(line);
-        this.bytes += line.length;
+        const values = table.values(row);
+        text += copyText(values[0]!);
+        for (let v = 1; v < values.length; v++) text += '\t' + copyText(values[v]!);
+        text += '\n';
       }
+      this.text[i] += text;
+      this.bytes += text.length;
     });
   }
 
   async copyInto(client: pg.Client, loaded: Record<string, number>): Promise<void> {
     for (const [i, table] of SOURCE_TABLES.entries()) {
-      const lines = this.pending[i]!;
-      if (lines.length === 0) continue;
+      if (this.text[i] === '') continue;
       const stream = client.query(copyFrom(`COPY ${table.name} (${table.columns.join(', ')}) FROM STDIN WITH (FREEZE)`));
       await new Promise<void>((resolve, reject) => {
         stream.on('error', reject);
         stream.on('finish', resolve);
-        stream.end(lines.join(''));
+        stream.end(this.text[i]);
       });
       loaded[table.name]! += stream.rowCount;
     }

@@ -117,9 +117,22 @@ export class SeededRandom {
 
 // ------------------------------------------------------------------------------------------ dates as day numbers
 
+// Dates are days since 1970-01-01, with a calendar table over the range the generator uses: the
+// date arithmetic below runs several times per person, and Date objects made it the hot spot.
 const MS_PER_DAY = 86_400_000;
-const CACHE_FIRST_DAY = dayOf('1900-01-01');
+const CALENDAR_FIRST_DAY = dayOf('1900-01-01');
+const CALENDAR_DAYS = dayOf('2100-01-01') - CALENDAR_FIRST_DAY;
+const calendarYear = new Uint16Array(CALENDAR_DAYS);
+const calendarMonth = new Uint8Array(CALENDAR_DAYS); // 0-11
+const calendarDate = new Uint8Array(CALENDAR_DAYS); // 1-31
+for (let i = 0; i < CALENDAR_DAYS; i++) {
+  const date = new Date((CALENDAR_FIRST_DAY + i) * MS_PER_DAY);
+  calendarYear[i] = date.getUTCFullYear();
+  calendarMonth[i] = date.getUTCMonth();
+  calendarDate[i] = date.getUTCDate();
+}
 const isoCache: string[] = [];
+const compactCache: string[] = [];
 
 /** Days since 1970-01-01 of an ISO date. */
 function dayOf(iso: string): number {
@@ -127,25 +140,33 @@ function dayOf(iso: string): number {
 }
 
 function isoDate(day: number): string {
-  const index = day - CACHE_FIRST_DAY;
-  return (isoCache[index] ??= new Date(day * MS_PER_DAY).toISOString().slice(0, 10));
+  const i = day - CALENDAR_FIRST_DAY;
+  return (isoCache[i] ??= `${calendarYear[i]}-${pad(calendarMonth[i]! + 1, 2)}-${pad(calendarDate[i]!, 2)}`);
+}
+
+/** `YYYYMMDD`, as in an ID number. */
+function compactDate(day: number): string {
+  const i = day - CALENDAR_FIRST_DAY;
+  return (compactCache[i] ??= isoDate(day).replaceAll('-', ''));
 }
 
 function yearOf(day: number): number {
-  return Number(isoDate(day).slice(0, 4));
+  return calendarYear[day - CALENDAR_FIRST_DAY]!;
 }
 
 /** The same calendar day `years` later (29 February rolls to 1 March). */
 function addYears(day: number, years: number): number {
-  const date = new Date(day * MS_PER_DAY);
-  return Date.UTC(date.getUTCFullYear() + years, date.getUTCMonth(), date.getUTCDate()) / MS_PER_DAY;
+  const i = day - CALENDAR_FIRST_DAY;
+  return Date.UTC(calendarYear[i]! + years, calendarMonth[i]!, calendarDate[i]!) / MS_PER_DAY;
 }
 
+/** Age in completed years on `day`. */
 function ageOn(birthDay: number, day: number): number {
-  const birth = isoDate(birthDay);
-  const on = isoDate(day);
-  const years = Number(on.slice(0, 4)) - Number(birth.slice(0, 4));
-  return on.slice(5) < birth.slice(5) ? years - 1 : years;
+  const b = birthDay - CALENDAR_FIRST_DAY;
+  const d = day - CALENDAR_FIRST_DAY;
+  const beforeBirthday =
+    calendarMonth[d]! < calendarMonth[b]! || (calendarMonth[d] === calendarMonth[b] && calendarDate[d]! < calendarDate[b]!);
+  return calendarYear[d]! - calendarYear[b]! - (beforeBirthday ? 1 : 0);
 }
 
 const TODAY = dayOf(SYNTHETIC_TODAY);
@@ -287,7 +308,7 @@ class IdNumberAllocator {
         // 37 is coprime with 499, so this visits every sequence number of the slot exactly once.
         const k = (n * 37 + slot) % SEQUENCES_PER_SLOT;
         const sequence = 2 * k + (male ? 1 : 2);
-        const first17 = REGIONS[regionIndex]!.code + isoDate(day).replaceAll('-', '') + pad(sequence, 3);
+        const first17 = REGIONS[regionIndex]!.code + compactDate(day) + pad(sequence, 3);
         const idNumber = first17 + computeIdNumberCheck(first17);
         if (!this.reserved.has(idNumber)) return { idNumber, birthDay: day };
       }

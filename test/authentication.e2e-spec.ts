@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { importJWK, SignJWT, type JWK } from 'jose';
+import { harnessState } from './harness/database.js';
+import { createTestApp, type TestApp } from './harness/test-app.js';
+
+/** Acceptance of issue A: a bad token gets UNAUTHENTICATED, never data (unit tests cover §C in full). */
+describe('authentication over HTTP', () => {
+  let t: TestApp;
+  let signWithDevKey: (claims: Record<string, unknown>, header?: Record<string, unknown>) => Promise<string>;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const jwk = JSON.parse(readFileSync(join(harnessState().dataDir, 'keys', 'dev-issuer.jwk.json'), 'utf8')) as JWK;
+    const key = await importJWK(jwk, 'ES256');
+    const { kid } = JSON.parse(Buffer.from((await t.token({ role: 'auditor', sub: 'A-1' })).split('.')[0], 'base64url').toString());
+    signWithDevKey = (claims, header = {}) =>
+      new SignJWT(claims).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid, ...header }).sign(key);
+  });
+  afterAll(() => t.close());
+
+  const now = () => Math.floor(Date.now() / 1000);
+  const query = '{ departments { code name } }';
+
+  async function expectUnauthenticated(token: string | undefined) {
+    const res = await t.graphql(query, undefined, token);
+    expect(res.body.data ?? null).toBeNull();
+    expect(res.body.errors).toHaveLength(1);
+    expect(res.body.errors![0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect(JSON.stringify(res.body)).not.toMatch(/PUBLIC_SECURITY/);
+    return res.body.errors![0];
+  }
+
+  it('answers a valid token with data', async () => {
+    const res = await t.graphql(query, undefined, await t.token({ role: 'clerk', sub: 'C-001', hall: 'JINGAN-01' }));
+    expect(res.body.errors).toBeUndefined();
+  });
+
+  it('refuses a request without a token', async () => {
+    expect((await expectUnauthenticated(undefined)).extensions?.reason).toBe('TOKEN_MISSING');
+  });
+
+  it('refuses an expired token', async () => {
+    const token = await signWithDevKey({ sub: 'C-001', role: 'auditor', iss: 'onegate-dev', aud: 'onegate', iat: now() - 3600, exp: now() - 600 });
+    expect((await expectUnauthenticated(token)).extensions?.reason).toBe('TOKEN_EXPIRED');
+  });
+
+  it('refuses alg: none', async () => {
+    const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'at+jwt' })).toString('base64url');
+    const payload = Buffer.from(
+      JSON.stringify({ sub: 'C-001', role: 'admin', iss: 'onegate-dev', aud: 'onegate', iat: now(), exp: now() + 600 }),
+    ).toString('base64url');
+    await expectUnauthenticated(`${header}.${payload}.`);
+  });
+
+  it('refuses a wrong audience', async () => {
+    const token = await signWithDevKey({ sub: 'C-001', role: 'auditor', iss: 'onegate-dev', aud: 'another-system', iat: now(), exp: now() + 600 });
+    await expectUnauthenticated(token);
+  });
+
+  it('refuses a certificate-type JWS presented as an access token', async () => {
+    const token = await signWithDevKey(
+      { sub: 'C-001', role: 'auditor', iss: 'onegate-dev', aud: 'onegate', iat: now(), exp: now() + 600 },
+      { typ: 'vc+jwt' },
+    );
+    await expectUnauthenticated(token);
+  });
+});
