@@ -1,8 +1,9 @@
 import { CatalogResolver } from './catalog/catalog.resolver.js';
+import { IdentityResolver } from './identity/identity.resolver.js';
 
 /**
  * Every GraphQL resolver class, for generating schemas/schema.graphql without a database.
  * The e2e schema test compares the running app's schema with the file, so a resolver missing
  * here fails the tests.
  */
-export const GRAPHQL_RESOLVERS: Function[] = [CatalogResolver];
+export const GRAPHQL_RESOLVERS: Function[] = [CatalogResolver, IdentityResolver];

@@ -66,3 +66,25 @@ describe('authentication over HTTP', () => {
     await expectUnauthenticated(token);
   });
 });
+
+describe('me', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it("describes a clerk with the hall's region", async () => {
+    const res = await t.graphql(
+      '{ me { kind id hall region department idNumber } }',
+      undefined,
+      await t.token({ role: 'clerk', sub: 'C-001', hall: 'JINGAN-01' }),
+    );
+    expect(res.body.data).toEqual({ me: { kind: 'CLERK', id: 'C-001', hall: 'JINGAN-01', region: '310106', department: null, idNumber: null } });
+  });
+
+  it('describes a citizen by ID number', async () => {
+    const res = await t.graphql('{ me { kind idNumber } }', undefined, await t.token({ role: 'citizen', sub: '330825198803142023' }));
+    expect(res.body.data).toEqual({ me: { kind: 'CITIZEN', idNumber: '330825198803142023' } });
+  });
+});
