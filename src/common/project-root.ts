@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
  * The folder holding onegate's package.json. Code runs from src/ under tests and from dist/src/
@@ -7,10 +8,11 @@ import { dirname, join } from 'node:path';
  * relative path.
  */
 export function projectRoot(): string {
-  let dir = import.meta.dirname;
+  const here = dirname(fileURLToPath(import.meta.url));
+  let dir = here;
   while (!existsSync(join(dir, 'package.json'))) {
     const parent = dirname(dir);
-    if (parent === dir) throw new Error('onegate: package.json not found above ' + import.meta.dirname);
+    if (parent === dir) throw new Error('onegate: package.json not found above ' + here);
     dir = parent;
   }
   return dir;

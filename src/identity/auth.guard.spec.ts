@@ -213,7 +213,7 @@ class ProbeResolver {
   }
 
   @Query(() => Who)
-  me(@CurrentPrincipal() principal: Principal): Who {
+  probeWho(@CurrentPrincipal() principal: Principal): Who {
     return { kind: principal.kind, id: principal.id };
   }
 
@@ -291,7 +291,7 @@ describe('AuthGuard in a running gateway (Fastify + Apollo)', () => {
   });
 
   it('refuses a protected field without a token, with extensions.code UNAUTHENTICATED', async () => {
-    const body = await graphql('{ me { kind id } }');
+    const body = await graphql('{ probeWho { kind id } }');
     expect(body.data).toBeNull();
     expect(body.errors?.[0]).toMatchObject({
       message: 'authentication required: send a bearer token',
@@ -301,8 +301,8 @@ describe('AuthGuard in a running gateway (Fastify + Apollo)', () => {
 
   it('resolves the principal for several root fields of one operation', async () => {
     const token = await issuer.issueToken({ role: 'clerk', sub: 'C-001', hall: 'JINGAN-01', ttlSeconds: 600 });
-    const body = await graphql('{ me { kind id } hello }', token);
-    expect(body).toEqual({ data: { me: { kind: 'clerk', id: 'C-001' }, hello: 'hello clerk' } });
+    const body = await graphql('{ probeWho { kind id } hello }', token);
+    expect(body).toEqual({ data: { probeWho: { kind: 'clerk', id: 'C-001' }, hello: 'hello clerk' } });
   });
 
   it('returns FORBIDDEN for a role that may not call a field', async () => {
@@ -315,7 +315,7 @@ describe('AuthGuard in a running gateway (Fastify + Apollo)', () => {
 
   it('refuses a tampered token', async () => {
     const token = await issuer.issueToken({ role: 'auditor', sub: 'U-001', ttlSeconds: 600 });
-    const body = await graphql('{ me { kind } }', token.slice(0, -4) + (token.endsWith('AAAA') ? 'BBBB' : 'AAAA'));
+    const body = await graphql('{ probeWho { kind } }', token.slice(0, -4) + (token.endsWith('AAAA') ? 'BBBB' : 'AAAA'));
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_INVALID' });
   });
 

@@ -171,31 +171,31 @@ export function copyText(value: CopyValue): string {
 
 /** Rows rendered as COPY text, per table. */
 class CopyBuffer {
-  private readonly text = SOURCE_TABLES.map(() => '');
+  private readonly lines = SOURCE_TABLES.map(() => [] as string[]);
   bytes = 0;
 
   add(rows: DepartmentRows): void {
     SOURCE_TABLES.forEach((table, i) => {
-      let text = '';
+      const lines = this.lines[i]!;
       for (const row of rows[table.key]) {
         const values = table.values(row);
-        text += copyText(values[0]!);
-        for (let v = 1; v < values.length; v++) text += '\t' + copyText(values[v]!);
-        text += '\n';
+        let line = copyText(values[0]!);
+        for (let v = 1; v < values.length; v++) line += '\t' + copyText(values[v]!);
+        lines.push(line);
+        this.bytes += line.length + 1;
       }
-      this.text[i] += text;
-      this.bytes += text.length;
     });
   }
 
   async copyInto(client: pg.Client, loaded: Record<string, number>): Promise<void> {
     for (const [i, table] of SOURCE_TABLES.entries()) {
-      if (this.text[i] === '') continue;
+      const lines = this.lines[i]!;
+      if (lines.length === 0) continue;
       const stream = client.query(copyFrom(`COPY ${table.name} (${table.columns.join(', ')}) FROM STDIN WITH (FREEZE)`));
       await new Promise<void>((resolve, reject) => {
         stream.on('error', reject);
         stream.on('finish', resolve);
-        stream.end(this.text[i]);
+        stream.end(lines.join('\n') + '\n');
       });
       loaded[table.name]! += stream.rowCount;
     }

@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { EmbeddedPostgres } from '../../src/database/embedded-postgres.js';
 
 declare global {
@@ -67,7 +67,7 @@ export default async function globalSetup(): Promise<void> {
  * don't resolve; so setup uses the compiled build (made here when the sources are newer).
  */
 async function compiledModules() {
-  const root = join(import.meta.dirname, '..', '..');
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
   const build = spawnSync(process.execPath, [join(root, 'scripts', 'run.mjs'), '--build-if-stale'], { stdio: 'inherit' });
   if (build.status !== 0) throw new Error('the build failed; see the compiler output');
   const load = (path: string) => import(pathToFileURL(join(root, 'dist', path)).href);
