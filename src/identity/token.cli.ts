@@ -1,14 +1,13 @@
 // Development token CLI: `npm run --silent token -- --role clerk --sub C-001 --hall JINGAN-01`.
 // Prints exactly one access token and a newline on stdout; everything else goes to stderr.
 // Exit codes: 0 issued, 1 refused or failed (production, external issuer, configuration), 2 bad arguments.
-import { realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { DEPARTMENT_CODES, isDepartmentCode } from '../common/departments.js';
 import { parseIdNumber } from '../common/identifiers/id-number.js';
 import { ConfigError, loadConfig } from '../config/app-config.js';
 import { DevIssuer, MIN_TOKEN_TTL_SECONDS, type TokenRequest } from './dev-issuer.js';
 import { findHall, isHallCode, isRegionCode, SERVICE_HALLS } from './halls.js';
 import { isPrincipalKind, PRINCIPAL_KINDS } from './principal.js';
+import { isEntryPoint } from '../common/cli.js';
 
 export type { TokenRequest };
 
@@ -167,17 +166,7 @@ export async function runTokenCli(
   }
 }
 
-function isEntryPoint(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  try {
-    return pathToFileURL(realpathSync(entry)).href === import.meta.url;
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) {
+if (isEntryPoint(import.meta.url)) {
   process.exitCode = await runTokenCli(process.argv.slice(2)).catch((error: unknown) => {
     process.stderr.write(`onegate token: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;

@@ -1,12 +1,11 @@
 // `npm run seed -- --citizens N [--seed S]`: replaces the department demo sources with the demo
 // people plus N deterministic synthetic citizens. Progress goes to stderr, the summary to stdout.
 // Exit codes: 0 seeded, 1 failed (configuration, database), 2 bad arguments.
-import { realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig } from '../config/app-config.js';
 import { prepareDatabase } from '../database/database-setup.js';
 import { createLogger } from '../logging/logger.js';
 import { seedDepartmentSources, type SeedReport } from './seed.js';
+import { isEntryPoint } from '../common/cli.js';
 
 export const MAX_CITIZENS = 5_000_000;
 export const DEFAULT_SEED = 'onegate';
@@ -153,17 +152,7 @@ export async function runSeedCli(argv: readonly string[], io: CliStreams = proce
   }
 }
 
-function isEntryPoint(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  try {
-    return pathToFileURL(realpathSync(entry)).href === import.meta.url;
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) {
+if (isEntryPoint(import.meta.url)) {
   process.exitCode = await runSeedCli(process.argv.slice(2)).catch((error: unknown) => {
     process.stderr.write(`onegate seed: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;

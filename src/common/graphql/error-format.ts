@@ -28,8 +28,8 @@ const CLIENT_CODES = new Set([
 /** Extension keys a client may see; everything else (exception objects, stack traces) is dropped. */
 const CLIENT_EXTENSION_KEYS = ['code', 'reason', 'department', 'field', 'retryAfterSeconds'];
 
-export function isClientError(formatted: GraphQLFormattedError): boolean {
-  return CLIENT_CODES.has(String(formatted.extensions?.code ?? ''));
+export function isClientError(error: { extensions?: Record<string, unknown> }): boolean {
+  return CLIENT_CODES.has(String(error.extensions?.code ?? ''));
 }
 
 /**

@@ -23,6 +23,19 @@ export function graphqlOptions(config: AppConfig, logger: Logger): ApolloDriverC
     maxAliases: { n: GRAPHQL_LIMITS.maxAliases },
     blockFieldSuggestion: { enabled: config.isProduction },
   }).protect();
+  // Internal failures are logged once, with the request id, before formatError hides them from the client.
+  const logInternalErrors: ApolloServerPlugin<{ req?: { id?: string } }> = {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue }) {
+          for (const error of errors) {
+            if (isClientError(error)) continue;
+            logger.error({ requestId: contextValue.req?.id, path: error.path, err: error.originalError ?? error }, 'GraphQL operation failed');
+          }
+        },
+      };
+    },
+  };
   // graphql-armor is CommonJS and types its plugins against Apollo's CJS declarations; the objects are the same.
   const armorPlugins = armor.plugins as unknown as ApolloServerPlugin[];
 
@@ -37,14 +50,8 @@ export function graphqlOptions(config: AppConfig, logger: Logger): ApolloDriverC
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: config.isProduction,
-    plugins: [...armorPlugins, ApolloServerPluginLandingPageDisabled()],
+    plugins: [...armorPlugins, logInternalErrors, ApolloServerPluginLandingPageDisabled()],
     validationRules: armor.validationRules,
-    formatError: (formatted, error) => {
-      if (!isClientError(formatted)) {
-        const original = (error as { originalError?: unknown })?.originalError ?? error;
-        logger.error({ err: original, path: formatted.path }, 'GraphQL resolver failed');
-      }
-      return formatGraphQLError(formatted, error);
-    },
+    formatError: (formatted, error) => formatGraphQLError(formatted, error),
   };
 }
