@@ -53,6 +53,14 @@ describe('progressReporter', () => {
     expect(writes).toEqual([`\r[${'#'.repeat(8)}${'.'.repeat(22)}]  25% 250/1,000 citizens`]);
   });
 
+  it('reports the end once, however often it is told', () => {
+    const writes: string[] = [];
+    const report = progressReporter({ write: (t: string) => writes.push(t), isTTY: true });
+    report(1000, 1000);
+    report(1000, 1000);
+    expect(writes.filter((w) => w.includes('rebuilding'))).toHaveLength(1);
+  });
+
   it('copes with zero citizens', () => {
     const lines: string[] = [];
     const report = progressReporter({ write: (t: string) => lines.push(t) });

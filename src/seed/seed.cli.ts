@@ -79,7 +79,10 @@ export interface CliStreams {
 /** Progress on stderr: a bar redrawn in place on a terminal, otherwise a line every 10%. */
 export function progressReporter(stderr: TextStream): (done: number, total: number) => void {
   let lastTenth = -1;
+  let finished = false;
   return (done, total) => {
+    if (finished) return;
+    finished = done === total;
     const fraction = total === 0 ? 1 : done / total;
     const percent = Math.floor(fraction * 100);
     const counts = `${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} citizens`;
@@ -87,14 +90,14 @@ export function progressReporter(stderr: TextStream): (done: number, total: numb
       const width = 30;
       const filled = Math.round(fraction * width);
       stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(percent).padStart(3)}% ${counts}`);
-      if (done === total) stderr.write('\nrebuilding keys, indexes and foreign keys…\n');
-    } else {
-      const tenth = Math.floor(percent / 10);
-      if (tenth > lastTenth) {
-        lastTenth = tenth;
-        stderr.write(`seed: ${percent}% (${counts})\n`);
-        if (done === total) stderr.write('seed: rebuilding keys, indexes and foreign keys…\n');
-      }
+      if (finished) stderr.write('\nrebuilding keys, indexes and foreign keys…\n');
+      return;
+    }
+    const tenth = Math.floor(percent / 10);
+    if (tenth > lastTenth || finished) {
+      lastTenth = tenth;
+      stderr.write(`seed: ${percent}% (${counts})\n`);
+      if (finished) stderr.write('seed: rebuilding keys, indexes and foreign keys…\n');
     }
   };
 }

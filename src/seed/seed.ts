@@ -31,6 +31,7 @@ export interface SeedReport {
  */
 export async function seedDepartmentSources(ownerUrl: string, options: SeedOptions): Promise<SeedReport> {
   const { citizens, seed, onProgress } = options;
+  if (!Number.isSafeInteger(citizens) || citizens < 0) throw new RangeError('citizens must be a non-negative integer');
   const started = performance.now();
   const client = new pg.Client({ connectionString: ownerUrl, application_name: 'onegate-seed' });
   await client.connect();
@@ -106,6 +107,7 @@ interface SourceTable<K extends DepartmentTable = DepartmentTable> {
   values: (row: DepartmentRows[K][number]) => readonly CopyValue[];
 }
 
+// Ties each table's values() to its row type; the list itself holds them type-erased.
 function sourceTable<K extends DepartmentTable>(
   key: K,
   name: string,

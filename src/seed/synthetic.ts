@@ -8,6 +8,7 @@ import {
   type InsuranceStatus,
   type LicenceFormat,
   type LicenceType,
+  type MaritalStatus,
   type PropertyShare,
   type PropertyUse,
   type RelationToHead,
@@ -340,17 +341,31 @@ interface Marriage {
   day: number;
 }
 
-type MaritalHistory = 'SINGLE' | 'MARRIED' | 'DIVORCED' | 'WIDOWED';
+type MaritalHistory = 'SINGLE' | MaritalStatus;
+
+interface Family {
+  region: Region;
+  regionIndex: number;
+  householdNumber: string;
+  address: string;
+  head: Person;
+  headAge: number;
+  history: MaritalHistory;
+  /** The living or late spouse; null when single or divorced. */
+  partner: Person | null;
+  marriage: Marriage | null;
+  children: Person[];
+}
 
 const TABLES = Object.keys(emptyDepartmentRows()) as DepartmentTable[];
 
 class SyntheticPopulation {
   private readonly random: SeededRandom;
   private readonly ids = new IdNumberAllocator();
+  // Synthetic record numbers have longer serials than the demo records', so they cannot collide;
+  // credit codes and licence numbers have a fixed layout and are checked against the demo set.
   private readonly reservedCreditCodes = new Set(DEMO_ENTERPRISES.map((e) => e.creditCode));
   private readonly reservedLicenceNumbers = new Set(DEMO_ENTERPRISES.map((e) => e.license.number));
-  // Synthetic key formats differ from the demo records' (longer serials), so only codes and licence
-  // numbers, whose formats are fixed by standard, need checking against the demo set.
   private householdSerial = 0;
   private collectiveSerial = 0;
   private marriageSerial = 0;
@@ -386,13 +401,26 @@ class SyntheticPopulation {
   // ---------------------------------------------------------------------------- household kinds
 
   private familyHousehold(rows: DepartmentRows): void {
+    const family = this.formFamily(rows);
+    this.registerHousehold(rows, family);
+    this.recordMaritalStatus(rows, family);
+    this.recordFamilyProperty(rows, family);
+    const { head, partner, children, region } = family;
+    for (const person of [head, ...(partner ? [partner] : []), ...children]) {
+      this.insuranceAccount(rows, person, region);
+      if (person.deathDay !== null) this.deathCertificate(rows, person, region);
+    }
+    this.maybeElderlyParent(rows, family);
+    if (head.deathDay === null && family.headAge >= 25 && family.headAge <= 70 && this.random.chance(0.035)) {
+      this.enterprise(rows, region, head);
+    }
+  }
+
+  /** Head, partner, marriage, children and deaths; registers the marriage and the births. */
+  private formFamily(rows: DepartmentRows): Family {
     const r = this.random;
     const regionIndex = r.int(0, REGIONS.length - 1);
     const region = REGIONS[regionIndex]!;
-    const householdNumber = this.familyHouseholdNumber(region);
-    const address = this.homeAddress(region);
-    rows.household.push({ householdNumber, householdType: 'FAMILY', address, regionCode: region.code });
-
     const head = this.newPerson(regionIndex, r.chance(0.5) ? 'M' : 'F', r.int(dayOf('1932-01-01'), dayOf('2003-12-31')));
     const headAge = ageOn(head.birthDay, TODAY);
     const history = this.maritalHistory(headAge);
@@ -423,7 +451,6 @@ class SyntheticPopulation {
     // Null for the parent a divorced head no longer lives with.
     const mother = head.sex === 'F' ? head : partner;
     const father = head.sex === 'M' ? head : partner;
-
     const children = marriage ? this.children(rows, regionIndex, head, mother, father, marriage) : [];
     const lastBirth = children.reduce((latest, child) => Math.max(latest, child.birthDay), 0);
 
@@ -436,15 +463,24 @@ class SyntheticPopulation {
       const earliestDeath = Math.max(addYears(head.birthDay, 75), lastBirth, partner?.deathDay ?? 0, marriage?.day ?? 0);
       if (earliestDeath < TODAY) head.deathDay = r.int(earliestDeath + 1, TODAY);
     }
+    return {
+      region, regionIndex, householdNumber: this.familyHouseholdNumber(region), address: this.homeAddress(region),
+      head, headAge, history, partner, marriage, children,
+    };
+  }
 
-    // Household register.
+  /** The household register; grown children have often moved out into a household of their own. */
+  private registerHousehold(rows: DepartmentRows, family: Family): void {
+    const r = this.random;
+    const { region, householdNumber, head, partner, marriage } = family;
+    rows.household.push({ householdNumber, householdType: 'FAMILY', address: family.address, regionCode: region.code });
     this.resident(rows, head, region.code);
     this.membership(rows, householdNumber, head, 'HEAD', Math.min(addYears(head.birthDay, 18), TODAY));
     if (partner && marriage) {
       this.resident(rows, partner, region.code);
       this.membership(rows, householdNumber, partner, 'SPOUSE', marriage.day);
     }
-    for (const child of children) {
+    for (const child of family.children) {
       const relation: RelationToHead = child.sex === 'M' ? 'SON' : 'DAUGHTER';
       this.resident(rows, child, region.code);
       const movesOut = ageOn(child.birthDay, TODAY) >= 26 && child.deathDay === null && r.chance(0.45);
@@ -463,61 +499,63 @@ class SyntheticPopulation {
       this.membership(rows, ownNumber, child, 'HEAD', leftDay);
       if (r.chance(0.3)) this.property(rows, region, ownAddress, [child], 'SOLE', leftDay);
     }
-    // An elderly parent living with the head.
-    if (headAge >= 35 && headAge <= 65 && history !== 'WIDOWED' && r.chance(0.07)) {
-      const parentBirth = addYears(head.birthDay, -r.int(22, 34));
-      if (parentBirth >= EARLIEST_BIRTH) {
-        const parentSex: Sex = r.chance(0.5) ? 'M' : 'F';
-        // A father shares the head's surname; a mother keeps her own.
-        const parent = this.newPerson(regionIndex, parentSex, parentBirth, parentSex === 'M' ? head.surname : undefined);
-        this.resident(rows, parent, region.code);
-        this.membership(rows, householdNumber, parent, parent.sex === 'M' ? 'FATHER' : 'MOTHER', r.int(addYears(head.birthDay, 18), TODAY));
-        // Widowed long ago; the late spouse's own records predate the data set.
-        const weddingDay = Math.min(addYears(parent.birthDay, r.int(20, 26)), head.birthDay);
-        const certificateNumber = this.marriageCertificateNumber(region, weddingDay);
-        rows.marriageRegistration.push({ certificateNumber, registeredOn: isoDate(weddingDay), office: `${region.county} Civil Affairs` });
-        rows.maritalStatus.push({ idNumber: parent.idNumber, status: 'WIDOWED', spouseIdNumber: null, certificateNumber });
-        this.insuranceAccount(rows, parent, region);
-      }
-    }
+  }
 
-    // Civil affairs: the living keep a current status; the dead have none.
-    if (marriage && head.deathDay === null) {
-      const status = history === 'MARRIED' ? 'MARRIED' : history === 'DIVORCED' ? 'DIVORCED' : 'WIDOWED';
+  /** The living keep a current status; the dead have none. */
+  private recordMaritalStatus(rows: DepartmentRows, { head, partner, marriage, history }: Family): void {
+    if (!marriage || history === 'SINGLE') return;
+    if (head.deathDay === null) {
       rows.maritalStatus.push({
-        idNumber: head.idNumber, status, spouseIdNumber: status === 'MARRIED' ? partner!.idNumber : null,
+        idNumber: head.idNumber, status: history, spouseIdNumber: history === 'MARRIED' ? partner!.idNumber : null,
         certificateNumber: marriage.certificateNumber,
       });
     }
-    if (history === 'MARRIED' && partner && marriage) {
+    if (history === 'MARRIED') {
       rows.maritalStatus.push({
-        idNumber: partner.idNumber, status: 'MARRIED', spouseIdNumber: head.idNumber, certificateNumber: marriage.certificateNumber,
+        idNumber: partner!.idNumber, status: 'MARRIED', spouseIdNumber: head.idNumber, certificateNumber: marriage.certificateNumber,
       });
     }
+  }
 
-    // Property: a married couple holds its home jointly; a widow(er) often still with the late spouse.
-    if (headAge >= 25 && r.chance(region.rural ? 0.7 : 0.55)) {
-      const coOwned = partner && (history === 'MARRIED' || (history === 'WIDOWED' && r.chance(0.5)));
-      const owners = coOwned ? [head, partner!] : [head];
-      const share: PropertyShare = coOwned ? 'JOINT' : 'SOLE';
-      const homeAddress = r.chance(0.7) ? address : this.homeAddress(region);
-      this.property(rows, region, homeAddress, owners, share, coOwned ? marriage!.day : addYears(head.birthDay, 22), region.rural ? 'RURAL_HOMESTEAD' : 'RESIDENTIAL');
-      if (r.chance(0.15)) {
-        const adultChild = children.find((c) => ageOn(c.birthDay, TODAY) >= 22 && c.deathDay === null);
-        const inCommon = adultChild !== undefined && r.chance(0.3);
-        const secondOwners = inCommon ? [...owners, adultChild] : owners;
-        this.property(rows, region, this.streetAddress(region), secondOwners, inCommon ? 'IN_COMMON' : share, coOwned ? marriage!.day : addYears(head.birthDay, 25), r.chance(0.7) ? 'RESIDENTIAL' : r.pick(['COMMERCIAL', 'OFFICE'] as const));
-      }
-    }
+  /** A married couple holds its home jointly; a widow(er) often still with the late spouse. */
+  private recordFamilyProperty(rows: DepartmentRows, family: Family): void {
+    const r = this.random;
+    const { region, head, partner, marriage, history } = family;
+    if (family.headAge < 25 || !r.chance(region.rural ? 0.7 : 0.55)) return;
+    const coOwned = partner !== null && marriage !== null && (history === 'MARRIED' || (history === 'WIDOWED' && r.chance(0.5)));
+    const owners = coOwned ? [head, partner] : [head];
+    const share: PropertyShare = coOwned ? 'JOINT' : 'SOLE';
+    const homeAddress = r.chance(0.7) ? family.address : this.homeAddress(region);
+    const homeUse: PropertyUse = region.rural ? 'RURAL_HOMESTEAD' : 'RESIDENTIAL';
+    this.property(rows, region, homeAddress, owners, share, coOwned ? marriage.day : addYears(head.birthDay, 22), homeUse);
+    if (!r.chance(0.15)) return;
+    // A second property, sometimes bought in shares with a grown child.
+    const adultChild = family.children.find((c) => ageOn(c.birthDay, TODAY) >= 22 && c.deathDay === null);
+    const inCommon = adultChild !== undefined && r.chance(0.3);
+    const use: PropertyUse = r.chance(0.7) ? 'RESIDENTIAL' : r.pick(['COMMERCIAL', 'OFFICE'] as const);
+    this.property(
+      rows, region, this.streetAddress(region), inCommon ? [...owners, adultChild] : owners, inCommon ? 'IN_COMMON' : share,
+      coOwned ? marriage.day : addYears(head.birthDay, 25), use,
+    );
+  }
 
-    // Insurance, deaths and a business for everyone generated here.
-    for (const person of [head, ...(partner ? [partner] : []), ...children]) {
-      this.insuranceAccount(rows, person, region);
-      if (person.deathDay !== null) this.deathCertificate(rows, person, region);
-    }
-    if (head.deathDay === null && headAge >= 25 && headAge <= 70 && r.chance(0.035)) {
-      this.enterprise(rows, region, head);
-    }
+  /** Now and then an elderly, long-widowed parent lives with the head. */
+  private maybeElderlyParent(rows: DepartmentRows, { region, regionIndex, householdNumber, head, headAge }: Family): void {
+    const r = this.random;
+    if (headAge < 35 || headAge > 65 || head.deathDay !== null || !r.chance(0.07)) return;
+    const parentBirth = addYears(head.birthDay, -r.int(22, 34));
+    if (parentBirth < EARLIEST_BIRTH) return;
+    const parentSex: Sex = r.chance(0.5) ? 'M' : 'F';
+    // A father shares the head's surname; a mother keeps her own.
+    const parent = this.newPerson(regionIndex, parentSex, parentBirth, parentSex === 'M' ? head.surname : undefined);
+    this.resident(rows, parent, region.code);
+    this.membership(rows, householdNumber, parent, parentSex === 'M' ? 'FATHER' : 'MOTHER', r.int(addYears(head.birthDay, 18), TODAY));
+    // The late spouse's own records predate the data set.
+    const weddingDay = Math.min(addYears(parent.birthDay, r.int(20, 26)), head.birthDay);
+    const certificateNumber = this.marriageCertificateNumber(region, weddingDay);
+    rows.marriageRegistration.push({ certificateNumber, registeredOn: isoDate(weddingDay), office: `${region.county} Civil Affairs` });
+    rows.maritalStatus.push({ idNumber: parent.idNumber, status: 'WIDOWED', spouseIdNumber: null, certificateNumber });
+    this.insuranceAccount(rows, parent, region);
   }
 
   private collectiveHousehold(rows: DepartmentRows): void {
