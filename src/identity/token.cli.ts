@@ -7,7 +7,7 @@ import { ConfigError, loadConfig } from '../config/app-config.js';
 import { DevIssuer, MIN_TOKEN_TTL_SECONDS, type TokenRequest } from './dev-issuer.js';
 import { findHall, isHallCode, isRegionCode, SERVICE_HALLS } from './halls.js';
 import { isPrincipalKind, PRINCIPAL_KINDS } from './principal.js';
-import { isEntryPoint } from '../common/cli.js';
+import { isEntryPoint, parseFlags } from '../common/cli.js';
 
 export type { TokenRequest };
 
@@ -42,26 +42,8 @@ export interface TokenArgsLimits {
 
 /** Parses and validates the CLI arguments (without the node and script paths). Pure; throws TokenArgsError. */
 export function parseTokenArgs(argv: readonly string[], limits: TokenArgsLimits = { maxTtlSeconds: 12 * 3600 }): TokenRequest {
-  const values = new Map<Flag, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const match = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg);
-    if (!match) throw new TokenArgsError(`unexpected argument "${arg}" (flags look like --role clerk)`);
-    const name = match[1] as Flag;
-    if (!(FLAGS as readonly string[]).includes(name)) {
-      throw new TokenArgsError(`unknown flag --${match[1]} (known: ${FLAGS.map((f) => `--${f}`).join(', ')})`);
-    }
-    if (values.has(name)) throw new TokenArgsError(`--${name} is given more than once`);
-    let value = match[2];
-    if (value === undefined) {
-      const next = argv[i + 1];
-      if (next === undefined || next.startsWith('--')) throw new TokenArgsError(`--${name} needs a value`);
-      value = next;
-      i++;
-    }
-    if (value === '') throw new TokenArgsError(`--${name} needs a value`);
-    values.set(name, value);
-  }
+  const values = parseFlags(argv, FLAGS, (message) => new TokenArgsError(message), '--role clerk');
+  for (const [name, value] of values) if (value === '') throw new TokenArgsError(`--${name} needs a value`);
 
   const role = values.get('role');
   if (role === undefined) throw new TokenArgsError(`--role is required (${PRINCIPAL_KINDS.join(', ')})`);

@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from '../config/app-config.js';
 import { prepareDatabase } from '../database/database-setup.js';
 import { createLogger } from '../logging/logger.js';
 import { seedDepartmentSources, type SeedReport } from './seed.js';
-import { isEntryPoint } from '../common/cli.js';
+import { isEntryPoint, parseFlags } from '../common/cli.js';
 
 export const MAX_CITIZENS = 5_000_000;
 export const DEFAULT_SEED = 'onegate';
@@ -35,25 +35,7 @@ type Flag = (typeof FLAGS)[number];
 
 /** Parses and validates the CLI arguments (without the node and script paths). Pure; throws SeedArgsError. */
 export function parseSeedArgs(argv: readonly string[]): SeedArgs {
-  const values = new Map<Flag, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const match = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg);
-    if (!match) throw new SeedArgsError(`unexpected argument "${arg}" (flags look like --citizens 1000)`);
-    const name = match[1] as Flag;
-    if (!(FLAGS as readonly string[]).includes(name)) {
-      throw new SeedArgsError(`unknown flag --${match[1]} (known: ${FLAGS.map((f) => `--${f}`).join(', ')})`);
-    }
-    if (values.has(name)) throw new SeedArgsError(`--${name} is given more than once`);
-    let value = match[2];
-    if (value === undefined) {
-      const next = argv[i + 1];
-      if (next === undefined || next.startsWith('--')) throw new SeedArgsError(`--${name} needs a value`);
-      value = next;
-      i++;
-    }
-    values.set(name, value);
-  }
+  const values = parseFlags(argv, FLAGS, (message) => new SeedArgsError(message), '--citizens 1000');
 
   const citizensText = values.get('citizens');
   if (citizensText === undefined) throw new SeedArgsError('--citizens is required');
