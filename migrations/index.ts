@@ -1,6 +1,7 @@
 import { Roles1795300000000 } from './1795300000000-Roles.js';
 import { DepartmentSources1795300000100 } from './1795300000100-DepartmentSources.js';
 import { Catalog1795300000200 } from './1795300000200-Catalog.js';
+import { Ledger1795300000300 } from './1795300000300-Ledger.js';
 
 /** Every migration, in order. A new migration file is added here too. */
-export const MIGRATIONS = [Roles1795300000000, DepartmentSources1795300000100, Catalog1795300000200];
+export const MIGRATIONS = [Roles1795300000000, DepartmentSources1795300000100, Catalog1795300000200, Ledger1795300000300];

@@ -14,8 +14,10 @@ const entryPoints = {
   migrate: 'dist/src/database/migrate.cli.js',
   seed: 'dist/src/seed/seed.cli.js',
   token: 'dist/src/identity/token.cli.js',
+  'ledger-verify': 'dist/src/audit/ledger-verify.cli.js',
   schema: 'dist/src/schema.cli.js',
   'migration-generate': 'dist/src/database/migration-generate.cli.js',
+  'bench-ledger': 'dist/bench/ledger/ledger.bench.js',
 };
 
 function newestSourceTime() {
@@ -28,7 +30,7 @@ function newestSourceTime() {
       newest = Math.max(newest, info.mtimeMs);
     }
   };
-  for (const part of ['src', 'migrations', 'tsconfig.json', 'tsconfig.build.json', 'package.json']) {
+  for (const part of ['src', 'migrations', 'bench', 'tsconfig.json', 'tsconfig.build.json', 'package.json']) {
     const path = join(root, part);
     if (existsSync(path)) visit(path);
   }

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import pg from 'pg';
+import { ledgerKeyPaths, loadLedgerSigningKey } from '../src/audit/ledger-key.js';
 import { DevIssuer } from '../src/identity/dev-issuer.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { harnessState } from './harness/database.js';
@@ -129,7 +130,14 @@ describe('GraphQL in production mode', () => {
     jwks = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(body));
     await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
     const { port } = jwks.address() as { port: number };
-    t = await createTestApp({ NODE_ENV: 'production', TOKEN_JWKS_URL: `http://127.0.0.1:${port}/jwks.json` });
+    // Production reads the ledger key from a file: the development key, generated if need be.
+    const devConfig = loadConfig({ NODE_ENV: 'test', DATA_DIR: harnessState().dataDir });
+    loadLedgerSigningKey(devConfig);
+    t = await createTestApp({
+      NODE_ENV: 'production',
+      TOKEN_JWKS_URL: `http://127.0.0.1:${port}/jwks.json`,
+      LEDGER_SIGNING_KEY_FILE: ledgerKeyPaths(devConfig.dataDir).privateKey,
+    });
     token = await t.token({ role: 'clerk', sub: 'C-001', hall: 'JINGAN-01' });
   });
   afterAll(async () => {

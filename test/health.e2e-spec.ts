@@ -16,7 +16,7 @@ describe('health probes', () => {
   it('is ready when the database answers and every migration is applied', async () => {
     const res = await t.http().get('/health/ready');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ready', checks: { database: 'up', migrations: 'applied' } });
+    expect(res.body).toEqual({ status: 'ready', checks: { database: 'up', migrations: 'applied', ledger: 'writable' } });
   });
 
   it('gives every response a request id and keeps a well-formed one from the caller', async () => {

@@ -110,6 +110,56 @@ export class AppConfig {
   @Max(20)
   GRAPHQL_MAX_DEPTH = 6;
 
+  /** The ledger's log name: the checkpoint origin line and the signing key's name (a schema-less URL, no spaces or '+'). */
+  @Matches(/^[^\s+]{1,200}$/, { message: 'LEDGER_ORIGIN must be 1-200 characters without spaces or "+", e.g. onegate.example.gov.cn/ledger' })
+  LEDGER_ORIGIN = 'onegate.local/ledger';
+
+  /** PKCS#8 PEM file of the ledger's Ed25519 signing key. Absent outside production: generated under DATA_DIR/keys. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  LEDGER_SIGNING_KEY_FILE?: string;
+
+  /** Seconds between automatic signed checkpoints (taken only when the tree grew); 0 turns them off. */
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  LEDGER_CHECKPOINT_INTERVAL_SECONDS = 30;
+
+  /** Group commit: at most this many entries per transaction. */
+  @IsInt()
+  @Min(1)
+  @Max(5000)
+  LEDGER_BATCH_MAX_ENTRIES = 500;
+
+  /** Group commit: how long a batch waits for company before it is written (0: write as soon as the previous batch is done). */
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  LEDGER_BATCH_WAIT_MS = 0;
+
+  /** A ledger write that takes longer fails, and the caller releases no data. */
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  LEDGER_WRITE_TIMEOUT_MS = 5000;
+
+  /** Unusual-access flags: the window, and how many distinct citizens or denials in one window raise a flag. */
+  @IsInt()
+  @Min(1)
+  @Max(24 * 60)
+  AUDIT_FLAG_WINDOW_MINUTES = 10;
+
+  @IsInt()
+  @Min(2)
+  @Max(100_000)
+  AUDIT_FLAG_MANY_SUBJECTS = 20;
+
+  @IsInt()
+  @Min(2)
+  @Max(100_000)
+  AUDIT_FLAG_REPEATED_DENIALS = 5;
+
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';
   }
@@ -141,7 +191,7 @@ const NUMERIC_KEYS = new Set(
 /** Reads and validates the configuration; throws ConfigError listing every problem at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const raw: Record<string, unknown> = {};
-  for (const key of Object.keys(new AppConfig()).concat(['DATABASE_URL', 'DB_ROLE_PASSWORD', 'TOKEN_JWKS_URL'])) {
+  for (const key of Object.keys(new AppConfig()).concat(['DATABASE_URL', 'DB_ROLE_PASSWORD', 'TOKEN_JWKS_URL', 'LEDGER_SIGNING_KEY_FILE'])) {
     const value = env[key];
     if (value === undefined) continue;
     // Numbers are parsed strictly: "3000abc" or "" is an error, not NaN or a silent default.
@@ -157,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (!config.DATABASE_URL) problems.push('DATABASE_URL is required when NODE_ENV=production (no embedded database in production)');
     if (!config.DB_ROLE_PASSWORD) problems.push('DB_ROLE_PASSWORD is required when NODE_ENV=production');
     if (!config.TOKEN_JWKS_URL) problems.push('TOKEN_JWKS_URL is required when NODE_ENV=production (the development issuer is off)');
+    if (!config.LEDGER_SIGNING_KEY_FILE) problems.push('LEDGER_SIGNING_KEY_FILE is required when NODE_ENV=production (no generated ledger key)');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

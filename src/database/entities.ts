@@ -1,5 +1,8 @@
+import { LedgerCheckpointEntity } from '../audit/entities/ledger-checkpoint.entity.js';
+import { LedgerEntryEntity } from '../audit/entities/ledger-entry.entity.js';
+import { LedgerNodeEntity } from '../audit/entities/ledger-node.entity.js';
 import { DataItemEntity } from '../catalog/entities/data-item.entity.js';
 import { DepartmentEntity } from '../catalog/entities/department.entity.js';
 
 /** Every TypeORM entity of the gateway schema; the migration drift check compares these with migrations/. */
-export const ENTITIES = [DepartmentEntity, DataItemEntity];
+export const ENTITIES = [DepartmentEntity, DataItemEntity, LedgerEntryEntity, LedgerNodeEntity, LedgerCheckpointEntity];

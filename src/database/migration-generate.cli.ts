@@ -1,13 +1,12 @@
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { projectRoot } from '../common/project-root.js';
 import { ConfigError, loadConfig } from '../config/app-config.js';
 import { createLogger } from '../logging/logger.js';
 import { dataSourceOptions } from './data-source-options.js';
-import { withDatabase } from './database-admin.js';
+import { withScratchDatabase } from './database-admin.js';
 import { prepareDatabase, runMigrations } from './database-setup.js';
 
 /**
@@ -24,17 +23,18 @@ async function main(args: string[]): Promise<number> {
   }
   const config = loadConfig();
   const db = await prepareDatabase(config, createLogger('warn'));
-  const scratch = `onegate_scratch_${process.pid}_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: db.embedded ? db.embedded.superuserUrl() : db.ownerUrl });
-  await admin.connect();
+  const adminUrl = db.embedded ? db.embedded.superuserUrl() : db.ownerUrl;
   try {
-    await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(scratch)}`);
-    const scratchUrl = withDatabase(db.embedded ? db.embedded.superuserUrl() : db.ownerUrl, scratch);
-    await runMigrations(scratchUrl);
-    const dataSource = new DataSource(dataSourceOptions(scratchUrl, { poolSize: 1 }));
-    await dataSource.initialize();
-    const sql = await dataSource.driver.createSchemaBuilder().log();
-    await dataSource.destroy();
+    const sql = await withScratchDatabase(adminUrl, 'onegate_scratch', async (scratchUrl) => {
+      await runMigrations(scratchUrl);
+      const dataSource = new DataSource(dataSourceOptions(scratchUrl, { poolSize: 1 }));
+      await dataSource.initialize();
+      try {
+        return await dataSource.driver.createSchemaBuilder().log();
+      } finally {
+        await dataSource.destroy();
+      }
+    });
     const up = sql.upQueries.map((q) => q.query);
     const down = sql.downQueries.map((q) => q.query).reverse();
     if (check) {
@@ -64,8 +64,6 @@ async function main(args: string[]): Promise<number> {
     console.log(`onegate: wrote ${file}; review it, add grants, and list it in migrations/index.ts`);
     return 0;
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(scratch)} WITH (FORCE)`).catch(() => undefined);
-    await admin.end();
     await db.close();
   }
 }

@@ -8,10 +8,35 @@ export interface ServiceHall {
   readonly name: string;
   /** 6-digit administrative division code (GB/T 2260) of the county-level area the hall serves. */
   readonly regionCode: string;
+  /** When the hall's windows are open, if not DEFAULT_OPENING_HOURS. */
+  readonly openingHours?: readonly OpeningPeriod[];
 }
 
+/** One opening period in the hall's local time (China Standard Time, UTC+8, no daylight saving). */
+export interface OpeningPeriod {
+  /** ISO day of week, 1 = Monday … 7 = Sunday. */
+  readonly day: number;
+  /** `HH:MM`, inclusive. */
+  readonly opens: string;
+  /** `HH:MM`, exclusive. */
+  readonly closes: string;
+}
+
+export const HALL_TIME_ZONE = 'Asia/Shanghai';
+
+const weekdays = (opens: string, closes: string): OpeningPeriod[] => [1, 2, 3, 4, 5].map((day) => ({ day, opens, closes }));
+
+/** Monday to Friday 08:30–17:30, the usual government service hall hours; halls that differ say so. */
+export const DEFAULT_OPENING_HOURS: readonly OpeningPeriod[] = Object.freeze(weekdays('08:30', '17:30'));
+
 export const SERVICE_HALLS: readonly ServiceHall[] = Object.freeze([
-  { code: 'JINGAN-01', name: "Jing'an District Service Center", regionCode: '310106' },
+  {
+    code: 'JINGAN-01',
+    name: "Jing'an District Service Center",
+    regionCode: '310106',
+    // Open on Saturday mornings too.
+    openingHours: [...weekdays('08:30', '17:30'), { day: 6, opens: '09:00', closes: '12:00' }],
+  },
   { code: 'CHANGNING-01', name: 'Changning District Service Center', regionCode: '310105' },
   { code: 'LONGYOU-01', name: 'Longyou County One-Window Hall', regionCode: '330825' },
   { code: 'NANJING-QX-01', name: 'Qixia District Government Service Center', regionCode: '320113' },
@@ -20,6 +45,11 @@ export const SERVICE_HALLS: readonly ServiceHall[] = Object.freeze([
 ].map((hall) => Object.freeze(hall)));
 
 const HALLS_BY_CODE = new Map(SERVICE_HALLS.map((hall) => [hall.code, hall]));
+
+/** The hall's opening periods; halls not in the registry keep the default hours. */
+export function openingHoursOf(code: string): readonly OpeningPeriod[] {
+  return HALLS_BY_CODE.get(code)?.openingHours ?? DEFAULT_OPENING_HOURS;
+}
 
 export function findHall(code: string): ServiceHall | undefined {
   return HALLS_BY_CODE.get(code);

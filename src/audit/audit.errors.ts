@@ -1,0 +1,58 @@
+import { BadRequestException, HttpException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { GraphQLError } from 'graphql';
+
+export enum AuditErrorCode {
+  SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
+  BAD_USER_INPUT = 'BAD_USER_INPUT',
+  NOT_FOUND = 'NOT_FOUND',
+}
+
+export type AuditErrorReason =
+  /** The ledger cannot be written (or read); nothing was released. */
+  | 'LEDGER_UNAVAILABLE'
+  /** A proof was asked for sizes or indexes the tree does not have. */
+  | 'PROOF_RANGE_INVALID'
+  /** A paging cursor that this API did not hand out. */
+  | 'CURSOR_INVALID'
+  /** A filter value out of range (dates, lengths). */
+  | 'FILTER_INVALID'
+  /** No checkpoint has been signed yet. */
+  | 'CHECKPOINT_NOT_FOUND';
+
+/** The audit domain's one error: a GraphQLError written for the client, with `extensions.code` and `reason`. */
+export class AuditError extends GraphQLError {
+  declare readonly extensions: { code: AuditErrorCode; reason: AuditErrorReason };
+
+  constructor(code: AuditErrorCode, reason: AuditErrorReason, message: string, options?: { cause?: unknown }) {
+    super(message, { extensions: { code, reason }, originalError: options?.cause instanceof Error ? options.cause : undefined });
+    this.name = 'AuditError';
+  }
+
+  static badInput(reason: AuditErrorReason, message: string): AuditError {
+    return new AuditError(AuditErrorCode.BAD_USER_INPUT, reason, message);
+  }
+}
+
+/**
+ * The ledger could not make an entry durable. Whoever asked for the entry must release no data:
+ * the client gets SERVICE_UNAVAILABLE / LEDGER_UNAVAILABLE and nothing else.
+ */
+export class LedgerUnavailableError extends AuditError {
+  constructor(message = 'the audit ledger cannot be written', options?: { cause?: unknown }) {
+    super(AuditErrorCode.SERVICE_UNAVAILABLE, 'LEDGER_UNAVAILABLE', `${message}; no data was released`, options);
+    this.name = 'LedgerUnavailableError';
+  }
+}
+
+/** The same error for HTTP handlers (the NDJSON export). */
+export function toHttpException(error: AuditError): HttpException {
+  const body = { statusCode: 0, error: error.extensions.code, reason: error.extensions.reason, message: error.message };
+  switch (error.extensions.code) {
+    case AuditErrorCode.SERVICE_UNAVAILABLE:
+      return new ServiceUnavailableException({ ...body, statusCode: 503 });
+    case AuditErrorCode.NOT_FOUND:
+      return new NotFoundException({ ...body, statusCode: 404 });
+    default:
+      return new BadRequestException({ ...body, statusCode: 400 });
+  }
+}

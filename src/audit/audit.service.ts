@@ -1,0 +1,311 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { parseCreditCode } from '../common/identifiers/credit-code.js';
+import { parseIdNumber } from '../common/identifiers/id-number.js';
+import type { RequestContext } from '../common/request/request-context.js';
+import { AppConfig } from '../config/app-config.js';
+import { DEFAULT_OPENING_HOURS, findHall, HALL_TIME_ZONE, SERVICE_HALLS } from '../identity/halls.js';
+import type { CitizenPrincipal, Principal } from '../identity/principal.js';
+import { AuditError } from './audit.errors.js';
+import { type AuditEntryFilter, pageSize } from './dto/audit-entries.args.js';
+import { actorFor, canonicalJson, type LedgerSubject } from './ledger-entry.js';
+import { EXPORT_FORMAT, type ExportEntryLine, type ExportHeader } from './ledger-export-format.js';
+import { contentFromRow, LEDGER_ENTRY_COLUMNS, type LedgerEntryRow } from './ledger-rows.js';
+import { LedgerService } from './ledger.service.js';
+import { AuditEntryConnection, AuditFlag, AuditFlagKind, DataAccessConnection } from './models/audit-connection.model.js';
+import { toAuditEntry } from './models/audit-entry.model.js';
+
+const CURSOR_PREFIX = 'ledger:';
+const MAX_FLAG_RANGE_MS = 31 * 24 * 3600 * 1000;
+const MAX_FLAGS = 200;
+const EXPORT_CHUNK = 500;
+
+export function encodeCursor(index: number): string {
+  return Buffer.from(`${CURSOR_PREFIX}${index}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): number {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const index = text.startsWith(CURSOR_PREFIX) ? Number(text.slice(CURSOR_PREFIX.length)) : NaN;
+  if (!/^ledger:\d{1,15}$/.test(text) || !Number.isSafeInteger(index)) {
+    throw AuditError.badInput('CURSOR_INVALID', 'after is not a cursor this API handed out');
+  }
+  return index;
+}
+
+/** A Relay connection from `limit + 1` rows, newest first: the extra row only says there is a next page. */
+function connection<N extends { index: number }>(rows: LedgerEntryRow[], limit: number, toNode: (row: LedgerEntryRow) => N) {
+  const nodes = rows.slice(0, limit).map(toNode);
+  return {
+    edges: nodes.map((node) => ({ cursor: encodeCursor(node.index), node })),
+    pageInfo: { hasNextPage: rows.length > limit, endCursor: nodes.length ? encodeCursor(nodes[nodes.length - 1]!.index) : null },
+  };
+}
+
+/** What a filter value means in SQL; every value is a bound parameter. */
+function filterConditions(filter: AuditEntryFilter | undefined, params: unknown[]): string[] {
+  const where: string[] = [];
+  const bind = (value: unknown) => `$${params.push(value)}`;
+  if (!filter) return where;
+  if (filter.subject !== undefined) where.push(`subject_id = ${bind(filter.subject)}`);
+  if (filter.actor !== undefined) where.push(`actor_id = ${bind(filter.actor)}`);
+  if (filter.hall !== undefined) where.push(`actor_hall = ${bind(filter.hall)}`);
+  if (filter.department !== undefined) {
+    const p = bind(filter.department);
+    where.push(`(actor_department = ${p} OR ${p} = ANY(departments))`);
+  }
+  if (filter.matter !== undefined) where.push(`matter = ${bind(filter.matter)}`);
+  if (filter.caseNumber !== undefined) where.push(`case_number = ${bind(filter.caseNumber)}`);
+  if (filter.outcome !== undefined) where.push(`outcome = ${bind(filter.outcome)}`);
+  if (filter.kind !== undefined) where.push(`kind = ${bind(filter.kind)}`);
+  if (filter.from !== undefined) where.push(`recorded_at >= ${bind(filter.from)}`);
+  if (filter.to !== undefined) where.push(`recorded_at < ${bind(filter.to)}`);
+  return where;
+}
+
+/** The filter as plain strings, for the AUDIT_QUERY entry and the export header. */
+function describeFilter(filter: AuditEntryFilter | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(filter ?? {})) {
+    if (value === undefined || value === null) continue;
+    out[key] = value instanceof Date ? value.toISOString() : String(value);
+  }
+  return out;
+}
+
+function subjectOf(id: string | undefined): LedgerSubject | null {
+  if (id === undefined) return null;
+  if (parseIdNumber(id).ok) return { kind: 'PERSON', id };
+  if (parseCreditCode(id).ok) return { kind: 'ENTERPRISE', id };
+  return { kind: 'CERTIFICATE', id };
+}
+
+/**
+ * The ledger as auditors and citizens read it. Every auditor read is itself a (restricted) ledger
+ * entry, written before the rows are returned: if it cannot be written, nothing is returned.
+ */
+@Injectable()
+export class AuditService {
+  constructor(
+    private readonly ledger: LedgerService,
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  async entries(
+    auditor: Principal,
+    request: RequestContext,
+    args: { filter?: AuditEntryFilter; first?: number; after?: string },
+  ): Promise<AuditEntryConnection> {
+    const limit = pageSize(args.first);
+    const params: unknown[] = [];
+    const where = filterConditions(args.filter, params);
+    if (args.after !== undefined) where.push(`leaf_index < $${params.push(decodeCursor(args.after))}`);
+    const sql = `SELECT ${LEDGER_ENTRY_COLUMNS} FROM onegate.ledger_entry
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ledger_entry.leaf_index DESC LIMIT ${limit + 1}`;
+    // The query and its own ledger entry run together; the rows are released only when both succeeded.
+    const [rows] = await Promise.all([
+      this.dataSource.query<LedgerEntryRow[]>(sql, params),
+      this.recordAuditRead('AUDIT_QUERY', auditor, request, args.filter),
+    ]);
+    return connection(rows, limit, (row) => toAuditEntry(Number(row.leaf_index), row.leaf_hash, contentFromRow(row)));
+  }
+
+  /** A citizen's own accesses, restricted entries left out; who acted is the hall or department. */
+  async dataAccesses(citizen: CitizenPrincipal, args: { first?: number; after?: string }): Promise<DataAccessConnection> {
+    const limit = pageSize(args.first);
+    const params: unknown[] = [citizen.id];
+    let sql = `SELECT ${LEDGER_ENTRY_COLUMNS} FROM onegate.ledger_entry
+      WHERE subject_id = $1 AND subject_kind = 'PERSON' AND NOT restricted`;
+    if (args.after !== undefined) sql += ` AND leaf_index < $${params.push(decodeCursor(args.after))}`;
+    const rows = await this.dataSource.query<LedgerEntryRow[]>(`${sql} ORDER BY ledger_entry.leaf_index DESC LIMIT ${limit + 1}`, params);
+    return connection(rows, limit, (row) => ({
+      index: Number(row.leaf_index),
+      leafHash: row.leaf_hash.toString('base64'),
+      at: row.recorded_at,
+      kind: row.kind,
+      matter: row.matter,
+      caseNumber: row.case_number,
+      items: row.items_granted,
+      outcome: row.outcome,
+      accessor: {
+        kind: row.actor_kind,
+        hall: row.actor_hall,
+        hallName: row.actor_hall === null ? null : (findHall(row.actor_hall)?.name ?? null),
+        department: row.actor_department,
+      },
+    }));
+  }
+
+  async flags(auditor: Principal, request: RequestContext, args: { from?: Date; to?: Date }): Promise<AuditFlag[]> {
+    const to = args.to ?? new Date();
+    const from = args.from ?? new Date(to.getTime() - 24 * 3600 * 1000);
+    if (from >= to || to.getTime() - from.getTime() > MAX_FLAG_RANGE_MS) {
+      throw AuditError.badInput('FILTER_INVALID', '`from` must be before `to`, at most 31 days apart');
+    }
+    const window = `${this.config.AUDIT_FLAG_WINDOW_MINUTES} minutes`;
+    const [manySubjects, denials, outsideHours] = await Promise.all([
+      this.windowFlags(AuditFlagKind.MANY_SUBJECTS, from, to, window, `kind = 'DATA_ACCESS' AND subject_id IS NOT NULL`,
+        'count(DISTINCT subject_id)', this.config.AUDIT_FLAG_MANY_SUBJECTS),
+      this.windowFlags(AuditFlagKind.REPEATED_DENIALS, from, to, window, `(outcome = 'DENIED' OR cardinality(items_denied) > 0)`,
+        'count(*)', this.config.AUDIT_FLAG_REPEATED_DENIALS),
+      this.outsideHoursFlags(from, to),
+      this.recordAuditRead('AUDIT_QUERY', auditor, request, undefined, { query: 'auditFlags', from: from.toISOString(), to: to.toISOString() }),
+    ]);
+    return [...manySubjects, ...denials, ...outsideHours]
+      .sort((a, b) => b.windowStart.getTime() - a.windowStart.getTime())
+      .slice(0, MAX_FLAGS);
+  }
+
+  /**
+   * The NDJSON export: a header with a fresh signed checkpoint, then the entries in index order.
+   * Without a filter it is complete (0..treeSize-1); with one, each entry carries its inclusion proof.
+   * The export is itself a ledger entry, written before the first line.
+   */
+  async *exportLines(auditor: Principal, request: RequestContext, filter: AuditEntryFilter | undefined): AsyncGenerator<string> {
+    const description = describeFilter(filter);
+    const complete = Object.keys(description).length === 0;
+    await this.recordAuditRead('AUDIT_EXPORT', auditor, request, filter);
+    const checkpoint = await this.ledger.createCheckpoint();
+    const header: ExportHeader = {
+      format: EXPORT_FORMAT,
+      origin: this.ledger.publicKey.origin,
+      treeSize: checkpoint.treeSize,
+      checkpoint: checkpoint.note,
+      filter: complete ? null : description,
+      complete,
+      exportedAt: new Date().toISOString(),
+    };
+    yield JSON.stringify(header) + '\n';
+    let after = -1;
+    for (;;) {
+      const params: unknown[] = [];
+      const where = filterConditions(filter, params);
+      where.push(`leaf_index > $${params.push(after)}`, `leaf_index < $${params.push(checkpoint.treeSize)}`);
+      const rows = await this.dataSource.query<LedgerEntryRow[]>(
+        `SELECT ${LEDGER_ENTRY_COLUMNS} FROM onegate.ledger_entry WHERE ${where.join(' AND ')} ORDER BY ledger_entry.leaf_index LIMIT ${EXPORT_CHUNK}`,
+        params,
+      );
+      if (rows.length === 0) return;
+      const indexes = rows.map((row) => Number(row.leaf_index));
+      const proofs = complete ? undefined : await this.ledger.inclusionProofs(indexes, checkpoint.treeSize);
+      let chunk = '';
+      rows.forEach((row, i) => {
+        const line: ExportEntryLine = { index: indexes[i]!, leafHash: row.leaf_hash.toString('base64'), entry: contentFromRow(row) };
+        if (proofs) line.inclusionProof = proofs[i]!.map((h) => h.toString('base64'));
+        chunk += JSON.stringify(line) + '\n';
+      });
+      yield chunk;
+      after = indexes[indexes.length - 1]!;
+    }
+  }
+
+  private async recordAuditRead(
+    kind: 'AUDIT_QUERY' | 'AUDIT_EXPORT',
+    auditor: Principal,
+    request: RequestContext,
+    filter: AuditEntryFilter | undefined,
+    extra: Record<string, string> = {},
+  ): Promise<void> {
+    const description = describeFilter(filter);
+    await this.ledger.record({
+      kind,
+      actor: actorFor(auditor),
+      subject: subjectOf(filter?.subject),
+      outcome: 'GRANTED',
+      requestId: request.requestId,
+      clientAddress: request.clientAddress,
+      // Supervision is not shown to the citizen.
+      restricted: true,
+      detail: { ...extra, ...(Object.keys(description).length ? { filter: canonicalJson(description) } : {}) },
+    });
+  }
+
+  private async windowFlags(
+    kind: AuditFlagKind,
+    from: Date,
+    to: Date,
+    window: string,
+    condition: string,
+    measure: string,
+    threshold: number,
+  ): Promise<AuditFlag[]> {
+    const rows = await this.dataSource.query<FlagRow[]>(
+      `SELECT actor_kind, actor_id, actor_hall, actor_region, actor_department,
+              date_bin($3::interval, recorded_at, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS window_start,
+              ${measure}::int AS count,
+              ((array_agg(leaf_index ORDER BY leaf_index))[1:50])::text[] AS indexes
+         FROM onegate.ledger_entry
+        WHERE recorded_at >= $1 AND recorded_at < $2 AND ${condition}
+        GROUP BY actor_kind, actor_id, actor_hall, actor_region, actor_department, window_start
+       HAVING ${measure} >= $4
+        ORDER BY window_start DESC
+        LIMIT ${MAX_FLAGS}`,
+      [from, to, window, threshold],
+    );
+    const minutes = this.config.AUDIT_FLAG_WINDOW_MINUTES;
+    return rows.map((row) =>
+      flag(kind, row, new Date(row.window_start.getTime() + minutes * 60_000),
+        kind === AuditFlagKind.MANY_SUBJECTS
+          ? `${row.count} different citizens read within ${minutes} minutes`
+          : `${row.count} denied requests within ${minutes} minutes`),
+    );
+  }
+
+  private async outsideHoursFlags(from: Date, to: Date): Promise<AuditFlag[]> {
+    const periods = [
+      ...DEFAULT_OPENING_HOURS.map((p) => ({ hall: '*', ...p })),
+      ...SERVICE_HALLS.flatMap((hall) => (hall.openingHours ?? []).map((p) => ({ hall: hall.code, ...p }))),
+    ];
+    const rows = await this.dataSource.query<FlagRow[]>(
+      `WITH hours(hall, day, opens, closes) AS (
+              SELECT * FROM unnest($3::text[], $4::int[], $5::time[], $6::time[])),
+            e AS (
+              SELECT leaf_index, actor_kind, actor_id, actor_hall, actor_region, actor_department,
+                     recorded_at AT TIME ZONE $7 AS local,
+                     CASE WHEN actor_hall IN (SELECT hall FROM hours) THEN actor_hall ELSE '*' END AS schedule
+                FROM onegate.ledger_entry
+               WHERE recorded_at >= $1 AND recorded_at < $2 AND actor_kind = 'clerk')
+       SELECT actor_kind, actor_id, actor_hall, actor_region, actor_department,
+              date_trunc('day', local) AT TIME ZONE $7 AS window_start,
+              count(*)::int AS count,
+              ((array_agg(leaf_index ORDER BY leaf_index))[1:50])::text[] AS indexes
+         FROM e
+        WHERE NOT EXISTS (
+              SELECT 1 FROM hours h
+               WHERE h.hall = e.schedule AND h.day = extract(isodow FROM e.local)::int
+                 AND e.local::time >= h.opens AND e.local::time < h.closes)
+        GROUP BY actor_kind, actor_id, actor_hall, actor_region, actor_department, window_start
+        ORDER BY window_start DESC
+        LIMIT ${MAX_FLAGS}`,
+      [from, to, periods.map((p) => p.hall), periods.map((p) => p.day), periods.map((p) => p.opens), periods.map((p) => p.closes), HALL_TIME_ZONE],
+    );
+    return rows.map((row) =>
+      flag(AuditFlagKind.OUTSIDE_OPENING_HOURS, row, new Date(row.window_start.getTime() + 24 * 3600_000),
+        `${row.count} entries while hall ${row.actor_hall ?? '?'} was closed`),
+    );
+  }
+}
+
+interface FlagRow {
+  actor_kind: string;
+  actor_id: string;
+  actor_hall: string | null;
+  actor_region: string | null;
+  actor_department: string | null;
+  window_start: Date;
+  count: number;
+  indexes: string[];
+}
+
+function flag(kind: AuditFlagKind, row: FlagRow, windowEnd: Date, description: string): AuditFlag {
+  return {
+    kind,
+    actor: { kind: row.actor_kind, id: row.actor_id, hall: row.actor_hall, region: row.actor_region, department: row.actor_department },
+    windowStart: row.window_start,
+    windowEnd,
+    count: row.count,
+    entryIndexes: row.indexes.map(Number),
+    description,
+  };
+}

@@ -1,0 +1,234 @@
+import pg from 'pg';
+import type { Logger } from '../logging/logger.js';
+import { entryContent, entryLeafHash, type LedgerEntryContent, type LedgerEntryInput } from './ledger-entry.js';
+import { LedgerUnavailableError } from './audit.errors.js';
+import { appendLeaves, nodeKey, rootPlan, type NodeRef } from './merkle.js';
+
+/** What `record` resolves with once the entry is committed. */
+export interface RecordedEntry {
+  index: number;
+  leafHash: Buffer;
+  at: Date;
+}
+
+export interface LedgerWriterOptions {
+  /** At most this many entries per transaction. */
+  maxBatch: number;
+  /** How long a batch waits for company before it is written; 0 = as soon as the previous batch is done. */
+  waitMs: number;
+  /** Where entry times come from (tests place entries at chosen times). */
+  clock?: () => Date;
+}
+
+interface Pending {
+  content: LedgerEntryContent;
+  leafHash: Buffer;
+  resolve(entry: RecordedEntry): void;
+  reject(error: Error): void;
+}
+
+/** Serialises batch writers of every gateway instance on one database, so leaf indexes stay contiguous. */
+export const LEDGER_APPEND_LOCK_KEY = 0x6f6e6c67; // 'onlg'
+
+/**
+ * Group commit for the ledger. Callers await `record(entry)`, which resolves only when the entry's
+ * transaction has committed (with synchronous_commit on, when it is on disk). Entries arriving while
+ * a batch is being written wait for the next one, so one fsync serves many requests. A failed batch
+ * rejects every entry in it with LedgerUnavailableError: the caller must then release no data.
+ */
+export class LedgerWriter {
+  private queue: Pending[] = [];
+  private flushing = false;
+  private closed = false;
+  private idle?: Promise<void>;
+  private signalIdle?: () => void;
+  /** The right edge of the tree after this writer's last batch; reused when no other instance wrote since. */
+  private cached?: { size: number; frontier: Buffer[] };
+  private lastFailureAt?: number;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly options: LedgerWriterOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Appends one entry; resolves with its index when it is durable. Invalid entries reject with LedgerEntryInvalidError. */
+  record(input: LedgerEntryInput): Promise<RecordedEntry> {
+    if (this.closed) return Promise.reject(new LedgerUnavailableError('the ledger is shutting down'));
+    let content: LedgerEntryContent;
+    try {
+      content = entryContent(input, this.options.clock?.() ?? new Date());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const leafHash = entryLeafHash(content);
+    return new Promise<RecordedEntry>((resolve, reject) => {
+      this.queue.push({ content, leafHash, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** True when the last batch failed less than `withinMs` ago; lets callers refuse work before contacting anyone. */
+  failedRecently(withinMs: number): boolean {
+    return this.lastFailureAt !== undefined && Date.now() - this.lastFailureAt < withinMs;
+  }
+
+  /** Writes what is queued, then refuses new entries. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.flushing || this.queue.length > 0) {
+      this.idle ??= new Promise((resolve) => (this.signalIdle = resolve));
+      this.schedule();
+      await this.idle;
+    }
+  }
+
+  private schedule(): void {
+    if (this.flushing) return;
+    this.flushing = true;
+    if (this.options.waitMs > 0 && !this.closed) setTimeout(() => void this.drain(), this.options.waitMs);
+    else setImmediate(() => void this.drain());
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.options.maxBatch);
+      try {
+        const first = await this.writeBatch(batch);
+        this.lastFailureAt = undefined;
+        batch.forEach((pending, i) => pending.resolve({ index: first + i, leafHash: pending.leafHash, at: new Date(pending.content.at) }));
+      } catch (error) {
+        this.cached = undefined;
+        this.lastFailureAt = Date.now();
+        this.logger.error({ err: error, entries: batch.length }, 'ledger batch could not be written');
+        const failure = new LedgerUnavailableError('the audit ledger cannot be written', { cause: error });
+        for (const pending of batch) pending.reject(failure);
+      }
+    }
+    this.flushing = false;
+    this.signalIdle?.();
+  }
+
+  /** One transaction: take the append lock, place the batch after the current tree, store leaves and completed nodes. */
+  private async writeBatch(batch: Pending[]): Promise<number> {
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1)', [LEDGER_APPEND_LOCK_KEY]);
+      const { rows } = await client.query<{ size: string }>(
+        'SELECT coalesce(max(leaf_index) + 1, 0)::text AS size FROM onegate.ledger_entry',
+      );
+      const size = Number(rows[0]!.size);
+      const frontier = this.cached?.size === size ? this.cached.frontier : await readNodes(client, rootPlan(size));
+      const leafHashes = batch.map((p) => p.leafHash);
+      const appended = appendLeaves(size, frontier, leafHashes);
+
+      await client.query(INSERT_ENTRIES, [
+        JSON.stringify(batch.map((p, i) => entryRow(size + i, p.content, p.leafHash))),
+      ]);
+      if (appended.nodes.length > 0) {
+        await client.query(INSERT_NODES, [
+          appended.nodes.map((n) => n.level),
+          appended.nodes.map((n) => String(n.index)),
+          appended.nodes.map((n) => n.hash),
+        ]);
+      }
+      await client.query('COMMIT');
+      this.cached = { size: size + batch.length, frontier: appended.frontier };
+      return size;
+    } catch (error) {
+      broken = true;
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      // A connection that failed mid-transaction may be in an unknown state: discard it.
+      client.release(broken);
+    }
+  }
+}
+
+const INSERT_ENTRIES = `
+  INSERT INTO onegate.ledger_entry (
+    leaf_index, entry_version, recorded_at, kind, actor_kind, actor_id, actor_hall, actor_region, actor_department,
+    subject_kind, subject_id, matter, case_number, consent_ref, items_granted, items_denied, departments,
+    outcome, request_id, client_address, restricted, detail, leaf_hash)
+  SELECT leaf_index, v, at, kind, actor_kind, actor_id, actor_hall, actor_region, actor_department,
+    subject_kind, subject_id, matter, case_number, consent_ref, items_granted, items_denied, departments,
+    outcome, request_id, client_address, restricted, detail, decode(leaf_hash, 'hex')
+  FROM jsonb_to_recordset($1::jsonb) AS x(
+    leaf_index bigint, v smallint, at timestamptz, kind text, actor_kind text, actor_id text, actor_hall text,
+    actor_region text, actor_department text, subject_kind text, subject_id text, matter text, case_number text,
+    consent_ref text, items_granted text[], items_denied text[], departments text[], outcome text, request_id text,
+    client_address text, restricted boolean, detail jsonb, leaf_hash text)`;
+
+const INSERT_NODES = `
+  INSERT INTO onegate.ledger_node (level, node_index, hash)
+  SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::bytea[])`;
+
+function entryRow(index: number, c: LedgerEntryContent, leafHash: Buffer) {
+  return {
+    leaf_index: index,
+    v: c.v,
+    at: c.at,
+    kind: c.kind,
+    actor_kind: c.actor.kind,
+    actor_id: c.actor.id,
+    actor_hall: c.actor.hall,
+    actor_region: c.actor.region,
+    actor_department: c.actor.department,
+    subject_kind: c.subject?.kind ?? null,
+    subject_id: c.subject?.id ?? null,
+    matter: c.matter,
+    case_number: c.caseNumber,
+    consent_ref: c.consentRef,
+    items_granted: c.itemsGranted,
+    items_denied: c.itemsDenied,
+    departments: c.departments,
+    outcome: c.outcome,
+    request_id: c.requestId,
+    client_address: c.clientAddress,
+    restricted: c.restricted,
+    detail: c.detail,
+    leaf_hash: leafHash.toString('hex'),
+  };
+}
+
+interface Queryable {
+  query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+}
+
+/**
+ * Hashes of perfect subtrees in one round trip: level 0 from the entries' leaf hashes, higher
+ * levels from ledger_node. Throws if one is missing (a tree that does not add up is not served).
+ */
+export async function readNodes(db: Queryable, refs: NodeRef[]): Promise<Buffer[]> {
+  const found = await readNodeMap(db, refs);
+  return refs.map((ref) => {
+    const hash = found.get(nodeKey(ref));
+    if (!hash) throw new Error(`ledger tree node ${nodeKey(ref)} is missing`);
+    return hash;
+  });
+}
+
+export async function readNodeMap(db: Queryable, refs: NodeRef[]): Promise<Map<string, Buffer>> {
+  const leaves = refs.filter((r) => r.level === 0).map((r) => String(r.index));
+  const inner = refs.filter((r) => r.level > 0);
+  const found = new Map<string, Buffer>();
+  if (leaves.length > 0) {
+    const { rows } = await db.query<{ i: string; hash: Buffer }>(
+      'SELECT leaf_index::text AS i, leaf_hash AS hash FROM onegate.ledger_entry WHERE leaf_index = ANY($1::bigint[])',
+      [leaves],
+    );
+    for (const row of rows) found.set(nodeKey({ level: 0, index: Number(row.i) }), row.hash);
+  }
+  if (inner.length > 0) {
+    const { rows } = await db.query<{ level: number; i: string; hash: Buffer }>(
+      `SELECT n.level, n.node_index::text AS i, n.hash FROM onegate.ledger_node n
+       JOIN unnest($1::smallint[], $2::bigint[]) AS want(level, node_index) USING (level, node_index)`,
+      [inner.map((r) => r.level), inner.map((r) => String(r.index))],
+    );
+    for (const row of rows) found.set(nodeKey({ level: row.level, index: Number(row.i) }), row.hash);
+  }
+  return found;
+}

@@ -1,0 +1,197 @@
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { AppConfig } from '../config/app-config.js';
+import { DATABASE_CONNECTIONS } from '../database/database.module.js';
+import type { DatabaseConnections } from '../database/database-setup.js';
+import { LOGGER } from '../logging/logging.module.js';
+import type { Logger } from '../logging/logger.js';
+import { AuditError, AuditErrorCode } from './audit.errors.js';
+import { signCheckpoint } from './checkpoint.js';
+import type { LedgerEntryInput } from './ledger-entry.js';
+import { loadLedgerSigningKey, type LedgerSigningKey } from './ledger-key.js';
+import { LedgerWriter, readNodeMap, readNodes, type RecordedEntry } from './ledger-writer.js';
+import { assembleProof, consistencyProofPlan, inclusionProofPlan, rootFromFrontier, rootPlan } from './merkle.js';
+
+export interface SignedCheckpoint {
+  treeSize: number;
+  rootHash: Buffer;
+  /** Whole seconds, as signed. */
+  timestamp: Date;
+  note: string;
+}
+
+export interface InclusionProof {
+  leafHash: Buffer;
+  hashes: Buffer[];
+}
+
+/** Ledger reads and checkpoints need little: the writer has its own connections so requests never queue behind it. */
+const WRITER_POOL_SIZE = 2;
+const READER_POOL_SIZE = 4;
+/** After a failed batch, refuse at once for this long instead of making every caller wait out a timeout. */
+const FAIL_FAST_MS = 1000;
+
+/**
+ * The audit ledger: `record(entry)` (durable before it resolves), signed checkpoints and RFC 9162
+ * proofs. Runs as the runtime role, which may only INSERT and SELECT the ledger tables.
+ */
+@Injectable()
+export class LedgerService implements OnModuleInit, OnModuleDestroy {
+  private writerPool!: pg.Pool;
+  private readerPool!: pg.Pool;
+  private writer!: LedgerWriter;
+  private key!: LedgerSigningKey;
+  private timer?: NodeJS.Timeout;
+  private checkpointing?: Promise<unknown>;
+
+  constructor(
+    private readonly config: AppConfig,
+    @Inject(DATABASE_CONNECTIONS) private readonly connections: DatabaseConnections,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onModuleInit(): void {
+    this.key = loadLedgerSigningKey(this.config);
+    const timeout = this.config.LEDGER_WRITE_TIMEOUT_MS;
+    const poolOptions = {
+      connectionString: this.connections.runtimeUrl,
+      connectionTimeoutMillis: timeout,
+      statement_timeout: timeout,
+      lock_timeout: timeout,
+      query_timeout: timeout + 500,
+    };
+    this.writerPool = new pg.Pool({ ...poolOptions, max: WRITER_POOL_SIZE, application_name: 'onegate-ledger-writer' });
+    this.readerPool = new pg.Pool({ ...poolOptions, max: READER_POOL_SIZE, application_name: 'onegate-ledger' });
+    // Idle-connection errors (server restart) must not crash the process; the next query reconnects.
+    for (const pool of [this.writerPool, this.readerPool]) {
+      pool.on('error', (err) => this.logger.warn({ err }, 'ledger connection lost'));
+    }
+    this.writer = new LedgerWriter(
+      this.writerPool,
+      { maxBatch: this.config.LEDGER_BATCH_MAX_ENTRIES, waitMs: this.config.LEDGER_BATCH_WAIT_MS },
+      this.logger,
+    );
+    const interval = this.config.LEDGER_CHECKPOINT_INTERVAL_SECONDS;
+    if (interval > 0) {
+      this.timer = setInterval(() => void this.checkpointIfGrown(), interval * 1000);
+      this.timer.unref();
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.writer?.close();
+    await this.checkpointing?.catch(() => undefined);
+    await Promise.all([this.writerPool?.end(), this.readerPool?.end()]);
+  }
+
+  /**
+   * Appends an entry and resolves once it is committed. Rejects with LedgerUnavailableError when it
+   * cannot be written — the caller must then release no data — and LedgerEntryInvalidError for a
+   * malformed entry (a programming error).
+   */
+  record(entry: LedgerEntryInput): Promise<RecordedEntry> {
+    return this.writer.record(entry);
+  }
+
+  /** False right after a failed write: callers refuse work up front instead of contacting departments first. */
+  get writable(): boolean {
+    return !this.writer.failedRecently(FAIL_FAST_MS);
+  }
+
+  /** The ledger's verifier key (C2SP vkey) and log name. */
+  get publicKey(): { origin: string; vkey: string } {
+    return { origin: this.key.name, vkey: this.key.vkey };
+  }
+
+  async treeSize(): Promise<number> {
+    const { rows } = await this.read<{ size: string }>('SELECT coalesce(max(leaf_index) + 1, 0)::text AS size FROM onegate.ledger_entry');
+    return Number(rows[0]!.size);
+  }
+
+  /** Signs a checkpoint of the tree as it is now and stores it. */
+  async createCheckpoint(): Promise<SignedCheckpoint> {
+    const treeSize = await this.treeSize();
+    const rootHash = rootFromFrontier(await this.withReader((db) => readNodes(db, rootPlan(treeSize))));
+    const seconds = Math.floor(Date.now() / 1000);
+    const note = signCheckpoint({ origin: this.key.name, treeSize, rootHash, timestamp: seconds }, this.key.privateKey);
+    const timestamp = new Date(seconds * 1000);
+    await this.read(
+      'INSERT INTO onegate.ledger_checkpoint (id, tree_size, root_hash, signed_at, note) VALUES ($1, $2, $3, $4, $5)',
+      [randomUUID(), treeSize, rootHash, timestamp, note],
+    );
+    return { treeSize, rootHash, timestamp, note };
+  }
+
+  /** The newest stored checkpoint; one is signed now if none exists yet. */
+  async latestCheckpoint(): Promise<SignedCheckpoint> {
+    const { rows } = await this.read<{ tree_size: string; root_hash: Buffer; signed_at: Date; note: string }>(
+      'SELECT tree_size::text, root_hash, signed_at, note FROM onegate.ledger_checkpoint ORDER BY tree_size DESC, signed_at DESC LIMIT 1',
+    );
+    const row = rows[0];
+    if (!row) return this.createCheckpoint();
+    return { treeSize: Number(row.tree_size), rootHash: row.root_hash, timestamp: row.signed_at, note: row.note };
+  }
+
+  async inclusionProof(index: number, treeSize: number): Promise<InclusionProof> {
+    await this.assertTreeHas(treeSize);
+    if (!Number.isSafeInteger(index) || index < 0 || index >= treeSize) {
+      throw AuditError.badInput('PROOF_RANGE_INVALID', `index must be between 0 and treeSize - 1 (${treeSize - 1})`);
+    }
+    const plan = inclusionProofPlan(index, treeSize);
+    const leaf = { level: 0, index };
+    const nodes = await this.withReader((db) => readNodeMap(db, [leaf, ...plan.flat()]));
+    return { leafHash: assembleProof([[leaf]], nodes)[0]!, hashes: assembleProof(plan, nodes) };
+  }
+
+  async consistencyProof(fromSize: number, toSize: number): Promise<Buffer[]> {
+    await this.assertTreeHas(toSize);
+    if (!Number.isSafeInteger(fromSize) || fromSize < 1 || fromSize > toSize) {
+      throw AuditError.badInput('PROOF_RANGE_INVALID', 'fromSize must be between 1 and toSize');
+    }
+    const plan = consistencyProofPlan(fromSize, toSize);
+    const nodes = await this.withReader((db) => readNodeMap(db, plan.flat()));
+    return assembleProof(plan, nodes);
+  }
+
+  /** Inclusion proofs of many leaves against one tree size, in one read (for filtered exports). */
+  async inclusionProofs(indexes: number[], treeSize: number): Promise<Buffer[][]> {
+    const plans = indexes.map((index) => inclusionProofPlan(index, treeSize));
+    const nodes = await this.withReader((db) => readNodeMap(db, plans.flat(2)));
+    return plans.map((plan) => assembleProof(plan, nodes));
+  }
+
+  private async assertTreeHas(treeSize: number): Promise<void> {
+    const current = await this.treeSize();
+    if (!Number.isSafeInteger(treeSize) || treeSize < 1 || treeSize > current) {
+      throw AuditError.badInput('PROOF_RANGE_INVALID', `treeSize must be between 1 and the current tree size (${current})`);
+    }
+  }
+
+  private checkpointIfGrown(): void {
+    if (this.checkpointing) return;
+    this.checkpointing = (async () => {
+      const [size, latest] = await Promise.all([
+        this.treeSize(),
+        this.read<{ size: string }>('SELECT coalesce(max(tree_size), -1)::text AS size FROM onegate.ledger_checkpoint'),
+      ]);
+      if (size > Number(latest.rows[0]!.size)) await this.createCheckpoint();
+    })()
+      .catch((err) => this.logger.warn({ err }, 'scheduled ledger checkpoint failed'))
+      .finally(() => (this.checkpointing = undefined));
+  }
+
+  private async read<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+    return this.withReader((db) => db.query<R>(text, values));
+  }
+
+  private async withReader<T>(work: (db: pg.Pool) => Promise<T>): Promise<T> {
+    try {
+      return await work(this.readerPool);
+    } catch (error) {
+      if (error instanceof AuditError) throw error;
+      throw new AuditError(AuditErrorCode.SERVICE_UNAVAILABLE, 'LEDGER_UNAVAILABLE', 'the audit ledger cannot be read', { cause: error });
+    }
+  }
+}
