@@ -106,7 +106,7 @@ export class LedgerService implements OnModuleInit, OnModuleDestroy {
   }
 
   async treeSize(): Promise<number> {
-    const { rows } = await this.read<{ size: string }>('SELECT coalesce(max(leaf_index) + 1, 0)::text AS size FROM onegate.ledger_entry');
+    const { rows } = await this.query<{ size: string }>('SELECT coalesce(max(leaf_index) + 1, 0)::text AS size FROM onegate.ledger_entry');
     return Number(rows[0]!.size);
   }
 
@@ -117,7 +117,7 @@ export class LedgerService implements OnModuleInit, OnModuleDestroy {
     const seconds = Math.floor(Date.now() / 1000);
     const note = signCheckpoint({ origin: this.key.name, treeSize, rootHash, timestamp: seconds }, this.key.privateKey);
     const timestamp = new Date(seconds * 1000);
-    await this.read(
+    await this.query(
       'INSERT INTO onegate.ledger_checkpoint (id, tree_size, root_hash, signed_at, note) VALUES ($1, $2, $3, $4, $5)',
       [randomUUID(), treeSize, rootHash, timestamp, note],
     );
@@ -126,7 +126,7 @@ export class LedgerService implements OnModuleInit, OnModuleDestroy {
 
   /** The newest stored checkpoint; one is signed now if none exists yet. */
   async latestCheckpoint(): Promise<SignedCheckpoint> {
-    const { rows } = await this.read<{ tree_size: string; root_hash: Buffer; signed_at: Date; note: string }>(
+    const { rows } = await this.query<{ tree_size: string; root_hash: Buffer; signed_at: Date; note: string }>(
       'SELECT tree_size::text, root_hash, signed_at, note FROM onegate.ledger_checkpoint ORDER BY tree_size DESC, signed_at DESC LIMIT 1',
     );
     const row = rows[0];
@@ -174,7 +174,7 @@ export class LedgerService implements OnModuleInit, OnModuleDestroy {
     this.checkpointing = (async () => {
       const [size, latest] = await Promise.all([
         this.treeSize(),
-        this.read<{ size: string }>('SELECT coalesce(max(tree_size), -1)::text AS size FROM onegate.ledger_checkpoint'),
+        this.query<{ size: string }>('SELECT coalesce(max(tree_size), -1)::text AS size FROM onegate.ledger_checkpoint'),
       ]);
       if (size > Number(latest.rows[0]!.size)) await this.createCheckpoint();
     })()
@@ -182,7 +182,7 @@ export class LedgerService implements OnModuleInit, OnModuleDestroy {
       .finally(() => (this.checkpointing = undefined));
   }
 
-  private async read<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+  private async query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
     return this.withReader((db) => db.query<R>(text, values));
   }
 
@@ -191,6 +191,8 @@ export class LedgerService implements OnModuleInit, OnModuleDestroy {
       return await work(this.readerPool);
     } catch (error) {
       if (error instanceof AuditError) throw error;
+      // Clients get LEDGER_UNAVAILABLE only; what broke goes to the log (database details redacted).
+      this.logger.error({ err: error }, 'ledger read failed');
       throw new AuditError(AuditErrorCode.SERVICE_UNAVAILABLE, 'LEDGER_UNAVAILABLE', 'the audit ledger cannot be read', { cause: error });
     }
   }

@@ -1,5 +1,5 @@
 import { LoggerService } from '@nestjs/common';
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from '../config/app-config.js';
 
 export type { Logger };
@@ -9,8 +9,8 @@ export type { Logger };
  * citizen data is redacted at the source; request logs carry the route, never the query string
  * or the GraphQL variables.
  */
-export function createLogger(level: LogLevel, name = 'onegate'): Logger {
-  return pino({
+export function createLogger(level: LogLevel, name = 'onegate', destination?: DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     name,
     level,
     base: { service: name },
@@ -23,13 +23,21 @@ export function createLogger(level: LogLevel, name = 'onegate'): Logger {
         'token',
         'password',
         'variables',
+        // Database errors can quote the failing row (PostgreSQL's DETAIL) or the bound parameters
+        // (TypeORM's QueryFailedError): either may hold an ID number.
+        'err.detail',
+        'err.parameters',
+        'err.driverError.detail',
+        'err.cause.detail',
+        'err.cause.parameters',
       ],
       censor: '[redacted]',
     },
     serializers: {
       err: pino.stdSerializers.err,
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Routes Nest's own log calls into pino. */
