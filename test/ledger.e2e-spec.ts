@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { canonicalJson } from '../src/audit/ledger-entry.js';
+import { runLedgerVerifyCli } from '../src/audit/ledger-verify.cli.js';
 import { connectionsFor } from '../src/database/database-setup.js';
 import { harnessState } from './harness/database.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
@@ -146,6 +150,47 @@ describe('the audit ledger', () => {
     });
     const { rows } = await runtime.query(`SELECT tableowner FROM pg_tables WHERE schemaname = 'onegate' AND tablename LIKE 'ledger%'`);
     expect(rows.map((r) => r.tableowner)).not.toContain('onegate_app');
+  });
+
+  it('exports a filtered range with inclusion proofs that verify offline; only auditors may export', async () => {
+    const clerk = await t.token({ role: 'clerk', sub: 'C-001', hall: 'JINGAN-01' });
+    expect((await t.http().get('/audit/export').set('authorization', `Bearer ${clerk}`)).status).toBe(403);
+    expect((await t.http().get('/audit/export')).status).toBe(401);
+    expect((await t.http().get('/audit/export?colour=red').set('authorization', `Bearer ${auditor}`)).status).toBe(400);
+
+    const res = await t.http().get(`/audit/export?subject=${OTHER}&kind=DATA_ACCESS`).set('authorization', `Bearer ${auditor}`).buffer(true)
+      .parse((r, cb) => {
+        let body = '';
+        r.setEncoding('utf8');
+        r.on('data', (c: string) => (body += c));
+        r.on('end', () => cb(null, body));
+      });
+    expect(res.status).toBe(200);
+    const lines = (res.body as string).trimEnd().split('\n');
+    const header = JSON.parse(lines[0]!);
+    expect(header).toMatchObject({ complete: false, filter: { subject: OTHER, kind: 'DATA_ACCESS' } });
+    const entries = lines.slice(1).map((l) => JSON.parse(l));
+    expect(entries.length).toBe(50);
+    expect(entries.every((e) => e.entry.subject.id === OTHER && e.inclusionProof.length > 0)).toBe(true);
+
+    const dir = mkdtempSync(join(tmpdir(), 'onegate-export-'));
+    try {
+      writeFileSync(join(dir, 'export.ndjson'), res.body as string);
+      const vkey = (await t.graphql<{ ledgerPublicKey: { vkey: string } }>(PUBLIC_KEY)).body.data!.ledgerPublicKey.vkey;
+      let stdout = '';
+      const io = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: () => true } };
+      expect(await runLedgerVerifyCli(['--export', join(dir, 'export.ndjson'), '--key', vkey, '--json'], {}, io)).toBe(0);
+      expect(JSON.parse(stdout)).toMatchObject({ ok: true, complete: false, entries: 50 });
+
+      // One proof hash changed: the entry no longer proves into the signed root.
+      const tampered = [lines[0], ...entries.map((e, i) => JSON.stringify(i === 7 ? { ...e, inclusionProof: [e.inclusionProof[0].replace(/^./, (c: string) => (c === 'A' ? 'B' : 'A')), ...e.inclusionProof.slice(1)] } : e))];
+      writeFileSync(join(dir, 'tampered.ndjson'), tampered.join('\n') + '\n');
+      stdout = '';
+      expect(await runLedgerVerifyCli(['--export', join(dir, 'tampered.ndjson'), '--key', vkey, '--json'], {}, io)).toBe(1);
+      expect(JSON.parse(stdout).firstFailure).toMatchObject({ index: entries[7].index });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('rejects a malformed entry without writing anything', async () => {
