@@ -1,6 +1,7 @@
 import { AuditResolver } from './audit/audit.resolver.js';
 import { LedgerResolver } from './audit/ledger.resolver.js';
 import { CatalogResolver } from './catalog/catalog.resolver.js';
+import { MattersResolver } from './catalog/matters.resolver.js';
 import { IdentityResolver } from './identity/identity.resolver.js';
 
 /**
@@ -8,4 +9,4 @@ import { IdentityResolver } from './identity/identity.resolver.js';
  * The e2e schema test compares the running app's schema with the file, so a resolver missing
  * here fails the tests.
  */
-export const GRAPHQL_RESOLVERS: Function[] = [AuditResolver, CatalogResolver, IdentityResolver, LedgerResolver];
+export const GRAPHQL_RESOLVERS: Function[] = [AuditResolver, CatalogResolver, IdentityResolver, LedgerResolver, MattersResolver];

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDepartmentCode, type DepartmentCode } from '../common/departments.js';
 import { projectRoot } from '../common/project-root.js';
+import { MatterDefinitionError, parseMatterDefinition, type MatterDefinition } from './matter-definition.js';
 
 export interface CatalogDepartment {
   code: DepartmentCode;
@@ -19,14 +20,15 @@ export interface CatalogDataItem {
 export interface CatalogFiles {
   departments: CatalogDepartment[];
   dataItems: CatalogDataItem[];
+  matters: MatterDefinition[];
 }
 
 const DATA_ITEM_CODE = /^[a-z][a-z_]*\.[a-z][a-z_]*$/;
 
 /**
- * Reads the catalog as declared under schemas/: departments.json and one JSON Schema per data item
- * in schemas/data-items/, whose `x-onegate` keyword names the item and its department. A malformed
- * file stops start-up with a message naming it.
+ * Reads the catalog as declared under schemas/: departments.json, one JSON Schema per data item
+ * in schemas/data-items/ (whose `x-onegate` keyword names the item and its department) and one
+ * file per matter in schemas/matters/. A malformed file stops start-up with a message naming it.
  */
 export function readCatalogFiles(schemasDir = join(projectRoot(), 'schemas')): CatalogFiles {
   const departmentsFile = join(schemasDir, 'departments.json');
@@ -57,7 +59,24 @@ export function readCatalogFiles(schemasDir = join(projectRoot(), 'schemas')): C
       if (typeof schema.title !== 'string') throw new Error(`${file}: "title" is required`);
       return { code: meta.code, department: meta.department, title: schema.title, schema };
     });
-  return { departments, dataItems };
+
+  const itemCodes = new Set(dataItems.map((item) => item.code));
+  const mattersDir = join(schemasDir, 'matters');
+  const matters = readdirSync(mattersDir)
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+    .map((name) => {
+      const file = join(mattersDir, name);
+      try {
+        const matter = parseMatterDefinition(readJson(file), itemCodes);
+        if (`${matter.code}.json` !== name) throw new MatterDefinitionError(`file name must be "${matter.code}.json"`);
+        return matter;
+      } catch (error) {
+        if (error instanceof MatterDefinitionError) throw new Error(`${file}: ${error.message}`);
+        throw error;
+      }
+    });
+  return { departments, dataItems, matters };
 }
 
 function readJson(file: string): unknown {

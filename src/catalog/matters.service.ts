@@ -1,0 +1,119 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { actorFor } from '../audit/ledger-entry.js';
+import { LedgerService } from '../audit/ledger.service.js';
+import type { RequestContext } from '../common/request/request-context.js';
+import type { Principal } from '../identity/principal.js';
+import { CatalogError, CatalogErrorCode } from './catalog.errors.js';
+import { DataItemEntity } from './entities/data-item.entity.js';
+import { MatterDataItemEntity } from './entities/matter-data-item.entity.js';
+import { MatterEntity } from './entities/matter.entity.js';
+import { MatterDefinitionError, parseMatterDefinition, type MatterDefinition } from './matter-definition.js';
+import type { Matter } from './models/matter.model.js';
+
+/**
+ * Matters as the runtime role reads them, and the admin changes to them. Every change is an
+ * ADMIN_CHANGE ledger entry committed inside the change's transaction: no entry, no change.
+ */
+@Injectable()
+export class MattersService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly ledger: LedgerService,
+  ) {}
+
+  async list(): Promise<Matter[]> {
+    const [matters, items] = await Promise.all([
+      this.dataSource.getRepository(MatterEntity).find({ order: { code: 'ASC' } }),
+      this.dataSource.getRepository(MatterDataItemEntity).find({ order: { dataItemCode: 'ASC' } }),
+    ]);
+    return matters.map((m) => toMatter(m, items.filter((i) => i.matterCode === m.code).map((i) => i.dataItemCode)));
+  }
+
+  async find(code: string): Promise<Matter | null> {
+    const matter = await this.dataSource.getRepository(MatterEntity).findOneBy({ code });
+    if (!matter) return null;
+    const items = await this.dataSource.getRepository(MatterDataItemEntity).find({ where: { matterCode: code }, order: { dataItemCode: 'ASC' } });
+    return toMatter(matter, items.map((i) => i.dataItemCode));
+  }
+
+  /** Creates the matter or replaces the one with the same code; from now on the start-up sync leaves it alone. */
+  async save(admin: Principal, request: RequestContext, input: unknown): Promise<Matter> {
+    const itemCodes = new Set((await this.dataSource.getRepository(DataItemEntity).find({ select: { code: true } })).map((i) => i.code));
+    let definition: MatterDefinition;
+    try {
+      definition = parseMatterDefinition(input, itemCodes);
+    } catch (error) {
+      if (error instanceof MatterDefinitionError) throw new CatalogError(CatalogErrorCode.BAD_USER_INPUT, 'MATTER_INVALID', error.message);
+      throw error;
+    }
+    await this.dataSource.transaction(async (manager) => {
+      const existed = await manager.getRepository(MatterEntity).exists({ where: { code: definition.code } });
+      await manager.getRepository(MatterEntity).save({
+        code: definition.code,
+        name: definition.name,
+        nameZh: definition.nameZh,
+        description: definition.description,
+        subject: definition.subject,
+        consentRequired: definition.consentRequired,
+        roles: definition.roles,
+        jurisdiction: definition.jurisdiction,
+        materials: definition.materials,
+        managedBy: 'ADMIN',
+      });
+      await manager.getRepository(MatterDataItemEntity).delete({ matterCode: definition.code });
+      await manager.getRepository(MatterDataItemEntity).insert(definition.dataItems.map((dataItemCode) => ({ matterCode: definition.code, dataItemCode })));
+      await this.recordChange(admin, request, existed ? 'MATTER_UPDATED' : 'MATTER_CREATED', definition.code, {
+        dataItems: definition.dataItems,
+        roles: definition.roles,
+        consentRequired: definition.consentRequired,
+        jurisdiction: definition.jurisdiction,
+      });
+    });
+    return (await this.find(definition.code))!;
+  }
+
+  async delete(admin: Principal, request: RequestContext, code: string): Promise<boolean> {
+    await this.dataSource.transaction(async (manager) => {
+      const { affected } = await manager.getRepository(MatterEntity).delete({ code });
+      if (!affected) throw new CatalogError(CatalogErrorCode.NOT_FOUND, 'MATTER_NOT_FOUND', `no matter with code "${code.slice(0, 64)}"`);
+      await this.recordChange(admin, request, 'MATTER_DELETED', code, {});
+    });
+    return true;
+  }
+
+  /** Written while the change's transaction is open, so a change the ledger cannot record is rolled back. */
+  private async recordChange(
+    admin: Principal,
+    request: RequestContext,
+    action: string,
+    matter: string,
+    detail: Record<string, string | boolean | string[]>,
+  ): Promise<void> {
+    await this.ledger.record({
+      kind: 'ADMIN_CHANGE',
+      actor: actorFor(admin),
+      matter,
+      outcome: 'GRANTED',
+      requestId: request.requestId,
+      clientAddress: request.clientAddress,
+      detail: { action, ...detail },
+    });
+  }
+}
+
+function toMatter(m: MatterEntity, dataItems: string[]): Matter {
+  return {
+    code: m.code,
+    name: m.name,
+    nameZh: m.nameZh,
+    description: m.description,
+    subject: m.subject,
+    dataItems,
+    consentRequired: m.consentRequired,
+    roles: m.roles,
+    jurisdiction: m.jurisdiction,
+    materials: m.materials,
+    managedBy: m.managedBy,
+  };
+}
