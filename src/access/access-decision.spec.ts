@@ -1,0 +1,135 @@
+import { describe, expect, it } from '@jest/globals';
+import { readCatalogFiles } from '../catalog/catalog-files.js';
+import type { Principal } from '../identity/principal.js';
+import { decideAccess, subjectRegion, withinJurisdiction, type AccessRequest, type ConsentFacts, type MatterRules } from './access-decision.js';
+
+const LI_WEI = '330825198803142023';
+const ZHANG_HAO = '330825198611021315';
+const NOW = new Date('2026-11-22T02:00:00Z');
+const EXPIRES = new Date('2026-11-23T02:00:00Z');
+const MATTERS = new Map<string, MatterRules>(readCatalogFiles().matters.map((m) => [m.code, m]));
+const HOUSE_ITEMS = ['person.identity', 'household.registration', 'marriage.registration', 'property.rights'];
+
+const tokenExpiresAt = new Date('2026-11-22T03:00:00Z');
+const longyouClerk: Principal = { kind: 'clerk', id: 'C-001', hall: 'LONGYOU-01', region: '330825', tokenExpiresAt };
+const jinganClerk: Principal = { kind: 'clerk', id: 'C-002', hall: 'JINGAN-01', region: '310106', tokenExpiresAt };
+const hangzhouClerk: Principal = { kind: 'clerk', id: 'C-003', hall: 'HZ-01', region: '330106', tokenExpiresAt };
+
+const consent = (overrides: Partial<ConsentFacts> = {}): ConsentFacts => ({
+  id: 'consent-1',
+  citizen: LI_WEI,
+  matter: 'HOUSE_TRANSFER',
+  caseNumber: null,
+  hall: null,
+  expiresAt: EXPIRES,
+  revokedAt: null,
+  ...overrides,
+});
+
+const request = (overrides: Partial<AccessRequest> = {}): AccessRequest => ({
+  principal: longyouClerk,
+  matter: MATTERS.get('HOUSE_TRANSFER')!,
+  caseNumber: 'LY-2026-0042',
+  subject: { kind: 'PERSON', id: LI_WEI },
+  items: HOUSE_ITEMS,
+  consent: consent(),
+  now: NOW,
+  ...overrides,
+});
+
+const reasons = (req: AccessRequest) => [...new Set(decideAccess(req).denied.map((d) => d.reason))];
+
+describe('decideAccess', () => {
+  it('grants a Longyou clerk Li Wei\'s house-transfer items with her consent', () => {
+    expect(decideAccess(request())).toEqual({ granted: HOUSE_ITEMS, denied: [] });
+  });
+
+  it('denies every item without consent where the matter requires it', () => {
+    expect(decideAccess(request({ consent: null }))).toEqual({
+      granted: [],
+      denied: HOUSE_ITEMS.map((item) => ({ item, reason: 'CONSENT_MISSING' })),
+    });
+  });
+
+  it('under SENIOR_CERTIFICATE grants identity and household only (deny by default for the rest)', () => {
+    const decision = decideAccess(request({ matter: MATTERS.get('SENIOR_CERTIFICATE')!, consent: null }));
+    expect(decision.granted).toEqual(['person.identity', 'household.registration']);
+    expect(decision.denied).toEqual([
+      { item: 'marriage.registration', reason: 'ITEM_NOT_ALLOWED' },
+      { item: 'property.rights', reason: 'ITEM_NOT_ALLOWED' },
+    ]);
+  });
+
+  it.each<[string, Partial<AccessRequest>, string]>([
+    ['an unknown matter', { matter: null }, 'MATTER_UNKNOWN'],
+    ['an auditor', { principal: { kind: 'auditor', id: 'A-1', tokenExpiresAt } }, 'ROLE_NEVER_READS_RECORDS'],
+    ['an admin', { principal: { kind: 'admin', id: 'ADM-1', tokenExpiresAt } }, 'ROLE_NEVER_READS_RECORDS'],
+    ['a department under a clerks-only matter', { principal: { kind: 'department', id: 'nr', department: 'NATURAL_RESOURCES', tokenExpiresAt } }, 'ROLE_NOT_ALLOWED_FOR_MATTER'],
+    ['a citizen under a clerk matter', { principal: { kind: 'citizen', id: LI_WEI, tokenExpiresAt } }, 'ROLE_NOT_ALLOWED_FOR_MATTER'],
+    ['a hall in another province', { principal: jinganClerk }, 'OUTSIDE_JURISDICTION'],
+    ['an enterprise under a person matter', { subject: { kind: 'ENTERPRISE', id: '91330825MA2H3X7N4C' } }, 'SUBJECT_NOT_COVERED'],
+    ['an expired consent', { consent: consent({ expiresAt: NOW }) }, 'CONSENT_EXPIRED'],
+    ['a revoked consent', { consent: consent({ revokedAt: new Date(NOW.getTime() - 1000) }) }, 'CONSENT_REVOKED'],
+    ['another citizen\'s consent', { subject: { kind: 'PERSON', id: ZHANG_HAO } }, 'CONSENT_NOT_COVERING'],
+    ['a consent for another matter', { consent: consent({ matter: 'RETIREMENT' }) }, 'CONSENT_NOT_COVERING'],
+    ['a consent for another case', { consent: consent({ caseNumber: 'LY-2026-0001' }) }, 'CONSENT_NOT_COVERING'],
+    ['a consent for another hall', { consent: consent({ hall: 'JINGAN-01' }) }, 'CONSENT_NOT_COVERING'],
+  ])('denies everything for %s', (_what, overrides, reason) => {
+    const decision = decideAccess(request(overrides));
+    expect(decision.granted).toEqual([]);
+    expect(reasons(request(overrides))).toEqual([reason]);
+  });
+
+  it('accepts a consent limited to this case and hall, and a revocation scheduled for later', () => {
+    const limited = consent({ caseNumber: 'LY-2026-0042', hall: 'LONGYOU-01', revokedAt: EXPIRES });
+    expect(decideAccess(request({ consent: limited })).granted).toEqual(HOUSE_ITEMS);
+  });
+
+  it('lets a hall anywhere in the province handle a PROVINCE matter, but only the county\'s own for COUNTY', () => {
+    expect(decideAccess(request({ principal: hangzhouClerk })).granted).toEqual(HOUSE_ITEMS);
+    const senior = request({ principal: hangzhouClerk, matter: MATTERS.get('SENIOR_CERTIFICATE')!, consent: null });
+    expect(reasons(senior)).toEqual(['OUTSIDE_JURISDICTION']);
+  });
+
+  it('lets a citizen read their own records under SELF_SERVICE, never someone else\'s', () => {
+    const citizen: Principal = { kind: 'citizen', id: LI_WEI, tokenExpiresAt };
+    const own = request({ principal: citizen, matter: MATTERS.get('SELF_SERVICE')!, consent: null });
+    expect(decideAccess(own).granted).toEqual(HOUSE_ITEMS);
+    expect(reasons({ ...own, subject: { kind: 'PERSON', id: ZHANG_HAO } })).toEqual(['NOT_OWN_RECORDS']);
+  });
+
+  it('lets a department system handle RETIREMENT with consent, but not read items the matter lacks', () => {
+    const hr: Principal = { kind: 'department', id: 'hr-system', department: 'HUMAN_RESOURCES', tokenExpiresAt };
+    const decision = decideAccess(
+      request({
+        principal: hr,
+        matter: MATTERS.get('RETIREMENT')!,
+        consent: consent({ matter: 'RETIREMENT' }),
+        items: ['social_insurance.account', 'property.rights'],
+      }),
+    );
+    expect(decision).toEqual({ granted: ['social_insurance.account'], denied: [{ item: 'property.rights', reason: 'ITEM_NOT_ALLOWED' }] });
+  });
+
+  it('decides each item once even when a query selects it twice', () => {
+    expect(decideAccess(request({ items: ['person.identity', 'person.identity'] })).granted).toEqual(['person.identity']);
+  });
+});
+
+describe('jurisdiction', () => {
+  it('reads the division from ID numbers and credit codes', () => {
+    expect(subjectRegion({ kind: 'PERSON', id: LI_WEI })).toBe('330825');
+    expect(subjectRegion({ kind: 'ENTERPRISE', id: '91330825MA2H3X7N4C' })).toBe('330825');
+    expect(subjectRegion({ kind: 'ENTERPRISE', id: '91ABCDEFMA2H3X7N4C' })).toBeNull();
+  });
+
+  it('compares 2, 4 or 6 digits', () => {
+    const subject = { kind: 'PERSON' as const, id: LI_WEI };
+    expect(withinJurisdiction('ANY', '640106', subject)).toBe(true);
+    expect(withinJurisdiction('PROVINCE', '330106', subject)).toBe(true);
+    expect(withinJurisdiction('CITY', '330106', subject)).toBe(false);
+    expect(withinJurisdiction('CITY', '330801', subject)).toBe(true);
+    expect(withinJurisdiction('COUNTY', '330801', subject)).toBe(false);
+    expect(withinJurisdiction('COUNTY', '330825', subject)).toBe(true);
+  });
+});

@@ -1,0 +1,130 @@
+import type { Jurisdiction, MatterRole, MatterSubject } from '../catalog/matter-definition.js';
+import type { Principal } from '../identity/principal.js';
+
+/** Why an item was denied; stable codes that clients, the ledger and tests branch on. */
+export type DenialReason =
+  /** No matter was stated, or it is not in the catalog. */
+  | 'MATTER_UNKNOWN'
+  /** Auditors and admins never read records. */
+  | 'ROLE_NEVER_READS_RECORDS'
+  /** The caller's kind may not handle this matter. */
+  | 'ROLE_NOT_ALLOWED_FOR_MATTER'
+  /** The matter is about persons and an enterprise was asked for, or the reverse. */
+  | 'SUBJECT_NOT_COVERED'
+  /** A citizen asked for someone else's records. */
+  | 'NOT_OWN_RECORDS'
+  /** The clerk's hall is outside the matter's jurisdiction for this subject. */
+  | 'OUTSIDE_JURISDICTION'
+  /** The matter does not list the data item (deny by default). */
+  | 'ITEM_NOT_ALLOWED'
+  /** The matter needs consent and none was given. */
+  | 'CONSENT_MISSING'
+  /** The consent has expired. */
+  | 'CONSENT_EXPIRED'
+  /** The citizen revoked the consent. */
+  | 'CONSENT_REVOKED'
+  /** The consent is someone else's, or for another matter, case or hall. */
+  | 'CONSENT_NOT_COVERING';
+
+/** The parts of a matter the decision needs. */
+export interface MatterRules {
+  code: string;
+  subject: MatterSubject;
+  dataItems: readonly string[];
+  consentRequired: boolean;
+  roles: readonly MatterRole[];
+  jurisdiction: Jurisdiction;
+}
+
+/** A citizen's consent grant as the decision sees it. */
+export interface ConsentFacts {
+  id: string;
+  /** The citizen's ID number. */
+  citizen: string;
+  matter: string;
+  /** Limits the consent to one case, when set. */
+  caseNumber: string | null;
+  /** Limits the consent to one hall, when set. */
+  hall: string | null;
+  expiresAt: Date;
+  revokedAt: Date | null;
+}
+
+export interface AccessRequest {
+  principal: Principal;
+  /** The stated matter; null when none was stated or it is unknown. */
+  matter: MatterRules | null;
+  caseNumber: string | null;
+  subject: { kind: MatterSubject; id: string };
+  /** The data items the query selected. */
+  items: readonly string[];
+  consent: ConsentFacts | null;
+  now: Date;
+}
+
+export interface AccessDecision {
+  granted: string[];
+  denied: Array<{ item: string; reason: DenialReason }>;
+}
+
+/** The 6-digit administrative division a subject belongs to: ID number 1–6, credit code 3–8. */
+export function subjectRegion(subject: { kind: MatterSubject; id: string }): string | null {
+  const region = subject.kind === 'PERSON' ? subject.id.slice(0, 6) : subject.id.slice(2, 8);
+  return /^\d{6}$/.test(region) ? region : null;
+}
+
+const JURISDICTION_DIGITS: Record<Jurisdiction, number> = { ANY: 0, PROVINCE: 2, CITY: 4, COUNTY: 6 };
+
+export function withinJurisdiction(jurisdiction: Jurisdiction, hallRegion: string, subject: { kind: MatterSubject; id: string }): boolean {
+  const digits = JURISDICTION_DIGITS[jurisdiction];
+  if (digits === 0) return true;
+  const region = subjectRegion(subject);
+  return region !== null && region.slice(0, digits) === hallRegion.slice(0, digits);
+}
+
+/** Reasons that apply to the whole request, whatever the item; null when the request may go on to item checks. */
+function requestDenial(req: AccessRequest): DenialReason | null {
+  const { principal, matter } = req;
+  if (principal.kind === 'auditor' || principal.kind === 'admin') return 'ROLE_NEVER_READS_RECORDS';
+  if (!matter) return 'MATTER_UNKNOWN';
+  if (!(matter.roles as readonly string[]).includes(principal.kind)) return 'ROLE_NOT_ALLOWED_FOR_MATTER';
+  if (matter.subject !== req.subject.kind) return 'SUBJECT_NOT_COVERED';
+  if (principal.kind === 'citizen' && !(req.subject.kind === 'PERSON' && req.subject.id === principal.id)) return 'NOT_OWN_RECORDS';
+  if (principal.kind === 'clerk' && !withinJurisdiction(matter.jurisdiction, principal.region, req.subject)) return 'OUTSIDE_JURISDICTION';
+  // A citizen reading their own records is their own consent.
+  if (matter.consentRequired && principal.kind !== 'citizen') return consentDenial(req, matter);
+  return null;
+}
+
+function consentDenial(req: AccessRequest, matter: MatterRules): DenialReason | null {
+  const consent = req.consent;
+  if (!consent) return 'CONSENT_MISSING';
+  if (consent.revokedAt !== null && consent.revokedAt <= req.now) return 'CONSENT_REVOKED';
+  if (consent.expiresAt <= req.now) return 'CONSENT_EXPIRED';
+  const hall = req.principal.kind === 'clerk' ? req.principal.hall : null;
+  const covers =
+    req.subject.kind === 'PERSON' &&
+    consent.citizen === req.subject.id &&
+    consent.matter === matter.code &&
+    (consent.caseNumber === null || consent.caseNumber === req.caseNumber) &&
+    (consent.hall === null || consent.hall === hall);
+  return covers ? null : 'CONSENT_NOT_COVERING';
+}
+
+/**
+ * The one access decision of onegate, for every data item a query selects (root or nested): deny
+ * by default, and say why. Pure — the caller gathers the facts (matter, consent, time) and writes
+ * the decision to the ledger; nothing is fetched for a denied item.
+ */
+export function decideAccess(req: AccessRequest): AccessDecision {
+  const items = [...new Set(req.items)];
+  const whole = requestDenial(req);
+  if (whole) return { granted: [], denied: items.map((item) => ({ item, reason: whole })) };
+  const allowed = new Set(req.matter!.dataItems);
+  const decision: AccessDecision = { granted: [], denied: [] };
+  for (const item of items) {
+    if (allowed.has(item)) decision.granted.push(item);
+    else decision.denied.push({ item, reason: 'ITEM_NOT_ALLOWED' });
+  }
+  return decision;
+}
