@@ -8,6 +8,7 @@ import pg from 'pg';
 import request from 'supertest';
 import { harnessState } from './harness/database.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
+import { asText } from './support/ledger-fixtures.js';
 import { referenceRoot } from './support/rfc9162-reference.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -109,12 +110,7 @@ describe('two gateway processes on one database (RELIABILITY-AND-SECURITY §E 32
   });
 
   async function exportLedger(gateway: Gateway, file: string): Promise<void> {
-    const res = await request(gateway.url).get('/audit/export').set('authorization', `Bearer ${auditor}`).buffer(true).parse((r, cb) => {
-      let body = '';
-      r.setEncoding('utf8');
-      r.on('data', (c: string) => (body += c));
-      r.on('end', () => cb(null, body));
-    });
+    const res = await asText(request(gateway.url).get('/audit/export').set('authorization', `Bearer ${auditor}`));
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/application\/x-ndjson/);
     writeFileSync(file, res.body as string);

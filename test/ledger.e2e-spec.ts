@@ -8,7 +8,7 @@ import { runLedgerVerifyCli } from '../src/audit/ledger-verify.cli.js';
 import { connectionsFor } from '../src/database/database-setup.js';
 import { harnessState } from './harness/database.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
-import { accessEntry, ledgerOf, referenceVerifyCheckpoint } from './support/ledger-fixtures.js';
+import { accessEntry, asText, ledgerOf, referenceVerifyCheckpoint } from './support/ledger-fixtures.js';
 import { referenceRoot, referenceVerifyConsistency, referenceVerifyInclusion } from './support/rfc9162-reference.js';
 
 const LI_WEI = '330825198803142023';
@@ -158,13 +158,7 @@ describe('the audit ledger', () => {
     expect((await t.http().get('/audit/export')).status).toBe(401);
     expect((await t.http().get('/audit/export?colour=red').set('authorization', `Bearer ${auditor}`)).status).toBe(400);
 
-    const res = await t.http().get(`/audit/export?subject=${OTHER}&kind=DATA_ACCESS`).set('authorization', `Bearer ${auditor}`).buffer(true)
-      .parse((r, cb) => {
-        let body = '';
-        r.setEncoding('utf8');
-        r.on('data', (c: string) => (body += c));
-        r.on('end', () => cb(null, body));
-      });
+    const res = await asText(t.http().get(`/audit/export?subject=${OTHER}&kind=DATA_ACCESS`).set('authorization', `Bearer ${auditor}`));
     expect(res.status).toBe(200);
     const lines = (res.body as string).trimEnd().split('\n');
     const header = JSON.parse(lines[0]!);

@@ -9,7 +9,7 @@ import { LedgerWriter } from '../../src/audit/ledger-writer.js';
 import type { LedgerEntryInput } from '../../src/audit/ledger-entry.js';
 import { parseFlags } from '../../src/common/cli.js';
 import { loadConfig } from '../../src/config/app-config.js';
-import { withDatabase, withScratchDatabase } from '../../src/database/database-admin.js';
+import { adminQuery, withDatabase, withScratchDatabase } from '../../src/database/database-admin.js';
 import { prepareDatabase, runMigrations } from '../../src/database/database-setup.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { percentile, writeResult } from '../results.js';
@@ -90,16 +90,6 @@ async function runOnce(runtimeUrl: string, concurrency: number, seconds: number,
   };
 }
 
-async function queryOnce(url: string, sql: string): Promise<pg.QueryResult> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 async function main(argv: string[]): Promise<void> {
   const flags = parseFlags(argv, ['seconds', 'concurrency'] as const, (m) => new Error(m), '--seconds 10');
   const seconds = Number(flags.get('seconds') ?? 10);
@@ -114,7 +104,7 @@ async function main(argv: string[]): Promise<void> {
       await runMigrations(url);
       // Roles are cluster-wide and already have their logins: the runtime role, in the scratch database.
       const runtimeUrl = withDatabase(db.runtimeUrl, new URL(url).pathname.slice(1));
-      const settings = await queryOnce(
+      const settings = await adminQuery(
         url,
         `SELECT current_setting('server_version') AS version, current_setting('synchronous_commit') AS synchronous_commit, current_setting('fsync') AS fsync`,
       );
@@ -127,7 +117,7 @@ async function main(argv: string[]): Promise<void> {
             `p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms, mean batch ${run.meanBatch}`,
         );
       }
-      const entries = await queryOnce(url, `SELECT count(*)::int AS n FROM onegate.ledger_entry`);
+      const entries = await adminQuery(url, `SELECT count(*)::int AS n FROM onegate.ledger_entry`);
       await writeResult('ledger', {
         name: 'ledger',
         description: 'Durable ledger appends (group commit, synchronous_commit as configured) from concurrent callers in one process.',

@@ -116,10 +116,7 @@ export class LedgerWriter {
     try {
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock($1)', [LEDGER_APPEND_LOCK_KEY]);
-      const { rows } = await client.query<{ size: string }>(
-        'SELECT coalesce(max(leaf_index) + 1, 0)::text AS size FROM onegate.ledger_entry',
-      );
-      const size = Number(rows[0]!.size);
+      const size = await readTreeSize(client);
       const frontier = this.cached?.size === size ? this.cached.frontier : await readNodes(client, rootPlan(size));
       const leafHashes = batch.map((p) => p.leafHash);
       const appended = appendLeaves(size, frontier, leafHashes);
@@ -196,6 +193,12 @@ function entryRow(index: number, c: LedgerEntryContent, leafHash: Buffer) {
 
 interface Queryable {
   query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+}
+
+/** The number of entries: one past the highest leaf index (indexes are contiguous from 0). */
+export async function readTreeSize(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ size: string }>('SELECT coalesce(max(leaf_index) + 1, 0)::text AS size FROM onegate.ledger_entry');
+  return Number(rows[0]!.size);
 }
 
 /**

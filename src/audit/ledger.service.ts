@@ -10,7 +10,7 @@ import { AuditError, AuditErrorCode } from './audit.errors.js';
 import { signCheckpoint } from './checkpoint.js';
 import type { LedgerEntryInput } from './ledger-entry.js';
 import { loadLedgerSigningKey, type LedgerSigningKey } from './ledger-key.js';
-import { LedgerWriter, readNodeMap, readNodes, type RecordedEntry } from './ledger-writer.js';
+import { LedgerWriter, readNodeMap, readNodes, readTreeSize, type RecordedEntry } from './ledger-writer.js';
 import { assembleProof, consistencyProofPlan, inclusionProofPlan, rootFromFrontier, rootPlan } from './merkle.js';
 
 export interface SignedCheckpoint {
@@ -105,9 +105,8 @@ export class LedgerService implements OnModuleInit, OnModuleDestroy {
     return { origin: this.key.name, vkey: this.key.vkey };
   }
 
-  async treeSize(): Promise<number> {
-    const { rows } = await this.query<{ size: string }>('SELECT coalesce(max(leaf_index) + 1, 0)::text AS size FROM onegate.ledger_entry');
-    return Number(rows[0]!.size);
+  treeSize(): Promise<number> {
+    return this.withReader(readTreeSize);
   }
 
   /** Signs a checkpoint of the tree as it is now and stores it. */

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDepartmentCode, type DepartmentCode } from '../common/departments.js';
 import { projectRoot } from '../common/project-root.js';
-import { MatterDefinitionError, parseMatterDefinition, type MatterDefinition } from './matter-definition.js';
+import { DATA_ITEM_CODE, MatterDefinitionError, parseMatterDefinition, type MatterDefinition } from './matter-definition.js';
 
 export interface CatalogDepartment {
   code: DepartmentCode;
@@ -22,8 +22,6 @@ export interface CatalogFiles {
   dataItems: CatalogDataItem[];
   matters: MatterDefinition[];
 }
-
-const DATA_ITEM_CODE = /^[a-z][a-z_]*\.[a-z][a-z_]*$/;
 
 /**
  * Reads the catalog as declared under schemas/: departments.json, one JSON Schema per data item

@@ -76,7 +76,8 @@ function oneOf<T extends string>(value: unknown, allowed: readonly T[], field: s
   return value as T;
 }
 
-const DATA_ITEM_CODE = /^[a-z][a-z_]*\.[a-z][a-z_]*$/;
+/** Data item codes: `area.item`, lower case, e.g. `household.registration`. */
+export const DATA_ITEM_CODE = /^[a-z][a-z_]*\.[a-z][a-z_]*$/;
 
 /**
  * Checks a matter as declared in a file or sent by an admin; `dataItems` are the catalog's item

@@ -7,12 +7,12 @@ export function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-/** Runs one statement (CREATE/DROP DATABASE, grants) on its own connection. */
-export async function adminQuery(adminUrl: string, sql: string): Promise<void> {
+/** Runs one statement (CREATE/DROP DATABASE, grants, a one-off read) on its own connection. */
+export async function adminQuery(adminUrl: string, sql: string): Promise<pg.QueryResult> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
-    await client.query(sql);
+    return await client.query(sql);
   } finally {
     await client.end();
   }

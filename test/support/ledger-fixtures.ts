@@ -1,4 +1,5 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
+import type { Test } from 'supertest';
 import { LedgerService } from '../../src/audit/ledger.service.js';
 import type { LedgerEntryInput } from '../../src/audit/ledger-entry.js';
 import type { TestApp } from '../harness/test-app.js';
@@ -20,6 +21,16 @@ export function accessEntry(subject: string, overrides: Partial<LedgerEntryInput
     clientAddress: '127.0.0.1',
     ...overrides,
   };
+}
+
+/** Sends the request with the body kept as text whatever its content type (supertest parses only the types it knows, and NDJSON is not one). */
+export function asText(req: Test): Test {
+  return req.buffer(true).parse((res, done) => {
+    let body = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => (body += chunk));
+    res.on('end', () => done(null, body));
+  });
 }
 
 export function ledgerOf(t: TestApp): LedgerService {
