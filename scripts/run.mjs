@@ -30,7 +30,7 @@ function newestSourceTime() {
       newest = Math.max(newest, info.mtimeMs);
     }
   };
-  for (const part of ['src', 'migrations', 'bench', 'tsconfig.json', 'tsconfig.build.json', 'package.json']) {
+  for (const part of ['src', 'migrations', 'bench', 'examples', 'tsconfig.json', 'tsconfig.build.json', 'package.json']) {
     const path = join(root, part);
     if (existsSync(path)) visit(path);
   }

@@ -8,8 +8,10 @@ import { ClientErrorFilter } from './common/graphql/client-error.filter.js';
 import { graphqlOptions } from './common/graphql/graphql-options.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
+import { ConsentModule } from './consent/consent.module.js';
 import type { DatabaseConnections } from './database/database-setup.js';
 import { DatabaseModule } from './database/database.module.js';
+import { ExchangeModule } from './exchange/exchange.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IdentityModule } from './identity/identity.module.js';
 import type { Logger } from './logging/logger.js';
@@ -34,6 +36,8 @@ export class AppModule {
         IdentityModule,
         CatalogModule,
         AuditModule,
+        ConsentModule,
+        ExchangeModule,
         HealthModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ClientErrorFilter }],

@@ -2,6 +2,8 @@ import { AuditResolver } from './audit/audit.resolver.js';
 import { LedgerResolver } from './audit/ledger.resolver.js';
 import { CatalogResolver } from './catalog/catalog.resolver.js';
 import { MattersResolver } from './catalog/matters.resolver.js';
+import { ConsentResolver } from './consent/consent.resolver.js';
+import { CitizenViewResolver, EnterpriseViewResolver, ExchangeResolver, MarriageResolver } from './exchange/exchange.resolver.js';
 import { IdentityResolver } from './identity/identity.resolver.js';
 
 /**
@@ -9,4 +11,15 @@ import { IdentityResolver } from './identity/identity.resolver.js';
  * The e2e schema test compares the running app's schema with the file, so a resolver missing
  * here fails the tests.
  */
-export const GRAPHQL_RESOLVERS: Function[] = [AuditResolver, CatalogResolver, IdentityResolver, LedgerResolver, MattersResolver];
+export const GRAPHQL_RESOLVERS: Function[] = [
+  AuditResolver,
+  CatalogResolver,
+  CitizenViewResolver,
+  ConsentResolver,
+  EnterpriseViewResolver,
+  ExchangeResolver,
+  IdentityResolver,
+  LedgerResolver,
+  MarriageResolver,
+  MattersResolver,
+];

@@ -47,7 +47,7 @@ describe('matters', () => {
       roles: ['clerk'],
       jurisdiction: 'PROVINCE',
       managedBy: 'FILE',
-      dataItems: ['household.registration', 'marriage.registration', 'person.identity', 'property.rights'],
+      dataItems: ['household.registration', 'marriage.registration', 'person.identity', 'property.rights', 'social_insurance.account'],
     });
     expect(byCode.get('HOUSE_TRANSFER').materials.find((m: any) => m.code === 'PROPERTY_CERTIFICATE').satisfiedBy).toEqual({
       dataItems: ['property.rights'],
@@ -80,6 +80,19 @@ describe('matters', () => {
       ['admin', 'ADM-1', 'PARKING_PERMIT', 'MATTER_DELETED'],
     ]);
     expect(rows[0].request_id).toBe(created.headers['x-request-id']);
+  });
+
+  it('keeps a matter citizens have consented under: deleting it is a CONFLICT and changes nothing', async () => {
+    const citizen = await t.token({ role: 'citizen', sub: '330825198803142023' });
+    const granted = await t.graphql(`mutation { grantConsent(input: { matter: "UTILITIES_TRANSFER" }) { id } }`, undefined, citizen);
+    expect(granted.body.errors).toBeUndefined();
+    const res = await t.graphql(DELETE, { code: 'UTILITIES_TRANSFER' }, admin);
+    expect(res.body.errors![0]).toMatchObject({
+      message: 'matter "UTILITIES_TRANSFER" has consent grants and cannot be deleted',
+      extensions: { code: 'CONFLICT', reason: 'MATTER_IN_USE' },
+    });
+    const { rows } = await owner.query(`SELECT count(*)::int AS n FROM onegate.matter WHERE code = 'UTILITIES_TRANSFER'`);
+    expect(rows[0].n).toBe(1);
   });
 
   it('refuses an invalid matter with a message naming the field', async () => {

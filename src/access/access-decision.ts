@@ -59,6 +59,11 @@ export interface AccessRequest {
   /** The data items the query selected. */
   items: readonly string[];
   consent: ConsentFacts | null;
+  /**
+   * When a consent reference was presented but gave no facts (unknown id, forged or expired token):
+   * the reason to deny with instead of CONSENT_MISSING.
+   */
+  consentRejected?: DenialReason | null;
   now: Date;
 }
 
@@ -98,7 +103,7 @@ function requestDenial(req: AccessRequest): DenialReason | null {
 
 function consentDenial(req: AccessRequest, matter: MatterRules): DenialReason | null {
   const consent = req.consent;
-  if (!consent) return 'CONSENT_MISSING';
+  if (!consent) return req.consentRejected ?? 'CONSENT_MISSING';
   if (consent.revokedAt !== null && consent.revokedAt <= req.now) return 'CONSENT_REVOKED';
   if (consent.expiresAt <= req.now) return 'CONSENT_EXPIRED';
   const hall = req.principal.kind === 'clerk' ? req.principal.hall : null;

@@ -8,6 +8,8 @@ export interface CatalogDepartment {
   code: DepartmentCode;
   name: string;
   holds: string[];
+  /** How the gateway reaches the department, as declared (validated by the exchange's connector config). */
+  connector: unknown;
 }
 
 export interface CatalogDataItem {
@@ -36,7 +38,7 @@ export function readCatalogFiles(schemasDir = join(projectRoot(), 'schemas')): C
     if (!isDepartmentCode(d.code)) throw new Error(`${departmentsFile}: departments[${i}].code "${String(d.code)}" is not a known department code`);
     if (typeof d.name !== 'string' || !d.name) throw new Error(`${departmentsFile}: departments[${i}].name is required`);
     const holds = Array.isArray(d.holds) ? d.holds.map(String) : [];
-    return { code: d.code, name: d.name, holds };
+    return { code: d.code, name: d.name, holds, connector: d.connector ?? { kind: 'database' } };
   });
 
   const itemsDir = join(schemasDir, 'data-items');

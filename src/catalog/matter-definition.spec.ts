@@ -64,7 +64,7 @@ describe('schemas/matters/', () => {
     expect(byCode.get('HOUSE_TRANSFER')).toMatchObject({
       consentRequired: true,
       roles: ['clerk'],
-      dataItems: ['person.identity', 'household.registration', 'marriage.registration', 'property.rights'],
+      dataItems: ['person.identity', 'household.registration', 'marriage.registration', 'property.rights', 'social_insurance.account'],
     });
     expect(byCode.get('SENIOR_CERTIFICATE')!.dataItems).not.toContain('marriage.registration');
     expect(byCode.get('SELF_SERVICE')!.roles).toEqual(['citizen']);

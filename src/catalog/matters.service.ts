@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { MatterRules } from '../access/access-decision.js';
 import { actorFor } from '../audit/ledger-entry.js';
 import { LedgerService } from '../audit/ledger.service.js';
+import { AppConfig } from '../config/app-config.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import type { Principal } from '../identity/principal.js';
 import { CatalogError, CatalogErrorCode } from './catalog.errors.js';
@@ -17,10 +19,49 @@ import type { Matter } from './models/matter.model.js';
  */
 @Injectable()
 export class MattersService {
+  /** Every matter's rules as last read, for the access decision on each lookup. */
+  private rulesSnapshot: { readAt: number; rules: Promise<Map<string, MatterRules>> } | null = null;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly ledger: LedgerService,
+    private readonly config: AppConfig,
   ) {}
+
+  /**
+   * The rules of one matter for the access decision; null for an unknown code. Read for all
+   * matters at once and kept MATTER_CACHE_SECONDS (a change through this instance applies at once;
+   * other instances see it within that time).
+   */
+  async rules(code: string): Promise<MatterRules | null> {
+    const now = Date.now();
+    if (!this.rulesSnapshot || now - this.rulesSnapshot.readAt >= this.config.MATTER_CACHE_SECONDS * 1000) {
+      const snapshot = { readAt: now, rules: this.readRules() };
+      this.rulesSnapshot = snapshot;
+      // A failed read is not kept: the next lookup tries again.
+      snapshot.rules.catch(() => {
+        if (this.rulesSnapshot === snapshot) this.rulesSnapshot = null;
+      });
+    }
+    return (await this.rulesSnapshot.rules).get(code) ?? null;
+  }
+
+  private async readRules(): Promise<Map<string, MatterRules>> {
+    const matters = await this.list();
+    return new Map(
+      matters.map((m): [string, MatterRules] => [
+        m.code,
+        Object.freeze({
+          code: m.code,
+          subject: m.subject as MatterRules['subject'],
+          dataItems: Object.freeze([...m.dataItems]),
+          consentRequired: m.consentRequired,
+          roles: Object.freeze([...m.roles]) as MatterRules['roles'],
+          jurisdiction: m.jurisdiction as MatterRules['jurisdiction'],
+        }),
+      ]),
+    );
+  }
 
   async list(): Promise<Matter[]> {
     const [matters, items] = await Promise.all([
@@ -70,15 +111,27 @@ export class MattersService {
         jurisdiction: definition.jurisdiction,
       });
     });
+    this.rulesSnapshot = null;
     return (await this.find(definition.code))!;
   }
 
   async delete(admin: Principal, request: RequestContext, code: string): Promise<boolean> {
     await this.dataSource.transaction(async (manager) => {
-      const { affected } = await manager.getRepository(MatterEntity).delete({ code });
+      const { affected } = await manager
+        .getRepository(MatterEntity)
+        .delete({ code })
+        .catch((error: unknown) => {
+          // Consent grants name their matter: a matter citizens have consented under is kept.
+          // 23001 restrict_violation (ON DELETE RESTRICT), 23503 foreign_key_violation.
+          if (['23001', '23503'].includes((error as { driverError?: { code?: string } }).driverError?.code ?? '')) {
+            throw new CatalogError(CatalogErrorCode.CONFLICT, 'MATTER_IN_USE', `matter "${code}" has consent grants and cannot be deleted`);
+          }
+          throw error;
+        });
       if (!affected) throw new CatalogError(CatalogErrorCode.NOT_FOUND, 'MATTER_NOT_FOUND', `no matter with code "${code.slice(0, 64)}"`);
       await this.recordChange(admin, request, 'MATTER_DELETED', code, {});
     });
+    this.rulesSnapshot = null;
     return true;
   }
 

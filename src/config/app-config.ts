@@ -144,6 +144,18 @@ export class AppConfig {
   @Max(60_000)
   LEDGER_WRITE_TIMEOUT_MS = 5000;
 
+  /** PKCS#8 PEM file of the Ed25519 key that signs consent tokens. Absent outside production: generated under DATA_DIR/keys. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  CONSENT_SIGNING_KEY_FILE?: string;
+
+  /** Lifetime of a consent token (the QR code a citizen shows at the window); never beyond the grant's own expiry. */
+  @IsInt()
+  @Min(60)
+  @Max(86_400)
+  CONSENT_TOKEN_TTL_SECONDS = 600;
+
   /** Unusual-access flags: the window, and how many distinct citizens or denials in one window raise a flag. */
   @IsInt()
   @Min(1)
@@ -159,6 +171,62 @@ export class AppConfig {
   @Min(2)
   @Max(100_000)
   AUDIT_FLAG_REPEATED_DENIALS = 5;
+
+  /**
+   * JSON file overriding the connector of some departments (same shape as `connector` in
+   * schemas/departments.json, keyed by department code), e.g. to reach a department's HTTP API.
+   */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  DEPARTMENT_CONNECTORS_FILE?: string;
+
+  /** Per-department time limit of one fetch (a connector's own `timeoutMs` overrides it). */
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
+  DEPARTMENT_TIMEOUT_MS = 2000;
+
+  /** Consecutive failures of a department that open its circuit breaker. */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  DEPARTMENT_BREAKER_FAILURES = 5;
+
+  /** How long an open breaker fails fast before it lets one probe through. */
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  DEPARTMENT_BREAKER_HALF_OPEN_MS = 10_000;
+
+  /** Bulkhead: fetches in flight per department, and how many more may wait for a slot. */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  DEPARTMENT_MAX_CONCURRENT = 32;
+
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  DEPARTMENT_MAX_QUEUED = 512;
+
+  /** Connections per department reader pool (database connectors). */
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DEPARTMENT_POOL_SIZE = 8;
+
+  /** Identity lookups (`citizen`, `enterprise`, nested views) one principal may make per minute, whatever the aliasing. */
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  EXCHANGE_LOOKUPS_PER_MINUTE = 300;
+
+  /** How long a gateway instance keeps the matters it read; a change made on this instance applies at once. */
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  MATTER_CACHE_SECONDS = 5;
 
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';
@@ -191,7 +259,7 @@ const NUMERIC_KEYS = new Set(
 /** Reads and validates the configuration; throws ConfigError listing every problem at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const raw: Record<string, unknown> = {};
-  for (const key of Object.keys(new AppConfig()).concat(['DATABASE_URL', 'DB_ROLE_PASSWORD', 'TOKEN_JWKS_URL', 'LEDGER_SIGNING_KEY_FILE'])) {
+  for (const key of Object.keys(new AppConfig()).concat(['DATABASE_URL', 'DB_ROLE_PASSWORD', 'TOKEN_JWKS_URL', 'LEDGER_SIGNING_KEY_FILE', 'DEPARTMENT_CONNECTORS_FILE', 'CONSENT_SIGNING_KEY_FILE'])) {
     const value = env[key];
     if (value === undefined) continue;
     // Numbers are parsed strictly: "3000abc" or "" is an error, not NaN or a silent default.

@@ -5,6 +5,7 @@ import { DataItemEntity } from '../catalog/entities/data-item.entity.js';
 import { DepartmentEntity } from '../catalog/entities/department.entity.js';
 import { MatterDataItemEntity } from '../catalog/entities/matter-data-item.entity.js';
 import { MatterEntity } from '../catalog/entities/matter.entity.js';
+import { ConsentGrantEntity } from '../consent/entities/consent-grant.entity.js';
 
 /** Every TypeORM entity of the gateway schema; the migration drift check compares these with migrations/. */
-export const ENTITIES = [DepartmentEntity, DataItemEntity, MatterEntity, MatterDataItemEntity, LedgerEntryEntity, LedgerNodeEntity, LedgerCheckpointEntity];
+export const ENTITIES = [DepartmentEntity, DataItemEntity, MatterEntity, MatterDataItemEntity, LedgerEntryEntity, LedgerNodeEntity, LedgerCheckpointEntity, ConsentGrantEntity];

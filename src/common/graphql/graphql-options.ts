@@ -5,6 +5,7 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { AppConfig } from '../../config/app-config.js';
 import type { Logger } from '../../logging/logger.js';
 import { formatGraphQLError, isClientError } from './error-format.js';
+import { identityLookupLimitRule } from './identity-lookup-limit.rule.js';
 
 /** GraphQL limits (RELIABILITY-AND-SECURITY §A), documented in README. */
 export const GRAPHQL_LIMITS = { maxCost: 5000, maxTokens: 1000, maxDirectives: 50, maxAliases: 15 } as const;
@@ -51,7 +52,7 @@ export function graphqlOptions(config: AppConfig, logger: Logger): ApolloDriverC
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: config.isProduction,
     plugins: [...armorPlugins, logInternalErrors, ApolloServerPluginLandingPageDisabled()],
-    validationRules: armor.validationRules,
+    validationRules: [...armor.validationRules, identityLookupLimitRule],
     formatError: (formatted, error) => formatGraphQLError(formatted, error),
   };
 }

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
+import { CatalogModule } from '../catalog/catalog.module.js';
+import { ConsentResolver } from './consent.resolver.js';
+import { ConsentService } from './consent.service.js';
+
+/**
+ * Citizens' consent grants and consent tokens. Exports ConsentService, whose resolveForAccess turns
+ * what a clerk presents as `purpose.consent` into the facts the access decision judges.
+ */
+@Module({
+  imports: [AuditModule, CatalogModule],
+  providers: [ConsentService, ConsentResolver],
+  exports: [ConsentService],
+})
+export class ConsentModule {}

@@ -1,0 +1,230 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { ConsentFacts } from '../access/access-decision.js';
+import { actorFor, type LedgerEntryKind } from '../audit/ledger-entry.js';
+import { LedgerService } from '../audit/ledger.service.js';
+import { MattersService } from '../catalog/matters.service.js';
+import type { RequestContext } from '../common/request/request-context.js';
+import { AppConfig } from '../config/app-config.js';
+import type { CitizenPrincipal } from '../identity/principal.js';
+import { LOGGER } from '../logging/logging.module.js';
+import type { Logger } from '../logging/logger.js';
+import { ConsentError } from './consent.errors.js';
+import { loadConsentSigningKey, type ConsentSigningKey } from './consent-key.js';
+import type { ConsentLookup } from './consent-lookup.js';
+import { ConsentTokenError, looksLikeConsentToken, signConsentToken, verifyConsentToken, type ConsentTokenSettings } from './consent-token.js';
+import { CONSENT_VALIDITY, type GrantConsentInput } from './dto/grant-consent.input.js';
+import { ConsentGrantEntity } from './entities/consent-grant.entity.js';
+import { ConsentGrant, ConsentStatus } from './models/consent-grant.model.js';
+
+const DAY_MS = 24 * 3600 * 1000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** myConsents lists at most this many grants, newest first. */
+export const MY_CONSENTS_LIMIT = 100;
+
+/** A grant's columns, without the relation. */
+type ConsentGrantRow = Omit<ConsentGrantEntity, 'matter'>;
+
+/**
+ * Citizens' consent grants: grant, revoke and list (each grant and revocation a ledger entry
+ * committed inside the change's transaction: no entry, no change), consent tokens for the QR code,
+ * and `resolveForAccess`, which turns what a clerk presents into the facts the access decision
+ * judges. Nothing is cached: every lookup reads the grant, so a revocation applies to the next request.
+ */
+@Injectable()
+export class ConsentService implements OnModuleInit {
+  private key?: ConsentSigningKey;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly ledger: LedgerService,
+    private readonly matters: MattersService,
+    private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onModuleInit(): void {
+    if (this.config.isProduction && !this.config.CONSENT_SIGNING_KEY_FILE) {
+      // Grants still work by id; tokens fail closed until the key is configured.
+      this.logger.error('consent tokens are unavailable: CONSENT_SIGNING_KEY_FILE is required in production');
+      return;
+    }
+    this.key = loadConsentSigningKey(this.config);
+  }
+
+  /** Grants the citizen's consent for a matter, optionally limited to one case and one hall. */
+  async grant(citizen: CitizenPrincipal, request: RequestContext, input: GrantConsentInput, now: Date = new Date()): Promise<ConsentGrant> {
+    const matter = await this.matters.find(input.matter);
+    if (!matter) throw ConsentError.badInput('MATTER_UNKNOWN', `matter "${input.matter.slice(0, 64)}" is not in the catalog`);
+    // Consent lets someone else read the citizen's records: it needs a matter about persons that a clerk or department handles.
+    if (matter.subject !== 'PERSON' || !matter.roles.some((role) => role !== 'citizen')) {
+      throw ConsentError.badInput('MATTER_NOT_CONSENTABLE', `matter "${matter.code}" is not one a citizen's consent can cover`);
+    }
+    const expiresAt = input.expiresAt ?? new Date(now.getTime() + CONSENT_VALIDITY.defaultDays * DAY_MS);
+    if (expiresAt.getTime() <= now.getTime()) throw ConsentError.badInput('EXPIRY_INVALID', 'expiresAt must be in the future');
+    if (expiresAt.getTime() > now.getTime() + CONSENT_VALIDITY.maxDays * DAY_MS) {
+      throw ConsentError.badInput('EXPIRY_INVALID', `expiresAt must be at most ${CONSENT_VALIDITY.maxDays} days ahead`);
+    }
+    const grant: ConsentGrantRow = {
+      id: randomUUID(),
+      citizenIdNumber: citizen.id,
+      matterCode: matter.code,
+      caseNumber: input.caseNumber ?? null,
+      hall: input.hall ?? null,
+      grantedAt: now,
+      expiresAt,
+      revokedAt: null,
+    };
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(ConsentGrantEntity).insert(grant);
+      await this.record('CONSENT_GRANT', citizen, request, grant);
+    });
+    return toConsentGrant(grant, now);
+  }
+
+  /**
+   * Revokes one of the citizen's grants. Someone else's grant and an unknown id are both NOT_FOUND;
+   * revoking again returns the grant as it is (revokedAt unchanged, no second entry).
+   */
+  async revoke(citizen: CitizenPrincipal, request: RequestContext, id: string, now: Date = new Date()): Promise<ConsentGrant> {
+    if (typeof id !== 'string' || !UUID.test(id)) throw ConsentError.notFound();
+    return this.dataSource.transaction(async (manager) => {
+      const grants = manager.getRepository(ConsentGrantEntity);
+      const grant = await grants.findOne({
+        where: { id: id.toLowerCase(), citizenIdNumber: citizen.id },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!grant) throw ConsentError.notFound();
+      if (grant.revokedAt === null) {
+        grant.revokedAt = now;
+        await grants.update({ id: grant.id }, { revokedAt: now });
+        await this.record('CONSENT_REVOKE', citizen, request, grant);
+      }
+      return toConsentGrant(grant, now);
+    });
+  }
+
+  /** The citizen's grants, newest first (at most MY_CONSENTS_LIMIT). */
+  async listFor(citizen: CitizenPrincipal, now: Date = new Date()): Promise<ConsentGrant[]> {
+    const grants = await this.dataSource.getRepository(ConsentGrantEntity).find({
+      where: { citizenIdNumber: citizen.id },
+      order: { grantedAt: 'DESC', id: 'DESC' },
+      take: MY_CONSENTS_LIMIT,
+    });
+    return grants.map((grant) => toConsentGrant(grant, now));
+  }
+
+  /**
+   * A freshly signed consent token for an ACTIVE grant, valid for CONSENT_TOKEN_TTL_SECONDS or until
+   * the grant expires, whichever is first; null for a grant that is not ACTIVE.
+   */
+  async tokenFor(grant: ConsentGrant, now: Date = new Date()): Promise<string | null> {
+    if (statusOf(grant, now) !== ConsentStatus.ACTIVE) return null;
+    return signConsentToken(
+      { grantId: grant.id, matter: grant.matter, caseNumber: grant.caseNumber, hall: grant.hall, expiresAt: grant.expiresAt },
+      this.signingKey(),
+      this.tokenSettings(),
+      now,
+    );
+  }
+
+  /**
+   * What a clerk presents as `purpose.consent` — a grant id or a consent token — as the facts the
+   * access decision judges. Found: the grant as it is now (revokedAt set once revoked; via a token,
+   * expiresAt is the earlier of the grant's and the token's expiry). Rejected: no facts, and why
+   * (see ConsentLookup and denialForRejectedConsent). Reads the database every time.
+   */
+  async resolveForAccess(reference: string, now: Date): Promise<ConsentLookup> {
+    if (typeof reference === 'string' && UUID.test(reference)) {
+      const id = reference.toLowerCase();
+      const grant = await this.findGrant(id);
+      if (!grant) return { facts: null, via: 'grant', ref: id, invalid: 'GRANT_NOT_FOUND' };
+      return { facts: factsOf(grant, grant.expiresAt), via: 'grant', ref: grant.id, invalid: null };
+    }
+    if (typeof reference !== 'string' || !looksLikeConsentToken(reference)) {
+      return { facts: null, via: null, ref: null, invalid: 'REFERENCE_MALFORMED' };
+    }
+    let claims;
+    try {
+      claims = await verifyConsentToken(reference, this.signingKey().publicKey, this.tokenSettings(), now);
+    } catch (error) {
+      if (!(error instanceof ConsentTokenError)) throw error;
+      const invalid = error.reason === 'TOKEN_EXPIRED' ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID';
+      return { facts: null, via: 'token', ref: error.grantId, invalid };
+    }
+    const grant = await this.findGrant(claims.grantId);
+    if (!grant) return { facts: null, via: 'token', ref: claims.grantId, invalid: 'GRANT_NOT_FOUND' };
+    // The token repeats the grant's scope, which never changes; a difference means it was not ours to trust.
+    if (grant.matterCode !== claims.matter || grant.caseNumber !== claims.caseNumber || grant.hall !== claims.hall) {
+      return { facts: null, via: 'token', ref: grant.id, invalid: 'TOKEN_INVALID' };
+    }
+    const expiresAt = claims.expiresAt < grant.expiresAt ? claims.expiresAt : grant.expiresAt;
+    return { facts: factsOf(grant, expiresAt), via: 'token', ref: grant.id, invalid: null };
+  }
+
+  private findGrant(id: string): Promise<ConsentGrantEntity | null> {
+    return this.dataSource.getRepository(ConsentGrantEntity).findOneBy({ id });
+  }
+
+  private signingKey(): ConsentSigningKey {
+    // Loaded at start-up. Without one (production without CONSENT_SIGNING_KEY_FILE) this throws: tokens fail closed.
+    this.key ??= loadConsentSigningKey(this.config);
+    return this.key;
+  }
+
+  private tokenSettings(): ConsentTokenSettings {
+    return {
+      audience: this.config.TOKEN_AUDIENCE,
+      ttlSeconds: this.config.CONSENT_TOKEN_TTL_SECONDS,
+      clockToleranceSeconds: this.config.TOKEN_CLOCK_TOLERANCE_SECONDS,
+    };
+  }
+
+  /** Written while the change's transaction is open, so a change the ledger cannot record is rolled back. */
+  private async record(kind: LedgerEntryKind, citizen: CitizenPrincipal, request: RequestContext, grant: ConsentGrantRow): Promise<void> {
+    await this.ledger.record({
+      kind,
+      actor: actorFor(citizen),
+      subject: { kind: 'PERSON', id: citizen.id },
+      matter: grant.matterCode,
+      caseNumber: grant.caseNumber,
+      consentRef: grant.id,
+      outcome: 'GRANTED',
+      requestId: request.requestId,
+      clientAddress: request.clientAddress,
+      detail: { hall: grant.hall, expiresAt: grant.expiresAt.toISOString() },
+    });
+  }
+}
+
+function statusOf(grant: { expiresAt: Date; revokedAt: Date | null }, now: Date): ConsentStatus {
+  if (grant.revokedAt !== null && grant.revokedAt <= now) return ConsentStatus.REVOKED;
+  if (grant.expiresAt <= now) return ConsentStatus.EXPIRED;
+  return ConsentStatus.ACTIVE;
+}
+
+function toConsentGrant(grant: ConsentGrantRow, now: Date): ConsentGrant {
+  return {
+    id: grant.id,
+    matter: grant.matterCode,
+    caseNumber: grant.caseNumber,
+    hall: grant.hall,
+    grantedAt: grant.grantedAt,
+    expiresAt: grant.expiresAt,
+    revokedAt: grant.revokedAt,
+    status: statusOf(grant, now),
+  };
+}
+
+function factsOf(grant: ConsentGrantRow, expiresAt: Date): ConsentFacts {
+  return {
+    id: grant.id,
+    citizen: grant.citizenIdNumber,
+    matter: grant.matterCode,
+    caseNumber: grant.caseNumber,
+    hall: grant.hall,
+    expiresAt,
+    revokedAt: grant.revokedAt,
+  };
+}

@@ -1,0 +1,95 @@
+import { GraphQLError } from 'graphql';
+import type { DenialReason } from '../access/access-decision.js';
+import type { DepartmentCode } from '../common/departments.js';
+
+export enum ExchangeErrorCode {
+  FORBIDDEN = 'FORBIDDEN',
+  BAD_USER_INPUT = 'BAD_USER_INPUT',
+  TOO_MANY_REQUESTS = 'TOO_MANY_REQUESTS',
+  DEPARTMENT_TIMEOUT = 'DEPARTMENT_TIMEOUT',
+  DEPARTMENT_UNAVAILABLE = 'DEPARTMENT_UNAVAILABLE',
+  DEPARTMENT_INVALID_RESPONSE = 'DEPARTMENT_INVALID_RESPONSE',
+}
+
+/** Why a department could not answer: the `reason` of a DEPARTMENT_* error. */
+export type DepartmentFailure =
+  /** No answer within the department's time limit; the request to it was abandoned. */
+  | 'TIMEOUT'
+  /** The department failed repeatedly; its breaker is open and it is not being called. */
+  | 'CIRCUIT_OPEN'
+  /** Too many requests to that department are already in flight or waiting. */
+  | 'BUSY'
+  /** The department answered with an error, or the connection failed. */
+  | 'FAILED'
+  /** The answer did not match the data item's JSON Schema; nothing of it was released. */
+  | 'SCHEMA_MISMATCH';
+
+export type ExchangeErrorReason = DenialReason | DepartmentFailure | 'RATE_LIMITED' | 'CASE_NUMBER_REQUIRED' | 'CASE_NUMBER_INVALID';
+
+const FAILURE_CODES: Record<DepartmentFailure, ExchangeErrorCode> = {
+  TIMEOUT: ExchangeErrorCode.DEPARTMENT_TIMEOUT,
+  CIRCUIT_OPEN: ExchangeErrorCode.DEPARTMENT_UNAVAILABLE,
+  BUSY: ExchangeErrorCode.DEPARTMENT_UNAVAILABLE,
+  FAILED: ExchangeErrorCode.DEPARTMENT_UNAVAILABLE,
+  SCHEMA_MISMATCH: ExchangeErrorCode.DEPARTMENT_INVALID_RESPONSE,
+};
+
+const FAILURE_MESSAGES: Record<DepartmentFailure, string> = {
+  TIMEOUT: 'did not answer in time',
+  CIRCUIT_OPEN: 'is failing and is not being called for now',
+  BUSY: 'has too many requests in flight',
+  FAILED: 'could not answer',
+  SCHEMA_MISMATCH: 'answered with data that does not match the data item schema; nothing of it was released',
+};
+
+/** Plain words for each denial reason, for the field error's message. */
+const DENIAL_MESSAGES: Record<DenialReason, string> = {
+  MATTER_UNKNOWN: 'the stated matter is not in the catalog',
+  ROLE_NEVER_READS_RECORDS: 'auditors and administrators never read citizen or enterprise records',
+  ROLE_NOT_ALLOWED_FOR_MATTER: 'your role may not handle this matter',
+  SUBJECT_NOT_COVERED: 'this matter is not about this kind of subject',
+  NOT_OWN_RECORDS: 'a citizen may read only their own records',
+  OUTSIDE_JURISDICTION: "the subject is outside your hall's jurisdiction for this matter",
+  ITEM_NOT_ALLOWED: 'not available for this matter',
+  CONSENT_MISSING: "this matter needs the citizen's consent and none was given",
+  CONSENT_EXPIRED: 'the consent has expired',
+  CONSENT_REVOKED: 'the citizen revoked the consent',
+  CONSENT_NOT_COVERING: 'the consent does not cover this citizen, matter, case or hall',
+};
+
+/** The exchange's one error, written for the client: `extensions.code`, `reason` and, for department failures, `department`. */
+export class ExchangeError extends GraphQLError {
+  declare readonly extensions: { code: ExchangeErrorCode; reason: ExchangeErrorReason; department?: DepartmentCode; retryAfterSeconds?: number };
+
+  constructor(code: ExchangeErrorCode, reason: ExchangeErrorReason, message: string, extra: { department?: DepartmentCode; retryAfterSeconds?: number } = {}) {
+    super(message, { extensions: { code, reason, ...extra } });
+    this.name = 'ExchangeError';
+  }
+
+  static denied(item: string, reason: DenialReason): ExchangeError {
+    return new ExchangeError(ExchangeErrorCode.FORBIDDEN, reason, `${item}: ${DENIAL_MESSAGES[reason]} (${reason})`);
+  }
+
+  static department(department: DepartmentCode, item: string, failure: DepartmentFailure): ExchangeError {
+    return new ExchangeError(FAILURE_CODES[failure], failure, `${item}: department ${department} ${FAILURE_MESSAGES[failure]}`, { department });
+  }
+
+  static rateLimited(retryAfterSeconds: number): ExchangeError {
+    return new ExchangeError(ExchangeErrorCode.TOO_MANY_REQUESTS, 'RATE_LIMITED', `too many lookups; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
+  }
+
+  static badInput(reason: 'CASE_NUMBER_REQUIRED' | 'CASE_NUMBER_INVALID', message: string): ExchangeError {
+    return new ExchangeError(ExchangeErrorCode.BAD_USER_INPUT, reason, message);
+  }
+}
+
+/** What a department call came to, before it becomes a field error (a fresh one per path). */
+export class DepartmentCallError extends Error {
+  constructor(
+    readonly department: DepartmentCode,
+    readonly failure: DepartmentFailure,
+  ) {
+    super(`department ${department}: ${failure}`);
+    this.name = 'DepartmentCallError';
+  }
+}

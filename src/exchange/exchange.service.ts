@@ -1,0 +1,186 @@
+import { Injectable } from '@nestjs/common';
+import DataLoader from 'dataloader';
+import { decideAccess, type ConsentFacts, type DenialReason } from '../access/access-decision.js';
+import { LedgerUnavailableError } from '../audit/audit.errors.js';
+import { actorFor, type LedgerOutcome } from '../audit/ledger-entry.js';
+import { LedgerService } from '../audit/ledger.service.js';
+import { MattersService } from '../catalog/matters.service.js';
+import type { DepartmentCode } from '../common/departments.js';
+import type { RequestContext } from '../common/request/request-context.js';
+import { AppConfig } from '../config/app-config.js';
+import { denialForRejectedConsent } from '../consent/consent-lookup.js';
+import { ConsentService } from '../consent/consent.service.js';
+import type { Principal } from '../identity/principal.js';
+import type { ItemRecord } from './connector.js';
+import { DepartmentRegistry } from './department-registry.js';
+import { DepartmentCallError, ExchangeError, type DepartmentFailure } from './exchange.errors.js';
+import { LookupRateLimiter } from './lookup-rate-limiter.js';
+
+/** Why the caller asks: the matter and case every lookup states, and the consent it relies on. */
+export interface Purpose {
+  matter: string;
+  caseNumber: string | null;
+  /** A consent grant id or a signed consent token; null when none was given. */
+  consent: string | null;
+}
+
+export interface Subject {
+  kind: 'PERSON' | 'ENTERPRISE';
+  /** Normalised ID number or credit code. */
+  id: string;
+}
+
+/** What became of one data item of a lookup. */
+export type ItemOutcome =
+  | { kind: 'denied'; reason: DenialReason }
+  | { kind: 'records'; records: ItemRecord[]; department: DepartmentCode; fetchedAt: Date }
+  | { kind: 'failed'; department: DepartmentCode; failure: DepartmentFailure };
+
+/** One lookup of one subject, after the access decision, the ledger entry and the department calls. */
+export interface ExchangeView {
+  subject: Subject;
+  purpose: Purpose;
+  principal: Principal;
+  request: RequestContext;
+  /** The per-request scope (the GraphQL context): nested lookups share its loaders. */
+  scope: object;
+  outcomes: ReadonlyMap<string, ItemOutcome>;
+}
+
+interface Fetched {
+  records: ItemRecord[];
+  fetchedAt: Date;
+}
+
+/**
+ * The exchange: one lookup = one access decision over the selected items, one durable ledger entry,
+ * and the granted items fetched from their departments. Order of work:
+ *   1. rate limit (each lookup counts), case number, matter rules, consent;
+ *   2. decideAccess — denied items are never fetched;
+ *   3. if anything is granted and the ledger is failing, stop here: error, no department called;
+ *   4. write the ledger entry and call the departments at the same time, and release nothing until
+ *      the entry is durable (a ledger failure after the departments answered withholds the data).
+ */
+@Injectable()
+export class ExchangeService {
+  private readonly limiter: LookupRateLimiter;
+  /** Per request (GraphQL context): one loader per data item, so no item of a subject is asked for twice. */
+  private readonly loaders = new WeakMap<object, Map<string, DataLoader<string, Fetched>>>();
+
+  constructor(
+    private readonly registry: DepartmentRegistry,
+    private readonly matters: MattersService,
+    private readonly consents: ConsentService,
+    private readonly ledger: LedgerService,
+    config: AppConfig,
+  ) {
+    this.limiter = new LookupRateLimiter(config.EXCHANGE_LOOKUPS_PER_MINUTE);
+  }
+
+  async lookup(args: { principal: Principal; request: RequestContext; scope: object; subject: Subject; purpose: Purpose; items: readonly string[] }): Promise<ExchangeView> {
+    const { principal, request, scope, subject, purpose } = args;
+    const retryAfter = this.limiter.take(`${principal.kind}:${principal.id}`);
+    if (retryAfter > 0) throw ExchangeError.rateLimited(retryAfter);
+    if (purpose.caseNumber === null && principal.kind !== 'citizen') {
+      throw ExchangeError.badInput('CASE_NUMBER_REQUIRED', 'purpose.caseNumber is required: state the case this lookup is for');
+    }
+    const now = new Date();
+    const items = [...new Set(args.items)];
+    const [matter, consent] = await Promise.all([this.matters.rules(purpose.matter), this.consentFacts(purpose.consent, now)]);
+    const decision = decideAccess({
+      principal,
+      matter,
+      caseNumber: purpose.caseNumber,
+      subject,
+      items,
+      consent: consent.facts,
+      consentRejected: consent.rejected,
+      now,
+    });
+
+    const outcomes = new Map<string, ItemOutcome>();
+    for (const { item, reason } of decision.denied) outcomes.set(item, { kind: 'denied', reason });
+    // An item the catalog does not know has no policy and no department: denied by default.
+    const granted: string[] = [];
+    for (const item of decision.granted) {
+      if (this.registry.ownerOf(item)) granted.push(item);
+      else outcomes.set(item, { kind: 'denied', reason: 'ITEM_NOT_ALLOWED' });
+    }
+    const denied = items.filter((item) => !granted.includes(item));
+    if (granted.length > 0 && !this.ledger.writable) throw new LedgerUnavailableError();
+
+    const departments = [...new Set(granted.map((item) => this.registry.ownerOf(item)!))].sort();
+    const outcome: LedgerOutcome = denied.length === 0 ? 'GRANTED' : granted.length === 0 ? 'DENIED' : 'PARTIAL';
+    const entry = this.ledger.record({
+      kind: 'DATA_ACCESS',
+      actor: actorFor(principal),
+      subject,
+      matter: matter ? matter.code : null,
+      caseNumber: purpose.caseNumber,
+      consentRef: consent.ref,
+      itemsGranted: granted,
+      itemsDenied: denied,
+      departments,
+      outcome,
+      requestId: request.requestId,
+      clientAddress: request.clientAddress,
+      detail: matter ? {} : { statedMatter: purpose.matter.slice(0, 64) },
+    });
+    const fetches = granted.map(async (item): Promise<[string, ItemOutcome]> => {
+      const department = this.registry.ownerOf(item)!;
+      try {
+        const fetched = await this.loaderFor(scope, item).load(subject.id);
+        return [item, { kind: 'records', records: fetched.records, department, fetchedAt: fetched.fetchedAt }];
+      } catch (error) {
+        if (error instanceof DepartmentCallError) return [item, { kind: 'failed', department, failure: error.failure }];
+        throw error;
+      }
+    });
+    // Both run at once; nothing is returned until the entry is durable.
+    const [written, fetched] = await Promise.allSettled([entry, Promise.all(fetches)]);
+    if (written.status === 'rejected') {
+      throw written.reason instanceof LedgerUnavailableError ? written.reason : new LedgerUnavailableError(undefined, { cause: written.reason });
+    }
+    if (fetched.status === 'rejected') throw fetched.reason;
+    for (const [item, result] of fetched.value) outcomes.set(item, result);
+    return { subject, purpose, principal, request, scope, outcomes };
+  }
+
+  /** A consent reference the caller gave, resolved to the facts the decision needs (null facts: none usable). */
+  private async consentFacts(reference: string | null, now: Date): Promise<{ facts: ConsentFacts | null; ref: string | null; rejected: DenialReason | null }> {
+    if (reference === null) return { facts: null, ref: null, rejected: null };
+    const lookup = await this.consents.resolveForAccess(reference, now);
+    return { facts: lookup.facts, ref: lookup.ref, rejected: lookup.invalid ? denialForRejectedConsent(lookup.invalid) : null };
+  }
+
+  private loaderFor(scope: object, item: string): DataLoader<string, Fetched> {
+    let perItem = this.loaders.get(scope);
+    if (!perItem) {
+      perItem = new Map();
+      this.loaders.set(scope, perItem);
+    }
+    let loader = perItem.get(item);
+    if (!loader) {
+      const department = this.registry.department(this.registry.ownerOf(item)!);
+      loader = new DataLoader<string, Fetched>(
+        async (subjects) => {
+          try {
+            const answer = await department.fetch(item, subjects);
+            const fetchedAt = new Date();
+            return subjects.map((s) => ({ records: answer.get(s) ?? [], fetchedAt }));
+          } catch (error) {
+            return subjects.map(() => (error instanceof Error ? error : new Error(String(error))));
+          }
+        },
+        { maxBatchSize: 100 },
+      );
+      perItem.set(item, loader);
+    }
+    return loader;
+  }
+
+  /** Departments and their breakers, for health and operators. */
+  departmentStates(): Array<{ department: DepartmentCode; kind: string; breaker: string }> {
+    return this.registry.all().map((d) => ({ department: d.department, kind: d.kind, breaker: d.breakerState }));
+  }
+}

@@ -1,0 +1,115 @@
+import {
+  BrokenCircuitError,
+  BulkheadRejectedError,
+  bulkhead,
+  circuitBreaker,
+  CircuitState,
+  ConsecutiveBreaker,
+  handleAll,
+  TaskCancelledError,
+  timeout,
+  TimeoutStrategy,
+  wrap,
+  type IPolicy,
+} from 'cockatiel';
+import type { DepartmentCode } from '../common/departments.js';
+import type { Logger } from '../logging/logger.js';
+import type { DepartmentConnector, ItemRecord } from './connector.js';
+import { DepartmentCallError, type DepartmentFailure } from './exchange.errors.js';
+import type { RecordValidator } from './record-validator.js';
+
+export interface ResilienceOptions {
+  timeoutMs: number;
+  breakerFailures: number;
+  halfOpenAfterMs: number;
+  maxConcurrent: number;
+  maxQueued: number;
+}
+
+export type BreakerState = 'CLOSED' | 'OPEN' | 'HALF_OPEN';
+
+/**
+ * A department behind its own bulkhead, circuit breaker and timeout (cockatiel), with every answer
+ * checked against the data item's JSON Schema. A timed-out call is aborted (the connector drops the
+ * socket or the database connection); a malformed answer counts as a failure for the breaker, so a
+ * department sending garbage is cut off like one that is down.
+ */
+export class ResilientDepartment {
+  private readonly breaker;
+  private readonly policy: IPolicy;
+
+  constructor(
+    private readonly connector: DepartmentConnector,
+    private readonly validator: RecordValidator,
+    options: ResilienceOptions,
+    private readonly logger: Logger,
+  ) {
+    this.breaker = circuitBreaker(handleAll, {
+      halfOpenAfter: options.halfOpenAfterMs,
+      breaker: new ConsecutiveBreaker(options.breakerFailures),
+    });
+    this.breaker.onStateChange((state) => {
+      this.logger.warn({ department: this.department, breaker: stateName(state) }, 'department breaker changed state');
+    });
+    this.policy = wrap(
+      bulkhead(options.maxConcurrent, options.maxQueued),
+      this.breaker,
+      timeout(options.timeoutMs, TimeoutStrategy.Aggressive),
+    );
+  }
+
+  get department(): DepartmentCode {
+    return this.connector.department;
+  }
+
+  get kind(): DepartmentConnector['kind'] {
+    return this.connector.kind;
+  }
+
+  get breakerState(): BreakerState {
+    return stateName(this.breaker.state);
+  }
+
+  /** The records of `item` for each subject, or a DepartmentCallError saying what went wrong. */
+  async fetch(item: string, subjects: readonly string[]): Promise<Map<string, ItemRecord[]>> {
+    try {
+      return await this.policy.execute(async ({ signal }) => {
+        const answer = await this.connector.fetch(item, subjects, signal);
+        for (const records of answer.values()) {
+          const problem = this.validator.check(item, records);
+          if (problem) throw new SchemaMismatch(`record ${problem.index}: ${problem.problem}`);
+        }
+        return answer;
+      });
+    } catch (error) {
+      const failure = failureOf(error);
+      this.logger.warn(
+        { department: this.department, item, failure, detail: error instanceof SchemaMismatch ? error.message : (error as Error)?.name },
+        'department call failed',
+      );
+      throw new DepartmentCallError(this.department, failure);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.connector.close();
+  }
+}
+
+class SchemaMismatch extends Error {
+  override name = 'SchemaMismatch';
+}
+
+function failureOf(error: unknown): DepartmentFailure {
+  if (error instanceof TaskCancelledError) return 'TIMEOUT';
+  if (error instanceof BrokenCircuitError) return 'CIRCUIT_OPEN';
+  if (error instanceof BulkheadRejectedError) return 'BUSY';
+  if (error instanceof SchemaMismatch) return 'SCHEMA_MISMATCH';
+  return 'FAILED';
+}
+
+function stateName(state: CircuitState): BreakerState {
+  if (state === CircuitState.Open || state === CircuitState.Isolated) return 'OPEN';
+  if (state === CircuitState.HalfOpen) return 'HALF_OPEN';
+  return 'CLOSED';
+}
