@@ -51,6 +51,15 @@ describe('decideAccess', () => {
     });
   });
 
+  it('denies with the rejection reason when a consent reference was presented but gave nothing', () => {
+    expect(reasons(request({ consent: null, consentRejected: 'CONSENT_NOT_COVERING' }))).toEqual(['CONSENT_NOT_COVERING']);
+    expect(reasons(request({ consent: null, consentRejected: 'CONSENT_EXPIRED' }))).toEqual(['CONSENT_EXPIRED']);
+    // Where the matter needs no consent, a rejected reference changes nothing.
+    expect(decideAccess(request({ matter: MATTERS.get('SENIOR_CERTIFICATE')!, consent: null, consentRejected: 'CONSENT_NOT_COVERING', items: ['person.identity'] })).granted).toEqual([
+      'person.identity',
+    ]);
+  });
+
   it('under SENIOR_CERTIFICATE grants identity and household only (deny by default for the rest)', () => {
     const decision = decideAccess(request({ matter: MATTERS.get('SENIOR_CERTIFICATE')!, consent: null }));
     expect(decision.granted).toEqual(['person.identity', 'household.registration']);
