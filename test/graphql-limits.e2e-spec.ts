@@ -5,6 +5,7 @@ import { DevIssuer } from '../src/identity/dev-issuer.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { harnessState } from './harness/database.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
+import { consentKeyPath, loadConsentSigningKey } from '../src/consent/consent-key.js';
 
 /** RELIABILITY-AND-SECURITY §A: GraphQL limits and error hygiene. */
 describe('GraphQL limits (development mode)', () => {
@@ -133,10 +134,12 @@ describe('GraphQL in production mode', () => {
     // Production reads the ledger key from a file: the development key, generated if need be.
     const devConfig = loadConfig({ NODE_ENV: 'test', DATA_DIR: harnessState().dataDir });
     loadLedgerSigningKey(devConfig);
+    loadConsentSigningKey(devConfig);
     t = await createTestApp({
       NODE_ENV: 'production',
       TOKEN_JWKS_URL: `http://127.0.0.1:${port}/jwks.json`,
       LEDGER_SIGNING_KEY_FILE: ledgerKeyPaths(devConfig.dataDir).privateKey,
+      CONSENT_SIGNING_KEY_FILE: consentKeyPath(devConfig.dataDir),
     });
     token = await t.token({ role: 'clerk', sub: 'C-001', hall: 'JINGAN-01' });
   });

@@ -33,9 +33,9 @@ describe('loadConfig', () => {
     expect(config.dataDir).toBe('/tmp/x');
   });
 
-  it('refuses production without an external database, role password, token issuer and ledger key', () => {
+  it('refuses production without an external database, role password, token issuer, ledger key and consent key', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
-      /DATABASE_URL is required[\s\S]*DB_ROLE_PASSWORD[\s\S]*TOKEN_JWKS_URL[\s\S]*LEDGER_SIGNING_KEY_FILE/,
+      /DATABASE_URL is required[\s\S]*DB_ROLE_PASSWORD[\s\S]*TOKEN_JWKS_URL[\s\S]*LEDGER_SIGNING_KEY_FILE[\s\S]*CONSENT_SIGNING_KEY_FILE/,
     );
     const config = loadConfig({
       NODE_ENV: 'production',
@@ -43,6 +43,7 @@ describe('loadConfig', () => {
       DB_ROLE_PASSWORD: 'a-long-role-password',
       TOKEN_JWKS_URL: 'https://idp.example.gov.cn/jwks.json',
       LEDGER_SIGNING_KEY_FILE: '/etc/onegate/ledger-ed25519.pem',
+      CONSENT_SIGNING_KEY_FILE: '/etc/onegate/consent-ed25519.pem',
     });
     expect(config.devIssuerEnabled).toBe(false);
   });

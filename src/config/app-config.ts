@@ -276,6 +276,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (!config.DB_ROLE_PASSWORD) problems.push('DB_ROLE_PASSWORD is required when NODE_ENV=production');
     if (!config.TOKEN_JWKS_URL) problems.push('TOKEN_JWKS_URL is required when NODE_ENV=production (the development issuer is off)');
     if (!config.LEDGER_SIGNING_KEY_FILE) problems.push('LEDGER_SIGNING_KEY_FILE is required when NODE_ENV=production (no generated ledger key)');
+    if (!config.CONSENT_SIGNING_KEY_FILE) problems.push('CONSENT_SIGNING_KEY_FILE is required when NODE_ENV=production (no generated consent key)');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -173,7 +173,7 @@ describe('the consent signing key', () => {
       TOKEN_JWKS_URL: 'https://idp.example.gov.cn/jwks.json',
       LEDGER_SIGNING_KEY_FILE: '/etc/onegate/ledger-ed25519.pem',
     };
-    expect(() => loadConsentSigningKey(loadConfig(production))).toThrow('CONSENT_SIGNING_KEY_FILE is required in production');
+    expect(() => loadConfig(production)).toThrow('CONSENT_SIGNING_KEY_FILE is required when NODE_ENV=production');
     expect(() => loadConsentSigningKey(loadConfig({ ...production, CONSENT_SIGNING_KEY_FILE: join(dataDir, 'missing.pem') }))).toThrow(
       'cannot read CONSENT_SIGNING_KEY_FILE: ENOENT',
     );

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { ConsentFacts } from '../access/access-decision.js';
@@ -8,8 +8,6 @@ import { MattersService } from '../catalog/matters.service.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { AppConfig } from '../config/app-config.js';
 import type { CitizenPrincipal } from '../identity/principal.js';
-import { LOGGER } from '../logging/logging.module.js';
-import type { Logger } from '../logging/logger.js';
 import { ConsentError } from './consent.errors.js';
 import { loadConsentSigningKey, type ConsentSigningKey } from './consent-key.js';
 import type { ConsentLookup } from './consent-lookup.js';
@@ -41,15 +39,10 @@ export class ConsentService implements OnModuleInit {
     private readonly ledger: LedgerService,
     private readonly matters: MattersService,
     private readonly config: AppConfig,
-    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   onModuleInit(): void {
-    if (this.config.isProduction && !this.config.CONSENT_SIGNING_KEY_FILE) {
-      // Grants still work by id; tokens fail closed until the key is configured.
-      this.logger.error('consent tokens are unavailable: CONSENT_SIGNING_KEY_FILE is required in production');
-      return;
-    }
+    // In production loadConfig already required CONSENT_SIGNING_KEY_FILE; a bad key stops start-up here.
     this.key = loadConsentSigningKey(this.config);
   }
 

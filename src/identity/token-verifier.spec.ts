@@ -199,6 +199,7 @@ describe('development issuer', () => {
       DB_ROLE_PASSWORD: 'p'.repeat(16),
       TOKEN_JWKS_URL: 'https://issuer.example/jwks',
       LEDGER_SIGNING_KEY_FILE: '/etc/onegate/ledger-ed25519.pem',
+      CONSENT_SIGNING_KEY_FILE: '/etc/onegate/consent-ed25519.pem',
     });
     await expect(new DevIssuer(production).issueToken({ role: 'admin', sub: 'A-1', ttlSeconds: 600 })).rejects.toThrow(
       /production/,
