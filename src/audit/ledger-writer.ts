@@ -114,23 +114,20 @@ export class LedgerWriter {
     const client = await this.pool.connect();
     let broken = false;
     try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1)', [LEDGER_APPEND_LOCK_KEY]);
-      const size = await readTreeSize(client);
+      // Three round trips per batch: (begin, take the append lock, read the size), (insert leaves and
+      // nodes), commit. The lock key is a constant, so the first is one simple-protocol message.
+      const opened = (await client.query(BEGIN_LOCKED_READ_SIZE)) as unknown as pg.QueryResult<{ size: string }>[];
+      const size = Number(opened[opened.length - 1]!.rows[0]!.size);
       const frontier = this.cached?.size === size ? this.cached.frontier : await readNodes(client, rootPlan(size));
       const leafHashes = batch.map((p) => p.leafHash);
       const appended = appendLeaves(size, frontier, leafHashes);
 
-      await client.query(INSERT_ENTRIES, [
+      await client.query(INSERT_ENTRIES_AND_NODES, [
         JSON.stringify(batch.map((p, i) => entryRow(size + i, p.content, p.leafHash))),
+        appended.nodes.map((n) => n.level),
+        appended.nodes.map((n) => String(n.index)),
+        appended.nodes.map((n) => n.hash),
       ]);
-      if (appended.nodes.length > 0) {
-        await client.query(INSERT_NODES, [
-          appended.nodes.map((n) => n.level),
-          appended.nodes.map((n) => String(n.index)),
-          appended.nodes.map((n) => n.hash),
-        ]);
-      }
       await client.query('COMMIT');
       this.cached = { size: size + batch.length, frontier: appended.frontier };
       return size;
@@ -145,7 +142,16 @@ export class LedgerWriter {
   }
 }
 
-const INSERT_ENTRIES = `
+const BEGIN_LOCKED_READ_SIZE = `BEGIN;
+  SELECT pg_advisory_xact_lock(${LEDGER_APPEND_LOCK_KEY});
+  SELECT coalesce(max(leaf_index) + 1, 0)::text AS size FROM onegate.ledger_entry`;
+
+/** The batch's leaves and the tree nodes it completes, in one statement. */
+const INSERT_ENTRIES_AND_NODES = `
+  WITH nodes AS (
+    INSERT INTO onegate.ledger_node (level, node_index, hash)
+    SELECT * FROM unnest($2::smallint[], $3::bigint[], $4::bytea[])
+  )
   INSERT INTO onegate.ledger_entry (
     leaf_index, entry_version, recorded_at, kind, actor_kind, actor_id, actor_hall, actor_region, actor_department,
     subject_kind, subject_id, matter, case_number, consent_ref, items_granted, items_denied, departments,
@@ -158,10 +164,6 @@ const INSERT_ENTRIES = `
     actor_region text, actor_department text, subject_kind text, subject_id text, matter text, case_number text,
     consent_ref text, items_granted text[], items_denied text[], departments text[], outcome text, request_id text,
     client_address text, restricted boolean, detail jsonb, leaf_hash text)`;
-
-const INSERT_NODES = `
-  INSERT INTO onegate.ledger_node (level, node_index, hash)
-  SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::bytea[])`;
 
 function entryRow(index: number, c: LedgerEntryContent, leafHash: Buffer) {
   return {

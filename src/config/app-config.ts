@@ -216,6 +216,15 @@ export class AppConfig {
   @Max(200)
   DEPARTMENT_POOL_SIZE = 8;
 
+  /**
+   * Department calls in flight per data item; subjects asked for meanwhile by concurrent requests
+   * wait and go together in the next call (one query for many requests under load).
+   */
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  EXCHANGE_CALLS_IN_FLIGHT_PER_ITEM = 4;
+
   /** Identity lookups (`citizen`, `enterprise`, nested views) one principal may make per minute, whatever the aliasing. */
   @IsInt()
   @Min(1)

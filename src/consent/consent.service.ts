@@ -15,6 +15,7 @@ import { ConsentTokenError, looksLikeConsentToken, signConsentToken, verifyConse
 import { CONSENT_VALIDITY, type GrantConsentInput } from './dto/grant-consent.input.js';
 import { ConsentGrantEntity } from './entities/consent-grant.entity.js';
 import { ConsentGrant, ConsentStatus } from './models/consent-grant.model.js';
+import { CoalescingBatcher } from '../common/coalescing-batcher.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -33,6 +34,11 @@ type ConsentGrantRow = Omit<ConsentGrantEntity, 'matter'>;
 @Injectable()
 export class ConsentService implements OnModuleInit {
   private key?: ConsentSigningKey;
+  private readonly grants = new CoalescingBatcher<string, ConsentGrantRow | null>((ids) => this.readGrants(ids), {
+    maxInFlight: 4,
+    maxBatch: 100,
+    missing: () => null,
+  });
 
   constructor(
     private readonly dataSource: DataSource,
@@ -156,8 +162,36 @@ export class ConsentService implements OnModuleInit {
     return { facts: factsOf(grant, expiresAt), via: 'token', ref: grant.id, invalid: null };
   }
 
-  private findGrant(id: string): Promise<ConsentGrantEntity | null> {
-    return this.dataSource.getRepository(ConsentGrantEntity).findOneBy({ id });
+  /**
+   * The grant as it is now. Concurrent lookups share one query (a lookup that arrives while one is
+   * running waits for the next), so every answer was read after its lookup began: a revocation
+   * applies to the next request.
+   */
+  private findGrant(id: string): Promise<ConsentGrantRow | null> {
+    return this.grants.load(id);
+  }
+
+  private async readGrants(ids: string[]): Promise<Map<string, ConsentGrantRow>> {
+    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT id, citizen_id_number, matter_code, case_number, hall, granted_at, expires_at, revoked_at
+         FROM onegate.consent_grant WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return new Map(
+      rows.map((r): [string, ConsentGrantRow] => [
+        r.id as string,
+        {
+          id: r.id as string,
+          citizenIdNumber: r.citizen_id_number as string,
+          matterCode: r.matter_code as string,
+          caseNumber: r.case_number as string | null,
+          hall: r.hall as string | null,
+          grantedAt: r.granted_at as Date,
+          expiresAt: r.expires_at as Date,
+          revokedAt: r.revoked_at as Date | null,
+        },
+      ]),
+    );
   }
 
   private signingKey(): ConsentSigningKey {

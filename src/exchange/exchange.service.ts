@@ -12,6 +12,7 @@ import { denialForRejectedConsent } from '../consent/consent-lookup.js';
 import { ConsentService } from '../consent/consent.service.js';
 import type { Principal } from '../identity/principal.js';
 import type { ItemRecord } from './connector.js';
+import { CoalescingBatcher } from '../common/coalescing-batcher.js';
 import { DepartmentRegistry } from './department-registry.js';
 import { DepartmentCallError, ExchangeError, type DepartmentFailure } from './exchange.errors.js';
 import { LookupRateLimiter } from './lookup-rate-limiter.js';
@@ -47,6 +48,13 @@ export interface ExchangeView {
   outcomes: ReadonlyMap<string, ItemOutcome>;
 }
 
+/** Subjects per department call (the reference department API takes at most 100). */
+const MAX_BATCH = 100;
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
 interface Fetched {
   records: ItemRecord[];
   fetchedAt: Date;
@@ -66,6 +74,8 @@ export class ExchangeService {
   private readonly limiter: LookupRateLimiter;
   /** Per request (GraphQL context): one loader per data item, so no item of a subject is asked for twice. */
   private readonly loaders = new WeakMap<object, Map<string, DataLoader<string, Fetched>>>();
+  private readonly batchers = new Map<string, CoalescingBatcher<string, Fetched>>();
+  private readonly maxInFlightPerItem: number;
 
   constructor(
     private readonly registry: DepartmentRegistry,
@@ -75,6 +85,7 @@ export class ExchangeService {
     config: AppConfig,
   ) {
     this.limiter = new LookupRateLimiter(config.EXCHANGE_LOOKUPS_PER_MINUTE);
+    this.maxInFlightPerItem = config.EXCHANGE_CALLS_IN_FLIGHT_PER_ITEM;
   }
 
   async lookup(args: { principal: Principal; request: RequestContext; scope: object; subject: Subject; purpose: Purpose; items: readonly string[] }): Promise<ExchangeView> {
@@ -161,22 +172,32 @@ export class ExchangeService {
     }
     let loader = perItem.get(item);
     if (!loader) {
-      const department = this.registry.department(this.registry.ownerOf(item)!);
-      loader = new DataLoader<string, Fetched>(
-        async (subjects) => {
-          try {
-            const answer = await department.fetch(item, subjects);
-            const fetchedAt = new Date();
-            return subjects.map((s) => ({ records: answer.get(s) ?? [], fetchedAt }));
-          } catch (error) {
-            return subjects.map(() => (error instanceof Error ? error : new Error(String(error))));
-          }
-        },
-        { maxBatchSize: 100 },
-      );
+      const batcher = this.batcherFor(item);
+      // Per request: each subject of an item is asked for once; across requests the batcher coalesces.
+      loader = new DataLoader<string, Fetched>(async (subjects) => Promise.all(subjects.map((s) => batcher.load(s).catch((error: unknown) => asError(error)))), {
+        maxBatchSize: MAX_BATCH,
+      });
       perItem.set(item, loader);
     }
     return loader;
+  }
+
+  /** One per data item for the whole process: concurrent requests' subjects share department calls. */
+  private batcherFor(item: string): CoalescingBatcher<string, Fetched> {
+    let batcher = this.batchers.get(item);
+    if (!batcher) {
+      const department = this.registry.department(this.registry.ownerOf(item)!);
+      batcher = new CoalescingBatcher<string, Fetched>(
+        async (subjects) => {
+          const answer = await department.fetch(item, subjects);
+          const fetchedAt = new Date();
+          return new Map(subjects.map((s) => [s, { records: answer.get(s) ?? [], fetchedAt }]));
+        },
+        { maxInFlight: this.maxInFlightPerItem, maxBatch: MAX_BATCH, missing: () => ({ records: [], fetchedAt: new Date() }) },
+      );
+      this.batchers.set(item, batcher);
+    }
+    return batcher;
   }
 
   /** Departments and their breakers, for health and operators. */
