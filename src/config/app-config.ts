@@ -223,7 +223,7 @@ export class AppConfig {
   @IsInt()
   @Min(1)
   @Max(200)
-  EXCHANGE_CALLS_IN_FLIGHT_PER_ITEM = 4;
+  EXCHANGE_CALLS_IN_FLIGHT_PER_ITEM = 1;
 
   /** Identity lookups (`citizen`, `enterprise`, nested views) one principal may make per minute, whatever the aliasing. */
   @IsInt()

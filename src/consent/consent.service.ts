@@ -35,7 +35,7 @@ type ConsentGrantRow = Omit<ConsentGrantEntity, 'matter'>;
 export class ConsentService implements OnModuleInit {
   private key?: ConsentSigningKey;
   private readonly grants = new CoalescingBatcher<string, ConsentGrantRow | null>((ids) => this.readGrants(ids), {
-    maxInFlight: 4,
+    maxInFlight: 1,
     maxBatch: 100,
     missing: () => null,
   });

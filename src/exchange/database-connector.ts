@@ -25,7 +25,8 @@ const ITEM_QUERIES: Readonly<Record<string, ItemQuery>> = {
   // person: its other members are strangers to them.
   'household.registration': {
     department: 'PUBLIC_SECURITY',
-    sql: `SELECT DISTINCT ON (m.id_number) m.id_number AS subject,
+    // The membership is chosen first (one per subject), so the members list is built once per subject.
+    sql: `SELECT m.id_number AS subject,
                  json_build_object(
                    'householdNumber', h.household_number, 'address', h.address, 'householdType', h.household_type,
                    'relationToHead', m.relation_to_head, 'status', m.status,
@@ -40,11 +41,12 @@ const ITEM_QUERIES: Readonly<Record<string, ItemQuery>> = {
                      ELSE json_build_array(json_build_object('idNumber', m.id_number, 'name', r.name,
                                                              'relationToHead', m.relation_to_head, 'status', m.status))
                    END) AS record
-            FROM {schema}.household_member m
+            FROM (SELECT DISTINCT ON (x.id_number) x.*
+                    FROM {schema}.household_member x
+                   WHERE x.id_number = ANY($1::text[])
+                   ORDER BY x.id_number, x.status = 'ACTIVE' DESC, x.joined_on DESC) m
             JOIN {schema}.household h ON h.household_number = m.household_number
-            JOIN {schema}.resident r ON r.id_number = m.id_number
-           WHERE m.id_number = ANY($1::text[])
-           ORDER BY m.id_number, m.status = 'ACTIVE' DESC, m.joined_on DESC`,
+            JOIN {schema}.resident r ON r.id_number = m.id_number`,
   },
   'marriage.registration': {
     department: 'CIVIL_AFFAIRS',
