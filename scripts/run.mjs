@@ -18,6 +18,7 @@ const entryPoints = {
   schema: 'dist/src/schema.cli.js',
   'migration-generate': 'dist/src/database/migration-generate.cli.js',
   'bench-ledger': 'dist/bench/ledger/ledger.bench.js',
+  'bench-exchange': 'dist/bench/exchange/exchange.bench.js',
 };
 
 function newestSourceTime() {

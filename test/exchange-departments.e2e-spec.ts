@@ -221,6 +221,33 @@ describe('§F failing departments', () => {
     expect(back.body.data!.citizen.socialInsurance.accountNumber).toBe('SI-330825-88031420');
   });
 
+  it('a gateway shutting down finishes the lookups in flight: departments and ledger close only after the HTTP server drained', async () => {
+    const closing = await createTestApp({ LEDGER_CHECKPOINT_INTERVAL_SECONDS: '0' });
+    const locker = new pg.Client({ connectionString: closing.databaseUrl });
+    await locker.connect();
+    try {
+      const token = await closing.token({ role: 'clerk', sub: 'C-LY-CLOSE', hall: 'LONGYOU-01' });
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE dept_civil_affairs.marital_status IN ACCESS EXCLUSIVE MODE');
+      const inFlight = closing.graphql<{ citizen: any }>(
+        `{ citizen(idNumber: "${LI_WEI}", purpose: { matter: "DECEASED_AFFAIRS", caseNumber: "CLOSE-1" }) { person { name } marriage { certificateNumber } } }`,
+        undefined,
+        token,
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      const closed = closing.app.close();
+      await new Promise((r) => setTimeout(r, 200));
+      await locker.query('ROLLBACK');
+      const res = await inFlight;
+      await closed;
+      expect(res.body.errors).toBeUndefined();
+      expect(res.body.data!.citizen).toEqual({ person: { name: 'Li Wei' }, marriage: { certificateNumber: 'J330825-2014-001288' } });
+    } finally {
+      await locker.end();
+      await closing.close().catch(() => undefined);
+    }
+  });
+
   it('records each lookup in the ledger with the departments it asked', async () => {
     const rows = await new pg.Client({ connectionString: t.databaseUrl });
     await rows.connect();

@@ -12,7 +12,7 @@ import { loadConfig } from '../../src/config/app-config.js';
 import { adminQuery, withDatabase, withScratchDatabase } from '../../src/database/database-admin.js';
 import { prepareDatabase, runMigrations } from '../../src/database/database-setup.js';
 import { createLogger } from '../../src/logging/logger.js';
-import { percentile, writeResult } from '../results.js';
+import { latencySummary, roundMs, writeResult } from '../results.js';
 
 const WARM_UP_MS = 2000;
 
@@ -72,20 +72,13 @@ async function runOnce(runtimeUrl: string, concurrency: number, seconds: number,
   await writer.close();
   await pool.end();
   latencies.sort((a, b) => a - b);
-  const round = (n: number) => Math.round(n * 100) / 100;
   return {
     concurrency,
-    seconds: round(elapsed),
+    seconds: roundMs(elapsed),
     appends: latencies.length,
     appendsPerSecond: Math.round(latencies.length / elapsed),
-    latencyMs: {
-      p50: round(percentile(latencies, 0.5)),
-      p95: round(percentile(latencies, 0.95)),
-      p99: round(percentile(latencies, 0.99)),
-      max: round(latencies[latencies.length - 1] ?? 0),
-      mean: round(latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length)),
-    },
-    meanBatch: round(latencies.length / Math.max(1, measuredBatches)),
+    latencyMs: latencySummary(latencies, { p50: 0.5, p95: 0.95, p99: 0.99 }),
+    meanBatch: roundMs(latencies.length / Math.max(1, measuredBatches)),
     batches: measuredBatches,
   };
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { AppConfig } from '../config/app-config.js';
@@ -37,7 +37,7 @@ const FAIL_FAST_MS = 1000;
  * proofs. Runs as the runtime role, which may only INSERT and SELECT the ledger tables.
  */
 @Injectable()
-export class LedgerService implements OnModuleInit, OnModuleDestroy {
+export class LedgerService implements OnModuleInit, OnApplicationShutdown {
   private writerPool!: pg.Pool;
   private readerPool!: pg.Pool;
   private writer!: LedgerWriter;
@@ -79,7 +79,8 @@ export class LedgerService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After the HTTP server has drained (Nest closes it before this hook), so in-flight requests still get their entries. */
+  async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.writer?.close();
     await this.checkpointing?.catch(() => undefined);

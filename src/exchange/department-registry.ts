@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { readCatalogFiles } from '../catalog/catalog-files.js';
@@ -22,7 +22,7 @@ import { ResilientDepartment } from './resilient-department.js';
  * behind its own timeout, breaker and bulkhead, and which department owns each data item.
  */
 @Injectable()
-export class DepartmentRegistry implements OnModuleDestroy {
+export class DepartmentRegistry implements OnApplicationShutdown {
   private readonly departments = new Map<DepartmentCode, ResilientDepartment>();
   private readonly owners = new Map<string, DepartmentCode>();
 
@@ -72,7 +72,8 @@ export class DepartmentRegistry implements OnModuleDestroy {
     return [...this.departments.values()];
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After the HTTP server has drained (Nest closes it before this hook), so in-flight lookups still reach their departments. */
+  async onApplicationShutdown(): Promise<void> {
     await Promise.allSettled(this.all().map((d) => d.close()));
   }
 }

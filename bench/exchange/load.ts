@@ -1,0 +1,180 @@
+// The load generator of bench:exchange, run as its own process (forked with an IPC channel) so that
+// its CPU is apart from the gateway's. It receives one `LoadRequest`, drives the gateway with
+// autocannon — a warm-up, then the measured period — rotating the request bodies over the sample,
+// and answers with one `LoadResult`. Every response body is checked for GraphQL `errors`.
+import { createRequire } from 'node:module';
+import { latencySummary, roundMs } from '../results.js';
+
+export interface LoadRequest {
+  url: string;
+  connections: number;
+  warmupSeconds: number;
+  seconds: number;
+  /** Rotated over, one per request: the JSON body and its authorization header. */
+  requests: Array<{ body: string; authorization: string }>;
+}
+
+export interface LoadResult {
+  connections: number;
+  seconds: number;
+  /** Responses in the measured period, by kind. */
+  responses: number;
+  /** 2xx without GraphQL errors. */
+  ok: number;
+  non2xx: number;
+  /** Responses (any status) whose body carries GraphQL `errors`. */
+  graphqlErrors: number;
+  /** Warm-up responses that were non-2xx or carried GraphQL errors (the warm-up is checked too). */
+  warmupNotOk: number;
+  /** Socket errors and timeouts (no response at all). */
+  transportErrors: number;
+  timeouts: number;
+  /** 2xx responses without GraphQL errors, per second: audited queries answered. */
+  okPerSecond: number;
+  /** Latency of every response of the measured period (ms, from the request's first byte written to the response's last byte read). */
+  latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
+  /** The first body that carried `errors` or a non-2xx status, for the report (never holds a token). */
+  firstErrorBody?: string;
+  /** autocannon's own totals for the measured period, as a cross-check. */
+  autocannon: { requestsAverage: number; latencyP50: number; latencyP99: number; non2xx: number; errors: number; timeouts: number };
+}
+
+/** The measured period started / ended (the parent samples CPU at these instants). */
+export type LoadMessage = { type: 'measuring' } | { type: 'measured' } | { type: 'result'; result: LoadResult } | { type: 'error'; message: string };
+
+interface AutocannonRequest {
+  method: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+  setupRequest?: (request: AutocannonRequest, context: object) => AutocannonRequest;
+  onResponse?: (status: number, body: string, context: object) => void;
+}
+
+interface AutocannonResult {
+  requests: { average: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+interface AutocannonInstance {
+  on(event: 'response', listener: (client: unknown, status: number, bytes: number, ms: number) => void): void;
+  on(event: 'reqError', listener: (error: Error) => void): void;
+}
+
+type Autocannon = (
+  options: { url: string; connections: number; duration: number; pipelining: number; timeout: number; requests: AutocannonRequest[] },
+  done: (error: Error | null, result: AutocannonResult) => void,
+) => AutocannonInstance;
+
+// autocannon is CommonJS without type declarations.
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+
+async function run(req: LoadRequest): Promise<LoadResult> {
+  let next = 0;
+  let measuring = false;
+  let ok = 0;
+  let graphqlErrors = 0;
+  let non2xx = 0;
+  let warmupNotOk = 0;
+  let firstErrorBody: string | undefined;
+  const latencies: number[] = [];
+
+  const requests: AutocannonRequest[] = [
+    {
+      method: 'POST',
+      path: '/graphql',
+      setupRequest: (request) => {
+        const { body, authorization } = req.requests[next++ % req.requests.length]!;
+        return { ...request, body, headers: { 'content-type': 'application/json', authorization } };
+      },
+      onResponse: (status, body) => {
+        // A cheap test on every body: the gateway's successful answers never contain this key.
+        const hasErrors = body.includes('"errors":');
+        const success = status >= 200 && status <= 299;
+        if (!measuring) {
+          if (hasErrors || !success) {
+            warmupNotOk++;
+            firstErrorBody ??= `${status} ${body.slice(0, 2000).replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, '<token>')}`;
+          }
+          return;
+        }
+        if (hasErrors) graphqlErrors++;
+        if (!success) non2xx++;
+        if (success && !hasErrors) ok++;
+        else firstErrorBody ??= `${status} ${body.slice(0, 2000).replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, '<token>')}`;
+      },
+    },
+  ];
+
+  const phase = (seconds: number, measured: boolean) =>
+    new Promise<{ result: AutocannonResult; elapsed: number; transportErrors: number }>((resolve, reject) => {
+      let transportErrors = 0;
+      const started = performance.now();
+      const instance = autocannon(
+        { url: req.url, connections: req.connections, duration: seconds, pipelining: 1, timeout: 10, requests },
+        (error, result) => {
+          if (error) reject(error);
+          else resolve({ result, elapsed: (performance.now() - started) / 1000, transportErrors });
+        },
+      );
+      if (measured) {
+        instance.on('response', (_client, _status, _bytes, ms) => {
+          if (measuring) latencies.push(ms);
+        });
+        instance.on('reqError', () => transportErrors++);
+      }
+    });
+
+  if (req.warmupSeconds > 0) await phase(req.warmupSeconds, false);
+  measuring = true;
+  send({ type: 'measuring' });
+  const measured = await phase(req.seconds, true);
+  measuring = false;
+  send({ type: 'measured' });
+
+  latencies.sort((a, b) => a - b);
+  const responses = latencies.length;
+  return {
+    connections: req.connections,
+    seconds: roundMs(measured.elapsed),
+    responses,
+    ok,
+    non2xx,
+    graphqlErrors,
+    transportErrors: measured.transportErrors,
+    warmupNotOk,
+    timeouts: measured.result.timeouts,
+    okPerSecond: Math.round(ok / measured.elapsed),
+    latencyMs: latencySummary(latencies, { p50: 0.5, p90: 0.9, p99: 0.99 }),
+    firstErrorBody,
+    autocannon: {
+      requestsAverage: measured.result.requests.average,
+      latencyP50: measured.result.latency.p50,
+      latencyP99: measured.result.latency.p99,
+      non2xx: measured.result.non2xx,
+      errors: measured.result.errors,
+      timeouts: measured.result.timeouts,
+    },
+  };
+}
+
+function send(message: LoadMessage): void {
+  process.send?.(message);
+}
+
+process.once('message', (message: LoadRequest) => {
+  run(message).then(
+    (result) => {
+      send({ type: 'result', result });
+      process.disconnect?.();
+    },
+    (error: unknown) => {
+      send({ type: 'error', message: (error as Error).message ?? String(error) });
+      process.disconnect?.();
+    },
+  );
+});
