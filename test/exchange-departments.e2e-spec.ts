@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +8,7 @@ import pg from 'pg';
 import { connectionsFor } from '../src/database/database-setup.js';
 import { DepartmentRegistry } from '../src/exchange/department-registry.js';
 import { harnessState } from './harness/database.js';
+import { freePort } from './harness/free-port.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
 import { DepartmentApiProcess } from './support/department-api-process.js';
 
@@ -35,17 +35,6 @@ const QUERY = `query($p: PurposeInput!) {
 }`;
 
 type Body = { data?: { citizen: any } | null; errors?: Array<{ message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }> };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('§F failing departments', () => {
   const secret = randomBytes(24).toString('base64url');

@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
 import pg from 'pg';
+import type { LedgerEntryRow } from '../src/audit/ledger-rows.js';
 import { DepartmentRegistry } from '../src/exchange/department-registry.js';
 import { adminQuery } from './harness/database.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
@@ -29,19 +30,20 @@ const GRANT = `mutation($input: GrantConsentInput!) { grantConsent(input: $input
 const REVOKE = `mutation($id: ID!) { revokeConsent(id: $id) { id } }`;
 const MY_ACCESSES = `{ myDataAccesses(first: 20) { edges { node { at matter caseNumber items outcome accessor { kind hall hallName } } } } }`;
 
-interface Ledgered {
-  leaf_index: string;
-  actor_kind: string;
-  subject_id: string | null;
-  matter: string | null;
-  case_number: string | null;
-  consent_ref: string | null;
-  items_granted: string[];
-  items_denied: string[];
-  departments: string[];
-  outcome: string;
-  request_id: string | null;
-}
+type Ledgered = Pick<
+  LedgerEntryRow,
+  | 'leaf_index'
+  | 'actor_kind'
+  | 'subject_id'
+  | 'matter'
+  | 'case_number'
+  | 'consent_ref'
+  | 'items_granted'
+  | 'items_denied'
+  | 'departments'
+  | 'outcome'
+  | 'request_id'
+>;
 
 type Errors = Array<{ message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }>;
 

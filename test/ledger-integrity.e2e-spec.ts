@@ -1,6 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +9,7 @@ import { harnessState } from './harness/database.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
 import { asText } from './support/ledger-fixtures.js';
 import { referenceRoot } from './support/rfc9162-reference.js';
+import { freePort } from './harness/free-port.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const LI_WEI = '330825198803142023';
@@ -19,14 +19,6 @@ interface Gateway {
   url: string;
   process: ChildProcess;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** A real gateway process (`node dist/src/main.js`) on the given database, ready when /health/ready says so. */

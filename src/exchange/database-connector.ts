@@ -117,13 +117,6 @@ const ITEM_QUERIES: Readonly<Record<string, ItemQuery>> = {
   },
 };
 
-/** The data items a department's own database can answer (the demo sources of migration …100). */
-export function databaseItemsOf(department: DepartmentCode): string[] {
-  return Object.entries(ITEM_QUERIES)
-    .filter(([, query]) => query.department === department)
-    .map(([item]) => item);
-}
-
 export interface DatabaseConnectorOptions {
   /** Login URL of the department's read-only role. */
   url: string;

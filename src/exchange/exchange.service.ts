@@ -199,9 +199,4 @@ export class ExchangeService {
     }
     return batcher;
   }
-
-  /** Departments and their breakers, for health and operators. */
-  departmentStates(): Array<{ department: DepartmentCode; kind: string; breaker: string }> {
-    return this.registry.all().map((d) => ({ department: d.department, kind: d.kind, breaker: d.breakerState }));
-  }
 }

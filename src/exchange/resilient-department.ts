@@ -63,10 +63,6 @@ export class ResilientDepartment {
     return this.connector.department;
   }
 
-  get kind(): DepartmentConnector['kind'] {
-    return this.connector.kind;
-  }
-
   get breakerState(): BreakerState {
     return stateName(this.breaker.state);
   }

@@ -82,6 +82,7 @@ async function compiledModules() {
   };
 }
 
+// Global setup runs outside Jest's module system and cannot import test/harness/free-port.ts: its own copy.
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
