@@ -15,6 +15,8 @@ const entryPoints = {
   seed: 'dist/src/seed/seed.cli.js',
   token: 'dist/src/identity/token.cli.js',
   'ledger-verify': 'dist/src/audit/ledger-verify.cli.js',
+  'cert-verify': 'dist/src/certificates/cert-verify.cli.js',
+  'cert-root': 'dist/src/certificates/cert-root.cli.js',
   schema: 'dist/src/schema.cli.js',
   'migration-generate': 'dist/src/database/migration-generate.cli.js',
   'bench-ledger': 'dist/bench/ledger/ledger.bench.js',

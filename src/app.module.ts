@@ -4,6 +4,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { AuditModule } from './audit/audit.module.js';
 import { CatalogModule } from './catalog/catalog.module.js';
+import { CertificatesModule } from './certificates/certificates.module.js';
 import { ClientErrorFilter } from './common/graphql/client-error.filter.js';
 import { graphqlOptions } from './common/graphql/graphql-options.js';
 import type { AppConfig } from './config/app-config.js';
@@ -38,6 +39,7 @@ export class AppModule {
         AuditModule,
         ConsentModule,
         ExchangeModule,
+        CertificatesModule,
         HealthModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ClientErrorFilter }],

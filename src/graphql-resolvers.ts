@@ -2,6 +2,7 @@ import { AuditResolver } from './audit/audit.resolver.js';
 import { LedgerResolver } from './audit/ledger.resolver.js';
 import { CatalogResolver } from './catalog/catalog.resolver.js';
 import { MattersResolver } from './catalog/matters.resolver.js';
+import { CertificatesResolver } from './certificates/certificates.resolver.js';
 import { ConsentResolver } from './consent/consent.resolver.js';
 import { CitizenViewResolver, EnterpriseViewResolver, ExchangeResolver, MarriageResolver } from './exchange/exchange.resolver.js';
 import { IdentityResolver } from './identity/identity.resolver.js';
@@ -14,6 +15,7 @@ import { IdentityResolver } from './identity/identity.resolver.js';
 export const GRAPHQL_RESOLVERS: Function[] = [
   AuditResolver,
   CatalogResolver,
+  CertificatesResolver,
   CitizenViewResolver,
   ConsentResolver,
   EnterpriseViewResolver,

@@ -210,6 +210,36 @@ describe('§F failing departments', () => {
     expect(back.body.data!.citizen.socialInsurance.accountNumber).toBe('SI-330825-88031420');
   });
 
+  it('§D 28: issuing a certificate while the department holding its data is down gives no certificate; the retry with the same key gives one, once', async () => {
+    const system = await t.token({ role: 'department', sub: 'hrss-certificates', department: 'HUMAN_RESOURCES' });
+    const ISSUE = `mutation($input: IssueCertificateInput!) { issueCertificate(input: $input) { id identifier claims } }`;
+    const input = { type: 'SOCIAL_INSURANCE_RECORD', holder: '330825198803142023', idempotencyKey: 'hrss-si-2026-0001' };
+    const owner = new pg.Client({ connectionString: t.databaseUrl });
+    await owner.connect();
+    const registered = async () => (await owner.query(`SELECT count(*)::int AS n FROM onegate.certificate WHERE idempotency_key = $1`, [input.idempotencyKey])).rows[0].n as number;
+    try {
+      api.kill('SIGTERM');
+      await api.exit;
+      const down = await t.graphql<{ issueCertificate: unknown }>(ISSUE, { input }, system);
+      expect(down.body.data ?? null).toBeNull();
+      expect(down.body.errors![0]!.extensions).toMatchObject({ code: expect.stringMatching(/^DEPARTMENT_(UNAVAILABLE|TIMEOUT)$/), department: 'HUMAN_RESOURCES' });
+      expect(await registered()).toBe(0);
+
+      await startApi();
+      await new Promise((r) => setTimeout(r, HALF_OPEN_MS + 100));
+      const first = await t.graphql<{ issueCertificate: { id: string; claims: Record<string, unknown> } }>(ISSUE, { input }, system);
+      expect(first.body.errors).toBeUndefined();
+      expect(first.body.data!.issueCertificate.claims).toMatchObject({ accountNumber: 'SI-330825-88031420' });
+      const again = await t.graphql<{ issueCertificate: { id: string } }>(ISSUE, { input }, system);
+      expect(again.body.data!.issueCertificate.id).toBe(first.body.data!.issueCertificate.id);
+      expect(await registered()).toBe(1);
+      const outcomes = (await owner.query(`SELECT outcome FROM onegate.ledger_entry WHERE kind = 'CERTIFICATE_ISSUE' AND actor_id = 'hrss-certificates' ORDER BY leaf_index`)).rows.map((r) => r.outcome);
+      expect(outcomes).toEqual(['FAILED', 'GRANTED', 'GRANTED']);
+    } finally {
+      await owner.end();
+    }
+  });
+
   it('a gateway shutting down finishes the lookups in flight: departments and ledger close only after the HTTP server drained', async () => {
     const closing = await createTestApp({ LEDGER_CHECKPOINT_INTERVAL_SECONDS: '0' });
     const locker = new pg.Client({ connectionString: closing.databaseUrl });

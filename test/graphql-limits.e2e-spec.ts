@@ -1,6 +1,11 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { ledgerKeyPaths, loadLedgerSigningKey } from '../src/audit/ledger-key.js';
+import { runCertRoot } from '../src/certificates/cert-root.cli.js';
 import { DevIssuer } from '../src/identity/dev-issuer.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { harnessState } from './harness/database.js';
@@ -120,6 +125,17 @@ describe('GraphQL limits (development mode)', () => {
   });
 });
 
+/** Production certificate trust material, made as an operator would with `npm run cert:root`. */
+function productionTrust(): Record<string, string> {
+  const masterKey = randomBytes(32).toString('hex');
+  const files: Record<string, string> = {};
+  runCertRoot(['--out', mkdtempSync(join(tmpdir(), 'onegate-trust-'))], { CERT_MASTER_KEY: masterKey }, (line) => {
+    const [name, value] = line.split('=');
+    files[name!] = value!;
+  });
+  return { CERT_MASTER_KEY: masterKey, ...files, PUBLIC_BASE_URL: 'https://onegate.example.gov.cn' };
+}
+
 describe('GraphQL in production mode', () => {
   let t: TestApp;
   let jwks: Server;
@@ -140,6 +156,7 @@ describe('GraphQL in production mode', () => {
       TOKEN_JWKS_URL: `http://127.0.0.1:${port}/jwks.json`,
       LEDGER_SIGNING_KEY_FILE: ledgerKeyPaths(devConfig.dataDir).privateKey,
       CONSENT_SIGNING_KEY_FILE: consentKeyPath(devConfig.dataDir),
+      ...productionTrust(),
     });
     token = await t.token({ role: 'clerk', sub: 'C-001', hall: 'JINGAN-01' });
   });

@@ -72,7 +72,7 @@ describe('matters', () => {
     expect(again.body.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND', reason: 'MATTER_NOT_FOUND' });
 
     const { rows } = await owner.query(
-      `SELECT actor_kind, actor_id, matter, detail->>'action' AS action, request_id FROM onegate.ledger_entry WHERE kind = 'ADMIN_CHANGE' ORDER BY leaf_index`,
+      `SELECT actor_kind, actor_id, matter, detail->>'action' AS action, request_id FROM onegate.ledger_entry WHERE kind = 'ADMIN_CHANGE' AND actor_kind = 'admin' ORDER BY leaf_index`,
     );
     expect(rows.map((r) => [r.actor_kind, r.actor_id, r.matter, r.action])).toEqual([
       ['admin', 'ADM-1', 'PARKING_PERMIT', 'MATTER_CREATED'],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readCatalogFiles } from '../catalog/catalog-files.js';
 import type { Principal } from '../identity/principal.js';
-import { decideAccess, subjectRegion, withinJurisdiction, type AccessRequest, type ConsentFacts, type MatterRules } from './access-decision.js';
+import { decideAccess, decideCertificateTypes, decideIssuance, subjectRegion, withinJurisdiction, type AccessRequest, type ConsentFacts, type IssuableType, type MatterRules } from './access-decision.js';
 
 const LI_WEI = '330825198803142023';
 const ZHANG_HAO = '330825198611021315';
@@ -140,5 +140,60 @@ describe('jurisdiction', () => {
     expect(withinJurisdiction('CITY', '330801', subject)).toBe(true);
     expect(withinJurisdiction('COUNTY', '330801', subject)).toBe(false);
     expect(withinJurisdiction('COUNTY', '330825', subject)).toBe(true);
+  });
+});
+
+describe('decideIssuance', () => {
+  const marriageCertificate: IssuableType = {
+    code: 'MARRIAGE_CERTIFICATE',
+    issuer: 'CIVIL_AFFAIRS',
+    subject: 'PERSON',
+    dataItems: ['person.identity', 'marriage.registration'],
+    issuedUnder: ['MARRIAGE_REGISTRATION'],
+  };
+  const civilAffairs: Principal = { kind: 'department', id: 'civil-affairs-system', department: 'CIVIL_AFFAIRS', tokenExpiresAt };
+  const health: Principal = { kind: 'department', id: 'health-system', department: 'HEALTH', tokenExpiresAt };
+  const issuance = (overrides: Partial<Parameters<typeof decideIssuance>[0]> = {}) =>
+    decideIssuance({
+      principal: civilAffairs,
+      type: marriageCertificate,
+      matter: null,
+      caseNumber: null,
+      subject: { kind: 'PERSON', id: LI_WEI },
+      consent: null,
+      now: NOW,
+      ...overrides,
+    });
+
+  it('lets the issuing department issue its own types, and no other department', () => {
+    expect(issuance()).toEqual({ allowed: true });
+    expect(issuance({ principal: health })).toEqual({ allowed: false, reason: 'NOT_THE_ISSUING_DEPARTMENT' });
+  });
+
+  it('lets a clerk issue only under a matter that issues the type, with what that matter needs', () => {
+    const matter = MATTERS.get('MARRIAGE_REGISTRATION')!;
+    const clerk = { principal: longyouClerk, caseNumber: 'LY-2026-0042' };
+    expect(issuance({ ...clerk, matter, consent: consent({ matter: 'MARRIAGE_REGISTRATION' }) })).toEqual({ allowed: true });
+    // The matter needs consent.
+    expect(issuance({ ...clerk, matter })).toEqual({ allowed: false, reason: 'CONSENT_MISSING' });
+    // HOUSE_TRANSFER reads the same items but does not issue marriage certificates.
+    expect(issuance({ ...clerk, matter: MATTERS.get('HOUSE_TRANSFER')!, consent: consent() })).toEqual({ allowed: false, reason: 'MATTER_DOES_NOT_ISSUE_TYPE' });
+    expect(issuance({ ...clerk })).toEqual({ allowed: false, reason: 'MATTER_UNKNOWN' });
+  });
+
+  it('refuses citizens, auditors, admins and the wrong kind of subject', () => {
+    expect(issuance({ principal: { kind: 'citizen', id: LI_WEI, tokenExpiresAt } })).toEqual({ allowed: false, reason: 'ROLE_MAY_NOT_ISSUE' });
+    expect(issuance({ principal: { kind: 'auditor', id: 'A-1', tokenExpiresAt } })).toEqual({ allowed: false, reason: 'ROLE_NEVER_READS_RECORDS' });
+    expect(issuance({ principal: { kind: 'admin', id: 'AD-1', tokenExpiresAt } })).toEqual({ allowed: false, reason: 'ROLE_NEVER_READS_RECORDS' });
+    expect(issuance({ subject: { kind: 'ENTERPRISE', id: '91330782MA2E00017B' } })).toEqual({ allowed: false, reason: 'SUBJECT_NOT_COVERED' });
+  });
+});
+
+describe('decideCertificateTypes', () => {
+  const { items: _items, ...base } = request();
+  it('shows the types the matter accepts when the request is allowed, none otherwise', () => {
+    expect(decideCertificateTypes(base, ['MARRIAGE_CERTIFICATE', 'MARRIAGE_CERTIFICATE'])).toEqual({ allowed: ['MARRIAGE_CERTIFICATE'], denial: null });
+    expect(decideCertificateTypes({ ...base, consent: null }, ['MARRIAGE_CERTIFICATE'])).toEqual({ allowed: [], denial: 'CONSENT_MISSING' });
+    expect(decideCertificateTypes({ ...base, principal: jinganClerk }, ['MARRIAGE_CERTIFICATE'])).toEqual({ allowed: [], denial: 'OUTSIDE_JURISDICTION' });
   });
 });

@@ -133,3 +133,58 @@ export function decideAccess(req: AccessRequest): AccessDecision {
   }
   return decision;
 }
+
+/** Why an issuance was refused, beside the item reasons a clerk's matter can give. */
+export type IssuanceDenialReason =
+  /** Only a department system or a clerk may have a certificate issued. */
+  | 'ROLE_MAY_NOT_ISSUE'
+  /** A department system may issue only its own department's certificate types. */
+  | 'NOT_THE_ISSUING_DEPARTMENT'
+  /** The clerk's matter is not one under which this certificate type is issued. */
+  | 'MATTER_DOES_NOT_ISSUE_TYPE'
+  | DenialReason;
+
+/** The parts of a certificate type the issuance decision needs. */
+export interface IssuableType {
+  code: string;
+  issuer: string;
+  subject: MatterSubject;
+  dataItems: readonly string[];
+  /** Matters under which a clerk may have the type issued. */
+  issuedUnder: readonly string[];
+}
+
+export interface IssuanceRequest extends Omit<AccessRequest, 'items'> {
+  type: IssuableType;
+}
+
+/**
+ * May this principal have a certificate of this type issued for this subject — which means reading
+ * every data item its claims are built from? The issuing department's own system may; a clerk may
+ * under a matter that issues the type, when the ordinary access decision grants every one of those
+ * items (role, jurisdiction, consent). Everyone else may not. Deny by default.
+ */
+export function decideIssuance(req: IssuanceRequest): { allowed: true } | { allowed: false; reason: IssuanceDenialReason } {
+  const { principal, type } = req;
+  if (req.subject.kind !== type.subject) return { allowed: false, reason: 'SUBJECT_NOT_COVERED' };
+  if (principal.kind === 'department') {
+    return principal.department === type.issuer ? { allowed: true } : { allowed: false, reason: 'NOT_THE_ISSUING_DEPARTMENT' };
+  }
+  if (principal.kind !== 'clerk') return { allowed: false, reason: principal.kind === 'citizen' ? 'ROLE_MAY_NOT_ISSUE' : 'ROLE_NEVER_READS_RECORDS' };
+  if (!req.matter) return { allowed: false, reason: 'MATTER_UNKNOWN' };
+  if (!type.issuedUnder.includes(req.matter.code)) return { allowed: false, reason: 'MATTER_DOES_NOT_ISSUE_TYPE' };
+  const decision = decideAccess({ ...req, items: type.dataItems });
+  const denied = decision.denied[0];
+  return denied ? { allowed: false, reason: denied.reason } : { allowed: true };
+}
+
+/**
+ * Which of a subject's certificate types a lookup may show beside the records: those the matter
+ * accepts for one of its materials, when the request as a whole is allowed (role, subject,
+ * jurisdiction, consent). A citizen always sees their own.
+ */
+export function decideCertificateTypes(req: Omit<AccessRequest, 'items'>, acceptedTypes: readonly string[]): { allowed: string[]; denial: DenialReason | null } {
+  const whole = requestDenial({ ...req, items: [] });
+  if (whole) return { allowed: [], denial: whole };
+  return { allowed: [...new Set(acceptedTypes)], denial: null };
+}

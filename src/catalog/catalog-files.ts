@@ -1,12 +1,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDepartmentCode, type DepartmentCode } from '../common/departments.js';
+import { parseCreditCode } from '../common/identifiers/credit-code.js';
 import { projectRoot } from '../common/project-root.js';
 import { DATA_ITEM_CODE, MatterDefinitionError, parseMatterDefinition, type MatterDefinition } from './matter-definition.js';
 
 export interface CatalogDepartment {
   code: DepartmentCode;
   name: string;
+  /** The department's unified social credit code (GB 32100-2015), used in certificate identifiers and certificates. */
+  creditCode: string;
   holds: string[];
   /** How the gateway reaches the department, as declared (validated by the exchange's connector config). */
   connector: unknown;
@@ -37,9 +40,16 @@ export function readCatalogFiles(schemasDir = join(projectRoot(), 'schemas')): C
   const departments = declared.departments.map((d: Record<string, unknown>, i: number): CatalogDepartment => {
     if (!isDepartmentCode(d.code)) throw new Error(`${departmentsFile}: departments[${i}].code "${String(d.code)}" is not a known department code`);
     if (typeof d.name !== 'string' || !d.name) throw new Error(`${departmentsFile}: departments[${i}].name is required`);
+    if (d.creditCode === undefined || d.creditCode === null) throw new Error(`${departmentsFile}: departments[${i}].creditCode is required`);
+    const creditCode = parseCreditCode(d.creditCode);
+    if (!creditCode.ok) throw new Error(`${departmentsFile}: departments[${i}].creditCode is not a valid unified social credit code: ${creditCode.message}`);
     const holds = Array.isArray(d.holds) ? d.holds.map(String) : [];
-    return { code: d.code, name: d.name, holds, connector: d.connector ?? { kind: 'database' } };
+    return { code: d.code, name: d.name, creditCode: creditCode.value, holds, connector: d.connector ?? { kind: 'database' } };
   });
+  for (const [i, department] of departments.entries()) {
+    const first = departments.findIndex((other) => other.creditCode === department.creditCode);
+    if (first !== i) throw new Error(`${departmentsFile}: departments[${i}].creditCode is the same as departments[${first}].creditCode`);
+  }
 
   const itemsDir = join(schemasDir, 'data-items');
   const dataItems = readdirSync(itemsDir)

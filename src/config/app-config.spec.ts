@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from './app-config.js';
+import { PRODUCTION_ENV } from './production-env.fixture.js';
 
 describe('loadConfig', () => {
   it('has working defaults for development', () => {
@@ -33,18 +34,12 @@ describe('loadConfig', () => {
     expect(config.dataDir).toBe('/tmp/x');
   });
 
-  it('refuses production without an external database, role password, token issuer, ledger key and consent key', () => {
+  it('refuses production without an external database, role password, token issuer, ledger key, consent key and certificate trust', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
-      /DATABASE_URL is required[\s\S]*DB_ROLE_PASSWORD[\s\S]*TOKEN_JWKS_URL[\s\S]*LEDGER_SIGNING_KEY_FILE[\s\S]*CONSENT_SIGNING_KEY_FILE/,
+      /DATABASE_URL is required[\s\S]*DB_ROLE_PASSWORD[\s\S]*TOKEN_JWKS_URL[\s\S]*LEDGER_SIGNING_KEY_FILE[\s\S]*CONSENT_SIGNING_KEY_FILE[\s\S]*CERT_MASTER_KEY[\s\S]*CERT_ROOT_CA_FILE[\s\S]*CERT_ROOT_KEY_FILE[\s\S]*PUBLIC_BASE_URL/,
     );
-    const config = loadConfig({
-      NODE_ENV: 'production',
-      DATABASE_URL: 'postgres://owner@db.internal/onegate',
-      DB_ROLE_PASSWORD: 'a-long-role-password',
-      TOKEN_JWKS_URL: 'https://idp.example.gov.cn/jwks.json',
-      LEDGER_SIGNING_KEY_FILE: '/etc/onegate/ledger-ed25519.pem',
-      CONSENT_SIGNING_KEY_FILE: '/etc/onegate/consent-ed25519.pem',
-    });
+    const config = loadConfig(PRODUCTION_ENV);
+    expect(config.publicBaseUrl).toBe('https://onegate.example.gov.cn');
     expect(config.devIssuerEnabled).toBe(false);
   });
 });

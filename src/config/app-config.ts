@@ -237,6 +237,59 @@ export class AppConfig {
   @Max(3600)
   MATTER_CACHE_SECONDS = 5;
 
+  /**
+   * Where clients reach this gateway: the base of status list URLs inside certificates and of the
+   * verification link in their QR codes. Absent: http://localhost:<PORT>.
+   */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsUrl({ require_tld: false, protocols: ['https', 'http'], require_protocol: true })
+  PUBLIC_BASE_URL?: string;
+
+  /** Trust configuration: development material (the root CA certificate) is published under CERTS_DIR/dev. */
+  @IsString()
+  @IsNotEmpty()
+  CERTS_DIR = 'certs';
+
+  /** 32 bytes (64 hex characters or base64) sealing the root and department private keys at rest. Absent outside production: generated under DATA_DIR/secrets. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  CERT_MASTER_KEY?: string;
+
+  /** PEM file of the onegate root CA certificate(s): the trust anchors. Absent outside production: generated under DATA_DIR/keys. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  CERT_ROOT_CA_FILE?: string;
+
+  /** The root CA's private key, sealed with CERT_MASTER_KEY (`v1.…`, as `npm run cert:root` writes it); certifies department issuing keys. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  CERT_ROOT_KEY_FILE?: string;
+
+  /** Unified social credit code of the organisation operating onegate (the root CA's subject). */
+  @Matches(/^[0-9A-HJ-NPQRTUWXY]{18}$/, { message: 'CERT_OPERATOR_CREDIT_CODE must be an 18-character unified social credit code' })
+  CERT_OPERATOR_CREDIT_CODE = '11330800002481047B';
+
+  /** Lifetime of a department issuing key's certificate; a rotation starts a new one. */
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  CERT_ISSUING_KEY_VALIDITY_DAYS = 730;
+
+  /** How long a published status list credential is valid, and how long clients may cache it. */
+  @IsInt()
+  @Min(60)
+  @Max(7 * 86_400)
+  STATUS_LIST_VALIDITY_SECONDS = 86_400;
+
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  STATUS_LIST_CACHE_SECONDS = 60;
+
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';
   }
@@ -244,6 +297,16 @@ export class AppConfig {
   /** DATA_DIR resolved against the project root. */
   get dataDir(): string {
     return isAbsolute(this.DATA_DIR) ? this.DATA_DIR : resolve(projectRoot(), this.DATA_DIR);
+  }
+
+  /** PUBLIC_BASE_URL without a trailing slash. */
+  get publicBaseUrl(): string {
+    return (this.PUBLIC_BASE_URL ?? `http://localhost:${this.PORT}`).replace(/\/+$/, '');
+  }
+
+  /** CERTS_DIR resolved against the project root. */
+  get certsDir(): string {
+    return isAbsolute(this.CERTS_DIR) ? this.CERTS_DIR : resolve(projectRoot(), this.CERTS_DIR);
   }
 
   /** The development issuer signs tokens only outside production and only when no external issuer is configured. */
@@ -268,7 +331,7 @@ const NUMERIC_KEYS = new Set(
 /** Reads and validates the configuration; throws ConfigError listing every problem at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const raw: Record<string, unknown> = {};
-  for (const key of Object.keys(new AppConfig()).concat(['DATABASE_URL', 'DB_ROLE_PASSWORD', 'TOKEN_JWKS_URL', 'LEDGER_SIGNING_KEY_FILE', 'DEPARTMENT_CONNECTORS_FILE', 'CONSENT_SIGNING_KEY_FILE'])) {
+  for (const key of Object.keys(new AppConfig()).concat(['DATABASE_URL', 'DB_ROLE_PASSWORD', 'TOKEN_JWKS_URL', 'LEDGER_SIGNING_KEY_FILE', 'DEPARTMENT_CONNECTORS_FILE', 'CONSENT_SIGNING_KEY_FILE', 'PUBLIC_BASE_URL', 'CERT_MASTER_KEY', 'CERT_ROOT_CA_FILE', 'CERT_ROOT_KEY_FILE'])) {
     const value = env[key];
     if (value === undefined) continue;
     // Numbers are parsed strictly: "3000abc" or "" is an error, not NaN or a silent default.
@@ -286,6 +349,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (!config.TOKEN_JWKS_URL) problems.push('TOKEN_JWKS_URL is required when NODE_ENV=production (the development issuer is off)');
     if (!config.LEDGER_SIGNING_KEY_FILE) problems.push('LEDGER_SIGNING_KEY_FILE is required when NODE_ENV=production (no generated ledger key)');
     if (!config.CONSENT_SIGNING_KEY_FILE) problems.push('CONSENT_SIGNING_KEY_FILE is required when NODE_ENV=production (no generated consent key)');
+    if (!config.CERT_MASTER_KEY) problems.push('CERT_MASTER_KEY is required when NODE_ENV=production (it seals the certificate signing keys)');
+    if (!config.CERT_ROOT_CA_FILE) problems.push('CERT_ROOT_CA_FILE is required when NODE_ENV=production (no generated root CA)');
+    if (!config.CERT_ROOT_KEY_FILE) problems.push('CERT_ROOT_KEY_FILE is required when NODE_ENV=production (no generated root CA)');
+    if (!config.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL is required when NODE_ENV=production (certificates carry status list and verification URLs)');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

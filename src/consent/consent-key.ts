@@ -1,6 +1,7 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
-import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readOrCreateFileOnce } from '../common/create-file-once.js';
 import type { AppConfig } from '../config/app-config.js';
 
 export interface ConsentSigningKey {
@@ -53,25 +54,7 @@ export function loadConsentSigningKey(config: AppConfig): ConsentSigningKey {
 }
 
 function developmentKey(dataDir: string): string {
-  const file = consentKeyPath(dataDir);
-  if (existsSync(file)) return readFileSync(file, 'utf8');
-  mkdirSync(join(dataDir, 'keys'), { recursive: true, mode: 0o700 });
-  const pem = generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-  // Written aside, then linked into place: the link fails if another process won the race, and
-  // nobody ever reads a half-written key.
-  const temp = `${file}.${process.pid}.${randomUUID()}.tmp`;
-  writeFileSync(temp, pem, { mode: 0o600, flag: 'wx' });
-  try {
-    chmodSync(temp, 0o600);
-    linkSync(temp, file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  } finally {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // already gone
-    }
-  }
-  return readFileSync(file, 'utf8');
+  return readOrCreateFileOnce(consentKeyPath(dataDir), () =>
+    generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+  );
 }

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config/app-config.js';
+import { PRODUCTION_ENV } from '../config/production-env.fixture.js';
 import { loadConsentSigningKey, type ConsentSigningKey } from './consent-key.js';
 import {
   CONSENT_TOKEN_ISSUER,
@@ -165,14 +166,7 @@ describe('the consent signing key', () => {
 
   it('is required from CONSENT_SIGNING_KEY_FILE in production, and must be Ed25519', () => {
     const dataDir = mkdtempSync(join(TEMP, 'key-'));
-    const production = {
-      NODE_ENV: 'production',
-      DATA_DIR: dataDir,
-      DATABASE_URL: 'postgres://owner@db.internal/onegate',
-      DB_ROLE_PASSWORD: 'a-long-role-password',
-      TOKEN_JWKS_URL: 'https://idp.example.gov.cn/jwks.json',
-      LEDGER_SIGNING_KEY_FILE: '/etc/onegate/ledger-ed25519.pem',
-    };
+    const { CONSENT_SIGNING_KEY_FILE: _required, ...production } = { ...PRODUCTION_ENV, DATA_DIR: dataDir };
     expect(() => loadConfig(production)).toThrow('CONSENT_SIGNING_KEY_FILE is required when NODE_ENV=production');
     expect(() => loadConsentSigningKey(loadConfig({ ...production, CONSENT_SIGNING_KEY_FILE: join(dataDir, 'missing.pem') }))).toThrow(
       'cannot read CONSENT_SIGNING_KEY_FILE: ENOENT',

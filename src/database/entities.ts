@@ -5,7 +5,10 @@ import { DataItemEntity } from '../catalog/entities/data-item.entity.js';
 import { DepartmentEntity } from '../catalog/entities/department.entity.js';
 import { MatterDataItemEntity } from '../catalog/entities/matter-data-item.entity.js';
 import { MatterEntity } from '../catalog/entities/matter.entity.js';
+import { CertificateEntity } from '../certificates/entities/certificate.entity.js';
+import { IssuingKeyEntity } from '../certificates/entities/issuing-key.entity.js';
+import { StatusListEntity } from '../certificates/entities/status-list.entity.js';
 import { ConsentGrantEntity } from '../consent/entities/consent-grant.entity.js';
 
 /** Every TypeORM entity of the gateway schema; the migration drift check compares these with migrations/. */
-export const ENTITIES = [DepartmentEntity, DataItemEntity, MatterEntity, MatterDataItemEntity, LedgerEntryEntity, LedgerNodeEntity, LedgerCheckpointEntity, ConsentGrantEntity];
+export const ENTITIES = [DepartmentEntity, DataItemEntity, MatterEntity, MatterDataItemEntity, LedgerEntryEntity, LedgerNodeEntity, LedgerCheckpointEntity, ConsentGrantEntity, IssuingKeyEntity, CertificateEntity, StatusListEntity];

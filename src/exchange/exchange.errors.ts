@@ -43,7 +43,7 @@ const FAILURE_MESSAGES: Record<DepartmentFailure, string> = {
 };
 
 /** Plain words for each denial reason, for the field error's message. */
-const DENIAL_MESSAGES: Record<DenialReason, string> = {
+export const DENIAL_MESSAGES: Record<DenialReason, string> = {
   MATTER_UNKNOWN: 'the stated matter is not in the catalog',
   ROLE_NEVER_READS_RECORDS: 'auditors and administrators never read citizen or enterprise records',
   ROLE_NOT_ALLOWED_FOR_MATTER: 'your role may not handle this matter',

@@ -137,18 +137,9 @@ export class ExchangeService {
       clientAddress: request.clientAddress,
       detail: matter ? {} : { statedMatter: purpose.matter.slice(0, 64) },
     });
-    const fetches = granted.map(async (item): Promise<[string, ItemOutcome]> => {
-      const department = this.registry.ownerOf(item)!;
-      try {
-        const fetched = await this.loaderFor(scope, item).load(subject.id);
-        return [item, { kind: 'records', records: fetched.records, department, fetchedAt: fetched.fetchedAt }];
-      } catch (error) {
-        if (error instanceof DepartmentCallError) return [item, { kind: 'failed', department, failure: error.failure }];
-        throw error;
-      }
-    });
+    const fetches = this.fetchItems(scope, subject, granted);
     // Both run at once; nothing is returned until the entry is durable.
-    const [written, fetched] = await Promise.allSettled([entry, Promise.all(fetches)]);
+    const [written, fetched] = await Promise.allSettled([entry, fetches]);
     if (written.status === 'rejected') {
       throw written.reason instanceof LedgerUnavailableError ? written.reason : new LedgerUnavailableError(undefined, { cause: written.reason });
     }
@@ -157,8 +148,34 @@ export class ExchangeService {
     return { subject, purpose, principal, request, scope, outcomes };
   }
 
+  /**
+   * The records of granted items of one subject, each from its department through the per-request
+   * loader and the shared batcher (timeout, breaker, bulkhead, schema validation). A failed
+   * department becomes that item's `failed` outcome; the caller has decided access and writes the
+   * ledger entry — nothing here may be released without one.
+   */
+  async fetchItems(scope: object, subject: Subject, granted: readonly string[]): Promise<Array<[string, ItemOutcome]>> {
+    return Promise.all(
+      granted.map(async (item): Promise<[string, ItemOutcome]> => {
+        const department = this.registry.ownerOf(item)!;
+        try {
+          const fetched = await this.loaderFor(scope, item).load(subject.id);
+          return [item, { kind: 'records', records: fetched.records, department, fetchedAt: fetched.fetchedAt }];
+        } catch (error) {
+          if (error instanceof DepartmentCallError) return [item, { kind: 'failed', department, failure: error.failure }];
+          throw error;
+        }
+      }),
+    );
+  }
+
+  /** The department that owns a data item, or undefined for an item the catalog does not know. */
+  ownerOf(item: string): DepartmentCode | undefined {
+    return this.registry.ownerOf(item);
+  }
+
   /** A consent reference the caller gave, resolved to the facts the decision needs (null facts: none usable). */
-  private async consentFacts(reference: string | null, now: Date): Promise<{ facts: ConsentFacts | null; ref: string | null; rejected: DenialReason | null }> {
+  async consentFacts(reference: string | null, now: Date): Promise<{ facts: ConsentFacts | null; ref: string | null; rejected: DenialReason | null }> {
     if (reference === null) return { facts: null, ref: null, rejected: null };
     const lookup = await this.consents.resolveForAccess(reference, now);
     return { facts: lookup.facts, ref: lookup.ref, rejected: lookup.invalid ? denialForRejectedConsent(lookup.invalid) : null };

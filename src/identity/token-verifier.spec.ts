@@ -20,6 +20,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type AppConfig } from '../config/app-config.js';
+import { PRODUCTION_ENV } from '../config/production-env.fixture.js';
 import { computeIdNumberCheck } from '../common/identifiers/id-number.js';
 import { DevIssuer, DevIssuerError } from './dev-issuer.js';
 import { IdentityError, IdentityErrorCode, type IdentityErrorReason } from './identity.errors.js';
@@ -192,15 +193,7 @@ describe('development issuer', () => {
     await expect(new DevIssuer(external).issueToken({ role: 'admin', sub: 'A-1', ttlSeconds: 600 })).rejects.toThrow(
       /TOKEN_JWKS_URL/,
     );
-    const production = loadConfig({
-      NODE_ENV: 'production',
-      DATA_DIR: join(root, 'prod'),
-      DATABASE_URL: 'postgres://x@localhost/x',
-      DB_ROLE_PASSWORD: 'p'.repeat(16),
-      TOKEN_JWKS_URL: 'https://issuer.example/jwks',
-      LEDGER_SIGNING_KEY_FILE: '/etc/onegate/ledger-ed25519.pem',
-      CONSENT_SIGNING_KEY_FILE: '/etc/onegate/consent-ed25519.pem',
-    });
+    const production = loadConfig({ ...PRODUCTION_ENV, DATA_DIR: join(root, 'prod'), DATABASE_URL: 'postgres://x@localhost/x' });
     await expect(new DevIssuer(production).issueToken({ role: 'admin', sub: 'A-1', ttlSeconds: 600 })).rejects.toThrow(
       /production/,
     );

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import request from 'supertest';
 import { createApp } from '../../src/app.factory.js';
 import { AppConfig, loadConfig } from '../../src/config/app-config.js';
@@ -42,6 +43,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     DATABASE_URL: databaseUrl,
     DB_ROLE_PASSWORD: harness.rolePassword,
     DATA_DIR: harness.dataDir,
+    CERTS_DIR: join(harness.dataDir, 'certs'),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });

@@ -1,0 +1,416 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { parseCertVerifyArgs, parseInstant, runCertVerifyCli, USAGE } from './cert-verify.cli.js';
+import type { SigningKey } from './credential/credential-model.js';
+import { issueSdJwt, presentSdJwt } from './credential/sd-jwt.js';
+import { Bitstring, encodeList, STATUS_LIST_SIZE, statusListCredential, type StatusPurpose } from './credential/status-list.js';
+import { kidOf, signVcJwt } from './credential/vc-jwt.js';
+import type { VerificationResult } from './credential/verify-credential.js';
+import { createRootCa, generateSigningKeyPair, issueDepartmentCertificate, type RootCa } from './trust/certificate-authority.js';
+import { derToPem } from './trust/x509.js';
+
+const OPERATOR_CREDIT_CODE = '91350100M000100Y43';
+const CIVIL_AFFAIRS = { code: 'CIVIL_AFFAIRS', name: 'Civil Affairs Bureau', creditCode: '113308000024775820' };
+const ISSUED = new Date('2026-11-22T09:30:00Z');
+const AT = '2027-03-01T00:00:00Z';
+const BASE = 'https://onegate.example';
+const INDEX = 81_234;
+const ID_NUMBER = '330802199001011234';
+const IDENTIFIER = '1.2.156.3005.2.11100000000013127D001.113308000024775820.2026000001.01.X';
+const CLAIMS = { name: 'Li Lei', spouseName: 'Han Meimei', registeredOn: '2026-11-22', registrationOffice: 'Quzhou' };
+
+let dir: string;
+let root: RootCa;
+let civilAffairs: SigningKey;
+let rootPem: string;
+let otherRootPem: string;
+
+function path(name: string): string {
+  return join(dir, name);
+}
+
+function write(name: string, content: string): string {
+  writeFileSync(path(name), content);
+  return path(name);
+}
+
+function listUrl(purpose: StatusPurpose): string {
+  return `${BASE}/status-lists/CIVIL_AFFAIRS/1/${purpose}`;
+}
+
+function statusEntries(): Record<string, unknown>[] {
+  return (['revocation', 'suspension'] as const).map((purpose) => ({
+    id: `${listUrl(purpose)}#${INDEX}`,
+    type: 'BitstringStatusListEntry',
+    statusPurpose: purpose,
+    statusListIndex: String(INDEX),
+    statusListCredential: listUrl(purpose),
+  }));
+}
+
+function marriageCredential(subject: Record<string, unknown> = CLAIMS): Record<string, unknown> {
+  return {
+    '@context': ['https://www.w3.org/ns/credentials/v2'],
+    id: `urn:oid:${IDENTIFIER}`,
+    type: ['VerifiableCredential', 'OnegateCertificate'],
+    certificateType: 'MARRIAGE_CERTIFICATE',
+    issuer: { id: 'urn:onegate:department:CIVIL_AFFAIRS', name: CIVIL_AFFAIRS.name, creditCode: CIVIL_AFFAIRS.creditCode },
+    validFrom: '2026-11-22T09:30:00Z',
+    credentialSubject: { id: `urn:onegate:person:${ID_NUMBER}`, ...subject },
+    credentialStatus: statusEntries(),
+  };
+}
+
+async function marriageSdJwt(): Promise<string> {
+  return issueSdJwt({
+    payload: {
+      iss: 'urn:onegate:department:CIVIL_AFFAIRS',
+      iat: Math.floor(ISSUED.getTime() / 1000),
+      nbf: Math.floor(ISSUED.getTime() / 1000),
+      vct: 'urn:onegate:certificate-type:MARRIAGE_CERTIFICATE',
+      jti: `urn:oid:${IDENTIFIER}`,
+      credentialStatus: statusEntries(),
+    },
+    disclosable: CLAIMS,
+    key: civilAffairs,
+  });
+}
+
+/** A status list credential file as saved from GET /status-lists/CIVIL_AFFAIRS/1/<purpose>. */
+async function statusListFile(purpose: StatusPurpose, set: number[] = [], validUntil = new Date('2027-03-02T00:00:00Z')): Promise<string> {
+  const credential = statusListCredential({
+    url: listUrl(purpose),
+    issuer: { id: 'urn:onegate:department:CIVIL_AFFAIRS', name: CIVIL_AFFAIRS.name, creditCode: CIVIL_AFFAIRS.creditCode },
+    purpose,
+    encodedList: encodeList(Bitstring.fromIndices(STATUS_LIST_SIZE, set).bytes),
+    validFrom: new Date('2027-02-28T00:00:00Z'),
+    validUntil,
+  });
+  return write(`${purpose}-${set.join('_')}-${validUntil.getTime()}.jwt`, (await signVcJwt(credential, civilAffairs, ISSUED)) + '\n');
+}
+
+async function freshLists(revoked: number[] = []): Promise<string[]> {
+  return ['--status-list', await statusListFile('revocation', revoked), '--status-list', await statusListFile('suspension')];
+}
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function run(argv: string[], stdin: string = ''): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCertVerifyCli(argv, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    stdin: Readable.from([Buffer.from(stdin)]),
+  });
+  return { code, stdout, stderr };
+}
+
+async function verify(credentialFile: string, ...more: string[]): Promise<Run> {
+  return run([credentialFile, '--trust', path('root-ca.pem'), '--at', AT, ...more]);
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'onegate-cert-verify-'));
+  root = createRootCa({ creditCode: OPERATOR_CREDIT_CODE, now: new Date('2026-01-01T00:00:00Z') });
+  rootPem = derToPem(root.certificate);
+  otherRootPem = derToPem(createRootCa({ creditCode: OPERATOR_CREDIT_CODE, now: new Date('2026-01-01T00:00:00Z') }).certificate);
+  write('root-ca.pem', rootPem);
+  write('other-root-ca.pem', otherRootPem);
+  const pair = generateSigningKeyPair();
+  const certificate = issueDepartmentCertificate({
+    root: { certificate: root.certificate, privateKey: root.privateKey },
+    department: CIVIL_AFFAIRS,
+    publicKey: pair.publicKey,
+    notBefore: new Date('2026-01-01T00:00:00Z'),
+    notAfter: new Date('2030-01-01T00:00:00Z'),
+  });
+  civilAffairs = { kid: await kidOf(pair.publicKey), privateKey: pair.privateKey, x5c: [certificate.toString('base64')] };
+  write('department.pem', derToPem(certificate));
+  write('marriage.jwt', (await signVcJwt(marriageCredential(), civilAffairs, ISSUED)) + '\n');
+});
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('cert:verify with a cached status list', () => {
+  it('reports a valid credential: three verdicts, identifier, type and claims; exit 0', async () => {
+    const result = await verify(path('marriage.jwt'), ...(await freshLists()));
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^VALID\n/);
+    expect(result.stdout).toMatch(/integrity\s+ok — signed with the certificate issuing key of CIVIL_AFFAIRS/);
+    expect(result.stdout).toMatch(/status\s+VALID — in force/);
+    expect(result.stdout).toMatch(/issuer identity\s+ok, CIVIL_AFFAIRS \(Civil Affairs Bureau\) — /);
+    expect(result.stdout).toMatch(new RegExp(`identifier\\s+${IDENTIFIER.replaceAll('.', '\\.')}`));
+    expect(result.stdout).toMatch(/type\s+MARRIAGE_CERTIFICATE/);
+    expect(result.stdout).toContain('verified at      2027-03-01T00:00:00.000Z');
+    for (const value of Object.values(CLAIMS)) expect(result.stdout).toContain(value);
+    expect(result.stdout).toContain(`urn:onegate:person:${ID_NUMBER}`);
+    expect(result.stdout).toContain('cached copy: ');
+    expect(result.stdout).not.toContain('fresh status list');
+  });
+
+  it('never echoes the credential itself', async () => {
+    const compact = readFileSync(path('marriage.jwt'), 'utf8').trim();
+    const [header, payload, signature] = compact.split('.') as [string, string, string];
+    for (const argv of [[], ['--json']]) {
+      const result = await verify(path('marriage.jwt'), ...argv, ...(await freshLists()));
+      for (const part of [header, payload, signature]) expect(result.stdout).not.toContain(part.slice(0, 24));
+    }
+  });
+
+  it('reports a credential revoked per the cached list as REVOKED; exit 1', async () => {
+    const result = await verify(path('marriage.jwt'), ...(await freshLists([INDEX])));
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^NOT VALID\n/);
+    expect(result.stdout).toMatch(/status\s+REVOKED — the issuing department has revoked this certificate/);
+    expect(result.stdout).toMatch(/integrity\s+ok/);
+  });
+
+  it('reads the credential from stdin with -', async () => {
+    const compact = await signVcJwt(marriageCredential(), civilAffairs, ISSUED);
+    const result = await run(['-', '--trust', path('root-ca.pem'), '--at', AT, ...(await freshLists())], `\n  ${compact}\r\n`);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toMatch(/^VALID\n/);
+  });
+});
+
+describe('cert:verify without a usable status list', () => {
+  it('says UNKNOWN and that a fresh status list is needed when none is cached; exit 1', async () => {
+    const result = await verify(path('marriage.jwt'));
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^NOT VALID\n/);
+    expect(result.stdout).toMatch(/status\s+UNKNOWN \(STATUS_UNAVAILABLE\) — /);
+    expect(result.stdout).toContain('A fresh status list is needed to confirm the status offline');
+    expect(result.stdout).toContain(`${listUrl('revocation')}\n    not given`);
+    expect(result.stdout).toContain(`${listUrl('suspension')}\n    not given`);
+    // The integrity and issuer verdicts still hold, and the claims are shown.
+    expect(result.stdout).toMatch(/integrity\s+ok/);
+    expect(result.stdout).toMatch(/issuer identity\s+ok/);
+    expect(result.stdout).toContain(CLAIMS.name);
+  });
+
+  it('says UNKNOWN when only one of the two lists is cached', async () => {
+    const result = await verify(path('marriage.jwt'), '--status-list', await statusListFile('revocation'));
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/status\s+UNKNOWN \(STATUS_UNAVAILABLE\)/);
+    expect(result.stdout).toContain(`${listUrl('suspension')}\n    not given`);
+  });
+
+  it('says UNKNOWN when the cached lists are out of date', async () => {
+    const old = new Date('2027-02-28T12:00:00Z');
+    const result = await verify(
+      path('marriage.jwt'),
+      '--status-list',
+      await statusListFile('revocation', [], old),
+      '--status-list',
+      await statusListFile('suspension', [], old),
+    );
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/status\s+UNKNOWN \(STATUS_LIST_INVALID\) — .*out of date/);
+    expect(result.stdout).toContain('A fresh status list is needed');
+  });
+});
+
+describe('cert:verify: integrity and trust', () => {
+  it('reports a tampered credential as failing integrity, without claims; exit 1', async () => {
+    const [header, , signature] = (await signVcJwt(marriageCredential(), civilAffairs, ISSUED)).split('.');
+    const edited = Buffer.from(JSON.stringify(marriageCredential({ name: 'Someone Else' }))).toString('base64url');
+    const file = write('tampered.jwt', `${header}.${edited}.${signature}`);
+    const result = await verify(file, ...(await freshLists()));
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^NOT VALID\n/);
+    expect(result.stdout).toMatch(/integrity\s+FAILED BAD_SIGNATURE — /);
+    expect(result.stdout).toMatch(/status\s+NOT CHECKED/);
+    expect(result.stdout).toMatch(/issuer identity\s+NOT CHECKED/);
+    expect(result.stdout).toContain('No claims are shown');
+    expect(result.stdout).not.toContain('Someone Else');
+    expect(result.stdout).not.toContain(ID_NUMBER);
+  });
+
+  it('refuses a credential under another trust anchor; exit 1', async () => {
+    const result = await run([path('marriage.jwt'), '--trust', path('other-root-ca.pem'), '--at', AT, ...(await freshLists())]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/integrity\s+FAILED UNTRUSTED_ISSUER/);
+  });
+
+  it('accepts a trust file holding several roots (a rollover)', async () => {
+    const both = write('both-roots.pem', otherRootPem + rootPem);
+    const result = await run([path('marriage.jwt'), '--trust', both, '--at', AT, ...(await freshLists())]);
+    expect(result.code).toBe(0);
+  });
+
+  it('reads the types from --types: an empty folder knows no type; exit 1', async () => {
+    const empty = mkdtempSync(join(dir, 'types-'));
+    const result = await verify(path('marriage.jwt'), '--types', empty, ...(await freshLists()));
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/issuer identity\s+FAILED TYPE_UNKNOWN, CIVIL_AFFAIRS/);
+  });
+
+  it('escapes control characters in signed claims', async () => {
+    const file = write('escape.jwt', await signVcJwt(marriageCredential({ ...CLAIMS, name: 'Li\u001b[2J Lei\u009b' }), civilAffairs, ISSUED));
+    const result = await verify(file, ...(await freshLists()));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Li\\u001b[2J Lei\\u009b');
+    expect(result.stdout).not.toMatch(/[\u001b\u009b]/);
+  });
+});
+
+describe('cert:verify --json', () => {
+  it('prints the VerificationResult', async () => {
+    const result = await verify(path('marriage.jwt'), '--json', ...(await freshLists()));
+    expect(result.code).toBe(0);
+    const parsed = JSON.parse(result.stdout) as VerificationResult;
+    expect(parsed).toEqual({
+      valid: true,
+      format: 'vc+jwt',
+      identifier: IDENTIFIER,
+      certificateType: 'MARRIAGE_CERTIFICATE',
+      integrity: { ok: true, reason: null, message: expect.any(String) },
+      status: { ok: true, reason: null, message: expect.any(String), state: 'VALID' },
+      issuer: { ok: true, reason: null, message: expect.any(String), department: 'CIVIL_AFFAIRS' },
+      claims: { id: `urn:onegate:person:${ID_NUMBER}`, ...CLAIMS },
+    });
+  });
+
+  it('prints a not-valid result as JSON too, with exit 1', async () => {
+    const result = await verify(path('marriage.jwt'), '--json');
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({ valid: false, status: { ok: false, state: 'UNKNOWN', reason: 'STATUS_UNAVAILABLE' } });
+  });
+});
+
+describe('cert:verify: SD-JWT VC', () => {
+  it('shows all claims of an issuance', async () => {
+    const file = write('issued.sd-jwt', await marriageSdJwt());
+    const result = await verify(file, ...(await freshLists()));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/format\s+dc\+sd-jwt/);
+    expect(result.stdout).toContain('Disclosed claims:');
+    for (const value of Object.values(CLAIMS)) expect(result.stdout).toContain(value);
+  });
+
+  it('shows only the disclosed claims of a presentation', async () => {
+    const file = write('presented.sd-jwt', presentSdJwt(await marriageSdJwt(), ['name', 'registeredOn']) + '\n');
+    const result = await verify(file, ...(await freshLists()));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/name\s+Li Lei\n/);
+    expect(result.stdout).toMatch(/registeredOn\s+2026-11-22\n/);
+    expect(result.stdout).not.toContain('spouseName');
+    expect(result.stdout).not.toContain(CLAIMS.spouseName);
+    expect(result.stdout).not.toContain(CLAIMS.registrationOffice);
+    const json = await verify(file, '--json', ...(await freshLists()));
+    expect((JSON.parse(json.stdout) as VerificationResult).claims).toEqual({ name: 'Li Lei', registeredOn: '2026-11-22' });
+  });
+
+  it('says when nothing is disclosed', async () => {
+    const file = write('nothing.sd-jwt', presentSdJwt(await marriageSdJwt(), []));
+    const result = await verify(file, ...(await freshLists()));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('(none disclosed)');
+  });
+});
+
+describe('cert:verify usage errors (exit 2)', () => {
+  async function expectUsageError(argv: string[], message: RegExp | string, stdin?: string): Promise<void> {
+    const result = await run(argv, stdin);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^onegate cert:verify: /);
+    if (typeof message === 'string') expect(result.stderr).toContain(message);
+    else expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  }
+
+  it('requires the credential file and --trust', async () => {
+    await expectUsageError([], 'the credential <file> is required');
+    await expectUsageError(['--trust', path('root-ca.pem')], 'the credential <file> is required');
+    await expectUsageError([path('marriage.jwt')], '--trust <pem file> is required');
+    await expectUsageError([path('marriage.jwt'), 'second.jwt', '--trust', path('root-ca.pem')], 'give one credential <file>, not 2');
+  });
+
+  it('refuses unknown, repeated and value-less flags', async () => {
+    await expectUsageError([path('marriage.jwt'), '--trust', path('root-ca.pem'), '--verbose'], 'unknown flag --verbose');
+    await expectUsageError([path('marriage.jwt'), '--trust', path('root-ca.pem'), '--trust', path('root-ca.pem')], '--trust is given more than once');
+    await expectUsageError([path('marriage.jwt'), '--trust'], '--trust needs a value');
+    await expectUsageError([path('marriage.jwt'), '--trust', '--json'], '--trust needs a value');
+    await expectUsageError([path('marriage.jwt'), '--trust', '-'], 'stdin (-) is only for the credential');
+    await expectUsageError([path('marriage.jwt'), '--trust', path('root-ca.pem'), '--json', '--json'], '--json is given more than once');
+  });
+
+  it('refuses an unreadable, empty or oversized credential file', async () => {
+    await expectUsageError([path('missing.jwt'), '--trust', path('root-ca.pem')], /cannot read the credential .*missing\.jwt: no such file/);
+    await expectUsageError([dir, '--trust', path('root-ca.pem')], /cannot read the credential .*: it is a directory/);
+    await expectUsageError([write('empty.jwt', '  \n'), '--trust', path('root-ca.pem')], 'is empty');
+    await expectUsageError(['-', '--trust', path('root-ca.pem')], 'the credential stdin is empty', '');
+    await expectUsageError([write('huge.jwt', 'a'.repeat(70 * 1024)), '--trust', path('root-ca.pem')], 'too large: at most 64 KiB');
+  });
+
+  it('refuses a bad trust file', async () => {
+    await expectUsageError([path('marriage.jwt'), '--trust', path('missing.pem')], /cannot read the trust anchor file .*missing\.pem: no such file/);
+    await expectUsageError([path('marriage.jwt'), '--trust', write('not.pem', 'hello\n')], 'no CERTIFICATE block found');
+    await expectUsageError(
+      [path('marriage.jwt'), '--trust', write('bad64.pem', '-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n')],
+      'not valid base64',
+    );
+    await expectUsageError([path('marriage.jwt'), '--trust', path('department.pem')], 'is not a CA certificate');
+  });
+
+  it('refuses status list files that are not status list credentials, or two copies of one list', async () => {
+    const trust = ['--trust', path('root-ca.pem')];
+    await expectUsageError([path('marriage.jwt'), ...trust, '--status-list', write('junk.jwt', 'junk')], /junk\.jwt is not a status list credential/);
+    await expectUsageError([path('marriage.jwt'), ...trust, '--status-list', path('marriage.jwt')], 'its type is not BitstringStatusListCredential');
+    await expectUsageError([path('marriage.jwt'), ...trust, '--status-list', path('nope.jwt')], /cannot read the status list .*nope\.jwt/);
+    const revocation = await statusListFile('revocation');
+    const again = write('again.jwt', (await signVcJwt({ ...payloadOf(revocation) }, civilAffairs, ISSUED)) + '\n');
+    await expectUsageError([path('marriage.jwt'), ...trust, '--status-list', revocation, '--status-list', again], 'pass only the current one');
+  });
+
+  it('refuses a bad --at or --types', async () => {
+    const base = [path('marriage.jwt'), '--trust', path('root-ca.pem')];
+    await expectUsageError([...base, '--at', 'yesterday'], '--at "yesterday" is not an ISO-8601 date');
+    await expectUsageError([...base, '--at', '2027-02-30'], 'is not an ISO-8601 date');
+    await expectUsageError([...base, '--at', '2027-03-01T10:00:00'], 'with a zone');
+    await expectUsageError([...base, '--types', path('no-such-dir')], /cannot read the certificate types from .*no-such-dir/);
+  });
+
+  it('prints the usage with --help, exit 0', async () => {
+    const result = await run(['--help']);
+    expect(result).toEqual({ code: 0, stdout: '', stderr: USAGE + '\n' });
+    expect(USAGE).toContain('--trust <pem file>');
+  });
+});
+
+describe('parseCertVerifyArgs', () => {
+  it('reads the file, flags in either form, repeated --status-list and --json', () => {
+    expect(parseCertVerifyArgs(['--trust=root.pem', 'c.jwt', '--status-list', 'a.jwt', '--status-list=b.jwt', '--json', '--at', '2027-03-01'])).toEqual({
+      credential: 'c.jwt',
+      trust: 'root.pem',
+      statusLists: ['a.jwt', 'b.jwt'],
+      types: undefined,
+      at: new Date('2027-03-01T00:00:00Z'),
+      json: true,
+    });
+    expect(parseCertVerifyArgs(['--trust', 'root.pem', '--', '-odd-name.jwt']).credential).toBe('-odd-name.jwt');
+    expect(parseCertVerifyArgs(['-', '--trust', 'root.pem']).credential).toBe('-');
+  });
+
+  it('reads ISO-8601 instants with zones', () => {
+    expect(parseInstant('2027-03-01T08:00:00+08:00')).toEqual(new Date('2027-03-01T00:00:00Z'));
+    expect(parseInstant('2027-03-01T00:00Z')).toEqual(new Date('2027-03-01T00:00:00Z'));
+    expect(() => parseInstant('2027-03-01T24:00:00Z')).toThrow('not an ISO-8601');
+    expect(() => parseInstant('1772323200')).toThrow('not an ISO-8601');
+  });
+});
+
+function payloadOf(file: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(readFileSync(file, 'utf8').trim().split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+}

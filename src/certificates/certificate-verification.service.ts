@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { actorFor, type LedgerActor } from '../audit/ledger-entry.js';
+import { LedgerService } from '../audit/ledger.service.js';
+import type { RequestContext } from '../common/request/request-context.js';
+import { AppConfig } from '../config/app-config.js';
+import type { Principal } from '../identity/principal.js';
+import { CertificateCatalog } from './certificate-catalog.js';
+import { STATUS_PURPOSES, type StatusPurpose } from './credential/status-list.js';
+import { verifyCredential, type VerificationResult } from './credential/verify-credential.js';
+import { IssuingKeysService } from './issuing-keys.service.js';
+import { StatusListsService } from './status-lists.service.js';
+
+const OWN_LIST = /^\/status-lists\/([A-Z][A-Z_]{1,63})\/([1-9][0-9]{0,8})\/([a-z]+)$/;
+
+/**
+ * Online verification: the same verifier as the offline CLI, with this gateway's trust anchors,
+ * its certificate types and its own status lists read in-process. Every verification is a ledger
+ * entry (who asked, which certificate, the verdicts), written before the answer is returned.
+ */
+@Injectable()
+export class CertificateVerificationService {
+  constructor(
+    private readonly keys: IssuingKeysService,
+    private readonly catalog: CertificateCatalog,
+    private readonly statusLists: StatusListsService,
+    private readonly ledger: LedgerService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async verify(credential: unknown, principal: Principal | undefined, request: RequestContext): Promise<VerificationResult> {
+    const result = await this.check(credential);
+    const actor: LedgerActor = principal ? actorFor(principal) : { kind: 'public', id: 'anonymous', hall: null, region: null, department: null };
+    await this.ledger.record({
+      kind: 'CERTIFICATE_VERIFY',
+      actor,
+      subject: result.identifier ? { kind: 'CERTIFICATE', id: result.identifier } : null,
+      outcome: result.valid ? 'GRANTED' : 'DENIED',
+      departments: result.issuer.department ? [result.issuer.department] : [],
+      requestId: request.requestId,
+      clientAddress: request.clientAddress,
+      detail: {
+        format: result.format,
+        certificateType: result.certificateType,
+        integrity: result.integrity.reason,
+        status: result.status.state,
+        issuer: result.issuer.reason,
+      },
+    });
+    return result;
+  }
+
+  /** The verdicts, without a ledger entry (for callers that record their own). */
+  check(credential: unknown, now = new Date()): Promise<VerificationResult> {
+    return verifyCredential(credential, {
+      anchors: this.keys.trustMaterial.anchors,
+      types: this.catalog.issuers,
+      now,
+      statusList: (url) => this.ownStatusList(url),
+    });
+  }
+
+  /** A list this gateway publishes, read in-process; lists of other hosts are not fetched (no outbound calls on a verifier's say-so). */
+  private async ownStatusList(url: string): Promise<string | null> {
+    const base = this.config.publicBaseUrl;
+    if (!url.startsWith(`${base}/`)) return null;
+    const match = OWN_LIST.exec(url.slice(base.length));
+    if (!match || !(STATUS_PURPOSES as readonly string[]).includes(match[3]!)) return null;
+    const published = await this.statusLists.publish(match[1]!, Number(match[2]), match[3] as StatusPurpose);
+    return published?.jwt ?? null;
+  }
+}

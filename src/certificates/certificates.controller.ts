@@ -1,0 +1,120 @@
+import { Body, Controller, Get, Header, HttpCode, NotFoundException, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AuditError, toHttpException } from '../audit/audit.errors.js';
+import { CurrentRequest, type RequestContext } from '../common/request/request-context.js';
+import { CurrentPrincipal } from '../identity/current-principal.decorator.js';
+import type { Principal } from '../identity/principal.js';
+import { Public } from '../identity/public.decorator.js';
+import { AppConfig } from '../config/app-config.js';
+import { CertificateVerificationService } from './certificate-verification.service.js';
+import { CertificatesService } from './certificates.service.js';
+import { STATUS_PURPOSES, type StatusPurpose } from './credential/status-list.js';
+import type { VerificationResult } from './credential/verify-credential.js';
+import { IssuingKeysService } from './issuing-keys.service.js';
+import { StatusListsService } from './status-lists.service.js';
+import { verificationPage } from './verification-page.js';
+
+/**
+ * The public HTTP face of the registry, all without a token: the department keys (JWKS), the trust
+ * anchors, the status lists certificates point to, verification as JSON, and the page a
+ * certificate's QR code opens.
+ */
+@Public()
+@Controller()
+export class CertificatesController {
+  constructor(
+    private readonly keys: IssuingKeysService,
+    private readonly statusLists: StatusListsService,
+    private readonly verification: CertificateVerificationService,
+    private readonly certificates: CertificatesService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get('.well-known/jwks.json')
+  @Header('cache-control', 'public, max-age=300')
+  jwks(): Promise<unknown> {
+    return this.keys.jwks();
+  }
+
+  /** The root CA certificate(s): the trust anchors for `npm run cert:verify -- --trust`. */
+  @Get('trust/root-ca.pem')
+  @Header('content-type', 'application/x-pem-file')
+  @Header('cache-control', 'public, max-age=3600')
+  rootCa(): string {
+    return this.keys.trustMaterial.anchorsPem;
+  }
+
+  @Get('status-lists/:department/:list/:purpose')
+  async statusList(
+    @Param('department') department: string,
+    @Param('list') list: string,
+    @Param('purpose') purpose: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const published =
+      /^[1-9][0-9]{0,8}$/.test(list) && (STATUS_PURPOSES as readonly string[]).includes(purpose)
+        ? await this.statusLists.publish(department, Number(list), purpose as StatusPurpose)
+        : null;
+    if (!published) throw new NotFoundException({ statusCode: 404, error: 'NOT_FOUND', message: 'no such status list' });
+    const maxAge = Math.max(0, Math.floor((published.expiresAt - Date.now()) / 1000));
+    reply.header('etag', published.etag).header('cache-control', `public, max-age=${Math.min(maxAge, this.config.STATUS_LIST_CACHE_SECONDS)}`);
+    if (request.headers['if-none-match'] === published.etag) {
+      await reply.status(304).send();
+      return;
+    }
+    await reply.header('content-type', 'application/vc+jwt').send(published.jwt);
+  }
+
+  /** `POST /certificates/verify` `{ "credential": "…" }` → the three verdicts as JSON. */
+  @Post('certificates/verify')
+  @HttpCode(200)
+  @Header('cache-control', 'no-store')
+  async verify(
+    @Body() body: unknown,
+    @CurrentPrincipal({ optional: true }) principal: Principal | undefined,
+    @CurrentRequest() request: RequestContext,
+  ): Promise<VerificationResult> {
+    const credential = typeof body === 'object' && body !== null ? (body as { credential?: unknown }).credential : undefined;
+    return this.recorded(() => this.verification.verify(credential, principal, request));
+  }
+
+  /**
+   * The page a certificate's QR code opens: `/verify?id=<identifier>` verifies the registered
+   * certificate and shows the verdicts in plain words. Server-rendered, no script.
+   */
+  @Get('verify')
+  async page(
+    @Query('id') id: unknown,
+    @CurrentPrincipal({ optional: true }) principal: Principal | undefined,
+    @CurrentRequest() request: RequestContext,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    reply
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .header('content-security-policy', "default-src 'none'; img-src 'self' data:; style-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+      .header('x-content-type-options', 'nosniff')
+      .header('referrer-policy', 'no-referrer');
+    if (typeof id !== 'string' || id === '') {
+      await reply.send(verificationPage({ state: 'ask' }));
+      return;
+    }
+    const row = await this.certificates.byIdentifier(id);
+    if (!row) {
+      await reply.status(404).send(verificationPage({ state: 'unknown' }));
+      return;
+    }
+    const result = await this.recorded(() => this.verification.verify(row.credential, principal, request));
+    await reply.send(verificationPage({ state: 'verified', result }));
+  }
+
+  private async recorded<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof AuditError) throw toHttpException(error);
+      throw error;
+    }
+  }
+}

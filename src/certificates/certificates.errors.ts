@@ -1,0 +1,102 @@
+import { GraphQLError } from 'graphql';
+import type { IssuanceDenialReason } from '../access/access-decision.js';
+import type { DepartmentCode } from '../common/departments.js';
+import { DENIAL_MESSAGES, type DepartmentFailure } from '../exchange/exchange.errors.js';
+import type { ClaimsRefusal } from './claims-builder.js';
+
+export enum CertificateErrorCode {
+  BAD_USER_INPUT = 'BAD_USER_INPUT',
+  FORBIDDEN = 'FORBIDDEN',
+  NOT_FOUND = 'NOT_FOUND',
+  CONFLICT = 'CONFLICT',
+  SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
+  DEPARTMENT_TIMEOUT = 'DEPARTMENT_TIMEOUT',
+  DEPARTMENT_UNAVAILABLE = 'DEPARTMENT_UNAVAILABLE',
+  DEPARTMENT_INVALID_RESPONSE = 'DEPARTMENT_INVALID_RESPONSE',
+}
+
+export type CertificateErrorReason =
+  | IssuanceDenialReason
+  | ClaimsRefusal
+  | DepartmentFailure
+  | 'TYPE_UNKNOWN'
+  /** A clerk issues under a stated matter and case. */
+  | 'PURPOSE_REQUIRED'
+  | 'HOLDER_INVALID'
+  | 'IDEMPOTENCY_KEY_INVALID'
+  /** The idempotency key was used before for another type or holder. */
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'REPLACES_INVALID'
+  | 'REASON_INVALID'
+  | 'DEPARTMENT_UNKNOWN'
+  | 'CERTIFICATE_NOT_FOUND'
+  /** Not the issuing department's system: only it changes a certificate's status. */
+  | 'NOT_THE_ISSUING_DEPARTMENT'
+  /** The change does not apply to the certificate's current state (e.g. reinstating a revoked one). */
+  | 'STATE_CONFLICT'
+  | 'NO_ISSUING_KEY'
+  | 'STATUS_LIST_FULL'
+  | 'DISCLOSURE_INVALID';
+
+const ISSUANCE_MESSAGES: Record<Exclude<IssuanceDenialReason, keyof typeof DENIAL_MESSAGES>, string> = {
+  ROLE_MAY_NOT_ISSUE: 'only the issuing department or a clerk handling a matter that issues it may have a certificate issued',
+  NOT_THE_ISSUING_DEPARTMENT: 'this certificate type is issued by another department',
+  MATTER_DOES_NOT_ISSUE_TYPE: 'this matter does not issue this certificate type',
+};
+
+const DEPARTMENT_FAILURE_CODES: Record<DepartmentFailure, CertificateErrorCode> = {
+  TIMEOUT: CertificateErrorCode.DEPARTMENT_TIMEOUT,
+  CIRCUIT_OPEN: CertificateErrorCode.DEPARTMENT_UNAVAILABLE,
+  BUSY: CertificateErrorCode.DEPARTMENT_UNAVAILABLE,
+  FAILED: CertificateErrorCode.DEPARTMENT_UNAVAILABLE,
+  SCHEMA_MISMATCH: CertificateErrorCode.DEPARTMENT_INVALID_RESPONSE,
+};
+
+/** The certificate registry's one error, written for the client (`extensions.code`, `reason`, and `department` for department failures). */
+export class CertificateError extends GraphQLError {
+  declare readonly extensions: { code: CertificateErrorCode; reason: CertificateErrorReason; department?: DepartmentCode };
+
+  constructor(code: CertificateErrorCode, reason: CertificateErrorReason, message: string, department?: DepartmentCode) {
+    super(message, { extensions: { code, reason, ...(department ? { department } : {}) } });
+    this.name = 'CertificateError';
+  }
+
+  static badInput(reason: CertificateErrorReason, message: string): CertificateError {
+    return new CertificateError(CertificateErrorCode.BAD_USER_INPUT, reason, message);
+  }
+
+  static issuanceDenied(reason: IssuanceDenialReason): CertificateError {
+    const words = reason in DENIAL_MESSAGES ? DENIAL_MESSAGES[reason as keyof typeof DENIAL_MESSAGES] : ISSUANCE_MESSAGES[reason as keyof typeof ISSUANCE_MESSAGES];
+    return new CertificateError(CertificateErrorCode.FORBIDDEN, reason, `cannot issue: ${words} (${reason})`);
+  }
+
+  static forbidden(reason: CertificateErrorReason, message: string): CertificateError {
+    return new CertificateError(CertificateErrorCode.FORBIDDEN, reason, message);
+  }
+
+  /** The department holding the source data could not answer: no certificate (fail closed). */
+  static department(department: DepartmentCode, item: string, failure: DepartmentFailure): CertificateError {
+    return new CertificateError(
+      DEPARTMENT_FAILURE_CODES[failure],
+      failure,
+      `cannot issue: department ${department} could not provide ${item} (${failure}); no certificate was issued`,
+      department,
+    );
+  }
+
+  static cannotBuild(reason: ClaimsRefusal, message: string): CertificateError {
+    return new CertificateError(CertificateErrorCode.CONFLICT, reason, `cannot issue: ${message}`);
+  }
+
+  static notFound(): CertificateError {
+    return new CertificateError(CertificateErrorCode.NOT_FOUND, 'CERTIFICATE_NOT_FOUND', 'no such certificate');
+  }
+
+  static conflict(reason: CertificateErrorReason, message: string): CertificateError {
+    return new CertificateError(CertificateErrorCode.CONFLICT, reason, message);
+  }
+
+  static unavailable(reason: CertificateErrorReason, message: string): CertificateError {
+    return new CertificateError(CertificateErrorCode.SERVICE_UNAVAILABLE, reason, message);
+  }
+}

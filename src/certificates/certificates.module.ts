@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
+import { CatalogModule } from '../catalog/catalog.module.js';
+import { ExchangeModule } from '../exchange/exchange.module.js';
+import { CertificateCatalog } from './certificate-catalog.js';
+import { CertificateVerificationService } from './certificate-verification.service.js';
+import { CertificatesController } from './certificates.controller.js';
+import { CertificatesResolver } from './certificates.resolver.js';
+import { CertificatesService } from './certificates.service.js';
+import { IssuingKeysService } from './issuing-keys.service.js';
+import { StatusListsService } from './status-lists.service.js';
+
+/**
+ * The electronic certificate registry (docs/certificates.md): types, department keys certified by
+ * the onegate root, issuance through the exchange, status lists, and verification.
+ */
+@Module({
+  imports: [AuditModule, CatalogModule, ExchangeModule],
+  controllers: [CertificatesController],
+  providers: [CertificateCatalog, IssuingKeysService, StatusListsService, CertificatesService, CertificateVerificationService, CertificatesResolver],
+  exports: [CertificatesService, CertificateCatalog],
+})
+export class CertificatesModule {}

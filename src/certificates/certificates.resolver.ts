@@ -1,0 +1,203 @@
+import { UsePipes } from '@nestjs/common';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { inputValidationPipe } from '../common/graphql/input-validation.pipe.js';
+import { isDepartmentCode } from '../common/departments.js';
+import { CurrentRequest, type RequestContext } from '../common/request/request-context.js';
+import { PurposeInput } from '../exchange/dto/purpose.input.js';
+import type { Purpose } from '../exchange/exchange.service.js';
+import { CurrentPrincipal } from '../identity/current-principal.decorator.js';
+import type { Principal } from '../identity/principal.js';
+import { Public } from '../identity/public.decorator.js';
+import { Roles } from '../identity/roles.decorator.js';
+import { CertificateCatalog } from './certificate-catalog.js';
+import { CertificateVerificationService } from './certificate-verification.service.js';
+import { CertificateError } from './certificates.errors.js';
+import { CERTIFICATES_LIMIT, CertificatesService, certificateStatus } from './certificates.service.js';
+import { IssueCertificateInput } from './dto/issue-certificate.input.js';
+import type { CertificateEntity } from './entities/certificate.entity.js';
+import { IssuingKeysService } from './issuing-keys.service.js';
+import { Certificate, CertificateStatusValue } from './models/certificate.model.js';
+import { IssuingKey } from './models/issuing-key.model.js';
+import { CertificateVerification } from './models/verification.model.js';
+
+function purposeOf(input: PurposeInput | null | undefined): Purpose | null {
+  return input ? { matter: input.matter, caseNumber: input.caseNumber ?? null, consent: input.consent ?? null } : null;
+}
+
+/** Internal: the registered row travels with the model, for the fields computed on demand. */
+type CertificateWithRow = Certificate & { row: CertificateEntity };
+
+@Resolver(() => Certificate)
+@UsePipes(inputValidationPipe())
+export class CertificatesResolver {
+  constructor(
+    private readonly registry: CertificatesService,
+    private readonly verification: CertificateVerificationService,
+    private readonly keys: IssuingKeysService,
+    private readonly catalog: CertificateCatalog,
+  ) {}
+
+  @Roles('department', 'clerk')
+  @Mutation(() => Certificate, {
+    description:
+      "Issues a certificate: the claims are read from the departments' records through the exchange (audited; no certificate when a department " +
+      "cannot answer), signed by the issuing department's key as a VC 2.0 JWT and an SD-JWT VC, and registered. The same idempotencyKey returns the same certificate.",
+  })
+  async issueCertificate(
+    @Args('input') input: IssueCertificateInput,
+    @CurrentPrincipal() principal: Principal,
+    @CurrentRequest() request: RequestContext,
+    @Context() scope: object,
+  ): Promise<Certificate> {
+    const row = await this.registry.issue(principal, request, scope, {
+      type: input.type,
+      holder: input.holder,
+      idempotencyKey: input.idempotencyKey,
+      purpose: purposeOf(input.purpose),
+      replaces: input.replaces ?? null,
+    });
+    return this.toModel(row);
+  }
+
+  @Roles('citizen', 'department', 'clerk')
+  @Query(() => Certificate, {
+    description: 'One certificate: its holder, its issuing department, or a clerk whose matter accepts the type (purpose required, with consent where the matter needs it). Recorded in the ledger.',
+  })
+  async certificate(
+    @Args('id', { type: () => ID }) id: string,
+    @Args('purpose', { type: () => PurposeInput, nullable: true }) purpose: PurposeInput | null,
+    @CurrentPrincipal() principal: Principal,
+    @CurrentRequest() request: RequestContext,
+  ): Promise<Certificate> {
+    return this.toModel(await this.registry.find(principal, request, id, purposeOf(purpose)));
+  }
+
+  @Roles('citizen', 'department', 'clerk')
+  @Query(() => [Certificate], {
+    description: `A holder's certificates, newest first (at most ${CERTIFICATES_LIMIT}), as far as the caller may see them: a citizen their own, a department those it issued, a clerk those of types the stated matter accepts.`,
+  })
+  async certificates(
+    @Args('holder') holder: string,
+    @Args('purpose', { type: () => PurposeInput, nullable: true }) purpose: PurposeInput | null,
+    @CurrentPrincipal() principal: Principal,
+    @CurrentRequest() request: RequestContext,
+  ): Promise<Certificate[]> {
+    const rows = await this.registry.listFor(principal, request, holder, purposeOf(purpose));
+    return rows.map((row) => this.toModel(row));
+  }
+
+  @Roles('citizen', 'department')
+  @Query(() => String, {
+    description: 'An SD-JWT presentation of a certificate disclosing only the named claims (e.g. ["registeredOn", "maritalStatus"]); for the holder or the issuing department.',
+  })
+  certificatePresentation(
+    @Args('id', { type: () => ID }) id: string,
+    @Args('disclose', { type: () => [String] }) disclose: string[],
+    @CurrentPrincipal() principal: Principal,
+    @CurrentRequest() request: RequestContext,
+  ): Promise<string> {
+    return this.registry.presentation(principal, request, id, disclose);
+  }
+
+  @Roles('department')
+  @Mutation(() => Certificate, { description: 'Revokes a certificate for good (issuing department only); its status list shows it at once. Recorded in the ledger.' })
+  async revokeCertificate(
+    @Args('id', { type: () => ID }) id: string,
+    @Args('reason') reason: string,
+    @CurrentPrincipal() principal: Principal,
+    @CurrentRequest() request: RequestContext,
+  ): Promise<Certificate> {
+    return this.toModel(await this.registry.changeStatus(principal, request, id, 'revoke', reason));
+  }
+
+  @Roles('department')
+  @Mutation(() => Certificate, { description: 'Suspends a valid certificate until it is reinstated (issuing department only). Recorded in the ledger.' })
+  async suspendCertificate(
+    @Args('id', { type: () => ID }) id: string,
+    @Args('reason') reason: string,
+    @CurrentPrincipal() principal: Principal,
+    @CurrentRequest() request: RequestContext,
+  ): Promise<Certificate> {
+    return this.toModel(await this.registry.changeStatus(principal, request, id, 'suspend', reason));
+  }
+
+  @Roles('department')
+  @Mutation(() => Certificate, { description: 'Reinstates a suspended certificate (issuing department only). Recorded in the ledger.' })
+  async reinstateCertificate(
+    @Args('id', { type: () => ID }) id: string,
+    @Args('reason', { type: () => String, nullable: true }) reason: string | null,
+    @CurrentPrincipal() principal: Principal,
+    @CurrentRequest() request: RequestContext,
+  ): Promise<Certificate> {
+    return this.toModel(await this.registry.changeStatus(principal, request, id, 'reinstate', reason ?? null));
+  }
+
+  @Public()
+  @Query(() => CertificateVerification, {
+    description:
+      'Verifies a certificate (a vc+jwt, or an SD-JWT VC or presentation) without a token: integrity (signature, chain to the onegate root), ' +
+      'status (revoked / suspended / expired) and issuer identity (the signer may issue this type), with the disclosed claims. Recorded in the ledger.',
+  })
+  verifyCertificate(
+    @Args('credential') credential: string,
+    @CurrentPrincipal({ optional: true }) principal: Principal | undefined,
+    @CurrentRequest() request: RequestContext,
+  ): Promise<CertificateVerification> {
+    return this.verification.verify(credential, principal, request);
+  }
+
+  @Roles('admin')
+  @Mutation(() => IssuingKey, { description: "Retires a department's active issuing key and certifies a new one; the old key keeps verifying until its certificate expires. Recorded in the ledger." })
+  async rotateIssuingKey(
+    @Args('department') department: string,
+    @CurrentPrincipal() principal: Principal,
+    @CurrentRequest() request: RequestContext,
+  ): Promise<IssuingKey> {
+    if (!isDepartmentCode(department)) throw CertificateError.badInput('DEPARTMENT_UNKNOWN', 'department must be a department code, e.g. CIVIL_AFFAIRS');
+    return this.keys.rotate(principal, request, department);
+  }
+
+  @Roles('admin', 'auditor')
+  @Query(() => [IssuingKey], { description: 'Department issuing keys whose certificates have not expired (public parts only).' })
+  async issuingKeys(): Promise<IssuingKey[]> {
+    return (await this.keys.currentKeys()).map((row) => this.keys.info(row));
+  }
+
+  @ResolveField(() => String)
+  qrSvg(@Parent() certificate: CertificateWithRow): Promise<string> {
+    return this.registry.qrSvg(certificate.row);
+  }
+
+  private toModel(row: CertificateEntity): CertificateWithRow {
+    const type = this.catalog.type(row.type);
+    const department = this.catalog.departments.get(row.issuer as never);
+    return {
+      row,
+      id: row.id,
+      identifier: row.identifier,
+      type: row.type,
+      typeName: type?.name ?? row.type,
+      holder: row.holder,
+      issuer: { code: row.issuer, name: department?.name ?? row.issuer, creditCode: department?.creditCode ?? '' },
+      version: row.version,
+      replaces: row.replacesId,
+      status: certificateStatus(row) as CertificateStatusValue,
+      statusReason: row.stateReason,
+      statusChangedAt: row.stateChangedAt,
+      issuedAt: row.issuedAt,
+      validUntil: row.validUntil,
+      claims: claimsOf(row.credential),
+      credential: row.credential,
+      sdJwt: row.sdJwt,
+      verificationUrl: this.registry.verificationUrl(row),
+      qrSvg: '',
+    };
+  }
+}
+
+/** The credentialSubject of our own signed VC (read back, not verified: it comes from the registry). */
+function claimsOf(credential: string): Record<string, unknown> {
+  const payload = JSON.parse(Buffer.from(credential.split('.')[1] ?? '', 'base64url').toString('utf8')) as { credentialSubject?: Record<string, unknown> };
+  const { id: _id, ...claims } = payload.credentialSubject ?? {};
+  return claims;
+}

@@ -1,0 +1,443 @@
+import { Injectable } from '@nestjs/common';
+import { randomInt, randomUUID } from 'node:crypto';
+import QRCode from 'qrcode';
+import { DataSource, type EntityManager } from 'typeorm';
+import { decideCertificateTypes, decideIssuance, type IssuanceDenialReason } from '../access/access-decision.js';
+import { LedgerUnavailableError } from '../audit/audit.errors.js';
+import { actorFor, type LedgerEntryInput, type LedgerOutcome } from '../audit/ledger-entry.js';
+import { LedgerService } from '../audit/ledger.service.js';
+import { MattersService } from '../catalog/matters.service.js';
+import { parseCreditCode } from '../common/identifiers/credit-code.js';
+import { parseIdNumber } from '../common/identifiers/id-number.js';
+import type { RequestContext } from '../common/request/request-context.js';
+import { AppConfig } from '../config/app-config.js';
+import type { ItemRecord } from '../exchange/connector.js';
+import { ExchangeService, type Purpose, type Subject } from '../exchange/exchange.service.js';
+import type { Principal } from '../identity/principal.js';
+import { buildCertificateIdentifier } from './certificate-identifier.js';
+import { CertificateCatalog } from './certificate-catalog.js';
+import type { CertificateType } from './certificate-types.js';
+import { CertificateError } from './certificates.errors.js';
+import { buildClaims } from './claims-builder.js';
+import { certificateTypeUrn, departmentUrn, epochSeconds, OID_URN_PREFIX, VC_CONTEXT_V2, xsdDateTime } from './credential/credential-model.js';
+import { issueSdJwt, presentSdJwt } from './credential/sd-jwt.js';
+import { signVcJwt } from './credential/vc-jwt.js';
+import { CertificateEntity, type CertificateState } from './entities/certificate.entity.js';
+import { IssuingKeysService, type DepartmentSigningKey } from './issuing-keys.service.js';
+import { StatusListsService, type StatusSlot } from './status-lists.service.js';
+
+const DAY_MS = 86_400_000;
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SERIAL_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+/** Random serial: 20 characters of a 31-letter alphabet (~99 bits), so identifiers cannot be guessed. */
+const SERIAL_LENGTH = 20;
+/** Status slot collisions tolerated before giving up (each retry takes a new random index). */
+const MAX_SLOT_ATTEMPTS = 8;
+const MAX_REASON_LENGTH = 500;
+/** Certificates listed per holder, newest first. */
+export const CERTIFICATES_LIMIT = 100;
+
+/** What the caller asks for. */
+export interface IssueRequest {
+  type: string;
+  holder: string;
+  idempotencyKey: string;
+  /** A clerk's matter, case and consent; department systems issue without one. */
+  purpose: Purpose | null;
+  /** The certificate this one renews. */
+  replaces: string | null;
+}
+
+/** The status a client sees: the stored state, or EXPIRED once `validUntil` has passed. */
+export type CertificateStatus = CertificateState | 'EXPIRED';
+
+export type StatusChange = 'revoke' | 'suspend' | 'reinstate';
+
+const CHANGES: Record<StatusChange, { from: readonly CertificateState[]; to: CertificateState; kind: LedgerEntryInput['kind'] }> = {
+  revoke: { from: ['VALID', 'SUSPENDED'], to: 'REVOKED', kind: 'CERTIFICATE_REVOKE' },
+  suspend: { from: ['VALID'], to: 'SUSPENDED', kind: 'CERTIFICATE_SUSPEND' },
+  reinstate: { from: ['SUSPENDED'], to: 'VALID', kind: 'CERTIFICATE_REINSTATE' },
+};
+
+export function certificateStatus(row: Pick<CertificateEntity, 'state' | 'validUntil'>, now = new Date()): CertificateStatus {
+  if (row.state === 'VALID' && row.validUntil !== null && row.validUntil <= now) return 'EXPIRED';
+  return row.state;
+}
+
+/**
+ * The certificate registry. Issuance reads the claims' data items from their departments through
+ * the exchange (one decision in access/, timeouts and breakers, schema validation), signs the
+ * certificate twice — a W3C VC 2.0 JWT and an SD-JWT VC — with the issuing department's key, and
+ * registers it in the same transaction as its ledger entry: a certificate the ledger cannot record
+ * is never registered. A department that cannot answer means no certificate (fail closed).
+ */
+@Injectable()
+export class CertificatesService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly catalog: CertificateCatalog,
+    private readonly keys: IssuingKeysService,
+    private readonly statusLists: StatusListsService,
+    private readonly exchange: ExchangeService,
+    private readonly matters: MattersService,
+    private readonly ledger: LedgerService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async issue(principal: Principal, request: RequestContext, scope: object, input: IssueRequest): Promise<CertificateEntity> {
+    const type = this.catalog.type(input.type);
+    if (!type) throw CertificateError.badInput('TYPE_UNKNOWN', `certificate type "${String(input.type).slice(0, 64)}" is not in the catalog`);
+    const subject = holderSubject(type, input.holder);
+    if (!IDEMPOTENCY_KEY.test(input.idempotencyKey)) {
+      throw CertificateError.badInput('IDEMPOTENCY_KEY_INVALID', 'idempotencyKey must be 1-128 letters, digits or . _ : -');
+    }
+    const purpose = input.purpose;
+    if (principal.kind === 'clerk' && !purpose?.caseNumber) {
+      throw CertificateError.badInput('PURPOSE_REQUIRED', 'a clerk states purpose { matter caseNumber consent } to have a certificate issued');
+    }
+    const now = new Date();
+    const [matter, consent] = await Promise.all([
+      purpose ? this.matters.rules(purpose.matter) : Promise.resolve(null),
+      this.exchange.consentFacts(purpose?.consent ?? null, now),
+    ]);
+    const entry = (outcome: LedgerOutcome, extra: Partial<LedgerEntryInput>): LedgerEntryInput => ({
+      kind: 'CERTIFICATE_ISSUE',
+      actor: actorFor(principal),
+      subject,
+      matter: matter?.code ?? null,
+      caseNumber: purpose?.caseNumber ?? null,
+      consentRef: consent.ref,
+      outcome,
+      requestId: request.requestId,
+      clientAddress: request.clientAddress,
+      ...extra,
+      detail: { certificateType: type.code, ...extra.detail },
+    });
+
+    const decision = decideIssuance({
+      principal,
+      type,
+      matter,
+      caseNumber: purpose?.caseNumber ?? null,
+      subject,
+      consent: consent.facts,
+      consentRejected: consent.rejected,
+      now,
+    });
+    if (!decision.allowed) {
+      await this.ledger.record(entry('DENIED', { itemsDenied: type.dataItems, detail: { reason: decision.reason } }));
+      throw CertificateError.issuanceDenied(decision.reason as IssuanceDenialReason);
+    }
+
+    const existing = await this.byIdempotencyKey(type.issuer, input.idempotencyKey);
+    if (existing) return this.replay(existing, type, subject, entry);
+    const replaced = input.replaces ? await this.replaced(input.replaces, type, subject) : null;
+    if (!this.ledger.writable) throw new LedgerUnavailableError();
+
+    // The claims' data items, from their departments: any failure and nothing is issued.
+    const departments = [...new Set(type.dataItems.map((item) => this.exchange.ownerOf(item)!))].sort();
+    const outcomes = await this.exchange.fetchItems(scope, subject, type.dataItems);
+    const records = new Map<string, ItemRecord[]>();
+    for (const [item, outcome] of outcomes) {
+      if (outcome.kind === 'failed') {
+        await this.ledger.record(entry('FAILED', { itemsDenied: type.dataItems, departments, detail: { reason: outcome.failure, department: outcome.department } }));
+        throw CertificateError.department(outcome.department, item, outcome.failure);
+      }
+      if (outcome.kind === 'records') records.set(item, outcome.records);
+    }
+    const built = buildClaims(type, records, now);
+    if (!built.ok) {
+      await this.ledger.record(entry('FAILED', { itemsGranted: type.dataItems, departments, detail: { reason: built.reason } }));
+      throw CertificateError.cannotBuild(built.reason, built.message);
+    }
+
+    const key = await this.keys.signingKey(type.issuer);
+    const version = replaced ? replaced.version + 1 : 1;
+    if (version > 99) throw CertificateError.badInput('REPLACES_INVALID', 'a certificate can be renewed at most 98 times');
+    const identifier = buildCertificateIdentifier({ typeCode: type.typeCode, issuerCode: type.issuerCreditCode, serial: randomSerial(), version });
+    const validUntil = type.validityDays === null ? null : new Date(now.getTime() + type.validityDays * DAY_MS);
+    for (let attempt = 1; attempt <= MAX_SLOT_ATTEMPTS; attempt++) {
+      const slot = await this.statusLists.candidate(type.issuer);
+      const row: CertificateEntity = {
+        id: randomUUID(),
+        identifier,
+        type: type.code,
+        holderKind: type.subject,
+        holder: subject.id,
+        issuer: type.issuer,
+        signingKid: key.kid,
+        version,
+        replacesId: replaced?.id ?? null,
+        statusList: slot.list,
+        statusIndex: slot.index,
+        state: 'VALID',
+        stateReason: null,
+        stateChangedAt: null,
+        issuedAt: now,
+        validUntil,
+        idempotencyKey: input.idempotencyKey,
+        issuedBy: `${principal.kind}:${principal.id}`.slice(0, 300),
+        ...(await this.sign(type, key, { identifier, holder: subject.id, claims: built.claims, issuedAt: now, validUntil, slot, replaces: replaced?.identifier ?? null })),
+      };
+      const outcome = await this.register(row, entry('GRANTED', {
+        itemsGranted: type.dataItems,
+        departments,
+        detail: { identifier, version, replaces: replaced?.identifier ?? null },
+      }));
+      if (outcome === 'registered') return row;
+      if (outcome === 'idempotent') {
+        const winner = await this.byIdempotencyKey(type.issuer, input.idempotencyKey);
+        if (winner) return this.replay(winner, type, subject, entry);
+      }
+      await this.statusLists.collided(type.issuer, slot.list, attempt);
+    }
+    throw CertificateError.unavailable('STATUS_LIST_FULL', 'no free status list entry was found; try again');
+  }
+
+  /** One certificate, for its holder, its issuing department, or a clerk whose matter accepts the type (with what the matter needs). */
+  async find(principal: Principal, request: RequestContext, id: string, purpose: Purpose | null): Promise<CertificateEntity> {
+    if (!UUID.test(id)) throw CertificateError.notFound();
+    const row = await this.dataSource.getRepository(CertificateEntity).findOneBy({ id: id.toLowerCase() });
+    if (!row) throw CertificateError.notFound();
+    const [visible] = await this.visibleTo(principal, request, row.holderKind, row.holder, [row], purpose);
+    if (!visible) throw CertificateError.notFound();
+    return visible;
+  }
+
+  /** A holder's certificates, newest first, as far as the caller may see them. */
+  async listFor(principal: Principal, request: RequestContext, holder: string, purpose: Purpose | null): Promise<CertificateEntity[]> {
+    const person = parseIdNumber(holder);
+    const enterprise = person.ok ? null : parseCreditCode(holder);
+    if (!person.ok && !enterprise?.ok) throw CertificateError.badInput('HOLDER_INVALID', 'holder must be a valid ID number or unified social credit code');
+    const id = person.ok ? person.value : enterprise!.ok ? enterprise!.value : '';
+    const rows = await this.dataSource.getRepository(CertificateEntity).find({ where: { holder: id }, order: { issuedAt: 'DESC' }, take: CERTIFICATES_LIMIT });
+    return this.visibleTo(principal, request, person.ok ? 'PERSON' : 'ENTERPRISE', id, rows, purpose);
+  }
+
+  /** Revoke, suspend or reinstate: the issuing department's system only; each change is a ledger entry in the change's transaction. */
+  async changeStatus(principal: Principal, request: RequestContext, id: string, change: StatusChange, reason: string | null): Promise<CertificateEntity> {
+    if (!UUID.test(id)) throw CertificateError.notFound();
+    if (change !== 'reinstate' || reason !== null) checkReason(reason);
+    const rule = CHANGES[change];
+    const row = await this.dataSource.transaction(async (manager) => {
+      const certificates = manager.getRepository(CertificateEntity);
+      const current = await certificates.findOne({ where: { id: id.toLowerCase() }, lock: { mode: 'pessimistic_write' } });
+      if (!current) throw CertificateError.notFound();
+      if (principal.kind !== 'department' || principal.department !== current.issuer) {
+        // Holders and others learn nothing about a certificate they may not change beyond that.
+        throw CertificateError.forbidden('NOT_THE_ISSUING_DEPARTMENT', 'only the issuing department may change a certificate\'s status');
+      }
+      if (current.state === rule.to) return current;
+      if (!rule.from.includes(current.state)) {
+        throw CertificateError.conflict('STATE_CONFLICT', `a ${current.state.toLowerCase()} certificate cannot be ${change === 'reinstate' ? 'reinstated' : change + 'd'}`);
+      }
+      const changedAt = new Date();
+      await certificates.update({ id: current.id }, { state: rule.to, stateReason: reason, stateChangedAt: changedAt });
+      await this.ledger.record({
+        kind: rule.kind,
+        actor: actorFor(principal),
+        subject: { kind: 'CERTIFICATE', id: current.identifier },
+        outcome: 'GRANTED',
+        departments: [current.issuer],
+        requestId: request.requestId,
+        clientAddress: request.clientAddress,
+        detail: { certificateType: current.type, holderKind: current.holderKind, from: current.state, to: rule.to, reason },
+      });
+      return { ...current, state: rule.to, stateReason: reason, stateChangedAt: changedAt };
+    });
+    this.statusLists.changed(row.issuer, row.statusList);
+    return row;
+  }
+
+  /** An SD-JWT presentation disclosing only the chosen claims (the holder's, or the issuing department's). */
+  async presentation(principal: Principal, request: RequestContext, id: string, disclose: readonly string[]): Promise<string> {
+    const row = await this.find(principal, request, id, null);
+    try {
+      return presentSdJwt(row.sdJwt, disclose);
+    } catch (error) {
+      throw CertificateError.badInput('DISCLOSURE_INVALID', (error as Error).message);
+    }
+  }
+
+  /** The public verification link a certificate's QR code opens. */
+  verificationUrl(row: Pick<CertificateEntity, 'identifier'>): string {
+    return `${this.config.publicBaseUrl}/verify?id=${encodeURIComponent(row.identifier)}`;
+  }
+
+  qrSvg(row: Pick<CertificateEntity, 'identifier'>): Promise<string> {
+    return QRCode.toString(this.verificationUrl(row), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+  }
+
+  /** The registered certificate with this identifier (the public verification page's QR lookup). */
+  byIdentifier(identifier: string): Promise<CertificateEntity | null> {
+    if (identifier.length > 200) return Promise.resolve(null);
+    return this.dataSource.getRepository(CertificateEntity).findOneBy({ identifier });
+  }
+
+  private async sign(
+    type: CertificateType,
+    key: DepartmentSigningKey,
+    c: { identifier: string; holder: string; claims: Record<string, unknown>; issuedAt: Date; validUntil: Date | null; slot: StatusSlot; replaces: string | null },
+  ): Promise<{ credential: string; sdJwt: string }> {
+    const issuer = this.catalog.department(type.issuer);
+    const credentialStatus = this.statusLists.credentialStatus(type.issuer, c.slot);
+    const credential = await signVcJwt(
+      {
+        '@context': [VC_CONTEXT_V2],
+        id: `${OID_URN_PREFIX}${c.identifier}`,
+        type: ['VerifiableCredential', 'OnegateCertificate'],
+        certificateType: type.code,
+        name: type.name,
+        issuer: { id: departmentUrn(type.issuer), name: issuer.name, creditCode: issuer.creditCode },
+        validFrom: xsdDateTime(c.issuedAt),
+        ...(c.validUntil ? { validUntil: xsdDateTime(c.validUntil) } : {}),
+        credentialSubject: { id: `urn:onegate:${type.subject === 'PERSON' ? 'person' : 'enterprise'}:${c.holder}`, ...c.claims },
+        credentialStatus,
+        ...(c.replaces ? { replaces: `${OID_URN_PREFIX}${c.replaces}` } : {}),
+      },
+      key,
+      c.issuedAt,
+    );
+    const sdJwt = await issueSdJwt({
+      payload: {
+        iss: departmentUrn(type.issuer),
+        iat: epochSeconds(c.issuedAt),
+        nbf: epochSeconds(c.issuedAt),
+        ...(c.validUntil ? { exp: epochSeconds(c.validUntil) } : {}),
+        vct: certificateTypeUrn(type.code),
+        jti: `${OID_URN_PREFIX}${c.identifier}`,
+        credentialStatus,
+      },
+      disclosable: c.claims,
+      key,
+    });
+    return { credential, sdJwt };
+  }
+
+  /**
+   * Inserts the certificate and writes its ledger entry inside one transaction: COMMIT only after
+   * the entry is durable. 'idempotent' — the key was taken meanwhile; 'slot' — the random status
+   * index was.
+   */
+  private async register(row: CertificateEntity, entry: LedgerEntryInput): Promise<'registered' | 'idempotent' | 'slot'> {
+    return this.dataSource.transaction(async (manager: EntityManager) => {
+      const inserted = (await manager.query(
+        `INSERT INTO onegate.certificate (id, identifier, type, holder_kind, holder, issuer, signing_kid, version, replaces_id, status_list, status_index, state, issued_at, valid_until, idempotency_key, issued_by, credential, sd_jwt)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'VALID', $12, $13, $14, $15, $16, $17)
+         ON CONFLICT DO NOTHING RETURNING id`,
+        [row.id, row.identifier, row.type, row.holderKind, row.holder, row.issuer, row.signingKid, row.version, row.replacesId, row.statusList, row.statusIndex, row.issuedAt, row.validUntil, row.idempotencyKey, row.issuedBy, row.credential, row.sdJwt],
+      )) as unknown[];
+      if (inserted.length === 0) {
+        const taken = (await manager.query(`SELECT 1 FROM onegate.certificate WHERE issuer = $1 AND idempotency_key = $2`, [row.issuer, row.idempotencyKey])) as unknown[];
+        return taken.length > 0 ? 'idempotent' : 'slot';
+      }
+      await this.ledger.record(entry);
+      return 'registered';
+    });
+  }
+
+  /** The same idempotency key again: the same certificate, if it is the same request. */
+  private async replay(
+    existing: CertificateEntity,
+    type: CertificateType,
+    subject: Subject,
+    entry: (outcome: LedgerOutcome, extra: Partial<LedgerEntryInput>) => LedgerEntryInput,
+  ): Promise<CertificateEntity> {
+    if (existing.type !== type.code || existing.holder !== subject.id) {
+      throw CertificateError.conflict('IDEMPOTENCY_KEY_REUSED', 'this idempotencyKey was used for another certificate type or holder');
+    }
+    await this.ledger.record(entry('GRANTED', { detail: { identifier: existing.identifier, replayed: true } }));
+    return existing;
+  }
+
+  private async replaced(id: string, type: CertificateType, subject: Subject): Promise<CertificateEntity> {
+    const row = UUID.test(id) ? await this.dataSource.getRepository(CertificateEntity).findOneBy({ id: id.toLowerCase() }) : null;
+    if (!row || row.type !== type.code || row.holder !== subject.id) {
+      throw CertificateError.badInput('REPLACES_INVALID', 'replaces must be a certificate of the same type and holder');
+    }
+    return row;
+  }
+
+  private byIdempotencyKey(issuer: string, idempotencyKey: string): Promise<CertificateEntity | null> {
+    return this.dataSource.getRepository(CertificateEntity).findOneBy({ issuer, idempotencyKey });
+  }
+
+  /**
+   * The rows the caller may see, after recording the read: a citizen their own, a department the
+   * ones it issued, a clerk those of types the stated matter accepts (with its consent and
+   * jurisdiction rules). Auditors and administrators see none — certificates carry record data.
+   */
+  private async visibleTo(
+    principal: Principal,
+    request: RequestContext,
+    holderKind: 'PERSON' | 'ENTERPRISE',
+    holder: string,
+    rows: CertificateEntity[],
+    purpose: Purpose | null,
+  ): Promise<CertificateEntity[]> {
+    let visible: CertificateEntity[];
+    let matter: string | null = null;
+    let consentRef: string | null = null;
+    if (principal.kind === 'citizen') visible = holderKind === 'PERSON' && holder === principal.id ? rows : [];
+    else if (principal.kind === 'department') visible = rows.filter((row) => row.issuer === principal.department);
+    else if (principal.kind === 'clerk' && purpose) {
+      const now = new Date();
+      const [rules, consent] = await Promise.all([this.matters.rules(purpose.matter), this.exchange.consentFacts(purpose.consent, now)]);
+      const accepted = rules ? await this.acceptedTypes(rules.code) : [];
+      const decision = decideCertificateTypes(
+        { principal, matter: rules, caseNumber: purpose.caseNumber, subject: { kind: holderKind, id: holder }, consent: consent.facts, consentRejected: consent.rejected, now },
+        accepted,
+      );
+      matter = rules?.code ?? null;
+      consentRef = consent.ref;
+      visible = rows.filter((row) => decision.allowed.includes(row.type));
+    } else visible = [];
+    if (visible.length === 0) return [];
+    await this.ledger.record({
+      kind: 'DATA_ACCESS',
+      actor: actorFor(principal),
+      subject: { kind: holderKind, id: holder },
+      matter,
+      caseNumber: purpose?.caseNumber ?? null,
+      consentRef,
+      itemsGranted: [...new Set(visible.map((row) => `certificate.${row.type}`))].slice(0, 64),
+      departments: [...new Set(visible.map((row) => row.issuer))].sort(),
+      outcome: 'GRANTED',
+      requestId: request.requestId,
+      clientAddress: request.clientAddress,
+      detail: { certificates: visible.slice(0, 64).map((row) => row.identifier) },
+    });
+    return visible;
+  }
+
+  /** Certificate types a matter accepts for one of its materials. */
+  async acceptedTypes(matterCode: string): Promise<string[]> {
+    const matter = await this.matters.find(matterCode);
+    return matter ? [...new Set(matter.materials.flatMap((m) => m.satisfiedBy.certificateTypes))] : [];
+  }
+}
+
+function holderSubject(type: CertificateType, holder: string): Subject {
+  if (type.subject === 'PERSON') {
+    const id = parseIdNumber(holder);
+    if (!id.ok) throw CertificateError.badInput('HOLDER_INVALID', `holder: ${id.message}`);
+    return { kind: 'PERSON', id: id.value };
+  }
+  const code = parseCreditCode(holder);
+  if (!code.ok) throw CertificateError.badInput('HOLDER_INVALID', `holder: ${code.message}`);
+  return { kind: 'ENTERPRISE', id: code.value };
+}
+
+function randomSerial(): string {
+  let serial = '';
+  for (let i = 0; i < SERIAL_LENGTH; i++) serial += SERIAL_ALPHABET[randomInt(SERIAL_ALPHABET.length)];
+  return serial;
+}
+
+function checkReason(reason: string | null): void {
+  if (typeof reason !== 'string' || reason.trim() === '' || reason.length > MAX_REASON_LENGTH || /[\u0000-\u001f\u007f]/.test(reason)) {
+    throw CertificateError.badInput('REASON_INVALID', `reason must be 1-${MAX_REASON_LENGTH} characters without control characters`);
+  }
+}
+

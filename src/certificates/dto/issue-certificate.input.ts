@@ -1,0 +1,32 @@
+import { Field, ID, InputType } from '@nestjs/graphql';
+import { Type } from 'class-transformer';
+import { IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { PurposeInput } from '../../exchange/dto/purpose.input.js';
+
+@InputType({ description: 'Which certificate to issue, for whom, and the key that makes a retry return the same certificate.' })
+export class IssueCertificateInput {
+  @Field({ description: 'Certificate type code (schemas/certificates/), e.g. MARRIAGE_CERTIFICATE.' })
+  @Matches(/^[A-Z][A-Z0-9_]{1,63}$/, { message: 'type must be a certificate type code like MARRIAGE_CERTIFICATE' })
+  type: string;
+
+  @Field({ description: "The holder's ID number (or unified social credit code for enterprise certificates)." })
+  @IsString()
+  @MaxLength(32)
+  holder: string;
+
+  @Field({ description: "The caller's key for this issuance (1-128 of A-Z a-z 0-9 . _ : -): the same key returns the same certificate." })
+  @Matches(/^[A-Za-z0-9._:-]{1,128}$/, { message: 'idempotencyKey must be 1-128 letters, digits or . _ : -' })
+  idempotencyKey: string;
+
+  @Field(() => PurposeInput, { nullable: true, description: "A clerk's matter, case and the citizen's consent; department systems of the issuer leave it out." })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PurposeInput)
+  purpose?: PurposeInput | null;
+
+  @Field(() => ID, { nullable: true, description: 'The certificate this one renews (same type and holder); the new one gets the next version.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  replaces?: string | null;
+}

@@ -1,0 +1,162 @@
+import { Injectable } from '@nestjs/common';
+import { createHash, randomInt } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { DepartmentCode } from '../common/departments.js';
+import { AppConfig } from '../config/app-config.js';
+import { CertificateCatalog } from './certificate-catalog.js';
+import { departmentUrn } from './credential/credential-model.js';
+import { Bitstring, encodeList, STATUS_LIST_SIZE, STATUS_PURPOSES, statusListCredential, type StatusPurpose } from './credential/status-list.js';
+import { signVcJwt } from './credential/vc-jwt.js';
+import { StatusListEntity } from './entities/status-list.entity.js';
+import { IssuingKeysService } from './issuing-keys.service.js';
+
+/** A list is closed for new certificates once this share of its entries is taken: random picks stay cheap. */
+const FILL_LIMIT = 0.5;
+/** Allocations between two counts of an open list's entries. */
+const COUNT_EVERY = 512;
+const CLOCK_SKEW_MS = 60_000;
+
+/** A published status list credential and its HTTP validators. */
+export interface PublishedStatusList {
+  jwt: string;
+  etag: string;
+  /** When this copy stops being served from memory. */
+  expiresAt: number;
+}
+
+/** One certificate's place in its department's status lists (the same index in the revocation and suspension list). */
+export interface StatusSlot {
+  list: number;
+  index: number;
+}
+
+/**
+ * W3C Bitstring Status Lists: random index allocation for new certificates, and the signed
+ * `BitstringStatusListCredential`s published at a public URL, rebuilt from the registry's
+ * certificate states and kept in memory for STATUS_LIST_CACHE_SECONDS (a change made on this
+ * instance drops its copy at once).
+ */
+@Injectable()
+export class StatusListsService {
+  private readonly open = new Map<string, { number: number; sinceCount: number }>();
+  private readonly published = new Map<string, Promise<PublishedStatusList>>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly keys: IssuingKeysService,
+    private readonly catalog: CertificateCatalog,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Public URL of a department's list of one purpose. */
+  url(issuer: string, list: number, purpose: StatusPurpose): string {
+    return `${this.config.publicBaseUrl}/status-lists/${issuer}/${list}/${purpose}`;
+  }
+
+  /** `credentialStatus` entries of a certificate: one per purpose, same index. */
+  credentialStatus(issuer: string, slot: StatusSlot): Array<Record<string, string>> {
+    return STATUS_PURPOSES.map((purpose) => {
+      const url = this.url(issuer, slot.list, purpose);
+      return {
+        id: `${url}#${slot.index}`,
+        type: 'BitstringStatusListEntry',
+        statusPurpose: purpose,
+        statusListIndex: String(slot.index),
+        statusListCredential: url,
+      };
+    });
+  }
+
+  /**
+   * A random free-looking slot in the department's open list. The registry's unique constraint on
+   * (issuer, list, index) is the judge: on a collision the caller asks again.
+   */
+  async candidate(issuer: string): Promise<StatusSlot> {
+    const open = await this.openList(issuer);
+    open.sinceCount++;
+    if (open.sinceCount >= COUNT_EVERY) {
+      open.sinceCount = 0;
+      await this.closeIfFilling(issuer, open.number);
+    }
+    return { list: open.number, index: randomInt(STATUS_LIST_SIZE) };
+  }
+
+  /** Many collisions in a row: the list is fuller than the count said. */
+  async collided(issuer: string, list: number, attempts: number): Promise<void> {
+    if (attempts >= 4) await this.closeIfFilling(issuer, list, true);
+  }
+
+  /** Drops this instance's copies of a department's lists after a status change. */
+  changed(issuer: string, list: number): void {
+    for (const purpose of STATUS_PURPOSES) this.published.delete(`${issuer}/${list}/${purpose}`);
+  }
+
+  /** The signed list credential, or null for a list that does not exist. */
+  async publish(issuer: string, list: number, purpose: StatusPurpose): Promise<PublishedStatusList | null> {
+    const department = this.catalog.departments.get(issuer as DepartmentCode);
+    if (!department || !Number.isSafeInteger(list) || list < 1) return null;
+    const key = `${issuer}/${list}/${purpose}`;
+    const cached = this.published.get(key);
+    if (cached) {
+      const copy = await cached.catch(() => null);
+      if (copy && copy.expiresAt > Date.now()) return copy;
+      this.published.delete(key);
+    }
+    const exists = await this.dataSource.getRepository(StatusListEntity).existsBy({ issuer, number: list });
+    if (!exists) return null;
+    const building = this.build(department.code, department.name, department.creditCode, list, purpose);
+    this.published.set(key, building);
+    building.catch(() => this.published.delete(key));
+    return building;
+  }
+
+  private async build(issuer: DepartmentCode, name: string, creditCode: string, list: number, purpose: StatusPurpose): Promise<PublishedStatusList> {
+    const state = purpose === 'revocation' ? 'REVOKED' : 'SUSPENDED';
+    const rows: Array<{ status_index: number }> = await this.dataSource.query(
+      `SELECT status_index FROM onegate.certificate WHERE issuer = $1 AND status_list = $2 AND state = $3`,
+      [issuer, list, state],
+    );
+    const bits = Bitstring.fromIndices(STATUS_LIST_SIZE, rows.map((r) => r.status_index));
+    const now = new Date();
+    const url = this.url(issuer, list, purpose);
+    const credential = statusListCredential({
+      url,
+      issuer: { id: departmentUrn(issuer), name, creditCode },
+      purpose,
+      encodedList: encodeList(bits.bytes),
+      // A minute back: verifiers whose clocks run a little behind (or who took "now" just before asking) accept it.
+      validFrom: new Date(now.getTime() - CLOCK_SKEW_MS),
+      validUntil: new Date(now.getTime() + this.config.STATUS_LIST_VALIDITY_SECONDS * 1000),
+    });
+    const jwt = await signVcJwt(credential, await this.keys.signingKey(issuer), now);
+    return { jwt, etag: `"${createHash('sha256').update(jwt).digest('base64url').slice(0, 32)}"`, expiresAt: Date.now() + this.config.STATUS_LIST_CACHE_SECONDS * 1000 };
+  }
+
+  private async openList(issuer: string): Promise<{ number: number; sinceCount: number }> {
+    const known = this.open.get(issuer);
+    if (known) return known;
+    const number = await this.dataSource.transaction((manager) => this.findOrOpen(manager, issuer));
+    const open = { number, sinceCount: 0 };
+    this.open.set(issuer, open);
+    return open;
+  }
+
+  private async findOrOpen(manager: EntityManager, issuer: string): Promise<number> {
+    const lists = manager.getRepository(StatusListEntity);
+    const open = await lists.findOne({ where: { issuer, state: 'OPEN' }, order: { number: 'ASC' } });
+    if (open) return open.number;
+    const [{ next }] = (await manager.query(`SELECT COALESCE(MAX(number), 0) + 1 AS next FROM onegate.status_list WHERE issuer = $1`, [issuer])) as Array<{ next: number }>;
+    // Two instances opening at once: the primary key lets one in; both then use the lowest open list.
+    await manager.query(`INSERT INTO onegate.status_list (issuer, number, size, state, created_at) VALUES ($1, $2, $3, 'OPEN', now()) ON CONFLICT DO NOTHING`, [issuer, next, STATUS_LIST_SIZE]);
+    const opened = await lists.findOne({ where: { issuer, state: 'OPEN' }, order: { number: 'ASC' } });
+    return opened!.number;
+  }
+
+  private async closeIfFilling(issuer: string, list: number, force = false): Promise<void> {
+    const [{ taken }] = (await this.dataSource.query(`SELECT count(*)::int AS taken FROM onegate.certificate WHERE issuer = $1 AND status_list = $2`, [issuer, list])) as Array<{ taken: number }>;
+    if (!force && taken < STATUS_LIST_SIZE * FILL_LIMIT) return;
+    if (force && taken < STATUS_LIST_SIZE * FILL_LIMIT * 0.5) return;
+    await this.dataSource.query(`UPDATE onegate.status_list SET state = 'FULL' WHERE issuer = $1 AND number = $2`, [issuer, list]);
+    this.open.delete(issuer);
+  }
+}

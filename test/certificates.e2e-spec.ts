@@ -1,0 +1,402 @@
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCertVerifyCli } from '../src/certificates/cert-verify.cli.js';
+import pg from 'pg';
+import { createRootCa, generateSigningKeyPair, issueDepartmentCertificate } from '../src/certificates/trust/certificate-authority.js';
+import { developmentTrustPaths } from '../src/certificates/trust/trust-material.js';
+import { openPrivateKey, parseMasterKey } from '../src/certificates/trust/key-sealing.js';
+import { kidOf, signVcJwt } from '../src/certificates/credential/vc-jwt.js';
+import { parseCertificateIdentifier } from '../src/certificates/certificate-identifier.js';
+import { createTestApp, type TestApp } from './harness/test-app.js';
+
+/*
+ * The certificate registry end to end: RELIABILITY-AND-SECURITY §D 26–28, the tampered-claim /
+ * uncertified-key / wrong-department cases, and the demo story of issue 5 (Civil Affairs issues
+ * Li Wei's marriage certificate; it verifies online; revoked, it shows as revoked; an SD-JWT
+ * presentation reveals only the registration date and status).
+ */
+
+const LI_WEI = '330825198803142023';
+const GUAN = '31010519660520037X';
+
+const CERTIFICATE_FIELDS = `id identifier type typeName holder issuer { code name creditCode } version replaces status statusReason issuedAt validUntil claims credential sdJwt verificationUrl qrSvg`;
+const ISSUE = `mutation($input: IssueCertificateInput!) { issueCertificate(input: $input) { ${CERTIFICATE_FIELDS} } }`;
+const VERIFY = `query($credential: String!) { verifyCertificate(credential: $credential) {
+  valid format identifier certificateType claims
+  integrity { ok reason message } status { ok reason message state } issuer { ok reason message department } } }`;
+const REVOKE = `mutation($id: ID!, $reason: String!) { revokeCertificate(id: $id, reason: $reason) { id status statusReason } }`;
+const SUSPEND = `mutation($id: ID!, $reason: String!) { suspendCertificate(id: $id, reason: $reason) { id status } }`;
+const REINSTATE = `mutation($id: ID!) { reinstateCertificate(id: $id) { id status } }`;
+const PRESENT = `query($id: ID!, $disclose: [String!]!) { certificatePresentation(id: $id, disclose: $disclose) }`;
+const LIST = `query($holder: String!, $purpose: PurposeInput) { certificates(holder: $holder, purpose: $purpose) { id type status } }`;
+
+interface CertificateView {
+  id: string;
+  identifier: string;
+  type: string;
+  holder: string;
+  issuer: { code: string; name: string; creditCode: string };
+  version: number;
+  replaces: string | null;
+  status: string;
+  claims: Record<string, unknown>;
+  credential: string;
+  sdJwt: string;
+  verificationUrl: string;
+  qrSvg: string;
+}
+
+interface Verification {
+  valid: boolean;
+  format: string | null;
+  identifier: string | null;
+  certificateType: string | null;
+  claims: Record<string, unknown>;
+  integrity: { ok: boolean; reason: string | null };
+  status: { ok: boolean; reason: string | null; state: string };
+  issuer: { ok: boolean; reason: string | null; department: string | null };
+}
+
+type Errors = Array<{ message: string; extensions?: Record<string, unknown> }>;
+
+/** The payload of a compact JWS, edited, with the original signature kept. */
+function tamper(jws: string, edit: (payload: Record<string, unknown>) => void): string {
+  const [header, payload, signature] = jws.split('.');
+  const decoded = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')) as Record<string, unknown>;
+  edit(decoded);
+  return `${header}.${Buffer.from(JSON.stringify(decoded)).toString('base64url')}.${signature}`;
+}
+
+/** The offline verifier as a user runs it: files only, no database, no network. */
+async function verifyOffline(files: { credential: string; trust: string; statusLists: string[] }): Promise<{ code: number; out: string }> {
+  let out = '';
+  const sink = { write: (chunk: string) => ((out += chunk), true) };
+  const args = [files.credential, '--trust', files.trust, ...files.statusLists.flatMap((f) => ['--status-list', f])];
+  const code = await runCertVerifyCli(args, { stdout: sink, stderr: sink, stdin: [] } as never);
+  return { code, out };
+}
+
+function payloadOf(jws: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(jws.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
+describe('the certificate registry', () => {
+  let t: TestApp;
+  let civilAffairs: string;
+  let health: string;
+  let liWei: string;
+  let owner: pg.Client;
+
+  const issue = async (input: Record<string, unknown>, token = civilAffairs) => t.graphql<{ issueCertificate: CertificateView }>(ISSUE, { input }, token);
+  const verify = async (credential: string) => {
+    const res = await t.graphql<{ verifyCertificate: Verification }>(VERIFY, { credential });
+    expect(res.status).toBe(200);
+    expect(res.body.errors).toBeUndefined();
+    return res.body.data!.verifyCertificate;
+  };
+  /** Downloads the status lists a credential names, as a verifier caches them. */
+  const saveStatusLists = async (dir: string, credential: string): Promise<string[]> => {
+    const entries = payloadOf(credential)['credentialStatus'] as Array<{ statusListCredential: string; statusPurpose: string }>;
+    return Promise.all(
+      entries.map(async (entry) => {
+        const res = await t.http().get(new URL(entry.statusListCredential).pathname);
+        expect(res.status).toBe(200);
+        const file = join(dir, `${entry.statusPurpose}.jwt`);
+        writeFileSync(file, res.text);
+        return file;
+      }),
+    );
+  };
+  const ledgerKinds = async (identifier: string) =>
+    (await owner.query<{ kind: string }>(`SELECT kind FROM onegate.ledger_entry WHERE subject_id = $1 OR detail->>'identifier' = $1 ORDER BY leaf_index`, [identifier])).rows.map((r) => r.kind);
+
+  beforeAll(async () => {
+    t = await createTestApp({ LEDGER_CHECKPOINT_INTERVAL_SECONDS: '0' });
+    civilAffairs = await t.token({ role: 'department', sub: 'civil-affairs-registry', department: 'CIVIL_AFFAIRS' });
+    health = await t.token({ role: 'department', sub: 'health-system', department: 'HEALTH' });
+    liWei = await t.token({ role: 'citizen', sub: LI_WEI });
+    owner = new pg.Client({ connectionString: t.databaseUrl });
+    await owner.connect();
+  });
+
+  afterAll(async () => {
+    await owner?.end();
+    await t?.close();
+  });
+
+  describe("the demo story: Li Wei's marriage certificate", () => {
+    let certificate: CertificateView;
+
+    it('Civil Affairs issues it from the marriage registration, signed as a VC 2.0 JWT with its key and chain', async () => {
+      const res = await issue({ type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'ca-2026-marriage-001' });
+      expect(res.body.errors).toBeUndefined();
+      certificate = res.body.data!.issueCertificate;
+      expect(certificate).toMatchObject({ type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, version: 1, replaces: null, status: 'VALID' });
+      expect(certificate.issuer).toEqual({ code: 'CIVIL_AFFAIRS', name: 'Civil Affairs Bureau', creditCode: '113308000024775820' });
+      expect(certificate.claims).toMatchObject({ idNumber: LI_WEI, name: 'Li Wei', maritalStatus: 'MARRIED', registeredOn: '2014-05-20', spouseIdNumber: '330825198611021315' });
+      const parsed = parseCertificateIdentifier(certificate.identifier);
+      expect(parsed).toMatchObject({ ok: true, issuerCode: '113308000024775820', typeCode: '113308000024775820001', version: 1 });
+      expect(certificate.qrSvg).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
+      expect(certificate.verificationUrl).toBe(`http://localhost:3000/verify?id=${encodeURIComponent(certificate.identifier)}`);
+
+      const header = JSON.parse(Buffer.from(certificate.credential.split('.')[0]!, 'base64url').toString('utf8')) as { alg: string; typ: string; kid: string; x5c: string[] };
+      expect(header).toMatchObject({ alg: 'ES256', typ: 'vc+jwt' });
+      const leaf = new X509Certificate(Buffer.from(header.x5c[0]!, 'base64'));
+      expect(leaf.subject).toContain('OU=CIVIL_AFFAIRS');
+      expect(header.kid).toBe(await kidOf(leaf.publicKey));
+      const vc = payloadOf(certificate.credential);
+      expect(vc).toMatchObject({ id: `urn:oid:${certificate.identifier}`, certificateType: 'MARRIAGE_CERTIFICATE', issuer: { id: 'urn:onegate:department:CIVIL_AFFAIRS' } });
+      expect(vc['credentialStatus']).toEqual([
+        expect.objectContaining({ type: 'BitstringStatusListEntry', statusPurpose: 'revocation' }),
+        expect.objectContaining({ type: 'BitstringStatusListEntry', statusPurpose: 'suspension' }),
+      ]);
+      expect(certificate.sdJwt.split('~').length).toBeGreaterThan(5);
+      expect(await ledgerKinds(certificate.identifier)).toEqual(['CERTIFICATE_ISSUE']);
+    });
+
+    it('the same idempotency key returns the same certificate, not a second one (§D 28)', async () => {
+      const again = await issue({ type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'ca-2026-marriage-001' });
+      expect(again.body.errors).toBeUndefined();
+      expect(again.body.data!.issueCertificate).toMatchObject({ id: certificate.id, identifier: certificate.identifier, credential: certificate.credential });
+      const reused = await issue({ type: 'MARRIAGE_CERTIFICATE', holder: '330825198611021315', idempotencyKey: 'ca-2026-marriage-001' });
+      expect((reused.body.errors as Errors)[0]!.extensions).toMatchObject({ code: 'CONFLICT', reason: 'IDEMPOTENCY_KEY_REUSED' });
+      // Concurrent retries of a new key: still one certificate.
+      const racing = await Promise.all(Array.from({ length: 6 }, () => issue({ type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'ca-2026-race' })));
+      expect(new Set(racing.map((r) => r.body.data?.issueCertificate.id)).size).toBe(1);
+      const { rows } = await owner.query(`SELECT count(*)::int AS n FROM onegate.certificate WHERE idempotency_key = 'ca-2026-race'`);
+      expect(rows[0].n).toBe(1);
+    });
+
+    it('the offline verifier accepts it with nothing but the trust anchor and the published status lists', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'onegate-offline-'));
+      const credential = join(dir, 'marriage.jwt');
+      writeFileSync(credential, certificate.credential);
+      const trust = join(dir, 'root-ca.pem');
+      writeFileSync(trust, (await t.http().get('/trust/root-ca.pem')).text);
+      // The development root is also published under CERTS_DIR/dev for the offline verifier.
+      expect(readFileSync(join(t.config.certsDir, 'dev', 'root-ca.pem'), 'utf8')).toBe(readFileSync(trust, 'utf8'));
+      const lists = await saveStatusLists(dir, certificate.credential);
+      const offline = await verifyOffline({ credential, trust, statusLists: lists });
+      expect(offline.out).toMatch(/VALID/);
+      expect(offline.code).toBe(0);
+      const noLists = await verifyOffline({ credential, trust, statusLists: [] });
+      expect(noLists.code).toBe(1);
+      expect(noLists.out).toMatch(/fresh status list is needed/);
+    });
+
+    it('verifies online, without a token: integrity, status and issuer all pass', async () => {
+      const result = await verify(certificate.credential);
+      expect(result).toMatchObject({
+        valid: true,
+        format: 'vc+jwt',
+        identifier: certificate.identifier,
+        certificateType: 'MARRIAGE_CERTIFICATE',
+        integrity: { ok: true, reason: null },
+        status: { ok: true, state: 'VALID' },
+        issuer: { ok: true, department: 'CIVIL_AFFAIRS' },
+      });
+      expect(result.claims['maritalStatus']).toBe('MARRIED');
+      const viaHttp = await t.http().post('/certificates/verify').send({ credential: certificate.credential });
+      expect(viaHttp.status).toBe(200);
+      expect(viaHttp.body).toMatchObject({ valid: true });
+      expect(await ledgerKinds(certificate.identifier)).toEqual(['CERTIFICATE_ISSUE', 'CERTIFICATE_ISSUE', 'CERTIFICATE_VERIFY', 'CERTIFICATE_VERIFY']);
+    });
+
+    it('an SD-JWT presentation disclosing only the registration date and status verifies and reveals nothing else', async () => {
+      const res = await t.graphql<{ certificatePresentation: string }>(PRESENT, { id: certificate.id, disclose: ['registeredOn', 'maritalStatus'] }, liWei);
+      expect(res.body.errors).toBeUndefined();
+      const presentation = res.body.data!.certificatePresentation;
+      expect(presentation.split('~').filter(Boolean)).toHaveLength(3);
+      const result = await verify(presentation);
+      expect(result).toMatchObject({ valid: true, format: 'dc+sd-jwt', identifier: certificate.identifier });
+      expect(result.claims).toEqual({ registeredOn: '2014-05-20', maritalStatus: 'MARRIED' });
+      expect(presentation).not.toContain(Buffer.from(LI_WEI).toString('base64url'));
+      // Someone else may not present her certificate.
+      const other = await t.graphql(PRESENT, { id: certificate.id, disclose: ['registeredOn'] }, await t.token({ role: 'citizen', sub: GUAN }));
+      expect((other.body.errors as Errors)[0]!.extensions).toMatchObject({ code: 'NOT_FOUND' });
+    });
+
+    it('the QR code opens the public verification page with the result', async () => {
+      const page = await t.http().get(`/verify?id=${encodeURIComponent(certificate.identifier)}`);
+      expect(page.status).toBe(200);
+      expect(page.headers['content-type']).toMatch(/text\/html/);
+      expect(page.headers['content-security-policy']).toContain("default-src 'none'");
+      expect(page.text).toContain('This certificate is valid.');
+      expect(page.text).not.toMatch(/<script/i);
+      expect((await t.http().get('/verify?id=1.2.156.3005.2.nothing')).status).toBe(404);
+    });
+
+    it('suspension and reinstatement show in the status verdict; only Civil Affairs may change it', async () => {
+      const denied = await t.graphql(SUSPEND, { id: certificate.id, reason: 'under review' }, health);
+      expect((denied.body.errors as Errors)[0]!.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_THE_ISSUING_DEPARTMENT' });
+      expect((await t.graphql(SUSPEND, { id: certificate.id, reason: 'court order 2026-17' }, civilAffairs)).body.errors).toBeUndefined();
+      expect(await verify(certificate.credential)).toMatchObject({ valid: false, status: { ok: false, reason: 'SUSPENDED', state: 'SUSPENDED' }, integrity: { ok: true }, issuer: { ok: true } });
+      expect((await t.graphql(REINSTATE, { id: certificate.id }, civilAffairs)).body.errors).toBeUndefined();
+      expect(await verify(certificate.credential)).toMatchObject({ valid: true, status: { state: 'VALID' } });
+    });
+
+    it('after revocation the online verifier reports it revoked, and the published status list says so', async () => {
+      const res = await t.graphql<{ revokeCertificate: { status: string; statusReason: string } }>(REVOKE, { id: certificate.id, reason: 'divorce registered 2026-11-20' }, civilAffairs);
+      expect(res.body.errors).toBeUndefined();
+      expect(res.body.data!.revokeCertificate).toMatchObject({ status: 'REVOKED', statusReason: 'divorce registered 2026-11-20' });
+      expect(await verify(certificate.credential)).toMatchObject({ valid: false, status: { ok: false, reason: 'REVOKED', state: 'REVOKED' } });
+      // Reinstating a revoked certificate is refused.
+      expect(((await t.graphql(REINSTATE, { id: certificate.id }, civilAffairs)).body.errors as Errors)[0]!.extensions).toMatchObject({ reason: 'STATE_CONFLICT' });
+      const entry = (payloadOf(certificate.credential)['credentialStatus'] as Array<{ statusListCredential: string; statusListIndex: string }>)[0]!;
+      const path = new URL(entry.statusListCredential).pathname;
+      const list = await t.http().get(path);
+      expect(list.status).toBe(200);
+      expect(list.headers['content-type']).toMatch(/application\/vc\+jwt/);
+      expect(list.headers['cache-control']).toMatch(/public, max-age=\d+/);
+      expect((await t.http().get(path).set('if-none-match', list.headers['etag']!)).status).toBe(304);
+      expect(await ledgerKinds(certificate.identifier)).toEqual(expect.arrayContaining(['CERTIFICATE_SUSPEND', 'CERTIFICATE_REINSTATE', 'CERTIFICATE_REVOKE']));
+
+      // Offline, with the new status lists: revoked too.
+      const dir = mkdtempSync(join(tmpdir(), 'onegate-offline-'));
+      const credential = join(dir, 'marriage.jwt');
+      writeFileSync(credential, certificate.credential);
+      const trust = join(dir, 'root-ca.pem');
+      writeFileSync(trust, (await t.http().get('/trust/root-ca.pem')).text);
+      const offline = await verifyOffline({ credential, trust, statusLists: await saveStatusLists(dir, certificate.credential) });
+      expect(offline.code).toBe(1);
+      expect(offline.out).toMatch(/REVOKED/);
+    });
+  });
+
+  describe('§D 26–27: forged, wrongly chained, wrongly issued and malformed certificates', () => {
+    let good: CertificateView;
+    beforeAll(async () => {
+      const res = await issue({ type: 'MARRIAGE_CERTIFICATE', holder: '330825198611021315', idempotencyKey: 'ca-zhang-hao-1' });
+      expect(res.body.errors).toBeUndefined();
+      good = res.body.data!.issueCertificate;
+    });
+
+    it('a tampered claim fails integrity', async () => {
+      const forged = tamper(good.credential, (vc) => {
+        (vc['credentialSubject'] as Record<string, unknown>)['maritalStatus'] = 'DIVORCED';
+      });
+      expect(await verify(forged)).toMatchObject({ valid: false, integrity: { ok: false, reason: 'BAD_SIGNATURE' }, claims: {} });
+    });
+
+    it('a certificate signed by a key the onegate root did not certify fails integrity', async () => {
+      const rogueRoot = createRootCa({ creditCode: '11330800002481047B' });
+      const key = generateSigningKeyPair();
+      const now = new Date();
+      const rogueCert = issueDepartmentCertificate({
+        root: rogueRoot,
+        department: { code: 'CIVIL_AFFAIRS', name: 'Civil Affairs Bureau', creditCode: '113308000024775820' },
+        publicKey: key.publicKey,
+        notBefore: now,
+        notAfter: new Date(now.getTime() + 86_400_000),
+      });
+      const forged = await signVcJwt(payloadOf(good.credential), { kid: await kidOf(key.publicKey), privateKey: key.privateKey, x5c: [rogueCert.toString('base64')] });
+      expect(await verify(forged)).toMatchObject({ valid: false, integrity: { ok: false, reason: 'UNTRUSTED_ISSUER' } });
+    });
+
+    it("a Health Commission key signing a marriage certificate fails issuer identity (the chain itself is genuine)", async () => {
+      // Health's real issuing key, as a misused Health system would hold it.
+      const { rows } = await owner.query<{ kid: string; certificate: Buffer; sealed_private_key: string }>(
+        `SELECT kid, certificate, sealed_private_key FROM onegate.issuing_key WHERE department = 'HEALTH' AND state = 'ACTIVE'`,
+      );
+      const masterKey = parseMasterKey(readFileSync(developmentTrustPaths(t.config).masterKey, 'utf8'));
+      const healthKey = { kid: rows[0]!.kid, privateKey: openPrivateKey(rows[0]!.sealed_private_key, masterKey, rows[0]!.kid), x5c: [rows[0]!.certificate.toString('base64')] };
+      const asHealth = await signVcJwt({ ...payloadOf(good.credential), issuer: { id: 'urn:onegate:department:HEALTH', name: 'Health Commission', creditCode: '11330800002478702A' } }, healthKey);
+      expect(await verify(asHealth)).toMatchObject({ valid: false, integrity: { ok: true }, issuer: { ok: false, reason: 'ISSUER_NOT_AUTHORISED', department: 'HEALTH' } });
+      // And Health's own system may not issue one either.
+      const denied = await issue({ type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'health-tries' }, health);
+      expect((denied.body.errors as Errors)[0]!.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_THE_ISSUING_DEPARTMENT' });
+    });
+
+    it('malformed, deeply nested, wrongly typed and oversized input is a clear invalid verdict, never a crash', async () => {
+      const nested = `${Buffer.from(JSON.stringify({ alg: 'ES256', typ: 'vc+jwt', x5c: [Buffer.from('30'.repeat(2)).toString('base64')] })).toString('base64url')}.${Buffer.from('['.repeat(5000)).toString('base64url')}.AAAA`;
+      const none = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'vc+jwt' })).toString('base64url')}.${good.credential.split('.')[1]}.`;
+      for (const input of ['', 'garbage', 'a.b.c', nested, none, 'x'.repeat(100_000), `${good.credential}~~~`]) {
+        const result = await verify(input);
+        expect(result.valid).toBe(false);
+        expect(result.integrity.ok).toBe(false);
+        expect(result.integrity.reason).toEqual(expect.any(String));
+      }
+      const http = await t.http().post('/certificates/verify').send({ credential: 12 });
+      expect(http.status).toBe(200);
+      expect(http.body).toMatchObject({ valid: false, integrity: { reason: 'MALFORMED' } });
+    });
+  });
+
+  describe('keys and trust', () => {
+    it('publishes the department keys as a JWKS with their certificates, and the root as PEM', async () => {
+      const jwks = await t.http().get('/.well-known/jwks.json');
+      expect(jwks.status).toBe(200);
+      const keys = jwks.body.keys as Array<{ kid: string; kty: string; crv: string; alg: string; x5c: string[] }>;
+      expect(keys.length).toBeGreaterThanOrEqual(6);
+      for (const key of keys) expect(key).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', x5c: [expect.any(String)] });
+      const root = await t.http().get('/trust/root-ca.pem');
+      expect(root.text).toMatch(/^-----BEGIN CERTIFICATE-----/);
+      const anchor = new X509Certificate(root.text);
+      for (const key of keys) expect(new X509Certificate(Buffer.from(key.x5c[0]!, 'base64')).verify(anchor.publicKey)).toBe(true);
+    });
+
+    it('stores private keys sealed, never in the clear', async () => {
+      const { rows } = await owner.query<{ sealed_private_key: string }>(`SELECT sealed_private_key FROM onegate.issuing_key`);
+      for (const row of rows) {
+        expect(row.sealed_private_key).toMatch(/^v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+        expect(row.sealed_private_key).not.toContain('PRIVATE KEY');
+      }
+    });
+
+    it('a rotation certifies a new key; certificates signed with the old one keep verifying', async () => {
+      const before = await issue({ type: 'SENIOR_CITIZEN_CERTIFICATE', holder: '640106195001150197', idempotencyKey: 'senior-before-rotation' });
+      expect(before.body.errors).toBeUndefined();
+      const admin = await t.token({ role: 'admin', sub: 'AD-1' });
+      const rotated = await t.graphql<{ rotateIssuingKey: { kid: string; state: string } }>(`mutation { rotateIssuingKey(department: "CIVIL_AFFAIRS") { kid state } }`, undefined, admin);
+      expect(rotated.body.errors).toBeUndefined();
+      const after = await issue({ type: 'SENIOR_CITIZEN_CERTIFICATE', holder: '640106195001150197', idempotencyKey: 'senior-after-rotation' });
+      const kidOfCredential = (jws: string) => (JSON.parse(Buffer.from(jws.split('.')[0]!, 'base64url').toString('utf8')) as { kid: string }).kid;
+      expect(kidOfCredential(after.body.data!.issueCertificate.credential)).toBe(rotated.body.data!.rotateIssuingKey.kid);
+      expect(kidOfCredential(before.body.data!.issueCertificate.credential)).not.toBe(rotated.body.data!.rotateIssuingKey.kid);
+      expect(await verify(before.body.data!.issueCertificate.credential)).toMatchObject({ valid: true });
+      expect(await verify(after.body.data!.issueCertificate.credential)).toMatchObject({ valid: true });
+      const jwks = (await t.http().get('/.well-known/jwks.json')).body.keys as Array<{ kid: string }>;
+      expect(jwks.map((k) => k.kid)).toEqual(expect.arrayContaining([kidOfCredential(before.body.data!.issueCertificate.credential), rotated.body.data!.rotateIssuingKey.kid]));
+    });
+  });
+
+  describe('who may issue and see certificates', () => {
+    it('refuses a condition the records do not meet, and citizens issuing', async () => {
+      // Guan Jianguo is divorced: no marriage certificate.
+      const divorced = await issue({ type: 'MARRIAGE_CERTIFICATE', holder: GUAN, idempotencyKey: 'guan-1' });
+      expect((divorced.body.errors as Errors)[0]!.extensions).toMatchObject({ code: 'CONFLICT', reason: 'CONDITION_NOT_MET' });
+      const citizen = await issue({ type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'self' }, liWei);
+      expect((citizen.body.errors as Errors)[0]!.extensions).toMatchObject({ code: 'FORBIDDEN' });
+      expect((await issue({ type: 'NO_SUCH_TYPE', holder: LI_WEI, idempotencyKey: 'x' })).body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'TYPE_UNKNOWN' });
+      expect((await issue({ type: 'MARRIAGE_CERTIFICATE', holder: '330825198803142024', idempotencyKey: 'x' })).body.errors![0]!.extensions).toMatchObject({ reason: 'HOLDER_INVALID' });
+    });
+
+    it('a clerk issues under a matter that issues the type, with consent; Li Wei sees her certificates; a clerk sees them under a matter that accepts them', async () => {
+      const clerk = await t.token({ role: 'clerk', sub: 'C-LY-009', hall: 'LONGYOU-01' });
+      const consent = await t.graphql<{ grantConsent: { id: string } }>(`mutation($input: GrantConsentInput!) { grantConsent(input: $input) { id } }`, { input: { matter: 'MARRIAGE_REGISTRATION' } }, liWei);
+      const purpose = { matter: 'MARRIAGE_REGISTRATION', caseNumber: 'LY-MR-2026-0007', consent: consent.body.data!.grantConsent.id };
+      const issued = await issue({ type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'ly-hall-mr-7', purpose }, clerk);
+      expect(issued.body.errors).toBeUndefined();
+      const withoutConsent = await issue({ type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'ly-hall-mr-8', purpose: { ...purpose, consent: null } }, clerk);
+      expect((withoutConsent.body.errors as Errors)[0]!.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'CONSENT_MISSING' });
+
+      const mine = await t.graphql<{ certificates: Array<{ id: string; type: string }> }>(LIST, { holder: LI_WEI }, liWei);
+      expect(mine.body.errors).toBeUndefined();
+      expect(mine.body.data!.certificates.map((c) => c.id)).toContain(issued.body.data!.issueCertificate.id);
+
+      const houseConsent = await t.graphql<{ grantConsent: { id: string } }>(`mutation($input: GrantConsentInput!) { grantConsent(input: $input) { id } }`, { input: { matter: 'HOUSE_TRANSFER' } }, liWei);
+      const house = { matter: 'HOUSE_TRANSFER', caseNumber: 'LY-HT-2026-0042', consent: houseConsent.body.data!.grantConsent.id };
+      const seen = await t.graphql<{ certificates: Array<{ type: string }> }>(LIST, { holder: LI_WEI, purpose: house }, clerk);
+      expect(seen.body.errors).toBeUndefined();
+      expect(seen.body.data!.certificates.length).toBeGreaterThan(0);
+      expect(seen.body.data!.certificates.every((c) => c.type === 'MARRIAGE_CERTIFICATE')).toBe(true);
+      const noConsent = await t.graphql<{ certificates: unknown[] }>(LIST, { holder: LI_WEI, purpose: { ...house, consent: null } }, clerk);
+      expect(noConsent.body.data!.certificates).toEqual([]);
+      const auditor = await t.graphql(LIST, { holder: LI_WEI }, await t.token({ role: 'auditor', sub: 'AU-1' }));
+      expect((auditor.body.errors as Errors)[0]!.extensions).toMatchObject({ code: 'FORBIDDEN' });
+    });
+  });
+});
+
