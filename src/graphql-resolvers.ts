@@ -3,6 +3,7 @@ import { LedgerResolver } from './audit/ledger.resolver.js';
 import { CatalogResolver } from './catalog/catalog.resolver.js';
 import { MattersResolver } from './catalog/matters.resolver.js';
 import { CertificatesResolver } from './certificates/certificates.resolver.js';
+import { CitizenCertificatesResolver } from './certificates/citizen-certificates.resolver.js';
 import { ConsentResolver } from './consent/consent.resolver.js';
 import { CitizenViewResolver, EnterpriseViewResolver, ExchangeResolver, MarriageResolver } from './exchange/exchange.resolver.js';
 import { IdentityResolver } from './identity/identity.resolver.js';
@@ -16,6 +17,7 @@ export const GRAPHQL_RESOLVERS: Function[] = [
   AuditResolver,
   CatalogResolver,
   CertificatesResolver,
+  CitizenCertificatesResolver,
   CitizenViewResolver,
   ConsentResolver,
   EnterpriseViewResolver,

@@ -397,6 +397,39 @@ describe('the certificate registry', () => {
       const auditor = await t.graphql(LIST, { holder: LI_WEI }, await t.token({ role: 'auditor', sub: 'AU-1' }));
       expect((auditor.body.errors as Errors)[0]!.extensions).toMatchObject({ code: 'FORBIDDEN' });
     });
+
+    it("the clerk's citizen view shows the valid certificates the matter accepts and the materials checklist", async () => {
+      const clerk = await t.token({ role: 'clerk', sub: 'C-LY-010', hall: 'LONGYOU-01' });
+      const consent = await t.graphql<{ grantConsent: { id: string } }>(`mutation($input: GrantConsentInput!) { grantConsent(input: $input) { id } }`, { input: { matter: 'HOUSE_TRANSFER' } }, liWei);
+      const purpose = { matter: 'HOUSE_TRANSFER', caseNumber: 'LY-HT-2026-0050', consent: consent.body.data!.grantConsent.id };
+      const VIEW = `query($id: IdNumber!, $purpose: PurposeInput!) { citizen(idNumber: $id, purpose: $purpose) {
+        certificates { type status identifier }
+        materials { code satisfied dataItems certificates } } }`;
+      const res = await t.graphql<{ citizen: { certificates: Array<{ type: string; status: string }>; materials: Array<{ code: string; satisfied: string; dataItems: string[]; certificates: string[] }> } }>(
+        VIEW,
+        { id: LI_WEI, purpose },
+        clerk,
+      );
+      expect(res.body.errors).toBeUndefined();
+      const view = res.body.data!.citizen;
+      expect(view.certificates.length).toBeGreaterThan(0);
+      expect(view.certificates.every((c) => c.type === 'MARRIAGE_CERTIFICATE' && c.status === 'VALID')).toBe(true);
+      const materials = Object.fromEntries(view.materials.map((m) => [m.code, m]));
+      expect(materials['MARITAL_STATUS']).toMatchObject({ satisfied: 'BY_DATA', dataItems: ['marriage.registration'] });
+      expect(materials['MARITAL_STATUS']!.certificates.length).toBeGreaterThan(0);
+      expect(materials['PROPERTY_CERTIFICATE']).toMatchObject({ satisfied: 'BY_DATA' });
+      expect(materials['SALE_CONTRACT']).toMatchObject({ satisfied: 'TO_BRING', dataItems: [], certificates: [] });
+      // The material items were read under the matter and audited like the fields.
+      const { rows } = await owner.query(`SELECT items_granted, outcome FROM onegate.ledger_entry WHERE kind = 'DATA_ACCESS' AND case_number = 'LY-HT-2026-0050' ORDER BY leaf_index`);
+      expect(rows[0]).toMatchObject({ outcome: 'GRANTED' });
+      expect(rows[0].items_granted).toEqual(expect.arrayContaining(['marriage.registration', 'property.rights', 'household.registration']));
+      expect(rows.some((r) => r.items_granted.includes('certificate.MARRIAGE_CERTIFICATE'))).toBe(true);
+
+      // Without consent: no certificates, and the checklist says what to bring.
+      const denied = await t.graphql<{ citizen: { certificates: unknown[]; materials: Array<{ satisfied: string }> } }>(VIEW, { id: LI_WEI, purpose: { ...purpose, consent: null } }, clerk);
+      expect(denied.body.data!.citizen.certificates).toEqual([]);
+      expect(denied.body.data!.citizen.materials.every((m) => m.satisfied === 'TO_BRING')).toBe(true);
+    });
   });
 });
 

@@ -235,6 +235,18 @@ describe('§F failing departments', () => {
       expect(await registered()).toBe(1);
       const outcomes = (await owner.query(`SELECT outcome FROM onegate.ledger_entry WHERE kind = 'CERTIFICATE_ISSUE' AND actor_id = 'hrss-certificates' ORDER BY leaf_index`)).rows.map((r) => r.outcome);
       expect(outcomes).toEqual(['FAILED', 'GRANTED', 'GRANTED']);
+
+      // Certificates in place of paper: with the department failing, the certificate covers its material.
+      await api.fault('error');
+      const checklist = await t.graphql<{ citizen: { socialInsurance: unknown; materials: Array<{ code: string; satisfied: string; certificates: string[] }> } }>(
+        `query($purpose: PurposeInput!) { citizen(idNumber: "330825198803142023", purpose: $purpose) { socialInsurance { accountNumber } materials { code satisfied certificates } } }`,
+        { purpose: { matter: 'HOUSE_TRANSFER', caseNumber: 'LY-2026-F-CERT', consent } },
+        clerk,
+      );
+      await api.fault('none');
+      expect(checklist.body.data!.citizen.socialInsurance).toBeNull();
+      const material = checklist.body.data!.citizen.materials.find((m) => m.code === 'SOCIAL_INSURANCE_RECORD');
+      expect(material).toMatchObject({ satisfied: 'BY_CERTIFICATE', certificates: [expect.stringMatching(/^1\.2\.156\.3005\.2\./)] });
     } finally {
       await owner.end();
     }

@@ -3,6 +3,8 @@ import { AuditModule } from '../audit/audit.module.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import { ExchangeModule } from '../exchange/exchange.module.js';
 import { CertificateCatalog } from './certificate-catalog.js';
+import { CertificatePresenter } from './certificate-presenter.js';
+import { CitizenCertificatesResolver } from './citizen-certificates.resolver.js';
 import { CertificateVerificationService } from './certificate-verification.service.js';
 import { CertificatesController } from './certificates.controller.js';
 import { CertificatesResolver } from './certificates.resolver.js';
@@ -17,7 +19,7 @@ import { StatusListsService } from './status-lists.service.js';
 @Module({
   imports: [AuditModule, CatalogModule, ExchangeModule],
   controllers: [CertificatesController],
-  providers: [CertificateCatalog, IssuingKeysService, StatusListsService, CertificatesService, CertificateVerificationService, CertificatesResolver],
+  providers: [CertificateCatalog, IssuingKeysService, StatusListsService, CertificatesService, CertificateVerificationService, CertificatePresenter, CertificatesResolver, CitizenCertificatesResolver],
   exports: [CertificatesService, CertificateCatalog],
 })
 export class CertificatesModule {}

@@ -9,23 +9,19 @@ import { CurrentPrincipal } from '../identity/current-principal.decorator.js';
 import type { Principal } from '../identity/principal.js';
 import { Public } from '../identity/public.decorator.js';
 import { Roles } from '../identity/roles.decorator.js';
-import { CertificateCatalog } from './certificate-catalog.js';
+import { CertificatePresenter, type CertificateWithRow } from './certificate-presenter.js';
 import { CertificateVerificationService } from './certificate-verification.service.js';
 import { CertificateError } from './certificates.errors.js';
-import { CERTIFICATES_LIMIT, CertificatesService, certificateStatus } from './certificates.service.js';
+import { CERTIFICATES_LIMIT, CertificatesService } from './certificates.service.js';
 import { IssueCertificateInput } from './dto/issue-certificate.input.js';
-import type { CertificateEntity } from './entities/certificate.entity.js';
 import { IssuingKeysService } from './issuing-keys.service.js';
-import { Certificate, CertificateStatusValue } from './models/certificate.model.js';
+import { Certificate } from './models/certificate.model.js';
 import { IssuingKey } from './models/issuing-key.model.js';
 import { CertificateVerification } from './models/verification.model.js';
 
 function purposeOf(input: PurposeInput | null | undefined): Purpose | null {
   return input ? { matter: input.matter, caseNumber: input.caseNumber ?? null, consent: input.consent ?? null } : null;
 }
-
-/** Internal: the registered row travels with the model, for the fields computed on demand. */
-type CertificateWithRow = Certificate & { row: CertificateEntity };
 
 @Resolver(() => Certificate)
 @UsePipes(inputValidationPipe())
@@ -34,7 +30,7 @@ export class CertificatesResolver {
     private readonly registry: CertificatesService,
     private readonly verification: CertificateVerificationService,
     private readonly keys: IssuingKeysService,
-    private readonly catalog: CertificateCatalog,
+    private readonly presenter: CertificatePresenter,
   ) {}
 
   @Roles('department', 'clerk')
@@ -56,7 +52,7 @@ export class CertificatesResolver {
       purpose: purposeOf(input.purpose),
       replaces: input.replaces ?? null,
     });
-    return this.toModel(row);
+    return this.presenter.toModel(row);
   }
 
   @Roles('citizen', 'department', 'clerk')
@@ -69,7 +65,7 @@ export class CertificatesResolver {
     @CurrentPrincipal() principal: Principal,
     @CurrentRequest() request: RequestContext,
   ): Promise<Certificate> {
-    return this.toModel(await this.registry.find(principal, request, id, purposeOf(purpose)));
+    return this.presenter.toModel(await this.registry.find(principal, request, id, purposeOf(purpose)));
   }
 
   @Roles('citizen', 'department', 'clerk')
@@ -83,7 +79,7 @@ export class CertificatesResolver {
     @CurrentRequest() request: RequestContext,
   ): Promise<Certificate[]> {
     const rows = await this.registry.listFor(principal, request, holder, purposeOf(purpose));
-    return rows.map((row) => this.toModel(row));
+    return rows.map((row) => this.presenter.toModel(row));
   }
 
   @Roles('citizen', 'department')
@@ -107,7 +103,7 @@ export class CertificatesResolver {
     @CurrentPrincipal() principal: Principal,
     @CurrentRequest() request: RequestContext,
   ): Promise<Certificate> {
-    return this.toModel(await this.registry.changeStatus(principal, request, id, 'revoke', reason));
+    return this.presenter.toModel(await this.registry.changeStatus(principal, request, id, 'revoke', reason));
   }
 
   @Roles('department')
@@ -118,7 +114,7 @@ export class CertificatesResolver {
     @CurrentPrincipal() principal: Principal,
     @CurrentRequest() request: RequestContext,
   ): Promise<Certificate> {
-    return this.toModel(await this.registry.changeStatus(principal, request, id, 'suspend', reason));
+    return this.presenter.toModel(await this.registry.changeStatus(principal, request, id, 'suspend', reason));
   }
 
   @Roles('department')
@@ -129,7 +125,7 @@ export class CertificatesResolver {
     @CurrentPrincipal() principal: Principal,
     @CurrentRequest() request: RequestContext,
   ): Promise<Certificate> {
-    return this.toModel(await this.registry.changeStatus(principal, request, id, 'reinstate', reason ?? null));
+    return this.presenter.toModel(await this.registry.changeStatus(principal, request, id, 'reinstate', reason ?? null));
   }
 
   @Public()
@@ -167,37 +163,4 @@ export class CertificatesResolver {
   qrSvg(@Parent() certificate: CertificateWithRow): Promise<string> {
     return this.registry.qrSvg(certificate.row);
   }
-
-  private toModel(row: CertificateEntity): CertificateWithRow {
-    const type = this.catalog.type(row.type);
-    const department = this.catalog.departments.get(row.issuer as never);
-    return {
-      row,
-      id: row.id,
-      identifier: row.identifier,
-      type: row.type,
-      typeName: type?.name ?? row.type,
-      holder: row.holder,
-      issuer: { code: row.issuer, name: department?.name ?? row.issuer, creditCode: department?.creditCode ?? '' },
-      version: row.version,
-      replaces: row.replacesId,
-      status: certificateStatus(row) as CertificateStatusValue,
-      statusReason: row.stateReason,
-      statusChangedAt: row.stateChangedAt,
-      issuedAt: row.issuedAt,
-      validUntil: row.validUntil,
-      claims: claimsOf(row.credential),
-      credential: row.credential,
-      sdJwt: row.sdJwt,
-      verificationUrl: this.registry.verificationUrl(row),
-      qrSvg: '',
-    };
-  }
-}
-
-/** The credentialSubject of our own signed VC (read back, not verified: it comes from the registry). */
-function claimsOf(credential: string): Record<string, unknown> {
-  const payload = JSON.parse(Buffer.from(credential.split('.')[1] ?? '', 'base64url').toString('utf8')) as { credentialSubject?: Record<string, unknown> };
-  const { id: _id, ...claims } = payload.credentialSubject ?? {};
-  return claims;
 }

@@ -37,7 +37,10 @@ export class ExchangeResolver {
     @Context() scope: object,
     @Info() info: GraphQLResolveInfo,
   ): Promise<CitizenView> {
-    const items = itemsOf(selectedFieldNames(info), CITIZEN_FIELD_ITEMS);
+    const selected = selectedFieldNames(info);
+    const items = itemsOf(selected, CITIZEN_FIELD_ITEMS);
+    // The materials checklist judges the matter's material items, so they are read (and decided, and audited) too.
+    if (selected.has('materials')) items.push(...(await this.exchange.materialItems(purpose.matter)));
     const view = await this.exchange.lookup({ principal, request, scope, subject: { kind: 'PERSON', id: idNumber }, purpose: purposeOf(purpose), items });
     return { idNumber, view };
   }

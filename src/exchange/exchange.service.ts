@@ -169,6 +169,14 @@ export class ExchangeService {
     );
   }
 
+  /** The data items a matter's materials can be satisfied by (what a materials checklist needs fetched). */
+  async materialItems(matterCode: string): Promise<string[]> {
+    const matter = await this.matters.find(matterCode);
+    if (!matter) return [];
+    const allowed = new Set(matter.dataItems);
+    return [...new Set(matter.materials.flatMap((m) => m.satisfiedBy.dataItems))].filter((item) => allowed.has(item));
+  }
+
   /** The department that owns a data item, or undefined for an item the catalog does not know. */
   ownerOf(item: string): DepartmentCode | undefined {
     return this.registry.ownerOf(item);

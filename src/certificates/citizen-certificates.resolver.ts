@@ -1,0 +1,60 @@
+import { Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { MattersService } from '../catalog/matters.service.js';
+import { CitizenView } from '../exchange/models/views.model.js';
+import { CertificatesService, certificateStatus } from './certificates.service.js';
+import type { CertificateEntity } from './entities/certificate.entity.js';
+import { Certificate } from './models/certificate.model.js';
+import { MaterialSatisfaction, MaterialStatus } from './models/material-status.model.js';
+import { CertificatePresenter } from './certificate-presenter.js';
+
+/**
+ * Certificates in place of paper, on the clerk's citizen view: the citizen's valid certificates of
+ * types the matter accepts (decided and audited like any read), and the matter's materials
+ * checklist — covered by a released record, by a valid certificate, or still to bring.
+ */
+@Resolver(() => CitizenView)
+export class CitizenCertificatesResolver {
+  /** One read of the certificates per view, shared by both fields. */
+  private readonly held = new WeakMap<object, Promise<CertificateEntity[]>>();
+
+  constructor(
+    private readonly registry: CertificatesService,
+    private readonly matters: MattersService,
+    private readonly presenter: CertificatePresenter,
+  ) {}
+
+  @ResolveField(() => [Certificate], {
+    description: "The citizen's valid certificates of types the matter accepts for its materials (a citizen: all their own). Empty when the purpose does not allow them.",
+  })
+  async certificates(@Parent() parent: CitizenView): Promise<Certificate[]> {
+    return (await this.validHeld(parent)).map((row) => this.presenter.toModel(row));
+  }
+
+  @ResolveField(() => [MaterialStatus], { description: "The matter's materials: covered by data released in this lookup, by a valid certificate, or to bring." })
+  async materials(@Parent() parent: CitizenView): Promise<MaterialStatus[]> {
+    const matter = await this.matters.find(parent.view.purpose.matter);
+    if (!matter) return [];
+    const certificates = await this.validHeld(parent);
+    return matter.materials.map((material) => {
+      const dataItems = material.satisfiedBy.dataItems.filter((item) => {
+        const outcome = parent.view.outcomes.get(item);
+        return outcome?.kind === 'records' && outcome.records.length > 0;
+      });
+      const covering = certificates.filter((row) => material.satisfiedBy.certificateTypes.includes(row.type)).map((row) => row.identifier);
+      const satisfied = dataItems.length > 0 ? MaterialSatisfaction.BY_DATA : covering.length > 0 ? MaterialSatisfaction.BY_CERTIFICATE : MaterialSatisfaction.TO_BRING;
+      return { code: material.code, name: material.name, satisfied, dataItems, certificates: covering };
+    });
+  }
+
+  private validHeld(parent: CitizenView): Promise<CertificateEntity[]> {
+    let held = this.held.get(parent.view);
+    if (!held) {
+      const { principal, request, purpose } = parent.view;
+      held = this.registry
+        .listFor(principal, request, parent.idNumber, purpose)
+        .then((rows) => rows.filter((row) => certificateStatus(row) === 'VALID'));
+      this.held.set(parent.view, held);
+    }
+    return held;
+  }
+}
