@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { publishFile, readOrCreateFileOnce } from '../common/create-file-once.js';
 import type { AppConfig } from '../config/app-config.js';
 import { vkeyFor } from './checkpoint.js';
 
@@ -42,20 +43,8 @@ export function loadLedgerSigningKey(config: AppConfig): LedgerSigningKey {
     }
   } else if (config.isProduction) {
     throw new LedgerKeyError('LEDGER_SIGNING_KEY_FILE is required in production');
-  } else if (existsSync(paths.privateKey)) {
-    pem = readFileSync(paths.privateKey, 'utf8');
   } else {
-    mkdirSync(join(config.dataDir, 'keys'), { recursive: true, mode: 0o700 });
-    const { privateKey } = generateKeyPairSync('ed25519');
-    pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-    try {
-      writeFileSync(paths.privateKey, pem, { mode: 0o600, flag: 'wx' });
-      chmodSync(paths.privateKey, 0o600);
-    } catch (error) {
-      // Another process (a second gateway, a test worker) generated it first: use theirs.
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      pem = readFileSync(paths.privateKey, 'utf8');
-    }
+    pem = readOrCreateFileOnce(paths.privateKey, () => generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString());
   }
   let privateKey: KeyObject;
   try {
@@ -66,13 +55,6 @@ export function loadLedgerSigningKey(config: AppConfig): LedgerSigningKey {
   if (privateKey.asymmetricKeyType !== 'ed25519') throw new LedgerKeyError('the ledger signing key must be an Ed25519 key');
   const publicKey = createPublicKey(privateKey);
   const vkey = vkeyFor(config.LEDGER_ORIGIN, publicKey);
-  if (!config.isProduction) publishDevelopmentVkey(paths.vkey, vkey);
+  if (!config.isProduction) publishFile(paths.vkey, vkey + '\n');
   return { name: config.LEDGER_ORIGIN, privateKey, publicKey, vkey };
-}
-
-function publishDevelopmentVkey(file: string, vkey: string): void {
-  const current = existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
-  if (current === vkey) return;
-  mkdirSync(join(file, '..'), { recursive: true });
-  writeFileSync(file, vkey + '\n', { mode: 0o644 });
 }

@@ -17,10 +17,16 @@ import type { Matter } from './models/matter.model.js';
  * Matters as the runtime role reads them, and the admin changes to them. Every change is an
  * ADMIN_CHANGE ledger entry committed inside the change's transaction: no entry, no change.
  */
+/** One matter in the snapshot: what the access decision and the materials checklist read. */
+interface SnapshotMatter {
+  rules: MatterRules;
+  materials: Matter['materials'];
+}
+
 @Injectable()
 export class MattersService {
-  /** Every matter's rules as last read, for the access decision on each lookup. */
-  private rulesSnapshot: { readAt: number; rules: Promise<Map<string, MatterRules>> } | null = null;
+  /** Every matter as last read: its rules for the access decision and its materials for checklists, on each lookup. */
+  private snapshot: { readAt: number; matters: Promise<Map<string, SnapshotMatter>> } | null = null;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -28,37 +34,49 @@ export class MattersService {
     private readonly config: AppConfig,
   ) {}
 
-  /**
-   * The rules of one matter for the access decision; null for an unknown code. Read for all
-   * matters at once and kept MATTER_CACHE_SECONDS (a change through this instance applies at once;
-   * other instances see it within that time).
-   */
+  /** The rules of one matter for the access decision; null for an unknown code. */
   async rules(code: string): Promise<MatterRules | null> {
-    const now = Date.now();
-    if (!this.rulesSnapshot || now - this.rulesSnapshot.readAt >= this.config.MATTER_CACHE_SECONDS * 1000) {
-      const snapshot = { readAt: now, rules: this.readRules() };
-      this.rulesSnapshot = snapshot;
-      // A failed read is not kept: the next lookup tries again.
-      snapshot.rules.catch(() => {
-        if (this.rulesSnapshot === snapshot) this.rulesSnapshot = null;
-      });
-    }
-    return (await this.rulesSnapshot.rules).get(code) ?? null;
+    return (await this.current()).get(code)?.rules ?? null;
   }
 
-  private async readRules(): Promise<Map<string, MatterRules>> {
+  /** The materials of one matter (what a checklist judges); null for an unknown code. */
+  async materials(code: string): Promise<Matter['materials'] | null> {
+    return (await this.current()).get(code)?.materials ?? null;
+  }
+
+  /**
+   * Every matter, read at once and kept MATTER_CACHE_SECONDS (a change through this instance
+   * applies at once; other instances see it within that time).
+   */
+  private current(): Promise<Map<string, SnapshotMatter>> {
+    const now = Date.now();
+    if (!this.snapshot || now - this.snapshot.readAt >= this.config.MATTER_CACHE_SECONDS * 1000) {
+      const snapshot = { readAt: now, matters: this.readSnapshot() };
+      this.snapshot = snapshot;
+      // A failed read is not kept: the next lookup tries again.
+      snapshot.matters.catch(() => {
+        if (this.snapshot === snapshot) this.snapshot = null;
+      });
+    }
+    return this.snapshot.matters;
+  }
+
+  private async readSnapshot(): Promise<Map<string, SnapshotMatter>> {
     const matters = await this.list();
     return new Map(
-      matters.map((m): [string, MatterRules] => [
+      matters.map((m): [string, SnapshotMatter] => [
         m.code,
-        Object.freeze({
-          code: m.code,
-          subject: m.subject as MatterRules['subject'],
-          dataItems: Object.freeze([...m.dataItems]),
-          consentRequired: m.consentRequired,
-          roles: Object.freeze([...m.roles]) as MatterRules['roles'],
-          jurisdiction: m.jurisdiction as MatterRules['jurisdiction'],
-        }),
+        {
+          rules: Object.freeze({
+            code: m.code,
+            subject: m.subject as MatterRules['subject'],
+            dataItems: Object.freeze([...m.dataItems]),
+            consentRequired: m.consentRequired,
+            roles: Object.freeze([...m.roles]) as MatterRules['roles'],
+            jurisdiction: m.jurisdiction as MatterRules['jurisdiction'],
+          }),
+          materials: m.materials,
+        },
       ]),
     );
   }
@@ -111,7 +129,7 @@ export class MattersService {
         jurisdiction: definition.jurisdiction,
       });
     });
-    this.rulesSnapshot = null;
+    this.snapshot = null;
     return (await this.find(definition.code))!;
   }
 
@@ -131,7 +149,7 @@ export class MattersService {
       if (!affected) throw new CatalogError(CatalogErrorCode.NOT_FOUND, 'MATTER_NOT_FOUND', `no matter with code "${code.slice(0, 64)}"`);
       await this.recordChange(admin, request, 'MATTER_DELETED', code, {});
     });
-    this.rulesSnapshot = null;
+    this.snapshot = null;
     return true;
   }
 

@@ -4,7 +4,7 @@
 // CERT_MASTER_KEY; set CERT_ROOT_KEY_FILE to it). Refuses to overwrite either file.
 // Exit codes: 0 done, 2 bad arguments or environment.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isEntryPoint, parseFlags } from '../common/cli.js';
 import { parseCreditCode } from '../common/identifiers/credit-code.js';
@@ -47,7 +47,13 @@ export function runCertRoot(argv: readonly string[], env: NodeJS.ProcessEnv, out
   const certificateFile = join(target, 'root-ca.pem');
   const keyFile = join(target, 'root-ca.key.sealed');
   writeFileSync(keyFile, sealPrivateKey(root.privateKey, masterKey, ROOT_KEY_ID) + '\n', { mode: 0o600, flag: 'wx' });
-  writeFileSync(certificateFile, derToPem(root.certificate), { mode: 0o644, flag: 'wx' });
+  try {
+    writeFileSync(certificateFile, derToPem(root.certificate), { mode: 0o644, flag: 'wx' });
+  } catch (error) {
+    // No key without its certificate: an existing root-ca.pem leaves nothing of ours behind.
+    unlinkSync(keyFile);
+    throw error;
+  }
   out(`CERT_ROOT_CA_FILE=${certificateFile}`);
   out(`CERT_ROOT_KEY_FILE=${keyFile}`);
 }

@@ -5,22 +5,28 @@ import { Readable } from 'node:stream';
 import { parseCertVerifyArgs, parseInstant, runCertVerifyCli, USAGE } from './cert-verify.cli.js';
 import type { SigningKey } from './credential/credential-model.js';
 import { issueSdJwt, presentSdJwt } from './credential/sd-jwt.js';
-import { Bitstring, encodeList, STATUS_LIST_SIZE, statusListCredential, type StatusPurpose } from './credential/status-list.js';
-import { kidOf, signVcJwt } from './credential/vc-jwt.js';
+import type { StatusPurpose } from './credential/status-list.js';
+import {
+  CIVIL_AFFAIRS,
+  CLAIMS,
+  departmentKey,
+  holderSubject,
+  ID_NUMBER,
+  IDENTIFIER,
+  INDEX,
+  ISSUED,
+  listUrl,
+  marriageCredential,
+  sdJwtPayload,
+  signedStatusList,
+  testRoot,
+} from './credential/test-credentials.fixture.js';
+import { signVcJwt } from './credential/vc-jwt.js';
 import type { VerificationResult } from './credential/verify-credential.js';
-import { createRootCa, generateSigningKeyPair, issueDepartmentCertificate, type RootCa } from './trust/certificate-authority.js';
+import type { RootCa } from './trust/certificate-authority.js';
 import { derToPem } from './trust/x509.js';
 
-const OPERATOR_CREDIT_CODE = '91350100M000100Y43';
-const CIVIL_AFFAIRS = { code: 'CIVIL_AFFAIRS', name: 'Civil Affairs Bureau', creditCode: '113308000024775820' };
-const ISSUED = new Date('2026-11-22T09:30:00Z');
 const AT = '2027-03-01T00:00:00Z';
-const BASE = 'https://onegate.example';
-const INDEX = 81_234;
-const ID_NUMBER = '330802199001011234';
-const IDENTIFIER = '1.2.156.3005.2.11100000000013127D001.113308000024775820.2026000001.01.X';
-const CLAIMS = { name: 'Li Lei', spouseName: 'Han Meimei', registeredOn: '2026-11-22', registrationOffice: 'Quzhou' };
-
 let dir: string;
 let root: RootCa;
 let civilAffairs: SigningKey;
@@ -36,59 +42,13 @@ function write(name: string, content: string): string {
   return path(name);
 }
 
-function listUrl(purpose: StatusPurpose): string {
-  return `${BASE}/status-lists/CIVIL_AFFAIRS/1/${purpose}`;
-}
-
-function statusEntries(): Record<string, unknown>[] {
-  return (['revocation', 'suspension'] as const).map((purpose) => ({
-    id: `${listUrl(purpose)}#${INDEX}`,
-    type: 'BitstringStatusListEntry',
-    statusPurpose: purpose,
-    statusListIndex: String(INDEX),
-    statusListCredential: listUrl(purpose),
-  }));
-}
-
-function marriageCredential(subject: Record<string, unknown> = CLAIMS): Record<string, unknown> {
-  return {
-    '@context': ['https://www.w3.org/ns/credentials/v2'],
-    id: `urn:oid:${IDENTIFIER}`,
-    type: ['VerifiableCredential', 'OnegateCertificate'],
-    certificateType: 'MARRIAGE_CERTIFICATE',
-    issuer: { id: 'urn:onegate:department:CIVIL_AFFAIRS', name: CIVIL_AFFAIRS.name, creditCode: CIVIL_AFFAIRS.creditCode },
-    validFrom: '2026-11-22T09:30:00Z',
-    credentialSubject: { id: `urn:onegate:person:${ID_NUMBER}`, ...subject },
-    credentialStatus: statusEntries(),
-  };
-}
-
-async function marriageSdJwt(): Promise<string> {
-  return issueSdJwt({
-    payload: {
-      iss: 'urn:onegate:department:CIVIL_AFFAIRS',
-      iat: Math.floor(ISSUED.getTime() / 1000),
-      nbf: Math.floor(ISSUED.getTime() / 1000),
-      vct: 'urn:onegate:certificate-type:MARRIAGE_CERTIFICATE',
-      jti: `urn:oid:${IDENTIFIER}`,
-      credentialStatus: statusEntries(),
-    },
-    disclosable: CLAIMS,
-    key: civilAffairs,
-  });
-}
-
 /** A status list credential file as saved from GET /status-lists/CIVIL_AFFAIRS/1/<purpose>. */
 async function statusListFile(purpose: StatusPurpose, set: number[] = [], validUntil = new Date('2027-03-02T00:00:00Z')): Promise<string> {
-  const credential = statusListCredential({
-    url: listUrl(purpose),
-    issuer: { id: 'urn:onegate:department:CIVIL_AFFAIRS', name: CIVIL_AFFAIRS.name, creditCode: CIVIL_AFFAIRS.creditCode },
-    purpose,
-    encodedList: encodeList(Bitstring.fromIndices(STATUS_LIST_SIZE, set).bytes),
-    validFrom: new Date('2027-02-28T00:00:00Z'),
-    validUntil,
-  });
-  return write(`${purpose}-${set.join('_')}-${validUntil.getTime()}.jwt`, (await signVcJwt(credential, civilAffairs, ISSUED)) + '\n');
+  return write(`${purpose}-${set.join('_')}-${validUntil.getTime()}.jwt`, (await signedStatusList(civilAffairs, CIVIL_AFFAIRS, purpose, { set, validUntil })) + '\n');
+}
+
+function marriageSdJwt(): Promise<string> {
+  return issueSdJwt({ payload: sdJwtPayload(), disclosable: CLAIMS, key: civilAffairs });
 }
 
 async function freshLists(revoked: number[] = []): Promise<string[]> {
@@ -118,21 +78,13 @@ async function verify(credentialFile: string, ...more: string[]): Promise<Run> {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'onegate-cert-verify-'));
-  root = createRootCa({ creditCode: OPERATOR_CREDIT_CODE, now: new Date('2026-01-01T00:00:00Z') });
+  root = testRoot();
   rootPem = derToPem(root.certificate);
-  otherRootPem = derToPem(createRootCa({ creditCode: OPERATOR_CREDIT_CODE, now: new Date('2026-01-01T00:00:00Z') }).certificate);
+  otherRootPem = derToPem(testRoot().certificate);
   write('root-ca.pem', rootPem);
   write('other-root-ca.pem', otherRootPem);
-  const pair = generateSigningKeyPair();
-  const certificate = issueDepartmentCertificate({
-    root: { certificate: root.certificate, privateKey: root.privateKey },
-    department: CIVIL_AFFAIRS,
-    publicKey: pair.publicKey,
-    notBefore: new Date('2026-01-01T00:00:00Z'),
-    notAfter: new Date('2030-01-01T00:00:00Z'),
-  });
-  civilAffairs = { kid: await kidOf(pair.publicKey), privateKey: pair.privateKey, x5c: [certificate.toString('base64')] };
-  write('department.pem', derToPem(certificate));
+  civilAffairs = await departmentKey(root, CIVIL_AFFAIRS);
+  write('department.pem', derToPem(Buffer.from(civilAffairs.x5c[0]!, 'base64')));
   write('marriage.jwt', (await signVcJwt(marriageCredential(), civilAffairs, ISSUED)) + '\n');
 });
 
@@ -190,8 +142,8 @@ describe('cert:verify without a usable status list', () => {
     expect(result.stdout).toMatch(/^NOT VALID\n/);
     expect(result.stdout).toMatch(/status\s+UNKNOWN \(STATUS_UNAVAILABLE\) — /);
     expect(result.stdout).toContain('A fresh status list is needed to confirm the status offline');
-    expect(result.stdout).toContain(`${listUrl('revocation')}\n    not given`);
-    expect(result.stdout).toContain(`${listUrl('suspension')}\n    not given`);
+    expect(result.stdout).toContain(`${listUrl('CIVIL_AFFAIRS', 'revocation')}\n    not given`);
+    expect(result.stdout).toContain(`${listUrl('CIVIL_AFFAIRS', 'suspension')}\n    not given`);
     // The integrity and issuer verdicts still hold, and the claims are shown.
     expect(result.stdout).toMatch(/integrity\s+ok/);
     expect(result.stdout).toMatch(/issuer identity\s+ok/);
@@ -202,7 +154,7 @@ describe('cert:verify without a usable status list', () => {
     const result = await verify(path('marriage.jwt'), '--status-list', await statusListFile('revocation'));
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/status\s+UNKNOWN \(STATUS_UNAVAILABLE\)/);
-    expect(result.stdout).toContain(`${listUrl('suspension')}\n    not given`);
+    expect(result.stdout).toContain(`${listUrl('CIVIL_AFFAIRS', 'suspension')}\n    not given`);
   });
 
   it('says UNKNOWN when the cached lists are out of date', async () => {
@@ -223,7 +175,7 @@ describe('cert:verify without a usable status list', () => {
 describe('cert:verify: integrity and trust', () => {
   it('reports a tampered credential as failing integrity, without claims; exit 1', async () => {
     const [header, , signature] = (await signVcJwt(marriageCredential(), civilAffairs, ISSUED)).split('.');
-    const edited = Buffer.from(JSON.stringify(marriageCredential({ name: 'Someone Else' }))).toString('base64url');
+    const edited = Buffer.from(JSON.stringify(marriageCredential({ credentialSubject: holderSubject({ name: 'Someone Else' }) }))).toString('base64url');
     const file = write('tampered.jwt', `${header}.${edited}.${signature}`);
     const result = await verify(file, ...(await freshLists()));
     expect(result.code).toBe(1);
@@ -256,7 +208,7 @@ describe('cert:verify: integrity and trust', () => {
   });
 
   it('escapes control characters in signed claims', async () => {
-    const file = write('escape.jwt', await signVcJwt(marriageCredential({ ...CLAIMS, name: 'Li\u001b[2J Lei\u009b' }), civilAffairs, ISSUED));
+    const file = write('escape.jwt', await signVcJwt(marriageCredential({ credentialSubject: holderSubject({ ...CLAIMS, name: 'Li\u001b[2J Lei\u009b' }) }), civilAffairs, ISSUED));
     const result = await verify(file, ...(await freshLists()));
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Li\\u001b[2J Lei\\u009b');

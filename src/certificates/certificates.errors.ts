@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { IssuanceDenialReason } from '../access/access-decision.js';
 import type { DepartmentCode } from '../common/departments.js';
-import { DENIAL_MESSAGES, type DepartmentFailure } from '../exchange/exchange.errors.js';
+import { DENIAL_MESSAGES, DEPARTMENT_FAILURE_CODES, ExchangeError, type DepartmentFailure } from '../exchange/exchange.errors.js';
 import type { ClaimsRefusal } from './claims-builder.js';
 
 export enum CertificateErrorCode {
@@ -10,15 +10,11 @@ export enum CertificateErrorCode {
   NOT_FOUND = 'NOT_FOUND',
   CONFLICT = 'CONFLICT',
   SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
-  DEPARTMENT_TIMEOUT = 'DEPARTMENT_TIMEOUT',
-  DEPARTMENT_UNAVAILABLE = 'DEPARTMENT_UNAVAILABLE',
-  DEPARTMENT_INVALID_RESPONSE = 'DEPARTMENT_INVALID_RESPONSE',
 }
 
 export type CertificateErrorReason =
   | IssuanceDenialReason
   | ClaimsRefusal
-  | DepartmentFailure
   | 'TYPE_UNKNOWN'
   /** A clerk issues under a stated matter and case. */
   | 'PURPOSE_REQUIRED'
@@ -44,20 +40,12 @@ const ISSUANCE_MESSAGES: Record<Exclude<IssuanceDenialReason, keyof typeof DENIA
   MATTER_DOES_NOT_ISSUE_TYPE: 'this matter does not issue this certificate type',
 };
 
-const DEPARTMENT_FAILURE_CODES: Record<DepartmentFailure, CertificateErrorCode> = {
-  TIMEOUT: CertificateErrorCode.DEPARTMENT_TIMEOUT,
-  CIRCUIT_OPEN: CertificateErrorCode.DEPARTMENT_UNAVAILABLE,
-  BUSY: CertificateErrorCode.DEPARTMENT_UNAVAILABLE,
-  FAILED: CertificateErrorCode.DEPARTMENT_UNAVAILABLE,
-  SCHEMA_MISMATCH: CertificateErrorCode.DEPARTMENT_INVALID_RESPONSE,
-};
-
-/** The certificate registry's one error, written for the client (`extensions.code`, `reason`, and `department` for department failures). */
+/** The certificate registry's one error, written for the client (`extensions.code` and `reason`); department failures keep the exchange's error. */
 export class CertificateError extends GraphQLError {
-  declare readonly extensions: { code: CertificateErrorCode; reason: CertificateErrorReason; department?: DepartmentCode };
+  declare readonly extensions: { code: CertificateErrorCode; reason: CertificateErrorReason };
 
-  constructor(code: CertificateErrorCode, reason: CertificateErrorReason, message: string, department?: DepartmentCode) {
-    super(message, { extensions: { code, reason, ...(department ? { department } : {}) } });
+  constructor(code: CertificateErrorCode, reason: CertificateErrorReason, message: string) {
+    super(message, { extensions: { code, reason } });
     this.name = 'CertificateError';
   }
 
@@ -74,13 +62,13 @@ export class CertificateError extends GraphQLError {
     return new CertificateError(CertificateErrorCode.FORBIDDEN, reason, message);
   }
 
-  /** The department holding the source data could not answer: no certificate (fail closed). */
-  static department(department: DepartmentCode, item: string, failure: DepartmentFailure): CertificateError {
-    return new CertificateError(
+  /** The department holding the source data could not answer: no certificate (fail closed). The exchange's error, with its codes. */
+  static department(department: DepartmentCode, item: string, failure: DepartmentFailure): ExchangeError {
+    return new ExchangeError(
       DEPARTMENT_FAILURE_CODES[failure],
       failure,
       `cannot issue: department ${department} could not provide ${item} (${failure}); no certificate was issued`,
-      department,
+      { department },
     );
   }
 

@@ -88,7 +88,7 @@ export class CertificatesService {
   async issue(principal: Principal, request: RequestContext, scope: object, input: IssueRequest): Promise<CertificateEntity> {
     const type = this.catalog.type(input.type);
     if (!type) throw CertificateError.badInput('TYPE_UNKNOWN', `certificate type "${String(input.type).slice(0, 64)}" is not in the catalog`);
-    const subject = holderSubject(type, input.holder);
+    const subject = holderSubject(input.holder, type.subject);
     if (!IDEMPOTENCY_KEY.test(input.idempotencyKey)) {
       throw CertificateError.badInput('IDEMPOTENCY_KEY_INVALID', 'idempotencyKey must be 1-128 letters, digits or . _ : -');
     }
@@ -97,10 +97,7 @@ export class CertificatesService {
       throw CertificateError.badInput('PURPOSE_REQUIRED', 'a clerk states purpose { matter caseNumber consent } to have a certificate issued');
     }
     const now = new Date();
-    const [matter, consent] = await Promise.all([
-      purpose ? this.matters.rules(purpose.matter) : Promise.resolve(null),
-      this.exchange.consentFacts(purpose?.consent ?? null, now),
-    ]);
+    const { matter, consent } = await this.exchange.purposeFacts(purpose, now);
     const entry = (outcome: LedgerOutcome, extra: Partial<LedgerEntryInput>): LedgerEntryInput => ({
       kind: 'CERTIFICATE_ISSUE',
       actor: actorFor(principal),
@@ -207,12 +204,9 @@ export class CertificatesService {
 
   /** A holder's certificates, newest first, as far as the caller may see them. */
   async listFor(principal: Principal, request: RequestContext, holder: string, purpose: Purpose | null): Promise<CertificateEntity[]> {
-    const person = parseIdNumber(holder);
-    const enterprise = person.ok ? null : parseCreditCode(holder);
-    if (!person.ok && !enterprise?.ok) throw CertificateError.badInput('HOLDER_INVALID', 'holder must be a valid ID number or unified social credit code');
-    const id = person.ok ? person.value : enterprise!.ok ? enterprise!.value : '';
-    const rows = await this.dataSource.getRepository(CertificateEntity).find({ where: { holder: id }, order: { issuedAt: 'DESC' }, take: CERTIFICATES_LIMIT });
-    return this.visibleTo(principal, request, person.ok ? 'PERSON' : 'ENTERPRISE', id, rows, purpose);
+    const subject = holderSubject(holder, null);
+    const rows = await this.dataSource.getRepository(CertificateEntity).find({ where: { holder: subject.id }, order: { issuedAt: 'DESC' }, take: CERTIFICATES_LIMIT });
+    return this.visibleTo(principal, request, subject.kind, subject.id, rows, purpose);
   }
 
   /** Revoke, suspend or reinstate: the issuing department's system only; each change is a ledger entry in the change's transaction. */
@@ -383,7 +377,7 @@ export class CertificatesService {
     else if (principal.kind === 'department') visible = rows.filter((row) => row.issuer === principal.department);
     else if (principal.kind === 'clerk' && purpose) {
       const now = new Date();
-      const [rules, consent] = await Promise.all([this.matters.rules(purpose.matter), this.exchange.consentFacts(purpose.consent, now)]);
+      const { matter: rules, consent } = await this.exchange.purposeFacts(purpose, now);
       const accepted = rules ? await this.acceptedTypes(rules.code) : [];
       const decision = decideCertificateTypes(
         { principal, matter: rules, caseNumber: purpose.caseNumber, subject: { kind: holderKind, id: holder }, consent: consent.facts, consentRejected: consent.rejected, now },
@@ -413,20 +407,21 @@ export class CertificatesService {
 
   /** Certificate types a matter accepts for one of its materials. */
   async acceptedTypes(matterCode: string): Promise<string[]> {
-    const matter = await this.matters.find(matterCode);
-    return matter ? [...new Set(matter.materials.flatMap((m) => m.satisfiedBy.certificateTypes))] : [];
+    const materials = await this.matters.materials(matterCode);
+    return [...new Set((materials ?? []).flatMap((m) => m.satisfiedBy.certificateTypes))];
   }
 }
 
-function holderSubject(type: CertificateType, holder: string): Subject {
-  if (type.subject === 'PERSON') {
+/** The holder as a subject of the given kind, or of either kind (an ID number first) when `kind` is null. */
+function holderSubject(holder: string, kind: Subject['kind'] | null): Subject {
+  if (kind !== 'ENTERPRISE') {
     const id = parseIdNumber(holder);
-    if (!id.ok) throw CertificateError.badInput('HOLDER_INVALID', `holder: ${id.message}`);
-    return { kind: 'PERSON', id: id.value };
+    if (id.ok) return { kind: 'PERSON', id: id.value };
+    if (kind === 'PERSON') throw CertificateError.badInput('HOLDER_INVALID', `holder: ${id.message}`);
   }
   const code = parseCreditCode(holder);
-  if (!code.ok) throw CertificateError.badInput('HOLDER_INVALID', `holder: ${code.message}`);
-  return { kind: 'ENTERPRISE', id: code.value };
+  if (code.ok) return { kind: 'ENTERPRISE', id: code.value };
+  throw CertificateError.badInput('HOLDER_INVALID', kind === 'ENTERPRISE' ? `holder: ${code.message}` : 'holder must be a valid ID number or unified social credit code');
 }
 
 function randomSerial(): string {

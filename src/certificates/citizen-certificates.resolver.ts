@@ -32,10 +32,10 @@ export class CitizenCertificatesResolver {
 
   @ResolveField(() => [MaterialStatus], { description: "The matter's materials: covered by data released in this lookup, by a valid certificate, or to bring." })
   async materials(@Parent() parent: CitizenView): Promise<MaterialStatus[]> {
-    const matter = await this.matters.find(parent.view.purpose.matter);
-    if (!matter) return [];
+    const materials = await this.matters.materials(parent.view.purpose.matter);
+    if (!materials) return [];
     const certificates = await this.validHeld(parent);
-    return matter.materials.map((material) => {
+    return materials.map((material) => {
       const dataItems = material.satisfiedBy.dataItems.filter((item) => {
         const outcome = parent.view.outcomes.get(item);
         return outcome?.kind === 'records' && outcome.records.length > 0;

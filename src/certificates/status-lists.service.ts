@@ -152,10 +152,10 @@ export class StatusListsService {
     return opened!.number;
   }
 
-  private async closeIfFilling(issuer: string, list: number, force = false): Promise<void> {
+  /** Closes the list once FILL_LIMIT of it is taken — or half that, when random picks keep colliding. */
+  private async closeIfFilling(issuer: string, list: number, colliding = false): Promise<void> {
     const [{ taken }] = (await this.dataSource.query(`SELECT count(*)::int AS taken FROM onegate.certificate WHERE issuer = $1 AND status_list = $2`, [issuer, list])) as Array<{ taken: number }>;
-    if (!force && taken < STATUS_LIST_SIZE * FILL_LIMIT) return;
-    if (force && taken < STATUS_LIST_SIZE * FILL_LIMIT * 0.5) return;
+    if (taken < STATUS_LIST_SIZE * FILL_LIMIT * (colliding ? 0.5 : 1)) return;
     await this.dataSource.query(`UPDATE onegate.status_list SET state = 'FULL' WHERE issuer = $1 AND number = $2`, [issuer, list]);
     this.open.delete(issuer);
   }

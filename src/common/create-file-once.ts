@@ -26,3 +26,13 @@ export function readOrCreateFileOnce(file: string, make: () => string, mode = 0o
   }
   return readFileSync(file, 'utf8');
 }
+
+/**
+ * Writes public development material (a verifier key, a root certificate) where tools look for it
+ * by default, unless the file already holds exactly that content.
+ */
+export function publishFile(file: string, content: string): void {
+  if (existsSync(file) && readFileSync(file, 'utf8') === content) return;
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, content, { mode: 0o644 });
+}

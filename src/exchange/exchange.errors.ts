@@ -26,7 +26,8 @@ export type DepartmentFailure =
 
 export type ExchangeErrorReason = DenialReason | DepartmentFailure | 'RATE_LIMITED' | 'CASE_NUMBER_REQUIRED' | 'CASE_NUMBER_INVALID';
 
-const FAILURE_CODES: Record<DepartmentFailure, ExchangeErrorCode> = {
+/** The `extensions.code` of each department failure, wherever it surfaces (lookups, issuance). */
+export const DEPARTMENT_FAILURE_CODES: Record<DepartmentFailure, ExchangeErrorCode> = {
   TIMEOUT: ExchangeErrorCode.DEPARTMENT_TIMEOUT,
   CIRCUIT_OPEN: ExchangeErrorCode.DEPARTMENT_UNAVAILABLE,
   BUSY: ExchangeErrorCode.DEPARTMENT_UNAVAILABLE,
@@ -71,7 +72,7 @@ export class ExchangeError extends GraphQLError {
   }
 
   static department(department: DepartmentCode, item: string, failure: DepartmentFailure): ExchangeError {
-    return new ExchangeError(FAILURE_CODES[failure], failure, `${item}: department ${department} ${FAILURE_MESSAGES[failure]}`, { department });
+    return new ExchangeError(DEPARTMENT_FAILURE_CODES[failure], failure, `${item}: department ${department} ${FAILURE_MESSAGES[failure]}`, { department });
   }
 
   static rateLimited(retryAfterSeconds: number): ExchangeError {

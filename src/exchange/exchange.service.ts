@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
-import { decideAccess, type ConsentFacts, type DenialReason } from '../access/access-decision.js';
+import { decideAccess, type ConsentFacts, type DenialReason, type MatterRules } from '../access/access-decision.js';
 import { LedgerUnavailableError } from '../audit/audit.errors.js';
 import { actorFor, type LedgerOutcome } from '../audit/ledger-entry.js';
 import { LedgerService } from '../audit/ledger.service.js';
@@ -29,6 +29,13 @@ export interface Subject {
   kind: 'PERSON' | 'ENTERPRISE';
   /** Normalised ID number or credit code. */
   id: string;
+}
+
+/** A presented consent reference, resolved: the facts the decision judges, the reference the ledger records, or why it was rejected. */
+export interface ConsentOutcome {
+  facts: ConsentFacts | null;
+  ref: string | null;
+  rejected: DenialReason | null;
 }
 
 /** What became of one data item of a lookup. */
@@ -97,7 +104,7 @@ export class ExchangeService {
     }
     const now = new Date();
     const items = [...new Set(args.items)];
-    const [matter, consent] = await Promise.all([this.matters.rules(purpose.matter), this.consentFacts(purpose.consent, now)]);
+    const { matter, consent } = await this.purposeFacts(purpose, now);
     const decision = decideAccess({
       principal,
       matter,
@@ -171,10 +178,10 @@ export class ExchangeService {
 
   /** The data items a matter's materials can be satisfied by (what a materials checklist needs fetched). */
   async materialItems(matterCode: string): Promise<string[]> {
-    const matter = await this.matters.find(matterCode);
-    if (!matter) return [];
-    const allowed = new Set(matter.dataItems);
-    return [...new Set(matter.materials.flatMap((m) => m.satisfiedBy.dataItems))].filter((item) => allowed.has(item));
+    const [rules, materials] = await Promise.all([this.matters.rules(matterCode), this.matters.materials(matterCode)]);
+    if (!rules || !materials) return [];
+    const allowed = new Set(rules.dataItems);
+    return [...new Set(materials.flatMap((m) => m.satisfiedBy.dataItems))].filter((item) => allowed.has(item));
   }
 
   /** The department that owns a data item, or undefined for an item the catalog does not know. */
@@ -182,8 +189,16 @@ export class ExchangeService {
     return this.registry.ownerOf(item);
   }
 
-  /** A consent reference the caller gave, resolved to the facts the decision needs (null facts: none usable). */
-  async consentFacts(reference: string | null, now: Date): Promise<{ facts: ConsentFacts | null; ref: string | null; rejected: DenialReason | null }> {
+  /**
+   * What the access decision needs of a stated purpose: the matter's rules (null: unknown matter or
+   * no purpose) and the presented consent resolved (null facts: none usable).
+   */
+  async purposeFacts(purpose: Purpose | null, now: Date): Promise<{ matter: MatterRules | null; consent: ConsentOutcome }> {
+    const [matter, consent] = await Promise.all([purpose ? this.matters.rules(purpose.matter) : null, this.consentFacts(purpose?.consent ?? null, now)]);
+    return { matter, consent };
+  }
+
+  private async consentFacts(reference: string | null, now: Date): Promise<ConsentOutcome> {
     if (reference === null) return { facts: null, ref: null, rejected: null };
     const lookup = await this.consents.resolveForAccess(reference, now);
     return { facts: lookup.facts, ref: lookup.ref, rejected: lookup.invalid ? denialForRejectedConsent(lookup.invalid) : null };

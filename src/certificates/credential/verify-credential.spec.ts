@@ -1,24 +1,32 @@
 import { randomBytes, X509Certificate } from 'node:crypto';
 import { CompactSign } from 'jose';
-import { createRootCa, generateSigningKeyPair, issueDepartmentCertificate, type RootCa } from '../trust/certificate-authority.js';
+import { createRootCa, generateSigningKeyPair, type RootCa } from '../trust/certificate-authority.js';
 import type { TrustAnchors } from '../trust/chain.js';
 import type { SigningKey } from './credential-model.js';
 import { issueSdJwt, presentSdJwt } from './sd-jwt.js';
-import { Bitstring, encodeList, STATUS_LIST_SIZE, statusListCredential, type StatusPurpose } from './status-list.js';
+import { STATUS_LIST_SIZE, statusListCredential } from './status-list.js';
+import {
+  BASE,
+  CIVIL_AFFAIRS,
+  CLAIMS,
+  departmentKey,
+  HEALTH,
+  ID_NUMBER,
+  IDENTIFIER,
+  INDEX,
+  ISSUED,
+  listUrl,
+  marriageCredential,
+  OPERATOR_CREDIT_CODE,
+  sdJwtPayload,
+  signedStatusList,
+  statusEntries,
+  testRoot,
+} from './test-credentials.fixture.js';
 import { verifyCredential, type VerificationResult, type VerifyOptions } from './verify-credential.js';
 import { kidOf, signVcJwt } from './vc-jwt.js';
 
-const OPERATOR_CREDIT_CODE = '91350100M000100Y43';
-const CIVIL_AFFAIRS = { code: 'CIVIL_AFFAIRS', name: 'Civil Affairs Bureau', creditCode: '113308000024775820' };
-const HEALTH = { code: 'HEALTH', name: 'Health Commission', creditCode: '11330800002478702A' };
-type Department = typeof CIVIL_AFFAIRS;
-
-const ISSUED = new Date('2026-11-22T09:30:00Z');
 const NOW = new Date('2027-03-01T00:00:00Z');
-const BASE = 'https://onegate.example';
-const INDEX = 81_234;
-const ID_NUMBER = '330802199001011234';
-const IDENTIFIER = '1.2.156.3005.2.11100000000013127D001.113308000024775820.2026000001.01.X';
 
 const TYPES: VerifyOptions['types'] = new Map([
   ['MARRIAGE_CERTIFICATE', { issuer: 'CIVIL_AFFAIRS' }],
@@ -30,75 +38,12 @@ let anchors: TrustAnchors;
 let civilAffairs: SigningKey;
 let health: SigningKey;
 
-/** A department's issuing key, certified by `by` (the trusted root unless a test says otherwise). */
-async function departmentKey(department: Department, by: RootCa = root, notAfter = new Date('2030-01-01T00:00:00Z')): Promise<SigningKey> {
-  const pair = generateSigningKeyPair();
-  const certificate = issueDepartmentCertificate({
-    root: { certificate: by.certificate, privateKey: by.privateKey },
-    department,
-    publicKey: pair.publicKey,
-    notBefore: new Date('2026-01-01T00:00:00Z'),
-    notAfter,
-  });
-  return { kid: await kidOf(pair.publicKey), privateKey: pair.privateKey, x5c: [certificate.toString('base64')] };
-}
-
 beforeAll(async () => {
-  root = createRootCa({ creditCode: OPERATOR_CREDIT_CODE, now: new Date('2026-01-01T00:00:00Z') });
+  root = testRoot();
   anchors = { roots: [new X509Certificate(root.certificate)] };
-  civilAffairs = await departmentKey(CIVIL_AFFAIRS);
-  health = await departmentKey(HEALTH);
+  civilAffairs = await departmentKey(root, CIVIL_AFFAIRS);
+  health = await departmentKey(root, HEALTH);
 });
-
-function listUrl(department: string, purpose: StatusPurpose): string {
-  return `${BASE}/status-lists/${department}/1/${purpose}`;
-}
-
-function statusEntries(department: string): Record<string, unknown>[] {
-  return (['revocation', 'suspension'] as const).map((purpose) => ({
-    id: `${listUrl(department, purpose)}#${INDEX}`,
-    type: 'BitstringStatusListEntry',
-    statusPurpose: purpose,
-    statusListIndex: String(INDEX),
-    statusListCredential: listUrl(department, purpose),
-  }));
-}
-
-function marriageCredential(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    '@context': ['https://www.w3.org/ns/credentials/v2'],
-    id: `urn:oid:${IDENTIFIER}`,
-    type: ['VerifiableCredential', 'OnegateCertificate'],
-    certificateType: 'MARRIAGE_CERTIFICATE',
-    issuer: { id: 'urn:onegate:department:CIVIL_AFFAIRS', name: CIVIL_AFFAIRS.name, creditCode: CIVIL_AFFAIRS.creditCode },
-    validFrom: '2026-11-22T09:30:00Z',
-    validUntil: '2036-11-22T09:30:00Z',
-    credentialSubject: { id: `urn:onegate:person:${ID_NUMBER}`, name: 'Li Lei', spouseName: 'Han Meimei', registeredOn: '2026-11-22' },
-    credentialStatus: statusEntries('CIVIL_AFFAIRS'),
-    ...overrides,
-  };
-}
-
-interface ListOptions {
-  set?: number[];
-  validUntil?: Date;
-  purpose?: StatusPurpose;
-  url?: string;
-}
-
-/** A signed status list credential as the department would publish it. */
-async function statusList(key: SigningKey, department: Department, purpose: StatusPurpose, opts: ListOptions = {}): Promise<string> {
-  const url = opts.url ?? listUrl(department.code, purpose);
-  const credential = statusListCredential({
-    url,
-    issuer: { id: `urn:onegate:department:${department.code}`, name: department.name, creditCode: department.creditCode },
-    purpose: opts.purpose ?? purpose,
-    encodedList: encodeList(Bitstring.fromIndices(STATUS_LIST_SIZE, opts.set ?? []).bytes),
-    validFrom: new Date('2027-02-28T00:00:00Z'),
-    validUntil: opts.validUntil ?? new Date('2027-03-02T00:00:00Z'),
-  });
-  return signVcJwt(credential, key, ISSUED);
-}
 
 /** Options whose status list fetcher serves the given lists by URL and counts requests. */
 function optionsServing(lists: Record<string, string | null>): VerifyOptions & { fetched: string[] } {
@@ -117,8 +62,8 @@ function optionsServing(lists: Record<string, string | null>): VerifyOptions & {
 
 async function civilAffairsLists(revoked: number[] = [], suspended: number[] = []): Promise<Record<string, string>> {
   return {
-    [listUrl('CIVIL_AFFAIRS', 'revocation')]: await statusList(civilAffairs, CIVIL_AFFAIRS, 'revocation', { set: revoked }),
-    [listUrl('CIVIL_AFFAIRS', 'suspension')]: await statusList(civilAffairs, CIVIL_AFFAIRS, 'suspension', { set: suspended }),
+    [listUrl('CIVIL_AFFAIRS', 'revocation')]: await signedStatusList(civilAffairs, CIVIL_AFFAIRS, 'revocation', { set: revoked }),
+    [listUrl('CIVIL_AFFAIRS', 'suspension')]: await signedStatusList(civilAffairs, CIVIL_AFFAIRS, 'suspension', { set: suspended }),
   };
 }
 
@@ -146,19 +91,6 @@ function expectIntegrityFailure(result: VerificationResult, reason: string): voi
   });
 }
 
-function sdJwtPayload(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    iss: 'urn:onegate:department:CIVIL_AFFAIRS',
-    iat: Math.floor(ISSUED.getTime() / 1000),
-    nbf: Math.floor(ISSUED.getTime() / 1000),
-    vct: 'urn:onegate:certificate-type:MARRIAGE_CERTIFICATE',
-    jti: `urn:oid:${IDENTIFIER}`,
-    credentialStatus: statusEntries('CIVIL_AFFAIRS'),
-    ...overrides,
-  };
-}
-
-const DISCLOSABLE = { name: 'Li Lei', spouseName: 'Han Meimei', registeredOn: '2026-11-22', registrationOffice: 'Quzhou' };
 
 describe('verifyCredential: vc+jwt', () => {
   it('accepts a valid credential and returns its claims with three passing verdicts', async () => {
@@ -186,7 +118,7 @@ describe('verifyCredential: vc+jwt', () => {
 
   it('rejects a key the root did not certify, whatever the token says', async () => {
     const rogueRoot = createRootCa({ creditCode: OPERATOR_CREDIT_CODE, now: new Date('2026-01-01T00:00:00Z') });
-    const rogue = await departmentKey(CIVIL_AFFAIRS, rogueRoot);
+    const rogue = await departmentKey(rogueRoot, CIVIL_AFFAIRS);
     const result = await verifyWithLists(await signVcJwt(marriageCredential(), rogue, ISSUED));
     expectIntegrityFailure(result, 'UNTRUSTED_ISSUER');
   });
@@ -200,7 +132,7 @@ describe('verifyCredential: vc+jwt', () => {
   });
 
   it('rejects a department certificate that has expired', async () => {
-    const lapsed = await departmentKey(CIVIL_AFFAIRS, root, new Date('2027-01-01T00:00:00Z'));
+    const lapsed = await departmentKey(root, CIVIL_AFFAIRS, new Date('2027-01-01T00:00:00Z'));
     expectIntegrityFailure(await verifyWithLists(await signVcJwt(marriageCredential(), lapsed, ISSUED)), 'CERTIFICATE_EXPIRED');
   });
 
@@ -313,7 +245,7 @@ describe('verifyCredential: status', () => {
   it('reads two entries in one list with a single fetch', async () => {
     const shared = `${BASE}/status-lists/CIVIL_AFFAIRS/1/revocation`;
     const entries = [INDEX, INDEX + 1].map((index) => ({ type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusListIndex: String(index), statusListCredential: shared }));
-    const options = optionsServing({ [shared]: await statusList(civilAffairs, CIVIL_AFFAIRS, 'revocation', { set: [INDEX + 1] }) });
+    const options = optionsServing({ [shared]: await signedStatusList(civilAffairs, CIVIL_AFFAIRS, 'revocation', { set: [INDEX + 1] }) });
     const result = await verifyCredential(await signVcJwt(marriageCredential({ credentialStatus: entries }), civilAffairs, ISSUED), options);
     expect(result.status.state).toBe('REVOKED');
     expect(options.fetched).toEqual([shared]);
@@ -328,7 +260,7 @@ describe('verifyCredential: status', () => {
 
   it('still reports a revocation when the suspension list is unavailable', async () => {
     const revocation = listUrl('CIVIL_AFFAIRS', 'revocation');
-    const lists = { [revocation]: await statusList(civilAffairs, CIVIL_AFFAIRS, 'revocation', { set: [INDEX] }) };
+    const lists = { [revocation]: await signedStatusList(civilAffairs, CIVIL_AFFAIRS, 'revocation', { set: [INDEX] }) };
     expect((await verifyCredential(credential, optionsServing(lists))).status.state).toBe('REVOKED');
   });
 
@@ -338,11 +270,11 @@ describe('verifyCredential: status', () => {
   }
 
   it.each<[string, () => Promise<string>]>([
-    ['signed by another department', () => statusList(health, CIVIL_AFFAIRS, 'revocation')],
-    ['for the other purpose', () => statusList(civilAffairs, CIVIL_AFFAIRS, 'revocation', { purpose: 'suspension' })],
-    ['published for another URL', () => statusList(civilAffairs, CIVIL_AFFAIRS, 'revocation', { url: `${BASE}/status-lists/CIVIL_AFFAIRS/2/revocation` })],
-    ['out of date', () => statusList(civilAffairs, CIVIL_AFFAIRS, 'revocation', { validUntil: new Date('2027-02-28T12:00:00Z') })],
-    ['signed by an uncertified key', async () => statusList({ ...civilAffairs, privateKey: generateSigningKeyPair().privateKey }, CIVIL_AFFAIRS, 'revocation')],
+    ['signed by another department', () => signedStatusList(health, CIVIL_AFFAIRS, 'revocation')],
+    ['for the other purpose', () => signedStatusList(civilAffairs, CIVIL_AFFAIRS, 'revocation', { purpose: 'suspension' })],
+    ['published for another URL', () => signedStatusList(civilAffairs, CIVIL_AFFAIRS, 'revocation', { url: `${BASE}/status-lists/CIVIL_AFFAIRS/2/revocation` })],
+    ['out of date', () => signedStatusList(civilAffairs, CIVIL_AFFAIRS, 'revocation', { validUntil: new Date('2027-02-28T12:00:00Z') })],
+    ['signed by an uncertified key', async () => signedStatusList({ ...civilAffairs, privateKey: generateSigningKeyPair().privateKey }, CIVIL_AFFAIRS, 'revocation')],
     ['not a status list', () => signVcJwt(marriageCredential(), civilAffairs, ISSUED)],
     ['garbage', async () => 'not a list'],
   ])('says UNKNOWN when the status list is %s', async (_label, makeList) => {
@@ -377,12 +309,12 @@ describe('verifyCredential: status', () => {
 describe('verifyCredential: SD-JWT VC', () => {
   let sdJwt: string;
   beforeAll(async () => {
-    sdJwt = await issueSdJwt({ payload: sdJwtPayload(), disclosable: DISCLOSABLE, key: civilAffairs });
+    sdJwt = await issueSdJwt({ payload: sdJwtPayload(), disclosable: CLAIMS, key: civilAffairs });
   });
 
   it('accepts the issued SD-JWT with every claim', async () => {
     const result = await verifyWithLists(sdJwt);
-    expect(result).toMatchObject({ valid: true, format: 'dc+sd-jwt', identifier: IDENTIFIER, certificateType: 'MARRIAGE_CERTIFICATE', claims: DISCLOSABLE });
+    expect(result).toMatchObject({ valid: true, format: 'dc+sd-jwt', identifier: IDENTIFIER, certificateType: 'MARRIAGE_CERTIFICATE', claims: CLAIMS });
   });
 
   it('returns only the claims a presentation discloses', async () => {
@@ -417,17 +349,17 @@ describe('verifyCredential: SD-JWT VC', () => {
   });
 
   it('reports expiry from exp and revocation from the lists', async () => {
-    const expired = await issueSdJwt({ payload: sdJwtPayload({ exp: Math.floor(Date.parse('2027-01-01T00:00:00Z') / 1000) }), disclosable: DISCLOSABLE, key: civilAffairs });
+    const expired = await issueSdJwt({ payload: sdJwtPayload({ exp: Math.floor(Date.parse('2027-01-01T00:00:00Z') / 1000) }), disclosable: CLAIMS, key: civilAffairs });
     expect((await verifyWithLists(expired)).status.state).toBe('EXPIRED');
     expect((await verifyWithLists(sdJwt, [INDEX])).status.state).toBe('REVOKED');
   });
 
   it('checks the issuer from vct and iss', async () => {
-    const byHealth = await issueSdJwt({ payload: sdJwtPayload({ iss: 'urn:onegate:department:HEALTH', credentialStatus: [] }), disclosable: DISCLOSABLE, key: health });
+    const byHealth = await issueSdJwt({ payload: sdJwtPayload({ iss: 'urn:onegate:department:HEALTH', credentialStatus: [] }), disclosable: CLAIMS, key: health });
     expect((await verifyCredential(byHealth, optionsServing({}))).issuer).toMatchObject({ ok: false, reason: 'ISSUER_NOT_AUTHORISED', department: 'HEALTH' });
-    const wrongIss = await issueSdJwt({ payload: sdJwtPayload({ iss: 'urn:onegate:department:HEALTH' }), disclosable: DISCLOSABLE, key: civilAffairs });
+    const wrongIss = await issueSdJwt({ payload: sdJwtPayload({ iss: 'urn:onegate:department:HEALTH' }), disclosable: CLAIMS, key: civilAffairs });
     expect((await verifyWithLists(wrongIss)).issuer.reason).toBe('ISSUER_MISMATCH');
-    const foreignVct = await issueSdJwt({ payload: sdJwtPayload({ vct: 'https://example.com/pid' }), disclosable: DISCLOSABLE, key: civilAffairs });
+    const foreignVct = await issueSdJwt({ payload: sdJwtPayload({ vct: 'https://example.com/pid' }), disclosable: CLAIMS, key: civilAffairs });
     expect((await verifyWithLists(foreignVct)).issuer.reason).toBe('TYPE_UNKNOWN');
   });
 });

@@ -1,8 +1,9 @@
 import { createPublicKey, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readOrCreateFileOnce } from '../../common/create-file-once.js';
+import { publishFile, readOrCreateFileOnce } from '../../common/create-file-once.js';
 import type { AppConfig } from '../../config/app-config.js';
+import { localSecret } from '../../database/local-secrets.js';
 import { createRootCa } from './certificate-authority.js';
 import { trustAnchorsFromPem, type TrustAnchors } from './chain.js';
 import { openPrivateKey, parseMasterKey, sealPrivateKey } from './key-sealing.js';
@@ -10,6 +11,8 @@ import { derToPem } from './x509.js';
 
 /** Associated data of the sealed root key: a sealed department key cannot be swapped in for it. */
 export const ROOT_KEY_ID = 'onegate-root-ca';
+
+const MASTER_KEY_SECRET = 'cert-master-key';
 
 /** The root CA that certifies department issuing keys. */
 export interface RootAuthority {
@@ -38,7 +41,7 @@ export class TrustConfigurationError extends Error {
 /** Development files: the master key under DATA_DIR/secrets, the root CA (certificate + sealed key) under DATA_DIR/keys. */
 export function developmentTrustPaths(config: AppConfig): { masterKey: string; rootBundle: string; publishedRoot: string } {
   return {
-    masterKey: join(config.dataDir, 'secrets', 'cert-master-key'),
+    masterKey: join(config.dataDir, 'secrets', MASTER_KEY_SECRET),
     rootBundle: join(config.dataDir, 'keys', 'root-ca.json'),
     publishedRoot: join(config.certsDir, 'dev', 'root-ca.pem'),
   };
@@ -87,7 +90,7 @@ function readMasterKey(config: AppConfig): Buffer {
 }
 
 function developmentMasterKey(config: AppConfig): string {
-  return readOrCreateFileOnce(developmentTrustPaths(config).masterKey, () => randomBytes(32).toString('hex') + '\n');
+  return localSecret(config.dataDir, MASTER_KEY_SECRET, () => randomBytes(32).toString('hex'));
 }
 
 function developmentRoot(config: AppConfig, masterKey: Buffer): { anchorsPem: string; sealedRootKey: string } {
@@ -105,14 +108,8 @@ function developmentRoot(config: AppConfig, masterKey: Buffer): { anchorsPem: st
   if (typeof parsed.certificate !== 'string' || typeof parsed.sealedKey !== 'string') {
     throw new TrustConfigurationError(`${paths.rootBundle} lacks "certificate" or "sealedKey"; remove it to generate a new development root CA`);
   }
-  publishDevelopmentRoot(paths.publishedRoot, parsed.certificate);
+  publishFile(paths.publishedRoot, parsed.certificate);
   return { anchorsPem: parsed.certificate, sealedRootKey: parsed.sealedKey };
-}
-
-function publishDevelopmentRoot(file: string, pem: string): void {
-  if (existsSync(file) && readFileSync(file, 'utf8') === pem) return;
-  mkdirSync(join(file, '..'), { recursive: true });
-  writeFileSync(file, pem, { mode: 0o644 });
 }
 
 function openRootKey(sealed: string, masterKey: Buffer): KeyObject {
