@@ -21,6 +21,7 @@ const entryPoints = {
   'migration-generate': 'dist/src/database/migration-generate.cli.js',
   'bench-ledger': 'dist/bench/ledger/ledger.bench.js',
   'bench-exchange': 'dist/bench/exchange/exchange.bench.js',
+  'bench-certificates': 'dist/bench/certificates/certificates.bench.js',
 };
 
 function newestSourceTime() {

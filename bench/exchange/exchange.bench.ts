@@ -10,29 +10,42 @@
 // Each size has its own database, `onegate_bench_<size>`, kept between runs: it is seeded only when
 // its resident count does not match (or with --reseed). State of the benchmark's gateway (dev keys,
 // generated role password, logs, the connector file) is under DATA_DIR (default .data/bench).
-import { execFileSync } from 'node:child_process';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { cpus, totalmem } from 'node:os';
-import { basename, join } from 'node:path';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { parseFlags } from '../../src/common/cli.js';
 import { DEPARTMENT_CODES } from '../../src/common/departments.js';
 import { projectRoot } from '../../src/common/project-root.js';
-import { loadConfig, type AppConfig } from '../../src/config/app-config.js';
-import { withDatabase } from '../../src/database/database-admin.js';
-import { prepareDatabase, type PreparedDatabase } from '../../src/database/database-setup.js';
+import type { AppConfig } from '../../src/config/app-config.js';
 import { DevIssuer } from '../../src/identity/dev-issuer.js';
-import { prepareEnvironment } from '../../src/app.prepare.js';
-import { createLogger } from '../../src/logging/logger.js';
-import { DEMO_CITIZENS } from '../../src/seed/demo-citizens.js';
+import {
+  ATTEMPTS,
+  builtFile,
+  FOREIGN_LIMIT,
+  foreignCores,
+  freePort,
+  measuredBuildNote,
+  runContext,
+  withBenchServer,
+  measureLoad,
+  prepareBenchDatabase,
+  otherDatabasePids,
+  redactTokens,
+  snapshotBuild,
+  sourceState,
+  startGateway,
+  undisturbed,
+  withClient,
+  type CpuContext,
+  type DisturbedAttempt,
+} from '../harness.js';
 import { writeResult } from '../results.js';
-import { forkNode, logTail, startNode, stop, unlessExited, type Child } from './children.js';
+import { startNode, stop, unlessExited, type Child } from './children.js';
 import { cpuSnapshot, cpuSplit, residentMemory, type CpuSnapshot, type CpuSplit } from './cpu.js';
 import { Floor, LOOKUPS, type FloorResult } from './floor.js';
-import type { LoadMessage, LoadRequest, LoadResult } from './load.js';
+import type { LoadResult } from './load.js';
 
 const USAGE = `usage: npm run bench:exchange -- [--citizens 10000,1000000] [--seconds 20] [--warmup 5]
                                [--connections 16,32,64] [--sample 5000] [--info-connections 32] [--reseed]
@@ -104,54 +117,8 @@ function parseSettings(argv: string[]): Settings | undefined {
   return settings;
 }
 
-function databaseName(citizens: number): string {
-  if (citizens % 1_000_000 === 0) return `onegate_bench_${citizens / 1_000_000}m`;
-  if (citizens % 1000 === 0) return `onegate_bench_${citizens / 1000}k`;
-  return `onegate_bench_${citizens}`;
-}
-
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 const log = (message: string) => console.log(`bench:exchange: ${message}`);
-
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
-  await withClient(adminUrl, async (client) => {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (!rowCount) await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
-  });
-}
-
-/** Runs the seed CLI (COPY-based) as a child; resolves to its wall time. */
-async function seed(env: NodeJS.ProcessEnv, citizens: number, logDir: string): Promise<{ seconds: number; rows: Record<string, number> }> {
-  const started = performance.now();
-  const child = startNode('seed', builtFile('src/seed/seed.cli.js'), ['--citizens', String(citizens)], env, join(logDir, `seed-${citizens}.log`));
-  await child.exited;
-  if (child.process.exitCode !== 0) throw new Error(`seeding ${citizens} citizens failed:\n${logTail(child)}`);
-  const summary = readFileSync(child.logFile!, 'utf8');
-  const rows: Record<string, number> = {};
-  for (const match of summary.matchAll(/^\s+(dept_\w+\.\w+)\s+([\d,]+)$/gm)) rows[match[1]!] = Number(match[2]!.replaceAll(',', ''));
-  return { seconds: round((performance.now() - started) / 1000, 1), rows };
-}
 
 interface Clerk {
   province: string;
@@ -225,28 +192,6 @@ async function startDepartmentApi(readerUrl: string, secret: string, logDir: str
     'starting',
   );
   return { child, url };
-}
-
-async function startGateway(env: NodeJS.ProcessEnv, port: number, logFile: string): Promise<{ child: Child; url: string; startMs: number }> {
-  const started = performance.now();
-  const child = startNode('gateway', builtFile('src/main.js'), [], env, logFile);
-  const url = `http://127.0.0.1:${port}`;
-  const ready = async () => {
-    const deadline = Date.now() + 120_000;
-    while (Date.now() < deadline) {
-      try {
-        const response = await fetch(`${url}/health/ready`);
-        await response.arrayBuffer();
-        if (response.ok) return;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error(`the gateway was not ready within 120 s:\n${logTail(child)}`);
-  };
-  await unlessExited(child, ready(), 'starting');
-  return { child, url, startMs: Math.round(performance.now() - started) };
 }
 
 interface GraphqlAnswer {
@@ -336,21 +281,8 @@ async function verify(url: string, sample: SampleEntry[], floor: Floor): Promise
   return { checked, withAllFive };
 }
 
-interface CpuContext {
-  ownerUrl: string;
-  database: string;
-}
-
-/** Backends of other databases right now (someone else's work on a shared server). */
-async function otherDatabasePids(ctx: CpuContext): Promise<Set<number>> {
-  return withClient(ctx.ownerUrl, async (client) => {
-    const { rows } = await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname IS NOT NULL AND datname <> $1', [ctx.database]);
-    return new Set(rows.map((r) => r.pid));
-  });
-}
-
 /** One load run against the gateway, in a fresh load-generator process, with the CPU split of its measured period. */
-async function loadRun(
+function loadRun(
   ctx: CpuContext,
   gateway: Child,
   api: Child,
@@ -359,35 +291,13 @@ async function loadRun(
   connections: number,
   settings: Settings,
 ): Promise<LoadResult & { cpu: CpuSplit }> {
-  const load = forkNode('load generator', builtFile('bench/exchange/load.js'));
-  const named = () => ({ gateway: gateway.pid, departmentApi: api.pid, loadGenerator: load.pid, benchmark: process.pid });
-  let before: CpuSnapshot | undefined;
-  let after: CpuSnapshot | undefined;
-  const result = await unlessExited(
-    load,
-    new Promise<LoadResult>((resolve, reject) => {
-      load.process.on('message', (message: LoadMessage) => {
-        if (message.type === 'measuring') before = cpuSnapshot(named());
-        else if (message.type === 'measured') after = cpuSnapshot(named());
-        else if (message.type === 'result') resolve(message.result);
-        else reject(new Error(`the load generator failed: ${message.message}`));
-      });
-      const request: LoadRequest = {
-        url,
-        connections,
-        warmupSeconds: settings.warmup,
-        seconds: settings.seconds,
-        requests: sample.map((entry) => ({ body: requestBody(entry), authorization: entry.clerk.authorization })),
-      };
-      load.process.send(request);
-    }),
-    'generating load',
-  );
-  await load.exited;
-  // autocannon leaves its last requests in flight when it stops: let the gateway finish them before anything else.
-  await new Promise((r) => setTimeout(r, 1000));
-  if (!before || !after) throw new Error('the load generator did not report its measured period');
-  return { ...result, cpu: cpuSplit(before, after, await otherDatabasePids(ctx)) };
+  return measureLoad(ctx, { gateway: gateway.pid, departmentApi: api.pid }, {
+    url,
+    connections,
+    warmupSeconds: settings.warmup,
+    seconds: settings.seconds,
+    requests: sample.map((entry) => ({ body: requestBody(entry), authorization: entry.clerk.authorization })),
+  });
 }
 
 interface GatewayRun extends LoadResult {
@@ -416,66 +326,8 @@ interface SizeResult {
   floor: FloorRun[];
 }
 
-interface DisturbedAttempt {
-  what: string;
-  foreignCores: number;
-  result: unknown;
-}
-
-/** Cores that other work used during a measured period: processes not ours, and postgres backends of other databases. */
-function foreignCores(cpu: CpuSplit): number {
-  return round(cpu.usage.other! + cpu.usage.postgresOtherDatabases!);
-}
-
-/** Above this much foreign CPU (cores) a measured period is disturbed. */
-const FOREIGN_LIMIT = 0.15;
-/** A disturbed period is measured again, at most this many times in all; the last one stands (and is flagged). */
-const ATTEMPTS = 3;
-
-/** Runs `attempt` again while other work on the machine disturbed it, recording the discarded attempts. */
-async function undisturbed<T extends { cpu: CpuSplit }>(what: string, discarded: DisturbedAttempt[], attempt: () => Promise<T>): Promise<T> {
-  for (let i = 1; ; i++) {
-    const result = await attempt();
-    const foreign = foreignCores(result.cpu);
-    if (foreign <= FOREIGN_LIMIT || i === ATTEMPTS) return result;
-    log(`${what}: other work used ${foreign} cores of the machine during the measured period; measuring again`);
-    discarded.push({ what, foreignCores: foreign, result });
-  }
-}
-
 async function runSize(adminUrl: string, dataDir: string, citizens: number, settings: Settings): Promise<SizeResult> {
-  const database = databaseName(citizens);
-  const ownerUrl = withDatabase(adminUrl, database);
-  const logDir = join(dataDir, 'logs');
-  mkdirSync(logDir, { recursive: true });
-  await ensureDatabase(adminUrl, database);
-  const env = { ...process.env, DATABASE_URL: ownerUrl, DATA_DIR: dataDir };
-  const config = loadConfig(env);
-  // As `npm run migrate`: migrations, role logins (the role password is generated under DATA_DIR),
-  // the catalog (the consent grants below need the matter), and the reader URLs.
-  const db: PreparedDatabase = await prepareEnvironment(config, createLogger('warn'), { seedIfEmpty: false });
-
-  const countResidents = () =>
-    withClient(ownerUrl, async (c) => (await c.query<{ n: number }>('SELECT count(*)::int AS n FROM dept_public_security.resident')).rows[0]!.n);
-  const expected = citizens + DEMO_CITIZENS.length;
-  let residents = await countResidents();
-  let seeded: SizeResult['seeded'] = null;
-  if (settings.reseed || residents !== expected) {
-    log(`${database}: seeding ${citizens.toLocaleString('en-US')} citizens (holds ${residents.toLocaleString('en-US')} residents)…`);
-    seeded = await seed({ ...env, LOG_LEVEL: 'warn' }, citizens, logDir);
-    residents = await countResidents();
-    log(`${database}: seeded in ${seeded.seconds} s`);
-    if (residents !== expected) throw new Error(`${database} holds ${residents} residents after seeding, expected ${expected}`);
-  } else {
-    log(`${database}: reusing ${residents.toLocaleString('en-US')} residents (--reseed to seed again)`);
-  }
-  // A freshly seeded database gets its visibility map and statistics now, not from autovacuum during a
-  // measured run, and its dirty pages written now, not by a checkpoint during one (CHECKPOINT needs a
-  // superuser or pg_checkpoint; without, the checkpointer does it in its own time).
-  await withClient(ownerUrl, async (c) => {
-    await c.query('VACUUM (ANALYZE)');
-    await c.query('CHECKPOINT').catch(() => undefined);
-  });
+  const { database, ownerUrl, logDir, env, config, db, residents, seeded } = await prepareBenchDatabase(log, adminUrl, dataDir, citizens, settings.reseed);
   const ledgerEntriesBefore = await withClient(ownerUrl, async (c) => (await c.query<{ n: number }>('SELECT count(*)::int AS n FROM onegate.ledger_entry')).rows[0]!.n);
 
   const sample = await prepareSample(ownerUrl, config, citizens, Math.min(settings.sample, residents));
@@ -525,7 +377,7 @@ async function runSize(adminUrl: string, dataDir: string, citizens: number, sett
           log(`${database}: verified ${verified.checked} answers against the sources (${verified.withAllFive} with all five records)`);
         }
         for (const c of connections) {
-          const run = await undisturbed(`${database}: gateway, ${c} connections, LOG_LEVEL=${logLevel}`, disturbed, () =>
+          const run = await undisturbed(log, `${database}: gateway, ${c} connections, LOG_LEVEL=${logLevel}`, disturbed, () =>
             loadRun(ctx, gateway.child, api.child, gateway.url, sample, c, settings),
           );
           gatewayRuns.push({ ...run, logLevel });
@@ -561,7 +413,7 @@ async function runSize(adminUrl: string, dataDir: string, citizens: number, sett
   }
   try {
     for (const c of settings.connections) {
-      const run = await undisturbed(`${database}: floor, ${c} callers`, disturbed, async () => {
+      const run = await undisturbed(log, `${database}: floor, ${c} callers`, disturbed, async () => {
         let before: CpuSnapshot | undefined;
         let after: CpuSnapshot | undefined;
         const named = { floor: process.pid };
@@ -597,70 +449,8 @@ async function runSize(adminUrl: string, dataDir: string, citizens: number, sett
   };
 }
 
-/** Anything shaped like a JWT, replaced: the results are committed, tokens never are. */
-function redactTokens(text: string): string {
-  return text.replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, '<token>');
-}
-
 function notClean(run: LoadResult): boolean {
   return run.non2xx + run.graphqlErrors + run.transportErrors + run.warmupNotOk > 0;
-}
-
-/**
- * The build every child process runs: a copy of dist/ taken when the benchmark starts, so that the
- * gateway of every size is the same build even when dist/ is rebuilt meanwhile (others edit and
- * build in this tree). Under the project's .data/ so that node_modules still resolve.
- */
-let buildDir: string | undefined;
-
-function builtFile(path: string): string {
-  if (!buildDir) throw new Error('the build has not been copied yet');
-  return join(buildDir, path);
-}
-
-function snapshotBuild(): { digest: string; builtAt: string | null } {
-  const root = projectRoot();
-  const dist = join(root, 'dist');
-  const dest = join(root, '.data', 'bench-build');
-  const stamp = () => {
-    try {
-      return readFileSync(join(dist, '.build-stamp'), 'utf8').trim();
-    } catch {
-      return null;
-    }
-  };
-  for (let attempt = 1; ; attempt++) {
-    const before = stamp();
-    rmSync(dest, { recursive: true, force: true });
-    cpSync(dist, dest, { recursive: true, filter: (path) => !path.endsWith('.map') && !basename(path).startsWith('.tsbuildinfo') });
-    // A build that finished while copying may have left a mix: copy again.
-    if (stamp() !== before && attempt < 3) continue;
-    buildDir = dest;
-    const hash = createHash('sha256');
-    const visit = (dir: string) => {
-      for (const name of readdirSync(join(dest, dir)).sort()) {
-        const path = `${dir}/${name}`;
-        if (statSync(join(dest, path)).isDirectory()) visit(path);
-        else if (name.endsWith('.js')) hash.update(path).update('\0').update(readFileSync(join(dest, path))).update('\0');
-      }
-    };
-    for (const dir of ['src', 'examples']) visit(dir);
-    return { digest: hash.digest('hex').slice(0, 16), builtAt: before };
-  }
-}
-
-/** Which gateway was measured: the commit, how many files differ from it, and a digest of the copied build (src/ and examples/). */
-function sourceState(build: { digest: string; builtAt: string | null }): Record<string, unknown> {
-  let commit: string | null = null;
-  let changed: string[] = [];
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: projectRoot(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  try {
-    commit = git('rev-parse', 'HEAD');
-    changed = git('status', '--porcelain', '--', 'src', 'schemas', 'migrations', 'examples').split('\n').filter(Boolean);
-  } catch {
-    // not a git checkout
-  }
-  return { commit, uncommittedChanges: changed.length, buildDigest: build.digest, builtAt: build.builtAt };
 }
 
 function errorsCell(run: LoadResult): string {
@@ -784,25 +574,11 @@ async function main(argv: string[]): Promise<void> {
     console.error(USAGE);
     return;
   }
-  const dataDir = process.env.DATA_DIR ?? '.data/bench';
-  const baseConfig = loadConfig({ ...process.env, DATA_DIR: dataDir });
-  // DATABASE_URL names the server (and a database to connect to while creating the size databases);
-  // without it, the embedded PostgreSQL under DATA_DIR, whose superuser creates them.
-  const embedded = baseConfig.DATABASE_URL ? undefined : await prepareDatabase(baseConfig, createLogger('warn'));
-  const adminUrl = embedded?.embedded ? embedded.embedded.superuserUrl() : baseConfig.DATABASE_URL!;
-  try {
-    const pgSettings = await withClient(adminUrl, async (c) =>
-      (
-        await c.query(
-          `SELECT current_setting('server_version') AS version, current_setting('synchronous_commit') AS synchronous_commit,
-                  current_setting('fsync') AS fsync, current_setting('shared_buffers') AS shared_buffers,
-                  current_setting('max_connections') AS max_connections`,
-        )
-      ).rows[0] as Record<string, unknown>,
-    );
+  await withBenchServer(async (server) => {
+    const { adminUrl, dataDir, config: baseConfig } = server;
     const source = sourceState(snapshotBuild());
     const sizes: SizeResult[] = [];
-    for (const citizens of settings.citizens) sizes.push(await runSize(adminUrl, baseConfig.dataDir, citizens, settings));
+    for (const citizens of settings.citizens) sizes.push(await runSize(adminUrl, dataDir, citizens, settings));
     const { headers, rows, notes, targets } = summarize(sizes, settings);
     await writeResult('exchange', {
       name: 'exchange',
@@ -811,16 +587,11 @@ async function main(argv: string[]): Promise<void> {
         'through the reference department API over HTTP with HMAC) from concurrent HTTP clients, each answer audited in the ledger, ' +
         'against the same five lookups made directly with `pg` in one process (the floor). Gateway, department API, load generator and ' +
         'PostgreSQL are separate processes on one machine.',
-      date: new Date().toISOString(),
-      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30) },
-      node: process.version,
-      postgres: { embedded: Boolean(embedded), ...pgSettings },
+      ...runContext(server),
       summary: { headers, rows },
       notes: [
         ...notes,
-        `Gateway measured: commit ${String(source.commit).slice(0, 7)}` +
-          (source.uncommittedChanges ? ` with ${source.uncommittedChanges} uncommitted changes under src/, schemas/, migrations/, examples/` : '') +
-          `; build of ${source.builtAt ?? '?'} (digest ${source.buildDigest}), the same build for every process and size.`,
+        measuredBuildNote(source),
       ],
       source,
       targets,
@@ -847,9 +618,7 @@ async function main(argv: string[]): Promise<void> {
       console.error('bench:exchange: some runs had errors (see the table); their figures are flagged, not to be trusted');
       process.exitCode = 1;
     }
-  } finally {
-    await embedded?.close();
-  }
+  });
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

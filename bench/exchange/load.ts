@@ -10,8 +10,12 @@ export interface LoadRequest {
   connections: number;
   warmupSeconds: number;
   seconds: number;
-  /** Rotated over, one per request: the JSON body and its authorization header. */
-  requests: Array<{ body: string; authorization: string }>;
+  /** Rotated over, one per request: the JSON body and its authorization header (none for public queries). */
+  requests: Array<{ body: string; authorization?: string }>;
+  /** Replaced in every body by a token unique to the request (e.g. an idempotency key): `<unique.prefix><n>`. */
+  unique?: { placeholder: string; prefix: string };
+  /** A successful answer's body must also contain this (e.g. `"valid":true`); otherwise it counts as a GraphQL error. */
+  expect?: string;
 }
 
 export interface LoadResult {
@@ -26,6 +30,8 @@ export interface LoadResult {
   graphqlErrors: number;
   /** Warm-up responses that were non-2xx or carried GraphQL errors (the warm-up is checked too). */
   warmupNotOk: number;
+  /** Warm-up responses that were 2xx without GraphQL errors. */
+  warmupOk: number;
   /** Socket errors and timeouts (no response at all). */
   transportErrors: number;
   timeouts: number;
@@ -80,6 +86,7 @@ async function run(req: LoadRequest): Promise<LoadResult> {
   let graphqlErrors = 0;
   let non2xx = 0;
   let warmupNotOk = 0;
+  let warmupOk = 0;
   let firstErrorBody: string | undefined;
   const latencies: number[] = [];
 
@@ -88,18 +95,21 @@ async function run(req: LoadRequest): Promise<LoadResult> {
       method: 'POST',
       path: '/graphql',
       setupRequest: (request) => {
-        const { body, authorization } = req.requests[next++ % req.requests.length]!;
-        return { ...request, body, headers: { 'content-type': 'application/json', authorization } };
+        const n = next++;
+        const { body, authorization } = req.requests[n % req.requests.length]!;
+        const headers: Record<string, string> = { 'content-type': 'application/json' };
+        if (authorization) headers.authorization = authorization;
+        return { ...request, body: req.unique ? body.replace(req.unique.placeholder, `${req.unique.prefix}${n}`) : body, headers };
       },
       onResponse: (status, body) => {
         // A cheap test on every body: the gateway's successful answers never contain this key.
-        const hasErrors = body.includes('"errors":');
+        const hasErrors = body.includes('"errors":') || (req.expect !== undefined && !body.includes(req.expect));
         const success = status >= 200 && status <= 299;
         if (!measuring) {
           if (hasErrors || !success) {
             warmupNotOk++;
             firstErrorBody ??= `${status} ${body.slice(0, 2000).replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, '<token>')}`;
-          }
+          } else warmupOk++;
           return;
         }
         if (hasErrors) graphqlErrors++;
@@ -147,6 +157,7 @@ async function run(req: LoadRequest): Promise<LoadResult> {
     graphqlErrors,
     transportErrors: measured.transportErrors,
     warmupNotOk,
+    warmupOk,
     timeouts: measured.result.timeouts,
     okPerSecond: Math.round(ok / measured.elapsed),
     latencyMs: latencySummary(latencies, { p50: 0.5, p90: 0.9, p99: 0.99 }),

@@ -20,11 +20,38 @@ export interface LedgerWriterOptions {
   clock?: () => Date;
 }
 
+/**
+ * Rows of another table that are written in the transaction of their ledger entries: a row and its
+ * entry are committed together or not at all, with one commit for the whole batch. Used where a
+ * record only exists if it is audited (a registered certificate and its CERTIFICATE_ISSUE entry).
+ */
+export interface CompanionTable<R> {
+  /** For logs. */
+  readonly name: string;
+  /**
+   * Inserts `rows` in one statement, skipping rows that conflict with a unique constraint (ON
+   * CONFLICT DO NOTHING); resolves with the positions in `rows` of those it inserted.
+   */
+  insert(db: Queryable, rows: readonly R[]): Promise<ReadonlySet<number>>;
+}
+
+/** A companion row of one entry. */
+export interface Companion<R = unknown> {
+  table: CompanionTable<R>;
+  row: R;
+}
+
+/** What `recordWith` resolves with: the entry, or why neither it nor its companion row was written. */
+export type CompanionOutcome = { written: true; entry: RecordedEntry } | { written: false; reason: 'CONFLICT' | 'REJECTED'; error?: Error };
+
 interface Pending {
   content: LedgerEntryContent;
   leafHash: Buffer;
+  companion?: Companion;
   resolve(entry: RecordedEntry): void;
   reject(error: Error): void;
+  /** Only with a companion: its row was not written, so neither was the entry. */
+  skipped?(outcome: Extract<CompanionOutcome, { written: false }>): void;
 }
 
 /** Serialises batch writers of every gateway instance on one database, so leaf indexes stay contiguous. */
@@ -54,18 +81,43 @@ export class LedgerWriter {
 
   /** Appends one entry; resolves with its index when it is durable. Invalid entries reject with LedgerEntryInvalidError. */
   record(input: LedgerEntryInput): Promise<RecordedEntry> {
-    if (this.closed) return Promise.reject(new LedgerUnavailableError('the ledger is shutting down'));
-    let content: LedgerEntryContent;
-    try {
-      content = entryContent(input, this.options.clock?.() ?? new Date());
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const leafHash = entryLeafHash(content);
+    const prepared = this.prepare(input);
+    if (prepared instanceof Error) return Promise.reject(prepared);
     return new Promise<RecordedEntry>((resolve, reject) => {
-      this.queue.push({ content, leafHash, resolve, reject });
+      this.queue.push({ ...prepared, resolve, reject });
       this.schedule();
     });
+  }
+
+  /**
+   * Appends one entry together with a companion row, in the same transaction. Resolves once both are
+   * durable, or with `written: false` when the row conflicted with an existing one (CONFLICT) or
+   * its insert failed (REJECTED, with the error) — then the entry was not written either, and the
+   * rest of the batch was not affected. Rejects like `record` when the batch cannot be written.
+   */
+  recordWith<R>(input: LedgerEntryInput, companion: Companion<R>): Promise<CompanionOutcome> {
+    const prepared = this.prepare(input);
+    if (prepared instanceof Error) return Promise.reject(prepared);
+    return new Promise<CompanionOutcome>((resolve, reject) => {
+      this.queue.push({
+        ...prepared,
+        companion: companion as Companion,
+        resolve: (entry) => resolve({ written: true, entry }),
+        skipped: resolve,
+        reject,
+      });
+      this.schedule();
+    });
+  }
+
+  private prepare(input: LedgerEntryInput): { content: LedgerEntryContent; leafHash: Buffer } | Error {
+    if (this.closed) return new LedgerUnavailableError('the ledger is shutting down');
+    try {
+      const content = entryContent(input, this.options.clock?.() ?? new Date());
+      return { content, leafHash: entryLeafHash(content) };
+    } catch (error) {
+      return error as Error;
+    }
   }
 
   /** True when the last batch failed less than `withinMs` ago; lets callers refuse work before contacting anyone. */
@@ -94,9 +146,10 @@ export class LedgerWriter {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.options.maxBatch);
       try {
-        const first = await this.writeBatch(batch);
+        const { first, written, skipped } = await this.writeBatch(batch);
         this.lastFailureAt = undefined;
-        batch.forEach((pending, i) => pending.resolve({ index: first + i, leafHash: pending.leafHash, at: new Date(pending.content.at) }));
+        written.forEach((pending, i) => pending.resolve({ index: first + i, leafHash: pending.leafHash, at: new Date(pending.content.at) }));
+        for (const [pending, outcome] of skipped) pending.skipped!(outcome);
       } catch (error) {
         this.cached = undefined;
         this.lastFailureAt = Date.now();
@@ -109,28 +162,37 @@ export class LedgerWriter {
     this.signalIdle?.();
   }
 
-  /** One transaction: take the append lock, place the batch after the current tree, store leaves and completed nodes. */
-  private async writeBatch(batch: Pending[]): Promise<number> {
+  /**
+   * One transaction: take the append lock, write the companion rows (leaving out the entries whose
+   * row was not written), place the remaining entries after the current tree, store leaves and
+   * completed nodes.
+   */
+  private async writeBatch(batch: Pending[]): Promise<{ first: number; written: Pending[]; skipped: Map<Pending, Extract<CompanionOutcome, { written: false }>> }> {
     const client = await this.pool.connect();
     let broken = false;
     try {
       // Three round trips per batch: (begin, take the append lock, read the size), (insert leaves and
-      // nodes), commit. The lock key is a constant, so the first is one simple-protocol message.
+      // nodes), commit — and one more per companion table. The lock key is a constant, so the first
+      // is one simple-protocol message.
       const opened = (await client.query(BEGIN_LOCKED_READ_SIZE)) as unknown as pg.QueryResult<{ size: string }>[];
       const size = Number(opened[opened.length - 1]!.rows[0]!.size);
-      const frontier = this.cached?.size === size ? this.cached.frontier : await readNodes(client, rootPlan(size));
-      const leafHashes = batch.map((p) => p.leafHash);
-      const appended = appendLeaves(size, frontier, leafHashes);
-
-      await client.query(INSERT_ENTRIES_AND_NODES, [
-        JSON.stringify(batch.map((p, i) => entryRow(size + i, p.content, p.leafHash))),
-        appended.nodes.map((n) => n.level),
-        appended.nodes.map((n) => String(n.index)),
-        appended.nodes.map((n) => n.hash),
-      ]);
-      await client.query('COMMIT');
-      this.cached = { size: size + batch.length, frontier: appended.frontier };
-      return size;
+      const skipped = await writeCompanions(client, batch, this.logger);
+      const written = skipped.size === 0 ? batch : batch.filter((p) => !skipped.has(p));
+      if (written.length > 0) {
+        const frontier = this.cached?.size === size ? this.cached.frontier : await readNodes(client, rootPlan(size));
+        const appended = appendLeaves(size, frontier, written.map((p) => p.leafHash));
+        await client.query(INSERT_ENTRIES_AND_NODES, [
+          JSON.stringify(written.map((p, i) => entryRow(size + i, p.content, p.leafHash))),
+          appended.nodes.map((n) => n.level),
+          appended.nodes.map((n) => String(n.index)),
+          appended.nodes.map((n) => n.hash),
+        ]);
+        await client.query('COMMIT');
+        this.cached = { size: size + written.length, frontier: appended.frontier };
+      } else {
+        await client.query('COMMIT');
+      }
+      return { first: size, written, skipped };
     } catch (error) {
       broken = true;
       await client.query('ROLLBACK').catch(() => undefined);
@@ -140,6 +202,47 @@ export class LedgerWriter {
       client.release(broken);
     }
   }
+}
+
+/**
+ * Inserts the batch's companion rows, table by table; returns the entries whose row was not
+ * written. Each table's rows go in one statement under a savepoint: should it fail (a row the
+ * database refuses), the rows are tried one by one, so one bad row cannot fail the others' batch.
+ */
+async function writeCompanions(client: pg.PoolClient, batch: readonly Pending[], logger: Logger): Promise<Map<Pending, Extract<CompanionOutcome, { written: false }>>> {
+  const skipped = new Map<Pending, Extract<CompanionOutcome, { written: false }>>();
+  const byTable = new Map<CompanionTable<unknown>, Pending[]>();
+  for (const pending of batch) {
+    if (!pending.companion) continue;
+    const group = byTable.get(pending.companion.table);
+    if (group) group.push(pending);
+    else byTable.set(pending.companion.table, [pending]);
+  }
+  for (const [table, group] of byTable) {
+    const insert = async (pendings: readonly Pending[]) => {
+      await client.query('SAVEPOINT companions');
+      try {
+        const inserted = await table.insert(client, pendings.map((p) => p.companion!.row));
+        await client.query('RELEASE SAVEPOINT companions');
+        pendings.forEach((p, i) => {
+          if (!inserted.has(i)) skipped.set(p, { written: false, reason: 'CONFLICT' });
+        });
+        return true;
+      } catch (error) {
+        await client.query('ROLLBACK TO SAVEPOINT companions');
+        if (pendings.length === 1) {
+          // The database's message may quote row values: only its code is logged.
+          logger.error({ table: table.name, code: (error as { code?: unknown }).code }, 'a row written with its ledger entry was refused');
+          skipped.set(pendings[0]!, { written: false, reason: 'REJECTED', error: error as Error });
+        }
+        return false;
+      }
+    };
+    if (!(await insert(group)) && group.length > 1) {
+      for (const pending of group) await insert([pending]);
+    }
+  }
+  return skipped;
 }
 
 const BEGIN_LOCKED_READ_SIZE = `BEGIN;
@@ -193,7 +296,7 @@ function entryRow(index: number, c: LedgerEntryContent, leafHash: Buffer) {
   };
 }
 
-interface Queryable {
+export interface Queryable {
   query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
 }
 

@@ -10,7 +10,7 @@ import { AuditError, AuditErrorCode } from './audit.errors.js';
 import { signCheckpoint } from './checkpoint.js';
 import type { LedgerEntryInput } from './ledger-entry.js';
 import { loadLedgerSigningKey, type LedgerSigningKey } from './ledger-key.js';
-import { LedgerWriter, readNodeMap, readNodes, readTreeSize, type RecordedEntry } from './ledger-writer.js';
+import { LedgerWriter, readNodeMap, readNodes, readTreeSize, type Companion, type CompanionOutcome, type RecordedEntry } from './ledger-writer.js';
 import { assembleProof, consistencyProofPlan, inclusionProofPlan, rootFromFrontier, rootPlan } from './merkle.js';
 
 export interface SignedCheckpoint {
@@ -94,6 +94,14 @@ export class LedgerService implements OnModuleInit, OnApplicationShutdown {
    */
   record(entry: LedgerEntryInput): Promise<RecordedEntry> {
     return this.writer.record(entry);
+  }
+
+  /**
+   * Appends an entry and a row of another table in one transaction (see LedgerWriter.recordWith):
+   * both durable, or neither — `written: false` when the row conflicted or was refused.
+   */
+  recordWith<R>(entry: LedgerEntryInput, companion: Companion<R>): Promise<CompanionOutcome> {
+    return this.writer.recordWith(entry, companion);
   }
 
   /** False right after a failed write: callers refuse work up front instead of contacting departments first. */

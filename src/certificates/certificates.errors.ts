@@ -32,6 +32,8 @@ export type CertificateErrorReason =
   | 'STATE_CONFLICT'
   | 'NO_ISSUING_KEY'
   | 'STATUS_LIST_FULL'
+  /** The registry refused the new certificate's row (neither it nor its ledger entry was written). */
+  | 'REGISTRATION_FAILED'
   | 'DISCLOSURE_INVALID';
 
 const ISSUANCE_MESSAGES: Record<Exclude<IssuanceDenialReason, keyof typeof DENIAL_MESSAGES>, string> = {

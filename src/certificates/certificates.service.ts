@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { randomInt, randomUUID } from 'node:crypto';
 import QRCode from 'qrcode';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { decideCertificateTypes, decideIssuance, type IssuanceDenialReason } from '../access/access-decision.js';
 import { LedgerUnavailableError } from '../audit/audit.errors.js';
 import { actorFor, type LedgerEntryInput, type LedgerOutcome } from '../audit/ledger-entry.js';
 import { LedgerService } from '../audit/ledger.service.js';
 import { MattersService } from '../catalog/matters.service.js';
+import { CoalescingBatcher } from '../common/coalescing-batcher.js';
 import { parseCreditCode } from '../common/identifiers/credit-code.js';
 import { parseIdNumber } from '../common/identifiers/id-number.js';
 import type { RequestContext } from '../common/request/request-context.js';
@@ -16,6 +17,7 @@ import { ExchangeService, type Purpose, type Subject } from '../exchange/exchang
 import type { Principal } from '../identity/principal.js';
 import { buildCertificateIdentifier } from './certificate-identifier.js';
 import { CertificateCatalog } from './certificate-catalog.js';
+import { CERTIFICATE_ROWS } from './certificate-rows.js';
 import type { CertificateType } from './certificate-types.js';
 import { CertificateError } from './certificates.errors.js';
 import { buildClaims } from './claims-builder.js';
@@ -60,6 +62,11 @@ const CHANGES: Record<StatusChange, { from: readonly CertificateState[]; to: Cer
   reinstate: { from: ['SUSPENDED'], to: 'VALID', kind: 'CERTIFICATE_REINSTATE' },
 };
 
+/** Issuer and idempotency key as one batcher key (a key holds no newline). */
+function idempotencyKeyOf(issuer: string, idempotencyKey: string): string {
+  return `${issuer}\n${idempotencyKey}`;
+}
+
 export function certificateStatus(row: Pick<CertificateEntity, 'state' | 'validUntil'>, now = new Date()): CertificateStatus {
   if (row.state === 'VALID' && row.validUntil !== null && row.validUntil <= now) return 'EXPIRED';
   return row.state;
@@ -74,6 +81,13 @@ export function certificateStatus(row: Pick<CertificateEntity, 'state' | 'validU
  */
 @Injectable()
 export class CertificatesService {
+  /** Concurrent issuances look up their idempotency keys together. */
+  private readonly registered = new CoalescingBatcher<string, CertificateEntity | null>((keys) => this.byIdempotencyKeys(keys), {
+    maxInFlight: 2,
+    maxBatch: 200,
+    missing: () => null,
+  });
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly catalog: CertificateCatalog,
@@ -310,25 +324,15 @@ export class CertificatesService {
   }
 
   /**
-   * Inserts the certificate and writes its ledger entry inside one transaction: COMMIT only after
-   * the entry is durable. 'idempotent' — the key was taken meanwhile; 'slot' — the random status
-   * index was.
+   * Registers the certificate in the transaction of its ledger entry (the ledger's group commit:
+   * one commit for many issuances), durable before this resolves. 'idempotent' — the key was taken
+   * meanwhile; 'slot' — the random status index was.
    */
   private async register(row: CertificateEntity, entry: LedgerEntryInput): Promise<'registered' | 'idempotent' | 'slot'> {
-    return this.dataSource.transaction(async (manager: EntityManager) => {
-      const inserted = (await manager.query(
-        `INSERT INTO onegate.certificate (id, identifier, type, holder_kind, holder, issuer, signing_kid, version, replaces_id, status_list, status_index, state, issued_at, valid_until, idempotency_key, issued_by, credential, sd_jwt)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'VALID', $12, $13, $14, $15, $16, $17)
-         ON CONFLICT DO NOTHING RETURNING id`,
-        [row.id, row.identifier, row.type, row.holderKind, row.holder, row.issuer, row.signingKid, row.version, row.replacesId, row.statusList, row.statusIndex, row.issuedAt, row.validUntil, row.idempotencyKey, row.issuedBy, row.credential, row.sdJwt],
-      )) as unknown[];
-      if (inserted.length === 0) {
-        const taken = (await manager.query(`SELECT 1 FROM onegate.certificate WHERE issuer = $1 AND idempotency_key = $2`, [row.issuer, row.idempotencyKey])) as unknown[];
-        return taken.length > 0 ? 'idempotent' : 'slot';
-      }
-      await this.ledger.record(entry);
-      return 'registered';
-    });
+    const outcome = await this.ledger.recordWith(entry, { table: CERTIFICATE_ROWS, row });
+    if (outcome.written) return 'registered';
+    if (outcome.reason === 'REJECTED') throw CertificateError.unavailable('REGISTRATION_FAILED', 'the certificate could not be registered; nothing was issued');
+    return (await this.byIdempotencyKey(row.issuer, row.idempotencyKey)) ? 'idempotent' : 'slot';
   }
 
   /** The same idempotency key again: the same certificate, if it is the same request. */
@@ -354,7 +358,21 @@ export class CertificatesService {
   }
 
   private byIdempotencyKey(issuer: string, idempotencyKey: string): Promise<CertificateEntity | null> {
-    return this.dataSource.getRepository(CertificateEntity).findOneBy({ issuer, idempotencyKey });
+    return this.registered.load(idempotencyKeyOf(issuer, idempotencyKey));
+  }
+
+  /** Certificates by issuer and idempotency key, for many concurrent issuances in one query. */
+  private async byIdempotencyKeys(keys: string[]): Promise<Map<string, CertificateEntity>> {
+    const pairs = keys.map((key) => key.split('\n') as [string, string]);
+    const rows = await this.dataSource
+      .getRepository(CertificateEntity)
+      .createQueryBuilder('c')
+      .where('(c.issuer, c.idempotency_key) IN (SELECT * FROM unnest(CAST(:issuers AS text[]), CAST(:keys AS text[])))', {
+        issuers: pairs.map(([issuer]) => issuer),
+        keys: pairs.map(([, key]) => key),
+      })
+      .getMany();
+    return new Map(rows.map((row) => [idempotencyKeyOf(row.issuer, row.idempotencyKey), row]));
   }
 
   /**

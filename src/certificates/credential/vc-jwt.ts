@@ -1,5 +1,6 @@
-import type { KeyObject } from 'node:crypto';
-import { calculateJwkThumbprint, CompactSign, exportJWK } from 'jose';
+import { isUtf8 } from 'node:buffer';
+import { sign, type KeyObject } from 'node:crypto';
+import { calculateJwkThumbprint, exportJWK } from 'jose';
 import {
   epochSeconds,
   isJsonObject,
@@ -16,9 +17,16 @@ import {
  * credential itself (no `vc` wrapper claim); JWT claims such as `iat` may sit beside it.
  */
 
-/** RFC 7638 SHA-256 JWK thumbprint (base64url): the `kid` of a department's issuing key. */
-export async function kidOf(publicKey: KeyObject): Promise<string> {
-  return calculateJwkThumbprint(await exportJWK(publicKey), 'sha256');
+const kids = new WeakMap<KeyObject, Promise<string>>();
+
+/** RFC 7638 SHA-256 JWK thumbprint (base64url): the `kid` of a department's issuing key (computed once per key object). */
+export function kidOf(publicKey: KeyObject): Promise<string> {
+  let kid = kids.get(publicKey);
+  if (!kid) {
+    kid = exportJWK(publicKey).then((jwk) => calculateJwkThumbprint(jwk, 'sha256'));
+    kids.set(publicKey, kid);
+  }
+  return kid;
 }
 
 /** The protected header every onegate JWS carries besides `typ` (and `cty`). */
@@ -27,10 +35,22 @@ export function protectedHeaderFor(key: SigningKey, typ: string): JsonObject {
   return { alg: SIGNING_ALGORITHM, typ, kid: key.kid, x5c: [...key.x5c] };
 }
 
-/** Signs a JSON payload as a compact JWS (ES256). */
-export async function signCompact(payload: JsonObject, header: JsonObject, key: SigningKey): Promise<string> {
-  const bytes = new TextEncoder().encode(JSON.stringify(payload));
-  return new CompactSign(bytes).setProtectedHeader({ ...header, alg: SIGNING_ALGORITHM }).sign(key.privateKey);
+/**
+ * Signs a JSON payload as a compact JWS (ES256: ECDSA P-256 with SHA-256, the signature as r‖s —
+ * RFC 7518 §3.4), with OpenSSL on libuv's thread pool so that the event loop stays free.
+ */
+export function signCompact(payload: JsonObject, header: JsonObject, key: SigningKey): Promise<string> {
+  const signingInput = `${base64urlJson({ ...header, alg: SIGNING_ALGORITHM })}.${base64urlJson(payload)}`;
+  return new Promise((resolve, reject) => {
+    sign('sha256', Buffer.from(signingInput, 'ascii'), { key: key.privateKey, dsaEncoding: 'ieee-p1363' }, (error, signature) => {
+      if (error) reject(error);
+      else resolve(`${signingInput}.${signature.toString('base64url')}`);
+    });
+  });
+}
+
+function base64urlJson(value: JsonObject): string {
+  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 }
 
 /**
@@ -47,16 +67,27 @@ export interface CompactJwsParts {
   ok: true;
   /** The compact serialisation, as given (for signature verification). */
   compact: string;
+  /** Frozen: shared by every JWS with the same protected header. */
   header: JsonObject;
   payload: JsonObject;
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Decodes one base64url segment holding a JSON object. Base64url is checked by pattern first
- * because Buffer's decoder silently skips invalid characters; UTF-8 is decoded strictly.
+ * Decodes base64url strictly: only the base64url alphabet, no padding. Node's decoder also takes
+ * `+`, `/` and `=`, and skips or stops at anything else; the latter shows as fewer bytes than the
+ * length promises (this is the pattern check above, without a regular expression over the whole
+ * segment).
+ */
+export function decodeBase64url(segment: string): Buffer | null {
+  if (segment.length % 4 === 1 || segment.includes('+') || segment.includes('/') || segment.includes('=')) return null;
+  const bytes = Buffer.from(segment, 'base64url');
+  return bytes.length === Math.floor((segment.length * 3) / 4) ? bytes : null;
+}
+
+/**
+ * Decodes one base64url segment holding a JSON object; UTF-8 is decoded strictly.
  */
 export function decodeJsonSegment(segment: string): JsonObject | null {
   const decoded = decodeBase64urlJson(segment);
@@ -65,12 +96,33 @@ export function decodeJsonSegment(segment: string): JsonObject | null {
 
 /** Decodes a base64url segment to any JSON value; undefined when it is not base64url UTF-8 JSON. */
 export function decodeBase64urlJson(segment: string): unknown {
-  if (segment.length === 0 || !BASE64URL.test(segment) || segment.length % 4 === 1) return undefined;
+  if (segment.length === 0) return undefined;
+  const bytes = decodeBase64url(segment);
+  if (!bytes || !isUtf8(bytes)) return undefined;
   try {
-    return JSON.parse(strictUtf8.decode(Buffer.from(segment, 'base64url')));
+    return JSON.parse(bytes.toString('utf8'));
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Protected headers seen before, decoded and frozen: every credential a department key signs
+ * carries the same header (with its x5c chain), so it is decoded once. Bounded; oldest dropped.
+ */
+const HEADER_CACHE_SIZE = 64;
+const headers = new Map<string, JsonObject>();
+
+function decodeHeader(segment: string): JsonObject | null {
+  const cached = headers.get(segment);
+  if (cached) return cached;
+  const header = decodeJsonSegment(segment);
+  if (!header) return null;
+  for (const value of Object.values(header)) if (typeof value === 'object' && value !== null) Object.freeze(value);
+  Object.freeze(header);
+  if (headers.size >= HEADER_CACHE_SIZE) headers.delete(headers.keys().next().value!);
+  headers.set(segment, header);
+  return header;
 }
 
 function malformed(message: string): Failure<'MALFORMED'> {
@@ -90,7 +142,7 @@ export function splitCompactJws(token: unknown, maxLength: number = MAX_CREDENTI
   if (parts.length !== 3) return malformed('a compact JWS has three dot-separated parts');
   const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
   if (!BASE64URL.test(signaturePart)) return malformed('the JWS signature is not base64url');
-  const header = decodeJsonSegment(headerPart);
+  const header = decodeHeader(headerPart);
   if (!header) return malformed('the JWS header is not a base64url JSON object');
   if ('crit' in header) return malformed('the JWS header has critical extensions, which onegate does not use');
   const payload = decodeJsonSegment(payloadPart);

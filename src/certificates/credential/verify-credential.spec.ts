@@ -1,4 +1,4 @@
-import { randomBytes, X509Certificate } from 'node:crypto';
+import { randomBytes, sign, verify, X509Certificate } from 'node:crypto';
 import { CompactSign } from 'jose';
 import { createRootCa, generateSigningKeyPair, type RootCa } from '../trust/certificate-authority.js';
 import type { TrustAnchors } from '../trust/chain.js';
@@ -402,3 +402,252 @@ describe('verifyCredential: hostile input', () => {
     expect((await verifyCredential(credential, odd)).status.reason).toBe('STATUS_UNAVAILABLE');
   });
 });
+
+describe('verifyCredential: the ES256 signature check', () => {
+  const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  let credential: string;
+  beforeAll(async () => {
+    credential = await signVcJwt(marriageCredential(), civilAffairs, ISSUED);
+  });
+
+  const signingInputOf = (jws: string) => jws.slice(0, jws.lastIndexOf('.'));
+  const signatureOf = (jws: string) => jws.slice(jws.lastIndexOf('.') + 1);
+  const withSignature = (jws: string, signature: string) => `${signingInputOf(jws)}.${signature}`;
+
+  it('accepts the genuine signature: 86 base64url characters', async () => {
+    expect(signatureOf(credential)).toMatch(/^[A-Za-z0-9_-]{86}$/);
+    expect((await verifyWithLists(credential)).integrity).toMatchObject({ ok: true });
+  });
+
+  it.each([
+    ['its lowest significant bit', 0x10],
+    ['its highest significant bit', 0x20],
+    ['both significant bits', 0x30],
+  ])('reports BAD_SIGNATURE when the last character changes %s (still 86 base64url characters)', async (_label, flip) => {
+    const signature = signatureOf(credential);
+    const last = ALPHABET[ALPHABET.indexOf(signature.at(-1)!) ^ flip]!;
+    const altered = `${signature.slice(0, -1)}${last}`;
+    expect(altered).not.toBe(signature);
+    expect(altered).toMatch(/^[A-Za-z0-9_-]{86}$/);
+    expect(Buffer.from(altered, 'base64url').equals(Buffer.from(signature, 'base64url'))).toBe(false);
+    const result = await verifyWithLists(withSignature(credential, altered));
+    expectIntegrityFailure(result, 'BAD_SIGNATURE');
+    expect(result.format).toBe('vc+jwt');
+  });
+
+  it.each([
+    ['its unused low bit', 0x01],
+    ['all four unused bits', 0x0f],
+  ])('reports BAD_SIGNATURE when the last character changes %s: the same bytes, another encoding', async (_label, flip) => {
+    const signature = signatureOf(credential);
+    const altered = `${signature.slice(0, -1)}${ALPHABET[ALPHABET.indexOf(signature.at(-1)!) ^ flip]!}`;
+    expect(Buffer.from(altered, 'base64url').equals(Buffer.from(signature, 'base64url'))).toBe(true);
+    expectIntegrityFailure(await verifyWithLists(withSignature(credential, altered)), 'BAD_SIGNATURE');
+  });
+
+  it('reports BAD_SIGNATURE when the first character of the signature changes', async () => {
+    const signature = signatureOf(credential);
+    const first = ALPHABET[(ALPHABET.indexOf(signature[0]!) + 1) % 64]!;
+    expectIntegrityFailure(await verifyWithLists(withSignature(credential, `${first}${signature.slice(1)}`)), 'BAD_SIGNATURE');
+  });
+
+  it.each<[string, (signature: string) => string]>([
+    ['one character short', (s) => s.slice(0, -1)],
+    ['one character long', (s) => `${s}A`],
+    ['two characters long', (s) => `${s}AA`],
+    ['half of it', (s) => s.slice(0, 43)],
+    ['twice as long', (s) => `${s}${s}`],
+    ['empty', () => ''],
+  ])('reports BAD_SIGNATURE for a signature segment %s', async (_label, change) => {
+    const signature = change(signatureOf(credential));
+    expect(signature.length).not.toBe(86);
+    expectIntegrityFailure(await verifyWithLists(withSignature(credential, signature)), 'BAD_SIGNATURE');
+  });
+
+  it('refuses a genuine signature in DER form (the wrong length), and accepts the same signature as r‖s', async () => {
+    const input = Buffer.from(signingInputOf(credential), 'ascii');
+    const der = sign('sha256', input, civilAffairs.privateKey);
+    expect(verify('sha256', input, publicKeyOf(civilAffairs), der)).toBe(true);
+    const derSignature = der.toString('base64url');
+    expect(derSignature.length).not.toBe(86);
+    expectIntegrityFailure(await verifyWithLists(withSignature(credential, derSignature)), 'BAD_SIGNATURE');
+    // The same r and s as 64 raw bytes: what ES256 means.
+    const raw = derToRaw(der).toString('base64url');
+    expect(raw).toHaveLength(86);
+    expect((await verifyWithLists(withSignature(credential, raw))).valid).toBe(true);
+  });
+
+  it.each([
+    ['r = s = 0', 'A'.repeat(86)],
+    ['r and s above the group order', '_'.repeat(85) + 'w'],
+  ])('reports BAD_SIGNATURE for an 86-character signature with %s', async (_label, signature) => {
+    expectIntegrityFailure(await verifyWithLists(withSignature(credential, signature)), 'BAD_SIGNATURE');
+  });
+
+  it('gives each of many concurrent verifications its own verdict', async () => {
+    const options = optionsServing(await civilAffairsLists());
+    const signature = signatureOf(credential);
+    const bad = withSignature(credential, `${ALPHABET[(ALPHABET.indexOf(signature[0]!) + 1) % 64]}${signature.slice(1)}`);
+    const other = await signVcJwt(marriageCredential({ credentialSubject: { id: `urn:onegate:person:${ID_NUMBER}`, name: 'Wang Fang' } }), civilAffairs, ISSUED);
+    const inputs = Array.from({ length: 60 }, (_, i) => [credential, bad, other][i % 3]!);
+    const results = await Promise.all(inputs.map((input) => verifyCredential(input, options)));
+    results.forEach((result, i) => {
+      if (i % 3 === 1) expect(result.integrity.reason).toBe('BAD_SIGNATURE');
+      else expect(result).toMatchObject({ valid: true, claims: { name: i % 3 === 0 ? 'Li Lei' : 'Wang Fang' } });
+    });
+  });
+
+  it('refuses a status list whose signature was altered', async () => {
+    const lists = await civilAffairsLists([INDEX]);
+    const revocation = listUrl('CIVIL_AFFAIRS', 'revocation');
+    const genuine = lists[revocation]!;
+    const signature = signatureOf(genuine);
+    const altered = withSignature(genuine, `${signature.slice(0, -1)}${ALPHABET[ALPHABET.indexOf(signature.at(-1)!) ^ 0x10]}`);
+    const result = await verifyCredential(credential, optionsServing({ ...lists, [revocation]: altered }));
+    expect(result.status).toMatchObject({ ok: false, reason: 'STATUS_LIST_INVALID', state: 'UNKNOWN' });
+    expect(result.status.message).toContain('the signature does not match the content');
+    // The genuine list still says revoked.
+    expect((await verifyCredential(credential, optionsServing(lists))).status.state).toBe('REVOKED');
+  });
+});
+
+describe('verifyCredential: verified status lists kept between verifications', () => {
+  const REVOCATION = listUrl('CIVIL_AFFAIRS', 'revocation');
+  const SUSPENSION = listUrl('CIVIL_AFFAIRS', 'suspension');
+  /** Lists are kept per anchors object: a new one per test keeps the tests apart. */
+  let own: TrustAnchors;
+  let credential: string;
+  beforeAll(async () => {
+    credential = await signVcJwt(marriageCredential(), civilAffairs, ISSUED);
+  });
+  beforeEach(() => {
+    own = { roots: [new X509Certificate(root.certificate)] };
+  });
+
+  /** Options serving whatever `lists` holds at the time of each fetch. */
+  function serving(lists: Record<string, string | null>, overrides: Partial<VerifyOptions> = {}): VerifyOptions {
+    return { anchors: own, types: TYPES, now: NOW, statusList: async (url) => lists[url] ?? null, ...overrides };
+  }
+
+  it('reads a newly published list, not the one verified before it', async () => {
+    const lists: Record<string, string | null> = await civilAffairsLists();
+    const first = { ...lists };
+    expect((await verifyCredential(credential, serving(lists))).status).toMatchObject({ ok: true, state: 'VALID' });
+    expect((await verifyCredential(credential, serving(lists))).status.state).toBe('VALID');
+
+    // The department revokes it: a new revocation list with the credential's bit set.
+    lists[REVOCATION] = await signedStatusList(civilAffairs, CIVIL_AFFAIRS, 'revocation', { set: [INDEX] });
+    expect((await verifyCredential(credential, serving(lists))).status).toMatchObject({ ok: false, reason: 'REVOKED', state: 'REVOKED' });
+    expect((await verifyCredential(credential, serving(lists))).status.state).toBe('REVOKED');
+
+    // Each version is read for what it says: the first lists still say VALID, a new suspension list SUSPENDED.
+    expect((await verifyCredential(credential, serving(first))).status.state).toBe('VALID');
+    const suspended = { ...first, [SUSPENSION]: await signedStatusList(civilAffairs, CIVIL_AFFAIRS, 'suspension', { set: [INDEX] }) };
+    expect((await verifyCredential(credential, serving(suspended))).status.state).toBe('SUSPENDED');
+    expect((await verifyCredential(credential, serving(lists))).status.state).toBe('REVOKED');
+  });
+
+  it('refuses a list it accepted before once the list’s validUntil has passed, or before its validFrom', async () => {
+    const lists = await civilAffairsLists(); // valid from 2027-02-28T00:00Z until 2027-03-02T00:00Z
+    expect((await verifyCredential(credential, serving(lists))).status.state).toBe('VALID');
+    for (const now of ['2027-03-02T00:00:00Z', '2027-03-02T00:00:01Z', '2027-06-01T00:00:00Z']) {
+      const result = await verifyCredential(credential, serving(lists, { now: new Date(now) }));
+      expect(result).toMatchObject({ valid: false, integrity: { ok: true }, status: { ok: false, reason: 'STATUS_LIST_INVALID', state: 'UNKNOWN' } });
+      expect(result.status.message).toBe('the status list is out of date (its validUntil has passed)');
+    }
+    const early = await verifyCredential(credential, serving(lists, { now: new Date('2027-02-27T23:59:59Z') }));
+    expect(early.status).toMatchObject({ reason: 'STATUS_LIST_INVALID', state: 'UNKNOWN', message: 'the status list is not yet valid' });
+    // Within its period it is accepted again, up to the last millisecond.
+    expect((await verifyCredential(credential, serving(lists))).status.state).toBe('VALID');
+    expect((await verifyCredential(credential, serving(lists, { now: new Date('2027-03-01T23:59:59.999Z') }))).status.state).toBe('VALID');
+    expect((await verifyCredential(credential, serving(lists, { now: new Date('2027-02-28T00:00:00Z') }))).status.state).toBe('VALID');
+  });
+
+  it('refuses a list it accepted before once the certificate that signed it has expired', async () => {
+    const until = new Date('2027-03-01T12:00:00Z');
+    const shortLived = await departmentKey(root, CIVIL_AFFAIRS, until);
+    const lists = {
+      [REVOCATION]: await signedStatusList(shortLived, CIVIL_AFFAIRS, 'revocation'),
+      [SUSPENSION]: await signedStatusList(shortLived, CIVIL_AFFAIRS, 'suspension'),
+    };
+    expect((await verifyCredential(credential, serving(lists))).status.state).toBe('VALID');
+    expect((await verifyCredential(credential, serving(lists, { now: until }))).status.state).toBe('VALID');
+    const after = await verifyCredential(credential, serving(lists, { now: new Date(until.getTime() + 1000) }));
+    expect(after).toMatchObject({ integrity: { ok: true }, status: { ok: false, reason: 'STATUS_LIST_INVALID', state: 'UNKNOWN' } });
+    expect(after.status.message).toBe('the status list credential is not valid: the signing certificate has expired');
+  });
+
+  it('refuses a list served for another URL, even after accepting it for its own', async () => {
+    const lists = await civilAffairsLists();
+    expect((await verifyCredential(credential, serving(lists))).status.state).toBe('VALID');
+
+    // A credential on list 2, whose revocation list is answered with list 1's.
+    const list2 = `${BASE}/status-lists/CIVIL_AFFAIRS/2/revocation`;
+    const [revocation, suspension] = statusEntries('CIVIL_AFFAIRS');
+    const onList2 = await signVcJwt(
+      marriageCredential({ credentialStatus: [{ ...revocation, id: `${list2}#${INDEX}`, statusListCredential: list2 }, suspension] }),
+      civilAffairs,
+      ISSUED,
+    );
+    const swapped = { ...lists, [list2]: lists[REVOCATION]! };
+    for (let round = 0; round < 2; round++) {
+      const result = await verifyCredential(onList2, serving(swapped));
+      expect(result).toMatchObject({ valid: false, integrity: { ok: true }, status: { ok: false, reason: 'STATUS_LIST_INVALID', state: 'UNKNOWN' } });
+      expect(result.status.message).toBe('the status list credential is for a different URL');
+    }
+    // Refusing it under list 2 did not spoil it for list 1, and list 2's own list is accepted.
+    expect((await verifyCredential(credential, serving(lists))).status.state).toBe('VALID');
+    const ownList2 = { ...swapped, [list2]: await signedStatusList(civilAffairs, CIVIL_AFFAIRS, 'revocation', { url: list2, set: [INDEX] }) };
+    expect((await verifyCredential(onList2, serving(ownList2))).status.state).toBe('REVOKED');
+    // …and that one is not accepted in place of list 1.
+    const result = await verifyCredential(credential, serving({ ...lists, [REVOCATION]: ownList2[list2]! }));
+    expect(result.status).toMatchObject({ reason: 'STATUS_LIST_INVALID', message: 'the status list credential is for a different URL' });
+  });
+
+  it('still checks the department of a list accepted before for another credential', async () => {
+    // Health's list, accepted while verifying a Health credential…
+    const healthList = listUrl('HEALTH', 'revocation');
+    const healthLists = { [healthList]: await signedStatusList(health, HEALTH, 'revocation') };
+    const [healthEntry] = statusEntries('HEALTH');
+    const byHealth = await signVcJwt(marriageCredential({ issuer: { id: 'urn:onegate:department:HEALTH' }, credentialStatus: [healthEntry] }), health, ISSUED);
+    expect((await verifyCredential(byHealth, serving(healthLists))).status.state).toBe('VALID');
+    // …says nothing about a Civil Affairs credential pointing at it.
+    const pointing = await signVcJwt(marriageCredential({ credentialStatus: [healthEntry] }), civilAffairs, ISSUED);
+    const result = await verifyCredential(pointing, serving(healthLists));
+    expect(result.status).toMatchObject({ reason: 'STATUS_LIST_INVALID', state: 'UNKNOWN', message: 'the status list is signed by a different department than the credential' });
+  });
+
+  it('keeps lists per trust anchors: a list accepted under other anchors is checked again', async () => {
+    const rogueRoot = createRootCa({ creditCode: OPERATOR_CREDIT_CODE, now: new Date('2026-01-01T00:00:00Z') });
+    const rogue = await departmentKey(rogueRoot, CIVIL_AFFAIRS);
+    const lists = {
+      [REVOCATION]: await signedStatusList(rogue, CIVIL_AFFAIRS, 'revocation'),
+      [SUSPENSION]: await signedStatusList(rogue, CIVIL_AFFAIRS, 'suspension'),
+    };
+    // Anchors that also trust the other root accept the lists…
+    const both: TrustAnchors = { roots: [new X509Certificate(root.certificate), new X509Certificate(rogueRoot.certificate)] };
+    expect((await verifyCredential(credential, serving(lists, { anchors: both }))).status.state).toBe('VALID');
+    // …the usual anchors do not, before or after.
+    const result = await verifyCredential(credential, serving(lists));
+    expect(result).toMatchObject({ integrity: { ok: true }, status: { reason: 'STATUS_LIST_INVALID', state: 'UNKNOWN' } });
+    expect(result.status.message).toBe('the status list credential is not valid: the certificate chain does not lead to a trusted root');
+    expect((await verifyCredential(credential, serving(lists, { anchors: both }))).status.state).toBe('VALID');
+  });
+});
+
+function publicKeyOf(key: SigningKey) {
+  return new X509Certificate(Buffer.from(key.x5c[0]!, 'base64')).publicKey;
+}
+
+/** An ECDSA-Sig-Value (SEQUENCE of two INTEGERs) as r‖s, 32 bytes each. */
+function derToRaw(der: Buffer): Buffer {
+  let offset = 2; // SEQUENCE tag and (short) length: a P-256 signature is under 128 bytes
+  const integer = () => {
+    const length = der[offset + 1]!;
+    const bytes = der.subarray(offset + 2, offset + 2 + length);
+    offset += 2 + length;
+    const unsigned = bytes[0] === 0 ? bytes.subarray(1) : bytes;
+    return Buffer.concat([Buffer.alloc(32 - unsigned.length), unsigned]);
+  };
+  return Buffer.concat([integer(), integer()]);
+}

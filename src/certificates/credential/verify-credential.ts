@@ -1,5 +1,4 @@
-import type { KeyObject } from 'node:crypto';
-import { compactVerify } from 'jose';
+import { verify as verifySignature, type KeyObject } from 'node:crypto';
 import { verifyChain, type ChainFailure, type TrustAnchors } from '../trust/chain.js';
 import {
   CERTIFICATE_TYPE_URN_PREFIX,
@@ -136,6 +135,8 @@ interface VerifiedJws {
   header: JsonObject;
   payload: JsonObject;
   signer: Signer;
+  /** When the signing chain is valid (ms since the epoch). */
+  window: { notBefore: number; notAfter: number };
 }
 
 function fail<R extends string>(reason: R, message: string): Failure<R> {
@@ -162,12 +163,38 @@ async function verifySignedJws(
   const chain = verifyChain(header['x5c'], anchors, now);
   if (!chain.ok) return fail(chain.reason, chain.message);
   if (header['kid'] !== (await kidOf(chain.publicKey))) return fail('KID_MISMATCH', 'the kid header is missing or does not name the key of the x5c certificate');
-  try {
-    await compactVerify(compact, chain.publicKey, { algorithms: [SIGNING_ALGORITHM] });
-  } catch {
+  if (!(await es256Verifies(compact, chain.publicKey))) {
     return fail('BAD_SIGNATURE', 'the signature does not match the content: the credential was altered or not signed by this key');
   }
-  return { ok: true, header, payload, signer: { department: chain.department, creditCode: chain.creditCode, publicKey: chain.publicKey } };
+  return {
+    ok: true,
+    header,
+    payload,
+    signer: { department: chain.department, creditCode: chain.creditCode, publicKey: chain.publicKey },
+    window: chain.window,
+  };
+}
+
+/** ES256 signature bytes: r and s, 32 bytes each (RFC 7518 §3.4), as 86 base64url characters. */
+const ES256_SIGNATURE_BASE64URL_LENGTH = 86;
+
+/**
+ * Checks the ES256 signature of a compact JWS (its parts already checked as base64url) with
+ * OpenSSL on libuv's thread pool: the event loop stays free, and many verifications run on as many
+ * cores as the pool has threads. `publicKey` is an EC P-256 key (the chain's leaf check ensures it).
+ */
+function es256Verifies(compact: string, publicKey: KeyObject): Promise<boolean> {
+  const dot = compact.lastIndexOf('.');
+  const encoded = compact.slice(dot + 1);
+  if (encoded.length !== ES256_SIGNATURE_BASE64URL_LENGTH) return Promise.resolve(false);
+  const signature = Buffer.from(encoded, 'base64url');
+  // One encoding per signature: the last character's 4 unused bits must be zero, and no character
+  // outside base64url (which Node's decoder would accept or skip) may appear.
+  if (signature.toString('base64url') !== encoded) return Promise.resolve(false);
+  const signingInput = Buffer.from(compact.slice(0, dot), 'ascii');
+  return new Promise((resolve) => {
+    verifySignature('sha256', signingInput, { key: publicKey, dsaEncoding: 'ieee-p1363' }, signature, (error, ok) => resolve(!error && ok));
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -385,6 +412,24 @@ function readEntry(entry: StatusEntry, list: StatusList): EntryOutcome {
   return { ok: true, purpose: entry.purpose, set: bitAt(list.bits, entry.index) };
 }
 
+/**
+ * A status list credential that verified, kept by its compact form: lists are fetched for every
+ * credential but change at most every few minutes, so each version is verified and decompressed
+ * once. It stands while `now` is inside both its signing chain's and its own validity period.
+ */
+interface VerifiedList {
+  url: string;
+  department: string;
+  list: StatusList;
+  chain: { notBefore: number; notAfter: number };
+  validFrom: number;
+  validUntil: number;
+}
+
+/** Verified status lists per set of anchors; the oldest is dropped beyond this many. */
+const STATUS_LIST_CACHE_SIZE = 64;
+const verifiedLists = new WeakMap<TrustAnchors, Map<string, VerifiedList>>();
+
 /** Fetches a list credential and verifies it like a credential, plus list-specific checks. */
 async function fetchStatusList(url: string, department: string, options: VerifyOptions): Promise<ListOutcome> {
   let compact: unknown;
@@ -394,14 +439,51 @@ async function fetchStatusList(url: string, department: string, options: VerifyO
     compact = null;
   }
   if (typeof compact !== 'string') return fail('STATUS_UNAVAILABLE', 'a status list of the credential could not be obtained');
-  const signed = await verifySignedJws(compact, VC_JWT_TYPE, options.anchors, options.now, MAX_STATUS_LIST_CREDENTIAL_LENGTH);
-  if (!signed.ok) return fail('STATUS_LIST_INVALID', `the status list credential is not valid: ${signed.message}`);
+  let cache = verifiedLists.get(options.anchors);
+  if (!cache) verifiedLists.set(options.anchors, (cache = new Map()));
+  const now = options.now.getTime();
+  let verified = cache.get(compact);
+  const current = (v: VerifiedList) =>
+    v.url === url && now >= v.chain.notBefore && now <= v.chain.notAfter && now >= v.validFrom && now < v.validUntil;
+  if (!verified || !current(verified)) {
+    const checked = await verifyStatusList(compact, url, options);
+    if (!checked.ok) return checked;
+    verified = checked.verified;
+    if (cache.size >= STATUS_LIST_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    cache.set(compact, verified);
+  }
   // Only the department that issued the credential may say whether it is revoked.
-  if (signed.signer.department !== department) return fail('STATUS_LIST_INVALID', 'the status list is signed by a different department than the credential');
-  return readStatusListCredential(signed.payload, url, options.now);
+  if (verified.department !== department) return fail('STATUS_LIST_INVALID', 'the status list is signed by a different department than the credential');
+  return { ok: true, list: verified.list };
 }
 
-function readStatusListCredential(payload: JsonObject, url: string, now: Date): ListOutcome {
+async function verifyStatusList(
+  compact: string,
+  url: string,
+  options: VerifyOptions,
+): Promise<{ ok: true; verified: VerifiedList } | Failure<'STATUS_LIST_INVALID'>> {
+  const signed = await verifySignedJws(compact, VC_JWT_TYPE, options.anchors, options.now, MAX_STATUS_LIST_CREDENTIAL_LENGTH);
+  if (!signed.ok) return fail('STATUS_LIST_INVALID', `the status list credential is not valid: ${signed.message}`);
+  const read = readStatusListCredential(signed.payload, url, options.now);
+  if (!read.ok) return read;
+  return {
+    ok: true,
+    verified: {
+      url,
+      department: signed.signer.department,
+      list: read.list,
+      chain: signed.window,
+      validFrom: read.validFrom?.getTime() ?? -Infinity,
+      validUntil: read.validUntil?.getTime() ?? Infinity,
+    },
+  };
+}
+
+function readStatusListCredential(
+  payload: JsonObject,
+  url: string,
+  now: Date,
+): { ok: true; list: StatusList; validFrom: Date | null; validUntil: Date | null } | Failure<'STATUS_LIST_INVALID'> {
   const type = payload['type'];
   const subject = payload['credentialSubject'];
   if (!Array.isArray(type) || !type.includes('BitstringStatusListCredential') || !isJsonObject(subject) || subject['type'] !== 'BitstringStatusList') {
@@ -418,7 +500,7 @@ function readStatusListCredential(payload: JsonObject, url: string, now: Date): 
   const encoded = subject['encodedList'];
   if (typeof purpose !== 'string' || typeof encoded !== 'string') return fail('STATUS_LIST_INVALID', 'the status list has no statusPurpose or encodedList');
   try {
-    return { ok: true, list: { purpose, bits: decodeList(encoded) } };
+    return { ok: true, list: { purpose, bits: decodeList(encoded) }, validFrom, validUntil };
   } catch (error) {
     return fail('STATUS_LIST_INVALID', `the status list's encodedList is not usable: ${error instanceof RangeError ? error.message : 'undecodable'}`);
   }

@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRootCa, generateSigningKeyPair, issueDepartmentCertificate } from './certificate-authority.js';
-import { trustAnchorsFromPem, verifyChain, type TrustAnchors } from './chain.js';
-import { buildCertificate, derToPem, distinguishedNameOf, type BuildCertificateOptions, type DistinguishedName } from './x509.js';
+import { CHAIN_CACHE_SIZE, trustAnchorsFromPem, verifyChain, type TrustAnchors } from './chain.js';
+import { buildCertificate, derToPem, distinguishedNameOf, validityOf, type BuildCertificateOptions, type DistinguishedName } from './x509.js';
 
 const OPERATOR = '11330800002481047B';
 const CIVIL_AFFAIRS = { code: 'CIVIL_AFFAIRS', name: 'Civil Affairs Bureau', creditCode: '113308000024775820' };
@@ -270,4 +270,191 @@ describe('trustAnchorsFromPem', () => {
     expect(() => trustAnchorsFromPem('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n')).toThrow('trust anchors: certificate 1 cannot be parsed');
     expect(() => trustAnchorsFromPem(derToPem(root.certificate) + derToPem(leafDer))).toThrow('trust anchors: certificate 2 is not a CA certificate');
   });
+});
+
+describe('verifyChain: cached settlement of a chain', () => {
+  const LATER = new Date('2027-02-01T00:00:01Z'); // one second after the leaf's notAfter
+  const EARLIER = new Date('2026-01-31T23:59:59Z'); // one second before the leaf's notBefore
+  const ms = (date: Date) => date.getTime();
+
+  /** Anchors whose `roots` counts how often it is read: only settling a chain (not a cache hit) reads it. */
+  function countingAnchors(roots: readonly X509Certificate[] = [rootCert]): TrustAnchors & { reads: number } {
+    return {
+      reads: 0,
+      get roots() {
+        this.reads++;
+        return roots;
+      },
+    };
+  }
+
+  it('re-checks the validity periods on every call: a chain verified once is still expired or not yet valid later', () => {
+    // A chain of its own, so that its first verification is the one that settles it.
+    const leaf = [b64(build())];
+    expect(verifyChain(leaf, anchors, AT)).toMatchObject({ ok: true, department: 'CIVIL_AFFAIRS' });
+    expect(verifyChain(leaf, anchors, LATER)).toEqual({ ok: false, reason: 'CERTIFICATE_EXPIRED', message: 'the signing certificate has expired' });
+    expect(verifyChain(leaf, anchors, EARLIER)).toEqual({ ok: false, reason: 'CERTIFICATE_NOT_YET_VALID', message: 'the signing certificate is not valid yet' });
+    // And a verdict outside the period does not stick either.
+    expect(verifyChain(leaf, anchors, AT)).toMatchObject({ ok: true });
+    expect(verifyChain(leaf, anchors, LEAF_TO)).toMatchObject({ ok: true });
+    expect(verifyChain(leaf, anchors, LEAF_FROM)).toMatchObject({ ok: true });
+  });
+
+  it('accepts a chain first seen outside its validity once the time is inside it', () => {
+    const leaf = [b64(build())];
+    expectFailure(leaf, 'CERTIFICATE_EXPIRED', LATER);
+    expectFailure(leaf, 'CERTIFICATE_NOT_YET_VALID', EARLIER);
+    expect(verifyChain(leaf, anchors, AT)).toMatchObject({ ok: true, department: 'CIVIL_AFFAIRS' });
+  });
+
+  it('re-checks every certificate of the path: an expiring intermediate and the root too', () => {
+    const { leaf, intermediate, deepAnchors, intermediateTo } = deepChain();
+    const x5c = [b64(leaf), b64(intermediate)];
+    expect(verifyChain(x5c, deepAnchors, AT)).toMatchObject({ ok: true });
+    expect(verifyChain(x5c, deepAnchors, new Date(ms(intermediateTo) + 1000))).toEqual({
+      ok: false,
+      reason: 'CERTIFICATE_EXPIRED',
+      message: 'an issuing certificate in the chain has expired',
+    });
+    expect(verifyChain(x5c, deepAnchors, AT)).toMatchObject({ ok: true });
+
+    const outlivesRoot = [b64(build({ notAfter: new Date('2040-01-01T00:00:00Z') }))];
+    expect(verifyChain(outlivesRoot, anchors, AT)).toMatchObject({ ok: true });
+    expect(expectFailure(outlivesRoot, 'CERTIFICATE_EXPIRED', new Date('2037-01-01T00:00:00Z'))).toBe('the trusted root certificate has expired');
+  });
+
+  it('keeps verdicts per trust anchors: a chain verified under one root is not trusted under another', () => {
+    const leaf = [b64(build())];
+    const otherRoot = createRootCa({ creditCode: OPERATOR, now: ROOT_FROM, commonName: 'onegate Root CA 2' });
+    const otherAnchors: TrustAnchors = { roots: [new X509Certificate(otherRoot.certificate)] };
+    expect(verifyChain(leaf, anchors, AT)).toMatchObject({ ok: true });
+    expect(expectFailure(leaf, 'UNTRUSTED_ISSUER', AT, otherAnchors)).toBe('the certificate chain does not lead to a trusted root');
+    expectFailure(leaf, 'UNTRUSTED_ISSUER', AT, { roots: [] });
+    // A failure under the other anchors does not stick to the chain under the right ones.
+    expect(verifyChain(leaf, anchors, AT)).toMatchObject({ ok: true });
+
+    // The other way round: first refused, then trusted by anchors (another object) holding the right root.
+    const fresh = [b64(build())];
+    expectFailure(fresh, 'UNTRUSTED_ISSUER', AT, otherAnchors);
+    expect(verifyChain(fresh, { roots: [rootCert] }, AT)).toMatchObject({ ok: true });
+    expect(verifyChain(fresh, { roots: [new X509Certificate(otherRoot.certificate), rootCert] }, AT)).toMatchObject({ ok: true });
+    expectFailure(fresh, 'UNTRUSTED_ISSUER', AT, otherAnchors);
+  });
+
+  it('gives the window in which the verdict holds: the intersection of the leaf’s and the root’s validity', () => {
+    const rootValidity = validityOf(rootCert);
+    const inside = verifyChain([b64(leafDer)], anchors, AT);
+    expect(inside).toMatchObject({ ok: true });
+    if (!inside.ok) return;
+    // The leaf lies within the root: its own period.
+    expect(inside.window).toEqual({ notBefore: ms(LEAF_FROM), notAfter: ms(LEAF_TO) });
+
+    // A leaf that starts before and ends after the root: the root's period bounds the window.
+    const wide = [b64(build({ notBefore: new Date('2025-06-01T00:00:00Z'), notAfter: new Date('2040-01-01T00:00:00Z') }))];
+    const wideVerdict = verifyChain(wide, anchors, AT);
+    expect(wideVerdict).toMatchObject({ ok: true, window: { notBefore: ms(rootValidity.notBefore), notAfter: ms(rootValidity.notAfter) } });
+    expect(rootValidity.notBefore).toEqual(ROOT_FROM);
+
+    // Starting before the root, ending before it: the root's start and the leaf's end.
+    const early = [b64(build({ notBefore: new Date('2025-06-01T00:00:00Z'), notAfter: LEAF_TO }))];
+    expect(verifyChain(early, anchors, AT)).toMatchObject({ ok: true, window: { notBefore: ms(ROOT_FROM), notAfter: ms(LEAF_TO) } });
+
+    // The window is the same however often (and whenever within it) the chain is verified again.
+    const again = verifyChain(wide, anchors, new Date('2035-12-31T00:00:00Z'));
+    expect(again).toMatchObject({ ok: true, window: { notBefore: ms(rootValidity.notBefore), notAfter: ms(rootValidity.notAfter) } });
+    // At each bound it holds; just outside it does not.
+    expect(verifyChain(wide, anchors, rootValidity.notBefore)).toMatchObject({ ok: true });
+    expect(verifyChain(wide, anchors, rootValidity.notAfter)).toMatchObject({ ok: true });
+    expectFailure(wide, 'CERTIFICATE_NOT_YET_VALID', new Date(ms(rootValidity.notBefore) - 1));
+    expectFailure(wide, 'CERTIFICATE_EXPIRED', new Date(ms(rootValidity.notAfter) + 1));
+  });
+
+  it('narrows the window by an intermediate’s validity', () => {
+    const { leaf, intermediate, deepAnchors, intermediateTo } = deepChain();
+    const verdict = verifyChain([b64(leaf), b64(intermediate)], deepAnchors, AT);
+    expect(verdict).toMatchObject({ ok: true, window: { notBefore: ms(LEAF_FROM), notAfter: ms(intermediateTo) } });
+    // An appended copy of the root changes nothing.
+    const rootCopy = Buffer.from(deepAnchors.roots[0]!.raw);
+    expect(verifyChain([b64(leaf), b64(intermediate), b64(rootCopy)], deepAnchors, AT)).toMatchObject({
+      ok: true,
+      window: { notBefore: ms(LEAF_FROM), notAfter: ms(intermediateTo) },
+    });
+  });
+
+  it('reports a tampered chain’s failure on every call, at any time, between verifications of the genuine one', () => {
+    const genuine = build();
+    const badSignature = Buffer.from(genuine);
+    badSignature[badSignature.length - 3]! ^= 0x01;
+    const renamed = Buffer.from(genuine.toString('binary').replace('CIVIL_AFFAIRS', 'FORGED_AFFAIR'), 'binary');
+    for (let round = 0; round < 3; round++) {
+      for (const at of [AT, LATER, EARLIER]) {
+        expectFailure([b64(badSignature)], 'BAD_CERTIFICATE_SIGNATURE', at);
+        expectFailure([b64(renamed)], 'BAD_CERTIFICATE_SIGNATURE', at);
+      }
+      expect(verifyChain([b64(genuine)], anchors, AT)).toMatchObject({ ok: true });
+    }
+    // Failures of the leaf's own checks are kept as failures too.
+    const noOu = [b64(build({ subject: { commonName: 'someone', organization: 'onegate', country: 'CN' } }))];
+    for (let round = 0; round < 3; round++) expectFailure(noOu, 'NOT_A_DEPARTMENT_CERTIFICATE');
+    const caLeaf = [b64(root.certificate)];
+    for (let round = 0; round < 3; round++) expectFailure(caLeaf, 'NOT_A_SIGNING_CERTIFICATE');
+  });
+
+  it('keeps a list and a longer list starting with it apart', () => {
+    const intermediateKeys = generateSigningKeyPair();
+    const name: DistinguishedName = { commonName: 'intermediate', organization: 'onegate', country: 'CN' };
+    const caIntermediate = build({ subject: name, subjectPublicKey: intermediateKeys.publicKey, ca: true, pathLength: 0, keyUsage: ['keyCertSign'] });
+    const leaf = b64(build());
+    // [leaf] is good; [leaf, intermediate] is not (the leaf was not issued by the intermediate).
+    expect(verifyChain([leaf], anchors, AT)).toMatchObject({ ok: true });
+    expectFailure([leaf, b64(caIntermediate)], 'UNTRUSTED_ISSUER');
+    expect(verifyChain([leaf], anchors, AT)).toMatchObject({ ok: true });
+  });
+
+  it('settles a chain once per anchors and forgets the oldest beyond CHAIN_CACHE_SIZE chains', () => {
+    const counting = countingAnchors();
+    const leaf = [b64(build())];
+    expect(verifyChain(leaf, counting, AT)).toMatchObject({ ok: true });
+    expect(counting.reads).toBe(1);
+    expect(verifyChain(leaf, counting, LATER)).toMatchObject({ ok: false, reason: 'CERTIFICATE_EXPIRED' });
+    expect(verifyChain(leaf, counting, AT)).toMatchObject({ ok: true });
+    expect(counting.reads).toBe(1);
+
+    // Fill the cache up to its size with other (undecodable, so settled without the anchors) lists.
+    const junk = (i: number) => [Buffer.from(`not a certificate ${i}`).toString('base64')];
+    for (let i = 1; i < CHAIN_CACHE_SIZE; i++) expectFailure(junk(i), 'MALFORMED_CERTIFICATE', AT, counting);
+    expect(verifyChain(leaf, counting, AT)).toMatchObject({ ok: true });
+    expect(counting.reads).toBe(1);
+
+    // One more: the oldest (the leaf) is dropped and settled again, with the same verdict.
+    expectFailure(junk(CHAIN_CACHE_SIZE), 'MALFORMED_CERTIFICATE', AT, counting);
+    expect(verifyChain(leaf, counting, AT)).toMatchObject({ ok: true, department: 'CIVIL_AFFAIRS' });
+    expect(counting.reads).toBe(2);
+    expect(verifyChain(leaf, counting, LATER)).toMatchObject({ ok: false, reason: 'CERTIFICATE_EXPIRED' });
+    expect(counting.reads).toBe(2);
+
+    // Another anchors object settles the chain again.
+    const other = countingAnchors();
+    expect(verifyChain(leaf, other, AT)).toMatchObject({ ok: true });
+    expect(other.reads).toBe(1);
+  });
+
+  /** leaf ← intermediate (valid until intermediateTo) ← a root with pathLen 1. */
+  function deepChain() {
+    const deepRoot = createRootCa({ creditCode: OPERATOR, now: ROOT_FROM });
+    const deepName = { ...ROOT_NAME, commonName: 'deep root' };
+    const deepRootDer = buildCertificate({
+      subject: deepName, issuer: deepName, notBefore: ROOT_FROM, notAfter: new Date('2036-01-01T00:00:00Z'),
+      subjectPublicKey: deepRoot.publicKey, issuerPrivateKey: deepRoot.privateKey, issuerPublicKey: deepRoot.publicKey, ca: true, pathLength: 1, keyUsage: ['keyCertSign'],
+    });
+    const intermediateKeys = generateSigningKeyPair();
+    const intermediateName: DistinguishedName = { commonName: 'intermediate', organization: 'onegate', country: 'CN' };
+    const intermediateTo = new Date('2026-12-01T00:00:00Z');
+    const intermediate = build({
+      subject: intermediateName, issuer: deepName, subjectPublicKey: intermediateKeys.publicKey, issuerPrivateKey: deepRoot.privateKey,
+      issuerPublicKey: deepRoot.publicKey, ca: true, pathLength: 0, keyUsage: ['keyCertSign'], notBefore: ROOT_FROM, notAfter: intermediateTo,
+    });
+    const leaf = build({ issuer: intermediateName, issuerPrivateKey: intermediateKeys.privateKey, issuerPublicKey: intermediateKeys.publicKey });
+    return { leaf, intermediate, deepAnchors: { roots: [new X509Certificate(deepRootDer)] } as TrustAnchors, intermediateTo };
+  }
 });

@@ -25,7 +25,15 @@ export type ChainFailure =
   | 'NOT_A_DEPARTMENT_CERTIFICATE';
 
 export type ChainVerdict =
-  | { ok: true; leaf: X509Certificate; publicKey: KeyObject; department: string; creditCode: string | null }
+  | {
+      ok: true;
+      leaf: X509Certificate;
+      publicKey: KeyObject;
+      department: string;
+      creditCode: string | null;
+      /** When every certificate of the path and its anchor are valid (ms since the epoch): the verdict holds from `notBefore` to `notAfter`. */
+      window: { notBefore: number; notAfter: number };
+    }
   | { ok: false; reason: ChainFailure; message: string };
 
 type Failure = Extract<ChainVerdict, { ok: false }>;
@@ -68,18 +76,71 @@ export function trustAnchorsFromPem(pem: string): TrustAnchors {
  * Verifies `x5c` (leaf first, standard base64 DER, at most three) at time `at`: each certificate
  * is signed by the next, the last by a trust anchor (a copy of the anchor itself may close the
  * list), all are valid at `at`, and the leaf is a department signing certificate.
+ *
+ * Everything but the validity periods is independent of `at`, and a verifier sees the same few
+ * department chains over and over: that part is settled once per chain and trust anchors (parsing
+ * and the certificate signatures are most of a credential's verification cost) and kept in a
+ * bounded cache; only the periods are checked on every call.
  */
 export function verifyChain(x5c: unknown, anchors: TrustAnchors, at: Date): ChainVerdict {
   try {
-    return verifyChainUnsafe(x5c, anchors, at);
+    if (!(at instanceof Date) || Number.isNaN(at.getTime())) return fail('MALFORMED_CERTIFICATE', 'the verification time is not a valid date');
+    const settled = settledChain(x5c, anchors);
+    if ('reason' in settled) return settled;
+    return checkPeriods(settled.periods, at.getTime()) ?? settled.leaf;
   } catch {
     // Every known failure is a verdict already; this is the never-throw backstop.
     return fail('MALFORMED_CERTIFICATE', 'the certificate chain could not be read');
   }
 }
 
-function verifyChainUnsafe(x5c: unknown, anchors: TrustAnchors, at: Date): ChainVerdict {
-  if (!(at instanceof Date) || Number.isNaN(at.getTime())) return fail('MALFORMED_CERTIFICATE', 'the verification time is not a valid date');
+/** What holds for a chain at any time: a failure, or the periods to check and the leaf's verdict. */
+type Settled = Failure | { periods: readonly Period[]; leaf: ChainVerdict };
+
+interface Period {
+  notBefore: number;
+  notAfter: number;
+  what: string;
+}
+
+/** Settled chains per set of anchors, by their x5c; the oldest is dropped beyond this many. */
+export const CHAIN_CACHE_SIZE = 256;
+const settledChains = new WeakMap<TrustAnchors, Map<string, Settled>>();
+
+/** The same, by the x5c array itself when it is frozen (decoded headers are shared and frozen): no key to build. */
+const settledByArray = new WeakMap<TrustAnchors, WeakMap<readonly unknown[], Settled>>();
+
+function settledChain(x5c: unknown, anchors: TrustAnchors): Settled {
+  if (Array.isArray(x5c) && Object.isFrozen(x5c) && typeof anchors === 'object' && anchors !== null) {
+    let byArray = settledByArray.get(anchors);
+    if (!byArray) settledByArray.set(anchors, (byArray = new WeakMap()));
+    let settled = byArray.get(x5c);
+    if (!settled) byArray.set(x5c, (settled = settledByKey(x5c, anchors)));
+    return settled;
+  }
+  return settledByKey(x5c, anchors);
+}
+
+function settledByKey(x5c: unknown, anchors: TrustAnchors): Settled {
+  // Only input that could pass is cached (at most three strings of bounded length): anything else
+  // fails at once in settle().
+  const cacheable =
+    typeof anchors === 'object' && anchors !== null && Array.isArray(x5c) && x5c.length > 0 && x5c.length <= MAX_CHAIN_LENGTH &&
+    x5c.every((entry) => typeof entry === 'string' && entry.length <= MAX_CERTIFICATE_BASE64);
+  if (!cacheable) return settle(x5c, anchors);
+  // "," is not a base64 character, so the key names the list exactly.
+  const key = (x5c as string[]).join(',');
+  let cache = settledChains.get(anchors);
+  if (!cache) settledChains.set(anchors, (cache = new Map()));
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const settled = settle(x5c, anchors);
+  if (cache.size >= CHAIN_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(key, settled);
+  return settled;
+}
+
+function settle(x5c: unknown, anchors: TrustAnchors): Settled {
   const decoded = decodeX5c(x5c);
   if ('reason' in decoded) return decoded;
 
@@ -90,7 +151,12 @@ function verifyChainUnsafe(x5c: unknown, anchors: TrustAnchors, at: Date): Chain
   const anchored = findAnchor(path, roots);
   if ('reason' in anchored) return anchored;
 
-  return checkPathValidity(path, anchored, at) ?? checkLeaf(path[0]!);
+  const periods = pathPeriods(path, anchored);
+  const window = {
+    notBefore: Math.max(...periods.map((p) => p.notBefore)),
+    notAfter: Math.min(...periods.map((p) => p.notAfter)),
+  };
+  return { periods, leaf: checkLeaf(path[0]!, window) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -201,28 +267,29 @@ function mayIssue(extensions: CertificateExtensions | null, intermediatesBelow: 
 // Certificate checks
 // ---------------------------------------------------------------------------------------------
 
-/** Every certificate, the anchor included, must be within its validity period at `at`. */
-function checkPathValidity(path: readonly Parsed[], anchor: X509Certificate, at: Date): Failure | null {
+/** The validity period of every certificate, the anchor included, in the order they are checked. */
+function pathPeriods(path: readonly Parsed[], anchor: X509Certificate): Period[] {
   const certificates: Array<[X509Certificate, string]> = [
     ...path.map(({ cert }, index): [X509Certificate, string] => [cert, index === 0 ? 'the signing certificate' : 'an issuing certificate in the chain']),
     [anchor, 'the trusted root certificate'],
   ];
-  for (const [cert, what] of certificates) {
-    const problem = checkValidity(cert, at, what);
-    if (problem) return problem;
+  return certificates.map(([cert, what]) => {
+    const { notBefore, notAfter } = validityOf(cert);
+    return { notBefore: notBefore.getTime(), notAfter: notAfter.getTime(), what };
+  });
+}
+
+/** Every certificate, the anchor included, must be within its validity period at `at`. */
+function checkPeriods(periods: readonly Period[], at: number): Failure | null {
+  for (const { notBefore, notAfter, what } of periods) {
+    if (at < notBefore) return fail('CERTIFICATE_NOT_YET_VALID', `${what} is not valid yet`);
+    if (at > notAfter) return fail('CERTIFICATE_EXPIRED', `${what} has expired`);
   }
   return null;
 }
 
-function checkValidity(cert: X509Certificate, at: Date, what: string): Failure | null {
-  const { notBefore, notAfter } = validityOf(cert);
-  if (at.getTime() < notBefore.getTime()) return fail('CERTIFICATE_NOT_YET_VALID', `${what} is not valid yet`);
-  if (at.getTime() > notAfter.getTime()) return fail('CERTIFICATE_EXPIRED', `${what} has expired`);
-  return null;
-}
-
 /** The leaf signs credentials: an end-entity P-256 key for digital signatures, naming its department. */
-function checkLeaf({ cert, extensions }: Parsed): ChainVerdict {
+function checkLeaf({ cert, extensions }: Parsed, window: { notBefore: number; notAfter: number }): ChainVerdict {
   if (cert.ca || extensions.basicConstraints?.ca) return fail('NOT_A_SIGNING_CERTIFICATE', 'the signing certificate is a CA certificate');
   const key = cert.publicKey;
   if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
@@ -242,7 +309,7 @@ function checkLeaf({ cert, extensions }: Parsed): ChainVerdict {
   if (department === undefined || !DEPARTMENT_CODE.test(department)) {
     return fail('NOT_A_DEPARTMENT_CERTIFICATE', 'the signing certificate does not name a department code in OU');
   }
-  return { ok: true, leaf: cert, publicKey: key, department, creditCode: creditCode ?? null };
+  return { ok: true, leaf: cert, publicKey: key, department, creditCode: creditCode ?? null, window };
 }
 
 function fail(reason: ChainFailure, message: string): Failure {
