@@ -178,20 +178,19 @@ export class LedgerWriter {
       const size = Number(opened[opened.length - 1]!.rows[0]!.size);
       const skipped = await writeCompanions(client, batch, this.logger);
       const written = skipped.size === 0 ? batch : batch.filter((p) => !skipped.has(p));
+      let frontier = this.cached?.size === size ? this.cached.frontier : undefined;
       if (written.length > 0) {
-        const frontier = this.cached?.size === size ? this.cached.frontier : await readNodes(client, rootPlan(size));
-        const appended = appendLeaves(size, frontier, written.map((p) => p.leafHash));
+        const appended = appendLeaves(size, frontier ?? (await readNodes(client, rootPlan(size))), written.map((p) => p.leafHash));
         await client.query(INSERT_ENTRIES_AND_NODES, [
           JSON.stringify(written.map((p, i) => entryRow(size + i, p.content, p.leafHash))),
           appended.nodes.map((n) => n.level),
           appended.nodes.map((n) => String(n.index)),
           appended.nodes.map((n) => n.hash),
         ]);
-        await client.query('COMMIT');
-        this.cached = { size: size + written.length, frontier: appended.frontier };
-      } else {
-        await client.query('COMMIT');
+        frontier = appended.frontier;
       }
+      await client.query('COMMIT');
+      if (frontier) this.cached = { size: size + written.length, frontier };
       return { first: size, written, skipped };
     } catch (error) {
       broken = true;

@@ -1,6 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWSAlgorithm, type JWTVerifyGetKey } from 'jose';
 import { createHash } from 'node:crypto';
+import { BoundedMap } from '../common/bounded-map.js';
 import { AppConfig } from '../config/app-config.js';
 import { ACCESS_TOKEN_TYPE, DEV_ISSUER_ALGORITHM, DevIssuer } from './dev-issuer.js';
 import { IdentityError } from './identity.errors.js';
@@ -35,7 +36,7 @@ class IssuerUnavailable extends Error {}
 @Injectable()
 export class TokenVerifier {
   private readonly algorithms: JWSAlgorithm[];
-  private readonly cache = new Map<string, CacheEntry>();
+  private readonly cache = new BoundedMap<string, CacheEntry>(TOKEN_CACHE_MAX_ENTRIES);
   private lastSweep = 0;
   private keys?: Promise<JWTVerifyGetKey>;
   private readonly devIssuer: DevIssuer;
@@ -102,11 +103,7 @@ export class TokenVerifier {
       this.lastSweep = nowMs;
       for (const [k, e] of this.cache) if (e.validUntil <= nowMs) this.cache.delete(k);
     }
-    // Map iteration order is insertion order: the first key is the oldest.
-    while (this.cache.size >= TOKEN_CACHE_MAX_ENTRIES) {
-      const oldest = this.cache.keys().next().value as string;
-      this.cache.delete(oldest);
-    }
+    // Beyond TOKEN_CACHE_MAX_ENTRIES the oldest entry is dropped.
     this.cache.set(key, entry);
   }
 

@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { sign, type KeyObject } from 'node:crypto';
+import { BoundedMap } from '../../common/bounded-map.js';
 import { calculateJwkThumbprint, exportJWK } from 'jose';
 import {
   epochSeconds,
@@ -111,7 +112,7 @@ export function decodeBase64urlJson(segment: string): unknown {
  * carries the same header (with its x5c chain), so it is decoded once. Bounded; oldest dropped.
  */
 const HEADER_CACHE_SIZE = 64;
-const headers = new Map<string, JsonObject>();
+const headers = new BoundedMap<string, JsonObject>(HEADER_CACHE_SIZE);
 
 function decodeHeader(segment: string): JsonObject | null {
   const cached = headers.get(segment);
@@ -120,7 +121,6 @@ function decodeHeader(segment: string): JsonObject | null {
   if (!header) return null;
   for (const value of Object.values(header)) if (typeof value === 'object' && value !== null) Object.freeze(value);
   Object.freeze(header);
-  if (headers.size >= HEADER_CACHE_SIZE) headers.delete(headers.keys().next().value!);
   headers.set(segment, header);
   return header;
 }

@@ -1,4 +1,5 @@
 import { verify as verifySignature, type KeyObject } from 'node:crypto';
+import { BoundedMap } from '../../common/bounded-map.js';
 import { verifyChain, type ChainFailure, type TrustAnchors } from '../trust/chain.js';
 import {
   CERTIFICATE_TYPE_URN_PREFIX,
@@ -428,7 +429,7 @@ interface VerifiedList {
 
 /** Verified status lists per set of anchors; the oldest is dropped beyond this many. */
 const STATUS_LIST_CACHE_SIZE = 64;
-const verifiedLists = new WeakMap<TrustAnchors, Map<string, VerifiedList>>();
+const verifiedLists = new WeakMap<TrustAnchors, BoundedMap<string, VerifiedList>>();
 
 /** Fetches a list credential and verifies it like a credential, plus list-specific checks. */
 async function fetchStatusList(url: string, department: string, options: VerifyOptions): Promise<ListOutcome> {
@@ -440,7 +441,7 @@ async function fetchStatusList(url: string, department: string, options: VerifyO
   }
   if (typeof compact !== 'string') return fail('STATUS_UNAVAILABLE', 'a status list of the credential could not be obtained');
   let cache = verifiedLists.get(options.anchors);
-  if (!cache) verifiedLists.set(options.anchors, (cache = new Map()));
+  if (!cache) verifiedLists.set(options.anchors, (cache = new BoundedMap(STATUS_LIST_CACHE_SIZE)));
   const now = options.now.getTime();
   let verified = cache.get(compact);
   const current = (v: VerifiedList) =>
@@ -449,7 +450,6 @@ async function fetchStatusList(url: string, department: string, options: VerifyO
     const checked = await verifyStatusList(compact, url, options);
     if (!checked.ok) return checked;
     verified = checked.verified;
-    if (cache.size >= STATUS_LIST_CACHE_SIZE) cache.delete(cache.keys().next().value!);
     cache.set(compact, verified);
   }
   // Only the department that issued the credential may say whether it is revoked.

@@ -1,4 +1,5 @@
 import { X509Certificate, type KeyObject } from 'node:crypto';
+import { BoundedMap } from '../../common/bounded-map.js';
 import { DEPARTMENT_CODE } from './certificate-authority.js';
 import { distinguishedNameOf, OID, pemToDers, readCertificateExtensions, validityOf, type CertificateExtensions } from './x509.js';
 
@@ -105,7 +106,7 @@ interface Period {
 
 /** Settled chains per set of anchors, by their x5c; the oldest is dropped beyond this many. */
 export const CHAIN_CACHE_SIZE = 256;
-const settledChains = new WeakMap<TrustAnchors, Map<string, Settled>>();
+const settledChains = new WeakMap<TrustAnchors, BoundedMap<string, Settled>>();
 
 /** The same, by the x5c array itself when it is frozen (decoded headers are shared and frozen): no key to build. */
 const settledByArray = new WeakMap<TrustAnchors, WeakMap<readonly unknown[], Settled>>();
@@ -131,11 +132,10 @@ function settledByKey(x5c: unknown, anchors: TrustAnchors): Settled {
   // "," is not a base64 character, so the key names the list exactly.
   const key = (x5c as string[]).join(',');
   let cache = settledChains.get(anchors);
-  if (!cache) settledChains.set(anchors, (cache = new Map()));
+  if (!cache) settledChains.set(anchors, (cache = new BoundedMap(CHAIN_CACHE_SIZE)));
   const cached = cache.get(key);
   if (cached) return cached;
   const settled = settle(x5c, anchors);
-  if (cache.size >= CHAIN_CACHE_SIZE) cache.delete(cache.keys().next().value!);
   cache.set(key, settled);
   return settled;
 }
