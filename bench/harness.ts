@@ -2,7 +2,7 @@
 // kept between runs), a copy of the build that every child process runs, the gateway as a child
 // process, and the rule that a measured period disturbed by other work on the machine is measured
 // again.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -257,17 +257,27 @@ export async function prepareBenchDatabase(
  * split of its measured period between the `named` processes, the load generator, this process,
  * PostgreSQL and the rest of the machine.
  */
-export async function measureLoad(ctx: CpuContext, named: Record<string, number>, request: LoadRequest): Promise<LoadResult & { cpu: CpuSplit }> {
+/** A load run with the CPU split of its measured period (and, with BENCH_PERF, the gateway's instructions per request). */
+export type MeasuredLoad = LoadResult & { cpu: CpuSplit; gatewayInstructionsPerRequest?: number };
+
+export async function measureLoad(
+  ctx: CpuContext,
+  named: Record<string, number>,
+  request: LoadRequest,
+): Promise<MeasuredLoad> {
   const load = forkNode('load generator', builtFile('bench/exchange/load.js'));
   const pids = () => ({ ...named, loadGenerator: load.pid, benchmark: process.pid });
   let before: CpuSnapshot | undefined;
   let after: CpuSnapshot | undefined;
+  let counter: InstructionCounter | undefined;
   const result = await unlessExited(
     load,
     new Promise<LoadResult>((resolve, reject) => {
       load.process.on('message', (message: LoadMessage) => {
-        if (message.type === 'measuring') before = cpuSnapshot(pids());
-        else if (message.type === 'measured') after = cpuSnapshot(pids());
+        if (message.type === 'measuring') {
+          before = cpuSnapshot(pids());
+          if (process.env.BENCH_PERF && named.gateway !== undefined) counter = countInstructions(named.gateway);
+        } else if (message.type === 'measured') after = cpuSnapshot(pids());
         else if (message.type === 'result') resolve(message.result);
         else reject(new Error(`the load generator failed: ${message.message}`));
       });
@@ -275,11 +285,43 @@ export async function measureLoad(ctx: CpuContext, named: Record<string, number>
     }),
     'generating load',
   );
+  const instructions = await counter?.stop();
   await load.exited;
   // autocannon leaves its last requests in flight when it stops: let the gateway finish them before anything else.
   await new Promise((r) => setTimeout(r, 1000));
   if (!before || !after) throw new Error('the load generator did not report its measured period');
-  return { ...result, cpu: cpuSplit(before, after, await otherDatabasePids(ctx)) };
+  const answered = result.responses;
+  return {
+    ...result,
+    cpu: cpuSplit(before, after, await otherDatabasePids(ctx)),
+    ...(instructions && answered > 0 ? { gatewayInstructionsPerRequest: Math.round(instructions / answered) } : {}),
+  };
+}
+
+interface InstructionCounter {
+  stop(): Promise<number | undefined>;
+}
+
+/**
+ * With BENCH_PERF set: the gateway's retired instructions over the measured period, counted by
+ * `perf stat` (Linux perf with hardware counters). Unlike time, this hardly moves with what else
+ * the machine does, so two builds can be compared by instructions per request.
+ */
+function countInstructions(pid: number): InstructionCounter {
+  const perf = spawn('perf', ['stat', '-x', ',', '-e', 'instructions', '-p', String(pid)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let output = '';
+  perf.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) => perf.once('close', () => resolve()));
+  perf.once('error', () => undefined);
+  return {
+    async stop() {
+      perf.kill('SIGINT');
+      await exited;
+      const line = output.split('\n').find((l) => l.includes(',instructions'));
+      const count = line ? Number(line.split(',')[0]) : NaN;
+      return Number.isFinite(count) ? count : undefined;
+    },
+  };
 }
 
 /** The PostgreSQL server the benchmarks run against, and how it is set. */

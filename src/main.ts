@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+// Before anything else loads graphql (see the module).
+import './common/graphql/load-graphql.js';
 import { createApp } from './app.factory.js';
 import { prepareEnvironment } from './app.prepare.js';
 import { ConfigError, loadConfig } from './config/app-config.js';

@@ -9,15 +9,14 @@
 //    counted, so every answered issuance is proven durable.
 // 2. Verification through GraphQL: the public `verifyCertificate(credential)` query (one credential
 //    per request; each verification is a ledger entry) over a sample of the issued credentials.
-// 3. Batch verification: the same verifier the gateway and `cert:verify` use, in this process, over
-//    many credentials at once with the published trust anchors and status lists (fetched once).
+// 3. Batch verification: the same verifier the gateway and `cert:verify` use, run by BatchVerifier
+//    (one worker thread per core, signatures checked in the workers) over many distinct credentials
+//    at once, with the published trust anchors and status lists (each fetched once per worker).
 //
 // Writes bench/results/certificates.json and the certificates table in bench/README.md.
 import { join } from 'node:path';
-import { readCatalogFiles } from '../../src/catalog/catalog-files.js';
-import { certificateTypeMap, readCertificateTypes } from '../../src/certificates/certificate-types.js';
-import { verifyCredential } from '../../src/certificates/credential/verify-credential.js';
-import { trustAnchorsFromPem } from '../../src/certificates/trust/chain.js';
+import { availableParallelism } from 'node:os';
+import { BatchVerifier } from '../../src/certificates/credential/batch-verifier.js';
 import { parseFlags } from '../../src/common/cli.js';
 import { DevIssuer } from '../../src/identity/dev-issuer.js';
 import { stop } from '../exchange/children.js';
@@ -74,8 +73,8 @@ const VERIFY_QUERY =
 const HOLDERS_PER_TYPE = 2000;
 /** Share of the verified credentials given in their SD-JWT VC form (the rest as VC JWT). */
 const SD_JWT_EVERY = 4;
-/** Credentials in flight in the batch run (their signatures are checked on libuv's thread pool). */
-const BATCH_IN_FLIGHT = 256;
+/** Credentials per chunk handed to a batch verification worker. */
+const BATCH_CHUNK = 128;
 const GATEWAY_LOG_LEVEL = 'warn';
 
 interface Settings {
@@ -134,11 +133,10 @@ interface BatchRun {
   /** Credentials verified per second: one ES256 signature each (chains and status lists are verified once and kept). */
   signaturesPerSecond: number;
   valid: number;
-  /** CPU cores this process used (its event loop and libuv's thread pool). */
+  /** CPU cores this process used (its event loop and the verifier's worker threads). */
   cores: number;
-  threadPoolSize: number;
-  /** Time from starting to finishing each credential's verification, with BATCH_IN_FLIGHT in flight. */
-  latencyMs: { p50: number; p99: number; max: number; mean: number };
+  workers: number;
+  chunk: number;
 }
 
 /** Draws holders of each issued type at random (repeatable) from the department records. */
@@ -215,59 +213,43 @@ async function checkVerifications(url: string, credentials: readonly string[], c
 
 /** The batch run: every credential through verifyCredential with the gateway's published anchors and status lists. */
 async function batchVerification(url: string, credentials: readonly string[], total: number): Promise<BatchRun> {
-  const anchors = trustAnchorsFromPem(await (await fetch(`${url}/trust/root-ca.pem`)).text());
-  const types = certificateTypeMap(readCertificateTypes(readCatalogFiles()));
-  // Status lists are fetched once each, as a verifier holding cached lists would (cert:verify --status-list).
-  const lists = new Map<string, Promise<string | null>>();
-  const statusList = (listUrl: string) => {
-    let list = lists.get(listUrl);
-    if (!list) {
-      list = fetch(listUrl).then(async (r) => (r.ok ? r.text() : null));
-      lists.set(listUrl, list);
-    }
-    return list;
-  };
-  const run = async (count: number) => {
-    const latencies: number[] = [];
-    let valid = 0;
-    let next = 0;
-    const started = performance.now();
-    const cpu = process.cpuUsage();
-    const worker = async () => {
-      while (next < count) {
-        const credential = credentials[next++ % credentials.length]!;
-        const t = performance.now();
-        const result = await verifyCredential(credential, { anchors, types, now: new Date(), statusList });
-        latencies.push(performance.now() - t);
-        if (result.valid) valid++;
-      }
+  const anchorsPem = await (await fetch(`${url}/trust/root-ca.pem`)).text();
+  const workers = availableParallelism();
+  const verifier = new BatchVerifier({ anchorsPem, statusLists: { kind: 'fetch' }, workers, chunkSize: BATCH_CHUNK });
+  try {
+    const run = async (count: number) => {
+      const batch = Array.from({ length: count }, (_, i) => credentials[i % credentials.length]!);
+      const started = performance.now();
+      const cpu = process.cpuUsage();
+      const results = await verifier.verify(batch);
+      const seconds = (performance.now() - started) / 1000;
+      const used = process.cpuUsage(cpu);
+      return {
+        credentials: count,
+        distinct: Math.min(count, credentials.length),
+        seconds: roundMs(seconds),
+        signaturesPerSecond: Math.round(count / seconds),
+        valid: results.filter((r) => r.valid).length,
+        cores: round((used.user + used.system) / 1e6 / seconds),
+        workers,
+        chunk: BATCH_CHUNK,
+      };
     };
-    await Promise.all(Array.from({ length: BATCH_IN_FLIGHT }, worker));
-    const seconds = (performance.now() - started) / 1000;
-    const used = process.cpuUsage(cpu);
-    latencies.sort((a, b) => a - b);
-    return {
-      credentials: count,
-      distinct: Math.min(count, credentials.length),
-      seconds: roundMs(seconds),
-      signaturesPerSecond: Math.round(count / seconds),
-      valid,
-      cores: round((used.user + used.system) / 1e6 / seconds),
-      threadPoolSize: Number(process.env.UV_THREADPOOL_SIZE ?? 4),
-      latencyMs: latencySummary(latencies, { p50: 0.5, p99: 0.99 }),
-    };
-  };
-  await run(Math.min(2000, total)); // warm-up: chains, status lists, JIT
-  return run(total);
+    await run(Math.min(4000, total)); // warm-up: workers' JIT, chains, status lists
+    return await run(total);
+  } finally {
+    await verifier.close();
+  }
 }
 
 function notClean(run: LoadResult): boolean {
   return run.non2xx + run.graphqlErrors + run.transportErrors + run.warmupNotOk > 0;
 }
 
-function cores(cpu: CpuSplit): string {
+function cores(cpu: CpuSplit, gatewayInstructionsPerRequest?: number): string {
   const u = cpu.usage;
-  return `${u.gateway} / ${u.postgres} / ${u.loadGenerator} / ${u.idle}`;
+  const instructions = gatewayInstructionsPerRequest ? `; gateway instructions per request ${gatewayInstructionsPerRequest.toLocaleString('en')}` : '';
+  return `${u.gateway} / ${u.postgres} / ${u.loadGenerator} / ${u.idle}${instructions}`;
 }
 
 function summarize(
@@ -281,7 +263,7 @@ function summarize(
   const rows = [
     ...issuance.map((r) => ['durable issuances (GraphQL `issueCertificate`)', String(r.connections), String(r.okPerSecond), String(r.latencyMs.p50), String(r.latencyMs.p99), errors(r), cores(r.cpu)]),
     ...verification.map((r) => ['verifications (GraphQL `verifyCertificate`, one per request)', String(r.connections), String(r.okPerSecond), String(r.latencyMs.p50), String(r.latencyMs.p99), errors(r), cores(r.cpu)]),
-    [`batch verification (signatures; ${batch.credentials.toLocaleString('en-US')} credentials, ${batch.distinct.toLocaleString('en-US')} distinct)`, `${BATCH_IN_FLIGHT} in flight`, String(batch.signaturesPerSecond), String(batch.latencyMs.p50), String(batch.latencyMs.p99), String(batch.credentials - batch.valid), `${batch.cores} (this process)`],
+    [`batch verification (signatures; ${batch.credentials.toLocaleString('en-US')} credentials, ${batch.distinct.toLocaleString('en-US')} distinct)`, `${batch.workers} worker threads`, String(batch.signaturesPerSecond), '—', '—', String(batch.credentials - batch.valid), `${batch.cores} (this process)`],
   ];
   const clean = (r: LoadResult) => !notClean(r);
   const bestIssuance = [...issuance].filter(clean).sort((a, b) => b.okPerSecond - a.okPerSecond)[0];
@@ -301,7 +283,7 @@ function summarize(
     `Target ≥ 3,000 verifications/s through GraphQL: ${verdict(targets.verification.met)}` +
       (bestVerification ? `; best: ${bestVerification.okPerSecond}/s (p99 ${bestVerification.latencyMs.p99} ms) with ${bestVerification.connections} connections.` : '.'),
     `Target ≥ 15,000 signatures/s in batch verification: ${verdict(batchPass)}; ${batch.signaturesPerSecond}/s, ${batch.valid} of ${batch.credentials} valid, ` +
-      `${batch.cores} cores (libuv thread pool of ${batch.threadPoolSize}).`,
+      `${batch.cores} cores (${batch.workers} worker threads, chunks of ${batch.chunk}).`,
     'Durability: after every issuance run the registry and the ledger were counted for that run\'s idempotency keys: ' +
       issuance.map((r) => `${r.connections} connections: ${r.durability.answered} answered, ${r.durability.registered} registered, ${r.durability.ledgerEntries} CERTIFICATE_ISSUE entries`).join('; ') +
       ' (autocannon may stop before reading answers the gateway had already committed, so registered ≥ answered).',
@@ -368,7 +350,7 @@ async function main(argv: string[]): Promise<void> {
         issuance.push(run);
         log(
           `issuance ${String(connections).padStart(3)} connections: ${run.okPerSecond}/s, p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms; ` +
-            `errors ${run.non2xx}/${run.graphqlErrors}/${run.transportErrors}; registered ${run.durability.registered} ≥ answered ${run.durability.answered}; CPU ${cores(run.cpu)}`,
+            `errors ${run.non2xx}/${run.graphqlErrors}/${run.transportErrors}; registered ${run.durability.registered} ≥ answered ${run.durability.answered}; CPU ${cores(run.cpu, run.gatewayInstructionsPerRequest)}`,
         );
         if (notClean(run)) log(`WARNING: errors during issuance; first: ${run.firstErrorBody ?? '(transport error)'}`);
       }
@@ -382,7 +364,7 @@ async function main(argv: string[]): Promise<void> {
           measureLoad(ctx, { gateway: gateway.child.pid }, { url, connections, warmupSeconds: settings.warmup, seconds: settings.seconds, requests: bodies, expect: '"valid":true' }),
         );
         verification.push(run);
-        log(`verification ${String(connections).padStart(3)} connections: ${run.okPerSecond}/s, p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms; CPU ${cores(run.cpu)}`);
+        log(`verification ${String(connections).padStart(3)} connections: ${run.okPerSecond}/s, p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms; CPU ${cores(run.cpu, run.gatewayInstructionsPerRequest)}`);
         if (notClean(run)) log(`WARNING: errors during verification; first: ${run.firstErrorBody ?? '(transport error)'}`);
       }
       gatewayMemory = residentMemory(gateway.child.pid) ?? null;
@@ -405,7 +387,7 @@ async function main(argv: string[]): Promise<void> {
         'register extracts, alternately) call `issueCertificate` over HTTP with fresh idempotency keys; each answer is read from the department ' +
         'records through the exchange, signed as VC JWT and SD-JWT VC (ES256) and registered durably with its ledger entry. Verification: the public ' +
         '`verifyCertificate` query, one credential per request (3 in 4 VC JWTs, 1 in 4 SD-JWT VCs), each verification a ledger entry. Batch: the ' +
-        'same verifier in one process over many credentials, with the published trust anchors and status lists. Gateway, load generator and ' +
+        'same verifier run by BatchVerifier (one worker thread per core) over many credentials, with the published trust anchors and status lists. Gateway, load generator and ' +
         'PostgreSQL are separate processes on one machine.',
       ...runContext(server),
       summary: { headers, rows },
@@ -419,7 +401,7 @@ async function main(argv: string[]): Promise<void> {
       ],
       source,
       targets,
-      settings: { ...settings, issued: ISSUED.map(({ type, department }) => ({ type, department })), batchInFlight: BATCH_IN_FLIGHT, gatewayLogLevel: GATEWAY_LOG_LEVEL },
+      settings: { ...settings, issued: ISSUED.map(({ type, department }) => ({ type, department })), batchChunk: BATCH_CHUNK, gatewayLogLevel: GATEWAY_LOG_LEVEL },
       issuance,
       verification,
       batch,

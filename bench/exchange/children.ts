@@ -48,11 +48,20 @@ function track(name: string, child: ChildProcess, logFile?: string): Child {
 export function startNode(name: string, script: string, args: string[], env: NodeJS.ProcessEnv, logFile: string, pipeStdout = false): Child {
   const fd = openSync(logFile, 'w');
   try {
-    const child = spawn(process.execPath, [script, ...args], { env, stdio: ['ignore', pipeStdout ? 'pipe' : fd, fd] });
+    const child = spawn(process.execPath, [...profileArgs(name), script, ...args], { env, stdio: ['ignore', pipeStdout ? 'pipe' : fd, fd] });
     return track(name, child, logFile);
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * With BENCH_PROFILE_DIR set, the gateway runs under V8's CPU profiler and writes a .cpuprofile
+ * there when it stops (for finding where its time goes; the figures of such a run are not comparable).
+ */
+function profileArgs(name: string): string[] {
+  const dir = process.env.BENCH_PROFILE_DIR;
+  return dir && name === 'gateway' ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
 }
 
 /** Forks `script` with an IPC channel (the load generator); its own output goes to ours. */

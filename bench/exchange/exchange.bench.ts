@@ -40,6 +40,7 @@ import {
   withClient,
   type CpuContext,
   type DisturbedAttempt,
+  type MeasuredLoad,
 } from '../harness.js';
 import { writeResult } from '../results.js';
 import { startNode, stop, unlessExited, type Child } from './children.js';
@@ -290,7 +291,7 @@ function loadRun(
   sample: SampleEntry[],
   connections: number,
   settings: Settings,
-): Promise<LoadResult & { cpu: CpuSplit }> {
+): Promise<MeasuredLoad> {
   return measureLoad(ctx, { gateway: gateway.pid, departmentApi: api.pid }, {
     url,
     connections,
@@ -300,9 +301,8 @@ function loadRun(
   });
 }
 
-interface GatewayRun extends LoadResult {
+interface GatewayRun extends MeasuredLoad {
   logLevel: string;
-  cpu: CpuSplit;
 }
 
 interface FloorRun extends FloorResult {
@@ -386,7 +386,8 @@ async function runSize(adminUrl: string, dataDir: string, citizens: number, sett
             `${database}: gateway (LOG_LEVEL=${logLevel}) ${String(c).padStart(3)} connections: ${run.okPerSecond} q/s, p50 ${run.latencyMs.p50} ms, ` +
               `p99 ${run.latencyMs.p99} ms; non-2xx ${run.non2xx}, GraphQL errors ${run.graphqlErrors}, transport errors ${run.transportErrors}, ` +
               `bad warm-up answers ${run.warmupNotOk}; ` +
-              `CPU cores: gateway ${u.gateway}, postgres ${u.postgres}, API ${u.departmentApi}, load ${u.loadGenerator}, idle ${u.idle}`,
+              `CPU cores: gateway ${u.gateway}, postgres ${u.postgres}, API ${u.departmentApi}, load ${u.loadGenerator}, idle ${u.idle}` +
+              (run.gatewayInstructionsPerRequest ? `; gateway instructions per request ${run.gatewayInstructionsPerRequest.toLocaleString('en')}` : ''),
           );
           if (notClean(run)) {
             log(`${database}: WARNING: errors during the measured period; first: ${run.firstErrorBody ?? '(no body: transport error)'}`);

@@ -39,14 +39,16 @@ export function postgresAccountStore(databaseUrl: string): AccountStore & { ping
       await pool.query('SELECT 1');
     },
     async findByIdNumbers(idNumbers) {
-      const { rows } = await pool.query<PublishedAccount>(
-        `SELECT id_number, account_number AS account_no, status, contribution_months, employer,
+      // Named, so each pooled connection parses and plans it once.
+      const { rows } = await pool.query<PublishedAccount>({
+        name: 'insurance_accounts_by_id',
+        text: `SELECT id_number, account_number AS account_no, status, contribution_months, employer,
                 to_char(opened_on, 'YYYY-MM-DD') AS opened_on
            FROM dept_human_resources.insurance_account
           WHERE id_number = ANY($1::text[])
           ORDER BY id_number`,
-        [idNumbers],
-      );
+        values: [idNumbers],
+      });
       return rows;
     },
     async close() {

@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, hash, timingSafeEqual } from 'node:crypto';
 
 /**
  * The HMAC request signature onegate's HTTP connector puts on every call to a department API, and
@@ -49,7 +49,7 @@ export function signRequest(input: SignRequestInput): SignatureHeaders {
 }
 
 export function canonicalRequest(method: string, pathWithQuery: string, timestamp: string, body: string | Uint8Array = ''): string {
-  const bodyHash = createHash('sha256').update(body).digest('hex');
+  const bodyHash = hash('sha256', body, 'hex');
   return `${method.toUpperCase()}\n${pathWithQuery}\n${timestamp}\n${bodyHash}`;
 }
 

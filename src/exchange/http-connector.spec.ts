@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ConnectorError } from './connector.js';
 import type { HttpConnectorConfig, HttpItemConfig } from './connector-config.js';
 import { verifySignature } from './hmac-signature.js';
-import { HttpConnector, MAX_PARALLEL_REQUESTS } from './http-connector.js';
+import { HttpConnector, MAX_PARALLEL_REQUESTS, MAX_RESPONSE_BYTES } from './http-connector.js';
 
 const LI_WEI = '330825198803142023';
 const ZHANG_MING = '330825198611021315';
@@ -187,6 +187,32 @@ describe('HttpConnector', () => {
       expect(error.message).toContain(message);
     });
 
+    it('for an answer declared larger than the limit, without reading it', async () => {
+      handler = (_req, res) => res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(MAX_RESPONSE_BYTES + 1) }).write('{');
+      const error = await failure(connector().fetch('social_insurance.account', [LI_WEI], signal()));
+      expect(error.message).toContain(`body over ${MAX_RESPONSE_BYTES} bytes`);
+    });
+
+    it('for an answer that grows past the limit without declaring its length', async () => {
+      handler = (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        const piece = Buffer.alloc(1024 * 1024, 0x20);
+        for (let i = 0; i <= MAX_RESPONSE_BYTES / piece.length; i++) res.write(piece);
+        res.end();
+      };
+      const error = await failure(connector().fetch('social_insurance.account', [LI_WEI], signal()));
+      expect(error.message).toContain(`body over ${MAX_RESPONSE_BYTES} bytes`);
+    });
+
+    it('for an answer broken off in the middle', async () => {
+      handler = (req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' }).write('{"data":');
+        setTimeout(() => req.socket.destroy(), 20);
+      };
+      const error = await failure(connector().fetch('social_insurance.account', [LI_WEI], signal()));
+      expect(error.message).toContain('broke off its answer');
+    });
+
     it('for a department that cannot be reached', async () => {
       const probe = createServer();
       await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
@@ -207,6 +233,19 @@ describe('HttpConnector', () => {
       expect(error.message).toContain('HTTP 500');
       await waitFor(() => closed.length === 2);
     });
+  });
+
+  it('keeps its connection to the department open between calls', async () => {
+    const sockets = new Set<unknown>();
+    handler = (req, res) => {
+      sockets.add(req.socket);
+      json(res, 200, { data: { accounts: [] } });
+    };
+    const c = connector();
+    for (let i = 0; i < 3; i++) await c.fetch('social_insurance.account', [LI_WEI], signal());
+    expect(seen).toHaveLength(3);
+    expect(sockets.size).toBe(1);
+    await c.close();
   });
 
   it('honours the abort signal: rejects promptly with its reason and drops the socket', async () => {

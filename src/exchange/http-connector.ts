@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import type { DepartmentCode } from '../common/departments.js';
 import { ConnectorError, type DepartmentConnector, type ItemRecord } from './connector.js';
 import { DEFAULT_MAX_BATCH, type HttpConnectorConfig, type HttpItemConfig, parseConnectorConfig } from './connector-config.js';
@@ -23,6 +25,9 @@ export class HttpConnector implements DepartmentConnector {
   private readonly config: HttpConnectorConfig;
   private readonly sign: Signer;
   private readonly lifetime = new AbortController();
+  /** Kept-alive connections to the department, reused across calls (closed with the connector). */
+  private readonly agent: http.Agent;
+  private readonly transport: typeof http | typeof https;
 
   constructor(
     readonly department: DepartmentCode,
@@ -34,6 +39,9 @@ export class HttpConnector implements DepartmentConnector {
     this.config = parsed;
     this.timeoutMs = parsed.timeoutMs;
     this.sign = signerFor(department, parsed, env);
+    const secure = new URL(parsed.baseUrl).protocol === 'https:';
+    this.transport = secure ? https : http;
+    this.agent = new (secure ? https.Agent : http.Agent)({ keepAlive: true, scheduling: 'lifo' });
   }
 
   async fetch(item: string, subjects: readonly string[], signal: AbortSignal): Promise<Map<string, ItemRecord[]>> {
@@ -76,6 +84,7 @@ export class HttpConnector implements DepartmentConnector {
 
   async close(): Promise<void> {
     this.lifetime.abort();
+    this.agent.destroy();
   }
 
   /** One HTTP request for `subjects`; returns the source records (plain objects) of the answer. */
@@ -88,36 +97,66 @@ export class HttpConnector implements DepartmentConnector {
     const pathWithQuery = url.pathname + url.search;
     const fail = (what: string) => new ConnectorError(this.department, `${this.department} ${what} (data item ${item})`);
 
-    let response: Response;
+    let answer: Answer;
     try {
-      response = await fetch(url, {
-        method: 'GET',
-        headers: { accept: 'application/json', ...this.sign('GET', pathWithQuery) },
-        redirect: 'manual',
-        signal,
-      });
+      answer = await this.get(url, { accept: 'application/json', ...this.sign('GET', pathWithQuery) }, signal);
     } catch (error) {
       if (signal.aborted) throw signal.reason;
+      if (error instanceof TooLarge) throw fail(`answered with a body over ${MAX_RESPONSE_BYTES} bytes`);
+      if (error instanceof BrokenOff) throw fail('broke off its answer');
       throw fail(`could not be reached (${networkErrorCode(error)})`);
     }
-    if (response.status < 200 || response.status > 299) {
-      await response.body?.cancel().catch(() => undefined);
-      throw fail(`answered with HTTP ${response.status}`);
-    }
-    const text = await readText(response, MAX_RESPONSE_BYTES, signal).catch((error: unknown) => {
-      if (signal.aborted) throw signal.reason;
-      throw error instanceof TooLarge ? fail(`answered with a body over ${MAX_RESPONSE_BYTES} bytes`) : fail('broke off its answer');
-    });
+    // Redirects are not followed: a department's API answers where it is configured, or fails.
+    if (answer.status < 200 || answer.status > 299) throw fail(`answered with HTTP ${answer.status}`);
+    const { status, text } = answer;
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch {
-      throw fail(`answered HTTP ${response.status} with a body that is not JSON`);
+      throw fail(`answered HTTP ${status} with a body that is not JSON`);
     }
     const records = readPath(body, itemConfig.records);
-    if (!Array.isArray(records)) throw fail(`answered HTTP ${response.status} without a "${itemConfig.records}" array`);
-    if (!records.every(isPlainObject)) throw fail(`answered HTTP ${response.status} with a "${itemConfig.records}" entry that is not an object`);
+    if (!Array.isArray(records)) throw fail(`answered HTTP ${status} without a "${itemConfig.records}" array`);
+    if (!records.every(isPlainObject)) throw fail(`answered HTTP ${status} with a "${itemConfig.records}" entry that is not an object`);
     return records;
+  }
+
+  /**
+   * One GET over a kept-alive connection: the status and, for a 2xx answer, the body as text (at
+   * most MAX_RESPONSE_BYTES). Rejects with TooLarge or BrokenOff once the answer has begun, with
+   * the socket's error before that; an aborted `signal` destroys the request and its socket.
+   */
+  private get(url: URL, headers: Record<string, string>, signal: AbortSignal): Promise<Answer> {
+    return new Promise<Answer>((resolve, reject) => {
+      const request = this.transport.request(url, { method: 'GET', headers, agent: this.agent, signal }, (response) => {
+        const status = response.statusCode ?? 0;
+        if (status < 200 || status > 299) {
+          // Read to the end so that the connection can be reused.
+          response.resume();
+          resolve({ status, text: '' });
+          return;
+        }
+        const refuse = (error: Error) => {
+          request.destroy();
+          reject(error);
+        };
+        const declared = Number(response.headers['content-length']);
+        if (Number.isFinite(declared) && declared > MAX_RESPONSE_BYTES) return refuse(new TooLarge());
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on('data', (chunk: Buffer) => {
+          size += chunk.byteLength;
+          if (size > MAX_RESPONSE_BYTES) refuse(new TooLarge());
+          else chunks.push(chunk);
+        });
+        response.on('end', () => resolve({ status, text: Buffer.concat(chunks, size).toString('utf8') }));
+        // Aborted mid-answer (the department closed the connection, or our signal fired).
+        response.on('error', () => reject(new BrokenOff()));
+        response.on('aborted', () => reject(new BrokenOff()));
+      });
+      request.on('error', reject);
+      request.end();
+    });
   }
 }
 
@@ -164,37 +203,17 @@ export function readPath(value: unknown, path: string): unknown {
   return current;
 }
 
-class TooLarge extends Error {}
-
-async function readText(response: Response, limit: number, signal: AbortSignal): Promise<string> {
-  if (!response.body) return '';
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > limit) {
-    await response.body.cancel().catch(() => undefined);
-    throw new TooLarge();
-  }
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      signal.throwIfAborted();
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) throw new TooLarge();
-      chunks.push(value);
-    }
-  } catch (error) {
-    await reader.cancel().catch(() => undefined);
-    throw error;
-  }
-  return Buffer.concat(chunks).toString('utf8');
+interface Answer {
+  status: number;
+  text: string;
 }
 
+class TooLarge extends Error {}
+class BrokenOff extends Error {}
+
 function networkErrorCode(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
-  return typeof cause?.code === 'string' ? cause.code : 'network error';
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : 'network error';
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

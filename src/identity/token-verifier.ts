@@ -1,6 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWSAlgorithm, type JWTVerifyGetKey } from 'jose';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { BoundedMap } from '../common/bounded-map.js';
 import { AppConfig } from '../config/app-config.js';
 import { ACCESS_TOKEN_TYPE, DEV_ISSUER_ALGORITHM, DevIssuer } from './dev-issuer.js';
@@ -58,7 +58,7 @@ export class TokenVerifier {
     }
 
     const now = this.now();
-    const cacheKey = createHash('sha256').update(token).digest('base64url');
+    const cacheKey = hash('sha256', token, 'base64url');
     const cached = this.cache.get(cacheKey);
     if (cached) {
       if (now.getTime() < cached.validUntil) return cached.principal;

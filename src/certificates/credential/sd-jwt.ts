@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import {
   MAX_CREDENTIAL_LENGTH,
   SD_JWT_TYPE,
@@ -39,9 +39,12 @@ export const RESERVED_CLAIMS: ReadonlySet<string> = new Set([
 
 const SALT_BYTES = 16;
 
-/** SHA-256 over the ASCII disclosure string, base64url: the value listed in `_sd`. */
+/**
+ * SHA-256 over the ASCII disclosure string, base64url: the value listed in `_sd`. (A disclosure is
+ * base64url, so its UTF-8 bytes, which the one-shot hash reads, are its ASCII bytes.)
+ */
 export function disclosureDigest(disclosure: string): string {
-  return createHash('sha256').update(disclosure, 'ascii').digest('base64url');
+  return hash('sha256', disclosure, 'base64url');
 }
 
 /** One disclosure `base64url([salt, name, value])` with a fresh 128-bit salt, so digests cannot be guessed. */

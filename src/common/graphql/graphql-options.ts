@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { AppConfig } from '../../config/app-config.js';
 import type { Logger } from '../../logging/logger.js';
@@ -51,7 +51,9 @@ export function graphqlOptions(config: AppConfig, logger: Logger): ApolloDriverC
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: config.isProduction,
-    plugins: [...armorPlugins, logInternalErrors, ApolloServerPluginLandingPageDisabled()],
+    // No cache hints are used (answers carry citizens' data and are never cached), so Apollo's cache
+    // control plugin, which otherwise wraps every field's resolver to collect them, is left out.
+    plugins: [...armorPlugins, logInternalErrors, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
     validationRules: [...armor.validationRules, identityLookupLimitRule],
     formatError: (formatted, error) => formatGraphQLError(formatted, error),
   };
