@@ -1,4 +1,4 @@
-import { createHash, createHmac, hash, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 
 /**
  * The HMAC request signature onegate's HTTP connector puts on every call to a department API, and
@@ -93,9 +93,7 @@ export function verifySignature(input: VerifySignatureInput): SignatureVerdict {
  * lengths: both sides are hashed to 32 bytes first).
  */
 export function constantTimeEqual(a: string, b: string): boolean {
-  const digestA = createHash('sha256').update(a, 'utf8').digest();
-  const digestB = createHash('sha256').update(b, 'utf8').digest();
-  return timingSafeEqual(digestA, digestB);
+  return timingSafeEqual(hash('sha256', a, 'buffer'), hash('sha256', b, 'buffer'));
 }
 
 function single(value: string | string[] | undefined): string | undefined {
