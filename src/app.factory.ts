@@ -28,6 +28,9 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // Answers carry citizens' records and tokens: nothing is cached unless its route says it may be
+    // (the public trust anchors, JWKS and status lists set their own cache-control).
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
   // One line per request: route and outcome only. Never the query string, body, variables or headers.
   fastify.addHook('onResponse', async (request, reply) => {

@@ -146,6 +146,8 @@ describe('the exchange: purpose-bound, consented, audited lookups', () => {
       });
       expect([...entry!.items_granted].sort()).toEqual(['household.registration', 'marriage.registration', 'person.identity', 'property.rights', 'social_insurance.account']);
       expect(entry!.request_id).toBe(res.headers['x-request-id']);
+      // Her records must not be kept by a browser, a proxy or the hall's shared computer.
+      expect(res.headers['cache-control']).toBe('no-store');
     });
 
     it('also works with the signed consent token she shows as a QR code', async () => {
