@@ -19,6 +19,7 @@ import { DEMO_CITIZENS } from '../src/seed/demo-citizens.js';
 import { cpuSnapshot, cpuSplit, type CpuSnapshot, type CpuSplit } from './exchange/cpu.js';
 import { forkNode, logTail, startNode, unlessExited, type Child } from './exchange/children.js';
 import type { LoadMessage, LoadRequest, LoadResult } from './exchange/load.js';
+import { measureMachineReference, type MachineReference } from './machine-reference.js';
 
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
@@ -333,6 +334,8 @@ export interface BenchServer {
   /** DATA_DIR of the benchmark (default .data/bench), resolved. */
   dataDir: string;
   config: AppConfig;
+  /** Timed at the start, before any benchmark work (see machine-reference.ts). */
+  reference: MachineReference;
 }
 
 /**
@@ -354,7 +357,12 @@ export async function withBenchServer<T>(work: (server: BenchServer) => Promise<
         )
       ).rows[0] as Record<string, unknown>,
     );
-    return await work({ adminUrl, embedded: Boolean(embedded), settings, dataDir: config.dataDir, config });
+    const reference = await measureMachineReference(adminUrl);
+    console.error(
+      `bench: machine reference: Map of 1M keys ${reference.mapMillionKeysMs} ms, P-256 verify ${reference.p256VerifyMicros} µs, ` +
+        `PostgreSQL round trip ${reference.postgresRoundTripMicros} µs`,
+    );
+    return await work({ adminUrl, embedded: Boolean(embedded), settings, dataDir: config.dataDir, config, reference });
   } finally {
     await embedded?.close();
   }
@@ -364,7 +372,7 @@ export async function withBenchServer<T>(work: (server: BenchServer) => Promise<
 export function runContext(server: BenchServer): { date: string; machine: Record<string, unknown>; node: string; postgres: Record<string, unknown> } {
   return {
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30) },
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), reference: server.reference },
     node: process.version,
     postgres: { embedded: server.embedded, ...server.settings },
   };

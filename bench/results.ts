@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../src/common/project-root.js';
+import { describeMachineReference, type MachineReference } from './machine-reference.js';
 
 /** What every benchmark records: where and when it ran, its figures, and a table for bench/README.md. */
 export interface BenchResult {
@@ -49,7 +50,7 @@ export async function writeResult(name: string, result: BenchResult): Promise<vo
     .sort()
     .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as BenchResult);
   const sections = results.map((r) => {
-    const m = r.machine as { cpus?: number; cpuModel?: string; memoryGiB?: number };
+    const m = r.machine as { cpus?: number; cpuModel?: string; memoryGiB?: number; reference?: MachineReference };
     const pgInfo = r.postgres as { version?: string; synchronous_commit?: string; embedded?: boolean };
     return [
       `### ${r.name}`,
@@ -59,6 +60,7 @@ export async function writeResult(name: string, result: BenchResult): Promise<vo
       `Run ${r.date.slice(0, 10)} on ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB; Node ${r.node}; ` +
         `PostgreSQL ${pgInfo.version}${pgInfo.embedded ? ' (embedded)' : ''}, synchronous_commit=${pgInfo.synchronous_commit}. ` +
         `Raw figures: [results/${r.name}.json](results/${r.name}.json).`,
+      ...(m.reference ? ['', describeMachineReference(m.reference)] : []),
       '',
       `| ${r.summary.headers.join(' | ')} |`,
       `| ${r.summary.headers.map(() => '---').join(' | ')} |`,

@@ -231,6 +231,33 @@ describe('LedgerWriter.recordWith: ledger entries with companion rows, against P
     expect(await companionRows(['unwritable-1'])).toEqual(new Map([['unwritable-1', 1]]));
   });
 
+  it('fails the whole batch, not one row, when the table cannot be written at all (here: a missing grant)', async () => {
+    const logsBefore = logged.length;
+    await adminQuery(t.databaseUrl, 'REVOKE INSERT ON onegate.companion_test FROM onegate_app');
+    let attempts: PromiseSettledResult<unknown>[];
+    try {
+      attempts = await Promise.allSettled([
+        writer.recordWith(entry('req-ungranted-1'), { table, row: { id: 'ungranted-1', n: 1 } }),
+        writer.record(entry('req-ungranted-plain')),
+        writer.recordWith(entry('req-ungranted-2'), { table, row: { id: 'ungranted-2', n: 2 } }),
+      ]);
+    } finally {
+      await adminQuery(t.databaseUrl, 'GRANT INSERT ON onegate.companion_test TO onegate_app');
+    }
+    // Not REJECTED rows: the callers learn that the ledger could not be written, and nothing of the batch is.
+    for (const attempt of attempts) {
+      expect(attempt.status).toBe('rejected');
+      expect((attempt as PromiseRejectedResult).reason).toBeInstanceOf(LedgerUnavailableError);
+    }
+    expect((await entriesWithRequestIds(['req-ungranted-1', 'req-ungranted-plain', 'req-ungranted-2'])).size).toBe(0);
+    expect((await companionRows(['ungranted-1', 'ungranted-2'])).size).toBe(0);
+    const lines = logged.slice(logsBefore);
+    expect(lines.some((l) => l.msg === 'a row written with its ledger entry was refused')).toBe(false);
+    expect(lines).toEqual(expect.arrayContaining([expect.objectContaining({ msg: 'ledger batch could not be written' })]));
+    // Once the grant is back, the same rows go in with their entries.
+    expect(await writer.recordWith(entry('req-ungranted-1'), { table, row: { id: 'ungranted-1', n: 1 } })).toMatchObject({ written: true });
+  });
+
   it('leaves a ledger that still verifies: contiguous leaves, the served root and inclusion proofs', async () => {
     const { rows } = await owner.query<{ i: number; h: Buffer }>('SELECT leaf_index::int AS i, leaf_hash AS h FROM onegate.ledger_entry ORDER BY leaf_index');
     expect(rows.map((r) => r.i)).toEqual(rows.map((_, i) => i));

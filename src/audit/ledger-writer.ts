@@ -92,8 +92,9 @@ export class LedgerWriter {
   /**
    * Appends one entry together with a companion row, in the same transaction. Resolves once both are
    * durable, or with `written: false` when the row conflicted with an existing one (CONFLICT) or
-   * its insert failed (REJECTED, with the error) — then the entry was not written either, and the
-   * rest of the batch was not affected. Rejects like `record` when the batch cannot be written.
+   * the database refused the row itself (REJECTED, with the error: invalid data or a constraint) —
+   * then the entry was not written either, and the rest of the batch was not affected. Rejects like
+   * `record` when the batch cannot be written, including when the row's table cannot be written at all.
    */
   recordWith<R>(input: LedgerEntryInput, companion: Companion<R>): Promise<CompanionOutcome> {
     const prepared = this.prepare(input);
@@ -204,9 +205,20 @@ export class LedgerWriter {
 }
 
 /**
+ * A failure a row causes: a data exception (SQLSTATE class 22) or an integrity constraint violation
+ * (class 23). Anything else — a missing grant or table, a lost connection, a cancelled statement —
+ * is the database's, not the row's, and fails the whole batch like a failed ledger write.
+ */
+function refusedRow(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+}
+
+/**
  * Inserts the batch's companion rows, table by table; returns the entries whose row was not
- * written. Each table's rows go in one statement under a savepoint: should it fail (a row the
- * database refuses), the rows are tried one by one, so one bad row cannot fail the others' batch.
+ * written. Each table's rows go in one statement under a savepoint: should a row be refused (see
+ * refusedRow), the rows are tried one by one, so one bad row cannot fail the others' batch; any
+ * other failure is thrown, and the batch's transaction is rolled back.
  */
 async function writeCompanions(client: pg.PoolClient, batch: readonly Pending[], logger: Logger): Promise<Map<Pending, Extract<CompanionOutcome, { written: false }>>> {
   const skipped = new Map<Pending, Extract<CompanionOutcome, { written: false }>>();
@@ -228,6 +240,7 @@ async function writeCompanions(client: pg.PoolClient, batch: readonly Pending[],
         });
         return true;
       } catch (error) {
+        if (!refusedRow(error)) throw error;
         await client.query('ROLLBACK TO SAVEPOINT companions');
         if (pendings.length === 1) {
           // The database's message may quote row values: only its code is logged.
