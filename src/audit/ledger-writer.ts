@@ -172,22 +172,41 @@ export class LedgerWriter {
     const client = await this.pool.connect();
     let broken = false;
     try {
-      // Three round trips per batch: (begin, take the append lock, read the size), (insert leaves and
-      // nodes), commit — and one more per companion table. The lock key is a constant, so the first
-      // is one simple-protocol message.
-      const opened = (await client.query(BEGIN_LOCKED_READ_SIZE)) as unknown as pg.QueryResult<{ size: string }>[];
-      const size = Number(opened[opened.length - 1]!.rows[0]!.size);
-      const skipped = await writeCompanions(client, batch, this.logger);
+      const cached = this.cached;
+      if (cached && batch.every((p) => !p.companion)) {
+        // This writer wrote last, as far as it knows: one statement, one round trip (see APPEND_IF_SIZE).
+        const appended = appendLeaves(cached.size, cached.frontier, batch.map((p) => p.leafHash));
+        try {
+          const result = await client.query({
+            name: 'onegate_ledger_append_if_size',
+            text: APPEND_IF_SIZE,
+            values: [...entriesAndNodes(cached.size, batch, appended.nodes), String(cached.size)],
+          });
+          if (result.rowCount === batch.length) {
+            this.cached = { size: cached.size + batch.length, frontier: appended.frontier };
+            return { first: cached.size, written: batch, skipped: new Map() };
+          }
+          // Nothing was written: another instance appended since. Fall through to the full path.
+        } catch (error) {
+          // Another instance appended while this statement waited for the lock: its leaves are already
+          // at these indexes. The statement failed as a whole; take the full path.
+          if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
+        }
+        this.cached = undefined;
+      }
+      // The full path, three round trips: (begin, take the append lock, read the size), (insert leaves
+      // and nodes), commit — and one more per companion table. The lock key is a constant, so the
+      // first is one simple-protocol message.
+      const withCompanions = batch.some((p) => p.companion);
+      // With companion rows, the savepoint for the first table's insert is set in the same message.
+      const opened = (await client.query(withCompanions ? `${BEGIN_LOCKED_READ_SIZE}; ${SAVEPOINT}` : BEGIN_LOCKED_READ_SIZE)) as unknown as pg.QueryResult<{ size?: string }>[];
+      const size = Number(opened.find((result) => result.rows?.[0]?.size !== undefined)!.rows[0]!.size);
+      const skipped = withCompanions ? await writeCompanions(client, batch, this.logger) : new Map<Pending, Extract<CompanionOutcome, { written: false }>>();
       const written = skipped.size === 0 ? batch : batch.filter((p) => !skipped.has(p));
       let frontier = this.cached?.size === size ? this.cached.frontier : undefined;
       if (written.length > 0) {
         const appended = appendLeaves(size, frontier ?? (await readNodes(client, rootPlan(size))), written.map((p) => p.leafHash));
-        await client.query(INSERT_ENTRIES_AND_NODES, [
-          JSON.stringify(written.map((p, i) => entryRow(size + i, p.content, p.leafHash))),
-          appended.nodes.map((n) => n.level),
-          appended.nodes.map((n) => String(n.index)),
-          appended.nodes.map((n) => n.hash),
-        ]);
+        await client.query({ name: 'onegate_ledger_append', text: INSERT_ENTRIES_AND_NODES, values: entriesAndNodes(size, written, appended.nodes) });
         frontier = appended.frontier;
       }
       await client.query('COMMIT');
@@ -221,6 +240,10 @@ function refusedRow(error: unknown): boolean {
  * other failure is thrown, and the batch's transaction is rolled back.
  */
 async function writeCompanions(client: pg.PoolClient, batch: readonly Pending[], logger: Logger): Promise<Map<Pending, Extract<CompanionOutcome, { written: false }>>> {
+  // The caller set the first savepoint with the transaction's opening statements. A savepoint that
+  // is not rolled back to stays until the commit (releasing it would cost a round trip); the next
+  // SAVEPOINT of the same name shadows it, and ROLLBACK TO goes back to the latest.
+  let savepointSet = true;
   const skipped = new Map<Pending, Extract<CompanionOutcome, { written: false }>>();
   const byTable = new Map<CompanionTable<unknown>, Pending[]>();
   for (const pending of batch) {
@@ -231,17 +254,18 @@ async function writeCompanions(client: pg.PoolClient, batch: readonly Pending[],
   }
   for (const [table, group] of byTable) {
     const insert = async (pendings: readonly Pending[]) => {
-      await client.query('SAVEPOINT companions');
+      if (!savepointSet) await client.query(SAVEPOINT);
+      savepointSet = false;
       try {
         const inserted = await table.insert(client, pendings.map((p) => p.companion!.row));
-        await client.query('RELEASE SAVEPOINT companions');
         pendings.forEach((p, i) => {
           if (!inserted.has(i)) skipped.set(p, { written: false, reason: 'CONFLICT' });
         });
         return true;
       } catch (error) {
         if (!refusedRow(error)) throw error;
-        await client.query('ROLLBACK TO SAVEPOINT companions');
+        await client.query(`ROLLBACK TO ${SAVEPOINT}`);
+        savepointSet = true; // rolled back to, it still stands
         if (pendings.length === 1) {
           // The database's message may quote row values: only its code is logged.
           logger.error({ table: table.name, code: (error as { code?: unknown }).code }, 'a row written with its ledger entry was refused');
@@ -257,16 +281,23 @@ async function writeCompanions(client: pg.PoolClient, batch: readonly Pending[],
   return skipped;
 }
 
+const SAVEPOINT = 'SAVEPOINT companions';
+
 const BEGIN_LOCKED_READ_SIZE = `BEGIN;
   SELECT pg_advisory_xact_lock(${LEDGER_APPEND_LOCK_KEY});
   SELECT coalesce(max(leaf_index) + 1, 0)::text AS size FROM onegate.ledger_entry`;
 
-/** The batch's leaves and the tree nodes it completes, in one statement. */
-const INSERT_ENTRIES_AND_NODES = `
-  WITH nodes AS (
-    INSERT INTO onegate.ledger_node (level, node_index, hash)
-    SELECT * FROM unnest($2::smallint[], $3::bigint[], $4::bytea[])
-  )
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * Inserts the batch's leaves ($1, JSON rows) and the tree nodes it completes ($2–$4) when `condition`
+ * holds (both or neither), in one statement.
+ */
+function insertEntriesAndNodes(condition: string): string {
+  return `
+  INSERT INTO onegate.ledger_node (level, node_index, hash)
+    SELECT * FROM unnest($2::smallint[], $3::bigint[], $4::bytea[]) WHERE ${condition}
+  ), appended AS (
   INSERT INTO onegate.ledger_entry (
     leaf_index, entry_version, recorded_at, kind, actor_kind, actor_id, actor_hall, actor_region, actor_department,
     subject_kind, subject_id, matter, case_number, consent_ref, items_granted, items_denied, departments,
@@ -278,7 +309,36 @@ const INSERT_ENTRIES_AND_NODES = `
     leaf_index bigint, v smallint, at timestamptz, kind text, actor_kind text, actor_id text, actor_hall text,
     actor_region text, actor_department text, subject_kind text, subject_id text, matter text, case_number text,
     consent_ref text, items_granted text[], items_denied text[], departments text[], outcome text, request_id text,
-    client_address text, restricted boolean, detail jsonb, leaf_hash text)`;
+    client_address text, restricted boolean, detail jsonb, leaf_hash text)
+  WHERE ${condition}
+  RETURNING 1)
+  SELECT FROM appended`;
+}
+
+/** Inside the batch's transaction, after the lock and the size were read: unconditionally. */
+const INSERT_ENTRIES_AND_NODES = `WITH nodes AS (${insertEntriesAndNodes('true')}`;
+
+/**
+ * The whole batch in one statement and its own transaction, for a writer that knows the tree's size
+ * ($5) from its last batch: take the append lock, and append only if the ledger still has that
+ * size. It writes everything or nothing: nothing (no rows) when another instance appended before
+ * this statement's snapshot; a unique violation on the leaf indexes when one appended after it
+ * (while this statement waited for the lock). Either way the writer falls back to the full path.
+ */
+const APPEND_IF_SIZE = `WITH locked AS MATERIALIZED (SELECT pg_advisory_xact_lock(${LEDGER_APPEND_LOCK_KEY})),
+  expected AS MATERIALIZED (
+    SELECT FROM locked WHERE (SELECT coalesce(max(leaf_index) + 1, 0) FROM onegate.ledger_entry) = $5::bigint
+  ), nodes AS (${insertEntriesAndNodes('EXISTS (SELECT FROM expected)')}`;
+
+/** Parameters $1–$4 of the inserts: the leaves from index `first`, and the nodes they complete. */
+function entriesAndNodes(first: number, pendings: readonly Pending[], nodes: ReturnType<typeof appendLeaves>['nodes']): unknown[] {
+  return [
+    JSON.stringify(pendings.map((p, i) => entryRow(first + i, p.content, p.leafHash))),
+    nodes.map((n) => n.level),
+    nodes.map((n) => String(n.index)),
+    nodes.map((n) => n.hash),
+  ];
+}
 
 function entryRow(index: number, c: LedgerEntryContent, leafHash: Buffer) {
   return {

@@ -1,0 +1,179 @@
+import { Writable } from 'node:stream';
+import pg from 'pg';
+import { LEDGER_APPEND_LOCK_KEY, LedgerWriter } from '../src/audit/ledger-writer.js';
+import { connectionsFor } from '../src/database/database-setup.js';
+import { createLogger } from '../src/logging/logger.js';
+import { harnessState } from './harness/database.js';
+import { createTestApp, type TestApp } from './harness/test-app.js';
+import { accessEntry, ledgerOf } from './support/ledger-fixtures.js';
+import { referenceRoot, referenceVerifyInclusion } from './support/rfc9162-reference.js';
+
+const LI_WEI = '330825198803142023';
+
+/** A writer on its own pool, as a gateway instance has, with the statements it sends counted. */
+function countingWriter(url: string): { writer: LedgerWriter; pool: pg.Pool; statements: string[] } {
+  const statements: string[] = [];
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
+  const counted = new WeakSet<pg.PoolClient>();
+  pool.connect = (async () => {
+    const client = await connect();
+    // The pool hands out the same clients again: count each one's statements once.
+    if (counted.has(client)) return client;
+    counted.add(client);
+    const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+    (client as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = (...args: unknown[]) => {
+      const config = args[0] as string | { name?: string; text: string };
+      statements.push(typeof config === 'string' ? config.trim().split(/\s+/)[0]! : (config.name ?? config.text.trim().split(/\s+/)[0]!));
+      return query(...args);
+    };
+    return client;
+  }) as unknown as typeof pool.connect;
+  const quiet = new Writable({ write: (_chunk, _encoding, done) => done() });
+  const writer = new LedgerWriter(pool, { maxBatch: 500, waitMs: 0 }, createLogger('error', 'ledger-writer-test', quiet));
+  return { writer, pool, statements };
+}
+
+describe('LedgerWriter: one round trip per batch while it wrote last, against PostgreSQL', () => {
+  let t: TestApp;
+  let owner: pg.Client;
+  let a: ReturnType<typeof countingWriter>;
+  let b: ReturnType<typeof countingWriter>;
+
+  beforeAll(async () => {
+    t = await createTestApp({ LEDGER_CHECKPOINT_INTERVAL_SECONDS: '0' });
+    owner = new pg.Client({ connectionString: t.databaseUrl });
+    await owner.connect();
+    const runtimeUrl = connectionsFor(t.databaseUrl, harnessState().rolePassword).runtimeUrl;
+    a = countingWriter(runtimeUrl);
+    b = countingWriter(runtimeUrl);
+  });
+  afterAll(async () => {
+    await Promise.all([a.writer.close(), b.writer.close()]);
+    await Promise.all([a.pool.end(), b.pool.end()]);
+    await owner.end();
+    await t.close();
+  });
+
+  const entry = (requestId: string) => accessEntry(LI_WEI, { requestId });
+  const sent = (w: typeof a, from: number) => w.statements.slice(from);
+  /** The full path: begin, lock and size; the tree's right edge read when not known; the insert; commit. */
+  const fullPath = (statements: readonly string[]) =>
+    statements[0] === 'BEGIN;' && statements.at(-2) === 'onegate_ledger_append' && statements.at(-1) === 'COMMIT' && statements.slice(1, -2).every((s) => s === 'SELECT');
+  /** Entries the gateway itself wrote while starting (key provisioning): the tests' entries follow them. */
+  let base = 0;
+
+  async function waitingForAppendLock(count: number): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      const { rows } = await owner.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objid = $1`,
+        [LEDGER_APPEND_LOCK_KEY],
+      );
+      if (rows[0]!.n >= count) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error(`fewer than ${count} writers are waiting for the append lock`);
+  }
+
+  it('writes its first batch on the full path, and the next ones in one statement each', async () => {
+    base = Number((await owner.query<{ n: string }>('SELECT count(*) AS n FROM onegate.ledger_entry')).rows[0]!.n);
+    const before = a.statements.length;
+    const first = await Promise.all([a.writer.record(entry('first-1')), a.writer.record(entry('first-2'))]);
+    expect(fullPath(sent(a, before))).toBe(true);
+
+    const middle = a.statements.length;
+    const next = await Promise.all([a.writer.record(entry('next-1')), a.writer.record(entry('next-2')), a.writer.record(entry('next-3'))]);
+    expect(sent(a, middle)).toEqual(['onegate_ledger_append_if_size']);
+    expect([...first, ...next].map((e) => e.index - base)).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('falls back to the full path when another writer appended before its statement', async () => {
+    const fromB = await b.writer.record(entry('other-1'));
+    expect(fromB.index - base).toBe(5);
+
+    const before = a.statements.length;
+    const recorded = await a.writer.record(entry('after-other'));
+    // The one-statement append found a different size and wrote nothing; the full path placed the entry after B's.
+    expect(sent(a, before)[0]).toBe('onegate_ledger_append_if_size');
+    expect(fullPath(sent(a, before).slice(1))).toBe(true);
+    expect(recorded.index - base).toBe(6);
+
+    // And it is back to one statement afterwards.
+    const again = a.statements.length;
+    expect((await a.writer.record(entry('after-other-2'))).index - base).toBe(7);
+    expect(sent(a, again)).toEqual(['onegate_ledger_append_if_size']);
+  });
+
+  it('falls back when another writer appended while its statement waited for the lock (a unique violation, nothing written)', async () => {
+    // B has written once, so its next batch also tries the one-statement path; let B catch up first.
+    expect((await b.writer.record(entry('b-catch-up'))).index - base).toBe(8);
+    expect((await a.writer.record(entry('a-catch-up'))).index - base).toBe(9);
+
+    // Someone holds the append lock. B queues for it first, then A: A's statement has its snapshot
+    // and the size it expects, and gets the lock only after B has committed there.
+    await owner.query('BEGIN');
+    await owner.query('SELECT pg_advisory_xact_lock($1)', [LEDGER_APPEND_LOCK_KEY]);
+    let fromB: Promise<{ index: number }>;
+    let fromA: Promise<{ index: number }>;
+    const before = a.statements.length;
+    try {
+      fromB = b.writer.record(entry('b-raced'));
+      await waitingForAppendLock(1);
+      fromA = a.writer.record(entry('a-raced'));
+      await waitingForAppendLock(2);
+    } finally {
+      await owner.query('COMMIT');
+    }
+    const [recordedB, recordedA] = await Promise.all([fromB!, fromA!]);
+    expect(sent(a, before)[0]).toBe('onegate_ledger_append_if_size');
+    expect(fullPath(sent(a, before).slice(1))).toBe(true);
+    expect([recordedB.index - base, recordedA.index - base]).toEqual([10, 11]);
+  });
+
+  it('writes a batch with companion rows in four round trips: open with the savepoint, the rows, the entries, commit', async () => {
+    await owner.query('CREATE TABLE onegate.writer_companion (id text PRIMARY KEY)');
+    await owner.query('GRANT SELECT, INSERT ON onegate.writer_companion TO onegate_app');
+    const table = {
+      name: 'writer_companion',
+      async insert(db: { query: (text: string, values: unknown[]) => Promise<{ rows: Array<{ id: string }> }> }, rows: ReadonlyArray<{ id: string }>) {
+        const { rows: inserted } = await db.query(
+          'INSERT INTO onegate.writer_companion (id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING RETURNING id',
+          [rows.map((r) => r.id)],
+        );
+        const ids = new Set(inserted.map((r) => r.id));
+        return new Set(rows.flatMap((r, i) => (ids.has(r.id) ? [i] : [])));
+      },
+    };
+    expect((await a.writer.record(entry('before-companions'))).index).toBeGreaterThan(0);
+    const before = a.statements.length;
+    const outcomes = await Promise.all([
+      a.writer.recordWith(entry('with-row-1'), { table, row: { id: 'row-1' } }),
+      a.writer.record(entry('without-row')),
+      a.writer.recordWith(entry('with-row-2'), { table, row: { id: 'row-2' } }),
+    ]);
+    expect(outcomes).toEqual([expect.objectContaining({ written: true }), expect.objectContaining({ index: expect.any(Number) }), expect.objectContaining({ written: true })]);
+    expect(sent(a, before)).toEqual(['BEGIN;', 'INSERT', 'onegate_ledger_append', 'COMMIT']);
+    expect((await owner.query('SELECT id FROM onegate.writer_companion ORDER BY id')).rows).toEqual([{ id: 'row-1' }, { id: 'row-2' }]);
+  });
+
+  it('leaves one contiguous tree that verifies, whichever path wrote each batch', async () => {
+    const bursts = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? a : b).writer.record(entry(`burst-${i}`))),
+    );
+    expect(new Set(bursts.map((e) => e.index)).size).toBe(40);
+
+    const { rows } = await owner.query<{ i: number; h: Buffer }>('SELECT leaf_index::int AS i, leaf_hash AS h FROM onegate.ledger_entry ORDER BY leaf_index');
+    expect(rows.map((r) => r.i)).toEqual(rows.map((_, i) => i));
+    const leaves = rows.map((r) => r.h.toString('base64'));
+    const ledger = ledgerOf(t);
+    const checkpoint = await ledger.createCheckpoint();
+    expect(checkpoint.treeSize).toBe(rows.length);
+    const root = referenceRoot(leaves);
+    expect(checkpoint.rootHash.toString('base64')).toBe(root);
+    for (let i = 0; i < rows.length; i++) {
+      const proof = await ledger.inclusionProof(i, rows.length);
+      expect(referenceVerifyInclusion(leaves[i]!, i, rows.length, proof.hashes.map((h) => h.toString('base64')), root)).toBe(true);
+    }
+  });
+});
