@@ -290,33 +290,37 @@ const BEGIN_LOCKED_READ_SIZE = `BEGIN;
 const UNIQUE_VIOLATION = '23505';
 
 /**
- * Inserts the batch's leaves ($1, JSON rows) and the tree nodes it completes ($2–$4) when `condition`
- * holds (both or neither), in one statement.
+ * One statement that inserts the batch's leaves ($1, JSON rows) and the tree nodes they complete
+ * ($2–$4) when `condition` holds (both or neither), after the common table expressions `before`;
+ * its rows are the leaves inserted.
  */
-function insertEntriesAndNodes(condition: string): string {
-  return `
-  INSERT INTO onegate.ledger_node (level, node_index, hash)
+function appendStatement(before: string, condition: string): string {
+  return `WITH ${before}
+  nodes AS (
+    INSERT INTO onegate.ledger_node (level, node_index, hash)
     SELECT * FROM unnest($2::smallint[], $3::bigint[], $4::bytea[]) WHERE ${condition}
-  ), appended AS (
-  INSERT INTO onegate.ledger_entry (
-    leaf_index, entry_version, recorded_at, kind, actor_kind, actor_id, actor_hall, actor_region, actor_department,
-    subject_kind, subject_id, matter, case_number, consent_ref, items_granted, items_denied, departments,
-    outcome, request_id, client_address, restricted, detail, leaf_hash)
-  SELECT leaf_index, v, at, kind, actor_kind, actor_id, actor_hall, actor_region, actor_department,
-    subject_kind, subject_id, matter, case_number, consent_ref, items_granted, items_denied, departments,
-    outcome, request_id, client_address, restricted, detail, decode(leaf_hash, 'hex')
-  FROM jsonb_to_recordset($1::jsonb) AS x(
-    leaf_index bigint, v smallint, at timestamptz, kind text, actor_kind text, actor_id text, actor_hall text,
-    actor_region text, actor_department text, subject_kind text, subject_id text, matter text, case_number text,
-    consent_ref text, items_granted text[], items_denied text[], departments text[], outcome text, request_id text,
-    client_address text, restricted boolean, detail jsonb, leaf_hash text)
-  WHERE ${condition}
-  RETURNING 1)
+  ),
+  appended AS (
+    INSERT INTO onegate.ledger_entry (
+      leaf_index, entry_version, recorded_at, kind, actor_kind, actor_id, actor_hall, actor_region, actor_department,
+      subject_kind, subject_id, matter, case_number, consent_ref, items_granted, items_denied, departments,
+      outcome, request_id, client_address, restricted, detail, leaf_hash)
+    SELECT leaf_index, v, at, kind, actor_kind, actor_id, actor_hall, actor_region, actor_department,
+      subject_kind, subject_id, matter, case_number, consent_ref, items_granted, items_denied, departments,
+      outcome, request_id, client_address, restricted, detail, decode(leaf_hash, 'hex')
+    FROM jsonb_to_recordset($1::jsonb) AS x(
+      leaf_index bigint, v smallint, at timestamptz, kind text, actor_kind text, actor_id text, actor_hall text,
+      actor_region text, actor_department text, subject_kind text, subject_id text, matter text, case_number text,
+      consent_ref text, items_granted text[], items_denied text[], departments text[], outcome text, request_id text,
+      client_address text, restricted boolean, detail jsonb, leaf_hash text)
+    WHERE ${condition}
+    RETURNING 1
+  )
   SELECT FROM appended`;
 }
 
 /** Inside the batch's transaction, after the lock and the size were read: unconditionally. */
-const INSERT_ENTRIES_AND_NODES = `WITH nodes AS (${insertEntriesAndNodes('true')}`;
+const INSERT_ENTRIES_AND_NODES = appendStatement('', 'true');
 
 /**
  * The whole batch in one statement and its own transaction, for a writer that knows the tree's size
@@ -325,10 +329,13 @@ const INSERT_ENTRIES_AND_NODES = `WITH nodes AS (${insertEntriesAndNodes('true')
  * this statement's snapshot; a unique violation on the leaf indexes when one appended after it
  * (while this statement waited for the lock). Either way the writer falls back to the full path.
  */
-const APPEND_IF_SIZE = `WITH locked AS MATERIALIZED (SELECT pg_advisory_xact_lock(${LEDGER_APPEND_LOCK_KEY})),
+const APPEND_IF_SIZE = appendStatement(
+  `locked AS MATERIALIZED (SELECT pg_advisory_xact_lock(${LEDGER_APPEND_LOCK_KEY})),
   expected AS MATERIALIZED (
     SELECT FROM locked WHERE (SELECT coalesce(max(leaf_index) + 1, 0) FROM onegate.ledger_entry) = $5::bigint
-  ), nodes AS (${insertEntriesAndNodes('EXISTS (SELECT FROM expected)')}`;
+  ),`,
+  'EXISTS (SELECT FROM expected)',
+);
 
 /** Parameters $1–$4 of the inserts: the leaves from index `first`, and the nodes they complete. */
 function entriesAndNodes(first: number, pendings: readonly Pending[], nodes: ReturnType<typeof appendLeaves>['nodes']): unknown[] {
