@@ -107,7 +107,7 @@ export class HttpConnector implements DepartmentConnector {
       throw fail(`could not be reached (${networkErrorCode(error)})`);
     }
     // Redirects are not followed: a department's API answers where it is configured, or fails.
-    if (answer.status < 200 || answer.status > 299) throw fail(`answered with HTTP ${answer.status}`);
+    if (!isSuccess(answer.status)) throw fail(`answered with HTTP ${answer.status}`);
     const { status, text } = answer;
     let body: unknown;
     try {
@@ -130,7 +130,7 @@ export class HttpConnector implements DepartmentConnector {
     return new Promise<Answer>((resolve, reject) => {
       const request = this.transport.request(url, { method: 'GET', headers, agent: this.agent, signal }, (response) => {
         const status = response.statusCode ?? 0;
-        if (status < 200 || status > 299) {
+        if (!isSuccess(status)) {
           // Read to the end so that the connection can be reused.
           response.resume();
           resolve({ status, text: '' });
@@ -158,6 +158,11 @@ export class HttpConnector implements DepartmentConnector {
       request.end();
     });
   }
+}
+
+/** A 2xx status: the only answers whose body is read. */
+function isSuccess(status: number): boolean {
+  return status >= 200 && status <= 299;
 }
 
 function signerFor(department: DepartmentCode, config: HttpConnectorConfig, env: Record<string, string | undefined>): Signer {
