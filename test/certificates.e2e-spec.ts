@@ -362,6 +362,28 @@ describe('the certificate registry', () => {
     });
   });
 
+  describe('when the registry cannot be written', () => {
+    it('a registry table the gateway may not write fails the issuance as LEDGER_UNAVAILABLE: no certificate, no entry', async () => {
+      const before = (await owner.query<{ n: number }>('SELECT count(*)::int AS n FROM onegate.ledger_entry')).rows[0]!.n;
+      await owner.query('REVOKE INSERT ON onegate.certificate FROM onegate_app');
+      let res;
+      try {
+        res = await issue({ type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'ca-2026-unwritable' });
+      } finally {
+        await owner.query('GRANT INSERT ON onegate.certificate TO onegate_app');
+      }
+      expect(res.body.data?.issueCertificate ?? null).toBeNull();
+      expect((res.body.errors as Errors).map((e) => e.extensions)).toEqual([{ code: 'SERVICE_UNAVAILABLE', reason: 'LEDGER_UNAVAILABLE' }]);
+      expect((await owner.query(`SELECT count(*)::int AS n FROM onegate.certificate WHERE idempotency_key = 'ca-2026-unwritable'`)).rows[0].n).toBe(0);
+      expect((await owner.query<{ n: number }>('SELECT count(*)::int AS n FROM onegate.ledger_entry')).rows[0]!.n).toBe(before);
+      // Once the grant is back (and the ledger's one-second fail-fast after a failed write is over), the same request issues it.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const retried = await issue({ type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'ca-2026-unwritable' });
+      expect(retried.body.errors).toBeUndefined();
+      expect(retried.body.data!.issueCertificate.identifier).toMatch(/^1\.2\.156\.3005\.2\./);
+    });
+  });
+
   describe('who may issue and see certificates', () => {
     it('refuses a condition the records do not meet, and citizens issuing', async () => {
       // Guan Jianguo is divorced: no marriage certificate.
