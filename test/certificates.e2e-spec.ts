@@ -9,6 +9,7 @@ import { developmentTrustPaths } from '../src/certificates/trust/trust-material.
 import { openPrivateKey, parseMasterKey } from '../src/certificates/trust/key-sealing.js';
 import { kidOf, signVcJwt } from '../src/certificates/credential/vc-jwt.js';
 import { parseCertificateIdentifier } from '../src/certificates/certificate-identifier.js';
+import { StatusListsService } from '../src/certificates/status-lists.service.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
 
 /*
@@ -359,6 +360,25 @@ describe('the certificate registry', () => {
       expect(await verify(after.body.data!.issueCertificate.credential)).toMatchObject({ valid: true });
       const jwks = (await t.http().get('/.well-known/jwks.json')).body.keys as Array<{ kid: string }>;
       expect(jwks.map((k) => k.kid)).toEqual(expect.arrayContaining([kidOfCredential(before.body.data!.issueCertificate.credential), rotated.body.data!.rotateIssuingKey.kid]));
+    });
+  });
+
+  describe('status list entries', () => {
+    it('are handed out at random among the free ones: never one already registered, never twice', async () => {
+      const issued = await issue({ type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'ca-2026-slots' });
+      expect(issued.body.errors).toBeUndefined();
+      const lists = t.app.get(StatusListsService);
+      const slots = await Promise.all(Array.from({ length: 3000 }, () => lists.candidate('CIVIL_AFFAIRS')));
+      const list = slots[0]!.list;
+      expect(slots.every((slot) => slot.list === list)).toBe(true);
+      const indexes = slots.map((slot) => slot.index);
+      expect(new Set(indexes).size).toBe(indexes.length);
+      const registered = (await owner.query<{ i: number }>(`SELECT status_index AS i FROM onegate.certificate WHERE issuer = 'CIVIL_AFFAIRS' AND status_list = $1`, [list])).rows.map((r) => r.i);
+      expect(registered.length).toBeGreaterThan(0);
+      expect(indexes.filter((index) => registered.includes(index))).toEqual([]);
+      // Spread over the whole list, not packed at one end.
+      expect(Math.min(...indexes)).toBeLessThan(131_072 / 10);
+      expect(Math.max(...indexes)).toBeGreaterThan(131_072 * 0.9);
     });
   });
 

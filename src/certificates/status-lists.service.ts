@@ -14,6 +14,8 @@ import { IssuingKeysService } from './issuing-keys.service.js';
 const FILL_LIMIT = 0.5;
 /** Allocations between two counts of an open list's entries. */
 const COUNT_EVERY = 512;
+/** Random picks tried against the known taken entries before one is left to the registry to judge. */
+const PICKS = 64;
 const CLOCK_SKEW_MS = 60_000;
 
 /** A published status list credential and its HTTP validators. */
@@ -30,6 +32,13 @@ export interface StatusSlot {
   index: number;
 }
 
+/** A department's open list as this instance knows it: the entries registered when it was read, and those handed out since. */
+interface OpenList {
+  number: number;
+  sinceCount: number;
+  taken: Bitstring;
+}
+
 /**
  * W3C Bitstring Status Lists: random index allocation for new certificates, and the signed
  * `BitstringStatusListCredential`s published at a public URL, rebuilt from the registry's
@@ -38,7 +47,7 @@ export interface StatusSlot {
  */
 @Injectable()
 export class StatusListsService {
-  private readonly open = new Map<string, { number: number; sinceCount: number }>();
+  private readonly open = new Map<string, Promise<OpenList>>();
   private readonly published = new Map<string, Promise<PublishedStatusList>>();
 
   constructor(
@@ -68,8 +77,10 @@ export class StatusListsService {
   }
 
   /**
-   * A random free-looking slot in the department's open list. The registry's unique constraint on
-   * (issuer, list, index) is the judge: on a collision the caller asks again.
+   * A random slot in the department's open list among those not taken as far as this instance knows
+   * (registered when it read the list, or handed out by it since), so that its own issuances do not
+   * collide. The registry's unique constraint on (issuer, list, index) is the judge — another
+   * instance may have taken the slot meanwhile: on a collision the caller asks again.
    */
   async candidate(issuer: string): Promise<StatusSlot> {
     const open = await this.openList(issuer);
@@ -78,7 +89,11 @@ export class StatusListsService {
       open.sinceCount = 0;
       await this.closeIfFilling(issuer, open.number);
     }
-    return { list: open.number, index: randomInt(STATUS_LIST_SIZE) };
+    let index = randomInt(STATUS_LIST_SIZE);
+    for (let pick = 1; pick < PICKS && open.taken.get(index); pick++) index = randomInt(STATUS_LIST_SIZE);
+    // Handed out: not offered again by this instance, whether or not the certificate is registered.
+    open.taken.set(index);
+    return { list: open.number, index };
   }
 
   /** Many collisions in a row: the list is fuller than the count said. */
@@ -132,13 +147,27 @@ export class StatusListsService {
     return { jwt, etag: `"${createHash('sha256').update(jwt).digest('base64url').slice(0, 32)}"`, expiresAt: Date.now() + this.config.STATUS_LIST_CACHE_SECONDS * 1000 };
   }
 
-  private async openList(issuer: string): Promise<{ number: number; sinceCount: number }> {
-    const known = this.open.get(issuer);
-    if (known) return known;
-    const number = await this.dataSource.transaction((manager) => this.findOrOpen(manager, issuer));
-    const open = { number, sinceCount: 0 };
-    this.open.set(issuer, open);
+  private openList(issuer: string): Promise<OpenList> {
+    let open = this.open.get(issuer);
+    if (!open) {
+      const reading = this.readOpenList(issuer);
+      this.open.set(issuer, reading);
+      // A failed read is not kept: the next issuance tries again.
+      reading.catch(() => {
+        if (this.open.get(issuer) === reading) this.open.delete(issuer);
+      });
+      open = reading;
+    }
     return open;
+  }
+
+  private async readOpenList(issuer: string): Promise<OpenList> {
+    const number = await this.dataSource.transaction((manager) => this.findOrOpen(manager, issuer));
+    const rows: Array<{ status_index: number }> = await this.dataSource.query(
+      `SELECT status_index FROM onegate.certificate WHERE issuer = $1 AND status_list = $2`,
+      [issuer, number],
+    );
+    return { number, sinceCount: 0, taken: Bitstring.fromIndices(STATUS_LIST_SIZE, rows.map((r) => r.status_index)) };
   }
 
   private async findOrOpen(manager: EntityManager, issuer: string): Promise<number> {
