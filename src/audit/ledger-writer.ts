@@ -201,7 +201,7 @@ export class LedgerWriter {
       // With companion rows, the savepoint for the first table's insert is set in the same message.
       const opened = (await client.query(withCompanions ? `${BEGIN_LOCKED_READ_SIZE}; ${SAVEPOINT}` : BEGIN_LOCKED_READ_SIZE)) as unknown as pg.QueryResult<{ size?: string }>[];
       const size = Number(opened.find((result) => result.rows?.[0]?.size !== undefined)!.rows[0]!.size);
-      const skipped = withCompanions ? await writeCompanions(client, batch, this.logger) : new Map<Pending, Extract<CompanionOutcome, { written: false }>>();
+      const skipped = await writeCompanions(client, batch, this.logger);
       const written = skipped.size === 0 ? batch : batch.filter((p) => !skipped.has(p));
       let frontier = this.cached?.size === size ? this.cached.frontier : undefined;
       if (written.length > 0) {
