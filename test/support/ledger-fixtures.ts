@@ -1,8 +1,10 @@
+import { expect } from '@jest/globals';
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import type { Test } from 'supertest';
 import { LedgerService } from '../../src/audit/ledger.service.js';
 import type { LedgerEntryInput } from '../../src/audit/ledger-entry.js';
 import type { TestApp } from '../harness/test-app.js';
+import { referenceRoot, referenceVerifyInclusion } from './rfc9162-reference.js';
 
 /** A data-access entry as the exchange will write it, for a clerk at `hall` reading `subject`. */
 export function accessEntry(subject: string, overrides: Partial<LedgerEntryInput> = {}): LedgerEntryInput {
@@ -35,6 +37,33 @@ export function asText(req: Test): Test {
 
 export function ledgerOf(t: TestApp): LedgerService {
   return t.app.get(LedgerService);
+}
+
+/**
+ * The stored ledger holds one tree: contiguous leaf indexes from 0, a checkpoint whose root is the
+ * RFC 9162 root of the stored leaves, and inclusion proofs into that root for the `proven` entries
+ * (all when not given), each for the stored leaf. Returns the number of entries.
+ */
+export async function expectStoredTreeVerifies(
+  t: TestApp,
+  db: { query<R>(text: string): Promise<{ rows: R[] }> },
+  proven?: readonly number[],
+): Promise<number> {
+  const { rows } = await db.query<{ i: number; h: Buffer }>('SELECT leaf_index::int AS i, leaf_hash AS h FROM onegate.ledger_entry ORDER BY leaf_index');
+  expect(rows.map((r) => r.i)).toEqual(rows.map((_, i) => i));
+  const leaves = rows.map((r) => r.h.toString('base64'));
+  // The root the gateway signs (from its stored tree nodes) is the RFC 9162 root of the stored leaves.
+  const ledger = ledgerOf(t);
+  const checkpoint = await ledger.createCheckpoint();
+  expect(checkpoint.treeSize).toBe(rows.length);
+  const root = referenceRoot(leaves);
+  expect(checkpoint.rootHash.toString('base64')).toBe(root);
+  for (const i of proven ?? leaves.keys()) {
+    const proof = await ledger.inclusionProof(i, rows.length);
+    expect(proof.leafHash.toString('base64')).toBe(leaves[i]);
+    expect(referenceVerifyInclusion(leaves[i]!, i, rows.length, proof.hashes.map((h) => h.toString('base64')), root)).toBe(true);
+  }
+  return rows.length;
 }
 
 /**
