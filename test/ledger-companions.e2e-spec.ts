@@ -16,12 +16,25 @@ interface Row {
   n: number;
 }
 
-/** A companion table as CERTIFICATE_ROWS is one: one INSERT … ON CONFLICT DO NOTHING per batch, positions of the rows inserted. */
-function companionTable(name: string): CompanionTable<Row> & { calls: number[] } {
+/**
+ * A companion table as CERTIFICATE_ROWS is one: one INSERT … ON CONFLICT DO NOTHING per batch,
+ * positions of the rows inserted; and the plain INSERT of the one-statement append. `calls` and
+ * `fastCalls` record the rows each was given.
+ */
+function companionTable(name: string): CompanionTable<Row> & { calls: number[]; fastCalls: number[] } {
   const calls: number[] = [];
+  const fastCalls: number[] = [];
   return {
     name,
     calls,
+    fastCalls,
+    insertAll(rows: readonly Row[], first: number, condition: string) {
+      fastCalls.push(rows.length);
+      return {
+        text: `INSERT INTO onegate.companion_test (id, n) SELECT id, n FROM unnest($${first}::text[], $${first + 1}::int[]) AS r(id, n) WHERE ${condition}`,
+        values: [rows.map((r) => r.id), rows.map((r) => r.n)],
+      };
+    },
     async insert(db: Queryable, rows: readonly Row[]): Promise<ReadonlySet<number>> {
       calls.push(rows.length);
       const { rows: inserted } = await db.query<{ id: string }>(
@@ -128,8 +141,13 @@ describe('LedgerWriter.recordWith: ledger entries with companion rows, against P
   });
 
   it('leaves out the entry of a row that conflicts with an existing one, and writes the rest of the batch', async () => {
+    const fastBefore = table.fastCalls.length;
+    const callsBefore = table.calls.length;
     const first = await writer.recordWith(entry('req-taken-first'), { table, row: { id: 'taken', n: 1 } });
     expect(first).toMatchObject({ written: true });
+    // The writer wrote the last batch: the row went in with its entry in one statement.
+    expect(table.fastCalls.slice(fastBefore)).toEqual([1]);
+    expect(table.calls.length).toBe(callsBefore);
 
     const outcomes = (await oneBatch([
       () => writer.recordWith(entry('req-conflict-a'), { table, row: { id: 'conflict-a', n: 1 } }),
@@ -141,6 +159,9 @@ describe('LedgerWriter.recordWith: ledger entries with companion rows, against P
       () => writer.recordWith(entry('req-twin-2'), { table, row: { id: 'twin', n: 5 } }),
     ])) as [CompanionOutcome, CompanionOutcome, { index: number }, CompanionOutcome, CompanionOutcome, CompanionOutcome];
 
+    // The one-statement append failed on the conflicts as a whole; the full path sorted the rows out.
+    expect(table.fastCalls.slice(fastBefore)).toEqual([1, 5]);
+    expect(table.calls.slice(callsBefore)).toEqual([5]);
     expect(outcomes[1]).toEqual({ written: false, reason: 'CONFLICT' });
     expect(outcomes[5]).toEqual({ written: false, reason: 'CONFLICT' });
     for (const i of [0, 3, 4] as const) expect(outcomes[i]).toMatchObject({ written: true, entry: { index: expect.any(Number) } });
@@ -158,6 +179,7 @@ describe('LedgerWriter.recordWith: ledger entries with companion rows, against P
   it('reports a row the database refuses as REJECTED, without its entry, and writes the rest of the batch', async () => {
     const logsBefore = logged.length;
     const callsBefore = table.calls.length;
+    const fastBefore = table.fastCalls.length;
     const outcomes = (await oneBatch([
       () => writer.recordWith(entry('req-check-ok-1'), { table, row: { id: 'check-ok-1', n: 10 } }),
       () => writer.recordWith(entry('req-check-bad'), { table, row: { id: 'SECRET-330825198803142023', n: -1 } }),
@@ -173,7 +195,8 @@ describe('LedgerWriter.recordWith: ledger entries with companion rows, against P
     expect(outcomes[4]).toEqual({ written: false, reason: 'CONFLICT' });
     expect(outcomes[0]).toMatchObject({ written: true });
     expect(outcomes[3]).toMatchObject({ written: true });
-    // The batch's INSERT failed as a whole, then each row was tried on its own.
+    // The one-statement append and then the batch's INSERT failed as a whole; then each row was tried on its own.
+    expect(table.fastCalls.slice(fastBefore)).toEqual([4]);
     expect(table.calls.slice(callsBefore)).toEqual([4, 1, 1, 1, 1]);
 
     const stored = await entriesWithRequestIds(['req-check-ok-1', 'req-check-bad', 'req-check-plain', 'req-check-ok-2', 'req-check-taken']);
@@ -210,6 +233,7 @@ describe('LedgerWriter.recordWith: ledger entries with companion rows, against P
   });
 
   it('writes no row when the entries cannot be written: the row and its entry share one transaction', async () => {
+    const fastBefore = table.fastCalls.length;
     await adminQuery(t.databaseUrl, 'REVOKE INSERT ON onegate.ledger_entry FROM onegate_app');
     try {
       const attempts = await Promise.allSettled([
@@ -223,6 +247,8 @@ describe('LedgerWriter.recordWith: ledger entries with companion rows, against P
     } finally {
       await adminQuery(t.databaseUrl, 'GRANT INSERT ON onegate.ledger_entry TO onegate_app');
     }
+    // Tried in one statement, which failed as a whole: a missing grant is not a row's refusal, so no second try.
+    expect(table.fastCalls.slice(fastBefore)).toEqual([2]);
     expect((await companionRows(['unwritable-1', 'unwritable-2'])).size).toBe(0);
     expect((await entriesWithRequestIds(['req-unwritable-1', 'req-unwritable-2'])).size).toBe(0);
     // Once the ledger can be written again, so can the rows.
@@ -232,6 +258,8 @@ describe('LedgerWriter.recordWith: ledger entries with companion rows, against P
 
   it('fails the whole batch, not one row, when the table cannot be written at all (here: a missing grant)', async () => {
     const logsBefore = logged.length;
+    const fastBefore = table.fastCalls.length;
+    const callsBefore = table.calls.length;
     await adminQuery(t.databaseUrl, 'REVOKE INSERT ON onegate.companion_test FROM onegate_app');
     let attempts: PromiseSettledResult<unknown>[];
     try {
@@ -250,6 +278,9 @@ describe('LedgerWriter.recordWith: ledger entries with companion rows, against P
     }
     expect((await entriesWithRequestIds(['req-ungranted-1', 'req-ungranted-plain', 'req-ungranted-2'])).size).toBe(0);
     expect((await companionRows(['ungranted-1', 'ungranted-2'])).size).toBe(0);
+    // The one-statement append failed, and the batch with it: the full path was not tried.
+    expect(table.fastCalls.slice(fastBefore)).toEqual([2]);
+    expect(table.calls.length).toBe(callsBefore);
     const lines = logged.slice(logsBefore);
     expect(lines.some((l) => l.msg === 'a row written with its ledger entry was refused')).toBe(false);
     expect(lines).toEqual(expect.arrayContaining([expect.objectContaining({ msg: 'ledger batch could not be written' })]));

@@ -130,7 +130,7 @@ describe('LedgerWriter: one round trip per batch while it wrote last, against Po
     expect([recordedB.index - base, recordedA.index - base]).toEqual([10, 11]);
   });
 
-  it('writes a batch with companion rows in four round trips: open with the savepoint, the rows, the entries, commit', async () => {
+  it('writes a batch with rows of a table without insertAll in four round trips: open with the savepoint, the rows, the entries, commit', async () => {
     await owner.query('CREATE TABLE onegate.writer_companion (id text PRIMARY KEY)');
     await owner.query('GRANT SELECT, INSERT ON onegate.writer_companion TO onegate_app');
     const table = {
@@ -154,6 +154,72 @@ describe('LedgerWriter: one round trip per batch while it wrote last, against Po
     expect(outcomes).toEqual([expect.objectContaining({ written: true }), expect.objectContaining({ index: expect.any(Number) }), expect.objectContaining({ written: true })]);
     expect(sent(a, before)).toEqual(['BEGIN;', 'INSERT', 'onegate_ledger_append', 'COMMIT']);
     expect((await owner.query('SELECT id FROM onegate.writer_companion ORDER BY id')).rows).toEqual([{ id: 'row-1' }, { id: 'row-2' }]);
+  });
+
+  describe('with rows of a table that offers insertAll, as the certificate registry does', () => {
+    const inserted: number[] = [];
+    const table = {
+      name: 'writer_companion_all',
+      async insert(db: { query: (text: string, values: unknown[]) => Promise<{ rows: Array<{ id: string }> }> }, rows: ReadonlyArray<{ id: string }>) {
+        inserted.push(rows.length);
+        const { rows: written } = await db.query(
+          'INSERT INTO onegate.writer_companion_all (id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING RETURNING id',
+          [rows.map((r) => r.id)],
+        );
+        const ids = new Set(written.map((r) => r.id));
+        return new Set(rows.flatMap((r, i) => (ids.has(r.id) ? [i] : [])));
+      },
+      insertAll(rows: ReadonlyArray<{ id: string }>, first: number, condition: string) {
+        return {
+          text: `INSERT INTO onegate.writer_companion_all (id) SELECT id FROM unnest($${first}::text[]) AS r(id) WHERE ${condition}`,
+          values: [rows.map((r) => r.id)],
+        };
+      },
+    };
+    const rows = async () => (await owner.query<{ id: string }>('SELECT id FROM onegate.writer_companion_all ORDER BY id')).rows.map((r) => r.id);
+    const storedRequestIds = async (ids: string[]) =>
+      (await owner.query<{ request_id: string }>('SELECT request_id FROM onegate.ledger_entry WHERE request_id = ANY($1::text[]) ORDER BY request_id', [ids])).rows.map(
+        (r) => r.request_id,
+      );
+
+    beforeAll(async () => {
+      await owner.query('CREATE TABLE onegate.writer_companion_all (id text PRIMARY KEY)');
+      await owner.query('GRANT SELECT, INSERT ON onegate.writer_companion_all TO onegate_app');
+    });
+
+    it('writes the rows and the entries in one statement while the writer wrote last', async () => {
+      await a.writer.record(entry('before-all'));
+      const before = a.statements.length;
+      const outcomes = await Promise.all([
+        a.writer.recordWith(entry('all-row-1'), { table, row: { id: 'all-1' } }),
+        a.writer.record(entry('all-without-row')),
+        a.writer.recordWith(entry('all-row-2'), { table, row: { id: 'all-2' } }),
+      ]);
+      expect(outcomes).toEqual([expect.objectContaining({ written: true }), expect.objectContaining({ index: expect.any(Number) }), expect.objectContaining({ written: true })]);
+      expect(sent(a, before)).toEqual(['onegate_ledger_append_if_size:writer_companion_all']);
+      expect(inserted).toEqual([]);
+      expect(await rows()).toEqual(['all-1', 'all-2']);
+      expect(await storedRequestIds(['all-row-1', 'all-without-row', 'all-row-2'])).toEqual(['all-row-1', 'all-row-2', 'all-without-row']);
+    });
+
+    it('takes the full path when a row conflicts: nothing of the statement stays, the others are written once', async () => {
+      const before = a.statements.length;
+      const outcomes = await Promise.all([
+        a.writer.recordWith(entry('all-row-3'), { table, row: { id: 'all-3' } }),
+        a.writer.recordWith(entry('all-row-1-again'), { table, row: { id: 'all-1' } }),
+        a.writer.record(entry('all-plain-2')),
+      ]);
+      expect(outcomes).toEqual([expect.objectContaining({ written: true }), { written: false, reason: 'CONFLICT' }, expect.objectContaining({ index: expect.any(Number) })]);
+      expect(sent(a, before)).toEqual(['onegate_ledger_append_if_size:writer_companion_all', 'BEGIN;', 'INSERT', 'onegate_ledger_append', 'COMMIT']);
+      expect(inserted).toEqual([2]);
+      expect(await rows()).toEqual(['all-1', 'all-2', 'all-3']);
+      expect(await storedRequestIds(['all-row-3', 'all-row-1-again', 'all-plain-2'])).toEqual(['all-plain-2', 'all-row-3']);
+
+      // The full path left the writer knowing the tree: the next batch is one statement again.
+      const next = a.statements.length;
+      await a.writer.recordWith(entry('all-row-4'), { table, row: { id: 'all-4' } });
+      expect(sent(a, next)).toEqual(['onegate_ledger_append_if_size:writer_companion_all']);
+    });
   });
 
   it('leaves one contiguous tree that verifies, whichever path wrote each batch', async () => {

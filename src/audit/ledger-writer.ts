@@ -33,6 +33,14 @@ export interface CompanionTable<R> {
    * CONFLICT DO NOTHING); resolves with the positions in `rows` of those it inserted.
    */
   insert(db: Queryable, rows: readonly R[]): Promise<ReadonlySet<number>>;
+  /**
+   * Optional, for the one-statement append (see APPEND_IF_SIZE): `rows` as one plain INSERT …
+   * SELECT, without ON CONFLICT, whose SELECT ends with `WHERE ${condition}`, numbering its
+   * parameters from `$${first}`. A conflicting or refused row then fails the whole statement, and
+   * the batch is written again on the full path, where `insert` sorts the rows out. A table without
+   * it sends its batches on the full path.
+   */
+  insertAll?(rows: readonly R[], first: number, condition: string): { text: string; values: unknown[] };
 }
 
 /** A companion row of one entry. */
@@ -173,26 +181,37 @@ export class LedgerWriter {
     let broken = false;
     try {
       const cached = this.cached;
-      if (cached && batch.every((p) => !p.companion)) {
-        // This writer wrote last, as far as it knows: one statement, one round trip (see APPEND_IF_SIZE).
+      const tables = byTable(batch);
+      if (cached && [...tables.keys()].every((table) => table.insertAll)) {
+        // This writer wrote last, as far as it knows: one statement, one round trip (see APPEND_IF_SIZE),
+        // with the companion rows if there are any.
         const appended = appendLeaves(cached.size, cached.frontier, batch.map((p) => p.leafHash));
+        const values = [...entriesAndNodes(cached.size, batch, appended.nodes), String(cached.size)];
+        const inserts: string[] = [];
+        for (const [table, group] of tables) {
+          const insert = table.insertAll!(group.map((p) => p.companion!.row), values.length + 1, IF_SIZE_HOLDS);
+          inserts.push(`companion_${inserts.length} AS (${insert.text}),`);
+          values.push(...insert.values);
+        }
         try {
           const result = await client.query({
-            name: 'onegate_ledger_append_if_size',
-            text: APPEND_IF_SIZE,
-            values: [...entriesAndNodes(cached.size, batch, appended.nodes), String(cached.size)],
+            // One text per combination of tables, so one name per combination (pg prepares it once per connection).
+            name: ['onegate_ledger_append_if_size', ...[...tables.keys()].map((table) => table.name)].join(':'),
+            text: inserts.length === 0 ? APPEND_IF_SIZE : appendIfSize(inserts.join('\n  ')),
+            values,
           });
           if (result.rowCount === batch.length) {
             this.cached = { size: cached.size + batch.length, frontier: appended.frontier };
             return { first: cached.size, written: batch, skipped: new Map() };
           }
-          // Nothing was written: another instance appended since. Fall through to the full path.
+          // Nothing was written: another instance appended since. The full path reads the tree's size.
         } catch (error) {
-          // Another instance appended while this statement waited for the lock: its leaves are already
-          // at these indexes. The statement failed as a whole; take the full path.
-          if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
+          // Nothing was written either. A unique violation: another instance appended while this
+          // statement waited for the lock (its leaves are at these indexes), or a companion row
+          // conflicts with a registered one; another refusal of a row (class 22 or 23): the full path
+          // tells which row. Any other failure is the database's, and fails the batch.
+          if (!refusedRow(error)) throw error;
         }
-        this.cached = undefined;
       }
       // The full path, three round trips: (begin, take the append lock, read the size), (insert leaves
       // and nodes), commit — and one more per companion table. The lock key is a constant, so the
@@ -201,7 +220,7 @@ export class LedgerWriter {
       // With companion rows, the savepoint for the first table's insert is set in the same message.
       const opened = (await client.query(withCompanions ? `${BEGIN_LOCKED_READ_SIZE}; ${SAVEPOINT}` : BEGIN_LOCKED_READ_SIZE)) as unknown as pg.QueryResult<{ size?: string }>[];
       const size = Number(opened.find((result) => result.rows?.[0]?.size !== undefined)!.rows[0]!.size);
-      const skipped = await writeCompanions(client, batch, this.logger);
+      const skipped = await writeCompanions(client, tables, this.logger);
       const written = skipped.size === 0 ? batch : batch.filter((p) => !skipped.has(p));
       let frontier = this.cached?.size === size ? this.cached.frontier : undefined;
       if (written.length > 0) {
@@ -239,20 +258,17 @@ function refusedRow(error: unknown): boolean {
  * refusedRow), the rows are tried one by one, so one bad row cannot fail the others' batch; any
  * other failure is thrown, and the batch's transaction is rolled back.
  */
-async function writeCompanions(client: pg.PoolClient, batch: readonly Pending[], logger: Logger): Promise<Map<Pending, Extract<CompanionOutcome, { written: false }>>> {
+async function writeCompanions(
+  client: pg.PoolClient,
+  tables: ReadonlyMap<CompanionTable<unknown>, Pending[]>,
+  logger: Logger,
+): Promise<Map<Pending, Extract<CompanionOutcome, { written: false }>>> {
   // The caller set the first savepoint with the transaction's opening statements. A savepoint that
   // is not rolled back to stays until the commit (releasing it would cost a round trip); the next
   // SAVEPOINT of the same name shadows it, and ROLLBACK TO goes back to the latest.
   let savepointSet = true;
   const skipped = new Map<Pending, Extract<CompanionOutcome, { written: false }>>();
-  const byTable = new Map<CompanionTable<unknown>, Pending[]>();
-  for (const pending of batch) {
-    if (!pending.companion) continue;
-    const group = byTable.get(pending.companion.table);
-    if (group) group.push(pending);
-    else byTable.set(pending.companion.table, [pending]);
-  }
-  for (const [table, group] of byTable) {
+  for (const [table, group] of tables) {
     const insert = async (pendings: readonly Pending[]) => {
       if (!savepointSet) await client.query(SAVEPOINT);
       savepointSet = false;
@@ -281,13 +297,23 @@ async function writeCompanions(client: pg.PoolClient, batch: readonly Pending[],
   return skipped;
 }
 
+/** The batch's entries with a companion row, by table, in the order the tables first appear. */
+function byTable(batch: readonly Pending[]): Map<CompanionTable<unknown>, Pending[]> {
+  const tables = new Map<CompanionTable<unknown>, Pending[]>();
+  for (const pending of batch) {
+    if (!pending.companion) continue;
+    const group = tables.get(pending.companion.table);
+    if (group) group.push(pending);
+    else tables.set(pending.companion.table, [pending]);
+  }
+  return tables;
+}
+
 const SAVEPOINT = 'SAVEPOINT companions';
 
 const BEGIN_LOCKED_READ_SIZE = `BEGIN;
   SELECT pg_advisory_xact_lock(${LEDGER_APPEND_LOCK_KEY});
   SELECT coalesce(max(leaf_index) + 1, 0)::text AS size FROM onegate.ledger_entry`;
-
-const UNIQUE_VIOLATION = '23505';
 
 /**
  * One statement that inserts the batch's leaves ($1, JSON rows) and the tree nodes they complete
@@ -325,17 +351,27 @@ const INSERT_ENTRIES_AND_NODES = appendStatement('', 'true');
 /**
  * The whole batch in one statement and its own transaction, for a writer that knows the tree's size
  * ($5) from its last batch: take the append lock, and append only if the ledger still has that
- * size. It writes everything or nothing: nothing (no rows) when another instance appended before
- * this statement's snapshot; a unique violation on the leaf indexes when one appended after it
- * (while this statement waited for the lock). Either way the writer falls back to the full path.
+ * size, together with the batch's companion rows (`companionInserts`: common table expressions,
+ * each an insert under IF_SIZE_HOLDS). It writes everything or nothing: nothing (no rows) when
+ * another instance appended before this statement's snapshot; a unique violation on the leaf
+ * indexes when one appended after it (while this statement waited for the lock); an error when a
+ * companion row conflicts or is refused. Either way the writer falls back to the full path.
  */
-const APPEND_IF_SIZE = appendStatement(
-  `locked AS MATERIALIZED (SELECT pg_advisory_xact_lock(${LEDGER_APPEND_LOCK_KEY})),
+function appendIfSize(companionInserts = ''): string {
+  return appendStatement(
+    `locked AS MATERIALIZED (SELECT pg_advisory_xact_lock(${LEDGER_APPEND_LOCK_KEY})),
   expected AS MATERIALIZED (
     SELECT FROM locked WHERE (SELECT coalesce(max(leaf_index) + 1, 0) FROM onegate.ledger_entry) = $5::bigint
-  ),`,
-  'EXISTS (SELECT FROM expected)',
-);
+  ),
+  ${companionInserts}`,
+    IF_SIZE_HOLDS,
+  );
+}
+
+/** The condition of every insert of APPEND_IF_SIZE: the tree still has the size the writer left. */
+const IF_SIZE_HOLDS = 'EXISTS (SELECT FROM expected)';
+
+const APPEND_IF_SIZE = appendIfSize();
 
 /** Parameters $1–$4 of the inserts: the leaves from index `first`, and the nodes they complete. */
 function entriesAndNodes(first: number, pendings: readonly Pending[], nodes: ReturnType<typeof appendLeaves>['nodes']): unknown[] {
