@@ -1,4 +1,4 @@
-// `npm run bench:certificates [-- --citizens 10000 --seconds 15 --warmup 3 --connections 16,32,64 --batch 20000]`:
+// `npm run bench:certificates [-- --citizens 10000 --seconds 15 --warmup 3 --connections 16,24,32,64 --batch 20000]`:
 // the certificate registry under load.
 //
 // 1. Issuance: department systems (Civil Affairs: marriage certificates; Public Security: household
@@ -44,7 +44,7 @@ import {
 import { latencySummary, roundMs, writeResult } from '../results.js';
 
 const USAGE = `usage: npm run bench:certificates -- [--citizens 10000] [--seconds 15] [--warmup 3]
-                                   [--connections 16,32,64] [--sample 2000] [--batch 20000] [--reseed]
+                                   [--connections 16,24,32,64] [--sample 2000] [--batch 20000] [--reseed]
 
   --citizens N         seeded synthetic citizens (database onegate_bench_<size>, shared with bench:exchange)
   --seconds S          measured seconds of every load run
@@ -99,7 +99,7 @@ function parseSettings(argv: string[]): Settings | undefined {
     citizens: Number(flags.get('citizens') ?? 10_000),
     seconds: Number(flags.get('seconds') ?? 15),
     warmup: Number(flags.get('warmup') ?? 3),
-    connections: (flags.get('connections') ?? '16,32,64').split(',').map((s) => Number(s.trim())),
+    connections: (flags.get('connections') ?? '16,24,32,64').split(',').map((s) => Number(s.trim())),
     sample: Number(flags.get('sample') ?? 2000),
     batch: Number(flags.get('batch') ?? 20_000),
     reseed: argv.includes('--reseed'),

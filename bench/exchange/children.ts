@@ -3,6 +3,8 @@
 // when the benchmark exits, fails or is interrupted.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../../src/common/project-root.js';
 
 const running = new Set<ChildProcess>();
 let hooked = false;
@@ -48,11 +50,22 @@ function track(name: string, child: ChildProcess, logFile?: string): Child {
 export function startNode(name: string, script: string, args: string[], env: NodeJS.ProcessEnv, logFile: string, pipeStdout = false): Child {
   const fd = openSync(logFile, 'w');
   try {
-    const child = spawn(process.execPath, [...profileArgs(name), script, ...args], { env, stdio: ['ignore', pipeStdout ? 'pipe' : fd, fd] });
+    const child = spawn(process.execPath, [...nodeFlags(name), ...profileArgs(name), script, ...args], { env, stdio: ['ignore', pipeStdout ? 'pipe' : fd, fd] });
     return track(name, child, logFile);
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * The gateway runs with the Node.js options `npm start` gives it (package.json's start script, e.g.
+ * its young generation size), so that the benchmark measures the gateway as it is deployed.
+ */
+function nodeFlags(name: string): string[] {
+  if (name !== 'gateway') return [];
+  const start = (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['start'] ?? '';
+  const words = start.split(/\s+/);
+  return words[0] === 'node' ? words.slice(1).filter((word) => word.startsWith('--')) : [];
 }
 
 /**

@@ -1,4 +1,4 @@
-// `npm run bench:exchange [-- --citizens 10000,1000000 --seconds 20 --warmup 5 --connections 16,32,64]`:
+// `npm run bench:exchange [-- --citizens 10000,1000000 --seconds 20 --warmup 5 --connections 16,24,32,64]`:
 // a window clerk's house-transfer `citizen` query (person, household, marriage, properties, social
 // insurance: four departments, social insurance through the reference department API over HTTP)
 // from many concurrent clients (autocannon, in its own process), at each number of seeded citizens,
@@ -49,7 +49,7 @@ import { Floor, LOOKUPS, type FloorResult } from './floor.js';
 import type { LoadResult } from './load.js';
 
 const USAGE = `usage: npm run bench:exchange -- [--citizens 10000,1000000] [--seconds 20] [--warmup 5]
-                               [--connections 16,32,64] [--sample 5000] [--info-connections 32] [--reseed]
+                               [--connections 16,24,32,64] [--sample 5000] [--info-connections 32] [--reseed]
 
   --citizens N,...         seeded synthetic citizens, one database per size (onegate_bench_<size>)
   --seconds S              measured seconds of every run (gateway and floor)
@@ -97,7 +97,7 @@ function parseSettings(argv: string[]): Settings | undefined {
     '--seconds 20',
   );
   const list = (text: string) => text.split(',').map((s) => Number(s.trim()));
-  const connections = list(flags.get('connections') ?? '16,32,64');
+  const connections = list(flags.get('connections') ?? '16,24,32,64');
   const settings: Settings = {
     citizens: list(flags.get('citizens') ?? '10000,1000000'),
     seconds: Number(flags.get('seconds') ?? 20),
