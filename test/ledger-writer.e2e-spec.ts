@@ -130,72 +130,71 @@ describe('LedgerWriter: one round trip per batch while it wrote last, against Po
     expect([recordedB.index - base, recordedA.index - base]).toEqual([10, 11]);
   });
 
-  it('writes a batch with rows of a table without insertAll in four round trips: open with the savepoint, the rows, the entries, commit', async () => {
-    await owner.query('CREATE TABLE onegate.writer_companion (id text PRIMARY KEY)');
-    await owner.query('GRANT SELECT, INSERT ON onegate.writer_companion TO onegate_app');
-    const table = {
-      name: 'writer_companion',
-      async insert(db: { query: (text: string, values: unknown[]) => Promise<{ rows: Array<{ id: string }> }> }, rows: ReadonlyArray<{ id: string }>) {
-        const { rows: inserted } = await db.query(
-          'INSERT INTO onegate.writer_companion (id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING RETURNING id',
-          [rows.map((r) => r.id)],
-        );
-        const ids = new Set(inserted.map((r) => r.id));
-        return new Set(rows.flatMap((r, i) => (ids.has(r.id) ? [i] : [])));
-      },
-    };
-    expect((await a.writer.record(entry('before-companions'))).index).toBeGreaterThan(0);
-    const before = a.statements.length;
-    const outcomes = await Promise.all([
-      a.writer.recordWith(entry('with-row-1'), { table, row: { id: 'row-1' } }),
-      a.writer.record(entry('without-row')),
-      a.writer.recordWith(entry('with-row-2'), { table, row: { id: 'row-2' } }),
-    ]);
-    expect(outcomes).toEqual([expect.objectContaining({ written: true }), expect.objectContaining({ index: expect.any(Number) }), expect.objectContaining({ written: true })]);
-    expect(sent(a, before)).toEqual(['BEGIN;', 'INSERT', 'onegate_ledger_append', 'COMMIT']);
-    expect((await owner.query('SELECT id FROM onegate.writer_companion ORDER BY id')).rows).toEqual([{ id: 'row-1' }, { id: 'row-2' }]);
-  });
-
-  describe('with rows of a table that offers insertAll, as the certificate registry does', () => {
+  /**
+   * A companion table of text ids in `onegate.<name>` (created by the test), as CERTIFICATE_ROWS is
+   * one: `insert` (ON CONFLICT DO NOTHING, the rows given recorded in `inserted`) and, with
+   * `oneStatement`, `insertAll` for the one-statement append.
+   */
+  function idTable(name: string, oneStatement: boolean) {
     const inserted: number[] = [];
     const table = {
-      name: 'writer_companion_all',
+      name,
       async insert(db: { query: (text: string, values: unknown[]) => Promise<{ rows: Array<{ id: string }> }> }, rows: ReadonlyArray<{ id: string }>) {
         inserted.push(rows.length);
-        const { rows: written } = await db.query(
-          'INSERT INTO onegate.writer_companion_all (id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING RETURNING id',
-          [rows.map((r) => r.id)],
-        );
+        const { rows: written } = await db.query(`INSERT INTO onegate.${name} (id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING RETURNING id`, [rows.map((r) => r.id)]);
         const ids = new Set(written.map((r) => r.id));
         return new Set(rows.flatMap((r, i) => (ids.has(r.id) ? [i] : [])));
       },
-      insertAll(rows: ReadonlyArray<{ id: string }>, first: number, condition: string) {
-        return {
-          text: `INSERT INTO onegate.writer_companion_all (id) SELECT id FROM unnest($${first}::text[]) AS r(id) WHERE ${condition}`,
-          values: [rows.map((r) => r.id)],
-        };
-      },
+      ...(oneStatement
+        ? {
+            insertAll: (rows: ReadonlyArray<{ id: string }>, first: number, condition: string) => ({
+              text: `INSERT INTO onegate.${name} (id) SELECT id FROM unnest($${first}::text[]) AS r(id) WHERE ${condition}`,
+              values: [rows.map((r) => r.id)],
+            }),
+          }
+        : {}),
     };
-    const rows = async () => (await owner.query<{ id: string }>('SELECT id FROM onegate.writer_companion_all ORDER BY id')).rows.map((r) => r.id);
+    const create = async () => {
+      await owner.query(`CREATE TABLE onegate.${name} (id text PRIMARY KEY)`);
+      await owner.query(`GRANT SELECT, INSERT ON onegate.${name} TO onegate_app`);
+    };
+    const rows = async () => (await owner.query<{ id: string }>(`SELECT id FROM onegate.${name} ORDER BY id`)).rows.map((r) => r.id);
+    return { table, inserted, create, rows };
+  }
+
+  /** One batch: an entry with row `rowIds[0]`, one without a row, one with row `rowIds[1]` (request ids `<prefix>-row-1`, `<prefix>-without-row`, `<prefix>-row-2`); all written. */
+  async function twoRowsAndOnePlain(table: ReturnType<typeof idTable>['table'], prefix: string, rowIds: [string, string]): Promise<void> {
+    const outcomes = await Promise.all([
+      a.writer.recordWith(entry(`${prefix}-row-1`), { table, row: { id: rowIds[0] } }),
+      a.writer.record(entry(`${prefix}-without-row`)),
+      a.writer.recordWith(entry(`${prefix}-row-2`), { table, row: { id: rowIds[1] } }),
+    ]);
+    expect(outcomes).toEqual([expect.objectContaining({ written: true }), expect.objectContaining({ index: expect.any(Number) }), expect.objectContaining({ written: true })]);
+  }
+
+  it('writes a batch with rows of a table without insertAll in four round trips: open with the savepoint, the rows, the entries, commit', async () => {
+    const { table, create, rows } = idTable('writer_companion', false);
+    await create();
+    expect((await a.writer.record(entry('before-companions'))).index).toBeGreaterThan(0);
+    const before = a.statements.length;
+    await twoRowsAndOnePlain(table, 'with', ['row-1', 'row-2']);
+    expect(sent(a, before)).toEqual(['BEGIN;', 'INSERT', 'onegate_ledger_append', 'COMMIT']);
+    expect(await rows()).toEqual(['row-1', 'row-2']);
+  });
+
+  describe('with rows of a table that offers insertAll, as the certificate registry does', () => {
+    const { table, inserted, create, rows } = idTable('writer_companion_all', true);
     const storedRequestIds = async (ids: string[]) =>
       (await owner.query<{ request_id: string }>('SELECT request_id FROM onegate.ledger_entry WHERE request_id = ANY($1::text[]) ORDER BY request_id', [ids])).rows.map(
         (r) => r.request_id,
       );
 
-    beforeAll(async () => {
-      await owner.query('CREATE TABLE onegate.writer_companion_all (id text PRIMARY KEY)');
-      await owner.query('GRANT SELECT, INSERT ON onegate.writer_companion_all TO onegate_app');
-    });
+    beforeAll(create);
 
     it('writes the rows and the entries in one statement while the writer wrote last', async () => {
       await a.writer.record(entry('before-all'));
       const before = a.statements.length;
-      const outcomes = await Promise.all([
-        a.writer.recordWith(entry('all-row-1'), { table, row: { id: 'all-1' } }),
-        a.writer.record(entry('all-without-row')),
-        a.writer.recordWith(entry('all-row-2'), { table, row: { id: 'all-2' } }),
-      ]);
-      expect(outcomes).toEqual([expect.objectContaining({ written: true }), expect.objectContaining({ index: expect.any(Number) }), expect.objectContaining({ written: true })]);
+      await twoRowsAndOnePlain(table, 'all', ['all-1', 'all-2']);
       expect(sent(a, before)).toEqual(['onegate_ledger_append_if_size:writer_companion_all']);
       expect(inserted).toEqual([]);
       expect(await rows()).toEqual(['all-1', 'all-2']);
