@@ -63,40 +63,46 @@ export class ExchangeResolver {
   }
 }
 
+/*
+ * The views' field resolvers (here and in EnterpriseViewResolver) take no parameter decorators: @nestjs/graphql then binds them as
+ * graphql-js resolvers, called with (parent, args, context, info), instead of wrapping each call in
+ * Nest's execution context (guards, pipes and interceptors are not applied to field resolvers here
+ * anyway: the query's root resolver has been through them). They only pick a lookup's outcome.
+ */
 @Resolver(() => CitizenView)
 export class CitizenViewResolver {
   @ResolveField(() => PersonIdentity, { nullable: true })
-  person(@Parent() parent: CitizenView) {
+  person(parent: CitizenView) {
     return releasedOne(parent.view, CITIZEN_FIELD_ITEMS.person);
   }
 
   @ResolveField(() => Household, { nullable: true })
-  household(@Parent() parent: CitizenView) {
+  household(parent: CitizenView) {
     return releasedOne(parent.view, CITIZEN_FIELD_ITEMS.household);
   }
 
   @ResolveField(() => Marriage, { nullable: true })
-  marriage(@Parent() parent: CitizenView) {
+  marriage(parent: CitizenView) {
     return releasedOne(parent.view, CITIZEN_FIELD_ITEMS.marriage);
   }
 
   @ResolveField(() => [Property], { nullable: true })
-  properties(@Parent() parent: CitizenView) {
+  properties(parent: CitizenView) {
     return released(parent.view, CITIZEN_FIELD_ITEMS.properties);
   }
 
   @ResolveField(() => SocialInsuranceAccount, { nullable: true })
-  socialInsurance(@Parent() parent: CitizenView) {
+  socialInsurance(parent: CitizenView) {
     return releasedOne(parent.view, CITIZEN_FIELD_ITEMS.socialInsurance);
   }
 
   @ResolveField(() => BirthCertificate, { nullable: true })
-  birth(@Parent() parent: CitizenView) {
+  birth(parent: CitizenView) {
     return releasedOne(parent.view, CITIZEN_FIELD_ITEMS.birth);
   }
 
   @ResolveField(() => DeathCertificate, { nullable: true })
-  death(@Parent() parent: CitizenView) {
+  death(parent: CitizenView) {
     return releasedOne(parent.view, CITIZEN_FIELD_ITEMS.death);
   }
 }
@@ -120,12 +126,12 @@ export class MarriageResolver {
 @Resolver(() => EnterpriseView)
 export class EnterpriseViewResolver {
   @ResolveField(() => EnterpriseRegistration, { nullable: true })
-  registration(@Parent() parent: EnterpriseView) {
+  registration(parent: EnterpriseView) {
     return releasedOne(parent.view, ENTERPRISE_FIELD_ITEMS.registration);
   }
 
   @ResolveField(() => [Licence], { nullable: true })
-  licences(@Parent() parent: EnterpriseView) {
+  licences(parent: EnterpriseView) {
     return released(parent.view, ENTERPRISE_FIELD_ITEMS.licences);
   }
 }
