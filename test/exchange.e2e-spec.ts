@@ -429,6 +429,38 @@ describe('the exchange: purpose-bound, consented, audited lookups', () => {
         spy.mockRestore();
       }
     });
+
+    it('asks a department once per item and batch window for the subjects of concurrent requests, each request getting only its own record', async () => {
+      const windowed = await createTestApp({ EXCHANGE_BATCH_WINDOW_MS: '500', LEDGER_CHECKPOINT_INTERVAL_SECONDS: '0' });
+      const spy = jest.spyOn(windowed.app.get(DepartmentRegistry).department('PUBLIC_SECURITY'), 'fetch');
+      try {
+        const token = await windowed.token({ role: 'clerk', sub: 'C-LY-031', hall: 'LONGYOU-01' });
+        const lookup = (id: string, caseNumber: string) =>
+          windowed.graphql<{ citizen: { idNumber: string; person: { name: string } } }>(
+            `query($id: IdNumber!) { citizen(idNumber: $id, purpose: { matter: "SENIOR_CERTIFICATE", caseNumber: "${caseNumber}" }) { idNumber person { name } } }`,
+            { id },
+            token,
+          );
+        // The first call starts at once and opens the window; lookups arriving within it wait, and then go in one call.
+        const first = await lookup(LI_WEI, 'BW-1');
+        expect(first.body.data!.citizen.person.name).toBe('Li Wei');
+        const started = Date.now();
+        const answers = await Promise.all([lookup(ZHANG_HAO, 'BW-2'), lookup(LI_WEI, 'BW-3')]);
+        expect(Date.now() - started).toBeLessThan(3000);
+        expect(answers.map((a) => a.body.errors)).toEqual([undefined, undefined]);
+        expect(answers.map((a) => [a.body.data!.citizen.idNumber, a.body.data!.citizen.person.name])).toEqual([
+          [ZHANG_HAO, 'Zhang Hao'],
+          [LI_WEI, 'Li Wei'],
+        ]);
+        expect(spy.mock.calls.map(([item, subjects]) => [item, [...subjects].sort()])).toEqual([
+          ['person.identity', [LI_WEI]],
+          ['person.identity', [ZHANG_HAO, LI_WEI].sort()],
+        ]);
+      } finally {
+        spy.mockRestore();
+        await windowed.close();
+      }
+    });
   });
 
   describe('§E 29–30 when the ledger cannot be written', () => {

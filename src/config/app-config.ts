@@ -225,6 +225,17 @@ export class AppConfig {
   @Max(200)
   EXCHANGE_CALLS_IN_FLIGHT_PER_ITEM = 1;
 
+  /**
+   * A department is asked for one data item at most once per this many milliseconds: subjects asked
+   * for within the window after a call started wait for the next call (at most this long; a full
+   * batch of 100 goes at once). Fewer, larger calls cost the gateway and the departments less per
+   * lookup under load. 0: the next call starts as soon as one is allowed in flight.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  EXCHANGE_BATCH_WINDOW_MS = 4;
+
   /** Identity lookups (`citizen`, `enterprise`, nested views) one principal may make per minute, whatever the aliasing. */
   @IsInt()
   @Min(1)

@@ -83,6 +83,7 @@ export class ExchangeService {
   private readonly loaders = new WeakMap<object, Map<string, DataLoader<string, Fetched>>>();
   private readonly batchers = new Map<string, CoalescingBatcher<string, Fetched>>();
   private readonly maxInFlightPerItem: number;
+  private readonly batchWindowMs: number;
 
   constructor(
     private readonly registry: DepartmentRegistry,
@@ -93,6 +94,7 @@ export class ExchangeService {
   ) {
     this.limiter = new LookupRateLimiter(config.EXCHANGE_LOOKUPS_PER_MINUTE);
     this.maxInFlightPerItem = config.EXCHANGE_CALLS_IN_FLIGHT_PER_ITEM;
+    this.batchWindowMs = config.EXCHANGE_BATCH_WINDOW_MS;
   }
 
   async lookup(args: { principal: Principal; request: RequestContext; scope: object; subject: Subject; purpose: Purpose; items: readonly string[] }): Promise<ExchangeView> {
@@ -233,7 +235,7 @@ export class ExchangeService {
           const fetchedAt = new Date();
           return new Map(subjects.map((s) => [s, { records: answer.get(s) ?? [], fetchedAt }]));
         },
-        { maxInFlight: this.maxInFlightPerItem, maxBatch: MAX_BATCH, missing: () => ({ records: [], fetchedAt: new Date() }) },
+        { maxInFlight: this.maxInFlightPerItem, maxBatch: MAX_BATCH, windowMs: this.batchWindowMs, missing: () => ({ records: [], fetchedAt: new Date() }) },
       );
       this.batchers.set(item, batcher);
     }
