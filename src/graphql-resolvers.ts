@@ -6,6 +6,7 @@ import { CertificatesResolver } from './certificates/certificates.resolver.js';
 import { CitizenCertificatesResolver } from './certificates/citizen-certificates.resolver.js';
 import { ConsentResolver } from './consent/consent.resolver.js';
 import { CitizenViewResolver, EnterpriseViewResolver, ExchangeResolver, MarriageResolver } from './exchange/exchange.resolver.js';
+import { DevSignInResolver } from './identity/dev-sign-in.resolver.js';
 import { IdentityResolver } from './identity/identity.resolver.js';
 
 /**
@@ -20,6 +21,7 @@ export const GRAPHQL_RESOLVERS: Function[] = [
   CitizenCertificatesResolver,
   CitizenViewResolver,
   ConsentResolver,
+  DevSignInResolver,
   EnterpriseViewResolver,
   ExchangeResolver,
   IdentityResolver,

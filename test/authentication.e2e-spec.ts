@@ -88,3 +88,37 @@ describe('me', () => {
     expect(res.body.data).toEqual({ me: { kind: 'CITIZEN', idNumber: '330825198803142023' } });
   });
 });
+
+describe('development sign-in (devPersonas, devSignIn)', () => {
+  const SIGN_IN = 'mutation($p: String!) { devSignIn(persona: $p) { token expiresAt } }';
+
+  it('lists the demo personas and signs in as one of them, and only as one of them', async () => {
+    const t = await createTestApp();
+    try {
+      const personas = await t.graphql<{ devPersonas: Array<{ code: string; role: string }> }>('{ devPersonas { code role } }');
+      expect(personas.body.data!.devPersonas).toEqual(expect.arrayContaining([{ code: 'CLERK_LONGYOU', role: 'clerk' }, { code: 'CITIZEN_LI_WEI', role: 'citizen' }]));
+      const session = await t.graphql<{ devSignIn: { token: string; expiresAt: string } }>(SIGN_IN, { p: 'CLERK_LONGYOU' });
+      expect(Date.parse(session.body.data!.devSignIn.expiresAt)).toBeGreaterThan(Date.now());
+      const me = await t.graphql<{ me: unknown }>('{ me { kind id hall } }', undefined, session.body.data!.devSignIn.token);
+      expect(me.body.data!.me).toEqual({ kind: 'CLERK', id: 'C-LY-007', hall: 'LONGYOU-01' });
+      const unknown = await t.graphql(SIGN_IN, { p: 'ADMIN_ROOT' });
+      expect(unknown.body.data).toBeNull();
+      expect(unknown.body.errors![0]!.extensions).toEqual({ code: 'FORBIDDEN', reason: 'ROLE_NOT_ALLOWED' });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('is off when tokens come from an external issuer: no personas, no token', async () => {
+    const t = await createTestApp({ TOKEN_JWKS_URL: 'https://idp.example.gov.cn/jwks.json' });
+    try {
+      const personas = await t.graphql<{ devPersonas: unknown[] }>('{ devPersonas { code } }');
+      expect(personas.body.data!.devPersonas).toEqual([]);
+      const session = await t.graphql(SIGN_IN, { p: 'CLERK_LONGYOU' });
+      expect(session.body.data).toBeNull();
+      expect(session.body.errors![0]!.extensions).toEqual({ code: 'FORBIDDEN', reason: 'ROLE_NOT_ALLOWED' });
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuthGuard } from './auth.guard.js';
 import { DevIssuer } from './dev-issuer.js';
+import { DevSignInResolver } from './dev-sign-in.resolver.js';
 import { IdentityResolver } from './identity.resolver.js';
 import { TokenVerifier } from './token-verifier.js';
 
@@ -10,7 +11,7 @@ import { TokenVerifier } from './token-verifier.js';
  * needs a valid token unless marked @Public(). Needs the global ConfigModule (AppConfig).
  */
 @Module({
-  providers: [DevIssuer, TokenVerifier, IdentityResolver, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [DevIssuer, TokenVerifier, IdentityResolver, DevSignInResolver, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [DevIssuer, TokenVerifier],
 })
 export class IdentityModule {}
