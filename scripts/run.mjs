@@ -2,7 +2,7 @@
 // than the last build. Keeps `npm start` and the CLIs one command on a fresh clone, and later
 // starts fast. Build output goes to stderr so that `npm run --silent token` prints only the token.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -30,11 +30,11 @@ function newestSourceTime() {
     const info = statSync(path);
     if (info.isDirectory()) {
       for (const name of readdirSync(path)) visit(join(path, name));
-    } else if (path.endsWith('.ts') || path.endsWith('.json')) {
+    } else if (/\.(ts|json|html|css)$/.test(path)) {
       newest = Math.max(newest, info.mtimeMs);
     }
   };
-  for (const part of ['src', 'migrations', 'bench', 'examples', 'tsconfig.json', 'tsconfig.build.json', 'package.json']) {
+  for (const part of ['src', 'migrations', 'bench', 'examples', 'console', 'tsconfig.json', 'tsconfig.build.json', 'package.json']) {
     const path = join(root, part);
     if (existsSync(path)) visit(path);
   }
@@ -51,14 +51,19 @@ function buildIfStale(force) {
     process.exit(1);
   }
   process.stderr.write('onegate: compiling TypeScript…\n');
-  const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], {
-    cwd: root,
-    stdio: ['ignore', process.stderr, process.stderr],
-  });
-  if (result.status !== 0) {
-    console.error('onegate: the build failed (see the compiler output above).');
-    process.exit(result.status ?? 1);
+  // The gateway, then the web console (browser modules, its own compiler settings) and its static files.
+  for (const project of ['tsconfig.build.json', join('console', 'tsconfig.json')]) {
+    const result = spawnSync(process.execPath, [tsc, '-p', join(root, project)], {
+      cwd: root,
+      stdio: ['ignore', process.stderr, process.stderr],
+    });
+    if (result.status !== 0) {
+      console.error('onegate: the build failed (see the compiler output above).');
+      process.exit(result.status ?? 1);
+    }
   }
+  mkdirSync(join(root, 'dist', 'console'), { recursive: true });
+  for (const file of ['index.html', 'styles.css']) copyFileSync(join(root, 'console', file), join(root, 'dist', 'console', file));
   writeFileSync(stamp, new Date().toISOString() + '\n');
 }
 

@@ -10,6 +10,7 @@ import { graphqlOptions } from './common/graphql/graphql-options.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { ConsentModule } from './consent/consent.module.js';
+import { ConsoleModule } from './console/console.module.js';
 import type { DatabaseConnections } from './database/database-setup.js';
 import { DatabaseModule } from './database/database.module.js';
 import { ExchangeModule } from './exchange/exchange.module.js';
@@ -41,6 +42,7 @@ export class AppModule {
         ExchangeModule,
         CertificatesModule,
         HealthModule,
+        ConsoleModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ClientErrorFilter }],
     };

@@ -1,0 +1,35 @@
+// The consoles talk to /graphql only.
+export interface GqlError {
+  message: string;
+  path?: Array<string | number>;
+  extensions?: { code?: string; reason?: string; department?: string };
+}
+
+export interface GqlResult<T> {
+  data: T | null;
+  errors: GqlError[];
+}
+
+const TOKEN_KEY = 'onegate.token';
+
+export function session(): string | null {
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+export function startSession(token: string): void {
+  sessionStorage.setItem(TOKEN_KEY, token);
+}
+
+export function endSession(): void {
+  sessionStorage.removeItem(TOKEN_KEY);
+}
+
+export async function graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<GqlResult<T>> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  const token = session();
+  if (token) headers.authorization = `Bearer ${token}`;
+  const response = await fetch('/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+  const body = (await response.json().catch(() => ({}))) as { data?: T | null; errors?: GqlError[] };
+  if (!body.data && !body.errors) return { data: null, errors: [{ message: `HTTP ${response.status}` }] };
+  return { data: body.data ?? null, errors: body.errors ?? [] };
+}

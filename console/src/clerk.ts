@@ -1,0 +1,139 @@
+import { parseIdNumber } from '../../src/common/identifiers/id-number.js';
+import { graphql, type GqlError } from './api.js';
+import { h, replace } from './dom.js';
+import { departmentName, reasonText, t, type LabelKey } from './i18n.js';
+
+const SOURCE = 'source { department fetchedAt }';
+const LOOKUP = `query Lookup($id: IdNumber!, $purpose: PurposeInput!) {
+  citizen(idNumber: $id, purpose: $purpose) {
+    person { name sex birthDate idCardStatus ${SOURCE} }
+    household { householdNumber address relationToHead members { idNumber name relationToHead } ${SOURCE} }
+    marriage { status spouseIdNumber certificateNumber registeredOn ${SOURCE} }
+    properties { certificateNumber address areaSqm share ${SOURCE} }
+    socialInsurance { accountNumber status contributionMonths ${SOURCE} }
+  }
+}`;
+
+/** The view's items, in the order the cards show them, with the fields shown of each. */
+const ITEMS: ReadonlyArray<{ field: LabelKey; show: LabelKey[] }> = [
+  { field: 'person', show: ['name', 'sex', 'birthDate', 'idCardStatus'] },
+  { field: 'household', show: ['householdNumber', 'address', 'relationToHead'] },
+  { field: 'marriage', show: ['status', 'spouseIdNumber', 'certificateNumber', 'registeredOn'] },
+  { field: 'properties', show: ['certificateNumber', 'address', 'areaSqm', 'share'] },
+  { field: 'socialInsurance', show: ['accountNumber', 'status', 'contributionMonths'] },
+];
+
+type Rec = Record<string, unknown> & { source: { department: string; fetchedAt: string } };
+
+/** The clerk's screen: state the matter and case, look a citizen up, see what each department says. */
+export async function renderClerk(root: HTMLElement): Promise<void> {
+  const matters = await graphql<{ matters: Array<{ code: string; name: string }> }>('{ matters { code name } }');
+  const matter = h('select', { id: 'matter', required: true });
+  for (const m of (matters.data?.matters ?? []).slice().sort((a, b) => a.code.localeCompare(b.code))) {
+    matter.append(h('option', { value: m.code }, `${m.code} — ${m.name}`));
+  }
+  const caseNumber = h('input', { id: 'case', required: true, autocomplete: 'off' });
+  const idNumber = h('input', { id: 'id-number', required: true, autocomplete: 'off', maxlength: '18', 'aria-describedby': 'id-hint' });
+  const idHint = h('span', { id: 'id-hint', class: 'hint' });
+  const consent = h('input', { id: 'consent', autocomplete: 'off' });
+  const results = h('section', { id: 'results', 'aria-live': 'polite' });
+
+  const checkId = (): boolean => {
+    const value = idNumber.value.trim();
+    if (value === '') {
+      idNumber.removeAttribute('aria-invalid');
+      idHint.textContent = '';
+      idHint.className = 'hint';
+      return false;
+    }
+    const parsed = parseIdNumber(value);
+    idNumber.setAttribute('aria-invalid', String(!parsed.ok));
+    idHint.textContent = parsed.ok ? t('idValid') : parsed.message;
+    idHint.className = parsed.ok ? 'hint' : 'hint bad';
+    return parsed.ok;
+  };
+  idNumber.addEventListener('input', checkId);
+
+  const lookUp = async () => {
+    if (!checkId()) return;
+    const purpose = { matter: matter.value, caseNumber: caseNumber.value.trim(), consent: consent.value.trim() || null };
+    const answer = await graphql<{ citizen: Record<string, unknown> | null }>(LOOKUP, { id: idNumber.value.trim(), purpose });
+    renderResults(results, answer.data?.citizen ?? null, answer.errors, () => void lookUp());
+  };
+  const form = h(
+    'form',
+    { class: 'lookup', id: 'lookup' },
+    h('label', { for: 'matter' }, t('matter'), matter),
+    h('label', { for: 'case' }, t('caseNumber'), caseNumber),
+    h('label', { for: 'id-number' }, t('idNumber'), idNumber, idHint),
+    h('label', { for: 'consent' }, t('consent'), consent),
+    h('button', { type: 'submit' }, t('lookUp')),
+  );
+  // Enter in any field submits.
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void lookUp();
+  });
+  replace(root, h('h1', {}, t('clerkTitle')), form, results);
+  idNumber.focus();
+}
+
+function renderResults(results: HTMLElement, view: Record<string, unknown> | null, errors: GqlError[], retry: () => void): void {
+  const byField = new Map<string, GqlError>();
+  const general: GqlError[] = [];
+  for (const error of errors) {
+    const field = error.path?.[0] === 'citizen' && typeof error.path[1] === 'string' ? error.path[1] : null;
+    if (field) byField.set(field, error);
+    else general.push(error);
+  }
+  const cards: HTMLElement[] = [];
+  // One card per department, with every item it answered; withheld and failed items on cards of their own.
+  const departments = new Map<string, HTMLElement>();
+  for (const { field, show } of ITEMS) {
+    const error = byField.get(field);
+    if (error?.extensions?.code === 'FORBIDDEN') {
+      cards.push(h('article', { class: 'card denied', 'data-item': field }, h('h2', {}, t(field)), h('p', {}, t('notAvailable')), h('p', { class: 'reason' }, reasonText(error.extensions.reason))));
+      continue;
+    }
+    if (error) {
+      const button = h('button', { type: 'button', class: 'secondary' }, t('retry'));
+      button.addEventListener('click', retry);
+      const department = error.extensions?.department;
+      cards.push(
+        h('article', { class: 'card failed', 'data-item': field }, h('h2', {}, t(field)), h('p', { class: 'reason' }, `${t('departmentFailed')}${department ? `: ${departmentName(department)}` : ''} (${error.extensions?.reason ?? error.extensions?.code ?? ''})`), button),
+      );
+      continue;
+    }
+    if (!view || !(field in view)) continue;
+    const value = view[field];
+    const records = (Array.isArray(value) ? value : value ? [value] : []) as Rec[];
+    const department = records[0]?.source.department;
+    const section = h('section', { 'data-item': field }, h('h2', {}, t(field)));
+    if (records.length === 0) section.append(h('p', { class: 'source' }, t('noRecord')));
+    for (const record of records) section.append(recordList(record, show));
+    const key = department ?? field;
+    let card = departments.get(key);
+    if (!card) {
+      card = h('article', { class: 'card', 'data-department': department ?? '' }, department ? h('p', { class: 'source' }, departmentName(department)) : null);
+      departments.set(key, card);
+      cards.push(card);
+    }
+    card.append(section);
+  }
+  replace(results, ...general.map((e) => h('p', { class: 'error', role: 'alert' }, `${t('lookupFailed')}: ${e.message}`)), h('div', { class: 'cards' }, ...cards));
+}
+
+function recordList(record: Rec, show: LabelKey[]): HTMLElement {
+  const list = h('dl', {});
+  for (const key of show) {
+    const value = record[key];
+    if (value === null || value === undefined) continue;
+    list.append(h('dt', {}, t(key)), h('dd', {}, String(value)));
+  }
+  const members = record.members as Array<{ idNumber: string; name: string; relationToHead: string }> | undefined;
+  if (members && members.length > 0) {
+    list.append(h('dt', {}, t('members')), h('dd', {}, h('ul', { class: 'members' }, ...members.map((m) => h('li', {}, `${m.name} (${m.relationToHead})`)))));
+  }
+  list.append(h('dt', {}, t('fetchedAt')), h('dd', { class: 'source' }, new Date(record.source.fetchedAt).toLocaleString()));
+  return list;
+}

@@ -1,0 +1,98 @@
+// Labels of the consoles in Chinese (default) and English.
+export type Lang = 'zh' | 'en';
+
+const LABELS = {
+  switchTo: { zh: 'English', en: '中文' },
+  signOut: { zh: '退出', en: 'Sign out' },
+  signInTitle: { zh: '登录', en: 'Sign in' },
+  devPersonas: { zh: '演示身份（开发环境）', en: 'Demo personas (development)' },
+  pasteToken: { zh: '访问令牌', en: 'Access token' },
+  signIn: { zh: '登录', en: 'Sign in' },
+  tokenRejected: { zh: '令牌无效或已过期', en: 'The token was not accepted (invalid or expired)' },
+  clerkTitle: { zh: '窗口查询', en: 'Window lookup' },
+  matter: { zh: '事项', en: 'Matter' },
+  caseNumber: { zh: '受理编号', en: 'Case number' },
+  idNumber: { zh: '公民身份号码', en: 'ID number' },
+  consent: { zh: '授权（授权编号或二维码令牌）', en: 'Consent (grant id or QR token)' },
+  lookUp: { zh: '查询', en: 'Look up' },
+  idValid: { zh: '号码有效', en: 'Valid ID number' },
+  notAvailable: { zh: '本事项不可查看', en: 'Not available for this matter' },
+  departmentFailed: { zh: '部门暂时无法应答', en: 'The department did not answer' },
+  retry: { zh: '重试', en: 'Retry' },
+  fetchedAt: { zh: '获取时间', en: 'Fetched' },
+  noRecord: { zh: '无记录', en: 'No record' },
+  roleNotYet: { zh: '此角色的控制台页面尚未提供。', en: 'The console has no view for this role yet.' },
+  lookupFailed: { zh: '查询失败', en: 'The lookup failed' },
+  person: { zh: '身份信息', en: 'Identity' },
+  household: { zh: '户籍', en: 'Household registration' },
+  marriage: { zh: '婚姻登记', en: 'Marriage registration' },
+  properties: { zh: '不动产', en: 'Real property' },
+  socialInsurance: { zh: '社会保险', en: 'Social insurance' },
+  name: { zh: '姓名', en: 'Name' },
+  sex: { zh: '性别', en: 'Sex' },
+  birthDate: { zh: '出生日期', en: 'Birth date' },
+  idCardStatus: { zh: '证件状态', en: 'ID card status' },
+  householdNumber: { zh: '户号', en: 'Household number' },
+  address: { zh: '地址', en: 'Address' },
+  relationToHead: { zh: '与户主关系', en: 'Relation to head' },
+  members: { zh: '成员', en: 'Members' },
+  status: { zh: '状态', en: 'Status' },
+  spouseIdNumber: { zh: '配偶身份号码', en: 'Spouse ID number' },
+  certificateNumber: { zh: '证书编号', en: 'Certificate number' },
+  registeredOn: { zh: '登记日期', en: 'Registered on' },
+  areaSqm: { zh: '面积（平方米）', en: 'Area (m²)' },
+  share: { zh: '共有方式', en: 'Share' },
+  accountNumber: { zh: '账号', en: 'Account number' },
+  contributionMonths: { zh: '缴费月数', en: 'Contribution months' },
+} as const satisfies Record<string, Record<Lang, string>>;
+
+export type LabelKey = keyof typeof LABELS;
+
+const DEPARTMENTS: Record<string, Record<Lang, string>> = {
+  PUBLIC_SECURITY: { zh: '公安局', en: 'Public Security Bureau' },
+  CIVIL_AFFAIRS: { zh: '民政局', en: 'Civil Affairs Bureau' },
+  NATURAL_RESOURCES: { zh: '不动产登记中心', en: 'Real Estate Registration Center' },
+  HUMAN_RESOURCES: { zh: '人力资源和社会保障局', en: 'Human Resources and Social Security Bureau' },
+  HEALTH: { zh: '卫生健康委员会', en: 'Health Commission' },
+  MARKET_REGULATION: { zh: '市场监督管理局', en: 'Market Regulation Administration' },
+};
+
+/** Why an item is withheld, in plain words (the reason codes of the access decision). */
+const REASONS: Record<string, Record<Lang, string>> = {
+  MATTER_UNKNOWN: { zh: '事项不存在', en: 'the matter is not in the catalog' },
+  ROLE_NEVER_READS_RECORDS: { zh: '此角色不查看档案', en: 'this role never reads records' },
+  ROLE_NOT_ALLOWED_FOR_MATTER: { zh: '此角色不办理该事项', en: 'this role does not handle the matter' },
+  SUBJECT_NOT_COVERED: { zh: '该事项不涉及此类对象', en: 'the matter does not cover this kind of subject' },
+  NOT_OWN_RECORDS: { zh: '只能查看本人数据', en: 'a citizen may read only their own records' },
+  OUTSIDE_JURISDICTION: { zh: '不在本大厅管辖范围', en: "outside the hall's jurisdiction" },
+  ITEM_NOT_ALLOWED: { zh: '本事项不使用此项数据', en: 'this matter does not use this item' },
+  CONSENT_MISSING: { zh: '需要本人授权', en: "the citizen's consent is required" },
+  CONSENT_EXPIRED: { zh: '授权已过期', en: 'the consent has expired' },
+  CONSENT_REVOKED: { zh: '授权已撤销', en: 'the consent was revoked' },
+  CONSENT_NOT_COVERING: { zh: '授权不涵盖本次查询', en: 'the consent does not cover this lookup' },
+};
+
+let lang: Lang = localStorage.getItem('onegate.lang') === 'en' ? 'en' : 'zh';
+
+export function currentLang(): Lang {
+  return lang;
+}
+
+export function setLang(next: Lang): void {
+  lang = next;
+  localStorage.setItem('onegate.lang', next);
+  document.documentElement.lang = next === 'zh' ? 'zh-CN' : 'en';
+}
+
+export function t(key: LabelKey): string {
+  return LABELS[key][lang];
+}
+
+export function departmentName(code: string): string {
+  return DEPARTMENTS[code]?.[lang] ?? code;
+}
+
+export function reasonText(reason: string | undefined): string {
+  if (!reason) return '';
+  return REASONS[reason]?.[lang] ?? reason;
+}

@@ -1,0 +1,43 @@
+import { endSession, graphql, session } from './api.js';
+import { renderClerk } from './clerk.js';
+import { h, replace } from './dom.js';
+import { currentLang, setLang, t } from './i18n.js';
+import { renderSignIn } from './sign-in.js';
+
+const app = document.getElementById('app')!;
+const who = document.getElementById('who')!;
+const lang = document.getElementById('lang') as HTMLButtonElement;
+const signOut = document.getElementById('sign-out') as HTMLButtonElement;
+
+async function render(): Promise<void> {
+  lang.textContent = t('switchTo');
+  signOut.textContent = t('signOut');
+  if (!session()) {
+    signOut.hidden = true;
+    who.textContent = '';
+    await renderSignIn(app, () => void render());
+    return;
+  }
+  const me = await graphql<{ me: { kind: string; id: string; hall: string | null } }>('{ me { kind id hall } }');
+  if (!me.data?.me) {
+    endSession();
+    await render();
+    return;
+  }
+  const { kind, id, hall } = me.data.me;
+  who.textContent = hall ? `${kind.toLowerCase()} ${id} · ${hall}` : `${kind.toLowerCase()} ${id}`;
+  signOut.hidden = false;
+  if (kind === 'CLERK') await renderClerk(app);
+  else replace(app, h('p', {}, t('roleNotYet')));
+}
+
+lang.addEventListener('click', () => {
+  setLang(currentLang() === 'zh' ? 'en' : 'zh');
+  void render();
+});
+signOut.addEventListener('click', () => {
+  endSession();
+  void render();
+});
+setLang(currentLang());
+void render();

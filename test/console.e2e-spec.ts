@@ -1,0 +1,108 @@
+/**
+ * The web console in a real browser (Debian's Chromium driven by playwright-core) against a real
+ * gateway: the clerk's house-transfer story for Li Wei, without and with her consent. Screenshots
+ * go to test/artifacts/ (not committed). Without /usr/bin/chromium the file is skipped locally;
+ * in CI (CI set) it runs and .ci/run installs Chromium first.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { projectRoot } from '../src/common/project-root.js';
+import { createTestApp, type TestApp } from './harness/test-app.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const LI_WEI = '330825198803142023';
+const ARTIFACTS = join(projectRoot(), 'test', 'artifacts');
+const describeInBrowser = existsSync(CHROMIUM) || process.env.CI ? describe : describe.skip;
+
+describeInBrowser('the web console in a browser', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+
+  beforeAll(async () => {
+    // The console is served from the build (dist/console); build it when a test run comes first.
+    if (!existsSync(join(projectRoot(), 'dist', 'console', 'index.html'))) {
+      execFileSync(process.execPath, [join(projectRoot(), 'scripts', 'run.mjs'), '--build-only'], { stdio: 'inherit' });
+    }
+    mkdirSync(ARTIFACTS, { recursive: true });
+    t = await createTestApp({ LEDGER_CHECKPOINT_INTERVAL_SECONDS: '0' });
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function newPage(): Promise<{ page: Page; problems: string[] }> {
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    // Any script error or CSP violation fails the test.
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    return { page, problems };
+  }
+
+  it('serves the console under /console/ with a strict Content-Security-Policy and no inline script', async () => {
+    const res = await t.http().get('/console/');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(res.text).not.toMatch(/<script(?![^>]*\bsrc=)/);
+    expect((await t.http().get('/console/no-such-file.js')).status).toBe(404);
+    expect((await t.http().get('/console/../package.json')).status).toBe(404);
+  });
+
+  it("a clerk signs in, sees Li Wei's records withheld without her consent, and her household, marriage and flat with it", async () => {
+    const { page, problems } = await newPage();
+    await page.goto(`${base}/console/`);
+    // Chinese by default; switch to English.
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.locator('[data-persona="CLERK_LONGYOU"]').click();
+    await page.getByRole('heading', { name: 'Window lookup' }).waitFor();
+    // The ID field has the focus, and checks the number as it is typed.
+    expect(await page.evaluate('document.activeElement?.id')).toBe('id-number');
+    await page.keyboard.type('330825198803142024');
+    await expect(page.locator('#id-hint').textContent()).resolves.toMatch(/check/i);
+    await page.fill('#id-number', LI_WEI);
+    await expect(page.locator('#id-hint').textContent()).resolves.toBe('Valid ID number');
+
+    await page.selectOption('#matter', 'HOUSE_TRANSFER');
+    await page.fill('#case', 'LY-2026-2001');
+    await page.press('#case', 'Enter');
+    const household = page.locator('[data-item="household"]');
+    await household.waitFor();
+    await expect(household.textContent()).resolves.toContain('Not available for this matter');
+    await expect(household.textContent()).resolves.toContain("the citizen's consent is required");
+    await page.screenshot({ path: join(ARTIFACTS, 'console-clerk-without-consent.png'), fullPage: true });
+
+    // Li Wei consents to this case at this hall; the clerk enters the grant and asks again.
+    const liWei = await t.token({ role: 'citizen', sub: LI_WEI });
+    const granted = await t.graphql<{ grantConsent: { id: string } }>(
+      'mutation($input: GrantConsentInput!) { grantConsent(input: $input) { id } }',
+      { input: { matter: 'HOUSE_TRANSFER', caseNumber: 'LY-2026-2001', hall: 'LONGYOU-01' } },
+      liWei,
+    );
+    await page.fill('#consent', granted.body.data!.grantConsent.id);
+    await page.press('#consent', 'Enter');
+    await page.locator('[data-department="PUBLIC_SECURITY"] [data-item="household"]').waitFor();
+    const text = await page.locator('#results').textContent();
+    expect(text).toContain('330825-004417');
+    expect(text).toContain('J330825-2014-001288');
+    expect(text).toContain('Unit 3-502, 88 Dongsheng Road, Longyou County');
+    expect(text).not.toContain('Not available for this matter');
+    await page.screenshot({ path: join(ARTIFACTS, 'console-clerk-with-consent.png'), fullPage: true });
+    expect(problems).toEqual([]);
+  });
+});
