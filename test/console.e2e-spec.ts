@@ -5,6 +5,7 @@
  * in CI (CI set) it runs and .ci/run installs Chromium first.
  */
 import { execFileSync } from 'node:child_process';
+import pg from 'pg';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -27,7 +28,7 @@ describeInBrowser('the web console in a browser', () => {
       execFileSync(process.execPath, [join(projectRoot(), 'scripts', 'run.mjs'), '--build-only'], { stdio: 'inherit' });
     }
     mkdirSync(ARTIFACTS, { recursive: true });
-    t = await createTestApp({ LEDGER_CHECKPOINT_INTERVAL_SECONDS: '0' });
+    t = await createTestApp({ LEDGER_CHECKPOINT_INTERVAL_SECONDS: '0', DEPARTMENT_TIMEOUT_MS: '1000' });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
     browser = await chromium.launch({
@@ -103,6 +104,56 @@ describeInBrowser('the web console in a browser', () => {
     expect(text).toContain('Unit 3-502, 88 Dongsheng Road, Longyou County');
     expect(text).not.toContain('Not available for this matter');
     await page.screenshot({ path: join(ARTIFACTS, 'console-clerk-with-consent.png'), fullPage: true });
+
+    // Li Wei signs in and sees that access: the hall, the matter and case, the items; she revokes the grant.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.locator('[data-persona="CITIZEN_LI_WEI"]').click();
+    await page.getByRole('heading', { name: 'Who read my data' }).waitFor();
+    const accesses = await page.locator('#accesses tbody tr').allTextContents();
+    expect(accesses.some((row) => row.includes('HOUSE_TRANSFER · LY-2026-2001') && row.includes('household.registration') && row.includes('GRANTED'))).toBe(true);
+    expect(accesses.some((row) => row.includes('Longyou'))).toBe(true);
+    const grantId = granted.body.data!.grantConsent.id;
+    await page.locator(`[data-revoke="${grantId}"]`).click();
+    await page.locator(`[data-grant="${grantId}"]`, { hasText: 'Revoked' }).waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'console-citizen.png'), fullPage: true });
+    expect(problems).toEqual([]);
+  });
+
+  it('a department that does not answer is shown as such with a retry, and the retry brings its data once it is back', async () => {
+    const { page, problems } = await newPage();
+    await page.goto(`${base}/console/`);
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.locator('[data-persona="CLERK_LONGYOU"]').click();
+    await page.getByRole('heading', { name: 'Window lookup' }).waitFor();
+    const locker = new pg.Client({ connectionString: t.databaseUrl });
+    await locker.connect();
+    try {
+      // Civil Affairs hangs: its table is locked, so its query runs into the department timeout.
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE dept_civil_affairs.marital_status IN ACCESS EXCLUSIVE MODE');
+      const granted = await t.graphql<{ grantConsent: { id: string } }>(
+        'mutation($input: GrantConsentInput!) { grantConsent(input: $input) { id } }',
+        { input: { matter: 'HOUSE_TRANSFER', caseNumber: 'LY-2026-2002' } },
+        await t.token({ role: 'citizen', sub: LI_WEI }),
+      );
+      await page.fill('#id-number', LI_WEI);
+      await page.selectOption('#matter', 'HOUSE_TRANSFER');
+      await page.fill('#case', 'LY-2026-2002');
+      await page.fill('#consent', granted.body.data!.grantConsent.id);
+      await page.press('#case', 'Enter');
+      const marriage = page.locator('[data-item="marriage"]');
+      await marriage.waitFor();
+      await expect(marriage.textContent()).resolves.toContain('The department did not answer: Civil Affairs Bureau');
+      // The other departments' data arrived.
+      await expect(page.locator('[data-department="PUBLIC_SECURITY"] [data-item="person"]').textContent()).resolves.toContain('Li Wei');
+      await page.screenshot({ path: join(ARTIFACTS, 'console-clerk-department-down.png'), fullPage: true });
+    } finally {
+      await locker.query('ROLLBACK');
+      await locker.end();
+    }
+    await page.getByRole('button', { name: 'Retry' }).click();
+    await page.locator('[data-department="CIVIL_AFFAIRS"] [data-item="marriage"]').waitFor();
+    await expect(page.locator('#results').textContent()).resolves.toContain('J330825-2014-001288');
     expect(problems).toEqual([]);
   });
 });

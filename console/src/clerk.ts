@@ -1,7 +1,7 @@
 import { parseIdNumber } from '../../src/common/identifiers/id-number.js';
 import { graphql, type GqlError } from './api.js';
 import { h, replace } from './dom.js';
-import { departmentName, reasonText, t, type LabelKey } from './i18n.js';
+import { currentLang, departmentName, reasonText, t, type LabelKey } from './i18n.js';
 
 const SOURCE = 'source { department fetchedAt }';
 const LOOKUP = `query Lookup($id: IdNumber!, $purpose: PurposeInput!) {
@@ -27,10 +27,10 @@ type Rec = Record<string, unknown> & { source: { department: string; fetchedAt: 
 
 /** The clerk's screen: state the matter and case, look a citizen up, see what each department says. */
 export async function renderClerk(root: HTMLElement): Promise<void> {
-  const matters = await graphql<{ matters: Array<{ code: string; name: string }> }>('{ matters { code name } }');
+  const matters = await graphql<{ matters: Array<{ code: string; name: string; nameZh: string | null }> }>('{ matters { code name nameZh } }');
   const matter = h('select', { id: 'matter', required: true });
   for (const m of (matters.data?.matters ?? []).slice().sort((a, b) => a.code.localeCompare(b.code))) {
-    matter.append(h('option', { value: m.code }, `${m.code} — ${m.name}`));
+    matter.append(h('option', { value: m.code }, `${m.code} — ${(currentLang() === 'zh' && m.nameZh) || m.name}`));
   }
   const caseNumber = h('input', { id: 'case', required: true, autocomplete: 'off' });
   const idNumber = h('input', { id: 'id-number', required: true, autocomplete: 'off', maxlength: '18', 'aria-describedby': 'id-hint' });

@@ -1,4 +1,5 @@
 import { endSession, graphql, session } from './api.js';
+import { renderCitizen } from './citizen.js';
 import { renderClerk } from './clerk.js';
 import { h, replace } from './dom.js';
 import { currentLang, setLang, t } from './i18n.js';
@@ -28,6 +29,7 @@ async function render(): Promise<void> {
   who.textContent = hall ? `${kind.toLowerCase()} ${id} · ${hall}` : `${kind.toLowerCase()} ${id}`;
   signOut.hidden = false;
   if (kind === 'CLERK') await renderClerk(app);
+  else if (kind === 'CITIZEN') await renderCitizen(app);
   else replace(app, h('p', {}, t('roleNotYet')));
 }
 

@@ -1,0 +1,135 @@
+import { graphql } from './api.js';
+import { h, replace } from './dom.js';
+import { currentLang, t } from './i18n.js';
+
+interface Access {
+  at: string;
+  matter: string | null;
+  caseNumber: string | null;
+  items: string[];
+  outcome: string;
+  accessor: { kind: string; hall: string | null; hallName: string | null; department: string | null };
+}
+
+interface Grant {
+  id: string;
+  matter: string;
+  caseNumber: string | null;
+  hall: string | null;
+  expiresAt: string;
+  revokedAt: string | null;
+}
+
+interface Matter {
+  code: string;
+  name: string;
+  nameZh: string | null;
+  consentRequired: boolean;
+  roles: string[];
+}
+
+const ACCESSES = `{ myDataAccesses(first: 50) { edges { node { at matter caseNumber items outcome accessor { kind hall hallName department } } } } }`;
+const CONSENTS = `{ myConsents { id matter caseNumber hall expiresAt revokedAt } }`;
+
+/** A citizen's screen: who read my data, when and why; my consents, granted and revoked here. */
+export async function renderCitizen(root: HTMLElement): Promise<void> {
+  const accesses = h('section', { id: 'accesses', 'aria-labelledby': 'accesses-title' });
+  const consents = h('section', { id: 'consents', 'aria-labelledby': 'consents-title' });
+  replace(root, h('h1', {}, t('citizenTitle')), accesses, consents);
+  await Promise.all([renderAccesses(accesses), renderConsents(consents)]);
+}
+
+async function renderAccesses(section: HTMLElement): Promise<void> {
+  const answer = await graphql<{ myDataAccesses: { edges: Array<{ node: Access }> } }>(ACCESSES);
+  const rows = (answer.data?.myDataAccesses.edges ?? []).map(({ node }) =>
+    h(
+      'tr',
+      {},
+      h('td', {}, new Date(node.at).toLocaleString()),
+      h('td', {}, node.accessor.hallName ?? node.accessor.hall ?? node.accessor.department ?? node.accessor.kind),
+      h('td', {}, [node.matter, node.caseNumber].filter(Boolean).join(' · ')),
+      h('td', {}, node.items.join(', ')),
+      h('td', {}, node.outcome),
+    ),
+  );
+  replace(
+    section,
+    h('h2', { id: 'accesses-title' }, t('myAccesses')),
+    answer.errors.length > 0 ? h('p', { class: 'error', role: 'alert' }, `${t('actionFailed')}: ${answer.errors[0]!.message}`) : null,
+    rows.length === 0
+      ? h('p', { class: 'hint' }, t('noAccesses'))
+      : h(
+          'table',
+          {},
+          h('thead', {}, h('tr', {}, ...(['when', 'who', 'why', 'items', 'outcome'] as const).map((k) => h('th', { scope: 'col' }, t(k))))),
+          h('tbody', {}, ...rows),
+        ),
+  );
+}
+
+async function renderConsents(section: HTMLElement): Promise<void> {
+  const [list, matters] = await Promise.all([
+    graphql<{ myConsents: Grant[] }>(CONSENTS),
+    graphql<{ matters: Matter[] }>('{ matters { code name nameZh consentRequired roles } }'),
+  ]);
+  const message = h('p', { class: 'hint bad', role: 'alert' });
+  const matter = h('select', { id: 'grant-matter', required: true });
+  // Consent lets someone else read the citizen's records: matters a clerk or department handles.
+  for (const m of matters.data?.matters ?? []) {
+    if (!m.roles.some((role) => role !== 'citizen')) continue;
+    matter.append(h('option', { value: m.code }, `${m.code} — ${(currentLang() === 'zh' && m.nameZh) || m.name}`));
+  }
+  const caseNumber = h('input', { id: 'grant-case', autocomplete: 'off' });
+  const hall = h('input', { id: 'grant-hall', autocomplete: 'off' });
+  const form = h(
+    'form',
+    { class: 'lookup', id: 'grant' },
+    h('label', { for: 'grant-matter' }, t('matter'), matter),
+    h('label', { for: 'grant-case' }, t('caseOptional'), caseNumber),
+    h('label', { for: 'grant-hall' }, t('hall'), hall),
+    h('button', { type: 'submit' }, t('grant')),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const input = { matter: matter.value, caseNumber: caseNumber.value.trim() || null, hall: hall.value.trim() || null };
+    const granted = await graphql<{ grantConsent: { id: string } }>('mutation($input: GrantConsentInput!) { grantConsent(input: $input) { id } }', { input });
+    if (granted.errors.length > 0) message.textContent = `${t('actionFailed')}: ${granted.errors[0]!.message}`;
+    else await renderConsents(section);
+  });
+  const grants = list.data?.myConsents ?? [];
+  const rows = grants.map((grant) => {
+    const action = grant.revokedAt
+      ? h('span', {}, t('revoked'))
+      : (() => {
+          const button = h('button', { type: 'button', class: 'secondary', 'data-revoke': grant.id }, t('revoke'));
+          button.addEventListener('click', async () => {
+            const revoked = await graphql('mutation($id: ID!) { revokeConsent(id: $id) { id } }', { id: grant.id });
+            if (revoked.errors.length > 0) message.textContent = `${t('actionFailed')}: ${revoked.errors[0]!.message}`;
+            else await renderConsents(section);
+          });
+          return button;
+        })();
+    return h(
+      'tr',
+      { 'data-grant': grant.id },
+      h('td', {}, [grant.matter, grant.caseNumber, grant.hall].filter(Boolean).join(' · ')),
+      h('td', {}, h('code', {}, grant.id)),
+      h('td', {}, new Date(grant.expiresAt).toLocaleString()),
+      h('td', {}, action),
+    );
+  });
+  replace(
+    section,
+    h('h2', { id: 'consents-title' }, t('myConsents')),
+    form,
+    message,
+    rows.length === 0
+      ? h('p', { class: 'hint' }, t('noConsents'))
+      : h(
+          'table',
+          {},
+          h('thead', {}, h('tr', {}, ...(['matter', 'grantId', 'expiresAt', 'outcome'] as const).map((k) => h('th', { scope: 'col' }, k === 'outcome' ? '' : t(k))))),
+          h('tbody', {}, ...rows),
+        ),
+  );
+}
