@@ -28,6 +28,7 @@ describeInBrowser('the web console in a browser', () => {
       execFileSync(process.execPath, [join(projectRoot(), 'scripts', 'run.mjs'), '--build-only'], { stdio: 'inherit' });
     }
     mkdirSync(ARTIFACTS, { recursive: true });
+    // No scheduled checkpoints: the auditor's story signs them when it needs them (createLedgerCheckpoint).
     t = await createTestApp({ LEDGER_CHECKPOINT_INTERVAL_SECONDS: '0', DEPARTMENT_TIMEOUT_MS: '1000' });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -154,6 +155,48 @@ describeInBrowser('the web console in a browser', () => {
     await page.getByRole('button', { name: 'Retry' }).click();
     await page.locator('[data-department="CIVIL_AFFAIRS"] [data-item="marriage"]').waitFor();
     await expect(page.locator('#results').textContent()).resolves.toContain('J330825-2014-001288');
+    expect(problems).toEqual([]);
+  });
+
+  it("an auditor finds a clerk's access to Li Wei, checks it in the browser against the signed checkpoint, and checks the ledger grew append-only", async () => {
+    const clerk = await t.token({ role: 'clerk', sub: 'C-LY-007', hall: 'LONGYOU-01' });
+    const auditorToken = await t.token({ role: 'auditor', sub: 'A-900' });
+    const sign = async () => {
+      const signed = await t.graphql<{ createLedgerCheckpoint: { treeSize: number } }>('mutation { createLedgerCheckpoint { treeSize } }', undefined, auditorToken);
+      return signed.body.data!.createLedgerCheckpoint.treeSize;
+    };
+    const lookup = await t.graphql(`{ citizen(idNumber: "${LI_WEI}", purpose: { matter: "SENIOR_CERTIFICATE", caseNumber: "LY-2026-2003" }) { person { name } } }`, undefined, clerk);
+    expect(lookup.body.errors).toBeUndefined();
+    const firstSize = await sign();
+
+    const { page, problems } = await newPage();
+    await page.goto(`${base}/console/`);
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.locator('[data-persona="AUDITOR"]').click();
+    await page.getByRole('heading', { name: 'Audit', exact: true }).waitFor();
+    await page.locator('#verify-ledger').click();
+    await page.locator('#consistency', { hasText: 'First checkpoint seen here' }).waitFor();
+    expect(Number(await page.locator('#checkpoint-size').textContent())).toBe(firstSize);
+
+    await page.fill('#audit-subject', LI_WEI);
+    await page.fill('#audit-case', 'LY-2026-2003');
+    await page.press('#audit-case', 'Enter');
+    const rows = page.locator('#entries tbody tr');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(1);
+    await expect(rows.first().textContent()).resolves.toMatch(/clerk · C-LY-007 · LONGYOU-01.*DATA_ACCESS · SENIOR_CERTIFICATE · LY-2026-2003.*GRANTED/);
+    await rows.first().getByRole('button', { name: 'Details' }).click();
+    await page.locator('#inclusion.ok').waitFor();
+    await expect(page.locator('#inclusion').textContent()).resolves.toBe(`Checked in this browser: the entry is in the signed checkpoint (Entries ${firstSize})`);
+
+    // The auditor's search was itself a ledger entry: the next checkpoint is larger, and must extend the one seen.
+    const secondSize = await sign();
+    expect(secondSize).toBeGreaterThan(firstSize);
+    await page.locator('#verify-ledger').click();
+    await page.locator('#checkpoint-size', { hasText: String(secondSize) }).waitFor();
+    await expect(page.locator('#consistency').textContent()).resolves.toBe(`Consistent (append-only) with the checkpoint seen before, of size ${firstSize}`);
+    expect(await page.locator('#consistency').getAttribute('class')).toContain('ok');
+    await page.screenshot({ path: join(ARTIFACTS, 'console-auditor.png'), fullPage: true });
     expect(problems).toEqual([]);
   });
 });

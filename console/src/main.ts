@@ -1,4 +1,5 @@
 import { endSession, graphql, session } from './api.js';
+import { renderAuditor } from './auditor.js';
 import { renderCitizen } from './citizen.js';
 import { renderClerk } from './clerk.js';
 import { h, replace } from './dom.js';
@@ -30,6 +31,7 @@ async function render(): Promise<void> {
   signOut.hidden = false;
   if (kind === 'CLERK') await renderClerk(app);
   else if (kind === 'CITIZEN') await renderCitizen(app);
+  else if (kind === 'AUDITOR') await renderAuditor(app);
   else replace(app, h('p', {}, t('roleNotYet')));
 }
 

@@ -1,0 +1,196 @@
+import { graphql } from './api.js';
+import { h, replace } from './dom.js';
+import { fromBase64, verifyConsistency, verifyInclusion } from './merkle.js';
+import { t } from './i18n.js';
+
+interface Entry {
+  index: number;
+  at: string;
+  kind: string;
+  outcome: string;
+  matter: string | null;
+  caseNumber: string | null;
+  consentRef: string | null;
+  itemsGranted: string[];
+  itemsDenied: string[];
+  departments: string[];
+  leafHash: string;
+  actor: { kind: string; id: string; hall: string | null; department: string | null };
+  subject: { kind: string; id: string } | null;
+}
+
+interface Checkpoint {
+  treeSize: number;
+  rootHash: string;
+  timestamp: string;
+}
+
+const ENTRY = 'index at kind outcome matter caseNumber consentRef itemsGranted itemsDenied departments leafHash actor { kind id hall department } subject { kind id }';
+const SEARCH = `query($filter: AuditEntryFilter, $after: String) { auditEntries(first: 20, filter: $filter, after: $after) { edges { node { ${ENTRY} } } pageInfo { endCursor hasNextPage } } }`;
+const CHECKPOINT = '{ ledgerCheckpoint { treeSize rootHash timestamp } }';
+const SEEN_KEY = 'onegate.auditor.checkpoint';
+
+/** The auditor's screen: unusual access, ledger search, an entry with its inclusion proof checked here, and the ledger's consistency. */
+export async function renderAuditor(root: HTMLElement): Promise<void> {
+  const flags = h('section', { id: 'flags' });
+  const results = h('section', { id: 'entries', 'aria-live': 'polite' });
+  const details = h('section', { id: 'entry', 'aria-live': 'polite' });
+  const ledger = h('section', { id: 'ledger', 'aria-live': 'polite' });
+
+  const field = (id: string, label: string) => {
+    const input = h('input', { id, autocomplete: 'off' });
+    return { input, label: h('label', { for: id }, label, input) };
+  };
+  const subject = field('audit-subject', t('subject'));
+  const hall = field('audit-hall', t('hall'));
+  const matter = field('audit-matter', t('matter'));
+  const caseNumber = field('audit-case', t('caseNumber'));
+  const outcome = h('select', { id: 'audit-outcome' }, h('option', { value: '' }, t('any')), ...['GRANTED', 'PARTIAL', 'DENIED', 'FAILED'].map((o) => h('option', { value: o }, o)));
+  const form = h(
+    'form',
+    { class: 'lookup', id: 'audit-search' },
+    subject.label,
+    hall.label,
+    matter.label,
+    caseNumber.label,
+    h('label', { for: 'audit-outcome' }, t('outcome'), outcome),
+    h('button', { type: 'submit' }, t('search')),
+  );
+  const search = async (after: string | null) => {
+    const filter: Record<string, string> = {};
+    for (const [key, input] of [['subject', subject.input], ['hall', hall.input], ['matter', matter.input], ['caseNumber', caseNumber.input]] as const) {
+      if (input.value.trim()) filter[key] = input.value.trim();
+    }
+    if (outcome.value) filter.outcome = outcome.value;
+    // `after` only when there is one: the gateway refuses an explicit null cursor (an internal error).
+    const answer = await graphql<{ auditEntries: { edges: Array<{ node: Entry }>; pageInfo: { endCursor: string | null; hasNextPage: boolean } } }>(SEARCH, after ? { filter, after } : { filter });
+    renderEntries(results, answer.data?.auditEntries ?? null, answer.errors[0]?.message, (entry) => void renderEntry(details, entry), (cursor) => void search(cursor));
+  };
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void search(null);
+  });
+  const verify = h('button', { type: 'button', id: 'verify-ledger', class: 'secondary' }, t('verifyLedger'));
+  verify.addEventListener('click', () => void verifyLedger(ledger));
+
+  replace(root, h('h1', {}, t('auditorTitle')), flags, h('h2', {}, t('search')), form, results, details, h('p', {}, verify), ledger);
+  await renderFlags(flags);
+}
+
+async function renderFlags(section: HTMLElement): Promise<void> {
+  const answer = await graphql<{ auditFlags: Array<{ kind: string; description: string; count: number; actor: { id: string; hall: string | null } }> }>(
+    '{ auditFlags { kind description count actor { id hall } } }',
+  );
+  const flags = answer.data?.auditFlags ?? [];
+  replace(
+    section,
+    h('h2', {}, t('flags')),
+    flags.length === 0 ? h('p', { class: 'hint' }, t('noFlags')) : h('ul', {}, ...flags.map((f) => h('li', { 'data-flag': f.kind }, `${f.description} (${f.actor.hall ?? f.actor.id}, ${f.count})`))),
+  );
+}
+
+function renderEntries(
+  section: HTMLElement,
+  page: { edges: Array<{ node: Entry }>; pageInfo: { endCursor: string | null; hasNextPage: boolean } } | null,
+  error: string | undefined,
+  open: (entry: Entry) => void,
+  next: (cursor: string) => void,
+): void {
+  if (!page) {
+    replace(section, h('p', { class: 'error', role: 'alert' }, `${t('actionFailed')}: ${error ?? ''}`));
+    return;
+  }
+  const rows = page.edges.map(({ node }) => {
+    const button = h('button', { type: 'button', class: 'link', 'data-entry': String(node.index) }, t('details'));
+    button.addEventListener('click', () => open(node));
+    return h(
+      'tr',
+      {},
+      h('td', {}, String(node.index)),
+      h('td', {}, new Date(node.at).toLocaleString()),
+      h('td', {}, [node.actor.kind, node.actor.id, node.actor.hall ?? node.actor.department].filter(Boolean).join(' · ')),
+      h('td', {}, node.subject?.id ?? ''),
+      h('td', {}, [node.kind, node.matter, node.caseNumber].filter(Boolean).join(' · ')),
+      h('td', {}, node.outcome),
+      h('td', {}, button),
+    );
+  });
+  const more = page.pageInfo.hasNextPage && page.pageInfo.endCursor ? h('button', { type: 'button', class: 'secondary' }, t('nextPage')) : null;
+  more?.addEventListener('click', () => next(page.pageInfo.endCursor!));
+  replace(
+    section,
+    h(
+      'table',
+      {},
+      h('thead', {}, h('tr', {}, ...(['index', 'when', 'actor', 'subject', 'why', 'outcome'] as const).map((k) => h('th', { scope: 'col' }, t(k))), h('th', {}, ''))),
+      h('tbody', {}, ...rows),
+    ),
+    more,
+  );
+}
+
+async function renderEntry(section: HTMLElement, entry: Entry): Promise<void> {
+  const facts: Array<[string, string]> = [
+    [t('index'), String(entry.index)],
+    [t('when'), new Date(entry.at).toLocaleString()],
+    [t('actor'), [entry.actor.kind, entry.actor.id, entry.actor.hall ?? entry.actor.department].filter(Boolean).join(' · ')],
+    [t('subject'), entry.subject ? `${entry.subject.kind} ${entry.subject.id}` : ''],
+    [t('why'), [entry.kind, entry.matter, entry.caseNumber].filter(Boolean).join(' · ')],
+    [t('items'), entry.itemsGranted.join(', ')],
+    ['−', entry.itemsDenied.join(', ')],
+    [t('outcome'), entry.outcome],
+    ['leaf', entry.leafHash],
+  ];
+  const proof = h('p', { id: 'inclusion', class: 'hint' }, '…');
+  replace(section, h('h2', {}, `${t('entry')} ${entry.index}`), h('dl', { class: 'card' }, ...facts.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])), proof);
+  const checkpoint = await graphql<{ ledgerCheckpoint: Checkpoint }>(CHECKPOINT);
+  const cp = checkpoint.data?.ledgerCheckpoint;
+  if (!cp) {
+    proof.textContent = `${t('actionFailed')}: ${checkpoint.errors[0]?.message ?? ''}`;
+    return;
+  }
+  if (entry.index >= cp.treeSize) {
+    proof.textContent = t('notYetCheckpointed');
+    return;
+  }
+  const answer = await graphql<{ ledgerInclusionProof: { leafHash: string; hashes: string[] } }>(
+    'query($i: Int!, $n: Int!) { ledgerInclusionProof(index: $i, treeSize: $n) { leafHash hashes } }',
+    { i: entry.index, n: cp.treeSize },
+  );
+  const got = answer.data?.ledgerInclusionProof;
+  // The leaf hash is the entry's own (as listed), not the proof's word for it.
+  const ok = got !== undefined && (await verifyInclusion(entry.index, cp.treeSize, fromBase64(entry.leafHash), got.hashes.map(fromBase64), fromBase64(cp.rootHash)));
+  proof.className = ok ? 'hint ok' : 'hint bad';
+  proof.textContent = `${ok ? t('inclusionOk') : t('inclusionBad')} (${t('treeSize')} ${cp.treeSize})`;
+}
+
+async function verifyLedger(section: HTMLElement): Promise<void> {
+  const answer = await graphql<{ ledgerCheckpoint: Checkpoint }>(CHECKPOINT);
+  const cp = answer.data?.ledgerCheckpoint;
+  if (!cp) {
+    replace(section, h('p', { class: 'error', role: 'alert' }, `${t('actionFailed')}: ${answer.errors[0]?.message ?? ''}`));
+    return;
+  }
+  const seenText = localStorage.getItem(SEEN_KEY);
+  const seen = seenText ? (JSON.parse(seenText) as Checkpoint) : null;
+  let verdict: HTMLElement;
+  if (!seen || seen.treeSize > cp.treeSize) {
+    verdict = h('p', { id: 'consistency', class: 'hint' }, t('firstSeen'));
+  } else {
+    const proof = await graphql<{ ledgerConsistencyProof: { hashes: string[] } }>(
+      'query($a: Int!, $b: Int!) { ledgerConsistencyProof(fromSize: $a, toSize: $b) { hashes } }',
+      { a: seen.treeSize, b: cp.treeSize },
+    );
+    const hashes = proof.data?.ledgerConsistencyProof.hashes;
+    const ok = hashes !== undefined && (await verifyConsistency(seen.treeSize, cp.treeSize, fromBase64(seen.rootHash), fromBase64(cp.rootHash), hashes.map(fromBase64)));
+    verdict = h('p', { id: 'consistency', class: ok ? 'hint ok' : 'hint bad', role: ok ? undefined : 'alert' }, ok ? `${t('consistentWith')} ${seen.treeSize}` : t('inconsistent'));
+  }
+  // Only a checkpoint that checked out (or the first) becomes the one to compare with next time.
+  if (!verdict.classList.contains('bad')) localStorage.setItem(SEEN_KEY, JSON.stringify(cp));
+  replace(
+    section,
+    h('h2', {}, t('checkpoint')),
+    h('dl', { class: 'card' }, h('dt', {}, t('treeSize')), h('dd', { id: 'checkpoint-size' }, String(cp.treeSize)), h('dt', {}, t('when')), h('dd', {}, new Date(cp.timestamp).toLocaleString()), h('dt', {}, t('rootHash')), h('dd', {}, h('code', {}, cp.rootHash))),
+    verdict,
+  );
+}
