@@ -137,7 +137,9 @@ async function renderEntry(section: HTMLElement, entry: Entry): Promise<void> {
     [t('subject'), entry.subject ? `${entry.subject.kind} ${entry.subject.id}` : ''],
     [t('why'), [entry.kind, entry.matter, entry.caseNumber].filter(Boolean).join(' · ')],
     [t('items'), entry.itemsGranted.join(', ')],
-    ['−', entry.itemsDenied.join(', ')],
+    [t('itemsDenied'), entry.itemsDenied.join(', ')],
+    [t('departments'), entry.departments.join(', ')],
+    [t('consentRef'), entry.consentRef ?? ''],
     [t('outcome'), entry.outcome],
     ['leaf', entry.leafHash],
   ];
