@@ -199,4 +199,36 @@ describeInBrowser('the web console in a browser', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'console-auditor.png'), fullPage: true });
     expect(problems).toEqual([]);
   });
+
+  it('the public verification page shows a valid certificate as valid with its claims, and the same certificate revoked as not valid', async () => {
+    const civilAffairs = await t.token({ role: 'department', sub: 'civil-affairs-registry', department: 'CIVIL_AFFAIRS' });
+    const issued = await t.graphql<{ issueCertificate: { id: string; credential: string } }>(
+      'mutation($input: IssueCertificateInput!) { issueCertificate(input: $input) { id credential } }',
+      { input: { type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'console-verify-1' } },
+      civilAffairs,
+    );
+    expect(issued.body.errors).toBeUndefined();
+    const { id, credential } = issued.body.data!.issueCertificate;
+
+    const { page, problems } = await newPage();
+    await page.goto(`${base}/console/verify`);
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Verify a certificate' }).waitFor();
+    await page.fill('#credential', credential);
+    await page.getByRole('button', { name: 'Verify', exact: true }).click();
+    await page.locator('#overall', { hasText: 'Valid: the certificate is genuine and in force' }).waitFor();
+    for (const verdict of ['integrity', 'certStatus', 'issuer']) expect(await page.locator(`[data-verdict="${verdict}"]`).getAttribute('class')).toContain('ok');
+    await expect(page.locator('#claims').textContent()).resolves.toContain('2014-05-20');
+    await page.screenshot({ path: join(ARTIFACTS, 'console-verify-valid.png'), fullPage: true });
+
+    const revoked = await t.graphql('mutation($id: ID!, $reason: String!) { revokeCertificate(id: $id, reason: $reason) { id } }', { id, reason: 'issued in error' }, civilAffairs);
+    expect(revoked.body.errors).toBeUndefined();
+    await page.getByRole('button', { name: 'Verify', exact: true }).click();
+    await page.locator('#overall', { hasText: 'Not valid: do not rely on this certificate' }).waitFor();
+    expect(await page.locator('[data-verdict="certStatus"]').getAttribute('class')).toContain('bad');
+    await expect(page.locator('[data-verdict="certStatus"]').textContent()).resolves.toMatch(/revoked/i);
+    expect(await page.locator('[data-verdict="integrity"]').getAttribute('class')).toContain('ok');
+    await page.screenshot({ path: join(ARTIFACTS, 'console-verify-revoked.png'), fullPage: true });
+    expect(problems).toEqual([]);
+  });
 });

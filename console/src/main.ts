@@ -5,6 +5,7 @@ import { renderClerk } from './clerk.js';
 import { h, replace } from './dom.js';
 import { currentLang, setLang, t } from './i18n.js';
 import { renderSignIn } from './sign-in.js';
+import { renderVerify } from './verify.js';
 
 const app = document.getElementById('app')!;
 const who = document.getElementById('who')!;
@@ -14,6 +15,12 @@ const signOut = document.getElementById('sign-out') as HTMLButtonElement;
 async function render(): Promise<void> {
   lang.textContent = t('switchTo');
   signOut.textContent = t('signOut');
+  // The verification page is public: anyone holding a certificate may check it, signed in or not.
+  if (location.pathname.replace(/\/$/, '').endsWith('/console/verify')) {
+    signOut.hidden = true;
+    renderVerify(app);
+    return;
+  }
   if (!session()) {
     signOut.hidden = true;
     who.textContent = '';
