@@ -1,5 +1,8 @@
 // RFC 9162 (Certificate Transparency 2.0) proof checks, in the browser with WebCrypto: an auditor's
-// console recomputes the roots itself instead of trusting the gateway's word.
+// console recomputes the roots itself instead of trusting the gateway's word. The walk along a path
+// is the server verifier's own (src/audit/proof-walk.ts); only the hashing differs.
+import { consistencySides, inclusionSides, isPowerOfTwo } from '../../src/audit/proof-walk.js';
+
 export function fromBase64(text: string): Uint8Array {
   return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 }
@@ -22,59 +25,28 @@ function equal(a: Uint8Array, b: Uint8Array): boolean {
 
 /** RFC 9162 §2.1.3.2: does `path` prove leaf `index` (hash `leaf`) in the tree of `size` with `root`? */
 export async function verifyInclusion(index: number, size: number, leaf: Uint8Array, path: Uint8Array[], root: Uint8Array): Promise<boolean> {
-  if (index < 0 || index >= size) return false;
-  let fn = index;
-  let sn = size - 1;
+  const sides = inclusionSides(index, size, path.length);
+  if (!sides) return false;
   let r = leaf;
-  for (const p of path) {
-    if (sn === 0) return false;
-    if (fn % 2 === 1 || fn === sn) {
-      r = await nodeHash(p, r);
-      if (fn % 2 === 0) {
-        while (fn % 2 === 0 && fn !== 0) {
-          fn = Math.floor(fn / 2);
-          sn = Math.floor(sn / 2);
-        }
-      }
-    } else {
-      r = await nodeHash(r, p);
-    }
-    fn = Math.floor(fn / 2);
-    sn = Math.floor(sn / 2);
-  }
-  return sn === 0 && equal(r, root);
+  for (const [i, p] of path.entries()) r = sides[i] ? await nodeHash(p, r) : await nodeHash(r, p);
+  return equal(r, root);
 }
 
 /** RFC 9162 §2.1.4.2: is the tree of `second` size (root `secondRoot`) an append-only extension of the `first`? */
 export async function verifyConsistency(first: number, second: number, firstRoot: Uint8Array, secondRoot: Uint8Array, proof: Uint8Array[]): Promise<boolean> {
-  if (first > second || first < 1) return false;
-  if (first === second) return proof.length === 0 && equal(firstRoot, secondRoot);
-  const path = (first & (first - 1)) === 0 ? [firstRoot, ...proof] : proof;
-  if (path.length === 0) return false;
-  let fn = first - 1;
-  let sn = second - 1;
-  while (fn % 2 === 1) {
-    fn = Math.floor(fn / 2);
-    sn = Math.floor(sn / 2);
-  }
+  if (first === second) return first >= 1 && proof.length === 0 && equal(firstRoot, secondRoot);
+  const path = isPowerOfTwo(first) ? [firstRoot, ...proof] : proof;
+  const sides = consistencySides(first, second, path.length);
+  if (!sides) return false;
   let fr = path[0]!;
   let sr = path[0]!;
-  for (const c of path.slice(1)) {
-    if (sn === 0) return false;
-    if (fn % 2 === 1 || fn === sn) {
+  for (const [i, c] of path.slice(1).entries()) {
+    if (sides[i]) {
       fr = await nodeHash(c, fr);
       sr = await nodeHash(c, sr);
-      if (fn % 2 === 0) {
-        while (fn % 2 === 0 && fn !== 0) {
-          fn = Math.floor(fn / 2);
-          sn = Math.floor(sn / 2);
-        }
-      }
     } else {
       sr = await nodeHash(sr, c);
     }
-    fn = Math.floor(fn / 2);
-    sn = Math.floor(sn / 2);
   }
-  return sn === 0 && equal(fr, firstRoot) && equal(sr, secondRoot);
+  return equal(fr, firstRoot) && equal(sr, secondRoot);
 }

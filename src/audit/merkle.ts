@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { consistencySides, inclusionSides, isPowerOfTwo } from './proof-walk.js';
 
 /**
  * RFC 9162 (Certificate Transparency v2) Merkle tree over SHA-256, as pure functions.
@@ -64,10 +65,6 @@ function powerOfTwoAtLeast(n: number): number {
 /** RFC 9162's k: the largest power of two smaller than n (n ≥ 2). */
 function splitPoint(n: number): number {
   return powerOfTwoAtLeast(n) / 2;
-}
-
-function isPowerOfTwo(n: number): boolean {
-  return n >= 1 && powerOfTwoAtLeast(n) === n;
 }
 
 /**
@@ -267,26 +264,12 @@ export function verifyInclusion(
   proof: readonly Uint8Array[],
   root: Uint8Array,
 ): boolean {
-  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size) return false;
   if (!wellFormed([leafHash, root, ...proof])) return false;
-  let fn = index;
-  let sn = size - 1;
+  const sides = inclusionSides(index, size, proof.length);
+  if (!sides) return false;
   let r: Uint8Array = leafHash;
-  for (const p of proof) {
-    if (sn === 0) return false;
-    if (isOdd(fn) || fn === sn) {
-      r = hashChildren(p, r);
-      while (!isOdd(fn) && fn !== 0) {
-        fn = half(fn);
-        sn = half(sn);
-      }
-    } else {
-      r = hashChildren(r, p);
-    }
-    fn = half(fn);
-    sn = half(sn);
-  }
-  return sn === 0 && equalBytes(r, root);
+  proof.forEach((p, i) => (r = sides[i] ? hashChildren(p, r) : hashChildren(r, p)));
+  return equalBytes(r, root);
 }
 
 /**
@@ -306,30 +289,19 @@ export function verifyConsistency(
   if (fromSize === toSize) return proof.length === 0 && equalBytes(fromRoot, toRoot);
   if (proof.length === 0) return false;
   const path = isPowerOfTwo(fromSize) ? [fromRoot, ...proof] : proof;
-  let fn = fromSize - 1;
-  let sn = toSize - 1;
-  while (isOdd(fn)) {
-    fn = half(fn);
-    sn = half(sn);
-  }
+  const sides = consistencySides(fromSize, toSize, path.length);
+  if (!sides) return false;
   let fr: Uint8Array = path[0]!;
   let sr: Uint8Array = path[0]!;
-  for (const c of path.slice(1)) {
-    if (sn === 0) return false;
-    if (isOdd(fn) || fn === sn) {
+  path.slice(1).forEach((c, i) => {
+    if (sides[i]) {
       fr = hashChildren(c, fr);
       sr = hashChildren(c, sr);
-      while (!isOdd(fn) && fn !== 0) {
-        fn = half(fn);
-        sn = half(sn);
-      }
     } else {
       sr = hashChildren(sr, c);
     }
-    fn = half(fn);
-    sn = half(sn);
-  }
-  return equalBytes(fr, fromRoot) && equalBytes(sr, toRoot) && sn === 0;
+  });
+  return equalBytes(fr, fromRoot) && equalBytes(sr, toRoot);
 }
 
 /**
