@@ -43,16 +43,24 @@ describeInBrowser('the web console in a browser', () => {
     await t?.close();
   });
 
-  async function newPage(): Promise<{ page: Page; problems: string[] }> {
+  /** A new page at `path`, switched from Chinese (the default) to English; any script error or CSP violation it reports lands in `problems`. */
+  async function openInEnglish(path: string): Promise<{ page: Page; problems: string[] }> {
     const context = await browser.newContext({ locale: 'en-US' });
     const page = await context.newPage();
-    // Any script error or CSP violation fails the test.
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(message.text());
     });
+    await page.goto(`${base}${path}`);
+    await page.getByRole('button', { name: 'English' }).click();
     return { page, problems };
+  }
+
+  /** Signs in as a demo persona and waits for that role's screen. */
+  async function signInAs(page: Page, persona: string, heading: string): Promise<void> {
+    await page.locator(`[data-persona="${persona}"]`).click();
+    await page.getByRole('heading', { name: heading, exact: true }).waitFor();
   }
 
   it('serves the console under /console/ with a strict Content-Security-Policy and no inline script', async () => {
@@ -67,12 +75,8 @@ describeInBrowser('the web console in a browser', () => {
   });
 
   it("a clerk signs in, sees Li Wei's records withheld without her consent, and her household, marriage and flat with it", async () => {
-    const { page, problems } = await newPage();
-    await page.goto(`${base}/console/`);
-    // Chinese by default; switch to English.
-    await page.getByRole('button', { name: 'English' }).click();
-    await page.locator('[data-persona="CLERK_LONGYOU"]').click();
-    await page.getByRole('heading', { name: 'Window lookup' }).waitFor();
+    const { page, problems } = await openInEnglish('/console/');
+    await signInAs(page, 'CLERK_LONGYOU', 'Window lookup');
     // The ID field has the focus, and checks the number as it is typed.
     expect(await page.evaluate('document.activeElement?.id')).toBe('id-number');
     await page.keyboard.type('330825198803142024');
@@ -108,8 +112,7 @@ describeInBrowser('the web console in a browser', () => {
 
     // Li Wei signs in and sees that access: the hall, the matter and case, the items; she revokes the grant.
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.locator('[data-persona="CITIZEN_LI_WEI"]').click();
-    await page.getByRole('heading', { name: 'Who read my data' }).waitFor();
+    await signInAs(page, 'CITIZEN_LI_WEI', 'Who read my data');
     const accesses = await page.locator('#accesses tbody tr').allTextContents();
     expect(accesses.some((row) => row.includes('HOUSE_TRANSFER · LY-2026-2001') && row.includes('household.registration') && row.includes('GRANTED'))).toBe(true);
     expect(accesses.some((row) => row.includes('Longyou'))).toBe(true);
@@ -121,11 +124,8 @@ describeInBrowser('the web console in a browser', () => {
   });
 
   it('a department that does not answer is shown as such with a retry, and the retry brings its data once it is back', async () => {
-    const { page, problems } = await newPage();
-    await page.goto(`${base}/console/`);
-    await page.getByRole('button', { name: 'English' }).click();
-    await page.locator('[data-persona="CLERK_LONGYOU"]').click();
-    await page.getByRole('heading', { name: 'Window lookup' }).waitFor();
+    const { page, problems } = await openInEnglish('/console/');
+    await signInAs(page, 'CLERK_LONGYOU', 'Window lookup');
     const locker = new pg.Client({ connectionString: t.databaseUrl });
     await locker.connect();
     try {
@@ -169,11 +169,8 @@ describeInBrowser('the web console in a browser', () => {
     expect(lookup.body.errors).toBeUndefined();
     const firstSize = await sign();
 
-    const { page, problems } = await newPage();
-    await page.goto(`${base}/console/`);
-    await page.getByRole('button', { name: 'English' }).click();
-    await page.locator('[data-persona="AUDITOR"]').click();
-    await page.getByRole('heading', { name: 'Audit', exact: true }).waitFor();
+    const { page, problems } = await openInEnglish('/console/');
+    await signInAs(page, 'AUDITOR', 'Audit');
     await page.locator('#verify-ledger').click();
     await page.locator('#consistency', { hasText: 'First checkpoint seen here' }).waitFor();
     expect(Number(await page.locator('#checkpoint-size').textContent())).toBe(firstSize);
@@ -210,9 +207,7 @@ describeInBrowser('the web console in a browser', () => {
     expect(issued.body.errors).toBeUndefined();
     const { id, credential } = issued.body.data!.issueCertificate;
 
-    const { page, problems } = await newPage();
-    await page.goto(`${base}/console/verify`);
-    await page.getByRole('button', { name: 'English' }).click();
+    const { page, problems } = await openInEnglish('/console/verify');
     await page.getByRole('heading', { name: 'Verify a certificate' }).waitFor();
     await page.fill('#credential', credential);
     await page.getByRole('button', { name: 'Verify', exact: true }).click();

@@ -30,7 +30,7 @@ export class ConsoleController {
 
   private send(reply: FastifyReply, path: string): void {
     if (!this.assets.built) throw new NotFoundException('the console is not built: run `npm run build`');
-    const asset = this.assets.find(path === '' ? 'index.html' : path);
+    const asset = this.assets.find(path);
     if (!asset) throw new NotFoundException('no such console file');
     void reply
       .header('content-type', asset.type)

@@ -1,30 +1,10 @@
-import { Args, Field, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { AppConfig } from '../config/app-config.js';
 import { DevIssuer } from './dev-issuer.js';
 import { DEV_PERSONAS, DEV_SESSION_SECONDS } from './dev-personas.js';
 import { IdentityError, IdentityErrorCode } from './identity.errors.js';
+import { DevPersonaModel, DevSession } from './models/dev-session.model.js';
 import { Public } from './public.decorator.js';
-
-@ObjectType('DevPersona', { description: 'A demo person the development sign-in can sign in as.' })
-class DevPersonaModel {
-  @Field({ description: 'What devSignIn takes, e.g. CLERK_LONGYOU.' })
-  code: string;
-
-  @Field()
-  label: string;
-
-  @Field({ description: 'clerk, auditor, citizen, ...' })
-  role: string;
-}
-
-@ObjectType({ description: 'An access token from the development issuer.' })
-class DevSession {
-  @Field()
-  token: string;
-
-  @Field()
-  expiresAt: Date;
-}
 
 /**
  * Development sign-in for the consoles: a token for one of the fixed demo personas. Off (empty list,
