@@ -313,6 +313,69 @@ describe('consent grants', () => {
     expect(rows).toEqual([{ matter_code: 'UTILITIES_TRANSFER', revoked_at: null }]);
   });
 
+  it("lists for a Longyou clerk only Zhang Hao's active grants that cover its matter, case and hall, and records the listing", async () => {
+    const mine = (input: Record<string, unknown>) => grant(input, husband).then((res) => res.body.data!.grantConsent);
+    const anyCase = await mine({ matter: 'HOUSE_TRANSFER' });
+    const thisCase = await mine({ matter: 'HOUSE_TRANSFER', caseNumber: 'LY-2026-0777', hall: 'LONGYOU-01' });
+    await mine({ matter: 'HOUSE_TRANSFER', caseNumber: 'LY-2026-0778' });
+    await mine({ matter: 'HOUSE_TRANSFER', hall: 'JINGAN-01' });
+    await mine({ matter: 'RETIREMENT' });
+    const revoked = await mine({ matter: 'HOUSE_TRANSFER' });
+    expect((await t.graphql(REVOKE, { id: revoked.id }, husband)).body.errors).toBeUndefined();
+
+    const COVERING = `query($id: IdNumber!, $matter: String!, $case: String!) {
+      consentsCovering(idNumber: $id, matter: $matter, caseNumber: $case) { id matter caseNumber hall grantedAt expiresAt }
+    }`;
+    const clerk = await t.token({ role: 'clerk', sub: 'C-LY-007', hall: 'LONGYOU-01' });
+    const res = await t.graphql<{ consentsCovering: Array<Record<string, unknown>> }>(COVERING, { id: HUSBAND, matter: 'HOUSE_TRANSFER', case: 'LY-2026-0777' }, clerk);
+    expect(res.body.errors).toBeUndefined();
+    // Newest first; never a token.
+    expect(res.body.data!.consentsCovering.map((g) => g.id)).toEqual([thisCase.id, anyCase.id]);
+    expect(res.body.data!.consentsCovering[0]).toEqual({
+      id: thisCase.id,
+      matter: 'HOUSE_TRANSFER',
+      caseNumber: 'LY-2026-0777',
+      hall: 'LONGYOU-01',
+      grantedAt: thisCase.grantedAt,
+      expiresAt: thisCase.expiresAt,
+    });
+    const listed = await owner.query(`SELECT kind, actor_id, subject_id, matter, case_number, outcome, detail FROM onegate.ledger_entry WHERE request_id = $1`, [res.headers['x-request-id']]);
+    expect(listed.rows).toEqual([
+      { kind: 'CONSENT_LOOKUP', actor_id: 'C-LY-007', subject_id: HUSBAND, matter: 'HOUSE_TRANSFER', case_number: 'LY-2026-0777', outcome: 'GRANTED', detail: { grants: 2 } },
+    ]);
+
+    // The clerk picks the grant: the lookup under it is granted.
+    const lookup = await t.graphql<{ citizen: { person: { name: string } | null } }>(
+      'query($id: IdNumber!, $p: PurposeInput!) { citizen(idNumber: $id, purpose: $p) { person { name } } }',
+      { id: HUSBAND, p: { matter: 'HOUSE_TRANSFER', caseNumber: 'LY-2026-0777', consent: res.body.data!.consentsCovering[0]!.id } },
+      clerk,
+    );
+    expect(lookup.body.errors).toBeUndefined();
+    expect(lookup.body.data!.citizen.person).not.toBeNull();
+
+    // A matter that needs no consent has nothing to pick.
+    const senior = await t.graphql<{ consentsCovering: unknown[] }>(COVERING, { id: HUSBAND, matter: 'SENIOR_CERTIFICATE', case: 'LY-2026-0777' }, clerk);
+    expect(senior.body.data!.consentsCovering).toEqual([]);
+
+    // A hall outside the matter's jurisdiction may not list, and the refusal is in the ledger too.
+    const jingan = await t.token({ role: 'clerk', sub: 'C-JA-001', hall: 'JINGAN-01' });
+    const outside = await t.graphql(COVERING, { id: HUSBAND, matter: 'HOUSE_TRANSFER', case: 'JA-2026-0001' }, jingan);
+    expect(outside.body.data).toBeNull();
+    expect(outside.body.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'OUTSIDE_JURISDICTION' });
+    const refused = await owner.query(`SELECT kind, outcome, detail FROM onegate.ledger_entry WHERE request_id = $1`, [outside.headers['x-request-id']]);
+    expect(refused.rows).toEqual([{ kind: 'CONSENT_LOOKUP', outcome: 'DENIED', detail: { reason: 'OUTSIDE_JURISDICTION' } }]);
+
+    // Citizens and auditors may not; a bad ID number or case number is refused before anything is read.
+    for (const token of [husband, await t.token({ role: 'auditor', sub: 'AUD-001' })]) {
+      const res2 = await t.graphql(COVERING, { id: HUSBAND, matter: 'HOUSE_TRANSFER', case: 'LY-2026-0777' }, token);
+      expect(res2.body.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    }
+    const badId = await t.graphql(COVERING, { id: '330825198611021316', matter: 'HOUSE_TRANSFER', case: 'LY-2026-0777' }, clerk);
+    expect(badId.body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    const badCase = await t.graphql(COVERING, { id: HUSBAND, matter: 'HOUSE_TRANSFER', case: ' spaces ' }, clerk);
+    expect(badCase.body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+  });
+
   it('never lets the runtime role delete a grant', async () => {
     const { rows } = await owner.query(
       `SELECT has_table_privilege('onegate_app', 'onegate.consent_grant', 'DELETE') AS can_delete,

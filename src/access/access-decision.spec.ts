@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readCatalogFiles } from '../catalog/catalog-files.js';
 import type { Principal } from '../identity/principal.js';
-import { decideAccess, decideCertificateTypes, decideIssuance, subjectRegion, withinJurisdiction, type AccessRequest, type ConsentFacts, type IssuableType, type MatterRules } from './access-decision.js';
+import { consentCovers, decideAccess, decideCertificateTypes, decideConsentListing, decideIssuance, subjectRegion, withinJurisdiction, type AccessRequest, type ConsentFacts, type IssuableType, type MatterRules } from './access-decision.js';
 
 const LI_WEI = '330825198803142023';
 const ZHANG_HAO = '330825198611021315';
@@ -195,5 +195,46 @@ describe('decideCertificateTypes', () => {
     expect(decideCertificateTypes(base, ['MARRIAGE_CERTIFICATE', 'MARRIAGE_CERTIFICATE'])).toEqual({ allowed: ['MARRIAGE_CERTIFICATE'], denial: null });
     expect(decideCertificateTypes({ ...base, consent: null }, ['MARRIAGE_CERTIFICATE'])).toEqual({ allowed: [], denial: 'CONSENT_MISSING' });
     expect(decideCertificateTypes({ ...base, principal: jinganClerk }, ['MARRIAGE_CERTIFICATE'])).toEqual({ allowed: [], denial: 'OUTSIDE_JURISDICTION' });
+  });
+});
+
+describe('decideConsentListing', () => {
+  const listing = (overrides: Partial<AccessRequest> = {}) => {
+    const { principal, matter, subject } = request(overrides);
+    return decideConsentListing({ principal, matter, subject });
+  };
+
+  it('lets a clerk with standing list the citizen\'s grants, whatever consent is presented', () => {
+    expect(listing({ consent: null })).toBeNull();
+  });
+
+  it('refuses the checks of a lookup short of consent: role, matter, jurisdiction, subject kind', () => {
+    expect(listing({ principal: jinganClerk })).toBe('OUTSIDE_JURISDICTION');
+    expect(listing({ matter: null })).toBe('MATTER_UNKNOWN');
+    expect(listing({ principal: { kind: 'auditor', id: 'AUD-001', tokenExpiresAt } })).toBe('ROLE_NEVER_READS_RECORDS');
+    expect(listing({ subject: { kind: 'ENTERPRISE', id: '91330825MA2K1Q3X4B' } })).toBe('SUBJECT_NOT_COVERED');
+  });
+
+  it('refuses citizens, who list their own grants with myConsents', () => {
+    expect(listing({ principal: { kind: 'citizen', id: LI_WEI, tokenExpiresAt } })).toBe('ROLE_NOT_ALLOWED_FOR_MATTER');
+  });
+});
+
+describe('consentCovers', () => {
+  const matter = { code: 'HOUSE_TRANSFER' };
+  const scope = { principal: longyouClerk, subject: { kind: 'PERSON' as const, id: LI_WEI }, caseNumber: 'LY-2026-0042', matter };
+
+  it('covers the same citizen and matter, any case and hall when the grant names none', () => {
+    expect(consentCovers(consent(), scope)).toBe(true);
+    expect(consentCovers(consent({ caseNumber: 'LY-2026-0042', hall: 'LONGYOU-01' }), scope)).toBe(true);
+  });
+
+  it('does not cover another case, hall, matter or citizen, nor a hall-limited grant for a department system', () => {
+    expect(consentCovers(consent({ caseNumber: 'LY-2026-0043' }), scope)).toBe(false);
+    expect(consentCovers(consent({ hall: 'JINGAN-01' }), scope)).toBe(false);
+    expect(consentCovers(consent({ matter: 'RETIREMENT' }), scope)).toBe(false);
+    expect(consentCovers(consent({ citizen: ZHANG_HAO }), scope)).toBe(false);
+    const department: Principal = { kind: 'department', id: 'sys-hrss', department: 'HUMAN_RESOURCES', tokenExpiresAt };
+    expect(consentCovers(consent({ hall: 'LONGYOU-01' }), { ...scope, principal: department })).toBe(false);
   });
 });

@@ -89,6 +89,15 @@ export function withinJurisdiction(jurisdiction: Jurisdiction, hallRegion: strin
 
 /** Reasons that apply to the whole request, whatever the item; null when the request may go on to item checks. */
 function requestDenial(req: AccessRequest): DenialReason | null {
+  const standing = standingDenial(req);
+  if (standing) return standing;
+  // A citizen reading their own records is their own consent.
+  if (req.matter!.consentRequired && req.principal.kind !== 'citizen') return consentDenial(req, req.matter!);
+  return null;
+}
+
+/** Whether the caller may act on this subject under this matter at all (role, subject, own records, jurisdiction), consent aside. */
+function standingDenial(req: Pick<AccessRequest, 'principal' | 'matter' | 'subject'>): DenialReason | null {
   const { principal, matter } = req;
   if (principal.kind === 'auditor' || principal.kind === 'admin') return 'ROLE_NEVER_READS_RECORDS';
   if (!matter) return 'MATTER_UNKNOWN';
@@ -96,8 +105,6 @@ function requestDenial(req: AccessRequest): DenialReason | null {
   if (matter.subject !== req.subject.kind) return 'SUBJECT_NOT_COVERED';
   if (principal.kind === 'citizen' && !(req.subject.kind === 'PERSON' && req.subject.id === principal.id)) return 'NOT_OWN_RECORDS';
   if (principal.kind === 'clerk' && !withinJurisdiction(matter.jurisdiction, principal.region, req.subject)) return 'OUTSIDE_JURISDICTION';
-  // A citizen reading their own records is their own consent.
-  if (matter.consentRequired && principal.kind !== 'citizen') return consentDenial(req, matter);
   return null;
 }
 
@@ -106,14 +113,7 @@ function consentDenial(req: AccessRequest, matter: MatterRules): DenialReason | 
   if (!consent) return req.consentRejected ?? 'CONSENT_MISSING';
   if (consent.revokedAt !== null && consent.revokedAt <= req.now) return 'CONSENT_REVOKED';
   if (consent.expiresAt <= req.now) return 'CONSENT_EXPIRED';
-  const hall = req.principal.kind === 'clerk' ? req.principal.hall : null;
-  const covers =
-    req.subject.kind === 'PERSON' &&
-    consent.citizen === req.subject.id &&
-    consent.matter === matter.code &&
-    (consent.caseNumber === null || consent.caseNumber === req.caseNumber) &&
-    (consent.hall === null || consent.hall === hall);
-  return covers ? null : 'CONSENT_NOT_COVERING';
+  return consentCovers(consent, { ...req, matter }) ? null : 'CONSENT_NOT_COVERING';
 }
 
 /**
@@ -187,4 +187,30 @@ export function decideCertificateTypes(req: Omit<AccessRequest, 'items'>, accept
   const whole = requestDenial({ ...req, items: [] });
   if (whole) return { allowed: [], denial: whole };
   return { allowed: [...new Set(acceptedTypes)], denial: null };
+}
+
+/**
+ * May this principal see which of a citizen's consent grants would cover its purpose, to pick one at
+ * the window instead of the citizen showing it? A clerk or department system with standing for the
+ * matter and the citizen — every check of a lookup short of the consent itself. Citizens list their
+ * own grants with myConsents; auditors and admins never read about citizens.
+ */
+export function decideConsentListing(req: Pick<AccessRequest, 'principal' | 'matter' | 'subject'>): DenialReason | null {
+  if (req.principal.kind === 'citizen') return 'ROLE_NOT_ALLOWED_FOR_MATTER';
+  return standingDenial(req);
+}
+
+/** Whether a grant covers a request by this principal for this matter and case: the scope half of the consent check. */
+export function consentCovers(
+  consent: Pick<ConsentFacts, 'citizen' | 'matter' | 'caseNumber' | 'hall'>,
+  req: Pick<AccessRequest, 'principal' | 'subject' | 'caseNumber'> & { matter: Pick<MatterRules, 'code'> },
+): boolean {
+  const hall = req.principal.kind === 'clerk' ? req.principal.hall : null;
+  return (
+    req.subject.kind === 'PERSON' &&
+    consent.citizen === req.subject.id &&
+    consent.matter === req.matter.code &&
+    (consent.caseNumber === null || consent.caseNumber === req.caseNumber) &&
+    (consent.hall === null || consent.hall === hall)
+  );
 }

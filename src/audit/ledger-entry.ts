@@ -14,6 +14,8 @@ export const LEDGER_ENTRY_KINDS = [
   'CERTIFICATE_VERIFY',
   'CONSENT_GRANT',
   'CONSENT_REVOKE',
+  /** A window listed which of a citizen's grants cover its matter and case (consentsCovering). */
+  'CONSENT_LOOKUP',
   'ADMIN_CHANGE',
   'AUDIT_QUERY',
   'AUDIT_EXPORT',

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { randomInt, randomUUID } from 'node:crypto';
-import QRCode from 'qrcode';
 import { DataSource } from 'typeorm';
 import { decideCertificateTypes, decideIssuance, type IssuanceDenialReason } from '../access/access-decision.js';
 import { LedgerUnavailableError } from '../audit/audit.errors.js';
@@ -8,6 +7,7 @@ import { actorFor, type LedgerEntryInput, type LedgerOutcome } from '../audit/le
 import { LedgerService } from '../audit/ledger.service.js';
 import { MattersService } from '../catalog/matters.service.js';
 import { CoalescingBatcher } from '../common/coalescing-batcher.js';
+import { qrSvg } from '../common/qr-svg.js';
 import { parseCreditCode } from '../common/identifiers/credit-code.js';
 import { parseIdNumber } from '../common/identifiers/id-number.js';
 import type { RequestContext } from '../common/request/request-context.js';
@@ -275,7 +275,7 @@ export class CertificatesService {
   }
 
   qrSvg(row: Pick<CertificateEntity, 'identifier'>): Promise<string> {
-    return QRCode.toString(this.verificationUrl(row), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    return qrSvg(this.verificationUrl(row));
   }
 
   /** The registered certificate with this identifier (the public verification page's QR lookup). */

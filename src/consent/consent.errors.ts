@@ -1,8 +1,11 @@
 import { GraphQLError } from 'graphql';
+import type { DenialReason } from '../access/access-decision.js';
+import { DENIAL_MESSAGES } from '../exchange/exchange.errors.js';
 
 export enum ConsentErrorCode {
   BAD_USER_INPUT = 'BAD_USER_INPUT',
   NOT_FOUND = 'NOT_FOUND',
+  FORBIDDEN = 'FORBIDDEN',
 }
 
 export type ConsentErrorReason =
@@ -13,7 +16,9 @@ export type ConsentErrorReason =
   /** expiresAt is not in the future, or too far ahead. */
   | 'EXPIRY_INVALID'
   /** No such grant of the caller's: unknown and someone else's get the same answer. */
-  | 'CONSENT_NOT_FOUND';
+  | 'CONSENT_NOT_FOUND'
+  /** consentsCovering: the window may not look this citizen up under the matter (the access decision's reason). */
+  | DenialReason;
 
 /** The consent domain's one error, written for the client (`extensions.code` and `reason`). */
 export class ConsentError extends GraphQLError {
@@ -24,8 +29,12 @@ export class ConsentError extends GraphQLError {
     this.name = 'ConsentError';
   }
 
-  static badInput(reason: Exclude<ConsentErrorReason, 'CONSENT_NOT_FOUND'>, message: string): ConsentError {
+  static badInput(reason: 'MATTER_UNKNOWN' | 'MATTER_NOT_CONSENTABLE' | 'EXPIRY_INVALID', message: string): ConsentError {
     return new ConsentError(ConsentErrorCode.BAD_USER_INPUT, reason, message);
+  }
+
+  static denied(reason: DenialReason): ConsentError {
+    return new ConsentError(ConsentErrorCode.FORBIDDEN, reason, `${DENIAL_MESSAGES[reason]} (${reason})`);
   }
 
   static notFound(): ConsentError {

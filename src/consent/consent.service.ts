@@ -1,13 +1,13 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import type { ConsentFacts } from '../access/access-decision.js';
+import { DataSource, IsNull, MoreThan } from 'typeorm';
+import { consentCovers, decideConsentListing, type ConsentFacts } from '../access/access-decision.js';
 import { actorFor, type LedgerEntryKind } from '../audit/ledger-entry.js';
 import { LedgerService } from '../audit/ledger.service.js';
 import { MattersService } from '../catalog/matters.service.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { AppConfig } from '../config/app-config.js';
-import type { CitizenPrincipal } from '../identity/principal.js';
+import type { CitizenPrincipal, Principal } from '../identity/principal.js';
 import { ConsentError } from './consent.errors.js';
 import { loadConsentSigningKey, type ConsentSigningKey } from './consent-key.js';
 import type { ConsentLookup } from './consent-lookup.js';
@@ -15,6 +15,7 @@ import { ConsentTokenError, looksLikeConsentToken, signConsentToken, verifyConse
 import { CONSENT_VALIDITY, type GrantConsentInput } from './dto/grant-consent.input.js';
 import { ConsentGrantEntity } from './entities/consent-grant.entity.js';
 import { ConsentGrant, ConsentStatus } from './models/consent-grant.model.js';
+import type { CoveringConsent } from './models/covering-consent.model.js';
 import { CoalescingBatcher } from '../common/coalescing-batcher.js';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -112,6 +113,51 @@ export class ConsentService implements OnModuleInit {
       take: MY_CONSENTS_LIMIT,
     });
     return grants.map((grant) => toConsentGrant(grant, now));
+  }
+
+  /**
+   * The citizen's active grants that cover a window's matter and case (and, for a clerk, hall), newest
+   * first, so the clerk can pick one instead of the citizen showing it. The access decision judges the
+   * window's standing first (role, subject, jurisdiction); the listing, allowed or denied, is a
+   * CONSENT_LOOKUP ledger entry written before anything is returned. A matter that needs no consent
+   * has nothing to pick: nothing is read.
+   */
+  async covering(
+    principal: Principal,
+    request: RequestContext,
+    query: { idNumber: string; matter: string; caseNumber: string },
+    now: Date = new Date(),
+  ): Promise<CoveringConsent[]> {
+    const matter = await this.matters.rules(query.matter);
+    const subject = { kind: 'PERSON' as const, id: query.idNumber };
+    const denial = decideConsentListing({ principal, matter, subject });
+    const entry = (outcome: 'GRANTED' | 'DENIED', detail: Record<string, string | number>) =>
+      this.ledger.record({
+        kind: 'CONSENT_LOOKUP',
+        actor: actorFor(principal),
+        subject,
+        matter: matter?.code ?? query.matter,
+        caseNumber: query.caseNumber,
+        outcome,
+        requestId: request.requestId,
+        clientAddress: request.clientAddress,
+        detail,
+      });
+    if (denial) {
+      await entry('DENIED', { reason: denial });
+      throw ConsentError.denied(denial);
+    }
+    if (!matter!.consentRequired) return [];
+    const rows = await this.dataSource.getRepository(ConsentGrantEntity).find({
+      where: { citizenIdNumber: subject.id, matterCode: matter!.code, revokedAt: IsNull(), expiresAt: MoreThan(now) },
+      order: { grantedAt: 'DESC', id: 'DESC' },
+      take: MY_CONSENTS_LIMIT,
+    });
+    const covering = rows.filter((grant) =>
+      consentCovers({ citizen: grant.citizenIdNumber, matter: grant.matterCode, caseNumber: grant.caseNumber, hall: grant.hall }, { principal, subject, caseNumber: query.caseNumber, matter: matter! }),
+    );
+    await entry('GRANTED', { grants: covering.length });
+    return covering.map(({ id, matterCode, caseNumber, hall, grantedAt, expiresAt }) => ({ id, matter: matterCode, caseNumber, hall, grantedAt, expiresAt }));
   }
 
   /**
