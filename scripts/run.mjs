@@ -64,6 +64,9 @@ function buildIfStale(force) {
   }
   mkdirSync(join(root, 'dist', 'console'), { recursive: true });
   for (const file of ['index.html', 'styles.css']) copyFileSync(join(root, 'console', file), join(root, 'dist', 'console', file));
+  // The QR decoder the consoles load when a code is to be scanned (served by the gateway: halls may be offline).
+  mkdirSync(join(root, 'dist', 'console', 'vendor'), { recursive: true });
+  copyFileSync(join(root, 'node_modules', 'jsqr', 'dist', 'jsQR.js'), join(root, 'dist', 'console', 'vendor', 'jsQR.js'));
   writeFileSync(stamp, new Date().toISOString() + '\n');
 }
 

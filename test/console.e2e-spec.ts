@@ -1,20 +1,25 @@
 /**
  * The web console in a real browser (Debian's Chromium driven by playwright-core) against a real
- * gateway: the clerk's house-transfer story for Li Wei, without and with her consent. Screenshots
- * go to test/artifacts/ (not committed). Without /usr/bin/chromium the file is skipped locally;
- * in CI (CI set) it runs and .ci/run installs Chromium first.
+ * gateway: the clerk's house-transfer story for Li Wei without and with her consent (picked from her
+ * recorded grants, or scanned with the camera from her QR code), the materials checklist, a department
+ * down, her certificates verified and printed at the window, Li Wei's own screen (accesses, consent
+ * QR, certificate QR, SD-JWT download), the auditor's checks, and the public verification page (pasted,
+ * or a photo of the QR code). Screenshots go to test/artifacts/ (not committed). Without
+ * /usr/bin/chromium the file is skipped locally; in CI (CI set) it runs and .ci/run installs Chromium first.
  */
 import { execFileSync } from 'node:child_process';
 import pg from 'pg';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import QRCode from 'qrcode';
 import { projectRoot } from '../src/common/project-root.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const LI_WEI = '330825198803142023';
 const ARTIFACTS = join(projectRoot(), 'test', 'artifacts');
+const BROWSER_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
 const describeInBrowser = existsSync(CHROMIUM) || process.env.CI ? describe : describe.skip;
 
 describeInBrowser('the web console in a browser', () => {
@@ -34,7 +39,7 @@ describeInBrowser('the web console in a browser', () => {
     base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+      args: BROWSER_ARGS,
     });
   });
 
@@ -63,6 +68,27 @@ describeInBrowser('the web console in a browser', () => {
     await page.getByRole('heading', { name: heading, exact: true }).waitFor();
   }
 
+  /** A Y4M video (what Chromium's fake camera plays) of `text` as a QR code, black on white. */
+  async function qrVideo(text: string): Promise<string> {
+    const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
+    const [width, height] = [640, 480];
+    const modules = qr.modules.size;
+    const scale = Math.floor(Math.min(width, height) / (modules + 8));
+    const left = Math.floor((width - modules * scale) / 2);
+    const top = Math.floor((height - modules * scale) / 2);
+    const luma = Buffer.alloc(width * height, 235);
+    for (let y = 0; y < modules * scale; y++) {
+      for (let x = 0; x < modules * scale; x++) {
+        if (qr.modules.get(Math.floor(y / scale), Math.floor(x / scale))) luma[(top + y) * width + left + x] = 16;
+      }
+    }
+    const chroma = Buffer.alloc((width / 2) * (height / 2) * 2, 128);
+    const frame = Buffer.concat([Buffer.from('FRAME\n'), luma, chroma]);
+    const file = join(ARTIFACTS, 'consent-qr.y4m');
+    writeFileSync(file, Buffer.concat([Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\n`), frame, frame, frame]));
+    return file;
+  }
+
   it('serves the console under /console/ with a strict Content-Security-Policy and no inline script', async () => {
     const res = await t.http().get('/console/');
     expect(res.status).toBe(200);
@@ -84,7 +110,8 @@ describeInBrowser('the web console in a browser', () => {
     await page.fill('#id-number', LI_WEI);
     await expect(page.locator('#id-hint').textContent()).resolves.toBe('Valid ID number');
 
-    await page.selectOption('#matter', 'HOUSE_TRANSFER');
+    await page.fill('#matter', 'HOUSE_TRANSFER');
+    await expect(page.locator('#matter-hint').textContent()).resolves.toBe('Second-hand house transfer registration');
     await page.fill('#case', 'LY-2026-2001');
     await page.press('#case', 'Enter');
     const household = page.locator('[data-item="household"]');
@@ -100,9 +127,18 @@ describeInBrowser('the web console in a browser', () => {
       { input: { matter: 'HOUSE_TRANSFER', caseNumber: 'LY-2026-2001', hall: 'LONGYOU-01' } },
       liWei,
     );
-    await page.fill('#consent', granted.body.data!.grantConsent.id);
-    await page.press('#consent', 'Enter');
+    // Nothing is brought but the sale contract's still to bring: withheld records cover no material.
+    await expect(page.locator('[data-material="SALE_CONTRACT"]').getAttribute('data-satisfied')).resolves.toBe('TO_BRING');
+    await expect(page.locator('[data-material="PROPERTY_CERTIFICATE"]').getAttribute('data-satisfied')).resolves.toBe('TO_BRING');
+    // The clerk finds Li Wei's recorded grant for this case and picks it: the lookup runs again under it.
+    await page.getByRole('button', { name: 'Find recorded consents' }).click();
+    await page.locator(`#grants [data-grant="${granted.body.data!.grantConsent.id}"]`).click();
     await page.locator('[data-department="PUBLIC_SECURITY"] [data-item="household"]').waitFor();
+    await expect(page.inputValue('#consent')).resolves.toBe(granted.body.data!.grantConsent.id);
+    for (const material of ['IDENTITY', 'HOUSEHOLD_EXTRACT', 'MARITAL_STATUS', 'PROPERTY_CERTIFICATE']) {
+      await expect(page.locator(`[data-material="${material}"]`).getAttribute('data-satisfied')).resolves.toBe('BY_DATA');
+    }
+    await expect(page.locator('[data-material="SALE_CONTRACT"]').getAttribute('data-satisfied')).resolves.toBe('TO_BRING');
     const text = await page.locator('#results').textContent();
     expect(text).toContain('330825-004417');
     expect(text).toContain('J330825-2014-001288');
@@ -117,13 +153,23 @@ describeInBrowser('the web console in a browser', () => {
     expect(accesses.some((row) => row.includes('HOUSE_TRANSFER · LY-2026-2001') && row.includes('household.registration') && row.includes('GRANTED'))).toBe(true);
     expect(accesses.some((row) => row.includes('Longyou'))).toBe(true);
     const grantId = granted.body.data!.grantConsent.id;
+    // Her consent as a QR code for the window.
+    await page.locator(`[data-consent-qr="${grantId}"]`).click();
+    await page.locator(`[data-grant="${grantId}"] img[alt="Consent QR code"]`).waitFor();
     await page.locator(`[data-revoke="${grantId}"]`).click();
     await page.locator(`[data-grant="${grantId}"]`, { hasText: 'Revoked' }).waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'console-citizen.png'), fullPage: true });
     expect(problems).toEqual([]);
   });
 
-  it('a department that does not answer is shown as such with a retry, and the retry brings its data once it is back', async () => {
+  it("a department that does not answer is shown as such with a retry, Li Wei's marriage certificate covers that material meanwhile, and the clerk verifies and prints it", async () => {
+    const issued = await t.graphql<{ issueCertificate: { identifier: string } }>(
+      'mutation($input: IssueCertificateInput!) { issueCertificate(input: $input) { identifier } }',
+      { input: { type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'console-clerk-marriage' } },
+      await t.token({ role: 'department', sub: 'civil-affairs-registry', department: 'CIVIL_AFFAIRS' }),
+    );
+    expect(issued.body.errors).toBeUndefined();
+    const identifier = issued.body.data!.issueCertificate.identifier;
     const { page, problems } = await openInEnglish('/console/');
     await signInAs(page, 'CLERK_LONGYOU', 'Window lookup');
     const locker = new pg.Client({ connectionString: t.databaseUrl });
@@ -138,7 +184,7 @@ describeInBrowser('the web console in a browser', () => {
         await t.token({ role: 'citizen', sub: LI_WEI }),
       );
       await page.fill('#id-number', LI_WEI);
-      await page.selectOption('#matter', 'HOUSE_TRANSFER');
+      await page.fill('#matter', 'HOUSE_TRANSFER');
       await page.fill('#case', 'LY-2026-2002');
       await page.fill('#consent', granted.body.data!.grantConsent.id);
       await page.press('#case', 'Enter');
@@ -147,6 +193,9 @@ describeInBrowser('the web console in a browser', () => {
       await expect(marriage.textContent()).resolves.toContain('The department did not answer: Civil Affairs Bureau');
       // The other departments' data arrived.
       await expect(page.locator('[data-department="PUBLIC_SECURITY"] [data-item="person"]').textContent()).resolves.toContain('Li Wei');
+      // Her marriage certificate covers the marital-status material while Civil Affairs is silent.
+      await expect(page.locator('[data-material="MARITAL_STATUS"]').getAttribute('data-satisfied')).resolves.toBe('BY_CERTIFICATE');
+      await expect(page.locator('[data-material="MARITAL_STATUS"]').textContent()).resolves.toContain(identifier);
       await page.screenshot({ path: join(ARTIFACTS, 'console-clerk-department-down.png'), fullPage: true });
     } finally {
       await locker.query('ROLLBACK');
@@ -155,6 +204,46 @@ describeInBrowser('the web console in a browser', () => {
     await page.getByRole('button', { name: 'Retry' }).click();
     await page.locator('[data-department="CIVIL_AFFAIRS"] [data-item="marriage"]').waitFor();
     await expect(page.locator('#results').textContent()).resolves.toContain('J330825-2014-001288');
+
+    // The certificate on the clerk's screen: verified online, and printed with its QR code.
+    const card = page.locator(`[data-certificate="${identifier}"]`);
+    await card.getByRole('button', { name: 'Verify' }).click();
+    await card.locator('[data-valid="true"]', { hasText: 'Valid: the certificate is genuine and in force' }).waitFor();
+    await card.getByRole('button', { name: 'Print' }).click();
+    const sheet = page.locator('#print-sheet');
+    await sheet.getByRole('heading', { name: 'Marriage certificate' }).waitFor();
+    await expect(sheet.textContent()).resolves.toContain(identifier);
+    expect(await sheet.locator('img.qr').evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth > 0)).toBe(true);
+    expect(await page.locator('main').isVisible()).toBe(false);
+    await page.screenshot({ path: join(ARTIFACTS, 'console-clerk-print.png'), fullPage: true });
+    await page.keyboard.press('Escape');
+    await expect(page.locator('#print-sheet').count()).resolves.toBe(0);
+    expect(problems).toEqual([]);
+  });
+
+  it('Li Wei shows her certificate as a QR code and downloads an SD-JWT disclosing only the claims she ticked', async () => {
+    const { page, problems } = await openInEnglish('/console/');
+    await signInAs(page, 'CITIZEN_LI_WEI', 'Who read my data');
+    const card = page.locator('#my-certificates [data-certificate]').first();
+    await card.waitFor();
+    await card.getByRole('button', { name: 'Show QR code' }).click();
+    await card.locator('img[alt="QR code to verify this certificate"]').waitFor();
+    await card.getByText('Download SD-JWT (choose what to disclose)').click();
+    const boxes = card.locator('.disclose input[type="checkbox"]');
+    const claims = await boxes.evaluateAll((inputs) => inputs.map((input) => (input as unknown as { value: string }).value));
+    expect(claims.length).toBeGreaterThan(2);
+    const kept = claims.slice(0, 2);
+    for (const claim of claims.slice(2)) await card.locator(`.disclose input[value="${claim}"]`).uncheck();
+    const [download] = await Promise.all([page.waitForEvent('download'), card.getByRole('button', { name: 'Download', exact: true }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^marriage_certificate-1\.2\.156\.3005\.2\..+\.sd-jwt$/);
+    const presentation = readFileSync((await download.path())!, 'utf8');
+    const verified = await t.graphql<{ verifyCertificate: { valid: boolean; claims: Record<string, unknown> } }>(
+      'query($c: String!) { verifyCertificate(credential: $c) { valid claims } }',
+      { c: presentation },
+    );
+    expect(verified.body.data!.verifyCertificate.valid).toBe(true);
+    expect(Object.keys(verified.body.data!.verifyCertificate.claims).sort()).toEqual([...kept].sort());
+    await page.screenshot({ path: join(ARTIFACTS, 'console-citizen-certificates.png'), fullPage: true });
     expect(problems).toEqual([]);
   });
 
@@ -199,31 +288,74 @@ describeInBrowser('the web console in a browser', () => {
 
   it('the public verification page shows a valid certificate as valid with its claims, and the same certificate revoked as not valid', async () => {
     const civilAffairs = await t.token({ role: 'department', sub: 'civil-affairs-registry', department: 'CIVIL_AFFAIRS' });
-    const issued = await t.graphql<{ issueCertificate: { id: string; credential: string } }>(
-      'mutation($input: IssueCertificateInput!) { issueCertificate(input: $input) { id credential } }',
+    const issued = await t.graphql<{ issueCertificate: { id: string; credential: string; verificationUrl: string } }>(
+      'mutation($input: IssueCertificateInput!) { issueCertificate(input: $input) { id credential verificationUrl } }',
       { input: { type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'console-verify-1' } },
       civilAffairs,
     );
     expect(issued.body.errors).toBeUndefined();
-    const { id, credential } = issued.body.data!.issueCertificate;
+    const { id, credential, verificationUrl } = issued.body.data!.issueCertificate;
 
     const { page, problems } = await openInEnglish('/console/verify');
     await page.getByRole('heading', { name: 'Verify a certificate' }).waitFor();
     await page.fill('#credential', credential);
     await page.getByRole('button', { name: 'Verify', exact: true }).click();
-    await page.locator('#overall', { hasText: 'Valid: the certificate is genuine and in force' }).waitFor();
+    await page.locator('#verification .overall', { hasText: 'Valid: the certificate is genuine and in force' }).waitFor();
     for (const verdict of ['integrity', 'certStatus', 'issuer']) expect(await page.locator(`[data-verdict="${verdict}"]`).getAttribute('class')).toContain('ok');
     await expect(page.locator('#claims').textContent()).resolves.toContain('2014-05-20');
     await page.screenshot({ path: join(ARTIFACTS, 'console-verify-valid.png'), fullPage: true });
 
+    // A photo of the certificate's QR code: its link is opened at this gateway, whose page verifies the registered certificate.
+    const photo = { name: 'qr.png', mimeType: 'image/png', buffer: await QRCode.toBuffer(verificationUrl, { scale: 6 }) };
+    await page.goto(`${base}/console/verify`);
+    await Promise.all([page.waitForURL(/\/verify\?id=/), page.setInputFiles('#verify-scan-file', photo)]);
+    await expect(page.locator('main').textContent()).resolves.toContain('This certificate is valid.');
+    await page.goto(`${base}/console/verify`);
+    await page.getByRole('heading', { name: 'Verify a certificate' }).waitFor();
+    await page.fill('#credential', credential);
+
     const revoked = await t.graphql('mutation($id: ID!, $reason: String!) { revokeCertificate(id: $id, reason: $reason) { id } }', { id, reason: 'issued in error' }, civilAffairs);
     expect(revoked.body.errors).toBeUndefined();
     await page.getByRole('button', { name: 'Verify', exact: true }).click();
-    await page.locator('#overall', { hasText: 'Not valid: do not rely on this certificate' }).waitFor();
+    await page.locator('#verification .overall', { hasText: 'Not valid: do not rely on this certificate' }).waitFor();
     expect(await page.locator('[data-verdict="certStatus"]').getAttribute('class')).toContain('bad');
     await expect(page.locator('[data-verdict="certStatus"]').textContent()).resolves.toMatch(/revoked/i);
     expect(await page.locator('[data-verdict="integrity"]').getAttribute('class')).toContain('ok');
     await page.screenshot({ path: join(ARTIFACTS, 'console-verify-revoked.png'), fullPage: true });
     expect(problems).toEqual([]);
+  });
+
+  it("a clerk scans Li Wei's consent QR code with the camera and gets her records under it", async () => {
+    const granted = await t.graphql<{ grantConsent: { token: string } }>(
+      'mutation($input: GrantConsentInput!) { grantConsent(input: $input) { token } }',
+      { input: { matter: 'HOUSE_TRANSFER', caseNumber: 'LY-2026-2003', hall: 'LONGYOU-01' } },
+      await t.token({ role: 'citizen', sub: LI_WEI }),
+    );
+    const video = await qrVideo(granted.body.data!.grantConsent.token);
+    // A browser whose camera shows the phone held up to it: Chromium's fake camera playing the QR code.
+    const withCamera = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [...BROWSER_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`],
+    });
+    try {
+      const page = await (await withCamera.newContext({ locale: 'en-US', permissions: ['camera'] })).newPage();
+      const problems: string[] = [];
+      page.on('pageerror', (error) => problems.push(error.message));
+      await page.goto(`${base}/console/`);
+      await page.getByRole('button', { name: 'English' }).click();
+      await signInAs(page, 'CLERK_LONGYOU', 'Window lookup');
+      await page.fill('#id-number', LI_WEI);
+      await page.fill('#matter', 'HOUSE_TRANSFER');
+      await page.fill('#case', 'LY-2026-2003');
+      await page.getByRole('button', { name: 'Scan with camera' }).click();
+      await page.locator('[data-department="PUBLIC_SECURITY"] [data-item="household"]').waitFor();
+      await expect(page.inputValue('#consent')).resolves.toBe(granted.body.data!.grantConsent.token);
+      await expect(page.locator('#consent-scan-status').textContent()).resolves.toBe('QR code read');
+      // The camera is off again once the code is read.
+      expect(await page.locator('video.scanner').isHidden()).toBe(true);
+      expect(problems).toEqual([]);
+    } finally {
+      await withCamera.close();
+    }
   });
 });

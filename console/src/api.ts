@@ -12,6 +12,15 @@ export interface GqlResult<T> {
 
 const TOKEN_KEY = 'onegate.token';
 
+/** Who the token says the caller is. */
+export interface Me {
+  kind: string;
+  id: string;
+  hall: string | null;
+}
+
+export const ME_QUERY = '{ me { kind id hall } }';
+
 export function session(): string | null {
   return sessionStorage.getItem(TOKEN_KEY);
 }

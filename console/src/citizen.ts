@@ -1,4 +1,5 @@
 import { graphql } from './api.js';
+import { CERT_FIELDS, certificateList, svgImage, type Cert } from './certificates.js';
 import { h, replace } from './dom.js';
 import { currentLang, t } from './i18n.js';
 
@@ -18,6 +19,7 @@ interface Grant {
   hall: string | null;
   expiresAt: string;
   revokedAt: string | null;
+  status: string;
 }
 
 interface Matter {
@@ -29,14 +31,68 @@ interface Matter {
 }
 
 const ACCESSES = `{ myDataAccesses(first: 50) { edges { node { at matter caseNumber items outcome accessor { kind hall hallName department } } } } }`;
-const CONSENTS = `{ myConsents { id matter caseNumber hall expiresAt revokedAt } }`;
+const CONSENTS = `{ myConsents { id matter caseNumber hall expiresAt revokedAt status } }`;
+const CERTIFICATES = `query($holder: String!) { certificates(holder: $holder) { ${CERT_FIELDS} } }`;
+const PRESENT = `query($id: ID!, $disclose: [String!]!) { certificatePresentation(id: $id, disclose: $disclose) }`;
 
-/** A citizen's screen: who read my data, when and why; my consents, granted and revoked here. */
-export async function renderCitizen(root: HTMLElement): Promise<void> {
+/** A citizen's screen: who read my data, when and why; my consents (granted, shown as a QR code, revoked); my certificates. */
+export async function renderCitizen(root: HTMLElement, idNumber: string): Promise<void> {
   const accesses = h('section', { id: 'accesses', 'aria-labelledby': 'accesses-title' });
   const consents = h('section', { id: 'consents', 'aria-labelledby': 'consents-title' });
-  replace(root, h('h1', {}, t('citizenTitle')), accesses, consents);
-  await Promise.all([renderAccesses(accesses), renderConsents(consents)]);
+  const certificates = h('section', { id: 'my-certificates' });
+  replace(root, h('h1', {}, t('citizenTitle')), accesses, consents, certificates);
+  await Promise.all([renderAccesses(accesses), renderConsents(consents), renderCertificates(certificates, idNumber)]);
+}
+
+async function renderCertificates(section: HTMLElement, idNumber: string): Promise<void> {
+  const answer = await graphql<{ certificates: Cert[] }>(CERTIFICATES, { holder: idNumber });
+  certificateList(section, t('myCertificates'), answer.data?.certificates ?? [], (cert) => [showQr(cert), disclosure(cert)]);
+  if (answer.errors.length > 0) section.append(h('p', { class: 'error', role: 'alert' }, `${t('actionFailed')}: ${answer.errors[0]!.message}`));
+}
+
+/** The certificate's QR code (its public verification link), shown on the phone for a reader to scan. */
+function showQr(cert: Cert): HTMLElement {
+  const button = h('button', { type: 'button', class: 'secondary', 'data-action': 'qr', 'aria-expanded': 'false' }, t('showQr'));
+  const figure = h('figure', { class: 'qr-figure', hidden: true }, svgImage(cert.qrSvg, t('qrAlt')), h('figcaption', {}, t('scanToVerify')));
+  button.addEventListener('click', () => {
+    figure.hidden = !figure.hidden;
+    button.setAttribute('aria-expanded', String(!figure.hidden));
+  });
+  return h('div', {}, button, figure);
+}
+
+/** Download an SD-JWT presentation that discloses only the claims ticked. */
+function disclosure(cert: Cert): HTMLElement {
+  const boxes = Object.keys(cert.claims).map((claim) => {
+    const box = h('input', { type: 'checkbox', value: claim, id: `disclose-${cert.id}-${claim}`, checked: true });
+    return { claim, box, label: h('label', { for: box.id, class: 'check' }, box, claim) };
+  });
+  const message = h('span', { class: 'hint', role: 'status' });
+  const download = h('button', { type: 'button', 'data-action': 'download' }, t('downloadSdJwt'));
+  download.addEventListener('click', async () => {
+    const disclose = boxes.filter(({ box }) => box.checked).map(({ claim }) => claim);
+    const answer = await graphql<{ certificatePresentation: string }>(PRESENT, { id: cert.id, disclose });
+    if (!answer.data) {
+      message.textContent = `${t('actionFailed')}: ${answer.errors[0]?.message ?? ''}`;
+      message.className = 'hint bad';
+      return;
+    }
+    const link = h('a', { href: URL.createObjectURL(new Blob([answer.data.certificatePresentation], { type: 'application/dc+sd-jwt' })), download: `${cert.type.toLowerCase()}-${cert.identifier}.sd-jwt` });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+    message.textContent = t('downloaded');
+    message.className = 'hint ok';
+  });
+  return h(
+    'details',
+    { class: 'disclose' },
+    h('summary', {}, t('chooseClaims')),
+    h('fieldset', {}, h('legend', {}, t('discloseOnly')), ...boxes.map(({ label }) => label)),
+    download,
+    message,
+  );
 }
 
 async function renderAccesses(section: HTMLElement): Promise<void> {
@@ -98,6 +154,7 @@ async function renderConsents(section: HTMLElement): Promise<void> {
   });
   const grants = list.data?.myConsents ?? [];
   const rows = grants.map((grant) => {
+    const qr = grant.status === 'ACTIVE' ? consentQr(grant.id) : null;
     const action = grant.revokedAt
       ? h('span', {}, t('revoked'))
       : (() => {
@@ -115,7 +172,7 @@ async function renderConsents(section: HTMLElement): Promise<void> {
       h('td', {}, [grant.matter, grant.caseNumber, grant.hall].filter(Boolean).join(' · ')),
       h('td', {}, h('code', {}, grant.id)),
       h('td', {}, new Date(grant.expiresAt).toLocaleString()),
-      h('td', {}, action),
+      h('td', {}, grant.status === 'EXPIRED' ? h('span', {}, t('expired')) : null, action, qr),
     );
   });
   replace(
@@ -132,4 +189,24 @@ async function renderConsents(section: HTMLElement): Promise<void> {
           h('tbody', {}, ...rows),
         ),
   );
+}
+
+/**
+ * Shows the grant as a QR code for the clerk to scan: a freshly signed, short-lived consent token,
+ * fetched when asked for (so it is fresh at the window), never stored.
+ */
+function consentQr(id: string): HTMLElement {
+  const button = h('button', { type: 'button', class: 'secondary', 'data-consent-qr': id }, t('showQr'));
+  const figure = h('figure', { class: 'qr-figure', hidden: true });
+  button.addEventListener('click', async () => {
+    if (!figure.hidden) {
+      figure.hidden = true;
+      return;
+    }
+    const answer = await graphql<{ myConsents: Array<{ id: string; qrSvg: string | null }> }>('{ myConsents { id qrSvg } }');
+    const svg = answer.data?.myConsents.find((g) => g.id === id)?.qrSvg;
+    replace(figure, svg ? svgImage(svg, t('consentQrAlt')) : h('p', { class: 'hint bad' }, t('actionFailed')), h('figcaption', {}, t('consentQrHelp')));
+    figure.hidden = false;
+  });
+  return h('div', {}, button, figure);
 }

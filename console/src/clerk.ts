@@ -1,7 +1,9 @@
 import { parseIdNumber } from '../../src/common/identifiers/id-number.js';
 import { graphql, type GqlError } from './api.js';
+import { CERT_FIELDS, certificateList, type Cert } from './certificates.js';
 import { h, replace } from './dom.js';
 import { currentLang, departmentName, reasonText, t, type LabelKey } from './i18n.js';
+import { qrReader } from './scan.js';
 
 const SOURCE = 'source { department fetchedAt }';
 const LOOKUP = `query Lookup($id: IdNumber!, $purpose: PurposeInput!) {
@@ -11,8 +13,22 @@ const LOOKUP = `query Lookup($id: IdNumber!, $purpose: PurposeInput!) {
     marriage { status spouseIdNumber certificateNumber registeredOn ${SOURCE} }
     properties { certificateNumber address areaSqm share ${SOURCE} }
     socialInsurance { accountNumber status contributionMonths ${SOURCE} }
+    materials { code name satisfied dataItems certificates }
+    certificates { ${CERT_FIELDS} }
   }
 }`;
+const COVERING = `query($id: IdNumber!, $matter: String!, $case: String!) {
+  consentsCovering(idNumber: $id, matter: $matter, caseNumber: $case) { id caseNumber hall grantedAt expiresAt }
+}`;
+const LAST_MATTER = 'onegate.clerk.matter';
+
+interface MaterialStatus {
+  code: string;
+  name: string;
+  satisfied: 'BY_DATA' | 'BY_CERTIFICATE' | 'TO_BRING';
+  dataItems: string[];
+  certificates: string[];
+}
 
 /** The view's items, in the order the cards show them, with the fields shown of each. */
 const ITEMS: ReadonlyArray<{ field: LabelKey; show: LabelKey[] }> = [
@@ -28,15 +44,29 @@ type Rec = Record<string, unknown> & { source: { department: string; fetchedAt: 
 /** The clerk's screen: state the matter and case, look a citizen up, see what each department says. */
 export async function renderClerk(root: HTMLElement): Promise<void> {
   const matters = await graphql<{ matters: Array<{ code: string; name: string; nameZh: string | null }> }>('{ matters { code name nameZh } }');
-  const matter = h('select', { id: 'matter', required: true });
-  for (const m of (matters.data?.matters ?? []).slice().sort((a, b) => a.code.localeCompare(b.code))) {
-    matter.append(h('option', { value: m.code }, `${m.code} — ${(currentLang() === 'zh' && m.nameZh) || m.name}`));
-  }
+  const known = new Map((matters.data?.matters ?? []).map((m) => [m.code, (currentLang() === 'zh' && m.nameZh) || m.name]));
+  // A searchable list: type part of a code or name, pick from the suggestions; Enter submits.
+  const options = h('datalist', { id: 'matter-options' }, ...[...known].sort(([a], [b]) => a.localeCompare(b)).map(([code, name]) => h('option', { value: code, label: name })));
+  const matter = h('input', { id: 'matter', list: 'matter-options', required: true, autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'matter-hint' });
+  matter.value = sessionStorage.getItem(LAST_MATTER) ?? '';
+  const matterHint = h('span', { id: 'matter-hint', class: 'hint' });
   const caseNumber = h('input', { id: 'case', required: true, autocomplete: 'off' });
   const idNumber = h('input', { id: 'id-number', required: true, autocomplete: 'off', maxlength: '18', 'aria-describedby': 'id-hint' });
   const idHint = h('span', { id: 'id-hint', class: 'hint' });
-  const consent = h('input', { id: 'consent', autocomplete: 'off' });
+  const consent = h('input', { id: 'consent', autocomplete: 'off', spellcheck: 'false' });
+  const grants = h('div', { id: 'grants', class: 'grants', 'aria-live': 'polite' });
   const results = h('section', { id: 'results', 'aria-live': 'polite' });
+
+  const checkMatter = (): boolean => {
+    const code = matter.value.trim().toUpperCase();
+    const name = known.get(code);
+    matter.setAttribute('aria-invalid', String(code !== '' && !name));
+    matterHint.textContent = name ?? (code === '' ? '' : t('matterUnknown'));
+    matterHint.className = name || code === '' ? 'hint' : 'hint bad';
+    return name !== undefined;
+  };
+  matter.addEventListener('input', checkMatter);
+  checkMatter();
 
   const checkId = (): boolean => {
     const value = idNumber.value.trim();
@@ -55,19 +85,61 @@ export async function renderClerk(root: HTMLElement): Promise<void> {
   idNumber.addEventListener('input', checkId);
 
   const lookUp = async () => {
-    if (!checkId()) return;
-    const purpose = { matter: matter.value, caseNumber: caseNumber.value.trim(), consent: consent.value.trim() || null };
+    if (!checkMatter() || !checkId()) return;
+    const code = matter.value.trim().toUpperCase();
+    sessionStorage.setItem(LAST_MATTER, code);
+    const purpose = { matter: code, caseNumber: caseNumber.value.trim(), consent: consent.value.trim() || null };
     const answer = await graphql<{ citizen: Record<string, unknown> | null }>(LOOKUP, { id: idNumber.value.trim(), purpose });
     renderResults(results, answer.data?.citizen ?? null, answer.errors, () => void lookUp());
   };
+
+  // The citizen's recorded grants that cover this matter and case at this hall: pick one instead of scanning it.
+  const findGrants = h('button', { type: 'button', class: 'secondary', id: 'find-grants' }, t('findGrants'));
+  findGrants.addEventListener('click', async () => {
+    if (!checkMatter() || !checkId()) return;
+    const answer = await graphql<{ consentsCovering: Array<{ id: string; caseNumber: string | null; hall: string | null; expiresAt: string }> }>(COVERING, {
+      id: idNumber.value.trim(),
+      matter: matter.value.trim().toUpperCase(),
+      case: caseNumber.value.trim(),
+    });
+    const list = answer.data?.consentsCovering;
+    if (!list) {
+      replace(grants, h('p', { class: 'hint bad', role: 'alert' }, `${t('actionFailed')}: ${answer.errors[0]?.message ?? ''}`));
+      return;
+    }
+    if (list.length === 0) {
+      replace(grants, h('p', { class: 'hint' }, t('noGrantsCovering')));
+      return;
+    }
+    replace(
+      grants,
+      h('p', { class: 'hint' }, t('pickGrant')),
+      ...list.map((grant) => {
+        const scope = [grant.caseNumber ?? t('anyCase'), grant.hall ?? t('anyHall'), `${t('expiresAt')} ${new Date(grant.expiresAt).toLocaleString()}`].join(' · ');
+        const pick = h('button', { type: 'button', class: 'secondary', 'data-grant': grant.id }, scope);
+        pick.addEventListener('click', () => {
+          consent.value = grant.id;
+          replace(grants);
+          void lookUp();
+        });
+        return pick;
+      }),
+    );
+  });
+  const scanConsent = qrReader('consent-scan', (text) => {
+    consent.value = text.trim();
+    void lookUp();
+  });
+
   const form = h(
     'form',
     { class: 'lookup', id: 'lookup' },
-    h('label', { for: 'matter' }, t('matter'), matter),
+    h('label', { for: 'matter' }, t('matter'), matter, options, matterHint),
     h('label', { for: 'case' }, t('caseNumber'), caseNumber),
     h('label', { for: 'id-number' }, t('idNumber'), idNumber, idHint),
     h('label', { for: 'consent' }, t('consent'), consent),
     h('button', { type: 'submit' }, t('lookUp')),
+    h('div', { class: 'consent-tools' }, findGrants, scanConsent, grants),
   );
   // Enter in any field submits.
   form.addEventListener('submit', (event) => {
@@ -120,7 +192,41 @@ function renderResults(results: HTMLElement, view: Record<string, unknown> | nul
     }
     card.append(section);
   }
-  replace(results, ...general.map((e) => h('p', { class: 'error', role: 'alert' }, `${t('lookupFailed')}: ${e.message}`)), h('div', { class: 'cards' }, ...cards));
+  const materials = (view?.materials ?? []) as MaterialStatus[];
+  const certificates = h('section', { id: 'certificates' });
+  certificateList(certificates, t('citizenCertificates'), (view?.certificates ?? []) as Cert[]);
+  replace(
+    results,
+    ...general.map((e) => h('p', { class: 'error', role: 'alert' }, `${t('lookupFailed')}: ${e.message}`)),
+    view ? materialsChecklist(materials) : null,
+    h('div', { class: 'cards' }, ...cards),
+    view ? certificates : null,
+  );
+}
+
+/** The matter's materials: each covered by the records just released, by a certificate the citizen holds, or still to bring. */
+function materialsChecklist(materials: MaterialStatus[]): HTMLElement {
+  const label = { BY_DATA: t('byData'), BY_CERTIFICATE: t('byCertificate'), TO_BRING: t('toBring') } as const;
+  return h(
+    'section',
+    { id: 'materials', 'aria-labelledby': 'materials-title' },
+    h('h2', { id: 'materials-title' }, t('materials')),
+    h(
+      'ul',
+      { class: 'checklist' },
+      ...materials.map((m) =>
+        h(
+          'li',
+          { 'data-material': m.code, 'data-satisfied': m.satisfied, class: m.satisfied === 'TO_BRING' ? 'to-bring' : 'covered' },
+          h('span', { class: 'mark', 'aria-hidden': 'true' }, m.satisfied === 'TO_BRING' ? '☐' : '☑'),
+          h('span', {}, m.name),
+          h('span', { class: 'badge' }, label[m.satisfied]),
+          m.satisfied === 'BY_DATA' ? h('span', { class: 'source' }, m.dataItems.join(', ')) : null,
+          m.satisfied === 'BY_CERTIFICATE' ? h('span', { class: 'source' }, m.certificates.join(', ')) : null,
+        ),
+      ),
+    ),
+  );
 }
 
 function recordList(record: Rec, show: LabelKey[]): HTMLElement {

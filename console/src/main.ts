@@ -1,4 +1,4 @@
-import { endSession, graphql, session } from './api.js';
+import { endSession, graphql, ME_QUERY, session, type Me } from './api.js';
 import { renderAuditor } from './auditor.js';
 import { renderCitizen } from './citizen.js';
 import { renderClerk } from './clerk.js';
@@ -12,7 +12,9 @@ const who = document.getElementById('who')!;
 const lang = document.getElementById('lang') as HTMLButtonElement;
 const signOut = document.getElementById('sign-out') as HTMLButtonElement;
 
-async function render(): Promise<void> {
+
+/** Shows the screen for the signed-in caller; `signedIn` is who sign-in just found (saves asking again). */
+async function render(signedIn?: Me): Promise<void> {
   lang.textContent = t('switchTo');
   signOut.textContent = t('signOut');
   // The verification page is public: anyone holding a certificate may check it, signed in or not.
@@ -24,20 +26,20 @@ async function render(): Promise<void> {
   if (!session()) {
     signOut.hidden = true;
     who.textContent = '';
-    await renderSignIn(app, () => void render());
+    await renderSignIn(app, (me) => void render(me));
     return;
   }
-  const me = await graphql<{ me: { kind: string; id: string; hall: string | null } }>('{ me { kind id hall } }');
-  if (!me.data?.me) {
+  const me = signedIn ?? (await graphql<{ me: Me }>(ME_QUERY)).data?.me;
+  if (!me) {
     endSession();
     await render();
     return;
   }
-  const { kind, id, hall } = me.data.me;
+  const { kind, id, hall } = me;
   who.textContent = hall ? `${kind.toLowerCase()} ${id} · ${hall}` : `${kind.toLowerCase()} ${id}`;
   signOut.hidden = false;
   if (kind === 'CLERK') await renderClerk(app);
-  else if (kind === 'CITIZEN') await renderCitizen(app);
+  else if (kind === 'CITIZEN') await renderCitizen(app, id);
   else if (kind === 'AUDITOR') await renderAuditor(app);
   else replace(app, h('p', {}, t('roleNotYet')));
 }

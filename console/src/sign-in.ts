@@ -1,4 +1,4 @@
-import { graphql, startSession } from './api.js';
+import { endSession, graphql, ME_QUERY, startSession, type Me } from './api.js';
 import { h, replace } from './dom.js';
 import { t } from './i18n.js';
 
@@ -9,15 +9,16 @@ interface Persona {
 }
 
 /** Sign-in: a demo persona (development issuer only) or a pasted access token. */
-export async function renderSignIn(root: HTMLElement, signedIn: () => void): Promise<void> {
+export async function renderSignIn(root: HTMLElement, signedIn: (me: Me) => void): Promise<void> {
   const personas = await graphql<{ devPersonas: Persona[] }>('{ devPersonas { code label role } }');
   const message = h('p', { class: 'hint bad', role: 'alert' });
   const tokenInput = h('textarea', { id: 'token', rows: '3', autocomplete: 'off', spellcheck: 'false' });
   const useToken = async (token: string) => {
     startSession(token.trim());
-    const me = await graphql<{ me: { kind: string } }>('{ me { kind } }');
-    if (me.data?.me) signedIn();
-    else message.textContent = t('tokenRejected');
+    const me = await graphql<{ me: Me }>(ME_QUERY);
+    if (me.data?.me) return signedIn(me.data.me);
+    endSession();
+    message.textContent = t('tokenRejected');
   };
   const form = h('form', { class: 'lookup' }, h('label', { for: 'token' }, t('pasteToken'), tokenInput), h('button', { type: 'submit' }, t('signIn')));
   form.addEventListener('submit', (event) => {

@@ -1,6 +1,7 @@
-import { graphql } from './api.js';
+import { graphql, type GqlError } from './api.js';
 import { h, replace } from './dom.js';
 import { t } from './i18n.js';
+import { qrReader } from './scan.js';
 
 interface Verdict {
   ok: boolean;
@@ -8,7 +9,7 @@ interface Verdict {
   reason: string | null;
 }
 
-interface Verification {
+export interface Verification {
   valid: boolean;
   certificateType: string | null;
   identifier: string | null;
@@ -18,33 +19,71 @@ interface Verification {
   issuer: Verdict & { department: string | null };
 }
 
-const VERIFY = `query($credential: String!) { verifyCertificate(credential: $credential) {
+export const VERIFY = `query($credential: String!) { verifyCertificate(credential: $credential) {
   valid certificateType identifier claims
   integrity { ok message reason } status { ok message reason state } issuer { ok message reason department } } }`;
 
-/** The public verification page: paste a certificate, see the three verdicts in plain words and what it says. No sign-in. */
+/** The overall answer, the three verdicts in plain words, and what the certificate says. */
+export function renderVerification(target: HTMLElement, v: Verification | null, errors: GqlError[]): void {
+  if (!v) {
+    replace(target, h('p', { class: 'error', role: 'alert' }, `${t('actionFailed')}: ${errors[0]?.message ?? ''}`));
+    return;
+  }
+  const verdict = (key: 'integrity' | 'certStatus' | 'issuer', value: Verdict) =>
+    h('li', { 'data-verdict': key, class: value.ok ? 'hint ok' : 'hint bad' }, `${value.ok ? '✔' : '✘'} ${t(key)}: ${value.message}`);
+  replace(
+    target,
+    h('p', { class: v.valid ? 'hint ok overall' : 'error overall', role: v.valid ? 'status' : 'alert', 'data-valid': String(v.valid) }, v.valid ? t('genuine') : t('notGenuine')),
+    h('ul', { class: 'verdicts' }, verdict('integrity', v.integrity), verdict('certStatus', v.status), verdict('issuer', v.issuer)),
+    h('h2', {}, `${t('claims')}${v.certificateType ? ` — ${v.certificateType}` : ''}`),
+    h('dl', { class: 'card claims', id: 'claims' }, ...Object.entries(v.claims).flatMap(([k, value]) => [h('dt', {}, k), h('dd', {}, typeof value === 'string' ? value : JSON.stringify(value))])),
+  );
+}
+
+/**
+ * What a scanned verification link asks: a certificate's QR code carries a link to a verification
+ * page (/verify?id=…). The identifier is verified here, at this gateway, whatever host the link
+ * names — a code never sends the reader to another site. Null for anything that is not such a link.
+ */
+export function verificationLink(text: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return null;
+  }
+  const id = url.searchParams.get('id');
+  return /^https?:$/.test(url.protocol) && url.pathname.endsWith('/verify') && id ? `/verify?id=${encodeURIComponent(id)}` : null;
+}
+
+/** The public verification page: paste or scan a certificate, see the three verdicts in plain words and what it says. No sign-in. */
 export function renderVerify(root: HTMLElement): void {
   const credential = h('textarea', { id: 'credential', rows: '5', spellcheck: 'false', autocomplete: 'off', required: true });
   const result = h('section', { id: 'verification', 'aria-live': 'polite' });
+  const check = async () => {
+    const value = credential.value.trim();
+    if (value === '') return;
+    const answer = await graphql<{ verifyCertificate: Verification }>(VERIFY, { credential: value });
+    renderVerification(result, answer.data?.verifyCertificate ?? null, answer.errors);
+  };
   const form = h('form', { class: 'lookup', id: 'verify-form' }, h('label', { for: 'credential' }, t('credential'), credential), h('button', { type: 'submit' }, t('verify')));
-  form.addEventListener('submit', async (event) => {
+  form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const answer = await graphql<{ verifyCertificate: Verification }>(VERIFY, { credential: credential.value.trim() });
-    const v = answer.data?.verifyCertificate;
-    if (!v) {
-      replace(result, h('p', { class: 'error', role: 'alert' }, `${t('actionFailed')}: ${answer.errors[0]?.message ?? ''}`));
+    void check();
+  });
+  const reader = qrReader('verify-scan', (text) => {
+    const link = verificationLink(text);
+    if (link) {
+      location.assign(link);
       return;
     }
-    const verdict = (key: 'integrity' | 'certStatus' | 'issuer', value: Verdict) =>
-      h('li', { 'data-verdict': key, class: value.ok ? 'hint ok' : 'hint bad' }, `${t(key)}: ${value.message}`);
-    replace(
-      result,
-      h('p', { id: 'overall', class: v.valid ? 'hint ok' : 'error', role: v.valid ? undefined : 'alert' }, v.valid ? t('genuine') : t('notGenuine')),
-      h('ul', {}, verdict('integrity', v.integrity), verdict('certStatus', v.status), verdict('issuer', v.issuer)),
-      h('h2', {}, `${t('claims')}${v.certificateType ? ` — ${v.certificateType}` : ''}`),
-      h('dl', { class: 'card', id: 'claims' }, ...Object.entries(v.claims).flatMap(([k, value]) => [h('dt', {}, k), h('dd', {}, typeof value === 'string' ? value : JSON.stringify(value))])),
-    );
+    if (/^https?:\/\//i.test(text)) {
+      replace(result, h('p', { class: 'error', role: 'alert' }, t('foreignLink')));
+      return;
+    }
+    credential.value = text;
+    void check();
   });
-  replace(root, h('h1', {}, t('verifyTitle')), form, result);
+  replace(root, h('h1', {}, t('verifyTitle')), h('p', { class: 'hint' }, t('verifyHelp')), reader, form, result);
   credential.focus();
 }

@@ -38,5 +38,6 @@ export function verificationPage(input: VerificationPageInput): string {
       verdict('Issuer', '签发机关', r.issuer.ok, r.issuer.message, r.issuer.department ? ` (${escape(r.issuer.department)})` : '') +
       claimRows(r.claims);
   }
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>onegate · 电子证照核验 Certificate verification</title></head><body><main><h1>电子证照核验 · Certificate verification</h1>${body}</main></body></html>`;
+  body += '<p><a href="/console/verify">Verify another certificate · 核验其他证照</a></p>';
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>onegate · 电子证照核验 Certificate verification</title></head><body><main><h1>电子证照核验 · Certificate verification</h1>${body}</main></body></html>`;
 }
