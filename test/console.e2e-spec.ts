@@ -247,6 +247,27 @@ describeInBrowser('the web console in a browser', () => {
     expect(problems).toEqual([]);
   });
 
+  it('speaks Chinese by default: the clerk screen of a Longyou hall after a lookup with consent', async () => {
+    const granted = await t.graphql<{ grantConsent: { id: string } }>(
+      'mutation($input: GrantConsentInput!) { grantConsent(input: $input) { id } }',
+      { input: { matter: 'HOUSE_TRANSFER', caseNumber: 'LY-2026-2004', hall: 'LONGYOU-01' } },
+      await t.token({ role: 'citizen', sub: LI_WEI }),
+    );
+    const page = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
+    await page.goto(`${base}/console/`);
+    await signInAs(page, 'CLERK_LONGYOU', '窗口查询');
+    await page.fill('#matter', 'HOUSE_TRANSFER');
+    await page.fill('#case', 'LY-2026-2004');
+    await page.fill('#id-number', LI_WEI);
+    await page.fill('#consent', granted.body.data!.grantConsent.id);
+    await page.press('#consent', 'Enter');
+    await page.locator('[data-department="PUBLIC_SECURITY"] [data-item="household"]').waitFor();
+    await page.getByRole('heading', { name: '材料清单' }).waitFor();
+    await expect(page.locator('[data-material="SALE_CONTRACT"]').textContent()).resolves.toContain('需申请人提交');
+    await expect(page.locator('#results').textContent()).resolves.toContain('公安局');
+    await page.screenshot({ path: join(ARTIFACTS, 'console-clerk-zh.png'), fullPage: true });
+  });
+
   it("an auditor finds a clerk's access to Li Wei, checks it in the browser against the signed checkpoint, and checks the ledger grew append-only", async () => {
     const clerk = await t.token({ role: 'clerk', sub: 'C-LY-007', hall: 'LONGYOU-01' });
     const auditorToken = await t.token({ role: 'auditor', sub: 'A-900' });
@@ -328,7 +349,7 @@ describeInBrowser('the web console in a browser', () => {
   it("a clerk scans Li Wei's consent QR code with the camera and gets her records under it", async () => {
     const granted = await t.graphql<{ grantConsent: { token: string } }>(
       'mutation($input: GrantConsentInput!) { grantConsent(input: $input) { token } }',
-      { input: { matter: 'HOUSE_TRANSFER', caseNumber: 'LY-2026-2003', hall: 'LONGYOU-01' } },
+      { input: { matter: 'HOUSE_TRANSFER', caseNumber: 'LY-2026-2005', hall: 'LONGYOU-01' } },
       await t.token({ role: 'citizen', sub: LI_WEI }),
     );
     const video = await qrVideo(granted.body.data!.grantConsent.token);
@@ -346,7 +367,7 @@ describeInBrowser('the web console in a browser', () => {
       await signInAs(page, 'CLERK_LONGYOU', 'Window lookup');
       await page.fill('#id-number', LI_WEI);
       await page.fill('#matter', 'HOUSE_TRANSFER');
-      await page.fill('#case', 'LY-2026-2003');
+      await page.fill('#case', 'LY-2026-2005');
       await page.getByRole('button', { name: 'Scan with camera' }).click();
       await page.locator('[data-department="PUBLIC_SECURITY"] [data-item="household"]').waitFor();
       await expect(page.inputValue('#consent')).resolves.toBe(granted.body.data!.grantConsent.token);
