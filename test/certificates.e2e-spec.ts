@@ -228,6 +228,10 @@ describe('the certificate registry', () => {
       expect(page.text).toContain('This certificate is valid.');
       expect(page.text).not.toMatch(/<script/i);
       expect((await t.http().get('/verify?id=1.2.156.3005.2.nothing')).status).toBe(404);
+      // Without an identifier, /verify is the console's page for pasting or scanning one.
+      const ask = await t.http().get('/verify');
+      expect(ask.status).toBe(302);
+      expect(ask.headers.location).toBe('/console/verify');
     });
 
     it('suspension and reinstatement show in the status verdict; only Civil Affairs may change it', async () => {

@@ -81,7 +81,8 @@ export class CertificatesController {
 
   /**
    * The page a certificate's QR code opens: `/verify?id=<identifier>` verifies the registered
-   * certificate and shows the verdicts in plain words. Server-rendered, no script.
+   * certificate and shows the verdicts in plain words. Server-rendered, no script. Without an
+   * identifier, `/verify` is the console's verification page, where a certificate is pasted or scanned.
    */
   @Get('verify')
   async page(
@@ -97,7 +98,7 @@ export class CertificatesController {
       .header('x-content-type-options', 'nosniff')
       .header('referrer-policy', 'no-referrer');
     if (typeof id !== 'string' || id === '') {
-      await reply.send(verificationPage({ state: 'ask' }));
+      await reply.redirect('/console/verify', 302);
       return;
     }
     const row = await this.certificates.byIdentifier(id);

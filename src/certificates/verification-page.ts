@@ -1,7 +1,7 @@
 import type { VerificationResult } from './credential/verify-credential.js';
 
 /** What the public verification page shows. */
-export type VerificationPageInput = { state: 'ask' } | { state: 'unknown' } | { state: 'verified'; result: VerificationResult };
+export type VerificationPageInput = { state: 'unknown' } | { state: 'verified'; result: VerificationResult };
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -24,9 +24,7 @@ function claimRows(claims: Record<string, unknown>): string {
  */
 export function verificationPage(input: VerificationPageInput): string {
   let body: string;
-  if (input.state === 'ask') {
-    body = '<p>Scan the QR code on a certificate, or open the link it carries, to verify it. 请扫描电子证照上的二维码进行核验。</p>';
-  } else if (input.state === 'unknown') {
+  if (input.state === 'unknown') {
     body = '<p role="alert">No certificate with this identifier is registered. 未找到该电子证照。</p>';
   } else {
     const r = input.result;
