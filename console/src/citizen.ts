@@ -1,7 +1,7 @@
 import { graphql } from './api.js';
 import { CERT_FIELDS, certificateList, svgImage, type Cert } from './certificates.js';
 import { h, replace } from './dom.js';
-import { currentLang, t } from './i18n.js';
+import { currentLang, outcomeText, t } from './i18n.js';
 
 interface Access {
   at: string;
@@ -104,8 +104,8 @@ async function renderAccesses(section: HTMLElement): Promise<void> {
       h('td', {}, new Date(node.at).toLocaleString()),
       h('td', {}, node.accessor.hallName ?? node.accessor.hall ?? node.accessor.department ?? node.accessor.kind),
       h('td', {}, [node.matter, node.caseNumber].filter(Boolean).join(' · ')),
-      h('td', {}, node.items.join(', ')),
-      h('td', {}, node.outcome),
+      h('td', {}, node.items.join(', ') || '—'),
+      h('td', { 'data-outcome': node.outcome }, outcomeText(node.outcome)),
     ),
   );
   replace(

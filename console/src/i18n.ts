@@ -184,6 +184,18 @@ export function departmentName(code: string): string {
   return DEPARTMENTS[code]?.[lang] ?? code;
 }
 
+const OUTCOMES: Record<string, Record<Lang, string>> = {
+  GRANTED: { zh: '已提供', en: 'Released' },
+  PARTIAL: { zh: '部分提供', en: 'Partly released' },
+  DENIED: { zh: '已拒绝，未读取数据', en: 'Refused: nothing was read' },
+  FAILED: { zh: '失败，未提供数据', en: 'Failed: nothing was released' },
+};
+
+/** A ledger outcome in plain words. */
+export function outcomeText(outcome: string): string {
+  return OUTCOMES[outcome]?.[lang] ?? outcome;
+}
+
 export function reasonText(reason: string | undefined): string {
   if (!reason) return '';
   return REASONS[reason]?.[lang] ?? reason;
