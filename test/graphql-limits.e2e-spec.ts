@@ -48,6 +48,20 @@ describe('GraphQL limits (development mode)', () => {
     expect(res.body.errors!.map((e) => e.message).join('\n')).toMatch(/aliases limit of 15 exceeded/i);
   });
 
+  it("answers Apollo's own refusals of a persisted query as BAD_REQUEST, not as an internal error", async () => {
+    // Found by test/fuzz.e2e-spec.ts: these carry a 400 status but no code, and were "Internal server error".
+    for (const persistedQuery of [{ version: 1, sha256Hash: 'abc' }, { version: 2, sha256Hash: 'abc' }]) {
+      const res = await t
+        .http()
+        .post('/graphql')
+        .set('content-type', 'application/json')
+        .set('authorization', `Bearer ${token}`)
+        .send({ query: '{ departments { code } }', extensions: { persistedQuery } });
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([{ message: expect.stringMatching(/persisted query|sha/), extensions: { code: 'BAD_REQUEST' } }]);
+    }
+  });
+
   it('refuses a JSON-array batch with 400', async () => {
     const res = await t
       .http()
@@ -70,11 +84,22 @@ describe('GraphQL limits (development mode)', () => {
     expect(res.body.errors!.map((e) => e.message).join('\n')).toMatch(/cost limit of 5000 exceeded/i);
   });
 
-  it('rejects more than 1000 tokens', async () => {
+  it('rejects more than 1000 tokens as a syntax error (400)', async () => {
     const fields = Array.from({ length: 600 }, () => 'code name').join(' ');
     const res = await t.graphql(`{ departments { ${fields} } }`, undefined, token);
+    expect(res.status).toBe(400);
     expect(res.body.data ?? null).toBeNull();
-    expect(res.body.errors!.map((e) => e.message).join('\n')).toMatch(/token limit of 1000 exceeded/i);
+    expect(res.body.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/more th.. 1000 tokens/), extensions: { code: 'GRAPHQL_PARSE_FAILED' } })]);
+  });
+
+  it('answers a malformed document with 400 GRAPHQL_PARSE_FAILED, not a server error', async () => {
+    // Found by test/fuzz.e2e-spec.ts: graphql-armor's token-limit plugin parsed in Apollo's parsingDidStart,
+    // where any throw is a server failure, so every syntax error was a 500.
+    for (const query of [' ', '{', '{ departments { code }', 'query {', '}}}', 'query Q($x: ) { me { id } }', '"unterminated']) {
+      const res = await t.graphql(query, undefined, token);
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/^Syntax Error: /), extensions: { code: 'GRAPHQL_PARSE_FAILED' } })]);
+    }
   });
 
   it('rejects more than 50 directives', async () => {

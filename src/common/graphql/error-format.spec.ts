@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { formatGraphQLError } from './error-format.js';
+import { formatGraphQLError, isClientError } from './error-format.js';
 
 describe('formatGraphQLError', () => {
   it('replaces internal errors with a generic message and drops their extensions', () => {
@@ -30,5 +30,15 @@ describe('formatGraphQLError', () => {
     const formatted = formatGraphQLError({ message: error.message, extensions: { code: 'BAD_USER_INPUT' } }, error);
     expect(formatted.message).toBe('Variable "$id" has an invalid value: ID number check character does not match (GB 11643-1999 checksum)');
     expect(JSON.stringify(formatted)).not.toContain('110105194912310021');
+  });
+
+  it("keeps Apollo's own refusals, which carry a 4xx status but no code, as BAD_REQUEST", () => {
+    // Found by test/fuzz.e2e-spec.ts: a persisted query whose hash did not match was "Internal server error".
+    const error = new GraphQLError('provided sha does not match query', { extensions: { http: { status: 400, headers: new Map() } } });
+    const formatted = formatGraphQLError({ message: error.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }, error);
+    expect(formatted).toEqual({ message: 'provided sha does not match query', extensions: { code: 'BAD_REQUEST' } });
+    expect(isClientError(error)).toBe(true);
+    // A failure without a status is still internal.
+    expect(formatGraphQLError({ message: 'boom', extensions: { code: 'INTERNAL_SERVER_ERROR' } }, new Error('boom')).extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
   });
 });

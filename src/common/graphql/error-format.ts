@@ -28,8 +28,18 @@ const CLIENT_CODES = new Set([
 /** Extension keys a client may see; everything else (exception objects, stack traces) is dropped. */
 const CLIENT_EXTENSION_KEYS = ['code', 'reason', 'department', 'field', 'retryAfterSeconds'];
 
+/**
+ * Apollo refuses a few requests itself with a 4xx status and no code (a persisted query of an
+ * unsupported version, or whose sha256Hash does not match its query): the client's error all the same.
+ */
+function isApolloRefusal(error: unknown): boolean {
+  const extensions = (error as { extensions?: { code?: unknown; http?: { status?: unknown } } } | undefined)?.extensions;
+  const status = extensions?.http?.status;
+  return extensions?.code === undefined && typeof status === 'number' && status >= 400 && status < 500;
+}
+
 export function isClientError(error: { extensions?: Record<string, unknown> }): boolean {
-  return CLIENT_CODES.has(String(error.extensions?.code ?? ''));
+  return CLIENT_CODES.has(String(error.extensions?.code ?? '')) || isApolloRefusal(error);
 }
 
 /**
@@ -44,12 +54,14 @@ function withoutVariableValue(message: string, error: unknown): string {
 }
 
 export function formatGraphQLError(formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError {
-  if (!isClientError(formatted)) {
+  // Apollo has given a refusal without a code INTERNAL_SERVER_ERROR by the time it formats it.
+  const refused = isApolloRefusal(error);
+  if (!refused && !isClientError(formatted)) {
     return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   }
-  const extensions: Record<string, unknown> = {};
+  const extensions: Record<string, unknown> = refused ? { code: 'BAD_REQUEST' } : {};
   for (const key of CLIENT_EXTENSION_KEYS) {
-    if (formatted.extensions?.[key] !== undefined) extensions[key] = formatted.extensions[key];
+    if (formatted.extensions?.[key] !== undefined && extensions[key] === undefined) extensions[key] = formatted.extensions[key];
   }
   return { message: withoutVariableValue(formatted.message, error), locations: formatted.locations, path: formatted.path, extensions };
 }

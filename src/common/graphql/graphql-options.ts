@@ -19,7 +19,10 @@ export function graphqlOptions(config: AppConfig, logger: Logger): ApolloDriverC
   const armor = new ApolloArmor({
     maxDepth: { n: config.GRAPHQL_MAX_DEPTH, flattenFragments: true, ignoreIntrospection: true },
     costLimit: { maxCost: GRAPHQL_LIMITS.maxCost },
-    maxTokens: { n: GRAPHQL_LIMITS.maxTokens },
+    // The token limit is graphql-js's own (parseOptions below). graphql-armor's Apollo plugin for it
+    // parses in parsingDidStart, where Apollo 5 takes any throw, a plain syntax error too, for a
+    // server failure: every malformed query was answered 500.
+    maxTokens: { enabled: false },
     maxDirectives: { n: GRAPHQL_LIMITS.maxDirectives },
     maxAliases: { n: GRAPHQL_LIMITS.maxAliases },
     blockFieldSuggestion: { enabled: config.isProduction },
@@ -47,6 +50,8 @@ export function graphqlOptions(config: AppConfig, logger: Logger): ApolloDriverC
     playground: false,
     graphiql: false,
     introspection: !config.isProduction,
+    // A document over the limit is a syntax error (400 GRAPHQL_PARSE_FAILED), found before it is parsed whole.
+    parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens },
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
