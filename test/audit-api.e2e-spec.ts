@@ -114,6 +114,35 @@ describe('auditor and citizen views of the ledger', () => {
     ]);
   });
 
+  it('takes null for a page argument or a filter field as not given', async () => {
+    // Found by test/fuzz.e2e-spec.ts: `after: null` reached the cursor decoder and was an internal error.
+    const given = await t.graphql<Entries>(ENTRIES, { filter: { kind: 'DATA_ACCESS', subject: ZHANG }, first: 3 }, auditor);
+    const nulls = { actor: null, hall: null, department: null, matter: null, caseNumber: null, outcome: null, from: null, to: null };
+    const res = await t.graphql<Entries>(ENTRIES, { filter: { kind: 'DATA_ACCESS', subject: ZHANG, ...nulls }, first: null, after: null }, auditor);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data!.auditEntries.edges.slice(0, 3)).toEqual(given.body.data!.auditEntries.edges);
+    // The AUDIT_QUERY entry records the filter as it was applied.
+    const { rows } = await owner.query(`SELECT subject_id, detail FROM onegate.ledger_entry WHERE request_id = $1`, [res.headers['x-request-id']]);
+    expect(rows).toEqual([{ subject_id: ZHANG, detail: { filter: `{"kind":"DATA_ACCESS","subject":"${ZHANG}"}` } }]);
+
+    const noFilter = await t.graphql<Entries>(ENTRIES, { filter: { subject: null }, first: null, after: null }, auditor);
+    expect(noFilter.body.errors).toBeUndefined();
+    expect(noFilter.body.data!.auditEntries.edges).toHaveLength(20);
+    const citizen = await t.graphql(MY_ACCESSES, { first: null, after: null }, await t.token({ role: 'citizen', sub: LI_WEI }));
+    expect(citizen.body.errors).toBeUndefined();
+  });
+
+  it('refuses filter text with control characters (PostgreSQL text cannot hold U+0000)', async () => {
+    // Found by test/fuzz.e2e-spec.ts: `department: "\u0000"` reached PostgreSQL and was an internal error.
+    for (const filter of [{ department: '\u0000' }, { subject: `${LI_WEI}\u0000` }, { caseNumber: 'JA-1\n' }]) {
+      const res = await t.graphql(ENTRIES, { filter }, auditor);
+      expect(res.body.data ?? null).toBeNull();
+      expect(res.body.errors![0]).toMatchObject({ message: expect.stringMatching(/must not contain control characters/), extensions: { code: 'BAD_USER_INPUT', reason: 'INPUT_INVALID' } });
+    }
+    const exported = await t.http().get('/audit/export').query({ department: '\u0000' }).set('authorization', `Bearer ${auditor}`);
+    expect(exported.status).toBe(400);
+  });
+
   it('shows a citizen who read their data and why, without restricted entries or clerks\' ids', async () => {
     const token = await t.token({ role: 'citizen', sub: LI_WEI });
     const res = await t.graphql<{ myDataAccesses: any }>(MY_ACCESSES, { first: 10 }, token);

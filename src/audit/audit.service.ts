@@ -42,29 +42,34 @@ function connection<N extends { index: number }>(rows: LedgerEntryRow[], limit: 
   };
 }
 
+/** A GraphQL argument or filter field left out or given as null: either way, not given. */
+function given<T>(value: T | null | undefined): value is T {
+  return value !== undefined && value !== null;
+}
+
 /** What a filter value means in SQL; every value is a bound parameter. */
-function filterConditions(filter: AuditEntryFilter | undefined, params: unknown[]): string[] {
+function filterConditions(filter: AuditEntryFilter | null | undefined, params: unknown[]): string[] {
   const where: string[] = [];
   const bind = (value: unknown) => `$${params.push(value)}`;
   if (!filter) return where;
-  if (filter.subject !== undefined) where.push(`subject_id = ${bind(filter.subject)}`);
-  if (filter.actor !== undefined) where.push(`actor_id = ${bind(filter.actor)}`);
-  if (filter.hall !== undefined) where.push(`actor_hall = ${bind(filter.hall)}`);
-  if (filter.department !== undefined) {
+  if (given(filter.subject)) where.push(`subject_id = ${bind(filter.subject)}`);
+  if (given(filter.actor)) where.push(`actor_id = ${bind(filter.actor)}`);
+  if (given(filter.hall)) where.push(`actor_hall = ${bind(filter.hall)}`);
+  if (given(filter.department)) {
     const p = bind(filter.department);
     where.push(`(actor_department = ${p} OR ${p} = ANY(departments))`);
   }
-  if (filter.matter !== undefined) where.push(`matter = ${bind(filter.matter)}`);
-  if (filter.caseNumber !== undefined) where.push(`case_number = ${bind(filter.caseNumber)}`);
-  if (filter.outcome !== undefined) where.push(`outcome = ${bind(filter.outcome)}`);
-  if (filter.kind !== undefined) where.push(`kind = ${bind(filter.kind)}`);
-  if (filter.from !== undefined) where.push(`recorded_at >= ${bind(filter.from)}`);
-  if (filter.to !== undefined) where.push(`recorded_at < ${bind(filter.to)}`);
+  if (given(filter.matter)) where.push(`matter = ${bind(filter.matter)}`);
+  if (given(filter.caseNumber)) where.push(`case_number = ${bind(filter.caseNumber)}`);
+  if (given(filter.outcome)) where.push(`outcome = ${bind(filter.outcome)}`);
+  if (given(filter.kind)) where.push(`kind = ${bind(filter.kind)}`);
+  if (given(filter.from)) where.push(`recorded_at >= ${bind(filter.from)}`);
+  if (given(filter.to)) where.push(`recorded_at < ${bind(filter.to)}`);
   return where;
 }
 
 /** The filter as plain strings, for the AUDIT_QUERY entry and the export header. */
-function describeFilter(filter: AuditEntryFilter | undefined): Record<string, string> {
+function describeFilter(filter: AuditEntryFilter | null | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(filter ?? {})) {
     if (value === undefined || value === null) continue;
@@ -73,8 +78,8 @@ function describeFilter(filter: AuditEntryFilter | undefined): Record<string, st
   return out;
 }
 
-function subjectOf(id: string | undefined): LedgerSubject | null {
-  if (id === undefined) return null;
+function subjectOf(id: string | null | undefined): LedgerSubject | null {
+  if (!given(id)) return null;
   if (parseIdNumber(id).ok) return { kind: 'PERSON', id };
   if (parseCreditCode(id).ok) return { kind: 'ENTERPRISE', id };
   return { kind: 'CERTIFICATE', id };
@@ -95,12 +100,12 @@ export class AuditService {
   async entries(
     auditor: Principal,
     request: RequestContext,
-    args: { filter?: AuditEntryFilter; first?: number; after?: string },
+    args: { filter?: AuditEntryFilter | null; first?: number | null; after?: string | null },
   ): Promise<AuditEntryConnection> {
     const limit = pageSize(args.first);
     const params: unknown[] = [];
     const where = filterConditions(args.filter, params);
-    if (args.after !== undefined) where.push(`leaf_index < $${params.push(decodeCursor(args.after))}`);
+    if (given(args.after)) where.push(`leaf_index < $${params.push(decodeCursor(args.after))}`);
     const sql = `SELECT ${LEDGER_ENTRY_COLUMNS} FROM onegate.ledger_entry
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ledger_entry.leaf_index DESC LIMIT ${limit + 1}`;
     // The query and its own ledger entry run together; the rows are released only when both succeeded.
@@ -112,12 +117,12 @@ export class AuditService {
   }
 
   /** A citizen's own accesses, restricted entries left out; who acted is the hall or department. */
-  async dataAccesses(citizen: CitizenPrincipal, args: { first?: number; after?: string }): Promise<DataAccessConnection> {
+  async dataAccesses(citizen: CitizenPrincipal, args: { first?: number | null; after?: string | null }): Promise<DataAccessConnection> {
     const limit = pageSize(args.first);
     const params: unknown[] = [citizen.id];
     let sql = `SELECT ${LEDGER_ENTRY_COLUMNS} FROM onegate.ledger_entry
       WHERE subject_id = $1 AND subject_kind = 'PERSON' AND NOT restricted`;
-    if (args.after !== undefined) sql += ` AND leaf_index < $${params.push(decodeCursor(args.after))}`;
+    if (given(args.after)) sql += ` AND leaf_index < $${params.push(decodeCursor(args.after))}`;
     const rows = await this.dataSource.query<LedgerEntryRow[]>(`${sql} ORDER BY ledger_entry.leaf_index DESC LIMIT ${limit + 1}`, params);
     return connection(rows, limit, (row) => ({
       index: Number(row.leaf_index),
@@ -137,7 +142,7 @@ export class AuditService {
     }));
   }
 
-  async flags(auditor: Principal, request: RequestContext, args: { from?: Date; to?: Date }): Promise<AuditFlag[]> {
+  async flags(auditor: Principal, request: RequestContext, args: { from?: Date | null; to?: Date | null }): Promise<AuditFlag[]> {
     const to = args.to ?? new Date();
     const from = args.from ?? new Date(to.getTime() - 24 * 3600 * 1000);
     if (from >= to || to.getTime() - from.getTime() > MAX_FLAG_RANGE_MS) {
@@ -204,7 +209,7 @@ export class AuditService {
     kind: 'AUDIT_QUERY' | 'AUDIT_EXPORT',
     auditor: Principal,
     request: RequestContext,
-    filter: AuditEntryFilter | undefined,
+    filter: AuditEntryFilter | null | undefined,
     extra: Record<string, string> = {},
   ): Promise<void> {
     const description = describeFilter(filter);

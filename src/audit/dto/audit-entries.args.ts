@@ -1,8 +1,15 @@
 import { ArgsType, Field, GraphQLISODateTime, InputType, Int } from '@nestjs/graphql';
-import { IsDate, IsIn, IsInt, IsOptional, IsString, Length, Min, ValidateNested } from 'class-validator';
+import { IsDate, IsIn, IsInt, IsOptional, IsString, Length, Matches, Min, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
 import { LEDGER_ENTRY_KINDS, LEDGER_OUTCOMES } from '../ledger-entry.js';
 import { LedgerEntryKind, LedgerOutcome } from '../models/audit-entry.model.js';
+
+/**
+ * Filter text is compared with stored codes and identifiers, none of which holds a control
+ * character; PostgreSQL text cannot hold U+0000 at all, and the filter is recorded in the ledger.
+ */
+const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
+const NO_CONTROL_CHARACTERS_MESSAGE = '$property must not contain control characters';
 
 /** Page sizes: `first` above the maximum is clamped to it (RELIABILITY-AND-SECURITY §A 5). */
 export const PAGE_SIZE = { default: 20, max: 100 } as const;
@@ -13,74 +20,80 @@ export class PageArgs {
   @IsOptional()
   @IsInt()
   @Min(1)
-  first?: number;
+  first?: number | null;
 
   @Field(() => String, { nullable: true, description: 'endCursor of the previous page.' })
   @IsOptional()
   @IsString()
   @Length(1, 64)
-  after?: string;
+  after?: string | null;
 }
 
 @InputType({ description: 'Every field narrows the result; all are optional. Entries come newest first.' })
 export class AuditEntryFilter {
-  @Field({ nullable: true, description: 'ID number, credit code or certificate identifier the entry is about.' })
+  @Field(() => String, { nullable: true, description: 'ID number, credit code or certificate identifier the entry is about.' })
   @IsOptional()
   @IsString()
   @Length(1, 256)
-  subject?: string;
+  @Matches(NO_CONTROL_CHARACTERS, { message: NO_CONTROL_CHARACTERS_MESSAGE })
+  subject?: string | null;
 
-  @Field({ nullable: true, description: 'The acting principal\'s id (a clerk\'s or system\'s `sub`).' })
+  @Field(() => String, { nullable: true, description: 'The acting principal\'s id (a clerk\'s or system\'s `sub`).' })
   @IsOptional()
   @IsString()
   @Length(1, 256)
-  actor?: string;
+  @Matches(NO_CONTROL_CHARACTERS, { message: NO_CONTROL_CHARACTERS_MESSAGE })
+  actor?: string | null;
 
-  @Field({ nullable: true, description: 'Service hall code of the acting clerk.' })
+  @Field(() => String, { nullable: true, description: 'Service hall code of the acting clerk.' })
   @IsOptional()
   @IsString()
   @Length(1, 64)
-  hall?: string;
+  @Matches(NO_CONTROL_CHARACTERS, { message: NO_CONTROL_CHARACTERS_MESSAGE })
+  hall?: string | null;
 
-  @Field({ nullable: true, description: 'A department that acted or was contacted.' })
+  @Field(() => String, { nullable: true, description: 'A department that acted or was contacted.' })
   @IsOptional()
   @IsString()
   @Length(1, 64)
-  department?: string;
+  @Matches(NO_CONTROL_CHARACTERS, { message: NO_CONTROL_CHARACTERS_MESSAGE })
+  department?: string | null;
 
-  @Field({ nullable: true })
+  @Field(() => String, { nullable: true })
   @IsOptional()
   @IsString()
   @Length(1, 64)
-  matter?: string;
+  @Matches(NO_CONTROL_CHARACTERS, { message: NO_CONTROL_CHARACTERS_MESSAGE })
+  matter?: string | null;
 
-  @Field({ nullable: true })
+  @Field(() => String, { nullable: true })
   @IsOptional()
   @IsString()
   @Length(1, 256)
-  caseNumber?: string;
+  @Matches(NO_CONTROL_CHARACTERS, { message: NO_CONTROL_CHARACTERS_MESSAGE })
+  caseNumber?: string | null;
 
   @Field(() => LedgerOutcome, { nullable: true })
   @IsOptional()
   @IsIn(LEDGER_OUTCOMES)
-  outcome?: string;
+  outcome?: string | null;
 
   @Field(() => LedgerEntryKind, { nullable: true })
   @IsOptional()
   @IsIn(LEDGER_ENTRY_KINDS)
-  kind?: string;
+  kind?: string | null;
 
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'Entries at or after this time.' })
   @IsOptional()
   @Type(() => Date)
   @IsDate()
-  from?: Date;
+  from?: Date | null;
 
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'Entries before this time.' })
   @IsOptional()
   @Type(() => Date)
   @IsDate()
-  to?: Date;
+  to?: Date | null;
 }
 
 @ArgsType()
@@ -89,7 +102,7 @@ export class AuditEntriesArgs extends PageArgs {
   @IsOptional()
   @ValidateNested()
   @Type(() => AuditEntryFilter)
-  filter?: AuditEntryFilter;
+  filter?: AuditEntryFilter | null;
 }
 
 @ArgsType()
@@ -98,13 +111,13 @@ export class AuditFlagsArgs {
   @IsOptional()
   @Type(() => Date)
   @IsDate()
-  from?: Date;
+  from?: Date | null;
 
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'End of the period; default now. At most 31 days after `from`.' })
   @IsOptional()
   @Type(() => Date)
   @IsDate()
-  to?: Date;
+  to?: Date | null;
 }
 
 @ArgsType()
@@ -134,7 +147,7 @@ export class ConsistencyProofArgs {
 }
 
 /** Clamps `first` to the documented maximum. */
-export function pageSize(first: number | undefined): number {
+export function pageSize(first: number | null | undefined): number {
   return Math.min(first ?? PAGE_SIZE.default, PAGE_SIZE.max);
 }
 
