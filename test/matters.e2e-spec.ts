@@ -95,6 +95,18 @@ describe('matters', () => {
     expect(rows[0].n).toBe(1);
   });
 
+  it('finds no matter, and deletes none, for a code of another form', async () => {
+    // Found by test/fuzz.e2e-spec.ts: a code with U+0000 reached PostgreSQL and was an internal error.
+    const clerk = await t.token({ role: 'clerk', sub: 'C-001', hall: 'LONGYOU-01' });
+    for (const code of ['\u0000', 'HOUSE_TRANSFER\u0000', 'house_transfer', 'X'.repeat(65)]) {
+      const found = await t.graphql(`query($code: String!) { matter(code: $code) { code } }`, { code }, clerk);
+      expect(found.body).toEqual({ data: { matter: null } });
+      const deleted = await t.graphql(DELETE, { code }, admin);
+      expect(deleted.body.errors![0]!.extensions).toEqual({ code: 'NOT_FOUND', reason: 'MATTER_NOT_FOUND' });
+    }
+    expect((await t.graphql(`{ matter(code: "HOUSE_TRANSFER") { code } }`, undefined, clerk)).body.data).toEqual({ matter: { code: 'HOUSE_TRANSFER' } });
+  });
+
   it('refuses an invalid matter with a message naming the field', async () => {
     const res = await t.graphql(SAVE, { input: newMatter({ dataItems: ['person.identity', 'tax.records'] }) }, admin);
     expect(res.body.errors![0]).toMatchObject({

@@ -10,7 +10,7 @@ import { CatalogError, CatalogErrorCode } from './catalog.errors.js';
 import { DataItemEntity } from './entities/data-item.entity.js';
 import { MatterDataItemEntity } from './entities/matter-data-item.entity.js';
 import { MatterEntity } from './entities/matter.entity.js';
-import { MatterDefinitionError, parseMatterDefinition, type MatterDefinition } from './matter-definition.js';
+import { MATTER_CODE, MatterDefinitionError, parseMatterDefinition, type MatterDefinition } from './matter-definition.js';
 import type { Matter } from './models/matter.model.js';
 
 /**
@@ -90,6 +90,8 @@ export class MattersService {
   }
 
   async find(code: string): Promise<Matter | null> {
+    // No matter has a code of another form (and PostgreSQL text cannot even hold some, such as U+0000).
+    if (!MATTER_CODE.test(code)) return null;
     const matter = await this.dataSource.getRepository(MatterEntity).findOneBy({ code });
     if (!matter) return null;
     const items = await this.dataSource.getRepository(MatterDataItemEntity).find({ where: { matterCode: code }, order: { dataItemCode: 'ASC' } });
@@ -134,6 +136,7 @@ export class MattersService {
   }
 
   async delete(admin: Principal, request: RequestContext, code: string): Promise<boolean> {
+    if (!MATTER_CODE.test(code)) throw new CatalogError(CatalogErrorCode.NOT_FOUND, 'MATTER_NOT_FOUND', 'no matter has a code of that form');
     await this.dataSource.transaction(async (manager) => {
       const { affected } = await manager
         .getRepository(MatterEntity)
