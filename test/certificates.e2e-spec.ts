@@ -445,6 +445,26 @@ describe('the certificate registry', () => {
       expect((auditor.body.errors as Errors)[0]!.extensions).toMatchObject({ code: 'FORBIDDEN' });
     });
 
+    it('checks the purpose of certificate and certificates like a lookup\'s; no purpose or a null one is still fine', async () => {
+      // Found by test/fuzz.e2e-spec.ts: a nullable PurposeInput argument reached the validation pipe as a plain
+      // Object and went unchecked, so a case number with U+0000 reached the ledger and was an internal error.
+      const clerk = await t.token({ role: 'clerk', sub: 'C-LY-011', hall: 'LONGYOU-01' });
+      const [mine] = (await t.graphql<{ certificates: Array<{ id: string }> }>(LIST, { holder: LI_WEI }, liWei)).body.data!.certificates;
+      const ONE = `query($id: ID!, $purpose: PurposeInput) { certificate(id: $id, purpose: $purpose) { id } }`;
+      for (const purpose of [{ matter: 'HOUSE_TRANSFER', caseNumber: 'LY\u00001' }, { matter: 'house transfer', caseNumber: 'LY-1' }, { matter: 'HOUSE_TRANSFER', caseNumber: 'x'.repeat(65) }]) {
+        for (const [query, variables, token] of [[ONE, { id: mine!.id, purpose }, liWei], [LIST, { holder: LI_WEI, purpose }, clerk]] as const) {
+          const res = await t.graphql(query, variables, token);
+          expect(res.body.data ?? null).toBeNull();
+          expect((res.body.errors as Errors)[0]!.extensions).toEqual({ code: 'BAD_USER_INPUT', reason: 'INPUT_INVALID' });
+        }
+      }
+      for (const purpose of [undefined, null]) {
+        const one = await t.graphql<{ certificate: { id: string } }>(ONE, { id: mine!.id, purpose }, liWei);
+        expect(one.body.data!.certificate.id).toBe(mine!.id);
+        expect((await t.graphql(LIST, { holder: LI_WEI, purpose }, liWei)).body.errors).toBeUndefined();
+      }
+    });
+
     it("the clerk's citizen view shows the valid certificates the matter accepts and the materials checklist", async () => {
       const clerk = await t.token({ role: 'clerk', sub: 'C-LY-010', hall: 'LONGYOU-01' });
       const consent = await t.graphql<{ grantConsent: { id: string } }>(`mutation($input: GrantConsentInput!) { grantConsent(input: $input) { id } }`, { input: { matter: 'HOUSE_TRANSFER' } }, liWei);

@@ -13,6 +13,7 @@ import { CertificatePresenter, type CertificateWithRow } from './certificate-pre
 import { CertificateVerificationService } from './certificate-verification.service.js';
 import { CertificateError } from './certificates.errors.js';
 import { CERTIFICATES_LIMIT, CertificatesService } from './certificates.service.js';
+import { CertificateArgs, CertificatesArgs } from './dto/certificate.args.js';
 import { IssueCertificateInput } from './dto/issue-certificate.input.js';
 import { IssuingKeysService } from './issuing-keys.service.js';
 import { Certificate } from './models/certificate.model.js';
@@ -60,8 +61,7 @@ export class CertificatesResolver {
     description: 'One certificate: its holder, its issuing department, or a clerk whose matter accepts the type (purpose required, with consent where the matter needs it). Recorded in the ledger.',
   })
   async certificate(
-    @Args('id', { type: () => ID }) id: string,
-    @Args('purpose', { type: () => PurposeInput, nullable: true }) purpose: PurposeInput | null,
+    @Args() { id, purpose }: CertificateArgs,
     @CurrentPrincipal() principal: Principal,
     @CurrentRequest() request: RequestContext,
   ): Promise<Certificate> {
@@ -73,8 +73,7 @@ export class CertificatesResolver {
     description: `A holder's certificates, newest first (at most ${CERTIFICATES_LIMIT}), as far as the caller may see them: a citizen their own, a department those it issued, a clerk those of types the stated matter accepts.`,
   })
   async certificates(
-    @Args('holder') holder: string,
-    @Args('purpose', { type: () => PurposeInput, nullable: true }) purpose: PurposeInput | null,
+    @Args() { holder, purpose }: CertificatesArgs,
     @CurrentPrincipal() principal: Principal,
     @CurrentRequest() request: RequestContext,
   ): Promise<Certificate[]> {
