@@ -1,6 +1,7 @@
 import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
 import fc from 'fast-check';
 import pg from 'pg';
+import { readCatalogFiles } from '../src/catalog/catalog-files.js';
 import { encodeCursor } from '../src/audit/audit.service.js';
 import { presentSdJwt } from '../src/certificates/credential/sd-jwt.js';
 import { CASE_NUMBER_PATTERN } from '../src/common/identifiers/case-number.js';
@@ -31,18 +32,7 @@ const ZHANG_HAO = '330825198611021315';
 const GUAN = '31010519660520037X';
 const DEMO_PEOPLE = [LI_WEI, ZHANG_HAO, '330825202609180842', GUAN, '320113199007071462', '640106195001150197', '440105194002290556', '440105196808080661'];
 const SUPERMARKET = '91330782MA2E00017B';
-const MATTERS = [
-  'BUSINESS_LICENSE',
-  'DECEASED_AFFAIRS',
-  'HOUSEHOLD_MOVE',
-  'HOUSE_TRANSFER',
-  'MARRIAGE_REGISTRATION',
-  'NEWBORN_REGISTRATION',
-  'RETIREMENT',
-  'SELF_SERVICE',
-  'SENIOR_CERTIFICATE',
-  'UTILITIES_TRANSFER',
-];
+const MATTERS = readCatalogFiles().matters.map((m) => m.code);
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 interface GraphQLError {

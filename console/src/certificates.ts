@@ -1,7 +1,7 @@
 import { graphql } from './api.js';
 import { h, replace } from './dom.js';
 import { departmentName, t } from './i18n.js';
-import { renderVerification, VERIFY, type Verification } from './verify.js';
+import { claimList, renderVerification, VERIFY, type Verification } from './verify.js';
 
 /** A certificate as the consoles show it. */
 export interface Cert {
@@ -28,10 +28,6 @@ export function svgImage(svg: string, alt: string, className = 'qr'): HTMLImageE
   let binary = '';
   for (const byte of bytes) binary += String.fromCharCode(byte);
   return h('img', { src: `data:image/svg+xml;base64,${btoa(binary)}`, alt, class: className });
-}
-
-function claimList(claims: Record<string, unknown>): HTMLElement {
-  return h('dl', { class: 'claims' }, ...Object.entries(claims).flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, typeof v === 'string' ? v : JSON.stringify(v))]));
 }
 
 /**

@@ -23,6 +23,13 @@ export const VERIFY = `query($credential: String!) { verifyCertificate(credentia
   valid certificateType identifier claims
   integrity { ok message reason } status { ok message reason state } issuer { ok message reason department } } }`;
 
+/** What a certificate says, claim by claim (values that are not text shown as JSON). */
+export function claimList(claims: Record<string, unknown>, attrs: Record<string, string> = {}): HTMLElement {
+  const list = h('dl', { ...attrs, class: attrs.class ? `claims ${attrs.class}` : 'claims' });
+  for (const [name, value] of Object.entries(claims)) list.append(h('dt', {}, name), h('dd', {}, typeof value === 'string' ? value : JSON.stringify(value)));
+  return list;
+}
+
 /** The overall answer, the three verdicts in plain words, and what the certificate says. */
 export function renderVerification(target: HTMLElement, v: Verification | null, errors: GqlError[]): void {
   if (!v) {
@@ -36,7 +43,7 @@ export function renderVerification(target: HTMLElement, v: Verification | null, 
     h('p', { class: v.valid ? 'hint ok overall' : 'error overall', role: v.valid ? 'status' : 'alert', 'data-valid': String(v.valid) }, v.valid ? t('genuine') : t('notGenuine')),
     h('ul', { class: 'verdicts' }, verdict('integrity', v.integrity), verdict('certStatus', v.status), verdict('issuer', v.issuer)),
     h('h2', {}, `${t('claims')}${v.certificateType ? ` — ${v.certificateType}` : ''}`),
-    h('dl', { class: 'card claims', id: 'claims' }, ...Object.entries(v.claims).flatMap(([k, value]) => [h('dt', {}, k), h('dd', {}, typeof value === 'string' ? value : JSON.stringify(value))])),
+    claimList(v.claims, { class: 'card', id: 'claims' }),
   );
 }
 

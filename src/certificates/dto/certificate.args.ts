@@ -10,11 +10,7 @@ import { PurposeInput } from '../../exchange/dto/purpose.input.js';
  */
 
 @ArgsType()
-export class CertificateArgs {
-  @Field(() => ID)
-  @IsString()
-  id: string;
-
+abstract class OptionalPurposeArgs {
   @Field(() => PurposeInput, { nullable: true })
   @IsOptional()
   @ValidateNested()
@@ -23,14 +19,15 @@ export class CertificateArgs {
 }
 
 @ArgsType()
-export class CertificatesArgs {
+export class CertificateArgs extends OptionalPurposeArgs {
+  @Field(() => ID)
+  @IsString()
+  id: string;
+}
+
+@ArgsType()
+export class CertificatesArgs extends OptionalPurposeArgs {
   @Field()
   @IsString()
   holder: string;
-
-  @Field(() => PurposeInput, { nullable: true })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => PurposeInput)
-  purpose?: PurposeInput | null;
 }
