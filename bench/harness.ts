@@ -18,7 +18,7 @@ import { createLogger } from '../src/logging/logger.js';
 import { DEMO_CITIZENS } from '../src/seed/demo-citizens.js';
 import { cpuSnapshot, cpuSplit, type CpuSnapshot, type CpuSplit } from './exchange/cpu.js';
 import { forkNode, logTail, startNode, unlessExited, type Child } from './exchange/children.js';
-import type { LoadMessage, LoadRequest, LoadResult } from './exchange/load.js';
+import type { LoadMessage, LoadRequest, LoadResult, TimelineBucket } from './exchange/load.js';
 import { measureMachineReference, type MachineReference } from './machine-reference.js';
 
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -217,8 +217,8 @@ export async function prepareBenchDatabase(
   dataDir: string,
   citizens: number,
   reseed: boolean,
+  database = databaseName(citizens),
 ): Promise<BenchDatabase> {
-  const database = databaseName(citizens);
   const ownerUrl = withDatabase(adminUrl, database);
   const logDir = join(dataDir, 'logs');
   mkdirSync(logDir, { recursive: true });
@@ -265,6 +265,7 @@ export async function measureLoad(
   ctx: CpuContext,
   named: Record<string, number>,
   request: LoadRequest,
+  onBucket?: (bucket: TimelineBucket) => void,
 ): Promise<MeasuredLoad> {
   const load = forkNode('load generator', builtFile('bench/exchange/load.js'));
   const pids = () => ({ ...named, loadGenerator: load.pid, benchmark: process.pid });
@@ -279,6 +280,7 @@ export async function measureLoad(
           before = cpuSnapshot(pids());
           if (process.env.BENCH_PERF && named.gateway !== undefined) counter = countInstructions(named.gateway);
         } else if (message.type === 'measured') after = cpuSnapshot(pids());
+        else if (message.type === 'bucket') onBucket?.(message.bucket);
         else if (message.type === 'result') resolve(message.result);
         else reject(new Error(`the load generator failed: ${message.message}`));
       });

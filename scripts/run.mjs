@@ -19,9 +19,11 @@ const entryPoints = {
   'cert-root': 'dist/src/certificates/cert-root.cli.js',
   schema: 'dist/src/schema.cli.js',
   'migration-generate': 'dist/src/database/migration-generate.cli.js',
+  bench: 'dist/bench/all.js',
   'bench-ledger': 'dist/bench/ledger/ledger.bench.js',
   'bench-exchange': 'dist/bench/exchange/exchange.bench.js',
   'bench-certificates': 'dist/bench/certificates/certificates.bench.js',
+  'bench-ledger-verify': 'dist/bench/ledger/verify.bench.js',
 };
 
 function newestSourceTime() {

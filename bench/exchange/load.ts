@@ -16,6 +16,21 @@ export interface LoadRequest {
   unique?: { placeholder: string; prefix: string };
   /** A successful answer's body must also contain this (e.g. `"valid":true`); otherwise it counts as a GraphQL error. */
   expect?: string;
+  /** Requests per second from all connections together (autocannon's overallRate); absent: as fast as answers come. */
+  rate?: number;
+  /** Width of the timeline's buckets in seconds (default 1); the parent is sent each bucket as it closes. */
+  bucketSeconds?: number;
+}
+
+/** One slice of the measured period: answers that ended in it, and their latency. */
+export interface TimelineBucket {
+  /** Seconds from the start of the measured period to the end of this bucket. */
+  atSeconds: number;
+  ok: number;
+  notOk: number;
+  p50: number;
+  p99: number;
+  max: number;
 }
 
 export interface LoadResult {
@@ -41,12 +56,21 @@ export interface LoadResult {
   latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
   /** The first body that carried `errors` or a non-2xx status, for the report (never holds a token). */
   firstErrorBody?: string;
+  /** The measured period in buckets of `bucketSeconds` (latency over time). */
+  timeline: TimelineBucket[];
+  /** The fixed request rate asked for, if any. */
+  rate?: number;
   /** autocannon's own totals for the measured period, as a cross-check. */
   autocannon: { requestsAverage: number; latencyP50: number; latencyP99: number; non2xx: number; errors: number; timeouts: number };
 }
 
 /** The measured period started / ended (the parent samples CPU at these instants). */
-export type LoadMessage = { type: 'measuring' } | { type: 'measured' } | { type: 'result'; result: LoadResult } | { type: 'error'; message: string };
+export type LoadMessage =
+  | { type: 'measuring' }
+  | { type: 'measured' }
+  | { type: 'bucket'; bucket: TimelineBucket }
+  | { type: 'result'; result: LoadResult }
+  | { type: 'error'; message: string };
 
 interface AutocannonRequest {
   method: string;
@@ -71,7 +95,7 @@ interface AutocannonInstance {
 }
 
 type Autocannon = (
-  options: { url: string; connections: number; duration: number; pipelining: number; timeout: number; requests: AutocannonRequest[] },
+  options: { url: string; connections: number; duration: number; pipelining: number; timeout: number; overallRate?: number; requests: AutocannonRequest[] },
   done: (error: Error | null, result: AutocannonResult) => void,
 ) => AutocannonInstance;
 
@@ -89,6 +113,9 @@ async function run(req: LoadRequest): Promise<LoadResult> {
   let warmupOk = 0;
   let firstErrorBody: string | undefined;
   const latencies: number[] = [];
+  const timeline = new Timeline(req.bucketSeconds ?? 1, (bucket) => send({ type: 'bucket', bucket }));
+  // Whether the response autocannon reports next was a success: onResponse (body) runs before its 'response' event.
+  let lastOk = false;
 
   const requests: AutocannonRequest[] = [
     {
@@ -114,7 +141,8 @@ async function run(req: LoadRequest): Promise<LoadResult> {
         }
         if (hasErrors) graphqlErrors++;
         if (!success) non2xx++;
-        if (success && !hasErrors) ok++;
+        lastOk = success && !hasErrors;
+        if (lastOk) ok++;
         else firstErrorBody ??= `${status} ${body.slice(0, 2000).replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, '<token>')}`;
       },
     },
@@ -125,7 +153,7 @@ async function run(req: LoadRequest): Promise<LoadResult> {
       let transportErrors = 0;
       const started = performance.now();
       const instance = autocannon(
-        { url: req.url, connections: req.connections, duration: seconds, pipelining: 1, timeout: 10, requests },
+        { url: req.url, connections: req.connections, duration: seconds, pipelining: 1, timeout: 10, requests, ...(req.rate ? { overallRate: req.rate } : {}) },
         (error, result) => {
           if (error) reject(error);
           else resolve({ result, elapsed: (performance.now() - started) / 1000, transportErrors });
@@ -133,17 +161,24 @@ async function run(req: LoadRequest): Promise<LoadResult> {
       );
       if (measured) {
         instance.on('response', (_client, _status, _bytes, ms) => {
-          if (measuring) latencies.push(ms);
+          if (!measuring) return;
+          latencies.push(ms);
+          timeline.add(ms, lastOk);
         });
-        instance.on('reqError', () => transportErrors++);
+        instance.on('reqError', () => {
+          transportErrors++;
+          if (measuring) timeline.add(undefined, false);
+        });
       }
     });
 
   if (req.warmupSeconds > 0) await phase(req.warmupSeconds, false);
   measuring = true;
+  timeline.start();
   send({ type: 'measuring' });
   const measured = await phase(req.seconds, true);
   measuring = false;
+  timeline.finish();
   send({ type: 'measured' });
 
   latencies.sort((a, b) => a - b);
@@ -162,6 +197,8 @@ async function run(req: LoadRequest): Promise<LoadResult> {
     okPerSecond: Math.round(ok / measured.elapsed),
     latencyMs: latencySummary(latencies, { p50: 0.5, p90: 0.9, p99: 0.99 }),
     firstErrorBody,
+    timeline: timeline.buckets,
+    ...(req.rate ? { rate: req.rate } : {}),
     autocannon: {
       requestsAverage: measured.result.requests.average,
       latencyP50: measured.result.latency.p50,
@@ -171,6 +208,46 @@ async function run(req: LoadRequest): Promise<LoadResult> {
       timeouts: measured.result.timeouts,
     },
   };
+}
+
+/** Latency over time: the measured period cut into buckets, each closed (and reported) when the next begins. */
+class Timeline {
+  readonly buckets: TimelineBucket[] = [];
+  private startedAt = 0;
+  private current: { latencies: number[]; ok: number; notOk: number } = { latencies: [], ok: 0, notOk: 0 };
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly seconds: number,
+    private readonly report: (bucket: TimelineBucket) => void,
+  ) {}
+
+  start(): void {
+    this.startedAt = performance.now();
+    this.timer = setInterval(() => this.close(), this.seconds * 1000);
+  }
+
+  add(latencyMs: number | undefined, ok: boolean): void {
+    if (latencyMs !== undefined) this.current.latencies.push(latencyMs);
+    if (ok) this.current.ok++;
+    else this.current.notOk++;
+  }
+
+  finish(): void {
+    clearInterval(this.timer);
+    // The last, partial bucket counts only if it holds a real slice of time.
+    if ((performance.now() - this.startedAt) / 1000 - (this.buckets.at(-1)?.atSeconds ?? 0) >= this.seconds / 2) this.close();
+  }
+
+  private close(): void {
+    const { latencies, ok, notOk } = this.current;
+    this.current = { latencies: [], ok: 0, notOk: 0 };
+    latencies.sort((a, b) => a - b);
+    const summary = latencySummary(latencies, { p50: 0.5, p99: 0.99 });
+    const bucket = { atSeconds: roundMs((performance.now() - this.startedAt) / 1000), ok, notOk, p50: summary.p50, p99: summary.p99, max: summary.max };
+    this.buckets.push(bucket);
+    this.report(bucket);
+  }
 }
 
 function send(message: LoadMessage): void {

@@ -2,17 +2,16 @@
 // second and time-to-durable percentiles, from concurrent callers in one process, against the
 // configured PostgreSQL (DATABASE_URL; the embedded one when unset), in a scratch database that is
 // dropped afterwards. Writes bench/results/ledger.json and the ledger table in bench/README.md.
-import { randomUUID } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import pg from 'pg';
 import { LedgerWriter } from '../../src/audit/ledger-writer.js';
-import type { LedgerEntryInput } from '../../src/audit/ledger-entry.js';
 import { parseFlags } from '../../src/common/cli.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { adminQuery, withDatabase, withScratchDatabase } from '../../src/database/database-admin.js';
 import { prepareDatabase, runMigrations } from '../../src/database/database-setup.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { latencySummary, roundMs, writeResult } from '../results.js';
+import { entry } from './entries.js';
 
 const WARM_UP_MS = 2000;
 
@@ -24,21 +23,6 @@ interface Run {
   latencyMs: { p50: number; p95: number; p99: number; max: number; mean: number };
   meanBatch: number;
   batches: number;
-}
-
-function entry(i: number): LedgerEntryInput {
-  return {
-    kind: 'DATA_ACCESS',
-    actor: { kind: 'clerk', id: `C-${i % 400}`, hall: 'JINGAN-01', region: '310106', department: null },
-    subject: { kind: 'PERSON', id: `3101061980${String(i % 1_000_000).padStart(6, '0')}1X` },
-    matter: 'HOUSE_TRANSFER',
-    caseNumber: `JA-2026-${i}`,
-    itemsGranted: ['person.basic', 'household.registration', 'marriage.record', 'property.ownership'],
-    departments: ['PUBLIC_SECURITY', 'CIVIL_AFFAIRS', 'NATURAL_RESOURCES'],
-    outcome: 'GRANTED',
-    requestId: randomUUID(),
-    clientAddress: '127.0.0.1',
-  };
 }
 
 async function runOnce(runtimeUrl: string, concurrency: number, seconds: number, maxBatch: number, waitMs: number): Promise<Run> {
