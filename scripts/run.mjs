@@ -24,6 +24,7 @@ const entryPoints = {
   'bench-exchange': 'dist/bench/exchange/exchange.bench.js',
   'bench-certificates': 'dist/bench/certificates/certificates.bench.js',
   'bench-ledger-verify': 'dist/bench/ledger/verify.bench.js',
+  soak: 'dist/bench/soak/soak.js',
 };
 
 function newestSourceTime() {
