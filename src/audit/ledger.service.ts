@@ -4,6 +4,7 @@ import pg from 'pg';
 import { AppConfig } from '../config/app-config.js';
 import { DATABASE_CONNECTIONS } from '../database/database.module.js';
 import type { DatabaseConnections } from '../database/database-setup.js';
+import { resilientPool } from '../database/pg-pool.js';
 import { LOGGER } from '../logging/logging.module.js';
 import type { Logger } from '../logging/logger.js';
 import { AuditError, AuditErrorCode } from './audit.errors.js';
@@ -61,12 +62,10 @@ export class LedgerService implements OnModuleInit, OnApplicationShutdown {
       lock_timeout: timeout,
       query_timeout: timeout + 500,
     };
-    this.writerPool = new pg.Pool({ ...poolOptions, max: WRITER_POOL_SIZE, application_name: 'onegate-ledger-writer' });
-    this.readerPool = new pg.Pool({ ...poolOptions, max: READER_POOL_SIZE, application_name: 'onegate-ledger' });
-    // Idle-connection errors (server restart) must not crash the process; the next query reconnects.
-    for (const pool of [this.writerPool, this.readerPool]) {
-      pool.on('error', (err) => this.logger.warn({ err }, 'ledger connection lost'));
-    }
+    // A connection the server ends (restart) must not crash the process; the next query reconnects.
+    const lost = (err: Error) => this.logger.warn({ err }, 'ledger connection lost');
+    this.writerPool = resilientPool({ ...poolOptions, max: WRITER_POOL_SIZE, application_name: 'onegate-ledger-writer' }, lost);
+    this.readerPool = resilientPool({ ...poolOptions, max: READER_POOL_SIZE, application_name: 'onegate-ledger' }, lost);
     this.writer = new LedgerWriter(
       this.writerPool,
       { maxBatch: this.config.LEDGER_BATCH_MAX_ENTRIES, waitMs: this.config.LEDGER_BATCH_WAIT_MS },

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { departmentSchema, type DepartmentCode } from '../common/departments.js';
+import { resilientPool } from '../database/pg-pool.js';
 import { ConnectorError, type DepartmentConnector, type ItemRecord } from './connector.js';
 
 /**
@@ -145,7 +146,8 @@ export class DatabaseConnector implements DepartmentConnector {
     readonly department: DepartmentCode,
     options: DatabaseConnectorOptions,
   ) {
-    this.pool = new pg.Pool({
+    // A connection the server ends (restart) must not crash the process; the next query reconnects.
+    this.pool = resilientPool({
       connectionString: options.url,
       max: options.poolSize,
       idleTimeoutMillis: 30_000,
@@ -156,9 +158,7 @@ export class DatabaseConnector implements DepartmentConnector {
       // for every batch of subjects, since each batch is a new parameter value). One generic plan
       // per connection and statement is made once and reused for every batch.
       options: '-c plan_cache_mode=force_generic_plan',
-    });
-    // An idle connection that dies (server restart) must not crash the process; the next query reconnects.
-    this.pool.on('error', () => undefined);
+    }, () => undefined);
     const schema = departmentSchema(department);
     for (const [item, query] of Object.entries(ITEM_QUERIES)) {
       if (query.department !== department) continue;
