@@ -53,10 +53,38 @@ function withoutVariableValue(message: string, error: unknown): string {
   return `Variable "$${match[1]}" has an invalid value${typeof original === 'string' ? `: ${original}` : '.'}`;
 }
 
+/** Socket errors of a connection to PostgreSQL that could not be made or was lost. */
+const CONNECTION_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** SQLSTATEs of a server that is going away or not taking connections: admin, crash shutdown, cannot connect now, too many connections. */
+const UNAVAILABLE_SQLSTATE = new Set(['57P01', '57P02', '57P03', '53300']);
+/** node-postgres's own words for a connection it lost or could not make in time (these errors carry no code). */
+const PG_CONNECTION_LOST = /^(Connection terminated( unexpectedly| due to connection timeout)?|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable)$/;
+
+/**
+ * The database could not be reached or went away (a restart, a failover), as opposed to a failure
+ * of the query itself. Follows the wrappers: Apollo's originalError, TypeORM's driverError, causes.
+ */
+export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 5) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (CONNECTION_ERRNO.has(code) || code.startsWith('08') || UNAVAILABLE_SQLSTATE.has(code))) return true;
+  if (typeof message === 'string' && PG_CONNECTION_LOST.test(message)) return true;
+  const wrapped = error as { originalError?: unknown; driverError?: unknown; cause?: unknown };
+  return [wrapped.originalError, wrapped.driverError, wrapped.cause].some((inner) => inner !== error && isDatabaseUnavailable(inner, depth + 1));
+}
+
 export function formatGraphQLError(formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError {
   // Apollo has given a refusal without a code INTERNAL_SERVER_ERROR by the time it formats it.
   const refused = isApolloRefusal(error);
   if (!refused && !isClientError(formatted)) {
+    // Still a server failure (logged as one), but one a client can act on: try again shortly.
+    if (isDatabaseUnavailable(error)) {
+      return {
+        message: 'the service cannot reach its database; try again shortly',
+        path: formatted.path,
+        extensions: { code: 'SERVICE_UNAVAILABLE', reason: 'DATABASE_UNAVAILABLE' },
+      };
+    }
     return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   }
   const extensions: Record<string, unknown> = refused ? { code: 'BAD_REQUEST' } : {};
