@@ -1,4 +1,4 @@
-// The benchmark's child processes (department API, gateway, load generator): started with their
+// The benchmark's child processes (department API, gateway, load generator, the peer): started with their
 // output in a log file, stopped with SIGTERM (SIGKILL after a grace period), and always killed
 // when the benchmark exits, fails or is interrupted.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
@@ -48,9 +48,14 @@ function track(name: string, child: ChildProcess, logFile?: string): Child {
 
 /** Starts `node script ...args` with `env`; stdout and stderr go to `logFile` (stdout piped instead when `pipeStdout`). */
 export function startNode(name: string, script: string, args: string[], env: NodeJS.ProcessEnv, logFile: string, pipeStdout = false): Child {
+  return startProgram(name, process.execPath, [...nodeFlags(name), ...profileArgs(name), script, ...args], env, logFile, pipeStdout);
+}
+
+/** Starts `executable ...args` (e.g. another Node.js binary, for the peer), logged and tracked like startNode's children. */
+export function startProgram(name: string, executable: string, args: string[], env: NodeJS.ProcessEnv, logFile: string, pipeStdout = false): Child {
   const fd = openSync(logFile, 'w');
   try {
-    const child = spawn(process.execPath, [...nodeFlags(name), ...profileArgs(name), script, ...args], { env, stdio: ['ignore', pipeStdout ? 'pipe' : fd, fd] });
+    const child = spawn(executable, args, { env, stdio: ['ignore', pipeStdout ? 'pipe' : fd, fd] });
     return track(name, child, logFile);
   } finally {
     closeSync(fd);

@@ -10,13 +10,18 @@
 // Each size has its own database, `onegate_bench_<size>`, kept between runs: it is seeded only when
 // its resident count does not match (or with --reseed). State of the benchmark's gateway (dev keys,
 // generated role password, logs, the connector file) is under DATA_DIR (default .data/bench).
+//
+// The peer (bench/peer/): at each size, once the gateway is verified, PostGraphile v5 serves the same
+// department schemas through the same reader roles (no authorization, no audit), is verified against
+// the floor's records, and the same load generator alternates onegate and PostGraphile runs (A B A B)
+// at --peer-connections; the ratios onegate ÷ PostGraphile come from those paired runs.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { parseFlags } from '../../src/common/cli.js';
-import { DEPARTMENT_CODES } from '../../src/common/departments.js';
+import { DEPARTMENT_CODES, type DepartmentCode } from '../../src/common/departments.js';
 import { projectRoot } from '../../src/common/project-root.js';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { DevIssuer } from '../../src/identity/dev-issuer.js';
@@ -47,9 +52,11 @@ import { startNode, stop, unlessExited, type Child } from './children.js';
 import { cpuSnapshot, cpuSplit, residentMemory, type CpuSnapshot, type CpuSplit } from './cpu.js';
 import { Floor, LOOKUPS, type FloorResult } from './floor.js';
 import type { LoadResult } from './load.js';
+import { peerInstallation, peerRatios, peerRequestBody, peerSettings, startPeer, verifyPeer, type PeerInstallation, type PeerRatios, type PeerRun, type PeerVerification } from '../peer/peer.js';
 
 const USAGE = `usage: npm run bench:exchange -- [--citizens 10000,1000000] [--seconds 20] [--warmup 5]
-                               [--connections 16,24,32,64] [--sample 5000] [--info-connections 32] [--reseed]
+                               [--connections 16,24,32,64] [--sample 5000] [--info-connections 32]
+                               [--peer-connections 32] [--reseed]
 
   --citizens N,...         seeded synthetic citizens, one database per size (onegate_bench_<size>)
   --seconds S              measured seconds of every run (gateway and floor)
@@ -57,6 +64,9 @@ const USAGE = `usage: npm run bench:exchange -- [--citizens 10000,1000000] [--se
   --connections C,...      concurrent HTTP connections (gateway) = concurrent callers (floor)
   --sample N               citizens looked up, drawn at random from the whole population, each with a consent grant
   --info-connections C     also measure the gateway once at LOG_LEVEL=info with C connections (0: don't)
+  --peer-connections C     side by side with PostGraphile v5 (bench/peer/, installed on demand): runs onegate,
+                           PostGraphile, onegate, PostGraphile with C connections at each size (0: don't);
+                           default the middle of --connections
   --reseed                 seed even when the database already holds that many citizens
 
 PostgreSQL: DATABASE_URL (a role that may create databases and roles), else the embedded server under DATA_DIR.
@@ -84,6 +94,7 @@ interface Settings {
   connections: number[];
   sample: number;
   infoConnections: number;
+  peerConnections: number;
   reseed: boolean;
 }
 
@@ -92,7 +103,7 @@ function parseSettings(argv: string[]): Settings | undefined {
   const reseed = argv.includes('--reseed');
   const flags = parseFlags(
     argv.filter((a) => a !== '--reseed'),
-    ['citizens', 'seconds', 'warmup', 'connections', 'sample', 'info-connections'] as const,
+    ['citizens', 'seconds', 'warmup', 'connections', 'sample', 'info-connections', 'peer-connections'] as const,
     (m) => new Error(`${m}\n\n${USAGE}`),
     '--seconds 20',
   );
@@ -105,6 +116,7 @@ function parseSettings(argv: string[]): Settings | undefined {
     connections,
     sample: Number(flags.get('sample') ?? 5000),
     infoConnections: Number(flags.get('info-connections') ?? connections[Math.floor(connections.length / 2)]),
+    peerConnections: Number(flags.get('peer-connections') ?? connections[Math.floor(connections.length / 2)]),
     reseed,
   };
   const problems: string[] = [];
@@ -114,6 +126,7 @@ function parseSettings(argv: string[]): Settings | undefined {
   if (settings.connections.some((n) => !Number.isInteger(n) || n < 1 || n > 1000)) problems.push('--connections: whole numbers from 1 to 1000');
   if (!Number.isInteger(settings.sample) || settings.sample < 1 || settings.sample > 1_000_000) problems.push('--sample: a whole number from 1 to 1000000');
   if (!Number.isInteger(settings.infoConnections) || settings.infoConnections < 0 || settings.infoConnections > 1000) problems.push('--info-connections: a whole number from 0 to 1000');
+  if (!Number.isInteger(settings.peerConnections) || settings.peerConnections < 0 || settings.peerConnections > 1000) problems.push('--peer-connections: a whole number from 0 to 1000');
   if (problems.length > 0) throw new Error(`${problems.join('; ')}\n\n${USAGE}`);
   return settings;
 }
@@ -282,7 +295,7 @@ async function verify(url: string, sample: SampleEntry[], floor: Floor): Promise
   return { checked, withAllFive };
 }
 
-/** One load run against the gateway, in a fresh load-generator process, with the CPU split of its measured period. */
+/** One load run against the gateway, in a fresh load-generator process, with the CPU split of its measured period (`peer`: the peer's process, named in it too). */
 function loadRun(
   ctx: CpuContext,
   gateway: Child,
@@ -291,8 +304,9 @@ function loadRun(
   sample: SampleEntry[],
   connections: number,
   settings: Settings,
+  peer?: Child,
 ): Promise<MeasuredLoad> {
-  return measureLoad(ctx, { gateway: gateway.pid, departmentApi: api.pid }, {
+  return measureLoad(ctx, { gateway: gateway.pid, departmentApi: api.pid, ...(peer ? { peer: peer.pid } : {}) }, {
     url,
     connections,
     warmupSeconds: settings.warmup,
@@ -324,6 +338,79 @@ interface SizeResult {
   disturbedAttempts: DisturbedAttempt[];
   gateway: GatewayRun[];
   floor: FloorRun[];
+  /** Side by side with PostGraphile (null with --peer-connections 0). */
+  peer: PeerComparison | null;
+}
+
+interface PeerComparison {
+  connections: number;
+  /** PostGraphile's version and the Node.js it ran under. */
+  postgraphile: string;
+  node: string;
+  startMs: number;
+  memory: { rssMiB: number; peakMiB: number } | null;
+  verified: PeerVerification;
+  /** In the order run: onegate, PostGraphile, onegate, PostGraphile. */
+  runs: PeerRun[];
+  ratios: PeerRatios;
+}
+
+/**
+ * PostGraphile beside the running gateway: started, verified against the floor's records, then the
+ * same load generator alternates onegate and PostGraphile runs (A B A B) with the same connections,
+ * warm-up and seconds; PostGraphile's requests carry no authorization. Every run's CPU split names
+ * the gateway, the department API and the peer. The peer is stopped afterwards.
+ */
+async function comparePeer(
+  peerInstall: PeerInstallation,
+  db: { readerUrls: Record<DepartmentCode, string> },
+  config: AppConfig,
+  database: string,
+  logDir: string,
+  ctx: CpuContext,
+  gateway: { child: Child; url: string },
+  api: Child,
+  sample: SampleEntry[],
+  floor: Floor,
+  settings: Settings,
+  disturbed: DisturbedAttempt[],
+): Promise<PeerComparison> {
+  const c = settings.peerConnections;
+  const peer = await startPeer(peerInstall, db.readerUrls, config.DEPARTMENT_POOL_SIZE, config.DEPARTMENT_TIMEOUT_MS * 2, join(logDir, `peer-${database}.log`));
+  try {
+    log(`${database}: PostGraphile ${peerInstall.postgraphileVersion} (Node ${peerInstall.nodeVersion}) ready in ${peer.startMs} ms`);
+    const verified = await verifyPeer(peer.url, sample.map((s) => s.idNumber), floor, VERIFY_COUNT);
+    log(`${database}: verified ${verified.checked} PostGraphile answers against the sources (${verified.withAllFive} with all five records)`);
+    const peerRequests = sample.map((entry) => ({ body: peerRequestBody(entry.idNumber) }));
+    const runs: PeerRun[] = [];
+    for (const [order, system] of (['onegate', 'postgraphile', 'onegate', 'postgraphile'] as const).entries()) {
+      const what = `${database}: side by side ${order + 1}/4, ${system === 'onegate' ? 'onegate' : 'PostGraphile'}, ${c} connections`;
+      const run = await undisturbed(log, what, disturbed, () =>
+        system === 'onegate'
+          ? loadRun(ctx, gateway.child, api, gateway.url, sample, c, settings, peer.child)
+          : measureLoad(ctx, { gateway: gateway.child.pid, departmentApi: api.pid, peer: peer.child.pid }, {
+              url: peer.url,
+              connections: c,
+              warmupSeconds: settings.warmup,
+              seconds: settings.seconds,
+              requests: peerRequests,
+            }),
+      );
+      runs.push({ ...run, system, order: order + 1 });
+      const u = run.cpu.usage;
+      log(
+        `${what}: ${run.okPerSecond} q/s, p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms; non-2xx ${run.non2xx}, GraphQL errors ${run.graphqlErrors}, ` +
+          `transport errors ${run.transportErrors}, bad warm-up answers ${run.warmupNotOk}; CPU cores: gateway ${u.gateway}, API ${u.departmentApi}, ` +
+          `PostGraphile ${u.peer}, postgres ${u.postgres}, load ${u.loadGenerator}, idle ${u.idle}`,
+      );
+      if (notClean(run)) log(`${what}: WARNING: errors during the measured period; first: ${run.firstErrorBody ?? '(no body: transport error)'}`);
+    }
+    const ratios = peerRatios(runs);
+    log(`${database}: onegate ÷ PostGraphile with ${c} connections: q/s ${ratios.okPerSecond}, p99 ${ratios.p99} (means of two runs each)`);
+    return { connections: c, postgraphile: peerInstall.postgraphileVersion, node: peerInstall.nodeVersion, startMs: peer.startMs, memory: residentMemory(peer.child.pid) ?? null, verified, runs, ratios };
+  } finally {
+    await stop(peer.child);
+  }
 }
 
 async function runSize(adminUrl: string, dataDir: string, citizens: number, settings: Settings): Promise<SizeResult> {
@@ -356,6 +443,8 @@ async function runSize(adminUrl: string, dataDir: string, citizens: number, sett
     [connectorExample.auth.secretEnv]: secret,
   });
 
+  const peerInstall = settings.peerConnections > 0 ? await peerInstallation(log) : undefined;
+  let peer: PeerComparison | null = null;
   const gatewayRuns: GatewayRun[] = [];
   const floorRuns: FloorRun[] = [];
   const disturbed: DisturbedAttempt[] = [];
@@ -375,6 +464,7 @@ async function runSize(adminUrl: string, dataDir: string, citizens: number, sett
           gatewayStartMs = gateway.startMs;
           verified = await verify(gateway.url, sample, floor);
           log(`${database}: verified ${verified.checked} answers against the sources (${verified.withAllFive} with all five records)`);
+          if (peerInstall) peer = await comparePeer(peerInstall, db, config, database, logDir, ctx, gateway, api.child, sample, floor, settings, disturbed);
         }
         for (const c of connections) {
           const run = await undisturbed(log, `${database}: gateway, ${c} connections, LOG_LEVEL=${logLevel}`, disturbed, () =>
@@ -447,6 +537,7 @@ async function runSize(adminUrl: string, dataDir: string, citizens: number, sett
     disturbedAttempts: disturbed,
     gateway: gatewayRuns,
     floor: floorRuns,
+    peer,
   };
 }
 
@@ -457,6 +548,73 @@ function notClean(run: LoadResult): boolean {
 function errorsCell(run: LoadResult): string {
   if (!notClean(run)) return '0';
   return `**${run.non2xx} / ${run.graphqlErrors} / ${run.transportErrors}${run.warmupNotOk ? ` (+${run.warmupNotOk} in warm-up)` : ''}**`;
+}
+
+/**
+ * The side-by-side comparison with PostGraphile: a table of the paired runs and the ratios at each
+ * size, and the goal (onegate's throughput at least PostGraphile's: q/s ratio ≥ 1.0).
+ */
+function peerNotes(sizes: SizeResult[], targets: Record<string, unknown>): string[] {
+  const compared = sizes.filter((s) => s.peer !== null);
+  if (compared.length === 0) return [];
+  const cell = (runs: PeerRun[], pick: (r: PeerRun) => number | string) => runs.map(pick).join(' / ');
+  const lines = [
+    '| citizens | connections | onegate q/s (runs 1, 3) | PostGraphile q/s (runs 2, 4) | q/s onegate ÷ PostGraphile | onegate p99 ms | PostGraphile p99 ms | p99 onegate ÷ PostGraphile | onegate p50 ms | PostGraphile p50 ms | errors (non-2xx / GraphQL / transport) | CPU cores onegate: gateway + API / postgres | CPU cores PostGraphile / postgres |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const size of compared) {
+    const { runs, ratios, connections } = size.peer!;
+    const a = runs.filter((r) => r.system === 'onegate');
+    const b = runs.filter((r) => r.system === 'postgraphile');
+    const meanCores = (rs: PeerRun[], pick: (r: PeerRun) => number) => round(rs.reduce((sum, r) => sum + pick(r), 0) / Math.max(1, rs.length));
+    lines.push(
+      `| ${[
+        size.citizens.toLocaleString('en-US'),
+        String(connections),
+        cell(a, (r) => r.okPerSecond),
+        cell(b, (r) => r.okPerSecond),
+        `**${ratios.okPerSecond}**`,
+        cell(a, (r) => r.latencyMs.p99),
+        cell(b, (r) => r.latencyMs.p99),
+        `**${ratios.p99}**`,
+        cell(a, (r) => r.latencyMs.p50),
+        cell(b, (r) => r.latencyMs.p50),
+        runs.some(notClean) ? runs.map((r) => errorsCell(r)).join(' · ') : '0',
+        `${meanCores(a, (r) => (r.cpu.usage.gateway ?? 0) + (r.cpu.usage.departmentApi ?? 0))} / ${meanCores(a, (r) => r.cpu.usage.postgres ?? 0)}`,
+        `${meanCores(b, (r) => r.cpu.usage.peer ?? 0)} / ${meanCores(b, (r) => r.cpu.usage.postgres ?? 0)}`,
+      ].join(' | ')} |`,
+    );
+  }
+  const clean = compared.every((s) => s.peer!.runs.every((r) => !notClean(r)));
+  const met = clean && compared.every((s) => s.peer!.ratios.okPerSecond >= 1);
+  targets.peerThroughput = {
+    target: 'onegate q/s ÷ PostGraphile q/s >= 1.0 at every size (means of the paired runs)',
+    met,
+    ratios: compared.map((s) => ({ citizens: s.citizens, connections: s.peer!.connections, okPerSecond: s.peer!.ratios.okPerSecond, p99: s.peer!.ratios.p99 })),
+  };
+  const first = compared[0]!.peer!;
+  return [
+    `Side by side with PostGraphile v5 (bench/peer/: postgraphile ${first.postgraphile} under Node ${first.node}, serving the same department schemas through the same read-only reader roles, ` +
+      'one request per citizen for the same five items and fields, no authorization and no audit), measured by the same load generator in alternating runs: ' +
+      'onegate, PostGraphile, onegate, PostGraphile, each with its own warm-up. The ratios divide the mean of the two onegate runs by the mean of the two PostGraphile runs ' +
+      '(q/s: above 1 means onegate answers more; p99: below 1 means onegate\'s tail is shorter). onegate does per answer what PostGraphile does not: the token, consent and ' +
+      'access decision, record validation, the ledger entry (durable before the answer), and social insurance through the department API over HTTP with HMAC; ' +
+      'PostGraphile reads insurance_account directly.',
+    lines.join('\n'),
+    `Goal: onegate's throughput at least PostGraphile's (q/s onegate ÷ PostGraphile ≥ 1.0) at every size: **${met ? 'met' : 'not met'}** (` +
+      compared.map((s) => `${s.citizens.toLocaleString('en-US')} citizens, ${s.peer!.connections} connections: ${s.peer!.ratios.okPerSecond}`).join('; ') +
+      (clean ? '' : '; some runs had errors') +
+      '). ' +
+      compared
+        .map(
+          (s) =>
+            `${s.citizens.toLocaleString('en-US')} citizens: PostGraphile ready in ${s.peer!.startMs} ms, RSS ${s.peer!.memory?.rssMiB ?? '?'} MiB after its runs ` +
+            `(peak ${s.peer!.memory?.peakMiB ?? '?'} MiB); ${s.peer!.verified.checked} of its answers checked field by field against the sources before measuring ` +
+            `(${s.peer!.verified.withAllFive} with all five records, ${s.peer!.verified.familyHouseholds} in family households of two or more, ` +
+            `${s.peer!.verified.collectiveHouseholds} in collective households, ${s.peer!.verified.coOwnedProperties} with a co-owned property).`,
+        )
+        .join(' '),
+  ];
 }
 
 function summarize(sizes: SizeResult[], settings: Settings): { headers: string[]; rows: string[][]; notes: string[]; targets: Record<string, unknown> } {
@@ -527,11 +685,13 @@ function summarize(sizes: SizeResult[], settings: Settings): { headers: string[]
         ').',
     );
   }
+  notes.push(...peerNotes(sizes, targets));
   // Someone else's work on the machine shows as `other` (processes) or `postgresOtherDatabases`.
   for (const size of sizes) {
     const runs = [
       ...size.gateway.map((r) => ({ what: `gateway, ${r.connections} connections, LOG_LEVEL=${r.logLevel}`, cpu: r.cpu })),
       ...size.floor.map((r) => ({ what: `floor, ${r.connections} callers`, cpu: r.cpu })),
+      ...(size.peer?.runs ?? []).map((r) => ({ what: `side by side run ${r.order} (${r.system === 'onegate' ? 'onegate' : 'PostGraphile'}), ${r.connections} connections`, cpu: r.cpu })),
     ];
     for (const { what, cpu } of runs) {
       const foreign = foreignCores(cpu);
@@ -611,10 +771,14 @@ async function main(argv: string[]): Promise<void> {
           LEDGER_CHECKPOINT_INTERVAL_SECONDS: baseConfig.LEDGER_CHECKPOINT_INTERVAL_SECONDS,
         },
         departments: { httpConnector: ['HUMAN_RESOURCES'], database: DEPARTMENT_CODES.filter((d) => d !== 'HUMAN_RESOURCES') },
+        peer:
+          settings.peerConnections > 0
+            ? peerSettings(await peerInstallation(log), baseConfig.DEPARTMENT_POOL_SIZE, baseConfig.DEPARTMENT_TIMEOUT_MS * 2)
+            : null,
       },
       sizes,
     });
-    const failed = sizes.some((s) => s.gateway.some(notClean));
+    const failed = sizes.some((s) => s.gateway.some(notClean) || (s.peer?.runs ?? []).some(notClean));
     if (failed) {
       console.error('bench:exchange: some runs had errors (see the table); their figures are flagged, not to be trusted');
       process.exitCode = 1;
