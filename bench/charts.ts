@@ -31,8 +31,9 @@ export interface BarChart {
 export type Chart = LineChart | BarChart;
 
 const WIDTH = 760;
-const HEIGHT = 380;
-const MARGIN = { top: 44, right: 70, bottom: 84, left: 70 };
+const HEIGHT = 420;
+/** Below the plot: tick labels, the axis label, then up to three rows of legend. */
+const MARGIN = { top: 44, right: 70, bottom: 112, left: 70 };
 const COLOURS = ['#1f6feb', '#d1242f', '#1a7f37', '#9a6700', '#8250df', '#0a7ea4', '#bf3989', '#57606a'];
 
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -63,7 +64,7 @@ function frame(title: string, body: string[]): string {
 function legend(names: Array<{ name: string; colour: string }>): string[] {
   const out: string[] = [];
   let x = MARGIN.left;
-  let y = HEIGHT - 22;
+  let y = HEIGHT - MARGIN.bottom + 56;
   for (const { name, colour } of names) {
     const width = 22 + name.length * 6.6;
     if (x + width > WIDTH - 10) {

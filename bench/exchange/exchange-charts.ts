@@ -10,6 +10,12 @@ export interface ChartedSize {
   gatewayMemory: { rssMiB: number; peakMiB: number } | null;
   gateway: Array<{ connections: number; logLevel: string; okPerSecond: number; timeline?: TimelineBucket[] }>;
   floor: Array<{ connections: number; queriesPerSecond: number }>;
+  /** The side-by-side runs with PostGraphile (A B A B), when measured. */
+  peer: {
+    connections: number;
+    ratios: { onegate: { okPerSecond: number }; postgraphile: { okPerSecond: number } };
+    runs: Array<{ system: 'onegate' | 'postgraphile'; order: number; timeline?: TimelineBucket[] }>;
+  } | null;
 }
 
 const sizeName = (citizens: number) => `${citizens.toLocaleString('en-US')} citizens`;
@@ -17,6 +23,7 @@ const sizeName = (citizens: number) => `${citizens.toLocaleString('en-US')} citi
 export function exchangeCharts(sizes: ChartedSize[], logLevel: string): ResultChart[] {
   const connections = [...new Set(sizes.flatMap((s) => s.gateway.filter((r) => r.logLevel === logLevel).map((r) => r.connections)))].sort((a, b) => a - b);
   const groups = sizes.map((s) => sizeName(s.citizens));
+  const peerConnections = [...new Set(sizes.flatMap((s) => (s.peer ? [s.peer.connections] : [])))];
   const throughput: ResultChart = {
     file: 'exchange-throughput.svg',
     title: 'Audited house-transfer lookups per second at each number of citizens',
@@ -33,6 +40,10 @@ export function exchangeCharts(sizes: ChartedSize[], logLevel: string): ResultCh
         ...connections.map((c) => ({
           name: `floor (pg, no HTTP), ${c} callers`,
           values: sizes.map((s) => s.floor.find((r) => r.connections === c)?.queriesPerSecond ?? null),
+        })),
+        ...peerConnections.map((c) => ({
+          name: `PostGraphile (no audit), ${c} connections`,
+          values: sizes.map((s) => (s.peer?.connections === c ? s.peer.ratios.postgraphile.okPerSecond : null)),
         })),
       ],
     },
@@ -64,6 +75,23 @@ export function exchangeCharts(sizes: ChartedSize[], logLevel: string): ResultCh
       file: 'exchange-latency.svg',
       title: 'p99 latency of the audited lookup over each measured run',
       chart: { kind: 'line', title: 'p99 latency over each measured run (citizens, connections)', xLabel: 'seconds into the measured period', yLabel: 'p99 ms (per second)', series: latency },
+    });
+  }
+  const sideBySide = sizes.find((s) => s.peer?.runs.some((r) => r.timeline?.length));
+  if (sideBySide?.peer) {
+    charts.push({
+      file: 'exchange-side-by-side.svg',
+      title: `p99 latency over the side-by-side runs with PostGraphile (${sizeName(sideBySide.citizens)})`,
+      chart: {
+        kind: 'line',
+        title: `onegate and PostGraphile, A B A B, ${sideBySide.peer.connections} connections, ${sizeName(sideBySide.citizens)}`,
+        xLabel: 'seconds into the measured period',
+        yLabel: 'p99 ms (per second)',
+        series: sideBySide.peer.runs.map((r) => ({
+          name: `${r.order}. ${r.system === 'onegate' ? 'onegate (audited)' : 'PostGraphile (no audit)'}`,
+          points: (r.timeline ?? []).map((b) => [b.atSeconds, b.p99] as [number, number]),
+        })),
+      },
     });
   }
   return charts;

@@ -15,19 +15,13 @@
 // department schemas through the same reader roles (no authorization, no audit), is verified against
 // the floor's records, and the same load generator alternates onegate and PostGraphile runs (A B A B)
 // at --peer-connections; the ratios onegate ÷ PostGraphile come from those paired runs.
-import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import pg from 'pg';
 import { parseFlags } from '../../src/common/cli.js';
 import { DEPARTMENT_CODES, type DepartmentCode } from '../../src/common/departments.js';
-import { projectRoot } from '../../src/common/project-root.js';
 import type { AppConfig } from '../../src/config/app-config.js';
-import { DevIssuer } from '../../src/identity/dev-issuer.js';
 import {
   ATTEMPTS,
-  builtFile,
   FOREIGN_LIMIT,
   foreignCores,
   freePort,
@@ -48,8 +42,10 @@ import {
   type MeasuredLoad,
 } from '../harness.js';
 import { writeResult } from '../results.js';
-import { startNode, stop, unlessExited, type Child } from './children.js';
+import { stop, type Child } from './children.js';
 import { cpuSnapshot, cpuSplit, residentMemory, type CpuSnapshot, type CpuSplit } from './cpu.js';
+import { exchangeCharts } from './exchange-charts.js';
+import { LOOKUPS_PER_MINUTE, MATTER, QUERY, gatewayEnv, prepareSample, requestBody, startDepartmentApi, type SampleEntry } from './exchange-setup.js';
 import { Floor, LOOKUPS, type FloorResult } from './floor.js';
 import type { LoadResult } from './load.js';
 import { peerInstallation, peerRatios, peerRequestBody, peerSettings, startPeer, verifyPeer, type PeerInstallation, type PeerRatios, type PeerRun, type PeerVerification } from '../peer/peer.js';
@@ -72,20 +68,8 @@ const USAGE = `usage: npm run bench:exchange -- [--citizens 10000,1000000] [--se
 PostgreSQL: DATABASE_URL (a role that may create databases and roles), else the embedded server under DATA_DIR.
 DATA_DIR defaults to .data/bench.`;
 
-const QUERY =
-  'query HouseTransfer($id: IdNumber!, $p: PurposeInput!) { citizen(idNumber: $id, purpose: $p) { ' +
-  'person { name birthDate } ' +
-  'household { householdNumber address relationToHead members { idNumber name relationToHead } } ' +
-  'marriage { status spouseIdNumber certificateNumber } ' +
-  'properties { certificateNumber address areaSqm share coOwnerIdNumbers } ' +
-  'socialInsurance { accountNumber status contributionMonths } } }';
-
-const MATTER = 'HOUSE_TRANSFER';
-const SAMPLE_SEED = 0.4242;
 const VERIFY_COUNT = 200;
 const GATEWAY_LOG_LEVEL = 'warn';
-/** The highest the configuration accepts: no clerk is ever rate limited during the benchmark. */
-const LOOKUPS_PER_MINUTE = 10_000_000;
 
 interface Settings {
   citizens: number[];
@@ -133,80 +117,6 @@ function parseSettings(argv: string[]): Settings | undefined {
 
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 const log = (message: string) => console.log(`bench:exchange: ${message}`);
-
-interface Clerk {
-  province: string;
-  hall: string;
-  region: string;
-  authorization: string;
-}
-
-interface SampleEntry {
-  idNumber: string;
-  caseNumber: string;
-  grantId: string;
-  clerk: Clerk;
-}
-
-function requestBody(entry: SampleEntry): string {
-  return JSON.stringify({ query: QUERY, variables: { id: entry.idNumber, p: { matter: MATTER, caseNumber: entry.caseNumber, consent: entry.grantId } } });
-}
-
-/** Draws the sample (random over the whole population, repeatable), grants each one consent and issues one clerk token per province. */
-async function prepareSample(ownerUrl: string, config: AppConfig, citizens: number, size: number): Promise<SampleEntry[]> {
-  const ids = await withClient(ownerUrl, async (client) => {
-    await client.query('SELECT setseed($1)', [SAMPLE_SEED]);
-    const { rows } = await client.query<{ id_number: string }>('SELECT id_number FROM dept_public_security.resident ORDER BY random() LIMIT $1', [size]);
-    return rows.map((r) => r.id_number);
-  });
-  // HOUSE_TRANSFER is PROVINCE jurisdiction: the clerk's region must share the citizen's first two digits.
-  const issuer = new DevIssuer(config);
-  const clerks = new Map<string, Clerk>();
-  for (const id of ids) {
-    const province = id.slice(0, 2);
-    if (clerks.has(province)) continue;
-    const hall = `BENCH-${province}`;
-    const region = id.slice(0, 6);
-    const token = await issuer.issueToken({ role: 'clerk', sub: `bench-clerk-${province}`, hall, region, ttlSeconds: Math.min(4 * 3600, config.TOKEN_MAX_AGE_SECONDS) });
-    clerks.set(province, { province, hall, region, authorization: `Bearer ${token}` });
-  }
-  const sample = ids.map((idNumber, i) => ({ idNumber, caseNumber: `BENCH-${citizens}-${i}`, grantId: randomUUID(), clerk: clerks.get(idNumber.slice(0, 2))! }));
-  // Grants written as the owner, as ConsentService.grant would (without its ledger entry): any case, any hall, one day.
-  await withClient(ownerUrl, async (client) => {
-    await client.query(`DELETE FROM onegate.consent_grant WHERE case_number LIKE 'BENCH-%'`);
-    await client.query(
-      `INSERT INTO onegate.consent_grant (id, citizen_id_number, matter_code, case_number, hall, granted_at, expires_at)
-       SELECT g.id, g.citizen, $4, g.case_number, NULL, now(), now() + interval '1 day'
-         FROM unnest($1::uuid[], $2::text[], $3::text[]) AS g(id, citizen, case_number)`,
-      [sample.map((s) => s.grantId), sample.map((s) => s.idNumber), sample.map((s) => s.caseNumber), MATTER],
-    );
-  });
-  return sample;
-}
-
-async function startDepartmentApi(readerUrl: string, secret: string, logDir: string): Promise<{ child: Child; url: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DEPARTMENT_DATABASE_URL: readerUrl, HMAC_SECRET: secret, PORT: '0', HOST: '127.0.0.1' };
-  delete env.API_TOKEN;
-  delete env.HMAC_KEY_ID;
-  delete env.FAULTS;
-  const child = startNode('department API', builtFile('examples/department-api/server.js'), [], env, join(logDir, 'department-api.log'), true);
-  const lines = createInterface({ input: child.process.stdout! });
-  const url = await unlessExited(
-    child,
-    new Promise<string>((resolve) => {
-      lines.on('line', (line) => {
-        try {
-          const parsed = JSON.parse(line) as { msg?: string; url?: string };
-          if (parsed.msg === 'listening' && parsed.url) resolve(parsed.url);
-        } catch {
-          // not a JSON line
-        }
-      });
-    }),
-    'starting',
-  );
-  return { child, url };
-}
 
 interface GraphqlAnswer {
   data?: { citizen?: Record<string, unknown> | null };
@@ -423,25 +333,7 @@ async function runSize(adminUrl: string, dataDir: string, citizens: number, sett
 
   const floor = new Floor(db.readerUrls, config.DEPARTMENT_POOL_SIZE, config.DEPARTMENT_TIMEOUT_MS * 2);
   const ctx: CpuContext = { ownerUrl, database };
-  const secret = randomBytes(32).toString('base64url');
-  const api = await startDepartmentApi(db.readerUrls.HUMAN_RESOURCES, secret, logDir);
-  const connectorExample = JSON.parse(readFileSync(join(projectRoot(), 'examples/department-api/connector.example.json'), 'utf8')) as {
-    baseUrl: string;
-    auth: { secretEnv: string };
-  };
-  const connectorsFile = join(dataDir, 'department-connectors.json');
-  writeFileSync(connectorsFile, JSON.stringify({ HUMAN_RESOURCES: { ...connectorExample, baseUrl: api.url } }, null, 2) + '\n');
-
-  const gatewayEnv = (logLevel: string, port: number): NodeJS.ProcessEnv => ({
-    ...env,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    SEED_CITIZENS_ON_EMPTY: '0',
-    EXCHANGE_LOOKUPS_PER_MINUTE: String(LOOKUPS_PER_MINUTE),
-    LOG_LEVEL: logLevel,
-    DEPARTMENT_CONNECTORS_FILE: connectorsFile,
-    [connectorExample.auth.secretEnv]: secret,
-  });
+  const api = await startDepartmentApi(db.readerUrls.HUMAN_RESOURCES, dataDir, logDir);
 
   const peerInstall = settings.peerConnections > 0 ? await peerInstallation(log) : undefined;
   let peer: PeerComparison | null = null;
@@ -457,7 +349,7 @@ async function runSize(adminUrl: string, dataDir: string, citizens: number, sett
     if (settings.infoConnections > 0) levels.push({ logLevel: 'info', connections: [settings.infoConnections] });
     for (const { logLevel, connections } of levels) {
       const port = await freePort();
-      const gateway = await startGateway(gatewayEnv(logLevel, port), port, join(logDir, `gateway-${citizens}-${logLevel}.log`));
+      const gateway = await startGateway(gatewayEnv(env, api, port, logLevel), port, join(logDir, `gateway-${citizens}-${logLevel}.log`));
       let logLength = 0;
       try {
         if (logLevel === GATEWAY_LOG_LEVEL) {
@@ -777,7 +669,7 @@ async function main(argv: string[]): Promise<void> {
             : null,
       },
       sizes,
-    });
+    }, exchangeCharts(sizes, GATEWAY_LOG_LEVEL));
     const failed = sizes.some((s) => s.gateway.some(notClean) || (s.peer?.runs ?? []).some(notClean));
     if (failed) {
       console.error('bench:exchange: some runs had errors (see the table); their figures are flagged, not to be trusted');
