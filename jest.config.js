@@ -22,5 +22,15 @@ export default {
       globalSetup: '<rootDir>/test/harness/global-setup.ts',
       globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
     },
+    {
+      // The fault harness (README: Fault harness): gateways as child processes killed, their
+      // database restarted, departments failing, all under load. Full size with `npm run
+      // test:faults` (FAULTS_SIZE=full); `npm test` runs it smaller. Same global setup as e2e (run once).
+      ...common,
+      displayName: 'faults',
+      testMatch: ['<rootDir>/test/faults/**/*.faults-spec.ts'],
+      globalSetup: '<rootDir>/test/harness/global-setup.ts',
+      globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
+    },
   ],
 };
