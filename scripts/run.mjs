@@ -25,6 +25,7 @@ const entryPoints = {
   'bench-certificates': 'dist/bench/certificates/certificates.bench.js',
   'bench-ledger-verify': 'dist/bench/ledger/verify.bench.js',
   soak: 'dist/bench/soak/soak.js',
+  'bench-profile': 'dist/bench/cpu-profile.js',
 };
 
 function newestSourceTime() {
