@@ -114,12 +114,19 @@ export function uncleanFailure(outcome: Outcome, allowedCodes: ReadonlySet<strin
   return null;
 }
 
+export interface RequestEntry {
+  kind: string;
+  subject: string | null;
+  outcome: string;
+  departments: string[];
+}
+
 export interface LedgerFacts {
   entries: number;
   maxIndex: number;
   distinctIndexes: number;
   /** Entries by request id (of the ids asked about). */
-  byRequest: Map<string, Array<{ kind: string; subject: string | null; outcome: string; departments: string[] }>>;
+  byRequest: Map<string, RequestEntry[]>;
 }
 
 /** The ledger as its owner sees it: size, gaps, and the entries of the given request ids. */
@@ -138,7 +145,7 @@ export async function ledgerFacts(ownerUrl: string, requestIds: readonly string[
         [requestIds],
       )
     ).rows;
-    const byRequest = new Map<string, LedgerFacts['byRequest'] extends Map<string, infer V> ? V : never>();
+    const byRequest = new Map<string, RequestEntry[]>();
     for (const row of rows) {
       const list = byRequest.get(row.request_id) ?? [];
       list.push({ kind: row.kind, subject: row.subject_id, outcome: row.outcome, departments: row.departments });
