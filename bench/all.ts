@@ -24,13 +24,13 @@ const STEPS: Step[] = [
   {
     name: 'exchange',
     script: 'bench/exchange/exchange.bench.js',
-    args: ['--citizens', '10000,100000,1000000', '--seconds', '8', '--warmup', '3', '--connections', '16,32', '--sample', '2000', '--info-connections', '0'],
-    limitSeconds: 480,
+    args: ['--citizens', '10000,100000,1000000', '--seconds', '10', '--warmup', '3', '--connections', '16,32', '--sample', '2000', '--info-connections', '0'],
+    limitSeconds: 600,
   },
   {
     name: 'certificates',
     script: 'bench/certificates/certificates.bench.js',
-    args: ['--citizens', '10000', '--seconds', '8', '--warmup', '2', '--connections', '16,32', '--sample', '1000', '--batch', '10000'],
+    args: ['--citizens', '10000', '--seconds', '8', '--warmup', '3', '--connections', '16,32', '--sample', '1000', '--batch', '10000'],
     limitSeconds: 150,
   },
 ];

@@ -33,6 +33,8 @@ function newestSourceTime() {
   const visit = (path) => {
     const info = statSync(path);
     if (info.isDirectory()) {
+      // Benchmark figures are written by runs, not compiled: they never make the build stale.
+      if (path === join(root, 'bench', 'results')) return;
       for (const name of readdirSync(path)) visit(join(path, name));
     } else if (/\.(ts|json|html|css)$/.test(path)) {
       newest = Math.max(newest, info.mtimeMs);

@@ -205,6 +205,17 @@ async function verify(url: string, sample: SampleEntry[], floor: Floor): Promise
   return { checked, withAllFive };
 }
 
+/** A freshly started server (gateway or peer) still compiles its hot paths and fills its pools: its first run warms up this long at least. */
+const FRESH_WARMUP_SECONDS = 10;
+const warmedUp = new Set<number>();
+
+/** The warm-up of the next run against the process `pid`: longer for its first run. */
+function warmupFor(pid: number, settings: Settings): number {
+  const first = !warmedUp.has(pid);
+  warmedUp.add(pid);
+  return first ? Math.max(settings.warmup, FRESH_WARMUP_SECONDS) : settings.warmup;
+}
+
 /** One load run against the gateway, in a fresh load-generator process, with the CPU split of its measured period (`peer`: the peer's process, named in it too). */
 function loadRun(
   ctx: CpuContext,
@@ -219,7 +230,7 @@ function loadRun(
   return measureLoad(ctx, { gateway: gateway.pid, departmentApi: api.pid, ...(peer ? { peer: peer.pid } : {}) }, {
     url,
     connections,
-    warmupSeconds: settings.warmup,
+    warmupSeconds: warmupFor(gateway.pid, settings),
     seconds: settings.seconds,
     requests: sample.map((entry) => ({ body: requestBody(entry), authorization: entry.clerk.authorization })),
   });
@@ -301,7 +312,7 @@ async function comparePeer(
           : measureLoad(ctx, { gateway: gateway.child.pid, departmentApi: api.pid, peer: peer.child.pid }, {
               url: peer.url,
               connections: c,
-              warmupSeconds: settings.warmup,
+              warmupSeconds: warmupFor(peer.child.pid, settings),
               seconds: settings.seconds,
               requests: peerRequests,
             }),
@@ -610,7 +621,7 @@ function summarize(sizes: SizeResult[], settings: Settings): { headers: string[]
     );
   }
   notes.push(
-    `Every run: ${settings.warmup} s warm-up, then ${settings.seconds} s measured; one autocannon process (pipelining 1) rotating over ` +
+    `Every run: ${settings.warmup} s warm-up (the first run on a freshly started gateway or PostGraphile: ${Math.max(settings.warmup, FRESH_WARMUP_SECONDS)} s), then ${settings.seconds} s measured; one autocannon process (pipelining 1) rotating over ` +
       `${sizes[0]?.sample.size ?? settings.sample} sampled citizens with consent grants, one clerk token per province (PROVINCE jurisdiction). ` +
       `q/s counts 2xx answers without GraphQL \`errors\` (every body is checked); latency is per request, measured by the load generator. ` +
       `The floor runs the gateway's own SQL (DatabaseConnector, pools of the gateway's size) for the same five items, the five concurrently, ` +

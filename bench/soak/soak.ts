@@ -136,7 +136,9 @@ async function main(argv: string[]): Promise<void> {
           name: 'soak',
           description:
             `The gateway under a steady load at half its measured capacity (the house-transfer lookup of bench:exchange, ${connections} connections, ` +
-            `fixed request rate from autocannon in its own process) for ${minutes} minutes, p50/p99 and the gateway's RSS sampled every ${interval} s.`,
+            `fixed request rate from autocannon in its own process) for ${minutes} minutes, p50/p99 and the gateway's RSS sampled every ${interval} s. ` +
+            "autocannon's rate is a quota per connection and second, sent as fast as answers come and then held until the next second, so the " +
+            'gateway works at full speed for about half of each second and idles for the rest: latency is that of full load at these connections.',
           ...runContext(server),
           summary: {
             headers: ['citizens', 'capacity q/s', 'held rate q/s', 'minutes', 'answered q/s', 'p50 ms', 'p99 ms', 'errors', 'p99 drift ms (limit)', 'RSS drift MiB (limit)', 'RSS MiB first → last', 'CPU cores: gateway / postgres / API / load', 'verdict'],
