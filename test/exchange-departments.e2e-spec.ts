@@ -1,16 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import pg from 'pg';
 import { connectionsFor } from '../src/database/database-setup.js';
 import { DepartmentRegistry } from '../src/exchange/department-registry.js';
 import { harnessState } from './harness/database.js';
 import { freePort } from './harness/free-port.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
-import { DepartmentApiProcess } from './support/department-api-process.js';
+import { DepartmentApiProcess, writeConnectorsFile } from './support/department-api-process.js';
 
 /*
  * RELIABILITY-AND-SECURITY §F: failing departments. Human Resources is reached over HTTP (the
@@ -73,11 +72,7 @@ describe('§F failing departments', () => {
   beforeAll(async () => {
     process.env[SECRET_ENV] = secret;
     const port = await freePort();
-    const example = JSON.parse(
-      readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'examples', 'department-api', 'connector.example.json'), 'utf8'),
-    ) as Record<string, unknown>;
-    const file = join(dir, 'connectors.json');
-    writeFileSync(file, JSON.stringify({ HUMAN_RESOURCES: { ...example, baseUrl: `http://127.0.0.1:${port}`, timeoutMs: TIMEOUT_MS } }));
+    const file = writeConnectorsFile(dir, port, TIMEOUT_MS);
     t = await createTestApp({
       DEPARTMENT_CONNECTORS_FILE: file,
       DEPARTMENT_TIMEOUT_MS: String(TIMEOUT_MS),

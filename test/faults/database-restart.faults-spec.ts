@@ -12,7 +12,7 @@ import { adminQuery, harnessState, withDatabase } from '../harness/database.js';
 import { freePort } from '../harness/free-port.js';
 import { GatewayProcess, probe, sleep } from '../support/gateway-process.js';
 import { HttpLoad, type Outcome } from '../support/http-load.js';
-import { grantConsent, LI_WEI, LOOKUP, ledgerFacts, percentile, releasedData, report, sized, tally, tokens, uncleanFailure, verifyLedger, ZHANG_HAO } from './fault-kit.js';
+import { houseTransferConsents, houseTransferLookup, ledgerFacts, percentile, releasedData, report, sized, tally, tokens, uncleanFailure, verifyLedger } from './fault-kit.js';
 
 /*
  * RELIABILITY-AND-SECURITY §H 41: PostgreSQL restarted under load → requests during the outage fail
@@ -86,25 +86,13 @@ describe('§H 41: PostgreSQL restarted under load', () => {
     const token = tokens();
     const clerk = await token({ role: 'clerk', sub: 'C-LY-PG', hall: 'LONGYOU-01' });
     const auditor = await token({ role: 'auditor', sub: 'A-PG' });
-    const consents = {
-      [LI_WEI]: await grantConsent(gateway!.url, await token({ role: 'citizen', sub: LI_WEI }), 'HOUSE_TRANSFER'),
-      [ZHANG_HAO]: await grantConsent(gateway!.url, await token({ role: 'citizen', sub: ZHANG_HAO }), 'HOUSE_TRANSFER'),
-    };
+    const consents = await houseTransferConsents(gateway!.url, (sub) => token({ role: 'citizen', sub }));
     const load = new HttpLoad({
       url: gateway!.url,
       concurrency: SIZE.clients,
       deadlineMs: GATEWAY_BOUND_MS + SLACK_MS * 2,
       idPrefix: 'pg',
-      next: (worker, n) => {
-        const subject = n % 2 ? LI_WEI : ZHANG_HAO;
-        return {
-          kind: 'lookup',
-          query: LOOKUP,
-          variables: { id: subject, p: { matter: 'HOUSE_TRANSFER', caseNumber: `PG-${worker}-${n}`, consent: consents[subject] } },
-          token: clerk,
-          meta: { subject },
-        };
-      },
+      next: (worker, n) => houseTransferLookup(clerk, consents, 'PG', worker, n),
     });
     const complete = (o: Outcome) => releasedData(o) && o.body!.errors === undefined;
 

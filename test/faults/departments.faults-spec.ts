@@ -1,19 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { connectionsFor } from '../../src/database/database-setup.js';
 import { DepartmentRegistry } from '../../src/exchange/department-registry.js';
 import { harnessState } from '../harness/database.js';
 import { freePort } from '../harness/free-port.js';
 import { createTestApp, type TestApp } from '../harness/test-app.js';
-import { DepartmentApiProcess } from '../support/department-api-process.js';
+import { DepartmentApiProcess, writeConnectorsFile } from '../support/department-api-process.js';
 import { sleep } from '../support/gateway-process.js';
 import { HttpLoad, type Outcome } from '../support/http-load.js';
-import { grantConsent, LI_WEI, LOOKUP, ledgerFacts, percentile, report, sized, tally, ZHANG_HAO } from './fault-kit.js';
+import { houseTransferConsents, houseTransferLookup, LI_WEI, ledgerFacts, percentile, report, sized, tally, ZHANG_HAO } from './fault-kit.js';
 
 /*
  * RELIABILITY-AND-SECURITY §F 34–36 under load: the tests of test/exchange-departments.e2e-spec.ts,
@@ -81,11 +80,7 @@ describe('§F under load: a department that hangs, answers garbage, invalid reco
   beforeAll(async () => {
     process.env[SECRET_ENV] = secret;
     const apiPort = await freePort();
-    const example = JSON.parse(
-      readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples', 'department-api', 'connector.example.json'), 'utf8'),
-    ) as Record<string, unknown>;
-    const file = join(dir, 'connectors.json');
-    writeFileSync(file, JSON.stringify({ HUMAN_RESOURCES: { ...example, baseUrl: `http://127.0.0.1:${apiPort}`, timeoutMs: TIMEOUT_MS } }));
+    const file = writeConnectorsFile(dir, apiPort, TIMEOUT_MS);
     t = await createTestApp({
       DEPARTMENT_CONNECTORS_FILE: file,
       DEPARTMENT_TIMEOUT_MS: String(TIMEOUT_MS),
@@ -113,25 +108,13 @@ describe('§F under load: a department that hangs, answers garbage, invalid reco
 
   it('other departments are served, the failing one is reported within the timeouts, the breaker stops calling it, every lookup is audited, and all recovers', async () => {
     const clerk = await t.token({ role: 'clerk', sub: 'C-LY-FAULTS', hall: 'LONGYOU-01' });
-    const consents = {
-      [LI_WEI]: await grantConsent(url, await t.token({ role: 'citizen', sub: LI_WEI }), 'HOUSE_TRANSFER'),
-      [ZHANG_HAO]: await grantConsent(url, await t.token({ role: 'citizen', sub: ZHANG_HAO }), 'HOUSE_TRANSFER'),
-    };
+    const consents = await houseTransferConsents(url, (sub) => t.token({ role: 'citizen', sub }));
     const load = new HttpLoad({
       url,
       concurrency: SIZE.clients,
       deadlineMs: 30_000,
       idPrefix: 'dept',
-      next: (worker, n) => {
-        const subject = n % 2 ? LI_WEI : ZHANG_HAO;
-        return {
-          kind: 'lookup',
-          query: LOOKUP,
-          variables: { id: subject, p: { matter: 'HOUSE_TRANSFER', caseNumber: `DEPT-${worker}-${n}`, consent: consents[subject] } },
-          token: clerk,
-          meta: { subject },
-        };
-      },
+      next: (worker, n) => houseTransferLookup(clerk, consents, 'DEPT', worker, n),
     });
     const complete = (o: Outcome) => o.status === 200 && o.body?.errors === undefined && o.body?.data?.citizen?.socialInsurance?.accountNumber !== undefined;
     const breaker = () => t.app.get(DepartmentRegistry).department('HUMAN_RESOURCES').breakerState;

@@ -9,7 +9,7 @@ import type { VerificationReport } from '../../src/audit/ledger-verify.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { DevIssuer, type TokenRequest } from '../../src/identity/dev-issuer.js';
 import { adminQuery, harnessState, withDatabase } from '../harness/database.js';
-import type { GraphQLBody, Outcome } from '../support/http-load.js';
+import type { GraphQLBody, LoadRequest, Outcome } from '../support/http-load.js';
 
 /*
  * Shared pieces of the fault harness (test/faults/*.faults-spec.ts).
@@ -29,7 +29,7 @@ export const LI_WEI = '330825198803142023';
 export const ZHANG_HAO = '330825198611021315';
 
 /** The clerk's house-transfer lookup: four departments, one DATA_ACCESS entry. */
-export const LOOKUP = `query($id: IdNumber!, $p: PurposeInput!) {
+const LOOKUP = `query($id: IdNumber!, $p: PurposeInput!) {
   citizen(idNumber: $id, purpose: $p) {
     idNumber
     person { name }
@@ -39,6 +39,29 @@ export const LOOKUP = `query($id: IdNumber!, $p: PurposeInput!) {
     socialInsurance { accountNumber }
   }
 }`;
+
+/** Li Wei's and Zhang Hao's HOUSE_TRANSFER consents (grant ids by ID number), each granted by the citizen through `url`. */
+export async function houseTransferConsents(url: string, citizenToken: (idNumber: string) => Promise<string>): Promise<Record<string, string>> {
+  return {
+    [LI_WEI]: await grantConsent(url, await citizenToken(LI_WEI), 'HOUSE_TRANSFER'),
+    [ZHANG_HAO]: await grantConsent(url, await citizenToken(ZHANG_HAO), 'HOUSE_TRANSFER'),
+  };
+}
+
+/**
+ * A load worker's n-th lookup: Li Wei and Zhang Hao in turn, each under the consent they granted
+ * (`consents` by ID number), with a case number of its own (`<casePrefix>-<worker>-<n>`).
+ */
+export function houseTransferLookup(clerkToken: string, consents: Record<string, string>, casePrefix: string, worker: number, n: number): LoadRequest {
+  const subject = n % 2 ? LI_WEI : ZHANG_HAO;
+  return {
+    kind: 'lookup',
+    query: LOOKUP,
+    variables: { id: subject, p: { matter: 'HOUSE_TRANSFER', caseNumber: `${casePrefix}-${worker}-${n}`, consent: consents[subject] } },
+    token: clerkToken,
+    meta: { subject },
+  };
+}
 
 /** A database of this test file's own, created from the migrated template (dropped by the global teardown if left behind). */
 export async function createFileDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
@@ -69,7 +92,7 @@ export async function graphql<T = Record<string, any>>(url: string, query: strin
 }
 
 /** The citizen grants consent for the matter (any case, any hall); resolves with the grant id a clerk presents. */
-export async function grantConsent(url: string, citizenToken: string, matter: string): Promise<string> {
+async function grantConsent(url: string, citizenToken: string, matter: string): Promise<string> {
   const res = await graphql<{ grantConsent: { id: string } }>(url, `mutation($m: String!) { grantConsent(input: { matter: $m }) { id } }`, { m: matter }, citizenToken);
   expect(res.body.errors).toBeUndefined();
   return res.body.data!.grantConsent.id;

@@ -7,10 +7,10 @@ import { HttpLoad, type Outcome } from '../support/http-load.js';
 import {
   checkpointNow,
   createFileDatabase,
-  grantConsent,
+  houseTransferConsents,
+  houseTransferLookup,
   issued,
   LI_WEI,
-  LOOKUP,
   ledgerFacts,
   percentile,
   releasedData,
@@ -18,7 +18,6 @@ import {
   sized,
   tokens,
   verifyLedger,
-  ZHANG_HAO,
 } from './fault-kit.js';
 
 /*
@@ -69,10 +68,7 @@ describe('§H 40: the gateway killed under load', () => {
     const clerk = await token({ role: 'clerk', sub: 'C-LY-KILL', hall: 'LONGYOU-01' });
     const civilAffairs = await token({ role: 'department', sub: 'civil-affairs-registry', department: 'CIVIL_AFFAIRS' });
     const auditor = await token({ role: 'auditor', sub: 'A-KILL' });
-    const consents = {
-      [LI_WEI]: await grantConsent(gateway!.url, await token({ role: 'citizen', sub: LI_WEI }), 'HOUSE_TRANSFER'),
-      [ZHANG_HAO]: await grantConsent(gateway!.url, await token({ role: 'citizen', sub: ZHANG_HAO }), 'HOUSE_TRANSFER'),
-    };
+    const consents = await houseTransferConsents(gateway!.url, (sub) => token({ role: 'citizen', sub }));
     let keys = 0;
     const load = new HttpLoad({
       url: gateway!.url,
@@ -88,14 +84,7 @@ describe('§H 40: the gateway killed under load', () => {
             token: civilAffairs,
           };
         }
-        const subject = n % 2 ? LI_WEI : ZHANG_HAO;
-        return {
-          kind: 'lookup',
-          query: LOOKUP,
-          variables: { id: subject, p: { matter: 'HOUSE_TRANSFER', caseNumber: `KILL-${worker}-${n}`, consent: consents[subject] } },
-          token: clerk,
-          meta: { subject },
-        };
+        return houseTransferLookup(clerk, consents, 'KILL', worker, n);
       },
     });
 

@@ -1,11 +1,25 @@
 import { expect } from '@jest/globals';
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { signRequest } from '../../src/exchange/hmac-signature.js';
 
 /** The compiled reference department API (examples/department-api/), built by the e2e global setup. */
 export const DEPARTMENT_API_SERVER = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'examples', 'department-api', 'server.js');
+
+/**
+ * The reference connector (examples/department-api/connector.example.json) as Human Resources' at
+ * `port` on loopback with `timeoutMs`, written to `dir`/connectors.json for DEPARTMENT_CONNECTORS_FILE.
+ */
+export function writeConnectorsFile(dir: string, port: number, timeoutMs: number): string {
+  const example = JSON.parse(
+    readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples', 'department-api', 'connector.example.json'), 'utf8'),
+  ) as Record<string, unknown>;
+  const file = join(dir, 'connectors.json');
+  writeFileSync(file, JSON.stringify({ HUMAN_RESOURCES: { ...example, baseUrl: `http://127.0.0.1:${port}`, timeoutMs } }));
+  return file;
+}
 
 export interface Stats {
   requests: number;
