@@ -39,6 +39,11 @@ export async function withClient<T>(url: string, work: (client: pg.Client) => Pr
   }
 }
 
+/** How many entries the ledger of the database at `url` holds. */
+export function ledgerEntryCount(url: string): Promise<number> {
+  return withClient(url, async (c) => (await c.query<{ n: number }>('SELECT count(*)::int AS n FROM onegate.ledger_entry')).rows[0]!.n);
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

@@ -25,6 +25,7 @@ import {
   FOREIGN_LIMIT,
   foreignCores,
   freePort,
+  ledgerEntryCount,
   measuredBuildNote,
   runContext,
   withBenchServer,
@@ -36,7 +37,6 @@ import {
   sourceState,
   startGateway,
   undisturbed,
-  withClient,
   type CpuContext,
   type DisturbedAttempt,
   type MeasuredLoad,
@@ -336,7 +336,7 @@ async function comparePeer(
 
 async function runSize(adminUrl: string, dataDir: string, citizens: number, settings: Settings): Promise<SizeResult> {
   const { database, ownerUrl, logDir, env, config, db, residents, seeded } = await prepareBenchDatabase(log, adminUrl, dataDir, citizens, settings.reseed);
-  const ledgerEntriesBefore = await withClient(ownerUrl, async (c) => (await c.query<{ n: number }>('SELECT count(*)::int AS n FROM onegate.ledger_entry')).rows[0]!.n);
+  const ledgerEntriesBefore = await ledgerEntryCount(ownerUrl);
 
   const sample = await prepareSample(ownerUrl, config, citizens, Math.min(settings.sample, residents));
   const provinces = new Set(sample.map((s) => s.clerk.province)).size;

@@ -17,7 +17,7 @@ import { parseFlags } from '../../src/common/cli.js';
 import { withDatabase } from '../../src/database/database-admin.js';
 import { DevIssuer } from '../../src/identity/dev-issuer.js';
 import { createLogger } from '../../src/logging/logger.js';
-import { builtFile, databaseName, freePort, measuredBuildNote, prepareBenchDatabase, runContext, snapshotBuild, sourceState, startGateway, withBenchServer, withClient } from '../harness.js';
+import { builtFile, databaseName, freePort, ledgerEntryCount, measuredBuildNote, prepareBenchDatabase, runContext, snapshotBuild, sourceState, startGateway, withBenchServer, withClient } from '../harness.js';
 import { startNode, stop, type Child } from '../exchange/children.js';
 import { residentMemory } from '../exchange/cpu.js';
 import { writeResult } from '../results.js';
@@ -35,11 +35,9 @@ const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** di
 const FILL_BATCH = 2000;
 const FILL_CALLERS = 4000;
 
-const countEntries = (url: string) => withClient(url, async (c) => (await c.query<{ n: number }>('SELECT count(*)::int AS n FROM onegate.ledger_entry')).rows[0]!.n);
-
 /** Appends entries through the LedgerWriter (hash chain and Merkle nodes as the gateway writes them) until the ledger holds `target`. */
 async function topUp(runtimeUrl: string, ownerUrl: string, target: number): Promise<{ appended: number; seconds: number } | null> {
-  const held = await countEntries(ownerUrl);
+  const held = await ledgerEntryCount(ownerUrl);
   if (held >= target) return null;
   const missing = target - held;
   log(`the ledger holds ${held.toLocaleString('en-US')} entries; appending ${missing.toLocaleString('en-US')}…`);

@@ -11,7 +11,7 @@ import { startDepartmentApi, gatewayEnv, prepareSample, requestBody, type Sample
 import { stop } from '../exchange/children.js';
 import { residentMemory } from '../exchange/cpu.js';
 import type { LoadRequest } from '../exchange/load.js';
-import { freePort, measureLoad, measuredBuildNote, prepareBenchDatabase, runContext, snapshotBuild, sourceState, startGateway, withBenchServer, withClient, type CpuContext } from '../harness.js';
+import { freePort, measureLoad, measuredBuildNote, prepareBenchDatabase, runContext, snapshotBuild, sourceState, startGateway, withBenchServer, ledgerEntryCount, type CpuContext } from '../harness.js';
 import { writeResult } from '../results.js';
 
 const USAGE = `usage: npm run soak -- [--minutes 10] [--citizens 10000] [--connections 32] [--interval 10] [--rate N] [--sample 2000]
@@ -93,7 +93,6 @@ async function main(argv: string[]): Promise<void> {
     await db.close();
     const port = await freePort();
     const gateway = await startGateway(gatewayEnv(env, api, port, 'warn'), port, join(logDir, 'gateway-soak.log'));
-    const ledgerCount = () => withClient(ownerUrl, async (c) => (await c.query<{ n: number }>('SELECT count(*)::int AS n FROM onegate.ledger_entry')).rows[0]!.n);
     const request = (seconds: number, warmupSeconds: number, rate?: number): LoadRequest => ({
       url: gateway.url,
       connections,
@@ -111,7 +110,7 @@ async function main(argv: string[]): Promise<void> {
         log(`capacity at ${connections} connections: ${capacity} q/s (p99 ${run.latencyMs.p99} ms)`);
       }
       const rate = fixedRate ?? Math.max(1, Math.round(capacity! / 2));
-      const entriesBefore = await ledgerCount();
+      const entriesBefore = await ledgerEntryCount(ownerUrl);
       log(`holding ${rate} requests/s for ${minutes} min, sampling every ${interval} s…`);
       const samples: Sample[] = [];
       const run = await measureLoad(ctx, named, request(minutes * 60, 5, rate), (bucket) => {
@@ -120,7 +119,7 @@ async function main(argv: string[]): Promise<void> {
         samples.push(s);
         log(`${String(Math.round(s.atSeconds)).padStart(4)} s: ${round(s.ok / interval, 0)} q/s, p50 ${s.p50} ms, p99 ${s.p99} ms, errors ${s.notOk}, RSS ${s.rssMiB} MiB`);
       });
-      const entriesWritten = (await ledgerCount()) - entriesBefore;
+      const entriesWritten = (await ledgerEntryCount(ownerUrl)) - entriesBefore;
       const p99 = drift(samples, (s) => s.p99, P99_DRIFT_LIMIT, 1);
       const rss = drift(samples, (s) => s.rssMiB, RSS_DRIFT_LIMIT, 0);
       const errors = run.non2xx + run.graphqlErrors + run.transportErrors;
