@@ -78,7 +78,9 @@ describe('auditor and citizen views of the ledger', () => {
     expect((await query({ hall: 'CHANGNING-01' })).map((n) => n.subject.id)).toEqual([ZHANG]);
     expect((await query({ department: 'HUMAN_RESOURCES' })).filter((n) => n.kind === 'DATA_ACCESS').map((n) => n.matter)).toEqual(['RETIREMENT']);
     expect((await query({ matter: 'HOUSE_TRANSFER', caseNumber: 'JA-3' })).map((n) => n.outcome)).toEqual(['DENIED']);
-    expect((await query({ outcome: 'DENIED' })).map((n) => n.itemsDenied)).toEqual([['marriage.record']]);
+    expect((await query({ outcome: 'DENIED', kind: 'DATA_ACCESS' })).map((n) => n.itemsDenied)).toEqual([['marriage.record']]);
+    // The role refusals of the test before are in the ledger too (§I 45).
+    expect((await query({ outcome: 'DENIED', kind: 'ACCESS_REFUSED' })).map((n) => n.actor.kind).sort()).toEqual(['admin', 'citizen', 'clerk', 'department']);
     expect(await query({ subject: LI_WEI, to: '2000-01-01T00:00:00Z' })).toEqual([]);
     expect((await query({ subject: ZHANG, kind: 'DATA_ACCESS', from: new Date(Date.now() - 3600_000).toISOString() })).length).toBe(1);
   });

@@ -35,6 +35,7 @@ const HOUSE_TRANSFER: MatterRules = {
   consentRequired: true,
   roles: ['clerk'],
   jurisdiction: 'PROVINCE',
+  subjectConditions: [],
 };
 const CLERK: ClerkPrincipal = { kind: 'clerk', id: 'C-101', hall: 'LONGYOU-01', region: '330825', tokenExpiresAt: new Date(Date.now() + 3600_000) };
 

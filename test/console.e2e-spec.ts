@@ -15,6 +15,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import QRCode from 'qrcode';
 import { projectRoot } from '../src/common/project-root.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
+import { addIdentityCheckMatter } from './support/fixture-matters.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const LI_WEI = '330825198803142023';
@@ -35,6 +36,7 @@ describeInBrowser('the web console in a browser', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     // No scheduled checkpoints: the auditor's story signs them when it needs them (createLedgerCheckpoint).
     t = await createTestApp({ LEDGER_CHECKPOINT_INTERVAL_SECONDS: '0', DEPARTMENT_TIMEOUT_MS: '1000' });
+    await addIdentityCheckMatter(t);
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
     browser = await chromium.launch({
@@ -47,6 +49,16 @@ describeInBrowser('the web console in a browser', () => {
     await browser?.close();
     await t?.close();
   });
+
+  /** Civil Affairs issues Li Wei's marriage certificate under MARRIAGE_REGISTRATION with her consent (its name and ID number are Public Security's). */
+  async function marriageRegistration(caseNumber: string): Promise<{ matter: string; caseNumber: string; consent: string }> {
+    const grant = await t.graphql<{ grantConsent: { id: string } }>(
+      `mutation { grantConsent(input: { matter: "MARRIAGE_REGISTRATION" }) { id } }`,
+      undefined,
+      await t.token({ role: 'citizen', sub: LI_WEI }),
+    );
+    return { matter: 'MARRIAGE_REGISTRATION', caseNumber, consent: grant.body.data!.grantConsent.id };
+  }
 
   /** A new page at `path`, switched from Chinese (the default) to English; any script error or CSP violation it reports lands in `problems`. */
   async function openInEnglish(path: string): Promise<{ page: Page; problems: string[] }> {
@@ -167,7 +179,7 @@ describeInBrowser('the web console in a browser', () => {
   it("a department that does not answer is shown as such with a retry, Li Wei's marriage certificate covers that material meanwhile, and the clerk verifies and prints it", async () => {
     const issued = await t.graphql<{ issueCertificate: { identifier: string } }>(
       'mutation($input: IssueCertificateInput!) { issueCertificate(input: $input) { identifier } }',
-      { input: { type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'console-clerk-marriage' } },
+      { input: { type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'console-clerk-marriage', purpose: await marriageRegistration('MR-CONSOLE-1') } },
       await t.token({ role: 'department', sub: 'civil-affairs-registry', department: 'CIVIL_AFFAIRS' }),
     );
     expect(issued.body.errors).toBeUndefined();
@@ -277,7 +289,7 @@ describeInBrowser('the web console in a browser', () => {
       const signed = await t.graphql<{ createLedgerCheckpoint: { treeSize: number } }>('mutation { createLedgerCheckpoint { treeSize } }', undefined, auditorToken);
       return signed.body.data!.createLedgerCheckpoint.treeSize;
     };
-    const lookup = await t.graphql(`{ citizen(idNumber: "${LI_WEI}", purpose: { matter: "SENIOR_CERTIFICATE", caseNumber: "LY-2026-2003" }) { person { name } } }`, undefined, clerk);
+    const lookup = await t.graphql(`{ citizen(idNumber: "${LI_WEI}", purpose: { matter: "IDENTITY_CHECK", caseNumber: "LY-2026-2003" }) { person { name } } }`, undefined, clerk);
     expect(lookup.body.errors).toBeUndefined();
     const firstSize = await sign();
 
@@ -293,7 +305,7 @@ describeInBrowser('the web console in a browser', () => {
     const rows = page.locator('#entries tbody tr');
     await rows.first().waitFor();
     expect(await rows.count()).toBe(1);
-    await expect(rows.first().textContent()).resolves.toMatch(/clerk · C-LY-007 · LONGYOU-01.*DATA_ACCESS · SENIOR_CERTIFICATE · LY-2026-2003.*GRANTED/);
+    await expect(rows.first().textContent()).resolves.toMatch(/clerk · C-LY-007 · LONGYOU-01.*DATA_ACCESS · IDENTITY_CHECK · LY-2026-2003.*GRANTED/);
     await rows.first().getByRole('button', { name: 'Details' }).click();
     await page.locator('#inclusion.ok').waitFor();
     await expect(page.locator('#inclusion').textContent()).resolves.toBe(`Checked in this browser: the entry is in the signed checkpoint (Entries ${firstSize})`);
@@ -313,7 +325,7 @@ describeInBrowser('the web console in a browser', () => {
     const civilAffairs = await t.token({ role: 'department', sub: 'civil-affairs-registry', department: 'CIVIL_AFFAIRS' });
     const issued = await t.graphql<{ issueCertificate: { id: string; credential: string; verificationUrl: string } }>(
       'mutation($input: IssueCertificateInput!) { issueCertificate(input: $input) { id credential verificationUrl } }',
-      { input: { type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'console-verify-1' } },
+      { input: { type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'console-verify-1', purpose: await marriageRegistration('MR-CONSOLE-2') } },
       civilAffairs,
     );
     expect(issued.body.errors).toBeUndefined();

@@ -10,6 +10,7 @@ import { harnessState } from './harness/database.js';
 import { freePort } from './harness/free-port.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
 import { DepartmentApiProcess, writeConnectorsFile } from './support/department-api-process.js';
+import { addFamilyCheckMatter } from './support/fixture-matters.js';
 
 /*
  * RELIABILITY-AND-SECURITY §F: failing departments. Human Resources is reached over HTTP (the
@@ -208,7 +209,14 @@ describe('§F failing departments', () => {
   it('§D 28: issuing a certificate while the department holding its data is down gives no certificate; the retry with the same key gives one, once', async () => {
     const system = await t.token({ role: 'department', sub: 'hrss-certificates', department: 'HUMAN_RESOURCES' });
     const ISSUE = `mutation($input: IssueCertificateInput!) { issueCertificate(input: $input) { id identifier claims } }`;
-    const input = { type: 'SOCIAL_INSURANCE_RECORD', holder: '330825198803142023', idempotencyKey: 'hrss-si-2026-0001' };
+    // The record's name and ID number are Public Security's: Human Resources issues it under RETIREMENT, with her consent (§I 43).
+    const retirement = await t.graphql<{ grantConsent: { id: string } }>(
+      `mutation { grantConsent(input: { matter: "RETIREMENT" }) { id } }`,
+      undefined,
+      await t.token({ role: 'citizen', sub: LI_WEI }),
+    );
+    const purpose = { matter: 'RETIREMENT', caseNumber: 'HR-2026-0001', consent: retirement.body.data!.grantConsent.id };
+    const input = { type: 'SOCIAL_INSURANCE_RECORD', holder: '330825198803142023', idempotencyKey: 'hrss-si-2026-0001', purpose };
     const owner = new pg.Client({ connectionString: t.databaseUrl });
     await owner.connect();
     const registered = async () => (await owner.query(`SELECT count(*)::int AS n FROM onegate.certificate WHERE idempotency_key = $1`, [input.idempotencyKey])).rows[0].n as number;
@@ -249,6 +257,7 @@ describe('§F failing departments', () => {
 
   it('a gateway shutting down finishes the lookups in flight: departments and ledger close only after the HTTP server drained', async () => {
     const closing = await createTestApp({ LEDGER_CHECKPOINT_INTERVAL_SECONDS: '0' });
+    await addFamilyCheckMatter(closing);
     const locker = new pg.Client({ connectionString: closing.databaseUrl });
     await locker.connect();
     try {
@@ -256,7 +265,7 @@ describe('§F failing departments', () => {
       await locker.query('BEGIN');
       await locker.query('LOCK TABLE dept_civil_affairs.marital_status IN ACCESS EXCLUSIVE MODE');
       const inFlight = closing.graphql<{ citizen: any }>(
-        `{ citizen(idNumber: "${LI_WEI}", purpose: { matter: "DECEASED_AFFAIRS", caseNumber: "CLOSE-1" }) { person { name } marriage { certificateNumber } } }`,
+        `{ citizen(idNumber: "${LI_WEI}", purpose: { matter: "FAMILY_CHECK", caseNumber: "CLOSE-1" }) { person { name } marriage { certificateNumber } } }`,
         undefined,
         token,
       );

@@ -4,6 +4,7 @@ import type { LedgerEntryRow } from '../src/audit/ledger-rows.js';
 import { DepartmentRegistry } from '../src/exchange/department-registry.js';
 import { adminQuery } from './harness/database.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
+import { addFamilyCheckMatter, addIdentityCheckMatter } from './support/fixture-matters.js';
 
 /*
  * The exchange end to end on the demo people: RELIABILITY-AND-SECURITY §A 2, §B 10–16, §E 29–30
@@ -74,6 +75,8 @@ describe('the exchange: purpose-bound, consented, audited lookups', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ LEDGER_CHECKPOINT_INTERVAL_SECONDS: '0' });
+    await addIdentityCheckMatter(t);
+    await addFamilyCheckMatter(t);
     clerk = await t.token({ role: 'clerk', sub: 'C-LY-007', hall: 'LONGYOU-01' });
     liWei = await t.token({ role: 'citizen', sub: LI_WEI });
     owner = new pg.Client({ connectionString: t.databaseUrl });
@@ -180,8 +183,8 @@ describe('the exchange: purpose-bound, consented, audited lookups', () => {
       ]);
     });
 
-    it('under SENIOR_CERTIFICATE the same query gets identity and household, FORBIDDEN for the rest, and a PARTIAL entry', async () => {
-      const res = await t.graphql<{ citizen: any }>(HOUSE_QUERY, { id: LI_WEI, purpose: { matter: 'SENIOR_CERTIFICATE', caseNumber: 'LY-2026-1104' } }, clerk);
+    it('under a matter for identity and household only, the same query gets identity and household, FORBIDDEN for the rest, and a PARTIAL entry', async () => {
+      const res = await t.graphql<{ citizen: any }>(HOUSE_QUERY, { id: LI_WEI, purpose: { matter: 'IDENTITY_CHECK', caseNumber: 'LY-2026-1104' } }, clerk);
       expect(res.body.data!.citizen.person.name).toBe('Li Wei');
       expect(res.body.data!.citizen.household.householdNumber).toBe('330825-004417');
       expect(res.body.data!.citizen).toMatchObject({ marriage: null, properties: null, socialInsurance: null });
@@ -203,7 +206,7 @@ describe('the exchange: purpose-bound, consented, audited lookups', () => {
       const house = nodes.find((n) => n.caseNumber === 'LY-2026-1101');
       expect(house).toMatchObject({ matter: 'HOUSE_TRANSFER', outcome: 'GRANTED', accessor: { kind: 'clerk', hall: 'LONGYOU-01', hallName: 'Longyou County One-Window Hall' } });
       expect(Math.abs(Date.parse(house.at) - Date.now())).toBeLessThan(120_000);
-      expect(nodes.find((n) => n.caseNumber === 'LY-2026-1104')).toMatchObject({ matter: 'SENIOR_CERTIFICATE', outcome: 'PARTIAL' });
+      expect(nodes.find((n) => n.caseNumber === 'LY-2026-1104')).toMatchObject({ matter: 'IDENTITY_CHECK', outcome: 'PARTIAL' });
     });
   });
 
@@ -214,7 +217,7 @@ describe('the exchange: purpose-bound, consented, audited lookups', () => {
            birth { hospital }
            marriage { status spouse { idNumber person { name } birth { hospital } } }
          } }`,
-        { p: { matter: 'DECEASED_AFFAIRS', caseNumber: 'LY-2026-2001' } },
+        { p: { matter: 'FAMILY_CHECK', caseNumber: 'LY-2026-2001' } },
         clerk,
       );
       expect(errorAt(res.body.errors, ['citizen', 'birth'])?.extensions).toEqual({ code: 'FORBIDDEN', reason: 'ITEM_NOT_ALLOWED' });
@@ -277,26 +280,28 @@ describe('the exchange: purpose-bound, consented, audited lookups', () => {
       expect(missing.status).toBe(400);
       expect(missing.body.errors![0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
 
-      const noCase = await t.graphql<{ citizen: any }>(`{ citizen(idNumber: "${LI_WEI}", purpose: { matter: "SENIOR_CERTIFICATE" }) { person { name } } }`, undefined, clerk);
+      const noCase = await t.graphql<{ citizen: any }>(`{ citizen(idNumber: "${LI_WEI}", purpose: { matter: "IDENTITY_CHECK" }) { person { name } } }`, undefined, clerk);
       expect(noCase.body.data!.citizen).toBeNull();
       expect(noCase.body.errors![0]!.extensions).toEqual({ code: 'BAD_USER_INPUT', reason: 'CASE_NUMBER_REQUIRED' });
 
-      // An item the matter does not list has no policy for it: denied (ITEM_NOT_ALLOWED, as in the SENIOR_CERTIFICATE story).
-      const unlisted = await t.graphql<{ citizen: any }>(`{ citizen(idNumber: "${LI_WEI}", purpose: { matter: "SENIOR_CERTIFICATE", caseNumber: "X-2" }) { death { place } } }`, undefined, clerk);
+      // An item the matter does not list has no policy for it: denied (ITEM_NOT_ALLOWED, as in the IDENTITY_CHECK story above).
+      const unlisted = await t.graphql<{ citizen: any }>(`{ citizen(idNumber: "${LI_WEI}", purpose: { matter: "IDENTITY_CHECK", caseNumber: "X-2" }) { death { place } } }`, undefined, clerk);
       expect(unlisted.body.errors![0]!.extensions).toEqual({ code: 'FORBIDDEN', reason: 'ITEM_NOT_ALLOWED' });
     });
 
     it('13: lists are filtered at the source; a denied list is null, never an empty list or a count', async () => {
       const res = await t.graphql<{ citizen: any }>(
-        `{ citizen(idNumber: "${LI_WEI}", purpose: { matter: "SENIOR_CERTIFICATE", caseNumber: "LY-2026-2013" }) { household { members { idNumber status } } properties { certificateNumber } } }`,
+        `{ citizen(idNumber: "${LI_WEI}", purpose: { matter: "IDENTITY_CHECK", caseNumber: "LY-2026-2013" }) { household { members { idNumber status } } properties { certificateNumber } } }`,
         undefined,
         clerk,
       );
       expect(res.body.data!.citizen.properties).toBeNull();
       // Only current members (and the person) are listed: no moved-out or cancelled strangers.
       expect(res.body.data!.citizen.household.members.every((m: any) => m.status === 'ACTIVE')).toBe(true);
+      // Guan Jianguo owns nothing: an empty list, read under his consent.
+      const guanGrant = await t.graphql<{ grantConsent: { id: string } }>(GRANT, { input: { matter: 'HOUSE_TRANSFER' } }, await t.token({ role: 'citizen', sub: GUAN }));
       const guanProperties = await t.graphql<{ citizen: any }>(
-        `{ citizen(idNumber: "${GUAN}", purpose: { matter: "DECEASED_AFFAIRS", caseNumber: "SH-1" }) { properties { certificateNumber } } }`,
+        `{ citizen(idNumber: "${GUAN}", purpose: { matter: "HOUSE_TRANSFER", caseNumber: "SH-1", consent: "${guanGrant.body.data!.grantConsent.id}" }) { properties { certificateNumber } } }`,
         undefined,
         await t.token({ role: 'clerk', sub: 'C-CN-1', hall: 'CHANGNING-01' }),
       );
@@ -306,9 +311,10 @@ describe('the exchange: purpose-bound, consented, audited lookups', () => {
 
     it('14: ten aliased lookups count as ten against the per-principal limit', async () => {
       const limited = await createTestApp({ EXCHANGE_LOOKUPS_PER_MINUTE: '5', LEDGER_CHECKPOINT_INTERVAL_SECONDS: '0' });
+      await addIdentityCheckMatter(limited);
       try {
         const token = await limited.token({ role: 'clerk', sub: 'C-LY-900', hall: 'LONGYOU-01' });
-        const three = `{ ${['a', 'b', 'c'].map((a) => `${a}: citizen(idNumber: "${LI_WEI}", purpose: { matter: "SENIOR_CERTIFICATE", caseNumber: "RL-1" }) { person { name } }`).join(' ')} }`;
+        const three = `{ ${['a', 'b', 'c'].map((a) => `${a}: citizen(idNumber: "${LI_WEI}", purpose: { matter: "IDENTITY_CHECK", caseNumber: "RL-1" }) { person { name } }`).join(' ')} }`;
         const first = await limited.graphql<Record<string, any>>(three, undefined, token);
         expect(first.body.errors).toBeUndefined();
         const second = await limited.graphql<Record<string, any>>(three, undefined, token);
@@ -361,7 +367,7 @@ describe('the exchange: purpose-bound, consented, audited lookups', () => {
 
   describe('§A 2 identity lookups per request', () => {
     const aliases = (n: number) =>
-      `{ ${Array.from({ length: n }, (_, i) => `a${i}: citizen(idNumber: "${LI_WEI}", purpose: { matter: "SENIOR_CERTIFICATE", caseNumber: "A2-${i}" }) { idNumber }`).join(' ')} }`;
+      `{ ${Array.from({ length: n }, (_, i) => `a${i}: citizen(idNumber: "${LI_WEI}", purpose: { matter: "IDENTITY_CHECK", caseNumber: "A2-${i}" }) { idNumber }`).join(' ')} }`;
 
     it('allows three and rejects a fourth (also through a fragment and with enterprise), before any resolver runs', async () => {
       expect((await t.graphql(aliases(3), undefined, clerk)).body.errors).toBeUndefined();
@@ -370,9 +376,9 @@ describe('the exchange: purpose-bound, consented, audited lookups', () => {
       expect(four.body.errors![0]!.message).toMatch(/at most 3 identity lookups/);
       const viaFragment = await t.graphql(
         `query { ...L e: enterprise(creditCode: "${SUPERMARKET}", purpose: { matter: "BUSINESS_LICENSE", caseNumber: "A2-F" }) { creditCode } }
-         fragment L on Query { a: citizen(idNumber: "${LI_WEI}", purpose: { matter: "SENIOR_CERTIFICATE", caseNumber: "A2-F" }) { idNumber }
-                               b: citizen(idNumber: "${LI_WEI}", purpose: { matter: "SENIOR_CERTIFICATE", caseNumber: "A2-F" }) { idNumber }
-                               c: citizen(idNumber: "${LI_WEI}", purpose: { matter: "SENIOR_CERTIFICATE", caseNumber: "A2-F" }) { idNumber } }`,
+         fragment L on Query { a: citizen(idNumber: "${LI_WEI}", purpose: { matter: "IDENTITY_CHECK", caseNumber: "A2-F" }) { idNumber }
+                               b: citizen(idNumber: "${LI_WEI}", purpose: { matter: "IDENTITY_CHECK", caseNumber: "A2-F" }) { idNumber }
+                               c: citizen(idNumber: "${LI_WEI}", purpose: { matter: "IDENTITY_CHECK", caseNumber: "A2-F" }) { idNumber } }`,
         undefined,
         clerk,
       );
@@ -418,8 +424,8 @@ describe('the exchange: purpose-bound, consented, audited lookups', () => {
       const spy = jest.spyOn(registry.department('PUBLIC_SECURITY'), 'fetch');
       try {
         const res = await t.graphql(
-          `{ a: citizen(idNumber: "${LI_WEI}", purpose: { matter: "SENIOR_CERTIFICATE", caseNumber: "DL-1" }) { person { name } }
-             b: citizen(idNumber: "${LI_WEI}", purpose: { matter: "SENIOR_CERTIFICATE", caseNumber: "DL-1" }) { person { name } } }`,
+          `{ a: citizen(idNumber: "${LI_WEI}", purpose: { matter: "IDENTITY_CHECK", caseNumber: "DL-1" }) { person { name } }
+             b: citizen(idNumber: "${LI_WEI}", purpose: { matter: "IDENTITY_CHECK", caseNumber: "DL-1" }) { person { name } } }`,
           undefined,
           clerk,
         );
@@ -432,12 +438,13 @@ describe('the exchange: purpose-bound, consented, audited lookups', () => {
 
     it('asks a department once per item and batch window for the subjects of concurrent requests, each request getting only its own record', async () => {
       const windowed = await createTestApp({ EXCHANGE_BATCH_WINDOW_MS: '500', LEDGER_CHECKPOINT_INTERVAL_SECONDS: '0' });
+      await addIdentityCheckMatter(windowed);
       const spy = jest.spyOn(windowed.app.get(DepartmentRegistry).department('PUBLIC_SECURITY'), 'fetch');
       try {
         const token = await windowed.token({ role: 'clerk', sub: 'C-LY-031', hall: 'LONGYOU-01' });
         const lookup = (id: string, caseNumber: string) =>
           windowed.graphql<{ citizen: { idNumber: string; person: { name: string } } }>(
-            `query($id: IdNumber!) { citizen(idNumber: $id, purpose: { matter: "SENIOR_CERTIFICATE", caseNumber: "${caseNumber}" }) { idNumber person { name } } }`,
+            `query($id: IdNumber!) { citizen(idNumber: $id, purpose: { matter: "IDENTITY_CHECK", caseNumber: "${caseNumber}" }) { idNumber person { name } } }`,
             { id },
             token,
           );
@@ -470,13 +477,13 @@ describe('the exchange: purpose-bound, consented, audited lookups', () => {
       await adminQuery(t.databaseUrl, 'REVOKE INSERT ON onegate.ledger_entry FROM onegate_app');
       try {
         // The first failure marks the ledger as failing …
-        const first = await t.graphql<{ citizen: any }>(HOUSE_QUERY, { id: LI_WEI, purpose: { matter: 'SENIOR_CERTIFICATE', caseNumber: 'E29-1' } }, clerk);
+        const first = await t.graphql<{ citizen: any }>(HOUSE_QUERY, { id: LI_WEI, purpose: { matter: 'IDENTITY_CHECK', caseNumber: 'E29-1' } }, clerk);
         expect(first.body.data!.citizen).toBeNull();
         expect(first.body.errors!.map((e) => e.extensions)).toEqual([{ code: 'SERVICE_UNAVAILABLE', reason: 'LEDGER_UNAVAILABLE' }]);
         expect(JSON.stringify(first.body)).not.toContain('330825-004417');
         for (const spy of spies) spy.mockClear();
         // … and from then on no department is called at all.
-        const next = await t.graphql<{ citizen: any }>(HOUSE_QUERY, { id: LI_WEI, purpose: { matter: 'SENIOR_CERTIFICATE', caseNumber: 'E29-2' } }, clerk);
+        const next = await t.graphql<{ citizen: any }>(HOUSE_QUERY, { id: LI_WEI, purpose: { matter: 'IDENTITY_CHECK', caseNumber: 'E29-2' } }, clerk);
         expect(next.body.data!.citizen).toBeNull();
         expect(next.body.errors![0]!.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', reason: 'LEDGER_UNAVAILABLE' });
         for (const spy of spies) expect(spy).not.toHaveBeenCalled();
@@ -488,6 +495,7 @@ describe('the exchange: purpose-bound, consented, audited lookups', () => {
 
     it('30: a ledger write that fails after the departments answered → the response is withheld', async () => {
       const slow = await createTestApp({ LEDGER_WRITE_TIMEOUT_MS: '1000', LEDGER_CHECKPOINT_INTERVAL_SECONDS: '0' });
+      await addIdentityCheckMatter(slow);
       const locker = new pg.Client({ connectionString: slow.databaseUrl });
       await locker.connect();
       try {
@@ -497,7 +505,7 @@ describe('the exchange: purpose-bound, consented, audited lookups', () => {
         await locker.query('BEGIN');
         await locker.query('LOCK TABLE onegate.ledger_entry IN ACCESS EXCLUSIVE MODE');
         const started = Date.now();
-        const res = await slow.graphql<{ citizen: any }>(HOUSE_QUERY, { id: LI_WEI, purpose: { matter: 'SENIOR_CERTIFICATE', caseNumber: 'E30-1' } }, token);
+        const res = await slow.graphql<{ citizen: any }>(HOUSE_QUERY, { id: LI_WEI, purpose: { matter: 'IDENTITY_CHECK', caseNumber: 'E30-1' } }, token);
         expect(Date.now() - started).toBeLessThan(5000);
         expect(spy).toHaveBeenCalled();
         await expect(spy.mock.results[0]!.value).resolves.toBeInstanceOf(Map);

@@ -9,6 +9,7 @@ import { computeCreditCodeCheck, parseCreditCode } from '../src/common/identifie
 import { computeIdNumberCheck, parseIdNumber } from '../src/common/identifiers/id-number.js';
 import { CITIZEN_FIELD_ITEMS, ENTERPRISE_FIELD_ITEMS } from '../src/exchange/release.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
+import { addIdentityCheckMatter, IDENTITY_CHECK } from './support/fixture-matters.js';
 
 /*
  * Property-based fuzzing of the GraphQL inputs (issue 7 item 6), with real requests through the
@@ -32,7 +33,8 @@ const ZHANG_HAO = '330825198611021315';
 const GUAN = '31010519660520037X';
 const DEMO_PEOPLE = [LI_WEI, ZHANG_HAO, '330825202609180842', GUAN, '320113199007071462', '640106195001150197', '440105194002290556', '440105196808080661'];
 const SUPERMARKET = '91330782MA2E00017B';
-const MATTERS = readCatalogFiles().matters.map((m) => m.code);
+// The catalog's matters, and the fixture matter an administrator adds in beforeAll.
+const MATTERS = [...readCatalogFiles().matters.map((m) => m.code), IDENTITY_CHECK];
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 interface GraphQLError {
@@ -274,6 +276,7 @@ describe('fuzz: the GraphQL inputs never cause a 5xx, an internal message or dat
     console.log(`fuzz seed ${SEED} (replay with FUZZ_SEED=${SEED})`);
     // Lookups are rate-limited per principal (300 a minute); the fuzz makes more, and checks limits elsewhere.
     t = await createTestApp({ LEDGER_CHECKPOINT_INTERVAL_SECONDS: '0', EXCHANGE_LOOKUPS_PER_MINUTE: '1000000' });
+    await addIdentityCheckMatter(t);
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     url = `${await t.app.getUrl()}/graphql`;
     owner = new pg.Client({ connectionString: t.databaseUrl });
@@ -294,8 +297,13 @@ describe('fuzz: the GraphQL inputs never cause a 5xx, an internal message or dat
     grant = granted.body!.data!['grantConsent'];
 
     const ISSUE = `mutation($input: IssueCertificateInput!) { issueCertificate(input: $input) { id credential sdJwt } }`;
+    // Civil Affairs builds a marriage certificate partly from Public Security's records: it issues under MARRIAGE_REGISTRATION with her consent.
+    const marriageConsent = await call(`mutation { grantConsent(input: { matter: "MARRIAGE_REGISTRATION" }) { id } }`, undefined, tokens['liWei']);
+    const purposes: Record<string, { matter: string; caseNumber: string; consent: string }> = {
+      MARRIAGE_CERTIFICATE: { matter: 'MARRIAGE_REGISTRATION', caseNumber: 'MR-FUZZ-1', consent: marriageConsent.body!.data!['grantConsent'].id },
+    };
     const issue = async (token: string | undefined, type: string, key: string) => {
-      const res = await call(ISSUE, { input: { type, holder: LI_WEI, idempotencyKey: key } }, token);
+      const res = await call(ISSUE, { input: { type, holder: LI_WEI, idempotencyKey: key, purpose: purposes[type] } }, token);
       expect(res.body?.errors).toBeUndefined();
       return res.body!.data!['issueCertificate'] as { id: string; credential: string; sdJwt: string };
     };
@@ -381,7 +389,7 @@ describe('fuzz: the GraphQL inputs never cause a 5xx, an internal message or dat
     const SELECTION = 'idNumber person { name birthDate source { dataItem } } household { householdNumber }';
     let released = 0;
     await run(fc.tuple(idInputArb, fc.boolean(), fc.integer({ min: 1, max: 1_000_000 })), 300, async ([id, asLiteral, n]) => {
-      const purpose = { matter: 'SENIOR_CERTIFICATE', caseNumber: `FZ-ID-${n}` };
+      const purpose = { matter: IDENTITY_CHECK, caseNumber: `FZ-ID-${n}` };
       const answer = asLiteral
         ? await call(`query($p: PurposeInput!) { citizen(idNumber: ${literal(id)}, purpose: $p) { ${SELECTION} } }`, { p: purpose }, tokens['clerkLongyou'])
         : await call(`query($id: IdNumber!, $p: PurposeInput!) { citizen(idNumber: $id, purpose: $p) { ${SELECTION} } }`, { id, p: purpose }, tokens['clerkLongyou']);
@@ -478,7 +486,7 @@ describe('fuzz: the GraphQL inputs never cause a 5xx, an internal message or dat
       fc.record({
         who: fc.constantFrom('clerkLongyou', 'liWei'),
         subject: fc.constantFrom(LI_WEI, ZHANG_HAO, '330825202609180842'),
-        matter: fc.constantFrom('HOUSE_TRANSFER', 'SENIOR_CERTIFICATE', 'DECEASED_AFFAIRS', 'SELF_SERVICE', 'MARRIAGE_REGISTRATION'),
+        matter: fc.constantFrom('HOUSE_TRANSFER', 'SENIOR_CERTIFICATE', 'DECEASED_AFFAIRS', 'SELF_SERVICE', 'MARRIAGE_REGISTRATION', IDENTITY_CHECK),
         caseNumber: fc.constantFrom('LY-FUZZ-1', 'LY-FUZZ-2', undefined),
         consent: fc.constantFrom(grant.id, grant.token, undefined),
         ...selection,
@@ -532,9 +540,9 @@ describe('fuzz: the GraphQL inputs never cause a 5xx, an internal message or dat
     );
     const variableArb = <T>(right: fc.Arbitrary<T>) => fc.oneof({ weight: 8, arbitrary: right as fc.Arbitrary<unknown> }, wrongTypeArb, fc.constant(undefined));
     const purposeArb = fc.oneof(
-      { weight: 4, arbitrary: fc.record({ matter: fc.constantFrom('SENIOR_CERTIFICATE', 'HOUSE_TRANSFER', 'BUSINESS_LICENSE', 'SELF_SERVICE'), caseNumber: fc.constantFrom('FZ-DOC-1', 'FZ-DOC-2'), consent: fc.constantFrom(grant.id, undefined) }) },
+      { weight: 4, arbitrary: fc.record({ matter: fc.constantFrom(IDENTITY_CHECK, 'SENIOR_CERTIFICATE', 'HOUSE_TRANSFER', 'BUSINESS_LICENSE', 'SELF_SERVICE'), caseNumber: fc.constantFrom('FZ-DOC-1', 'FZ-DOC-2'), consent: fc.constantFrom(grant.id, undefined) }) },
       fc.record({ matter: wrongTypeArb }),
-      fc.record({ matter: fc.constant('SENIOR_CERTIFICATE'), caseNumber: fc.constant('FZ-DOC-3'), extra: wrongTypeArb }),
+      fc.record({ matter: fc.constant(IDENTITY_CHECK), caseNumber: fc.constant('FZ-DOC-3'), extra: wrongTypeArb }),
       wrongTypeArb,
     );
     const docArb = fc.record({
@@ -580,7 +588,7 @@ describe('fuzz: the GraphQL inputs never cause a 5xx, an internal message or dat
         const args =
           lookup.root === 'citizen'
             ? lookup.inline
-              ? `idNumber: ${literal(typeof variables.id === 'string' ? variables.id : LI_WEI)}, purpose: { matter: "SENIOR_CERTIFICATE", caseNumber: "FZ-DOC-4" }`
+              ? `idNumber: ${literal(typeof variables.id === 'string' ? variables.id : LI_WEI)}, purpose: { matter: "${IDENTITY_CHECK}", caseNumber: "FZ-DOC-4" }`
               : 'idNumber: $id, purpose: $p'
             : lookup.inline
               ? `creditCode: ${literal(SUPERMARKET)}, purpose: { matter: "BUSINESS_LICENSE", caseNumber: "FZ-DOC-5" }`

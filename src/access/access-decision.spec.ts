@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readCatalogFiles } from '../catalog/catalog-files.js';
 import type { Principal } from '../identity/principal.js';
-import { consentCovers, decideAccess, decideCertificateTypes, decideConsentListing, decideIssuance, subjectRegion, withinJurisdiction, type AccessRequest, type ConsentFacts, type IssuableType, type MatterRules } from './access-decision.js';
+import { conditionItems, consentCovers, decideAccess, decideCertificateTypes, decideConsentListing, decideIssuance, subjectRegion, withinJurisdiction, type AccessRequest, type ConsentFacts, type IssuableType, type MatterRules } from './access-decision.js';
 
 const LI_WEI = '330825198803142023';
 const ZHANG_HAO = '330825198611021315';
@@ -37,6 +37,9 @@ const request = (overrides: Partial<AccessRequest> = {}): AccessRequest => ({
   ...overrides,
 });
 
+/** A subject of 60 or more, for SENIOR_CERTIFICATE's condition. */
+const SIXTY_PLUS = new Map([['person.identity', [{ birthDate: '1950-01-15' }]]]);
+
 const reasons = (req: AccessRequest) => [...new Set(decideAccess(req).denied.map((d) => d.reason))];
 
 describe('decideAccess', () => {
@@ -55,13 +58,13 @@ describe('decideAccess', () => {
     expect(reasons(request({ consent: null, consentRejected: 'CONSENT_NOT_COVERING' }))).toEqual(['CONSENT_NOT_COVERING']);
     expect(reasons(request({ consent: null, consentRejected: 'CONSENT_EXPIRED' }))).toEqual(['CONSENT_EXPIRED']);
     // Where the matter needs no consent, a rejected reference changes nothing.
-    expect(decideAccess(request({ matter: MATTERS.get('SENIOR_CERTIFICATE')!, consent: null, consentRejected: 'CONSENT_NOT_COVERING', items: ['person.identity'] })).granted).toEqual([
+    expect(decideAccess(request({ matter: MATTERS.get('SENIOR_CERTIFICATE')!, consent: null, consentRejected: 'CONSENT_NOT_COVERING', items: ['person.identity'], subjectRecords: SIXTY_PLUS })).granted).toEqual([
       'person.identity',
     ]);
   });
 
   it('under SENIOR_CERTIFICATE grants identity and household only (deny by default for the rest)', () => {
-    const decision = decideAccess(request({ matter: MATTERS.get('SENIOR_CERTIFICATE')!, consent: null }));
+    const decision = decideAccess(request({ matter: MATTERS.get('SENIOR_CERTIFICATE')!, consent: null, subjectRecords: SIXTY_PLUS }));
     expect(decision.granted).toEqual(['person.identity', 'household.registration']);
     expect(decision.denied).toEqual([
       { item: 'marriage.registration', reason: 'ITEM_NOT_ALLOWED' },
@@ -96,7 +99,7 @@ describe('decideAccess', () => {
 
   it('lets a hall anywhere in the province handle a PROVINCE matter, but only the county\'s own for COUNTY', () => {
     expect(decideAccess(request({ principal: hangzhouClerk })).granted).toEqual(HOUSE_ITEMS);
-    const senior = request({ principal: hangzhouClerk, matter: MATTERS.get('SENIOR_CERTIFICATE')!, consent: null });
+    const senior = request({ principal: hangzhouClerk, matter: MATTERS.get('SENIOR_CERTIFICATE')!, consent: null, subjectRecords: SIXTY_PLUS });
     expect(reasons(senior)).toEqual(['OUTSIDE_JURISDICTION']);
   });
 
@@ -153,10 +156,16 @@ describe('decideIssuance', () => {
   };
   const civilAffairs: Principal = { kind: 'department', id: 'civil-affairs-system', department: 'CIVIL_AFFAIRS', tokenExpiresAt };
   const health: Principal = { kind: 'department', id: 'health-system', department: 'HEALTH', tokenExpiresAt };
+  const OWNERS = new Map([
+    ['person.identity', 'PUBLIC_SECURITY'],
+    ['household.registration', 'PUBLIC_SECURITY'],
+    ['marriage.registration', 'CIVIL_AFFAIRS'],
+  ]);
   const issuance = (overrides: Partial<Parameters<typeof decideIssuance>[0]> = {}) =>
     decideIssuance({
       principal: civilAffairs,
       type: marriageCertificate,
+      itemOwners: OWNERS,
       matter: null,
       caseNumber: null,
       subject: { kind: 'PERSON', id: LI_WEI },
@@ -165,9 +174,30 @@ describe('decideIssuance', () => {
       ...overrides,
     });
 
-  it('lets the issuing department issue its own types, and no other department', () => {
-    expect(issuance()).toEqual({ allowed: true });
+  it('lets the issuing department issue without a purpose only a type built from its own items, and no other department', () => {
+    const publicSecurity: Principal = { kind: 'department', id: 'ps-system', department: 'PUBLIC_SECURITY', tokenExpiresAt };
+    const extract: IssuableType = { code: 'HOUSEHOLD_REGISTER_EXTRACT', issuer: 'PUBLIC_SECURITY', subject: 'PERSON', dataItems: ['person.identity', 'household.registration'], issuedUnder: [] };
+    expect(issuance({ principal: publicSecurity, type: extract })).toEqual({ allowed: true });
+    // The marriage certificate's name and ID number come from Public Security's records.
+    expect(issuance()).toEqual({ allowed: false, reason: 'PURPOSE_REQUIRED_FOR_OTHER_DEPARTMENTS_ITEMS' });
     expect(issuance({ principal: health })).toEqual({ allowed: false, reason: 'NOT_THE_ISSUING_DEPARTMENT' });
+  });
+
+  it('lets the issuing department issue from other departments\' items under a purpose, with what the matter needs', () => {
+    const matter = MATTERS.get('MARRIAGE_REGISTRATION')!;
+    expect(issuance({ matter, caseNumber: 'MR-1' })).toEqual({ allowed: false, reason: 'CONSENT_MISSING' });
+    expect(issuance({ matter, caseNumber: 'MR-1', consent: consent({ matter: 'MARRIAGE_REGISTRATION' }) })).toEqual({ allowed: true });
+    expect(issuance({ matter: MATTERS.get('HOUSE_TRANSFER')!, caseNumber: 'MR-1', consent: consent() })).toEqual({ allowed: false, reason: 'MATTER_DOES_NOT_ISSUE_TYPE' });
+  });
+
+  it('judges the matter\'s subject conditions before issuing: a senior citizen certificate for someone under 60 is refused', () => {
+    const senior: IssuableType = { code: 'SENIOR_CITIZEN_CERTIFICATE', issuer: 'CIVIL_AFFAIRS', subject: 'PERSON', dataItems: ['person.identity', 'household.registration'], issuedUnder: ['SENIOR_CERTIFICATE'] };
+    const base = { type: senior, matter: MATTERS.get('SENIOR_CERTIFICATE')!, caseNumber: 'SC-1' };
+    expect(issuance(base)).toEqual({ allowed: false, reason: 'SUBJECT_CONDITION_NOT_MET' });
+    const identity = (birthDate: string) => new Map([['person.identity', [{ birthDate }]]]);
+    expect(issuance({ ...base, subjectRecords: identity('1988-03-14') })).toEqual({ allowed: false, reason: 'SUBJECT_CONDITION_NOT_MET' });
+    expect(issuance({ ...base, subjectRecords: identity('1966-05-20') })).toEqual({ allowed: true });
+    expect(issuance({ ...base, principal: civilAffairs, type: { ...senior, issuedUnder: [] } })).toEqual({ allowed: false, reason: 'MATTER_DOES_NOT_ISSUE_TYPE' });
   });
 
   it('lets a clerk issue only under a matter that issues the type, with what that matter needs', () => {
@@ -186,6 +216,49 @@ describe('decideIssuance', () => {
     expect(issuance({ principal: { kind: 'auditor', id: 'A-1', tokenExpiresAt } })).toEqual({ allowed: false, reason: 'ROLE_NEVER_READS_RECORDS' });
     expect(issuance({ principal: { kind: 'admin', id: 'AD-1', tokenExpiresAt } })).toEqual({ allowed: false, reason: 'ROLE_NEVER_READS_RECORDS' });
     expect(issuance({ subject: { kind: 'ENTERPRISE', id: '91330782MA2E00017B' } })).toEqual({ allowed: false, reason: 'SUBJECT_NOT_COVERED' });
+  });
+});
+
+describe('subject conditions', () => {
+  const CHEN_MING = '440105194002290556';
+  const haizhuClerk: Principal = { kind: 'clerk', id: 'C-HZ-1', hall: 'HAIZHU-01', region: '440105', tokenExpiresAt };
+  const deceased = (records: Array<Record<string, unknown>> | null) =>
+    request({ principal: haizhuClerk, matter: MATTERS.get('DECEASED_AFFAIRS')!, subject: { kind: 'PERSON', id: CHEN_MING }, consent: null, items: ['death.medical_certificate', 'person.identity'], subjectRecords: new Map([['death.medical_certificate', records]]) });
+  const senior = (birthDate: unknown, overrides: Partial<AccessRequest> = {}) =>
+    request({ matter: MATTERS.get('SENIOR_CERTIFICATE')!, consent: null, items: ['person.identity'], subjectRecords: new Map([['person.identity', birthDate === undefined ? [] : [{ birthDate }]]]), ...overrides });
+  const newborn = (birthDate: string) =>
+    request({ matter: MATTERS.get('NEWBORN_REGISTRATION')!, consent: consent({ matter: 'NEWBORN_REGISTRATION' }), items: ['birth.medical_certificate'], subjectRecords: new Map([['person.identity', [{ birthDate }]]]) });
+
+  it('asks for the records a matter\'s conditions are judged from, only when the request otherwise stands', () => {
+    const { items: _i, subjectRecords: _r, ...affairs } = deceased(null);
+    expect(conditionItems(affairs)).toEqual(['death.medical_certificate']);
+    expect(conditionItems({ ...affairs, principal: longyouClerk })).toEqual([]); // outside jurisdiction: nothing is read
+    expect(conditionItems({ ...affairs, matter: MATTERS.get('HOUSE_TRANSFER')!, consent: consent({ citizen: CHEN_MING }) })).toEqual([]);
+  });
+
+  it('releases DECEASED_AFFAIRS records only about someone with a death record', () => {
+    expect(decideAccess(deceased([{ date: '2026-10-01' }])).granted).toEqual(['death.medical_certificate', 'person.identity']);
+    expect(reasons(deceased([]))).toEqual(['SUBJECT_CONDITION_NOT_MET']);
+    expect(reasons(deceased(null))).toEqual(['SUBJECT_CONDITION_UNVERIFIED']);
+    const { subjectRecords: _r, ...unread } = deceased([]);
+    expect(reasons(unread)).toEqual(['SUBJECT_CONDITION_NOT_MET']);
+  });
+
+  it('releases SENIOR_CERTIFICATE records only from the 60th birthday on, and never without a birth date', () => {
+    const on = (at: string) => ({ now: new Date(at) });
+    expect(reasons(senior('1988-03-14'))).toEqual(['SUBJECT_CONDITION_NOT_MET']);
+    expect(decideAccess(senior('1966-05-20', on('2026-05-20T00:00:00Z'))).granted).toEqual(['person.identity']);
+    expect(reasons(senior('1966-05-20', on('2026-05-19T23:59:59Z')))).toEqual(['SUBJECT_CONDITION_NOT_MET']);
+    expect(reasons(senior(undefined))).toEqual(['SUBJECT_CONDITION_NOT_MET']);
+    expect(reasons(senior('not a date'))).toEqual(['SUBJECT_CONDITION_NOT_MET']);
+  });
+
+  it('releases NEWBORN_REGISTRATION records only about a minor', () => {
+    expect(decideAccess(newborn('2026-09-18')).granted).toEqual(['birth.medical_certificate']);
+    expect(reasons(newborn('1988-03-14'))).toEqual(['SUBJECT_CONDITION_NOT_MET']);
+    // NOW is 2026-11-22: 18 that day is no longer a minor, the day before turning 18 still is.
+    expect(reasons(newborn('2008-11-22'))).toEqual(['SUBJECT_CONDITION_NOT_MET']);
+    expect(decideAccess(newborn('2008-11-23')).granted).toEqual(['birth.medical_certificate']);
   });
 });
 

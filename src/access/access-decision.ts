@@ -1,4 +1,5 @@
-import type { Jurisdiction, MatterRole, MatterSubject } from '../catalog/matter-definition.js';
+import { SUBJECT_CONDITION_ITEMS, type Jurisdiction, type MatterRole, type MatterSubject, type SubjectCondition } from '../catalog/matter-definition.js';
+import { ageOn, calendarDate } from '../common/calendar-date.js';
 import type { Principal } from '../identity/principal.js';
 
 /** Why an item was denied; stable codes that clients, the ledger and tests branch on. */
@@ -24,7 +25,11 @@ export type DenialReason =
   /** The citizen revoked the consent. */
   | 'CONSENT_REVOKED'
   /** The consent is someone else's, or for another matter, case or hall. */
-  | 'CONSENT_NOT_COVERING';
+  | 'CONSENT_NOT_COVERING'
+  /** The subject does not meet a condition of the matter (deceased, age, minor); nothing about why is told. */
+  | 'SUBJECT_CONDITION_NOT_MET'
+  /** A condition of the matter could not be judged: the department holding its facts did not answer. */
+  | 'SUBJECT_CONDITION_UNVERIFIED';
 
 /** The parts of a matter the decision needs. */
 export interface MatterRules {
@@ -34,7 +39,17 @@ export interface MatterRules {
   consentRequired: boolean;
   roles: readonly MatterRole[];
   jurisdiction: Jurisdiction;
+  subjectConditions: readonly SubjectCondition[];
 }
+
+/**
+ * The subject's records of the items the matter's conditions are judged from (see conditionItems),
+ * as the exchange read them; null for an item whose department did not answer.
+ */
+export type SubjectRecords = ReadonlyMap<string, readonly Record<string, unknown>[] | null>;
+
+/** Under 18: a minor (Civil Code art. 17). */
+export const AGE_OF_MAJORITY = 18;
 
 /** A citizen's consent grant as the decision sees it. */
 export interface ConsentFacts {
@@ -64,6 +79,8 @@ export interface AccessRequest {
    * the reason to deny with instead of CONSENT_MISSING.
    */
   consentRejected?: DenialReason | null;
+  /** Read for the matter's subject conditions (conditionItems); absent when it has none. */
+  subjectRecords?: SubjectRecords;
   now: Date;
 }
 
@@ -88,12 +105,45 @@ export function withinJurisdiction(jurisdiction: Jurisdiction, hallRegion: strin
 }
 
 /** Reasons that apply to the whole request, whatever the item; null when the request may go on to item checks. */
-function requestDenial(req: AccessRequest): DenialReason | null {
+function requestDenial(req: Omit<AccessRequest, 'items'>): DenialReason | null {
+  return standingOrConsentDenial(req) ?? conditionDenial(req.matter!.subjectConditions, req.subjectRecords, req.now);
+}
+
+function standingOrConsentDenial(req: Omit<AccessRequest, 'items'>): DenialReason | null {
   const standing = standingDenial(req);
   if (standing) return standing;
   // A citizen reading their own records is their own consent.
   if (req.matter!.consentRequired && req.principal.kind !== 'citizen') return consentDenial(req, req.matter!);
   return null;
+}
+
+/**
+ * The data items whose records the matter's subject conditions are judged from, when the request
+ * otherwise stands (no condition is read for a caller who may not act at all); empty when there is
+ * nothing to read. The caller reads them through the audited path and passes them as subjectRecords.
+ */
+export function conditionItems(req: Omit<AccessRequest, 'items' | 'subjectRecords'>): string[] {
+  if (!req.matter || req.matter.subjectConditions.length === 0 || standingOrConsentDenial(req)) return [];
+  return [...new Set(req.matter.subjectConditions.map((c) => SUBJECT_CONDITION_ITEMS[c.condition]))];
+}
+
+/** Whether the subject meets every condition, judged from its records; deny by default (no records, no facts). */
+function conditionDenial(conditions: readonly SubjectCondition[], records: SubjectRecords | undefined, now: Date): DenialReason | null {
+  for (const condition of conditions) {
+    const held = records?.get(SUBJECT_CONDITION_ITEMS[condition.condition]);
+    if (held === null) return 'SUBJECT_CONDITION_UNVERIFIED';
+    if (!held || !conditionMet(condition, held, now)) return 'SUBJECT_CONDITION_NOT_MET';
+  }
+  return null;
+}
+
+function conditionMet(condition: SubjectCondition, records: readonly Record<string, unknown>[], now: Date): boolean {
+  if (condition.condition === 'DECEASED') return records.length > 0;
+  // One identity record with a real birth date, or the condition is not met.
+  const birth = records.length === 1 ? calendarDate(records[0]!.birthDate) : null;
+  if (!birth) return false;
+  const age = ageOn(birth, now);
+  return condition.condition === 'MINOR' ? age >= 0 && age < AGE_OF_MAJORITY : age >= condition.years;
 }
 
 /** Whether the caller may act on this subject under this matter at all (role, subject, own records, jurisdiction), consent aside. */
@@ -108,12 +158,15 @@ function standingDenial(req: Pick<AccessRequest, 'principal' | 'matter' | 'subje
   return null;
 }
 
-function consentDenial(req: AccessRequest, matter: MatterRules): DenialReason | null {
+function consentDenial(req: Omit<AccessRequest, 'items'>, matter: MatterRules): DenialReason | null {
   const consent = req.consent;
   if (!consent) return req.consentRejected ?? 'CONSENT_MISSING';
+  // Scope first: another citizen's grant, revoked, expired or not, is the same answer as an unknown
+  // id, so whether a reference exists and what became of it never shows.
+  if (!consentCovers(consent, { ...req, matter })) return 'CONSENT_NOT_COVERING';
   if (consent.revokedAt !== null && consent.revokedAt <= req.now) return 'CONSENT_REVOKED';
   if (consent.expiresAt <= req.now) return 'CONSENT_EXPIRED';
-  return consentCovers(consent, { ...req, matter }) ? null : 'CONSENT_NOT_COVERING';
+  return null;
 }
 
 /**
@@ -142,6 +195,8 @@ export type IssuanceDenialReason =
   | 'NOT_THE_ISSUING_DEPARTMENT'
   /** The clerk's matter is not one under which this certificate type is issued. */
   | 'MATTER_DOES_NOT_ISSUE_TYPE'
+  /** Claims from another department's records: the issuing department states a purpose, like a clerk. */
+  | 'PURPOSE_REQUIRED_FOR_OTHER_DEPARTMENTS_ITEMS'
   | DenialReason;
 
 /** The parts of a certificate type the issuance decision needs. */
@@ -156,21 +211,28 @@ export interface IssuableType {
 
 export interface IssuanceRequest extends Omit<AccessRequest, 'items'> {
   type: IssuableType;
+  /** The department that holds each of the type's data items. */
+  itemOwners: ReadonlyMap<string, string>;
 }
 
 /**
  * May this principal have a certificate of this type issued for this subject — which means reading
- * every data item its claims are built from? The issuing department's own system may; a clerk may
- * under a matter that issues the type, when the ordinary access decision grants every one of those
- * items (role, jurisdiction, consent). Everyone else may not. Deny by default.
+ * every data item its claims are built from? The issuing department's own system may without a
+ * purpose when every one of those items is its own; claims from another department's items need a
+ * purpose, for the issuing department's system as for a clerk: a matter that issues the type and
+ * under which the ordinary access decision grants every item (role, jurisdiction, consent, the
+ * subject's conditions). Everyone else may not. Deny by default.
  */
 export function decideIssuance(req: IssuanceRequest): { allowed: true } | { allowed: false; reason: IssuanceDenialReason } {
   const { principal, type } = req;
   if (req.subject.kind !== type.subject) return { allowed: false, reason: 'SUBJECT_NOT_COVERED' };
   if (principal.kind === 'department') {
-    return principal.department === type.issuer ? { allowed: true } : { allowed: false, reason: 'NOT_THE_ISSUING_DEPARTMENT' };
+    if (principal.department !== type.issuer) return { allowed: false, reason: 'NOT_THE_ISSUING_DEPARTMENT' };
+    if (type.dataItems.every((item) => req.itemOwners.get(item) === principal.department)) return { allowed: true };
+    if (!req.matter) return { allowed: false, reason: 'PURPOSE_REQUIRED_FOR_OTHER_DEPARTMENTS_ITEMS' };
+  } else if (principal.kind !== 'clerk') {
+    return { allowed: false, reason: principal.kind === 'citizen' ? 'ROLE_MAY_NOT_ISSUE' : 'ROLE_NEVER_READS_RECORDS' };
   }
-  if (principal.kind !== 'clerk') return { allowed: false, reason: principal.kind === 'citizen' ? 'ROLE_MAY_NOT_ISSUE' : 'ROLE_NEVER_READS_RECORDS' };
   if (!req.matter) return { allowed: false, reason: 'MATTER_UNKNOWN' };
   if (!type.issuedUnder.includes(req.matter.code)) return { allowed: false, reason: 'MATTER_DOES_NOT_ISSUE_TYPE' };
   const decision = decideAccess({ ...req, items: type.dataItems });
@@ -184,7 +246,7 @@ export function decideIssuance(req: IssuanceRequest): { allowed: true } | { allo
  * jurisdiction, consent). A citizen always sees their own.
  */
 export function decideCertificateTypes(req: Omit<AccessRequest, 'items'>, acceptedTypes: readonly string[]): { allowed: string[]; denial: DenialReason | null } {
-  const whole = requestDenial({ ...req, items: [] });
+  const whole = requestDenial(req);
   if (whole) return { allowed: [], denial: whole };
   return { allowed: [...new Set(acceptedTypes)], denial: null };
 }

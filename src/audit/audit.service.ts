@@ -150,7 +150,7 @@ export class AuditService {
     }
     const window = `${this.config.AUDIT_FLAG_WINDOW_MINUTES} minutes`;
     const [manySubjects, denials, outsideHours] = await Promise.all([
-      this.windowFlags(AuditFlagKind.MANY_SUBJECTS, from, to, window, `kind = 'DATA_ACCESS' AND subject_id IS NOT NULL`,
+      this.windowFlags(AuditFlagKind.MANY_SUBJECTS, from, to, window, `kind IN ('DATA_ACCESS', 'CERTIFICATE_ISSUE') AND subject_kind <> 'CERTIFICATE' AND subject_id IS NOT NULL`,
         'count(DISTINCT subject_id)', this.config.AUDIT_FLAG_MANY_SUBJECTS),
       this.windowFlags(AuditFlagKind.REPEATED_DENIALS, from, to, window, `(outcome = 'DENIED' OR cardinality(items_denied) > 0)`,
         'count(*)', this.config.AUDIT_FLAG_REPEATED_DENIALS),

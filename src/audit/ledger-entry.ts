@@ -19,6 +19,8 @@ export const LEDGER_ENTRY_KINDS = [
   'ADMIN_CHANGE',
   'AUDIT_QUERY',
   'AUDIT_EXPORT',
+  /** An operation the caller's role may not perform, refused by the role guard. */
+  'ACCESS_REFUSED',
 ] as const;
 export type LedgerEntryKind = (typeof LEDGER_ENTRY_KINDS)[number];
 

@@ -21,6 +21,12 @@ describe('parseMatterDefinition', () => {
     const matter = parseMatterDefinition({ ...valid(), materials: [{ code: 'PHOTO', name: 'Photo' }] }, ITEMS);
     expect(matter).toMatchObject({ code: 'TEST_MATTER', nameZh: null, roles: ['clerk'], jurisdiction: 'CITY' });
     expect(matter.materials).toEqual([{ code: 'PHOTO', name: 'Photo', satisfiedBy: { dataItems: [], certificateTypes: [] } }]);
+    expect(matter.subjectConditions).toEqual([]);
+  });
+
+  it('accepts subject conditions judged from items the matter reads', () => {
+    const matter = parseMatterDefinition({ ...valid(), subjectConditions: [{ condition: 'AGE_AT_LEAST', years: 60 }, { condition: 'MINOR', years: null }] }, ITEMS);
+    expect(matter.subjectConditions).toEqual([{ condition: 'AGE_AT_LEAST', years: 60 }, { condition: 'MINOR' }]);
   });
 
   it.each([
@@ -38,6 +44,14 @@ describe('parseMatterDefinition', () => {
       /satisfied by "marriage.registration", which the matter may not read/,
     ],
     [{ materials: [{ code: 'A_B', name: 'x' }, { code: 'A_B', name: 'y' }] }, /materials lists "A_B" twice/],
+    [{ subjectConditions: [{ condition: 'ALIVE' }] }, /subjectConditions\[0\]\.condition must be one of DECEASED, AGE_AT_LEAST, MINOR/],
+    [{ subjectConditions: [{ condition: 'AGE_AT_LEAST' }] }, /years must be a whole number from 1 to 150/],
+    [{ subjectConditions: [{ condition: 'AGE_AT_LEAST', years: 60.5 }] }, /years must be a whole number from 1 to 150/],
+    [{ subjectConditions: [{ condition: 'MINOR', years: 3 }] }, /has an unknown field "years"/],
+    [{ subjectConditions: [{ condition: 'MINOR' }, { condition: 'MINOR' }] }, /lists MINOR twice/],
+    // A condition is judged from an item the matter itself may read: it cannot widen what the matter reads.
+    [{ subjectConditions: [{ condition: 'DECEASED' }] }, /DECEASED is judged from "death.medical_certificate", which the matter may not read/],
+    [{ subjectConditions: 'DECEASED' }, /subjectConditions must be a list/],
   ])('refuses %j', (change, message) => {
     expect(() => parseMatterDefinition({ ...valid(), ...change }, ITEMS)).toThrow(message);
   });
@@ -69,5 +83,9 @@ describe('schemas/matters/', () => {
     expect(byCode.get('SENIOR_CERTIFICATE')!.dataItems).not.toContain('marriage.registration');
     expect(byCode.get('SELF_SERVICE')!.roles).toEqual(['citizen']);
     expect(byCode.get('BUSINESS_LICENSE')!.subject).toBe('ENTERPRISE');
+    // The matters whose subject is not an ordinary living adult say so (§I 42).
+    expect(byCode.get('DECEASED_AFFAIRS')!.subjectConditions).toEqual([{ condition: 'DECEASED' }]);
+    expect(byCode.get('SENIOR_CERTIFICATE')!.subjectConditions).toEqual([{ condition: 'AGE_AT_LEAST', years: 60 }]);
+    expect(byCode.get('NEWBORN_REGISTRATION')!.subjectConditions).toEqual([{ condition: 'MINOR' }]);
   });
 });

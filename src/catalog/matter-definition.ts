@@ -17,6 +17,14 @@ export type MatterSubject = (typeof MATTER_SUBJECTS)[number];
 export const JURISDICTIONS = ['ANY', 'PROVINCE', 'CITY', 'COUNTY'] as const;
 export type Jurisdiction = (typeof JURISDICTIONS)[number];
 
+/**
+ * A condition a matter sets on its subject, judged in access/ from the subject's records before
+ * anything is released: DECEASED — a death record exists (affairs after a death are not about the
+ * living); AGE_AT_LEAST — the registered birth date is at least `years` ago; MINOR — under 18.
+ */
+export const SUBJECT_CONDITION_KINDS = ['DECEASED', 'AGE_AT_LEAST', 'MINOR'] as const;
+export type SubjectCondition = { condition: 'DECEASED' } | { condition: 'AGE_AT_LEAST'; years: number } | { condition: 'MINOR' };
+
 export interface MaterialDefinition {
   code: string;
   name: string;
@@ -34,6 +42,8 @@ export interface MatterDefinition {
   consentRequired: boolean;
   roles: MatterRole[];
   jurisdiction: Jurisdiction;
+  /** Conditions on the subject; empty: none. */
+  subjectConditions: SubjectCondition[];
   materials: MaterialDefinition[];
 }
 
@@ -122,6 +132,37 @@ export function parseMatterDefinition(raw: unknown, dataItems: ReadonlySet<strin
     consentRequired: m.consentRequired,
     roles,
     jurisdiction: oneOf(m.jurisdiction, JURISDICTIONS, 'jurisdiction'),
+    subjectConditions: subjectConditions(m.subjectConditions ?? [], items),
     materials,
   };
 }
+
+function subjectConditions(value: unknown, items: readonly string[]): SubjectCondition[] {
+  if (!Array.isArray(value) || value.length > 8) throw new MatterDefinitionError('subjectConditions must be a list of at most 8 conditions');
+  const seen = new Set<string>();
+  return value.map((raw: unknown, i: number): SubjectCondition => {
+    const c = (typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw : {}) as Record<string, unknown>;
+    const kind = oneOf(c.condition, SUBJECT_CONDITION_KINDS, `subjectConditions[${i}].condition`);
+    if (seen.has(kind)) throw new MatterDefinitionError(`subjectConditions lists ${kind} twice`);
+    seen.add(kind);
+    const extra = Object.keys(c).find((key) => key !== 'condition' && c[key] != null && !(kind === 'AGE_AT_LEAST' && key === 'years'));
+    if (extra) throw new MatterDefinitionError(`subjectConditions[${i}] has an unknown field "${extra}"`);
+    // The facts are read under the matter's own items: a condition may not make the matter read more.
+    const item = SUBJECT_CONDITION_ITEMS[kind];
+    if (!items.includes(item)) throw new MatterDefinitionError(`subjectConditions[${i}] ${kind} is judged from "${item}", which the matter may not read`);
+    if (kind === 'AGE_AT_LEAST') {
+      if (!Number.isInteger(c.years) || (c.years as number) < 1 || (c.years as number) > 150) {
+        throw new MatterDefinitionError(`subjectConditions[${i}].years must be a whole number from 1 to 150`);
+      }
+      return { condition: kind, years: c.years as number };
+    }
+    return { condition: kind };
+  });
+}
+
+/** The data item each subject condition is judged from. */
+export const SUBJECT_CONDITION_ITEMS: Record<SubjectCondition['condition'], string> = {
+  DECEASED: 'death.medical_certificate',
+  AGE_AT_LEAST: 'person.identity',
+  MINOR: 'person.identity',
+};

@@ -10,7 +10,7 @@ import { CatalogError, CatalogErrorCode } from './catalog.errors.js';
 import { DataItemEntity } from './entities/data-item.entity.js';
 import { MatterDataItemEntity } from './entities/matter-data-item.entity.js';
 import { MatterEntity } from './entities/matter.entity.js';
-import { MATTER_CODE, MatterDefinitionError, parseMatterDefinition, type MatterDefinition } from './matter-definition.js';
+import { MATTER_CODE, MatterDefinitionError, parseMatterDefinition, type MatterDefinition, type SubjectCondition } from './matter-definition.js';
 import type { Matter } from './models/matter.model.js';
 
 /**
@@ -74,6 +74,7 @@ export class MattersService {
             consentRequired: m.consentRequired,
             roles: Object.freeze([...m.roles]) as MatterRules['roles'],
             jurisdiction: m.jurisdiction as MatterRules['jurisdiction'],
+            subjectConditions: Object.freeze(m.subjectConditions.map(fromModel)),
           }),
           materials: m.materials,
         },
@@ -119,6 +120,7 @@ export class MattersService {
         consentRequired: definition.consentRequired,
         roles: definition.roles,
         jurisdiction: definition.jurisdiction,
+        subjectConditions: definition.subjectConditions,
         materials: definition.materials,
         managedBy: 'ADMIN',
       });
@@ -129,6 +131,7 @@ export class MattersService {
         roles: definition.roles,
         consentRequired: definition.consentRequired,
         jurisdiction: definition.jurisdiction,
+        subjectConditions: definition.subjectConditions.map(describeCondition),
       });
     });
     this.snapshot = null;
@@ -187,7 +190,17 @@ function toMatter(m: MatterEntity, dataItems: string[]): Matter {
     consentRequired: m.consentRequired,
     roles: m.roles,
     jurisdiction: m.jurisdiction,
+    subjectConditions: m.subjectConditions.map((c) => ({ condition: c.condition, years: c.condition === 'AGE_AT_LEAST' ? c.years : null })),
     materials: m.materials,
     managedBy: m.managedBy,
   };
+}
+
+/** A condition as the ledger's ADMIN_CHANGE detail lists it, e.g. `AGE_AT_LEAST:60`. */
+function describeCondition(c: SubjectCondition): string {
+  return c.condition === 'AGE_AT_LEAST' ? `${c.condition}:${c.years}` : c.condition;
+}
+
+function fromModel(c: Matter['subjectConditions'][number]): SubjectCondition {
+  return Object.freeze(c.condition === 'AGE_AT_LEAST' ? { condition: 'AGE_AT_LEAST', years: c.years! } : { condition: c.condition as 'DECEASED' | 'MINOR' });
 }

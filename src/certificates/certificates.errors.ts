@@ -40,6 +40,8 @@ const ISSUANCE_MESSAGES: Record<Exclude<IssuanceDenialReason, keyof typeof DENIA
   ROLE_MAY_NOT_ISSUE: 'only the issuing department or a clerk handling a matter that issues it may have a certificate issued',
   NOT_THE_ISSUING_DEPARTMENT: 'this certificate type is issued by another department',
   MATTER_DOES_NOT_ISSUE_TYPE: 'this matter does not issue this certificate type',
+  PURPOSE_REQUIRED_FOR_OTHER_DEPARTMENTS_ITEMS:
+    "its claims come from another department's records: state purpose { matter caseNumber consent } under a matter that issues this type",
 };
 
 /** The certificate registry's one error, written for the client (`extensions.code` and `reason`); department failures keep the exchange's error. */

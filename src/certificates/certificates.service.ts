@@ -13,7 +13,7 @@ import { parseIdNumber } from '../common/identifiers/id-number.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { AppConfig } from '../config/app-config.js';
 import type { ItemRecord } from '../exchange/connector.js';
-import { ExchangeService, type Purpose, type Subject } from '../exchange/exchange.service.js';
+import { ExchangeService, type ConditionReads, type Purpose, type Subject } from '../exchange/exchange.service.js';
 import type { Principal } from '../identity/principal.js';
 import { buildCertificateIdentifier } from './certificate-identifier.js';
 import { CertificateCatalog } from './certificate-catalog.js';
@@ -108,11 +108,14 @@ export class CertificatesService {
       throw CertificateError.badInput('IDEMPOTENCY_KEY_INVALID', 'idempotencyKey must be 1-128 letters, digits or . _ : -');
     }
     const purpose = input.purpose;
-    if (principal.kind === 'clerk' && !purpose?.caseNumber) {
-      throw CertificateError.badInput('PURPOSE_REQUIRED', 'a clerk states purpose { matter caseNumber consent } to have a certificate issued');
+    if ((principal.kind === 'clerk' || purpose) && !purpose?.caseNumber) {
+      throw CertificateError.badInput('PURPOSE_REQUIRED', 'state purpose { matter caseNumber consent } to have this certificate issued');
     }
+    // An issuance reads records like a lookup: it counts against the same limit.
+    await this.exchange.countAgainstRateLimit(principal, request, { kind: 'CERTIFICATE_ISSUE', subject, matter: purpose?.matter ?? null, caseNumber: purpose?.caseNumber ?? null });
     const now = new Date();
     const { matter, consent } = await this.exchange.purposeFacts(purpose, now);
+    let conditions: ConditionReads = { records: undefined, items: [], departments: [] };
     const entry = (outcome: LedgerOutcome, extra: Partial<LedgerEntryInput>): LedgerEntryInput => ({
       kind: 'CERTIFICATE_ISSUE',
       actor: actorFor(principal),
@@ -124,19 +127,29 @@ export class CertificatesService {
       requestId: request.requestId,
       clientAddress: request.clientAddress,
       ...extra,
-      detail: { certificateType: type.code, ...extra.detail },
+      departments: [...new Set([...(extra.departments ?? []), ...conditions.departments])].sort(),
+      detail: { certificateType: type.code, ...(conditions.items.length ? { conditionItems: conditions.items } : {}), ...extra.detail },
     });
 
-    const decision = decideIssuance({
+    // The one decision point, before anything about the holder is read or told: the same answer
+    // whether or not the person exists, whatever their age or status.
+    const facts = {
       principal,
       type,
+      itemOwners: new Map(type.dataItems.map((item) => [item, this.exchange.ownerOf(item) ?? ''])),
       matter,
       caseNumber: purpose?.caseNumber ?? null,
       subject,
       consent: consent.facts,
       consentRejected: consent.rejected,
       now,
-    });
+    };
+    let decision = decideIssuance(facts);
+    if (!decision.allowed && decision.reason === 'SUBJECT_CONDITION_NOT_MET') {
+      // Only the matter's conditions stand in the way: read what they are judged from, then decide.
+      conditions = await this.exchange.readConditions(scope, facts);
+      decision = decideIssuance({ ...facts, subjectRecords: conditions.records });
+    }
     if (!decision.allowed) {
       await this.ledger.record(entry('DENIED', { itemsDenied: type.dataItems, detail: { reason: decision.reason } }));
       throw CertificateError.issuanceDenied(decision.reason as IssuanceDenialReason);
@@ -148,7 +161,7 @@ export class CertificatesService {
     if (!this.ledger.writable) throw new LedgerUnavailableError();
 
     // The claims' data items, from their departments: any failure and nothing is issued.
-    const departments = [...new Set(type.dataItems.map((item) => this.exchange.ownerOf(item)!))].sort();
+    const departments = [...new Set(type.dataItems.map((item) => this.exchange.ownerOf(item)!))];
     const outcomes = await this.exchange.fetchItems(scope, subject, type.dataItems);
     const records = new Map<string, ItemRecord[]>();
     for (const [item, outcome] of outcomes) {
@@ -209,9 +222,11 @@ export class CertificatesService {
 
   /** One certificate, for its holder, its issuing department, or a clerk whose matter accepts the type (with what the matter needs). */
   async find(principal: Principal, request: RequestContext, id: string, purpose: Purpose | null): Promise<CertificateEntity> {
-    if (!UUID.test(id)) throw CertificateError.notFound();
-    const row = await this.dataSource.getRepository(CertificateEntity).findOneBy({ id: id.toLowerCase() });
-    if (!row) throw CertificateError.notFound();
+    const row = UUID.test(id) ? await this.dataSource.getRepository(CertificateEntity).findOneBy({ id: id.toLowerCase() }) : null;
+    if (!row) {
+      await this.recordNotFound(principal, request, 'DATA_ACCESS');
+      throw CertificateError.notFound();
+    }
     const [visible] = await this.visibleTo(principal, request, row.holderKind, row.holder, [row], purpose);
     if (!visible) throw CertificateError.notFound();
     return visible;
@@ -226,17 +241,27 @@ export class CertificatesService {
 
   /** Revoke, suspend or reinstate: the issuing department's system only; each change is a ledger entry in the change's transaction. */
   async changeStatus(principal: Principal, request: RequestContext, id: string, change: StatusChange, reason: string | null): Promise<CertificateEntity> {
-    if (!UUID.test(id)) throw CertificateError.notFound();
     if (change !== 'reinstate' || reason !== null) checkReason(reason);
     const rule = CHANGES[change];
+    const refused = async (certificate: CertificateEntity | null): Promise<never> => {
+      // Another department's certificate answers exactly as one that is not there: existence is not
+      // told. Both are recorded, with what was asked, so an auditor sees the attempt.
+      await this.ledger.record({
+        kind: rule.kind,
+        actor: actorFor(principal),
+        subject: certificate ? { kind: 'CERTIFICATE', id: certificate.identifier } : null,
+        outcome: 'DENIED',
+        requestId: request.requestId,
+        clientAddress: request.clientAddress,
+        detail: { reason: certificate ? 'NOT_THE_ISSUING_DEPARTMENT' : 'NOT_FOUND', to: rule.to },
+      });
+      throw CertificateError.notFound();
+    };
+    if (!UUID.test(id)) return refused(null);
     const row = await this.dataSource.transaction(async (manager) => {
       const certificates = manager.getRepository(CertificateEntity);
       const current = await certificates.findOne({ where: { id: id.toLowerCase() }, lock: { mode: 'pessimistic_write' } });
-      if (!current) throw CertificateError.notFound();
-      if (principal.kind !== 'department' || principal.department !== current.issuer) {
-        // Holders and others learn nothing about a certificate they may not change beyond that.
-        throw CertificateError.forbidden('NOT_THE_ISSUING_DEPARTMENT', 'only the issuing department may change a certificate\'s status');
-      }
+      if (!current || principal.kind !== 'department' || principal.department !== current.issuer) return null;
       if (current.state === rule.to) return current;
       if (!rule.from.includes(current.state)) {
         throw CertificateError.conflict('STATE_CONFLICT', `a ${current.state.toLowerCase()} certificate cannot be ${change === 'reinstate' ? 'reinstated' : change + 'd'}`);
@@ -255,6 +280,7 @@ export class CertificatesService {
       });
       return { ...current, state: rule.to, stateReason: reason, stateChangedAt: changedAt };
     });
+    if (!row) return refused(UUID.test(id) ? await this.dataSource.getRepository(CertificateEntity).findOneBy({ id: id.toLowerCase() }) : null);
     this.statusLists.changed(row.issuer, row.statusList);
     return row;
   }
@@ -395,36 +421,71 @@ export class CertificatesService {
     let visible: CertificateEntity[];
     let matter: string | null = null;
     let consentRef: string | null = null;
-    if (principal.kind === 'citizen') visible = holderKind === 'PERSON' && holder === principal.id ? rows : [];
-    else if (principal.kind === 'department') visible = rows.filter((row) => row.issuer === principal.department);
-    else if (principal.kind === 'clerk' && purpose) {
+    let denial: string | null = null;
+    let conditions: ConditionReads = { records: undefined, items: [], departments: [] };
+    const subject = { kind: holderKind, id: holder };
+    if (principal.kind === 'citizen') {
+      const own = holderKind === 'PERSON' && holder === principal.id;
+      visible = own ? rows : [];
+      if (!own) denial = 'NOT_OWN_RECORDS';
+    } else if (principal.kind === 'department') {
+      visible = rows.filter((row) => row.issuer === principal.department);
+      if (visible.length < rows.length) denial = 'NOT_THE_ISSUING_DEPARTMENT';
+    } else if (principal.kind === 'clerk' && purpose) {
       const now = new Date();
       const { matter: rules, consent } = await this.exchange.purposeFacts(purpose, now);
       const accepted = rules ? await this.acceptedTypes(rules.code) : [];
-      const decision = decideCertificateTypes(
-        { principal, matter: rules, caseNumber: purpose.caseNumber, subject: { kind: holderKind, id: holder }, consent: consent.facts, consentRejected: consent.rejected, now },
-        accepted,
-      );
+      const facts = { principal, matter: rules, caseNumber: purpose.caseNumber, subject, consent: consent.facts, consentRejected: consent.rejected, now };
+      conditions = await this.exchange.readConditions({}, facts);
+      const decision = decideCertificateTypes({ ...facts, subjectRecords: conditions.records }, accepted);
       matter = rules?.code ?? null;
       consentRef = consent.ref;
+      denial = decision.denial;
       visible = rows.filter((row) => decision.allowed.includes(row.type));
-    } else visible = [];
-    if (visible.length === 0) return [];
-    await this.ledger.record({
-      kind: 'DATA_ACCESS',
+    } else {
+      visible = [];
+      denial = principal.kind === 'clerk' ? 'MATTER_UNKNOWN' : 'ROLE_NEVER_READS_RECORDS';
+    }
+    const common = {
+      kind: 'DATA_ACCESS' as const,
       actor: actorFor(principal),
-      subject: { kind: holderKind, id: holder },
+      subject,
       matter,
       caseNumber: purpose?.caseNumber ?? null,
       consentRef,
-      itemsGranted: [...new Set(visible.map((row) => `certificate.${row.type}`))].slice(0, 64),
-      departments: [...new Set(visible.map((row) => row.issuer))].sort(),
-      outcome: 'GRANTED',
       requestId: request.requestId,
       clientAddress: request.clientAddress,
-      detail: { certificates: visible.slice(0, 64).map((row) => row.identifier) },
+    };
+    const conditionDetail: Record<string, string[]> = conditions.items.length ? { conditionItems: conditions.items } : {};
+    if (visible.length === 0) {
+      // Nothing shown: a refusal is recorded (REPEATED_DENIALS sees probing); the caller's answer is
+      // the same as for a holder with no certificates, or an id that is not there.
+      if (denial) {
+        await this.ledger.record({ ...common, itemsDenied: ['certificate'], departments: conditions.departments, outcome: 'DENIED', detail: { reason: denial, ...conditionDetail } });
+      }
+      return [];
+    }
+    await this.ledger.record({
+      ...common,
+      itemsGranted: [...new Set(visible.map((row) => `certificate.${row.type}`))].slice(0, 64),
+      departments: [...new Set([...visible.map((row) => row.issuer), ...conditions.departments])].sort(),
+      outcome: 'GRANTED',
+      detail: { certificates: visible.slice(0, 64).map((row) => row.identifier), ...conditionDetail },
     });
     return visible;
+  }
+
+  /** A read of a certificate id that is not there, recorded like a refusal (the answer is the same as for one that is not the caller's). */
+  private async recordNotFound(principal: Principal, request: RequestContext, kind: 'DATA_ACCESS'): Promise<void> {
+    await this.ledger.record({
+      kind,
+      actor: actorFor(principal),
+      itemsDenied: ['certificate'],
+      outcome: 'DENIED',
+      requestId: request.requestId,
+      clientAddress: request.clientAddress,
+      detail: { reason: 'NOT_FOUND' },
+    });
   }
 
   /** Certificate types a matter accepts for one of its materials. */

@@ -1,3 +1,4 @@
+import { ageOn, calendarDate } from '../common/calendar-date.js';
 import { compileClaimsSchema, type CertificateType, type Condition } from './certificate-types.js';
 
 export type ClaimsRefusal = 'NO_RECORD' | 'CONDITION_NOT_MET' | 'CLAIMS_INVALID';
@@ -5,8 +6,6 @@ export type ClaimsRefusal = 'NO_RECORD' | 'CONDITION_NOT_MET' | 'CLAIMS_INVALID'
 export type BuildClaimsResult =
   | { ok: true; claims: Record<string, unknown> }
   | { ok: false; reason: ClaimsRefusal; message: string };
-
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /**
  * Builds a type's claims from the records the exchange returned for the holder (item code -> records),
@@ -62,9 +61,7 @@ function unmet(type: CertificateType, condition: Condition, claims: Record<strin
   if ('ageAtLeast' in condition) {
     const birth = calendarDate(claims[condition.birthDateClaim]);
     if (!birth) return refuse('CLAIMS_INVALID', `the ${condition.birthDateClaim} claim is not a valid date (YYYY-MM-DD)`);
-    const [year, month, day] = [now.getUTCFullYear(), now.getUTCMonth() + 1, now.getUTCDate()];
-    const age = year - birth.year - (month < birth.month || (month === birth.month && day < birth.day) ? 1 : 0);
-    return age >= condition.ageAtLeast
+    return ageOn(birth, now) >= condition.ageAtLeast
       ? null
       : refuse('CONDITION_NOT_MET', `a ${type.code} requires the holder to be at least ${condition.ageAtLeast} years old`);
   }
@@ -76,15 +73,6 @@ function unmet(type: CertificateType, condition: Condition, claims: Record<strin
   const value = claims[condition.claim];
   const empty = value === null || value === '' || (Array.isArray(value) && value.length === 0);
   return empty ? refuse('CONDITION_NOT_MET', `a ${type.code} requires at least one ${condition.claim} entry; the holder has none`) : null;
-}
-
-function calendarDate(value: unknown): { year: number; month: number; day: number } | null {
-  const match = typeof value === 'string' ? DATE.exec(value) : null;
-  if (!match) return null;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const daysInMonth = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
-  return daysInMonth !== undefined && day >= 1 && day <= daysInMonth ? { year, month, day } : null;
 }
 
 /** Absent or undefined becomes null; objects are copied so the claims never alias the records. */

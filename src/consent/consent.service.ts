@@ -88,14 +88,29 @@ export class ConsentService implements OnModuleInit {
    * revoking again returns the grant as it is (revokedAt unchanged, no second entry).
    */
   async revoke(citizen: CitizenPrincipal, request: RequestContext, id: string, now: Date = new Date()): Promise<ConsentGrant> {
-    if (typeof id !== 'string' || !UUID.test(id)) throw ConsentError.notFound();
+    const revoked = UUID.test(id) ? await this.revokeOwn(citizen, request, id, now) : null;
+    if (revoked) return revoked;
+    // Not theirs or not there: the same answer, and a refusal in the ledger.
+    await this.ledger.record({
+      kind: 'CONSENT_REVOKE',
+      actor: actorFor(citizen),
+      subject: { kind: 'PERSON', id: citizen.id },
+      outcome: 'DENIED',
+      requestId: request.requestId,
+      clientAddress: request.clientAddress,
+      detail: { reason: 'NOT_FOUND' },
+    });
+    throw ConsentError.notFound();
+  }
+
+  private revokeOwn(citizen: CitizenPrincipal, request: RequestContext, id: string, now: Date): Promise<ConsentGrant | null> {
     return this.dataSource.transaction(async (manager) => {
       const grants = manager.getRepository(ConsentGrantEntity);
       const grant = await grants.findOne({
         where: { id: id.toLowerCase(), citizenIdNumber: citizen.id },
         lock: { mode: 'pessimistic_write' },
       });
-      if (!grant) throw ConsentError.notFound();
+      if (!grant) return null;
       if (grant.revokedAt === null) {
         grant.revokedAt = now;
         await grants.update({ id: grant.id }, { revokedAt: now });

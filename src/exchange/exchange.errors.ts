@@ -56,6 +56,8 @@ export const DENIAL_MESSAGES: Record<DenialReason, string> = {
   CONSENT_EXPIRED: 'the consent has expired',
   CONSENT_REVOKED: 'the citizen revoked the consent',
   CONSENT_NOT_COVERING: 'the consent does not cover this citizen, matter, case or hall',
+  SUBJECT_CONDITION_NOT_MET: 'the subject does not meet a condition of this matter (see the matter\'s subjectConditions)',
+  SUBJECT_CONDITION_UNVERIFIED: 'a condition of this matter could not be checked because the department holding its facts did not answer; try again',
 };
 
 /** The exchange's one error, written for the client: `extensions.code`, `reason` and, for department failures, `department`. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
-import { decideAccess, type ConsentFacts, type DenialReason, type MatterRules } from '../access/access-decision.js';
+import { conditionItems, decideAccess, type AccessRequest, type ConsentFacts, type DenialReason, type MatterRules, type SubjectRecords } from '../access/access-decision.js';
 import { LedgerUnavailableError } from '../audit/audit.errors.js';
 import { actorFor, type LedgerOutcome } from '../audit/ledger-entry.js';
 import { LedgerService } from '../audit/ledger.service.js';
@@ -43,6 +43,13 @@ export type ItemOutcome =
   | { kind: 'denied'; reason: DenialReason }
   | { kind: 'records'; records: ItemRecord[]; department: DepartmentCode; fetchedAt: Date }
   | { kind: 'failed'; department: DepartmentCode; failure: DepartmentFailure };
+
+/** What was read about a subject to judge its matter's conditions: the records, and the items and departments asked (for the ledger). */
+export interface ConditionReads {
+  records: SubjectRecords | undefined;
+  items: string[];
+  departments: DepartmentCode[];
+}
 
 /** One lookup of one subject, after the access decision, the ledger entry and the department calls. */
 export interface ExchangeView {
@@ -99,24 +106,16 @@ export class ExchangeService {
 
   async lookup(args: { principal: Principal; request: RequestContext; scope: object; subject: Subject; purpose: Purpose; items: readonly string[] }): Promise<ExchangeView> {
     const { principal, request, scope, subject, purpose } = args;
-    const retryAfter = this.limiter.take(`${principal.kind}:${principal.id}`);
-    if (retryAfter > 0) throw ExchangeError.rateLimited(retryAfter);
+    await this.countAgainstRateLimit(principal, request, { kind: 'DATA_ACCESS', subject, matter: purpose.matter, caseNumber: purpose.caseNumber });
     if (purpose.caseNumber === null && principal.kind !== 'citizen') {
       throw ExchangeError.badInput('CASE_NUMBER_REQUIRED', 'purpose.caseNumber is required: state the case this lookup is for');
     }
     const now = new Date();
     const items = [...new Set(args.items)];
     const { matter, consent } = await this.purposeFacts(purpose, now);
-    const decision = decideAccess({
-      principal,
-      matter,
-      caseNumber: purpose.caseNumber,
-      subject,
-      items,
-      consent: consent.facts,
-      consentRejected: consent.rejected,
-      now,
-    });
+    const facts = { principal, matter, caseNumber: purpose.caseNumber, subject, consent: consent.facts, consentRejected: consent.rejected, now };
+    const conditions = await this.readConditions(scope, facts);
+    const decision = decideAccess({ ...facts, items, subjectRecords: conditions.records });
 
     const outcomes = new Map<string, ItemOutcome>();
     for (const { item, reason } of decision.denied) outcomes.set(item, { kind: 'denied', reason });
@@ -129,7 +128,7 @@ export class ExchangeService {
     const denied = items.filter((item) => !granted.includes(item));
     if (granted.length > 0 && !this.ledger.writable) throw new LedgerUnavailableError();
 
-    const departments = [...new Set(granted.map((item) => this.registry.ownerOf(item)!))].sort();
+    const departments = [...new Set([...granted.map((item) => this.registry.ownerOf(item)!), ...conditions.departments])].sort();
     const outcome: LedgerOutcome = denied.length === 0 ? 'GRANTED' : granted.length === 0 ? 'DENIED' : 'PARTIAL';
     const entry = this.ledger.record({
       kind: 'DATA_ACCESS',
@@ -144,7 +143,12 @@ export class ExchangeService {
       outcome,
       requestId: request.requestId,
       clientAddress: request.clientAddress,
-      detail: matter ? {} : { statedMatter: purpose.matter.slice(0, 64) },
+      detail: {
+        ...(matter ? {} : { statedMatter: purpose.matter.slice(0, 64) }),
+        // Why each denied item was denied, in itemsDenied's order; and what was read to judge the matter's conditions.
+        ...(denied.length ? { denialReasons: denied.map((item) => (outcomes.get(item) as { reason: DenialReason }).reason) } : {}),
+        ...(conditions.items.length ? { conditionItems: conditions.items } : {}),
+      },
     });
     const fetches = this.fetchItems(scope, subject, granted);
     // Both run at once; nothing is returned until the entry is durable.
@@ -176,6 +180,47 @@ export class ExchangeService {
         }
       }),
     );
+  }
+
+  /**
+   * Counts one lookup or issuance against the caller's rate limit. A refusal is a DENIED ledger
+   * entry (reason RATE_LIMITED) before the error leaves, so probing shows in REPEATED_DENIALS.
+   */
+  async countAgainstRateLimit(
+    principal: Principal,
+    request: RequestContext,
+    about: { kind: 'DATA_ACCESS' | 'CERTIFICATE_ISSUE'; subject: Subject; matter: string | null; caseNumber: string | null },
+  ): Promise<void> {
+    const retryAfter = this.limiter.take(`${principal.kind}:${principal.id}`);
+    if (retryAfter <= 0) return;
+    const known = about.matter !== null && (await this.matters.rules(about.matter)) !== null;
+    await this.ledger.record({
+      kind: about.kind,
+      actor: actorFor(principal),
+      subject: about.subject,
+      matter: known ? about.matter : null,
+      caseNumber: about.caseNumber,
+      outcome: 'DENIED',
+      requestId: request.requestId,
+      clientAddress: request.clientAddress,
+      detail: { reason: 'RATE_LIMITED' },
+    });
+    throw ExchangeError.rateLimited(retryAfter);
+  }
+
+  /**
+   * Reads what the matter's subject conditions are judged from (conditionItems: nothing when the
+   * request does not stand anyway, or the matter has none), through the same loaders as the
+   * lookup's items. The caller records the items and departments in its ledger entry; a read is
+   * only made while the ledger can record it.
+   */
+  async readConditions(scope: object, facts: Omit<AccessRequest, 'items' | 'subjectRecords'>): Promise<ConditionReads> {
+    const items = conditionItems(facts).filter((item) => this.registry.ownerOf(item));
+    if (items.length === 0) return { records: undefined, items: [], departments: [] };
+    if (!this.ledger.writable) throw new LedgerUnavailableError();
+    const read = await this.fetchItems(scope, facts.subject, items);
+    const records = new Map(read.map(([item, outcome]) => [item, outcome.kind === 'records' ? outcome.records : null]));
+    return { records, items, departments: [...new Set(items.map((item) => this.registry.ownerOf(item)!))].sort() };
   }
 
   /** The data items a matter's materials can be satisfied by (what a materials checklist needs fetched). */

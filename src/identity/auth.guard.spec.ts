@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Controller, ForbiddenException, Get, Module, UnauthorizedException, type ExecutionContext } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { ModuleRef, Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import { Field, GraphQLModule, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -70,7 +70,7 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 
 describe('AuthGuard (unit)', () => {
   const verify = jest.fn<(token: string) => Promise<Principal>>();
-  const guard = new AuthGuard(new Reflector(), { verify } as unknown as TokenVerifier);
+  const guard = new AuthGuard(new Reflector(), { verify } as unknown as TokenVerifier, { get: () => { throw new Error('no ledger in this unit'); } } as unknown as ModuleRef);
   const bearer = (token = 'h.p.s') => ({ headers: { authorization: `Bearer ${token}` } });
 
   beforeEach(() => {

@@ -1,6 +1,9 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { ModuleRef, Reflector } from '@nestjs/core';
 import { GqlExecutionContext, type GqlContextType } from '@nestjs/graphql';
+import { actorFor } from '../audit/ledger-entry.js';
+import { LedgerService } from '../audit/ledger.service.js';
+import { requestContextFromExecutionContext } from '../common/request/request-context.js';
 import { IdentityError, toHttpException } from './identity.errors.js';
 import type { Principal, PrincipalKind } from './principal.js';
 import { IS_PUBLIC_KEY } from './public.decorator.js';
@@ -64,6 +67,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly verifier: TokenVerifier,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -96,6 +100,7 @@ export class AuthGuard implements CanActivate {
       if (!needsPrincipal) return true;
       if (!principal) throw IdentityError.unauthenticated('TOKEN_MISSING', 'authentication required: send a bearer token');
       if (roles !== undefined && !roles.includes(principal.kind)) {
+        await this.recordRefusal(context, principal);
         throw IdentityError.forbidden(`a ${principal.kind} may not perform this operation`);
       }
       return true;
@@ -107,6 +112,31 @@ export class AuthGuard implements CanActivate {
       }
       throw error;
     }
+  }
+
+  /** A role refusal is a DENIED ledger entry (REPEATED_DENIALS sees probing), durable before the answer leaves. */
+  private async recordRefusal(context: ExecutionContext, principal: Principal): Promise<void> {
+    const request = requestContextFromExecutionContext(context);
+    const operation =
+      context.getType<GqlContextType>() === 'graphql'
+        ? GqlExecutionContext.create(context).getInfo<{ fieldName?: string }>()?.fieldName
+        : `${context.getClass().name}.${context.getHandler().name}`;
+    // Looked up, not injected: identity sits below audit (the ledger records principals), and an
+    // application always has the ledger; only a test module without a database lacks it.
+    let ledger: LedgerService;
+    try {
+      ledger = this.moduleRef.get(LedgerService, { strict: false });
+    } catch {
+      return;
+    }
+    await ledger.record({
+      kind: 'ACCESS_REFUSED',
+      actor: actorFor(principal),
+      outcome: 'DENIED',
+      requestId: request.requestId,
+      clientAddress: request.clientAddress,
+      detail: { reason: 'ROLE_NOT_ALLOWED', operation: String(operation ?? 'unknown').slice(0, 128) },
+    });
   }
 
   private principalForRequest(request: object | undefined): Promise<Principal | undefined> {

@@ -7,6 +7,7 @@ import { HttpLoad, type Outcome } from '../support/http-load.js';
 import {
   checkpointNow,
   createFileDatabase,
+  grantConsent,
   houseTransferConsents,
   houseTransferLookup,
   issued,
@@ -69,6 +70,8 @@ describe('§H 40: the gateway killed under load', () => {
     const civilAffairs = await token({ role: 'department', sub: 'civil-affairs-registry', department: 'CIVIL_AFFAIRS' });
     const auditor = await token({ role: 'auditor', sub: 'A-KILL' });
     const consents = await houseTransferConsents(gateway!.url, (sub) => token({ role: 'citizen', sub }));
+    // Civil Affairs builds the certificate partly from Public Security's records: it issues under MARRIAGE_REGISTRATION with her consent.
+    const marriageConsent = await grantConsent(gateway!.url, await token({ role: 'citizen', sub: LI_WEI }), 'MARRIAGE_REGISTRATION');
     let keys = 0;
     const load = new HttpLoad({
       url: gateway!.url,
@@ -80,7 +83,14 @@ describe('§H 40: the gateway killed under load', () => {
           return {
             kind: 'issue',
             query: ISSUE,
-            variables: { input: { type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: `kill-${process.pid}-${++keys}` } },
+            variables: {
+              input: {
+                type: 'MARRIAGE_CERTIFICATE',
+                holder: LI_WEI,
+                idempotencyKey: `kill-${process.pid}-${++keys}`,
+                purpose: { matter: 'MARRIAGE_REGISTRATION', caseNumber: `KILL-MR-${keys}`, consent: marriageConsent },
+              },
+            },
             token: civilAffairs,
           };
         }

@@ -1,4 +1,4 @@
-import { Field, InputType } from '@nestjs/graphql';
+import { Field, InputType, Int } from '@nestjs/graphql';
 
 @InputType()
 export class MaterialSourcesInput {
@@ -19,6 +19,15 @@ export class MaterialInput {
 
   @Field(() => MaterialSourcesInput, { nullable: true })
   satisfiedBy?: MaterialSourcesInput;
+}
+
+@InputType()
+export class SubjectConditionInput {
+  @Field({ description: 'DECEASED, AGE_AT_LEAST or MINOR.' })
+  condition: string;
+
+  @Field(() => Int, { nullable: true, description: 'For AGE_AT_LEAST only.' })
+  years?: number | null;
 }
 
 /** A whole matter; `saveMatter` creates it or replaces the one with the same code. Checked by parseMatterDefinition. */
@@ -50,6 +59,9 @@ export class MatterInput {
 
   @Field({ description: 'ANY, PROVINCE, CITY or COUNTY.' })
   jurisdiction: string;
+
+  @Field(() => [SubjectConditionInput], { defaultValue: [], description: 'Conditions on the subject; none by default.' })
+  subjectConditions: SubjectConditionInput[];
 
   @Field(() => [MaterialInput], { defaultValue: [] })
   materials: MaterialInput[];

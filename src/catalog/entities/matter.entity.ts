@@ -1,5 +1,5 @@
 import { Check, Column, Entity, OneToMany, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import type { MaterialDefinition } from '../matter-definition.js';
+import type { MaterialDefinition, SubjectCondition } from '../matter-definition.js';
 import type { MatterDataItemEntity } from './matter-data-item.entity.js';
 
 /** A matter and its rules (see matter-definition.ts); the data items it may read are in matter_data_item. */
@@ -31,6 +31,10 @@ export class MatterEntity {
 
   @Column({ type: 'varchar', length: 16 })
   jurisdiction: string;
+
+  /** Conditions on the subject, judged before anything is released (see matter-definition.ts). */
+  @Column({ name: 'subject_conditions', type: 'jsonb', default: () => "'[]'" })
+  subjectConditions: SubjectCondition[];
 
   @Column({ type: 'jsonb' })
   materials: MaterialDefinition[];

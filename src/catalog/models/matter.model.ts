@@ -1,4 +1,4 @@
-import { Field, ObjectType } from '@nestjs/graphql';
+import { Field, Int, ObjectType } from '@nestjs/graphql';
 
 @ObjectType({ description: 'What satisfies a material: records onegate can pull, or certificates the citizen holds.' })
 export class MaterialSources {
@@ -19,6 +19,15 @@ export class Material {
 
   @Field(() => MaterialSources)
   satisfiedBy: MaterialSources;
+}
+
+@ObjectType({ description: 'A condition on the subject of a matter, judged from the subject\'s records before anything is released.' })
+export class SubjectCondition {
+  @Field({ description: 'DECEASED (a death record exists), AGE_AT_LEAST (years) or MINOR (under 18).' })
+  condition: string;
+
+  @Field(() => Int, { nullable: true, description: 'For AGE_AT_LEAST: the age in whole years.' })
+  years: number | null;
 }
 
 @ObjectType({ description: 'A matter (事项): the purpose a lookup states, and what it may read.' })
@@ -52,6 +61,11 @@ export class Matter {
       'Where a clerk may handle it: ANY hall, or a hall whose region shares the PROVINCE (2 digits), CITY (4) or COUNTY (6) of the subject\'s division code.',
   })
   jurisdiction: string;
+
+  @Field(() => [SubjectCondition], {
+    description: 'Conditions on the subject (SUBJECT_CONDITION_NOT_MET when one fails: nothing is released).',
+  })
+  subjectConditions: SubjectCondition[];
 
   @Field(() => [Material])
   materials: Material[];

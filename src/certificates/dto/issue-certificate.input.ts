@@ -18,7 +18,8 @@ export class IssueCertificateInput {
   @Matches(/^[A-Za-z0-9._:-]{1,128}$/, { message: 'idempotencyKey must be 1-128 letters, digits or . _ : -' })
   idempotencyKey: string;
 
-  @Field(() => PurposeInput, { nullable: true, description: "A clerk's matter, case and the citizen's consent; department systems of the issuer leave it out." })
+  @Field(() => PurposeInput, { nullable: true, description:
+      "The matter, case and the holder's consent, decided like a lookup's. A clerk always states one; the issuing department's system leaves it out only for a type built from its own data items alone." })
   @IsOptional()
   @ValidateNested()
   @Type(() => PurposeInput)
