@@ -164,7 +164,7 @@ describeInBrowser('the web console in a browser', () => {
     const accesses = await page.locator('#accesses tbody tr').allTextContents();
     expect(accesses.some((row) => row.includes('HOUSE_TRANSFER · LY-2026-2001') && row.includes('household.registration') && row.includes('Released'))).toBe(true);
     // The lookup without her consent read nothing, and says so.
-    expect(accesses.some((row) => row.includes('HOUSE_TRANSFER · LY-2026-2001') && row.includes('Refused: nothing was read'))).toBe(true);
+    expect(accesses.some((row) => row.includes('HOUSE_TRANSFER · LY-2026-2001') && row.includes('Refused: nothing was released'))).toBe(true);
     expect(accesses.some((row) => row.includes('Longyou'))).toBe(true);
     const grantId = granted.body.data!.grantConsent.id;
     // Her consent as a QR code for the window.

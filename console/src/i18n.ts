@@ -162,6 +162,8 @@ const REASONS: Record<string, Record<Lang, string>> = {
   CONSENT_EXPIRED: { zh: '授权已过期', en: 'the consent has expired' },
   CONSENT_REVOKED: { zh: '授权已撤销', en: 'the consent was revoked' },
   CONSENT_NOT_COVERING: { zh: '授权不涵盖本次查询', en: 'the consent does not cover this lookup' },
+  SUBJECT_CONDITION_NOT_MET: { zh: '当事人不符合本事项的办理条件', en: 'the person does not meet a condition of this matter' },
+  SUBJECT_CONDITION_UNVERIFIED: { zh: '暂时无法核验本事项的办理条件，请稍后重试', en: 'a condition of this matter could not be checked; try again' },
 };
 
 let lang: Lang = localStorage.getItem('onegate.lang') === 'en' ? 'en' : 'zh';
@@ -187,7 +189,7 @@ export function departmentName(code: string): string {
 const OUTCOMES: Record<string, Record<Lang, string>> = {
   GRANTED: { zh: '已提供', en: 'Released' },
   PARTIAL: { zh: '部分提供', en: 'Partly released' },
-  DENIED: { zh: '已拒绝，未读取数据', en: 'Refused: nothing was read' },
+  DENIED: { zh: '已拒绝，未提供数据', en: 'Refused: nothing was released' },
   FAILED: { zh: '失败，未提供数据', en: 'Failed: nothing was released' },
 };
 

@@ -233,10 +233,11 @@ export class CertificatesService {
   }
 
   /** A holder's certificates, newest first, as far as the caller may see them. */
-  async listFor(principal: Principal, request: RequestContext, holder: string, purpose: Purpose | null): Promise<CertificateEntity[]> {
+  /** `scope`: the lookup's per-request scope when listed beside its records, so a subject condition it read is not read again. */
+  async listFor(principal: Principal, request: RequestContext, holder: string, purpose: Purpose | null, scope: object = {}): Promise<CertificateEntity[]> {
     const subject = holderSubject(holder, null);
     const rows = await this.dataSource.getRepository(CertificateEntity).find({ where: { holder: subject.id }, order: { issuedAt: 'DESC' }, take: CERTIFICATES_LIMIT });
-    return this.visibleTo(principal, request, subject.kind, subject.id, rows, purpose);
+    return this.visibleTo(principal, request, subject.kind, subject.id, rows, purpose, scope);
   }
 
   /** Revoke, suspend or reinstate: the issuing department's system only; each change is a ledger entry in the change's transaction. */
@@ -417,6 +418,7 @@ export class CertificatesService {
     holder: string,
     rows: CertificateEntity[],
     purpose: Purpose | null,
+    scope: object = {},
   ): Promise<CertificateEntity[]> {
     let visible: CertificateEntity[];
     let matter: string | null = null;
@@ -436,7 +438,7 @@ export class CertificatesService {
       const { matter: rules, consent } = await this.exchange.purposeFacts(purpose, now);
       const accepted = rules ? await this.acceptedTypes(rules.code) : [];
       const facts = { principal, matter: rules, caseNumber: purpose.caseNumber, subject, consent: consent.facts, consentRejected: consent.rejected, now };
-      conditions = await this.exchange.readConditions({}, facts);
+      conditions = await this.exchange.readConditions(scope, facts);
       const decision = decideCertificateTypes({ ...facts, subjectRecords: conditions.records }, accepted);
       matter = rules?.code ?? null;
       consentRef = consent.ref;

@@ -49,9 +49,9 @@ export class CitizenCertificatesResolver {
   private validHeld(parent: CitizenView): Promise<CertificateEntity[]> {
     let held = this.held.get(parent.view);
     if (!held) {
-      const { principal, request, purpose } = parent.view;
+      const { principal, request, purpose, scope } = parent.view;
       held = this.registry
-        .listFor(principal, request, parent.idNumber, purpose)
+        .listFor(principal, request, parent.idNumber, purpose, scope)
         .then((rows) => rows.filter((row) => certificateStatus(row) === 'VALID'));
       this.held.set(parent.view, held);
     }
