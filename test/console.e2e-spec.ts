@@ -182,7 +182,7 @@ describeInBrowser('the web console in a browser', () => {
       await locker.query('LOCK TABLE dept_civil_affairs.marital_status IN ACCESS EXCLUSIVE MODE');
       const granted = await t.graphql<{ grantConsent: { id: string } }>(
         'mutation($input: GrantConsentInput!) { grantConsent(input: $input) { id } }',
-        { input: { matter: 'HOUSE_TRANSFER', caseNumber: 'LY-2026-2002' } },
+        { input: { matter: 'HOUSE_TRANSFER', caseNumber: 'LY-2026-2002', halls: ['LONGYOU-01'] } },
         await t.token({ role: 'citizen', sub: LI_WEI }),
       );
       await page.fill('#id-number', LI_WEI);

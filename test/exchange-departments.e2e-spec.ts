@@ -85,7 +85,7 @@ describe('§F failing departments', () => {
     await startApi();
     clerk = await t.token({ role: 'clerk', sub: 'C-LY-F', hall: 'LONGYOU-01' });
     const grant = await t.graphql<{ grantConsent: { id: string } }>(
-      `mutation { grantConsent(input: { matter: "HOUSE_TRANSFER" }) { id } }`,
+      `mutation { grantConsent(input: { matter: "HOUSE_TRANSFER", halls: ["LONGYOU-01"] }) { id } }`,
       undefined,
       await t.token({ role: 'citizen', sub: LI_WEI }),
     );

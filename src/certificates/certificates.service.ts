@@ -112,7 +112,7 @@ export class CertificatesService {
       throw CertificateError.badInput('PURPOSE_REQUIRED', 'a clerk states purpose { matter caseNumber consent } to have a certificate issued');
     }
     const now = new Date();
-    const { matter, consent } = await this.exchange.purposeFacts(purpose, now);
+    const { matter, consent } = await this.exchange.purposeFacts(purpose, now, { principal, subject, request });
     const entry = (outcome: LedgerOutcome, extra: Partial<LedgerEntryInput>): LedgerEntryInput => ({
       kind: 'CERTIFICATE_ISSUE',
       actor: actorFor(principal),
@@ -399,7 +399,7 @@ export class CertificatesService {
     else if (principal.kind === 'department') visible = rows.filter((row) => row.issuer === principal.department);
     else if (principal.kind === 'clerk' && purpose) {
       const now = new Date();
-      const { matter: rules, consent } = await this.exchange.purposeFacts(purpose, now);
+      const { matter: rules, consent } = await this.exchange.purposeFacts(purpose, now, { principal, subject: { kind: holderKind, id: holder }, request });
       const accepted = rules ? await this.acceptedTypes(rules.code) : [];
       const decision = decideCertificateTypes(
         { principal, matter: rules, caseNumber: purpose.caseNumber, subject: { kind: holderKind, id: holder }, consent: consent.facts, consentRejected: consent.rejected, now },

@@ -93,7 +93,7 @@ export async function graphql<T = Record<string, any>>(url: string, query: strin
 
 /** The citizen grants consent for the matter (any case, any hall); resolves with the grant id a clerk presents. */
 async function grantConsent(url: string, citizenToken: string, matter: string): Promise<string> {
-  const res = await graphql<{ grantConsent: { id: string } }>(url, `mutation($m: String!) { grantConsent(input: { matter: $m }) { id } }`, { m: matter }, citizenToken);
+  const res = await graphql<{ grantConsent: { id: string } }>(url, `mutation($m: String!) { grantConsent(input: { matter: $m, halls: ["LONGYOU-01"] }) { id } }`, { m: matter }, citizenToken);
   expect(res.body.errors).toBeUndefined();
   return res.body.data!.grantConsent.id;
 }
