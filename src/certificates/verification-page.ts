@@ -65,6 +65,18 @@ const CLAIM_LABELS: Record<string, string> = {
   registrationStatus: '登记状态',
 };
 
+/** Coded values in Chinese, the code below. */
+const VALUE_LABELS: Record<string, Record<string, string>> = {
+  maritalStatus: { MARRIED: '已婚', DIVORCED: '离婚', WIDOWED: '丧偶', UNMARRIED: '未婚' },
+  sex: { M: '男', F: '女' },
+};
+
+function claimValue(name: string, value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  const zh = VALUE_LABELS[name]?.[text];
+  return zh ? both(zh, text) : escape(text);
+}
+
 function fact(zh: string, en: string, value: string, attrs = ''): string {
   return `<div${attrs}><dt>${both(zh, en)}</dt><dd>${value}</dd></div>`;
 }
@@ -76,7 +88,7 @@ function check(zh: string, en: string, ok: boolean, message: string): string {
 function disclosedClaims(claims: Record<string, unknown>): string {
   const rows = Object.entries(claims).map(
     ([name, value]) =>
-      `<div><dt>${CLAIM_LABELS[name] ? both(CLAIM_LABELS[name], name) : escape(name)}</dt><dd>${escape(typeof value === 'string' ? value : JSON.stringify(value))}</dd></div>`,
+      `<div><dt>${CLAIM_LABELS[name] ? both(CLAIM_LABELS[name], name) : escape(name)}</dt><dd>${claimValue(name, value)}</dd></div>`,
   );
   return (
     `<section class="disclosed" aria-labelledby="disclosed-title"><h2 id="disclosed-title">${both('持证人出示的信息', 'Shown by the holder')}</h2>` +
