@@ -497,6 +497,19 @@ describe('consent bound to the halls and departments it names (§I 44)', () => {
     expect(await hallsOf(forCase.id)).toEqual({ halls: [], departments: [] });
   });
 
+  it('a department system finds only grants naming its department', async () => {
+    const COVERING_RETIREMENT = `query($id: IdNumber!) { consentsCovering(idNumber: $id, matter: "RETIREMENT", caseNumber: "HR-44-1") { id departments } }`;
+    const forHr = await grant({ matter: 'RETIREMENT', departments: ['HUMAN_RESOURCES'] });
+    await grant({ matter: 'RETIREMENT', halls: ['LONGYOU-01'] });
+    const hr = await t.token({ role: 'department', sub: 'hr-pension', department: 'HUMAN_RESOURCES' });
+    const civil = await t.token({ role: 'department', sub: 'civil-affairs-registry', department: 'CIVIL_AFFAIRS' });
+    const seen = await t.graphql<{ consentsCovering: Array<{ id: string; departments: string[] }> }>(COVERING_RETIREMENT, { id: LI_WEI }, hr);
+    expect(seen.body.errors).toBeUndefined();
+    expect(seen.body.data!.consentsCovering).toEqual([{ id: forHr.id, departments: ['HUMAN_RESOURCES'] }]);
+    const other = await t.graphql<{ consentsCovering: unknown[] }>(COVERING_RETIREMENT, { id: LI_WEI }, civil);
+    expect(other.body.data!.consentsCovering).toEqual([]);
+  });
+
   it('refuses a clerk token naming a hall outside the registry, or a region other than its hall\'s', async () => {
     const unknownHall = await t.token({ role: 'clerk', sub: 'C-PD-007', hall: 'PUDONG-07', region: '310115' });
     const wrongRegion = await t.token({ role: 'clerk', sub: 'C-JA-002', hall: 'JINGAN-01', region: '330825' });
