@@ -91,7 +91,7 @@ export async function graphql<T = Record<string, any>>(url: string, query: strin
   return { status: res.status, body: (await res.json()) as { data?: T | null; errors?: GraphQLBody['errors'] } };
 }
 
-/** The citizen grants consent for the matter (any case, any hall); resolves with the grant id a clerk presents. */
+/** The citizen grants consent for the matter (any case, at the Longyou hall); resolves with the grant id a clerk presents. */
 async function grantConsent(url: string, citizenToken: string, matter: string): Promise<string> {
   const res = await graphql<{ grantConsent: { id: string } }>(url, `mutation($m: String!) { grantConsent(input: { matter: $m, halls: ["LONGYOU-01"] }) { id } }`, { m: matter }, citizenToken);
   expect(res.body.errors).toBeUndefined();
