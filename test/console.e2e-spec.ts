@@ -345,6 +345,14 @@ describeInBrowser('the web console in a browser', () => {
     await expect(page.locator('[data-verdict="certStatus"]').textContent()).resolves.toMatch(/revoked/i);
     expect(await page.locator('[data-verdict="integrity"]').getAttribute('class')).toContain('ok');
     await page.screenshot({ path: join(ARTIFACTS, 'console-verify-revoked.png'), fullPage: true });
+    // The QR code's page says so first, in red, on a phone.
+    const phone = await (await browser.newContext({ locale: 'zh-CN', viewport: { width: 375, height: 812 }, deviceScaleFactor: 2 })).newPage();
+    await phone.goto(`${base}${new URL(verificationUrl).pathname}${new URL(verificationUrl).search}`);
+    await phone.locator('.verdict.failed', { hasText: '证照无效' }).waitFor();
+    await expect(phone.locator('[data-fact="status"] dd').textContent()).resolves.toBe('已撤销Revoked');
+    expect(await phone.evaluate('document.scrollingElement.scrollWidth')).toBeLessThanOrEqual(375);
+    await phone.screenshot({ path: join(ARTIFACTS, 'phone-verify-revoked.png'), fullPage: true });
+    await phone.context().close();
     expect(problems).toEqual([]);
   });
 

@@ -35,7 +35,7 @@ function both(zh: string, en: string): string {
 const STATUS: Record<StatusState, BilingualName> = {
   VALID: { zh: '有效', en: 'Valid' },
   REVOKED: { zh: '已撤销', en: 'Revoked' },
-  SUSPENDED: { zh: '已暂停使用', en: 'Suspended' },
+  SUSPENDED: { zh: '已中止', en: 'Suspended' },
   EXPIRED: { zh: '已过期', en: 'Expired' },
   NOT_YET_VALID: { zh: '尚未生效', en: 'Not yet valid' },
   UNKNOWN: { zh: '无法确认', en: 'Could not be checked' },
