@@ -61,8 +61,8 @@ describe('access integrity (§I 42, 43, 45)', () => {
         [kind, actor],
       )
     ).rows[0]!;
-  const grant = async (citizen: string, matter: string): Promise<string> => {
-    const res = await t.graphql<{ grantConsent: { id: string } }>(GRANT, { input: { matter } }, await t.token({ role: 'citizen', sub: citizen }));
+  const grant = async (citizen: string, matter: string, scope: { halls?: string[]; departments?: string[] }): Promise<string> => {
+    const res = await t.graphql<{ grantConsent: { id: string } }>(GRANT, { input: { matter, ...scope } }, await t.token({ role: 'citizen', sub: citizen }));
     expect(res.body.errors).toBeUndefined();
     return res.body.data!.grantConsent.id;
   };
@@ -166,7 +166,7 @@ describe('access integrity (§I 42, 43, 45)', () => {
     });
 
     it('issues Guan Jianguo\'s certificate under SENIOR_CERTIFICATE with his consent', async () => {
-      const consent = await grant(GUAN_JIANGUO, 'SENIOR_CERTIFICATE');
+      const consent = await grant(GUAN_JIANGUO, 'SENIOR_CERTIFICATE', { departments: ['CIVIL_AFFAIRS'] });
       const res = await t.graphql<{ issueCertificate: { identifier: string; claims: Record<string, unknown> } }>(
         ISSUE,
         { input: senior(GUAN_JIANGUO, { matter: 'SENIOR_CERTIFICATE', caseNumber: caseNumber(), consent }) },
@@ -251,7 +251,7 @@ describe('access integrity (§I 42, 43, 45)', () => {
     });
 
     it('answers another citizen\'s revoked consent id as an unknown one, in a lookup and in revokeConsent', async () => {
-      const zhangs = await grant(ZHANG_HAO, 'HOUSE_TRANSFER');
+      const zhangs = await grant(ZHANG_HAO, 'HOUSE_TRANSFER', { halls: ['LONGYOU-01'] });
       const zhang = await t.token({ role: 'citizen', sub: ZHANG_HAO });
       expect((await t.graphql(REVOKE_CONSENT, { id: zhangs }, zhang)).body.errors).toBeUndefined();
       const revoked = await lookup(longyou, LI_WEI, { matter: 'HOUSE_TRANSFER', consent: zhangs });

@@ -106,7 +106,9 @@ describe('the certificate registry', () => {
         `${holder}/${matter}`,
         t
           .token({ role: 'citizen', sub: holder })
-          .then((citizen) => t.graphql<{ grantConsent: { id: string } }>(`mutation($m: String!) { grantConsent(input: { matter: $m }) { id } }`, { m: matter }, citizen))
+          .then((citizen) =>
+            t.graphql<{ grantConsent: { id: string } }>(`mutation($m: String!) { grantConsent(input: { matter: $m, departments: ["CIVIL_AFFAIRS"] }) { id } }`, { m: matter }, citizen),
+          )
           .then((res) => res.body.data?.grantConsent.id ?? null)
           .catch(() => null), // not a citizen's ID number: issued without a purpose, as the test asks
       );
@@ -246,18 +248,78 @@ describe('the certificate registry', () => {
       expect((other.body.errors as Errors)[0]!.extensions).toMatchObject({ code: 'NOT_FOUND' });
     });
 
-    it('the QR code opens the public verification page with the result', async () => {
+    it('the QR code opens the public verification page: verdict, status, issuer, type and a masked holder, no claims (§I 51)', async () => {
       const page = await t.http().get(`/verify?id=${encodeURIComponent(certificate.identifier)}`);
       expect(page.status).toBe(200);
       expect(page.headers['content-type']).toMatch(/text\/html/);
       expect(page.headers['content-security-policy']).toContain("default-src 'none'");
-      expect(page.text).toContain('This certificate is valid.');
       expect(page.text).not.toMatch(/<script/i);
+      // The verdict first, in Chinese with English below.
+      const main = page.text.slice(page.text.indexOf('</h1>'));
+      expect(main.indexOf('证照有效')).toBeGreaterThan(-1);
+      expect(main.indexOf('证照有效')).toBeLessThan(main.indexOf('data-fact="status"'));
+      expect(page.text).toContain('This certificate is valid.');
+      expect(page.text).toMatch(/data-fact="status"[^>]*>.*有效.*Valid/);
+      expect(page.text).toMatch(/data-fact="issuer">.*民政局.*Civil Affairs Bureau/);
+      expect(page.text).toMatch(/data-fact="type">.*结婚证.*Marriage certificate/);
+      expect(page.text).toMatch(/data-fact="holder">.*L\*{5} · 3308\*{10}2023/);
+      // Nothing the certificate says: no full name or ID number, no claim value.
+      for (const value of [LI_WEI, 'Li Wei', '330825198611021315', '2014-05-20', 'MARRIED', '1988-03-14', String(certificate.claims['marriageCertificateNumber'])]) {
+        expect(page.text).not.toContain(value);
+      }
+      const css = await t.http().get('/verify.css');
+      expect(css.status).toBe(200);
+      expect(css.headers['content-type']).toMatch(/text\/css/);
       expect((await t.http().get('/verify?id=1.2.156.3005.2.nothing')).status).toBe(404);
       // Without an identifier, /verify is the console's page for pasting or scanning one.
       const ask = await t.http().get('/verify');
       expect(ask.status).toBe(302);
       expect(ask.headers.location).toBe('/console/verify');
+    });
+
+    it('a presentation link the holder made shows exactly the ticked claims, verified; nobody else may make one; an unknown or expired link shows nothing (§I 51)', async () => {
+      const LINK = `mutation($id: ID!, $disclose: [String!]!) { createPresentationLink(id: $id, disclose: $disclose) { url expiresAt qrSvg disclosed } }`;
+      const made = await t.graphql<{ createPresentationLink: { url: string; expiresAt: string; qrSvg: string; disclosed: string[] } }>(LINK, { id: certificate.id, disclose: ['registeredOn', 'maritalStatus'] }, liWei);
+      expect(made.body.errors).toBeUndefined();
+      const link = made.body.data!.createPresentationLink;
+      expect(link.url).toMatch(/^http:\/\/localhost:3000\/verify\?p=[A-Za-z0-9_-]{22}$/);
+      expect(link.disclosed).toEqual(['registeredOn', 'maritalStatus']);
+      expect(link.qrSvg).toMatch(/^<svg/);
+      expect(Date.parse(link.expiresAt) - Date.now()).toBeGreaterThan(800_000);
+
+      const page = await t.http().get(new URL(link.url).pathname + new URL(link.url).search);
+      expect(page.status).toBe(200);
+      expect(page.text).toContain('证照有效');
+      expect(page.text).toMatch(/data-fact="holder">.*L\*{5} · 3308\*{10}2023/);
+      const disclosed = page.text.slice(page.text.indexOf('class="disclosed"'));
+      expect(disclosed).toContain('2014-05-20');
+      expect(disclosed).toContain('MARRIED');
+      expect(disclosed).toMatch(/登记日期.*registeredOn/);
+      expect([...disclosed.matchAll(/<dt>/g)]).toHaveLength(2);
+      for (const value of [LI_WEI, 'Li Wei', '330825198611021315', '1988-03-14']) expect(page.text).not.toContain(value);
+      // Each view is a verification in the ledger, by the public.
+      const { rows } = await owner.query(`SELECT actor_kind, outcome FROM onegate.ledger_entry WHERE kind = 'CERTIFICATE_VERIFY' AND request_id = $1`, [page.headers['x-request-id']]);
+      expect(rows).toEqual([{ actor_kind: 'public', outcome: 'GRANTED' }]);
+
+      // Only the holder makes links: another citizen, a department, a clerk may not.
+      const other = await t.graphql(LINK, { id: certificate.id, disclose: ['registeredOn'] }, await t.token({ role: 'citizen', sub: GUAN }));
+      expect((other.body.errors as Errors)[0]!.extensions).toMatchObject({ code: 'NOT_FOUND' });
+      const issuer = await t.graphql(LINK, { id: certificate.id, disclose: ['registeredOn'] }, civilAffairs);
+      expect((issuer.body.errors as Errors)[0]!.extensions).toMatchObject({ code: 'FORBIDDEN' });
+
+      for (const ref of ['AAAAAAAAAAAAAAAAAAAAAA', 'nope', '../x']) {
+        const unknown = await t.http().get(`/verify?p=${encodeURIComponent(ref)}`);
+        expect(unknown.status).toBe(404);
+        expect(unknown.text).toContain('该核验链接无效或已过期');
+      }
+      await owner.query(`UPDATE onegate.presentation_link SET created_at = now() - interval '2 hours', expires_at = now() - interval '1 hour' WHERE ref = $1`, [new URL(link.url).searchParams.get('p')]);
+      const expired = await t.http().get(new URL(link.url).pathname + new URL(link.url).search);
+      expect(expired.status).toBe(404);
+      expect(expired.text).not.toContain('2014-05-20');
+      // Making the next link removes the expired one (what the holder showed is not kept).
+      expect((await t.graphql(LINK, { id: certificate.id, disclose: [] }, liWei)).body.errors).toBeUndefined();
+      const left = await owner.query('SELECT count(*)::int AS n FROM onegate.presentation_link WHERE expires_at <= now()');
+      expect(left.rows[0].n).toBe(0);
     });
 
     it('suspension and reinstatement show in the status verdict; only Civil Affairs may change it', async () => {
@@ -449,7 +511,7 @@ describe('the certificate registry', () => {
 
     it('a clerk issues under a matter that issues the type, with consent; Li Wei sees her certificates; a clerk sees them under a matter that accepts them', async () => {
       const clerk = await t.token({ role: 'clerk', sub: 'C-LY-009', hall: 'LONGYOU-01' });
-      const consent = await t.graphql<{ grantConsent: { id: string } }>(`mutation($input: GrantConsentInput!) { grantConsent(input: $input) { id } }`, { input: { matter: 'MARRIAGE_REGISTRATION' } }, liWei);
+      const consent = await t.graphql<{ grantConsent: { id: string } }>(`mutation($input: GrantConsentInput!) { grantConsent(input: $input) { id } }`, { input: { matter: 'MARRIAGE_REGISTRATION', halls: ['LONGYOU-01'] } }, liWei);
       const purpose = { matter: 'MARRIAGE_REGISTRATION', caseNumber: 'LY-MR-2026-0007', consent: consent.body.data!.grantConsent.id };
       const issued = await issue({ type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'ly-hall-mr-7', purpose }, clerk);
       expect(issued.body.errors).toBeUndefined();
@@ -460,7 +522,7 @@ describe('the certificate registry', () => {
       expect(mine.body.errors).toBeUndefined();
       expect(mine.body.data!.certificates.map((c) => c.id)).toContain(issued.body.data!.issueCertificate.id);
 
-      const houseConsent = await t.graphql<{ grantConsent: { id: string } }>(`mutation($input: GrantConsentInput!) { grantConsent(input: $input) { id } }`, { input: { matter: 'HOUSE_TRANSFER' } }, liWei);
+      const houseConsent = await t.graphql<{ grantConsent: { id: string } }>(`mutation($input: GrantConsentInput!) { grantConsent(input: $input) { id } }`, { input: { matter: 'HOUSE_TRANSFER', halls: ['LONGYOU-01'] } }, liWei);
       const house = { matter: 'HOUSE_TRANSFER', caseNumber: 'LY-HT-2026-0042', consent: houseConsent.body.data!.grantConsent.id };
       const seen = await t.graphql<{ certificates: Array<{ type: string }> }>(LIST, { holder: LI_WEI, purpose: house }, clerk);
       expect(seen.body.errors).toBeUndefined();
@@ -494,7 +556,7 @@ describe('the certificate registry', () => {
 
     it("the clerk's citizen view shows the valid certificates the matter accepts and the materials checklist", async () => {
       const clerk = await t.token({ role: 'clerk', sub: 'C-LY-010', hall: 'LONGYOU-01' });
-      const consent = await t.graphql<{ grantConsent: { id: string } }>(`mutation($input: GrantConsentInput!) { grantConsent(input: $input) { id } }`, { input: { matter: 'HOUSE_TRANSFER' } }, liWei);
+      const consent = await t.graphql<{ grantConsent: { id: string } }>(`mutation($input: GrantConsentInput!) { grantConsent(input: $input) { id } }`, { input: { matter: 'HOUSE_TRANSFER', halls: ['LONGYOU-01'] } }, liWei);
       const purpose = { matter: 'HOUSE_TRANSFER', caseNumber: 'LY-HT-2026-0050', consent: consent.body.data!.grantConsent.id };
       const VIEW = `query($id: IdNumber!, $purpose: PurposeInput!) { citizen(idNumber: $id, purpose: $purpose) {
         certificates { type status identifier }

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { decideAccess, type AccessRequest, type MatterRules } from '../src/access/access-decision.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { loadConsentSigningKey } from '../src/consent/consent-key.js';
-import { denialForRejectedConsent, type ConsentLookup } from '../src/consent/consent-lookup.js';
+import { denialForRejectedConsent, type ConsentLookup, type ConsentUse } from '../src/consent/consent-lookup.js';
 import { signConsentToken } from '../src/consent/consent-token.js';
 import { ConsentService } from '../src/consent/consent.service.js';
 import type { ClerkPrincipal } from '../src/identity/principal.js';
@@ -18,12 +18,12 @@ const HUSBAND = '330825198611021315';
 const CASE = 'LY-2026-0042';
 
 const GRANT = `mutation($input: GrantConsentInput!) {
-  grantConsent(input: $input) { id matter caseNumber hall grantedAt expiresAt revokedAt status token }
+  grantConsent(input: $input) { id matter caseNumber hall halls departments grantedAt expiresAt revokedAt status token }
 }`;
 const REVOKE = `mutation($id: ID!) { revokeConsent(id: $id) { id status revokedAt token } }`;
 const MINE = `{ myConsents { id matter caseNumber hall status expiresAt revokedAt token } }`;
 
-type Grant = { id: string; matter: string; caseNumber: string | null; hall: string | null; grantedAt: string; expiresAt: string; revokedAt: string | null; status: string; token: string | null };
+type Grant = { id: string; matter: string; caseNumber: string | null; hall: string | null; halls: string[]; departments: string[]; grantedAt: string; expiresAt: string; revokedAt: string | null; status: string; token: string | null };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DAY_MS = 24 * 3600 * 1000;
@@ -38,6 +38,9 @@ const HOUSE_TRANSFER: MatterRules = {
   subjectConditions: [],
 };
 const CLERK: ClerkPrincipal = { kind: 'clerk', id: 'C-101', hall: 'LONGYOU-01', region: '330825', tokenExpiresAt: new Date(Date.now() + 3600_000) };
+
+/** The Longyou clerk presenting a consent reference for Li Wei's house transfer in the case. */
+const USE: ConsentUse = { principal: CLERK, subject: { kind: 'PERSON', id: LI_WEI }, matter: 'HOUSE_TRANSFER', caseNumber: CASE };
 
 /** A Longyou clerk reading Li Wei's property under HOUSE_TRANSFER for the case, before any consent is looked up. */
 function baseRequest(now = new Date()): AccessRequest {
@@ -92,9 +95,12 @@ describe('consent grants', () => {
     expect(validity).toBe(7 * DAY_MS);
     expect(Date.parse(granted.grantedAt)).toBeGreaterThanOrEqual(before - 1000);
 
-    // The QR token names the grant and its scope, never the citizen.
+    expect(granted.halls).toEqual(['LONGYOU-01']);
+    expect(granted.departments).toEqual([]);
+    // The QR token names the grant, its matter and case, never the citizen (nor a hall: the grant, read afresh, says where it applies).
     const claims = decodeJwt(granted.token!);
-    expect(claims).toMatchObject({ cid: granted.id, matter: 'HOUSE_TRANSFER', case: CASE, hall: 'LONGYOU-01' });
+    expect(claims).toMatchObject({ cid: granted.id, matter: 'HOUSE_TRANSFER', case: CASE });
+    expect(claims.hall).toBeUndefined();
     expect(JSON.stringify(claims)).not.toContain(LI_WEI);
     expect(claims.exp! - claims.iat!).toBe(600);
 
@@ -118,7 +124,7 @@ describe('consent grants', () => {
       case_number: CASE,
       consent_ref: granted.id,
       outcome: 'GRANTED',
-      detail: { hall: 'LONGYOU-01', expiresAt: granted.expiresAt },
+      detail: { halls: ['LONGYOU-01'], departments: [], expiresAt: granted.expiresAt },
       request_id: res.headers['x-request-id'],
     });
   });
@@ -151,7 +157,7 @@ describe('consent grants', () => {
 
   it('resolves the grant id and the token into the facts the access decision grants on', async () => {
     const now = new Date();
-    const byId = await consents.resolveForAccess(granted.id, now);
+    const byId = await consents.resolveForAccess(granted.id, now, USE);
     expect(byId).toEqual({
       facts: {
         id: granted.id,
@@ -166,9 +172,9 @@ describe('consent grants', () => {
       ref: granted.id,
       invalid: null,
     });
-    expect(await consents.resolveForAccess(granted.id.toUpperCase(), now)).toMatchObject({ ref: granted.id, via: 'grant' });
+    expect(await consents.resolveForAccess(granted.id.toUpperCase(), now, USE)).toMatchObject({ ref: granted.id, via: 'grant' });
 
-    const byToken = await consents.resolveForAccess(granted.token!, now);
+    const byToken = await consents.resolveForAccess(granted.token!, now, USE);
     expect(byToken).toMatchObject({ via: 'token', ref: granted.id, invalid: null, facts: { id: granted.id, citizen: LI_WEI, revokedAt: null } });
     // The token's expiry caps the grant's.
     expect(byToken.facts!.expiresAt).toEqual(new Date(decodeJwt(granted.token!).exp! * 1000));
@@ -191,25 +197,25 @@ describe('consent grants', () => {
     const otherKey = loadConsentSigningKey(loadConfig({ CONSENT_SIGNING_KEY_FILE: otherKeyFile }));
     rmSync(otherKeyDir, { recursive: true, force: true });
     const forged = (await signConsentToken(scope, otherKey, settings, now))!;
-    expect(await consents.resolveForAccess(forged, now)).toEqual({ facts: null, via: 'token', ref: null, invalid: 'TOKEN_INVALID' });
+    expect(await consents.resolveForAccess(forged, now, USE)).toEqual({ facts: null, via: 'token', ref: null, invalid: 'TOKEN_INVALID' });
 
     // Our key (the gateway's development key under DATA_DIR/keys), but signed an hour ago.
     const ourKey = loadConsentSigningKey(t.config);
     const stale = (await signConsentToken(scope, ourKey, settings, new Date(now.getTime() - 3600_000)))!;
-    const expired = await consents.resolveForAccess(stale, now);
+    const expired = await consents.resolveForAccess(stale, now, USE);
     expect(expired).toEqual({ facts: null, via: 'token', ref: granted.id, invalid: 'TOKEN_EXPIRED' });
     expect(denialForRejectedConsent(expired.invalid!)).toBe('CONSENT_EXPIRED');
 
     // Our key, a scope the grant never had.
     const widened = (await signConsentToken({ ...scope, caseNumber: null }, ourKey, settings, now))!;
-    expect(await consents.resolveForAccess(widened, now)).toMatchObject({ facts: null, ref: granted.id, invalid: 'TOKEN_INVALID' });
+    expect(await consents.resolveForAccess(widened, now, USE)).toMatchObject({ facts: null, ref: granted.id, invalid: 'TOKEN_INVALID' });
 
     const unknownId = '00000000-0000-4000-8000-000000000000';
-    expect(await consents.resolveForAccess(unknownId, now)).toEqual({ facts: null, via: 'grant', ref: unknownId, invalid: 'GRANT_NOT_FOUND' });
+    expect(await consents.resolveForAccess(unknownId, now, USE)).toEqual({ facts: null, via: 'grant', ref: unknownId, invalid: 'GRANT_NOT_FOUND' });
     const orphan = (await signConsentToken({ ...scope, grantId: unknownId }, ourKey, settings, now))!;
-    expect(await consents.resolveForAccess(orphan, now)).toMatchObject({ facts: null, via: 'token', invalid: 'GRANT_NOT_FOUND' });
+    expect(await consents.resolveForAccess(orphan, now, USE)).toMatchObject({ facts: null, via: 'token', invalid: 'GRANT_NOT_FOUND' });
     for (const garbage of ['', 'HOUSE_TRANSFER', `${granted.id} `, "' OR 1=1--", 'a.b']) {
-      expect(await consents.resolveForAccess(garbage, now)).toEqual({ facts: null, via: null, ref: null, invalid: 'REFERENCE_MALFORMED' });
+      expect(await consents.resolveForAccess(garbage, now, USE)).toEqual({ facts: null, via: null, ref: null, invalid: 'REFERENCE_MALFORMED' });
     }
     expect(denialForRejectedConsent('GRANT_NOT_FOUND')).toBe('CONSENT_NOT_COVERING');
     expect(denialForRejectedConsent('TOKEN_INVALID')).toBe('CONSENT_NOT_COVERING');
@@ -226,8 +232,8 @@ describe('consent grants', () => {
     expect(again.body.data!.revokeConsent).toEqual(revoked);
 
     const now = new Date();
-    const byId = await consents.resolveForAccess(granted.id, now);
-    const byToken = await consents.resolveForAccess(granted.token!, now);
+    const byId = await consents.resolveForAccess(granted.id, now, USE);
+    const byToken = await consents.resolveForAccess(granted.token!, now, USE);
     for (const lookup of [byId, byToken]) {
       expect(lookup.facts!.revokedAt).toEqual(new Date(revoked.revokedAt!));
       expect(decisionWith(lookup, now)).toEqual({ granted: [], denied: [{ item: 'property.rights', reason: 'CONSENT_REVOKED' }] });
@@ -257,16 +263,16 @@ describe('consent grants', () => {
   it('shows an expired grant as EXPIRED, without a token, and the decision denies under it', async () => {
     const id = '6f1d2b8e-5c4a-4e3f-9a7b-1c2d3e4f5a6b';
     await owner.query(
-      `INSERT INTO onegate.consent_grant (id, citizen_id_number, matter_code, granted_at, expires_at)
-       VALUES ($1, $2, 'RETIREMENT', now() - interval '10 days', now() - interval '3 days')`,
+      `INSERT INTO onegate.consent_grant (id, citizen_id_number, matter_code, halls, granted_at, expires_at)
+       VALUES ($1, $2, 'RETIREMENT', '{LONGYOU-01}', now() - interval '10 days', now() - interval '3 days')`,
       [id, LI_WEI],
     );
     const mine = await t.graphql<{ myConsents: Grant[] }>(MINE, undefined, liWei);
     const expired = mine.body.data!.myConsents.find((g) => g.id === id)!;
-    expect(expired).toMatchObject({ matter: 'RETIREMENT', status: 'EXPIRED', token: null, caseNumber: null, hall: null });
+    expect(expired).toMatchObject({ matter: 'RETIREMENT', status: 'EXPIRED', token: null, caseNumber: null, hall: 'LONGYOU-01' });
     // Newest first: the house transfer was granted after it.
     expect(mine.body.data!.myConsents.map((g) => g.id)).toEqual([granted.id, id]);
-    const lookup = await consents.resolveForAccess(id, new Date());
+    const lookup = await consents.resolveForAccess(id, new Date(), { ...USE, matter: 'RETIREMENT' });
     expect(decideAccess({ ...baseRequest(), matter: { ...HOUSE_TRANSFER, code: 'RETIREMENT' }, consent: lookup.facts }).denied[0]!.reason).toBe(
       'CONSENT_EXPIRED',
     );
@@ -281,7 +287,10 @@ describe('consent grants', () => {
       [{ matter: 'BUSINESS_LICENSE' }, { code: 'BAD_USER_INPUT', reason: 'MATTER_NOT_CONSENTABLE' }, /BUSINESS_LICENSE/],
       [{ matter: 'HOUSE_TRANSFER', caseNumber: '../../etc' }, { reason: 'INPUT_INVALID' }, /caseNumber must be/],
       [{ matter: 'HOUSE_TRANSFER', caseNumber: 'A'.repeat(65) }, { reason: 'INPUT_INVALID' }, /caseNumber must be/],
-      [{ matter: 'HOUSE_TRANSFER', hall: 'NOWHERE-01' }, { reason: 'INPUT_INVALID' }, /hall must be a known service hall code/],
+      [{ matter: 'HOUSE_TRANSFER', hall: 'NOWHERE-01' }, { reason: 'HALL_UNKNOWN' }, /hall must be a known service hall code/],
+      [{ matter: 'HOUSE_TRANSFER', halls: ['LONGYOU-01', 'NOWHERE-01'] }, { reason: 'HALL_UNKNOWN' }, /hall must be a known service hall code/],
+      [{ matter: 'HOUSE_TRANSFER', halls: ['not a hall'] }, { reason: 'INPUT_INVALID' }, /halls must be known service hall codes/],
+      [{ matter: 'HOUSE_TRANSFER', departments: ['TAX_BUREAU'] }, { reason: 'INPUT_INVALID' }, /departments must be department codes/],
       [{ matter: 'HOUSE_TRANSFER', expiresAt: inTheFuture(-1) }, { reason: 'EXPIRY_INVALID' }, /^expiresAt must be in the future$/],
       [{ matter: 'HOUSE_TRANSFER', expiresAt: inTheFuture(91) }, { reason: 'EXPIRY_INVALID' }, /^expiresAt must be at most 90 days ahead$/],
     ];
@@ -316,16 +325,19 @@ describe('consent grants', () => {
 
   it("lists for a Longyou clerk only Zhang Hao's active grants that cover its matter, case and hall, and records the listing", async () => {
     const mine = (input: Record<string, unknown>) => grant(input, husband).then((res) => res.body.data!.grantConsent);
-    const anyCase = await mine({ matter: 'HOUSE_TRANSFER' });
+    const anyCase = await mine({ matter: 'HOUSE_TRANSFER', halls: ['JINGAN-01', 'LONGYOU-01'] });
     const thisCase = await mine({ matter: 'HOUSE_TRANSFER', caseNumber: 'LY-2026-0777', hall: 'LONGYOU-01' });
-    await mine({ matter: 'HOUSE_TRANSFER', caseNumber: 'LY-2026-0778' });
+    await mine({ matter: 'HOUSE_TRANSFER', caseNumber: 'LY-2026-0778', halls: ['LONGYOU-01'] });
     await mine({ matter: 'HOUSE_TRANSFER', hall: 'JINGAN-01' });
-    await mine({ matter: 'RETIREMENT' });
-    const revoked = await mine({ matter: 'HOUSE_TRANSFER' });
+    // Naming no hall: it covers nobody until its QR code is used at a window.
+    await mine({ matter: 'HOUSE_TRANSFER' });
+    await mine({ matter: 'HOUSE_TRANSFER', departments: ['NATURAL_RESOURCES'] });
+    await mine({ matter: 'RETIREMENT', halls: ['LONGYOU-01'] });
+    const revoked = await mine({ matter: 'HOUSE_TRANSFER', halls: ['LONGYOU-01'] });
     expect((await t.graphql(REVOKE, { id: revoked.id }, husband)).body.errors).toBeUndefined();
 
     const COVERING = `query($id: IdNumber!, $matter: String!, $case: String!) {
-      consentsCovering(idNumber: $id, matter: $matter, caseNumber: $case) { id matter caseNumber hall grantedAt expiresAt }
+      consentsCovering(idNumber: $id, matter: $matter, caseNumber: $case) { id matter caseNumber hall halls departments grantedAt expiresAt }
     }`;
     const clerk = await t.token({ role: 'clerk', sub: 'C-LY-007', hall: 'LONGYOU-01' });
     const res = await t.graphql<{ consentsCovering: Array<Record<string, unknown>> }>(COVERING, { id: HUSBAND, matter: 'HOUSE_TRANSFER', case: 'LY-2026-0777' }, clerk);
@@ -337,6 +349,8 @@ describe('consent grants', () => {
       matter: 'HOUSE_TRANSFER',
       caseNumber: 'LY-2026-0777',
       hall: 'LONGYOU-01',
+      halls: ['LONGYOU-01'],
+      departments: [],
       grantedAt: thisCase.grantedAt,
       expiresAt: thisCase.expiresAt,
     });
@@ -383,5 +397,150 @@ describe('consent grants', () => {
               has_table_privilege('onegate_app', 'onegate.consent_grant', 'UPDATE') AS can_update`,
     );
     expect(rows[0]).toEqual({ can_delete: false, can_update: true });
+  });
+});
+
+describe('consent bound to the halls and departments it names (§I 44)', () => {
+  let t: TestApp;
+  let owner: pg.Client;
+  let liWei: string;
+  let longyou: string;
+  let jingan: string;
+
+  const COVERING = `query($id: IdNumber!, $matter: String!, $case: String!) {
+    consentsCovering(idNumber: $id, matter: $matter, caseNumber: $case) { id halls departments }
+  }`;
+  const LOOKUP = 'query($id: IdNumber!, $p: PurposeInput!) { citizen(idNumber: $id, purpose: $p) { person { name } } }';
+  const grant = async (input: Record<string, unknown>) => {
+    const res = await t.graphql<{ grantConsent: Grant }>(GRANT, { input }, liWei);
+    expect(res.body.errors).toBeUndefined();
+    return res.body.data!.grantConsent;
+  };
+  const covering = async (clerk: string, caseNumber: string) => {
+    const res = await t.graphql<{ consentsCovering: Array<{ id: string; halls: string[] }> }>(COVERING, { id: LI_WEI, matter: 'MARRIAGE_REGISTRATION', case: caseNumber }, clerk);
+    expect(res.body.errors).toBeUndefined();
+    return res.body.data!.consentsCovering.map((g) => g.id);
+  };
+  /** A lookup of Li Wei's identity under MARRIAGE_REGISTRATION (any jurisdiction: both halls have standing). */
+  const lookUp = (clerk: string, caseNumber: string, consent: string) =>
+    t.graphql<{ citizen: { person: { name: string } | null } }>(LOOKUP, { id: LI_WEI, p: { matter: 'MARRIAGE_REGISTRATION', caseNumber, consent } }, clerk);
+  const hallsOf = async (id: string) => (await owner.query('SELECT halls, departments FROM onegate.consent_grant WHERE id = $1', [id])).rows[0];
+
+  beforeAll(async () => {
+    t = await createTestApp({ LEDGER_CHECKPOINT_INTERVAL_SECONDS: '0' });
+    owner = new pg.Client({ connectionString: t.databaseUrl });
+    await owner.connect();
+    liWei = await t.token({ role: 'citizen', sub: LI_WEI });
+    longyou = await t.token({ role: 'clerk', sub: 'C-LY-007', hall: 'LONGYOU-01' });
+    jingan = await t.token({ role: 'clerk', sub: 'C-JA-001', hall: 'JINGAN-01' });
+  });
+  afterAll(async () => {
+    await owner.end();
+    await t.close();
+  });
+
+  it('offers the registry halls by name', async () => {
+    const res = await t.graphql<{ serviceHalls: Array<{ code: string; name: string; nameZh: string; regionCode: string }> }>('{ serviceHalls { code name nameZh regionCode } }', undefined, liWei);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data!.serviceHalls).toContainEqual({ code: 'LONGYOU-01', name: 'Longyou County One-Window Hall', nameZh: '龙游县政务服务中心', regionCode: '330825' });
+  });
+
+  it('a clerk of another hall neither finds nor uses a grant for Longyou; a Longyou clerk does both', async () => {
+    const forLongyou = await grant({ matter: 'MARRIAGE_REGISTRATION', caseNumber: 'MR-44-1', halls: ['LONGYOU-01'] });
+    expect(forLongyou).toMatchObject({ halls: ['LONGYOU-01'], departments: [], hall: 'LONGYOU-01' });
+
+    expect(await covering(jingan, 'MR-44-1')).toEqual([]);
+    for (const reference of [forLongyou.id, forLongyou.token!]) {
+      const refused = await lookUp(jingan, 'MR-44-1', reference);
+      expect(refused.body.data!.citizen.person).toBeNull();
+      // The same answer as an unknown grant: deny by default.
+      expect(refused.body.errors![0]!.extensions).toEqual({ code: 'FORBIDDEN', reason: 'CONSENT_NOT_COVERING' });
+    }
+
+    expect(await covering(longyou, 'MR-44-1')).toEqual([forLongyou.id]);
+    const allowed = await lookUp(longyou, 'MR-44-1', forLongyou.id);
+    expect(allowed.body.errors).toBeUndefined();
+    expect(allowed.body.data!.citizen.person).not.toBeNull();
+  });
+
+  it('a grant naming no hall covers nobody by id; its QR token used at a window binds it to that hall', async () => {
+    const atTheWindow = await grant({ matter: 'MARRIAGE_REGISTRATION', caseNumber: 'MR-44-2' });
+    expect(atTheWindow).toMatchObject({ halls: [], departments: [], hall: null, status: 'ACTIVE' });
+    expect(await covering(longyou, 'MR-44-2')).toEqual([]);
+    expect(await covering(jingan, 'MR-44-2')).toEqual([]);
+    expect((await lookUp(longyou, 'MR-44-2', atTheWindow.id)).body.errors![0]!.extensions).toEqual({ code: 'FORBIDDEN', reason: 'CONSENT_NOT_COVERING' });
+    expect(await hallsOf(atTheWindow.id)).toEqual({ halls: [], departments: [] });
+
+    // Li Wei shows the QR code at the Jing'an window; the clerk scans it.
+    const scanned = await lookUp(jingan, 'MR-44-2', atTheWindow.token!);
+    expect(scanned.body.errors).toBeUndefined();
+    expect(scanned.body.data!.citizen.person).not.toBeNull();
+    expect(await hallsOf(atTheWindow.id)).toEqual({ halls: ['JINGAN-01'], departments: [] });
+    const bind = await owner.query(`SELECT kind, actor_id, actor_hall, subject_id, outcome, detail FROM onegate.ledger_entry WHERE consent_ref = $1 AND kind = 'CONSENT_BIND'`, [atTheWindow.id]);
+    expect(bind.rows).toEqual([{ kind: 'CONSENT_BIND', actor_id: 'C-JA-001', actor_hall: 'JINGAN-01', subject_id: LI_WEI, outcome: 'GRANTED', detail: { hall: 'JINGAN-01' } }]);
+
+    // Bound: Jing'an now finds it; Longyou can use it neither by id nor by the same token.
+    expect(await covering(jingan, 'MR-44-2')).toEqual([atTheWindow.id]);
+    expect(await covering(longyou, 'MR-44-2')).toEqual([]);
+    for (const reference of [atTheWindow.id, atTheWindow.token!]) {
+      expect((await lookUp(longyou, 'MR-44-2', reference)).body.errors![0]!.extensions).toEqual({ code: 'FORBIDDEN', reason: 'CONSENT_NOT_COVERING' });
+    }
+    const mine = await t.graphql<{ myConsents: Grant[] }>(`{ myConsents { id halls } }`, undefined, liWei);
+    expect(mine.body.data!.myConsents.find((g) => g.id === atTheWindow.id)).toEqual({ id: atTheWindow.id, halls: ['JINGAN-01'] });
+  });
+
+  it('a token scanned for another case or citizen binds nothing', async () => {
+    const forCase = await grant({ matter: 'MARRIAGE_REGISTRATION', caseNumber: 'MR-44-3' });
+    const wrongCase = await lookUp(jingan, 'MR-44-9', forCase.token!);
+    expect(wrongCase.body.errors![0]!.extensions).toEqual({ code: 'FORBIDDEN', reason: 'CONSENT_NOT_COVERING' });
+    const otherCitizen = await t.graphql(LOOKUP, { id: '330825198611021315', p: { matter: 'MARRIAGE_REGISTRATION', caseNumber: 'MR-44-3', consent: forCase.token } }, jingan);
+    expect((otherCitizen.body.errors as Array<{ extensions: unknown }>)[0]!.extensions).toEqual({ code: 'FORBIDDEN', reason: 'CONSENT_NOT_COVERING' });
+    expect(await hallsOf(forCase.id)).toEqual({ halls: [], departments: [] });
+  });
+
+  it('a department system finds only grants naming its department', async () => {
+    const COVERING_RETIREMENT = `query($id: IdNumber!) { consentsCovering(idNumber: $id, matter: "RETIREMENT", caseNumber: "HR-44-1") { id departments } }`;
+    const forHr = await grant({ matter: 'RETIREMENT', departments: ['HUMAN_RESOURCES'] });
+    await grant({ matter: 'RETIREMENT', halls: ['LONGYOU-01'] });
+    const hr = await t.token({ role: 'department', sub: 'hr-pension', department: 'HUMAN_RESOURCES' });
+    const civil = await t.token({ role: 'department', sub: 'civil-affairs-registry', department: 'CIVIL_AFFAIRS' });
+    const seen = await t.graphql<{ consentsCovering: Array<{ id: string; departments: string[] }> }>(COVERING_RETIREMENT, { id: LI_WEI }, hr);
+    expect(seen.body.errors).toBeUndefined();
+    expect(seen.body.data!.consentsCovering).toEqual([{ id: forHr.id, departments: ['HUMAN_RESOURCES'] }]);
+    const other = await t.graphql<{ consentsCovering: unknown[] }>(COVERING_RETIREMENT, { id: LI_WEI }, civil);
+    expect(other.body.data!.consentsCovering).toEqual([]);
+  });
+
+  it('refuses a clerk token naming a hall outside the registry, or a region other than its hall\'s', async () => {
+    const unknownHall = await t.token({ role: 'clerk', sub: 'C-PD-007', hall: 'PUDONG-07', region: '310115' });
+    const wrongRegion = await t.token({ role: 'clerk', sub: 'C-JA-002', hall: 'JINGAN-01', region: '330825' });
+    for (const token of [unknownHall, wrongRegion]) {
+      const res = await t.graphql(COVERING, { id: LI_WEI, matter: 'MARRIAGE_REGISTRATION', case: 'MR-44-1' }, token);
+      expect(res.body.data ?? null).toBeNull();
+      expect(res.body.errors![0]!.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_CLAIMS_INVALID' });
+    }
+    // The hall's own region passes.
+    const right = await t.token({ role: 'clerk', sub: 'C-JA-002', hall: 'JINGAN-01', region: '310106' });
+    expect((await t.graphql('{ me { hall region } }', undefined, right)).body.data).toEqual({ me: { hall: 'JINGAN-01', region: '310106' } });
+  });
+
+  it('backfills grants of the single-hall column: its hall, else the halls and departments that relied on it, else none', async () => {
+    const oneHall = await grant({ matter: 'MARRIAGE_REGISTRATION', caseNumber: 'MR-44-5', halls: ['LONGYOU-01'] });
+    const used = await grant({ matter: 'MARRIAGE_REGISTRATION', caseNumber: 'MR-44-6', halls: ['LONGYOU-01'] });
+    expect((await lookUp(longyou, 'MR-44-6', used.id)).body.errors).toBeUndefined();
+    const unused = await grant({ matter: 'MARRIAGE_REGISTRATION', caseNumber: 'MR-44-7', halls: ['JINGAN-01'] });
+    const { ConsentScope1795300000720 } = await import('../migrations/1795300000720-ConsentScope.js');
+    const migration = new ConsentScope1795300000720();
+    const runner = { query: async (sql: string, params?: unknown[]) => (await owner.query(sql, params)).rows } as unknown as Parameters<typeof migration.up>[0];
+    await migration.down(runner);
+    try {
+      // As before the change: `used` and `unused` were for any hall.
+      await owner.query('UPDATE onegate.consent_grant SET hall = NULL WHERE id = ANY($1::uuid[])', [[used.id, unused.id]]);
+    } finally {
+      await migration.up(runner);
+    }
+    expect(await hallsOf(oneHall.id)).toEqual({ halls: ['LONGYOU-01'], departments: [] });
+    expect(await hallsOf(used.id)).toEqual({ halls: ['LONGYOU-01'], departments: [] });
+    expect(await hallsOf(unused.id)).toEqual({ halls: [], departments: [] });
   });
 });

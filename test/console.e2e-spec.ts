@@ -53,7 +53,7 @@ describeInBrowser('the web console in a browser', () => {
   /** Civil Affairs issues Li Wei's marriage certificate under MARRIAGE_REGISTRATION with her consent (its name and ID number are Public Security's). */
   async function marriageRegistration(caseNumber: string): Promise<{ matter: string; caseNumber: string; consent: string }> {
     const grant = await t.graphql<{ grantConsent: { id: string } }>(
-      `mutation { grantConsent(input: { matter: "MARRIAGE_REGISTRATION" }) { id } }`,
+      `mutation { grantConsent(input: { matter: "MARRIAGE_REGISTRATION", departments: ["CIVIL_AFFAIRS"] }) { id } }`,
       undefined,
       await t.token({ role: 'citizen', sub: LI_WEI }),
     );
@@ -194,7 +194,7 @@ describeInBrowser('the web console in a browser', () => {
       await locker.query('LOCK TABLE dept_civil_affairs.marital_status IN ACCESS EXCLUSIVE MODE');
       const granted = await t.graphql<{ grantConsent: { id: string } }>(
         'mutation($input: GrantConsentInput!) { grantConsent(input: $input) { id } }',
-        { input: { matter: 'HOUSE_TRANSFER', caseNumber: 'LY-2026-2002' } },
+        { input: { matter: 'HOUSE_TRANSFER', caseNumber: 'LY-2026-2002', halls: ['LONGYOU-01'] } },
         await t.token({ role: 'citizen', sub: LI_WEI }),
       );
       await page.fill('#id-number', LI_WEI);
@@ -357,15 +357,25 @@ describeInBrowser('the web console in a browser', () => {
     await expect(page.locator('[data-verdict="certStatus"]').textContent()).resolves.toMatch(/revoked/i);
     expect(await page.locator('[data-verdict="integrity"]').getAttribute('class')).toContain('ok');
     await page.screenshot({ path: join(ARTIFACTS, 'console-verify-revoked.png'), fullPage: true });
+    // The QR code's page says so first, in red, on a phone.
+    const phone = await (await browser.newContext({ locale: 'zh-CN', viewport: { width: 375, height: 812 }, deviceScaleFactor: 2 })).newPage();
+    await phone.goto(`${base}${new URL(verificationUrl).pathname}${new URL(verificationUrl).search}`);
+    await phone.locator('.verdict.failed', { hasText: '证照无效' }).waitFor();
+    await expect(phone.locator('[data-fact="status"] dd').textContent()).resolves.toBe('已撤销Revoked');
+    expect(await phone.evaluate('document.scrollingElement.scrollWidth')).toBeLessThanOrEqual(375);
+    await phone.screenshot({ path: join(ARTIFACTS, 'phone-verify-revoked.png'), fullPage: true });
+    await phone.context().close();
     expect(problems).toEqual([]);
   });
 
-  it("a clerk scans Li Wei's consent QR code with the camera and gets her records under it", async () => {
-    const granted = await t.graphql<{ grantConsent: { token: string } }>(
-      'mutation($input: GrantConsentInput!) { grantConsent(input: $input) { token } }',
-      { input: { matter: 'HOUSE_TRANSFER', caseNumber: 'LY-2026-2005', hall: 'LONGYOU-01' } },
-      await t.token({ role: 'citizen', sub: LI_WEI }),
+  it("a clerk scans Li Wei's consent QR code with the camera and gets her records under it; the grant, naming no hall, is bound to that hall", async () => {
+    const liWei = await t.token({ role: 'citizen', sub: LI_WEI });
+    const granted = await t.graphql<{ grantConsent: { id: string; token: string; halls: string[] } }>(
+      'mutation($input: GrantConsentInput!) { grantConsent(input: $input) { id token halls } }',
+      { input: { matter: 'HOUSE_TRANSFER', caseNumber: 'LY-2026-2005' } },
+      liWei,
     );
+    expect(granted.body.data!.grantConsent.halls).toEqual([]);
     const video = await qrVideo(granted.body.data!.grantConsent.token);
     // A browser whose camera shows the phone held up to it: Chromium's fake camera playing the QR code.
     const withCamera = await chromium.launch({
@@ -388,9 +398,90 @@ describeInBrowser('the web console in a browser', () => {
       await expect(page.locator('#consent-scan-status').textContent()).resolves.toBe('QR code read');
       // The camera is off again once the code is read.
       expect(await page.locator('video.scanner').isHidden()).toBe(true);
+      const mine = await t.graphql<{ myConsents: Array<{ id: string; halls: string[] }> }>('{ myConsents { id halls } }', undefined, liWei);
+      expect(mine.body.data!.myConsents.find((g) => g.id === granted.body.data!.grantConsent.id)!.halls).toEqual(['LONGYOU-01']);
       expect(problems).toEqual([]);
     } finally {
       await withCamera.close();
     }
+  });
+
+  it('on a 375 px phone: the QR page shows a masked holder and no claims; Li Wei grants consent to a hall by name and shows a QR code of the claims she ticks, whose page shows exactly those (§I 44, §I 51)', async () => {
+    const issued = await t.graphql<{ issueCertificate: { identifier: string; credential: string } }>(
+      'mutation($input: IssueCertificateInput!) { issueCertificate(input: $input) { identifier credential } }',
+      { input: { type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'console-phone-1', purpose: await marriageRegistration('MR-CONSOLE-3') } },
+      await t.token({ role: 'department', sub: 'civil-affairs-registry', department: 'CIVIL_AFFAIRS' }),
+    );
+    expect(issued.body.errors).toBeUndefined();
+    const { identifier, credential } = issued.body.data!.issueCertificate;
+    const phone = await browser.newContext({ locale: 'zh-CN', viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const page = await phone.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    /** How wide the page is laid out: more than the screen means sideways scrolling. */
+    const scrollWidth = (on: Page) => on.evaluate('document.scrollingElement.scrollWidth') as Promise<number>;
+    const overflow = () => scrollWidth(page);
+
+    // The certificate's own QR code: the verdict first, status, issuer, type, a masked holder; nothing it says.
+    await page.goto(`${base}/verify?id=${encodeURIComponent(identifier)}`);
+    await page.locator('.verdict.ok').waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(375);
+    const registryPage = (await page.locator('main').textContent())!;
+    expect(registryPage).toMatch(/^电子证照核验Certificate verification✔ 证照有效This certificate is valid\./);
+    expect(registryPage).toContain('3308**********2023');
+    for (const value of [LI_WEI, 'Li Wei', '2014-05-20', '330825198611021315']) expect(registryPage).not.toContain(value);
+    await page.screenshot({ path: join(ARTIFACTS, 'phone-verify-certificate.png'), fullPage: true });
+
+    // Li Wei on her phone: consent for Longyou's hall, picked by its name.
+    await page.goto(`${base}/console/`);
+    await signInAs(page, 'CITIZEN_LI_WEI', '我的数据');
+    expect(await overflow()).toBeLessThanOrEqual(375);
+    await page.selectOption('#grant-matter', 'HOUSE_TRANSFER');
+    await page.getByLabel('龙游县政务服务中心').check();
+    await page.locator('#grant button[type="submit"]').click();
+    await page.locator('#consents [data-halls="LONGYOU-01"]', { hasText: '龙游县政务服务中心' }).first().waitFor();
+    await page.locator('#consents').screenshot({ path: join(ARTIFACTS, 'phone-consents.png') });
+
+    // Her certificate: she ticks two claims and shows the QR code of those.
+    const card = page.locator('.card.certificate', { hasText: identifier });
+    await card.locator('details.disclose summary').click();
+    const boxes = card.locator('details.disclose input[type="checkbox"]');
+    for (let i = 0; i < (await boxes.count()); i++) {
+      const box = boxes.nth(i);
+      if (!['registeredOn', 'maritalStatus'].includes((await box.getAttribute('value'))!)) await box.uncheck();
+    }
+    await card.locator('[data-action="present-qr"]').click();
+    const qr = card.locator('figure[data-presentation] img');
+    await qr.waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(375);
+    await card.screenshot({ path: join(ARTIFACTS, 'phone-citizen-presentation-qr.png') });
+    const photo = { name: 'qr.png', mimeType: 'image/png', buffer: await qr.screenshot() };
+
+    // Someone else scans it (a photo of her screen) on the public verification page: exactly the ticked claims, verified.
+    const reader = await (await browser.newContext({ locale: 'zh-CN', viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true })).newPage();
+    await reader.goto(`${base}/console/verify`);
+    expect(await scrollWidth(reader)).toBeLessThanOrEqual(375);
+    await Promise.all([reader.waitForURL(/\/verify\?p=/), reader.setInputFiles('#verify-scan-file', photo)]);
+    await reader.locator('.verdict.ok').waitFor();
+    expect(await scrollWidth(reader)).toBeLessThanOrEqual(375);
+    const shown = await reader.locator('.disclosed dt').allTextContents();
+    expect(shown).toEqual(['婚姻状况maritalStatus', '登记日期registeredOn']);
+    await expect(reader.locator('.disclosed').textContent()).resolves.toContain('2014-05-20');
+    const presentationPage = (await reader.locator('main').textContent())!;
+    for (const value of [LI_WEI, 'Li Wei', '330825198611021315']) expect(presentationPage).not.toContain(value);
+    await reader.screenshot({ path: join(ARTIFACTS, 'phone-verify-presentation.png'), fullPage: true });
+
+    // The console's page with a pasted certificate shows what the certificate itself discloses, and fits too.
+    await reader.goto(`${base}/console/verify`);
+    await reader.fill('#credential', credential);
+    await reader.locator('#verify-form button[type="submit"]').click();
+    await reader.locator('#verification .overall').waitFor();
+    expect(await scrollWidth(reader)).toBeLessThanOrEqual(375);
+    await reader.screenshot({ path: join(ARTIFACTS, 'phone-console-verify.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await phone.close();
   });
 });

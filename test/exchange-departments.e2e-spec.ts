@@ -86,7 +86,7 @@ describe('§F failing departments', () => {
     await startApi();
     clerk = await t.token({ role: 'clerk', sub: 'C-LY-F', hall: 'LONGYOU-01' });
     const grant = await t.graphql<{ grantConsent: { id: string } }>(
-      `mutation { grantConsent(input: { matter: "HOUSE_TRANSFER" }) { id } }`,
+      `mutation { grantConsent(input: { matter: "HOUSE_TRANSFER", halls: ["LONGYOU-01"] }) { id } }`,
       undefined,
       await t.token({ role: 'citizen', sub: LI_WEI }),
     );
@@ -211,7 +211,7 @@ describe('§F failing departments', () => {
     const ISSUE = `mutation($input: IssueCertificateInput!) { issueCertificate(input: $input) { id identifier claims } }`;
     // The record's name and ID number are Public Security's: Human Resources issues it under RETIREMENT, with her consent (§I 43).
     const retirement = await t.graphql<{ grantConsent: { id: string } }>(
-      `mutation { grantConsent(input: { matter: "RETIREMENT" }) { id } }`,
+      `mutation { grantConsent(input: { matter: "RETIREMENT", departments: ["HUMAN_RESOURCES"] }) { id } }`,
       undefined,
       await t.token({ role: 'citizen', sub: LI_WEI }),
     );

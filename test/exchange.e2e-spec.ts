@@ -154,7 +154,7 @@ describe('the exchange: purpose-bound, consented, audited lookups', () => {
     });
 
     it('also works with the signed consent token she shows as a QR code', async () => {
-      const consent = await grant({ matter: 'HOUSE_TRANSFER', caseNumber: 'LY-2026-1102' });
+      const consent = await grant({ matter: 'HOUSE_TRANSFER', caseNumber: 'LY-2026-1102', halls: ['LONGYOU-01'] });
       const res = await t.graphql<{ citizen: any }>(
         `query($p: PurposeInput!) { citizen(idNumber: "${LI_WEI}", purpose: $p) { household { householdNumber } } }`,
         { p: { matter: 'HOUSE_TRANSFER', caseNumber: 'LY-2026-1102', consent: consent.token } },
@@ -231,7 +231,7 @@ describe('the exchange: purpose-bound, consented, audited lookups', () => {
     });
 
     it("10: the spouse is a lookup of its own: Li Wei's consent does not cover her husband", async () => {
-      const consent = await grant({ matter: 'HOUSE_TRANSFER', caseNumber: 'LY-2026-2002' });
+      const consent = await grant({ matter: 'HOUSE_TRANSFER', caseNumber: 'LY-2026-2002', halls: ['LONGYOU-01'] });
       const res = await t.graphql<{ citizen: any }>(
         `query($p: PurposeInput!) { citizen(idNumber: "${LI_WEI}", purpose: $p) { marriage { spouse { properties { certificateNumber } } } } }`,
         { p: { matter: 'HOUSE_TRANSFER', caseNumber: 'LY-2026-2002', consent: consent.id } },
@@ -251,7 +251,7 @@ describe('the exchange: purpose-bound, consented, audited lookups', () => {
       expect(errorAt(res.body.errors, ['citizen', 'person'])?.extensions).toEqual({ code: 'FORBIDDEN', reason: 'CONSENT_MISSING' });
 
       const guanToken = await t.token({ role: 'citizen', sub: GUAN });
-      const granted = await t.graphql<{ grantConsent: { id: string } }>(GRANT, { input: { matter: 'RETIREMENT' } }, guanToken);
+      const granted = await t.graphql<{ grantConsent: { id: string } }>(GRANT, { input: { matter: 'RETIREMENT', departments: ['HUMAN_RESOURCES'] } }, guanToken);
       const again = await t.graphql<{ citizen: any }>(
         `query($p: PurposeInput!) { citizen(idNumber: "${GUAN}", purpose: $p) { person { name } socialInsurance { status contributionMonths } properties { address } } }`,
         { p: { matter: 'RETIREMENT', caseNumber: 'CN-2026-77', consent: granted.body.data!.grantConsent.id } },
@@ -299,7 +299,7 @@ describe('the exchange: purpose-bound, consented, audited lookups', () => {
       // Only current members (and the person) are listed: no moved-out or cancelled strangers.
       expect(res.body.data!.citizen.household.members.every((m: any) => m.status === 'ACTIVE')).toBe(true);
       // Guan Jianguo owns nothing: an empty list, read under his consent.
-      const guanGrant = await t.graphql<{ grantConsent: { id: string } }>(GRANT, { input: { matter: 'HOUSE_TRANSFER' } }, await t.token({ role: 'citizen', sub: GUAN }));
+      const guanGrant = await t.graphql<{ grantConsent: { id: string } }>(GRANT, { input: { matter: 'HOUSE_TRANSFER', halls: ['CHANGNING-01'] } }, await t.token({ role: 'citizen', sub: GUAN }));
       const guanProperties = await t.graphql<{ citizen: any }>(
         `{ citizen(idNumber: "${GUAN}", purpose: { matter: "HOUSE_TRANSFER", caseNumber: "SH-1", consent: "${guanGrant.body.data!.grantConsent.id}" }) { properties { certificateNumber } } }`,
         undefined,
@@ -349,13 +349,13 @@ describe('the exchange: purpose-bound, consented, audited lookups', () => {
     it('16: a revoked or expired consent denies the next request under it', async () => {
       const query = (consent: string, caseNumber: string) =>
         t.graphql<{ citizen: any }>(`query($p: PurposeInput!) { citizen(idNumber: "${LI_WEI}", purpose: $p) { person { name } } }`, { p: { matter: 'HOUSE_TRANSFER', caseNumber, consent } }, clerk);
-      const revoked = await grant({ matter: 'HOUSE_TRANSFER' });
+      const revoked = await grant({ matter: 'HOUSE_TRANSFER', halls: ['LONGYOU-01'] });
       expect((await query(revoked.id, 'LY-2026-1601')).body.data!.citizen.person.name).toBe('Li Wei');
       expect((await t.graphql(REVOKE, { id: revoked.id }, liWei)).body.errors).toBeUndefined();
       expect((await query(revoked.id, 'LY-2026-1602')).body.errors![0]!.extensions).toEqual({ code: 'FORBIDDEN', reason: 'CONSENT_REVOKED' });
       expect((await query(revoked.token, 'LY-2026-1603')).body.errors![0]!.extensions).toEqual({ code: 'FORBIDDEN', reason: 'CONSENT_REVOKED' });
 
-      const expired = await grant({ matter: 'HOUSE_TRANSFER' });
+      const expired = await grant({ matter: 'HOUSE_TRANSFER', halls: ['LONGYOU-01'] });
       await owner.query(`UPDATE consent_grant SET granted_at = now() - interval '2 days', expires_at = now() - interval '1 second' WHERE id = $1`, [expired.id]);
       expect((await query(expired.id, 'LY-2026-1604')).body.errors![0]!.extensions).toEqual({ code: 'FORBIDDEN', reason: 'CONSENT_EXPIRED' });
 

@@ -298,7 +298,7 @@ describe('fuzz: the GraphQL inputs never cause a 5xx, an internal message or dat
 
     const ISSUE = `mutation($input: IssueCertificateInput!) { issueCertificate(input: $input) { id credential sdJwt } }`;
     // Civil Affairs builds a marriage certificate partly from Public Security's records: it issues under MARRIAGE_REGISTRATION with her consent.
-    const marriageConsent = await call(`mutation { grantConsent(input: { matter: "MARRIAGE_REGISTRATION" }) { id } }`, undefined, tokens['liWei']);
+    const marriageConsent = await call(`mutation { grantConsent(input: { matter: "MARRIAGE_REGISTRATION", departments: ["CIVIL_AFFAIRS"] }) { id } }`, undefined, tokens['liWei']);
     const purposes: Record<string, { matter: string; caseNumber: string; consent: string }> = {
       MARRIAGE_CERTIFICATE: { matter: 'MARRIAGE_REGISTRATION', caseNumber: 'MR-FUZZ-1', consent: marriageConsent.body!.data!['grantConsent'].id },
     };

@@ -161,17 +161,19 @@ async function drawHolders(ownerUrl: string): Promise<Map<string, string[]>> {
 
 /** Each holder of a type issued under a matter grants that matter's consent, as the citizen would (16 at a time). */
 async function grantHolderConsents(url: string, issuer: DevIssuer, holders: Map<string, string[]>, maxAge: number): Promise<Map<string, string>> {
-  const wanted = ISSUED.flatMap((issued) => (issued.underMatter ? [...new Set(holders.get(issued.type)!)].map((holder) => ({ holder, matter: issued.underMatter })) : []));
+  const wanted = ISSUED.flatMap((issued) =>
+    issued.underMatter ? [...new Set(holders.get(issued.type)!)].map((holder) => ({ holder, matter: issued.underMatter, department: issued.department })) : [],
+  );
   const consents = new Map<string, string>();
   let next = 0;
   const worker = async () => {
     while (next < wanted.length) {
-      const { holder, matter } = wanted[next++]!;
+      const { holder, matter, department } = wanted[next++]!;
       const token = await issuer.issueToken({ role: 'citizen', sub: holder, ttlSeconds: Math.min(3600, maxAge) });
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query: 'mutation($m: String!) { grantConsent(input: { matter: $m }) { id } }', variables: { m: matter } }),
+        body: JSON.stringify({ query: 'mutation($m: String!, $d: [String!]) { grantConsent(input: { matter: $m, departments: $d }) { id } }', variables: { m: matter, d: [department] } }),
       });
       const body = (await response.json()) as { data?: { grantConsent: { id: string } }; errors?: unknown };
       if (!body.data) throw new Error(`a holder's consent was refused: ${JSON.stringify(body.errors).slice(0, 500)}`);

@@ -3,11 +3,13 @@
 // reference department API as a child process, and the gateway's environment.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { projectRoot } from '../../src/common/project-root.js';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { DevIssuer } from '../../src/identity/dev-issuer.js';
+import { SERVICE_HALLS } from '../../src/identity/halls.js';
 import { builtFile, withClient } from '../harness.js';
 import { startNode, unlessExited, type Child } from './children.js';
 
@@ -21,6 +23,18 @@ export const QUERY =
 
 export const MATTER = 'HOUSE_TRANSFER';
 const SAMPLE_SEED = 0.4242;
+/**
+ * The hall registry the benchmark gateways run with (HALLS_FILE): the demo halls and one hall per
+ * province, `BENCH-33` in region 330000 and so on, where the province's sampled citizens are served.
+ */
+export function benchHallsFile(): string {
+  const file = join(tmpdir(), 'onegate-bench-halls.json');
+  const provinces = Array.from({ length: 82 - 11 + 1 }, (_, i) => String(11 + i));
+  const halls = [...SERVICE_HALLS, ...provinces.map((p) => ({ code: `BENCH-${p}`, name: `Benchmark hall ${p}`, nameZh: `基准测试大厅 ${p}`, regionCode: `${p}0000` }))];
+  writeFileSync(file, JSON.stringify(halls));
+  return file;
+}
+
 /** The highest the configuration accepts: no clerk is ever rate limited during a benchmark. */
 export const LOOKUPS_PER_MINUTE = 10_000_000;
 
@@ -56,19 +70,20 @@ export async function prepareSample(ownerUrl: string, config: AppConfig, citizen
     const province = id.slice(0, 2);
     if (clerks.has(province)) continue;
     const hall = `BENCH-${province}`;
-    const region = id.slice(0, 6);
+    // The province's bench hall (see benchHallsFile): HOUSE_TRANSFER compares the first two digits only.
+    const region = `${province}0000`;
     const token = await issuer.issueToken({ role: 'clerk', sub: `bench-clerk-${province}`, hall, region, ttlSeconds: Math.min(4 * 3600, config.TOKEN_MAX_AGE_SECONDS) });
     clerks.set(province, { province, hall, region, authorization: `Bearer ${token}` });
   }
   const sample = ids.map((idNumber, i) => ({ idNumber, caseNumber: `BENCH-${citizens}-${i}`, grantId: randomUUID(), clerk: clerks.get(idNumber.slice(0, 2))! }));
-  // Grants written as the owner, as ConsentService.grant would (without its ledger entry): any case, any hall, one day.
+  // Grants written as the owner, as ConsentService.grant would (without its ledger entry): any case, the clerk's hall, one day.
   await withClient(ownerUrl, async (client) => {
     await client.query(`DELETE FROM onegate.consent_grant WHERE case_number LIKE 'BENCH-%'`);
     await client.query(
-      `INSERT INTO onegate.consent_grant (id, citizen_id_number, matter_code, case_number, hall, granted_at, expires_at)
-       SELECT g.id, g.citizen, $4, g.case_number, NULL, now(), now() + interval '1 day'
-         FROM unnest($1::uuid[], $2::text[], $3::text[]) AS g(id, citizen, case_number)`,
-      [sample.map((s) => s.grantId), sample.map((s) => s.idNumber), sample.map((s) => s.caseNumber), MATTER],
+      `INSERT INTO onegate.consent_grant (id, citizen_id_number, matter_code, case_number, halls, granted_at, expires_at)
+       SELECT g.id, g.citizen, $4, g.case_number, ARRAY[g.hall]::varchar[], now(), now() + interval '1 day'
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $5::text[]) AS g(id, citizen, case_number, hall)`,
+      [sample.map((s) => s.grantId), sample.map((s) => s.idNumber), sample.map((s) => s.caseNumber), MATTER, sample.map((s) => s.clerk.hall)],
     );
   });
   return sample;
@@ -123,6 +138,7 @@ export function gatewayEnv(base: NodeJS.ProcessEnv, api: DepartmentApi, port: nu
     SEED_CITIZENS_ON_EMPTY: '0',
     EXCHANGE_LOOKUPS_PER_MINUTE: String(LOOKUPS_PER_MINUTE),
     LOG_LEVEL: logLevel,
+    HALLS_FILE: benchHallsFile(),
     ...api.gatewayEnv,
   };
 }

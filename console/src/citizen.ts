@@ -1,7 +1,7 @@
 import { graphql } from './api.js';
 import { CERT_FIELDS, certificateList, svgImage, type Cert } from './certificates.js';
 import { h, replace } from './dom.js';
-import { currentLang, outcomeText, t } from './i18n.js';
+import { currentLang, departmentName, outcomeText, t } from './i18n.js';
 
 interface Access {
   at: string;
@@ -16,10 +16,17 @@ interface Grant {
   id: string;
   matter: string;
   caseNumber: string | null;
-  hall: string | null;
+  halls: string[];
+  departments: string[];
   expiresAt: string;
   revokedAt: string | null;
   status: string;
+}
+
+interface Hall {
+  code: string;
+  name: string;
+  nameZh: string;
 }
 
 interface Matter {
@@ -31,7 +38,8 @@ interface Matter {
 }
 
 const ACCESSES = `{ myDataAccesses(first: 50) { edges { node { at matter caseNumber items outcome accessor { kind hall hallName department } } } } }`;
-const CONSENTS = `{ myConsents { id matter caseNumber hall expiresAt revokedAt status } }`;
+const CONSENTS = `{ myConsents { id matter caseNumber halls departments expiresAt revokedAt status } }`;
+const LINK = `mutation($id: ID!, $disclose: [String!]!) { createPresentationLink(id: $id, disclose: $disclose) { url expiresAt qrSvg } }`;
 const CERTIFICATES = `query($holder: String!) { certificates(holder: $holder) { ${CERT_FIELDS} } }`;
 const PRESENT = `query($id: ID!, $disclose: [String!]!) { certificatePresentation(id: $id, disclose: $disclose) }`;
 
@@ -85,13 +93,33 @@ function disclosure(cert: Cert): HTMLElement {
     message.textContent = t('downloaded');
     message.className = 'hint ok';
   });
+  // Or show them: a QR code of a short-lived link to a presentation of the ticked claims only.
+  const present = h('button', { type: 'button', class: 'secondary', 'data-action': 'present-qr' }, t('presentQr'));
+  const shown = h('figure', { class: 'qr-figure', hidden: true, 'data-presentation': cert.id });
+  present.addEventListener('click', async () => {
+    const disclose = boxes.filter(({ box }) => box.checked).map(({ claim }) => claim);
+    const answer = await graphql<{ createPresentationLink: { url: string; expiresAt: string; qrSvg: string } }>(LINK, { id: cert.id, disclose });
+    if (!answer.data) {
+      message.textContent = `${t('actionFailed')}: ${answer.errors[0]?.message ?? ''}`;
+      message.className = 'hint bad';
+      return;
+    }
+    const link = answer.data.createPresentationLink;
+    replace(
+      shown,
+      svgImage(link.qrSvg, t('presentQrAlt')),
+      h('figcaption', {}, `${t('presentQrHelp')} ${new Date(link.expiresAt).toLocaleTimeString()}`, h('br'), h('a', { href: link.url, class: 'link-text' }, link.url)),
+    );
+    shown.hidden = false;
+  });
   return h(
     'details',
     { class: 'disclose' },
     h('summary', {}, t('chooseClaims')),
     h('fieldset', {}, h('legend', {}, t('discloseOnly')), ...boxes.map(({ label }) => label)),
-    download,
+    h('div', { class: 'actions' }, download, present),
     message,
+    shown,
   );
 }
 
@@ -124,10 +152,16 @@ async function renderAccesses(section: HTMLElement): Promise<void> {
 }
 
 async function renderConsents(section: HTMLElement): Promise<void> {
-  const [list, matters] = await Promise.all([
+  const [list, matters, registry] = await Promise.all([
     graphql<{ myConsents: Grant[] }>(CONSENTS),
     graphql<{ matters: Matter[] }>('{ matters { code name nameZh consentRequired roles } }'),
+    graphql<{ serviceHalls: Hall[] }>('{ serviceHalls { code name nameZh } }'),
   ]);
+  const halls = registry.data?.serviceHalls ?? [];
+  const hallName = (code: string) => {
+    const hall = halls.find((candidate) => candidate.code === code);
+    return hall ? (currentLang() === 'zh' ? hall.nameZh : hall.name) : code;
+  };
   const message = h('p', { class: 'hint bad', role: 'alert' });
   const matter = h('select', { id: 'grant-matter', required: true });
   // Consent lets someone else read the citizen's records: matters a clerk or department handles.
@@ -136,18 +170,23 @@ async function renderConsents(section: HTMLElement): Promise<void> {
     matter.append(h('option', { value: m.code }, `${m.code} — ${(currentLang() === 'zh' && m.nameZh) || m.name}`));
   }
   const caseNumber = h('input', { id: 'grant-case', autocomplete: 'off' });
-  const hall = h('input', { id: 'grant-hall', autocomplete: 'off' });
+  // The halls by name; the code is what the grant records.
+  const hallBoxes = halls.map((hall) => {
+    const box = h('input', { type: 'checkbox', value: hall.code, id: `grant-hall-${hall.code}`, 'data-hall': hall.code });
+    return { box, label: h('label', { for: box.id, class: 'check' }, box, hallName(hall.code)) };
+  });
   const form = h(
     'form',
     { class: 'lookup', id: 'grant' },
     h('label', { for: 'grant-matter' }, t('matter'), matter),
     h('label', { for: 'grant-case' }, t('caseOptional'), caseNumber),
-    h('label', { for: 'grant-hall' }, t('hall'), hall),
+    h('fieldset', { class: 'halls', id: 'grant-halls' }, h('legend', {}, t('halls')), ...hallBoxes.map(({ label }) => label), h('p', { class: 'hint' }, t('hallsHelp'))),
     h('button', { type: 'submit' }, t('grant')),
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const input = { matter: matter.value, caseNumber: caseNumber.value.trim() || null, hall: hall.value.trim() || null };
+    const chosen = hallBoxes.filter(({ box }) => box.checked).map(({ box }) => box.value);
+    const input = { matter: matter.value, caseNumber: caseNumber.value.trim() || null, halls: chosen };
     const granted = await graphql<{ grantConsent: { id: string } }>('mutation($input: GrantConsentInput!) { grantConsent(input: $input) { id } }', { input });
     if (granted.errors.length > 0) message.textContent = `${t('actionFailed')}: ${granted.errors[0]!.message}`;
     else await renderConsents(section);
@@ -169,7 +208,18 @@ async function renderConsents(section: HTMLElement): Promise<void> {
     return h(
       'tr',
       { 'data-grant': grant.id },
-      h('td', {}, [grant.matter, grant.caseNumber, grant.hall].filter(Boolean).join(' · ')),
+      h(
+        'td',
+        {},
+        [grant.matter, grant.caseNumber].filter(Boolean).join(' · '),
+        h(
+          'div',
+          { class: 'hint', 'data-halls': grant.halls.join(' ') },
+          grant.halls.length + grant.departments.length === 0
+            ? t('boundOnScan')
+            : [...grant.halls.map(hallName), ...grant.departments.map(departmentName)].join('、'),
+        ),
+      ),
       h('td', {}, h('code', {}, grant.id)),
       h('td', {}, new Date(grant.expiresAt).toLocaleString()),
       h('td', {}, grant.status === 'EXPIRED' ? h('span', {}, t('expired')) : null, action, qr),

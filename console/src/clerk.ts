@@ -18,7 +18,7 @@ const LOOKUP = `query Lookup($id: IdNumber!, $purpose: PurposeInput!) {
   }
 }`;
 const COVERING = `query($id: IdNumber!, $matter: String!, $case: String!) {
-  consentsCovering(idNumber: $id, matter: $matter, caseNumber: $case) { id caseNumber hall grantedAt expiresAt }
+  consentsCovering(idNumber: $id, matter: $matter, caseNumber: $case) { id caseNumber grantedAt expiresAt }
 }`;
 const LAST_MATTER = 'onegate.clerk.matter';
 
@@ -97,7 +97,7 @@ export async function renderClerk(root: HTMLElement): Promise<void> {
   const findGrants = h('button', { type: 'button', class: 'secondary', id: 'find-grants' }, t('findGrants'));
   findGrants.addEventListener('click', async () => {
     if (!checkMatter() || !checkId()) return;
-    const answer = await graphql<{ consentsCovering: Array<{ id: string; caseNumber: string | null; hall: string | null; expiresAt: string }> }>(COVERING, {
+    const answer = await graphql<{ consentsCovering: Array<{ id: string; caseNumber: string | null; expiresAt: string }> }>(COVERING, {
       id: idNumber.value.trim(),
       matter: matter.value.trim().toUpperCase(),
       case: caseNumber.value.trim(),
@@ -115,7 +115,8 @@ export async function renderClerk(root: HTMLElement): Promise<void> {
       grants,
       h('p', { class: 'hint' }, t('pickGrant')),
       ...list.map((grant) => {
-        const scope = [grant.caseNumber ?? t('anyCase'), grant.hall ?? t('anyHall'), `${t('expiresAt')} ${new Date(grant.expiresAt).toLocaleString()}`].join(' · ');
+        // Every grant listed names this hall (consentsCovering lists no other).
+    const scope = [grant.caseNumber ?? t('anyCase'), `${t('expiresAt')} ${new Date(grant.expiresAt).toLocaleString()}`].join(' · ');
         const pick = h('button', { type: 'button', class: 'secondary', 'data-grant': grant.id }, scope);
         pick.addEventListener('click', () => {
           consent.value = grant.id;

@@ -48,9 +48,11 @@ export function renderVerification(target: HTMLElement, v: Verification | null, 
 }
 
 /**
- * What a scanned verification link asks: a certificate's QR code carries a link to a verification
- * page (/verify?id=…). The identifier is verified here, at this gateway, whatever host the link
- * names — a code never sends the reader to another site. Null for anything that is not such a link.
+ * What a scanned verification link asks: a certificate's QR code carries a link to its verification
+ * page (/verify?id=…: the verdict and a masked holder, never the claims), a holder's QR code a link
+ * to a presentation they made (/verify?p=…: the claims they chose). It is opened here, at this
+ * gateway, whatever host the link names — a code never sends the reader to another site. Null for
+ * anything that is not such a link.
  */
 export function verificationLink(text: string): string | null {
   let url: URL;
@@ -59,8 +61,11 @@ export function verificationLink(text: string): string | null {
   } catch {
     return null;
   }
+  if (!/^https?:$/.test(url.protocol) || !url.pathname.endsWith('/verify')) return null;
+  const ref = url.searchParams.get('p');
+  if (ref) return `/verify?p=${encodeURIComponent(ref)}`;
   const id = url.searchParams.get('id');
-  return /^https?:$/.test(url.protocol) && url.pathname.endsWith('/verify') && id ? `/verify?id=${encodeURIComponent(id)}` : null;
+  return id ? `/verify?id=${encodeURIComponent(id)}` : null;
 }
 
 /** The public verification page: paste or scan a certificate, see the three verdicts in plain words and what it says. No sign-in. */

@@ -14,6 +14,8 @@ export const LEDGER_ENTRY_KINDS = [
   'CERTIFICATE_VERIFY',
   'CONSENT_GRANT',
   'CONSENT_REVOKE',
+  /** A grant naming no hall was bound to the hall whose clerk first used its QR code. */
+  'CONSENT_BIND',
   /** A window listed which of a citizen's grants cover its matter and case (consentsCovering). */
   'CONSENT_LOOKUP',
   'ADMIN_CHANGE',

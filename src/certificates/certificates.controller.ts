@@ -7,12 +7,13 @@ import type { Principal } from '../identity/principal.js';
 import { Public } from '../identity/public.decorator.js';
 import { AppConfig } from '../config/app-config.js';
 import { CertificateVerificationService } from './certificate-verification.service.js';
-import { CertificatesService } from './certificates.service.js';
+
 import { STATUS_PURPOSES, type StatusPurpose } from './credential/status-list.js';
 import type { VerificationResult } from './credential/verify-credential.js';
 import { IssuingKeysService } from './issuing-keys.service.js';
 import { StatusListsService } from './status-lists.service.js';
-import { verificationPage } from './verification-page.js';
+import { PresentationLinksService } from './presentation-links.service.js';
+import { VERIFICATION_PAGE_CSS, verificationPage } from './verification-page.js';
 
 /**
  * The public HTTP face of the registry, all without a token: the department keys (JWKS), the trust
@@ -26,7 +27,7 @@ export class CertificatesController {
     private readonly keys: IssuingKeysService,
     private readonly statusLists: StatusListsService,
     private readonly verification: CertificateVerificationService,
-    private readonly certificates: CertificatesService,
+    private readonly links: PresentationLinksService,
     private readonly config: AppConfig,
   ) {}
 
@@ -79,14 +80,25 @@ export class CertificatesController {
     return this.recorded(() => this.verification.verify(credential, principal, request));
   }
 
+  /** The verification page's stylesheet (its CSP allows no inline style). */
+  @Get('verify.css')
+  @Header('content-type', 'text/css; charset=utf-8')
+  @Header('cache-control', 'public, max-age=3600')
+  pageCss(): string {
+    return VERIFICATION_PAGE_CSS;
+  }
+
   /**
-   * The page a certificate's QR code opens: `/verify?id=<identifier>` verifies the registered
-   * certificate and shows the verdicts in plain words. Server-rendered, no script. Without an
-   * identifier, `/verify` is the console's verification page, where a certificate is pasted or scanned.
+   * The page a QR code opens, server-rendered, no script. `/verify?id=<identifier>` (a certificate's
+   * own QR code) verifies the registered certificate and shows the verdict, status, issuer, type and
+   * a masked holder — never its claims. `/verify?p=<ref>` (a QR code the holder made) verifies the
+   * presentation behind the link and shows the same with exactly the claims it discloses. Without
+   * either, `/verify` is the console's verification page, where a certificate is pasted or scanned.
    */
   @Get('verify')
   async page(
     @Query('id') id: unknown,
+    @Query('p') ref: unknown,
     @CurrentPrincipal({ optional: true }) principal: Principal | undefined,
     @CurrentRequest() request: RequestContext,
     @Res() reply: FastifyReply,
@@ -97,17 +109,17 @@ export class CertificatesController {
       .header('content-security-policy', "default-src 'none'; img-src 'self' data:; style-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
       .header('x-content-type-options', 'nosniff')
       .header('referrer-policy', 'no-referrer');
+    if (typeof ref === 'string' && ref !== '') {
+      const page = await this.recorded(() => this.links.presentationPage(ref, principal, request));
+      await reply.status(page ? 200 : 404).send(verificationPage(page ?? { state: 'link-expired' }));
+      return;
+    }
     if (typeof id !== 'string' || id === '') {
       await reply.redirect('/console/verify', 302);
       return;
     }
-    const row = await this.certificates.byIdentifier(id);
-    if (!row) {
-      await reply.status(404).send(verificationPage({ state: 'unknown' }));
-      return;
-    }
-    const result = await this.recorded(() => this.verification.verify(row.credential, principal, request));
-    await reply.send(verificationPage({ state: 'verified', result }));
+    const page = await this.recorded(() => this.links.registryPage(id, principal, request));
+    await reply.status(page ? 200 : 404).send(verificationPage(page ?? { state: 'unknown' }));
   }
 
   private async recorded<T>(work: () => Promise<T>): Promise<T> {

@@ -11,6 +11,7 @@ import { CertificatesResolver } from './certificates.resolver.js';
 import { CertificatesService } from './certificates.service.js';
 import { IssuingKeysService } from './issuing-keys.service.js';
 import { StatusListsService } from './status-lists.service.js';
+import { PresentationLinksService } from './presentation-links.service.js';
 
 /**
  * The electronic certificate registry (docs/certificates.md): types, department keys certified by
@@ -19,7 +20,7 @@ import { StatusListsService } from './status-lists.service.js';
 @Module({
   imports: [AuditModule, CatalogModule, ExchangeModule],
   controllers: [CertificatesController],
-  providers: [CertificateCatalog, IssuingKeysService, StatusListsService, CertificatesService, CertificateVerificationService, CertificatePresenter, CertificatesResolver, CitizenCertificatesResolver],
+  providers: [CertificateCatalog, IssuingKeysService, StatusListsService, CertificatesService, CertificateVerificationService, CertificatePresenter, CertificatesResolver, CitizenCertificatesResolver, PresentationLinksService],
   exports: [CertificatesService, CertificateCatalog],
 })
 export class CertificatesModule {}

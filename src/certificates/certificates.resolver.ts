@@ -19,6 +19,9 @@ import { IssuingKeysService } from './issuing-keys.service.js';
 import { Certificate } from './models/certificate.model.js';
 import { IssuingKey } from './models/issuing-key.model.js';
 import { CertificateVerification } from './models/verification.model.js';
+import { PresentationLink } from './models/presentation-link.model.js';
+import { PresentationLinksService } from './presentation-links.service.js';
+import type { CitizenPrincipal } from '../identity/principal.js';
 
 function purposeOf(input: PurposeInput | null | undefined): Purpose | null {
   return input ? { matter: input.matter, caseNumber: input.caseNumber ?? null, consent: input.consent ?? null } : null;
@@ -32,7 +35,23 @@ export class CertificatesResolver {
     private readonly verification: CertificateVerificationService,
     private readonly keys: IssuingKeysService,
     private readonly presenter: CertificatePresenter,
+    private readonly links: PresentationLinksService,
   ) {}
+
+  @Roles('citizen')
+  @Mutation(() => PresentationLink, {
+    description:
+      'Makes an SD-JWT presentation of my certificate disclosing only the named claims and a short-lived link to it (/verify?p=…) with its QR code, ' +
+      'for showing to someone who scans it: the public page shows the verdict and exactly those claims. Holders only; recorded like certificatePresentation.',
+  })
+  createPresentationLink(
+    @Args('id', { type: () => ID }) id: string,
+    @Args('disclose', { type: () => [String] }) disclose: string[],
+    @CurrentPrincipal() principal: Principal,
+    @CurrentRequest() request: RequestContext,
+  ): Promise<PresentationLink> {
+    return this.links.create(principal as CitizenPrincipal, request, id, disclose);
+  }
 
   @Roles('department', 'clerk')
   @Mutation(() => Certificate, {

@@ -114,7 +114,7 @@ export class CertificatesService {
     // An issuance reads records like a lookup: it counts against the same limit.
     await this.exchange.countAgainstRateLimit(principal, request, { kind: 'CERTIFICATE_ISSUE', subject, matter: purpose?.matter ?? null, caseNumber: purpose?.caseNumber ?? null });
     const now = new Date();
-    const { matter, consent } = await this.exchange.purposeFacts(purpose, now);
+    const { matter, consent } = await this.exchange.purposeFacts(purpose, now, { principal, subject, request });
     let conditions: ConditionReads = { records: undefined, items: [], departments: [] };
     const entry = (outcome: LedgerOutcome, extra: Partial<LedgerEntryInput>): LedgerEntryInput => ({
       kind: 'CERTIFICATE_ISSUE',
@@ -435,7 +435,7 @@ export class CertificatesService {
       if (visible.length < rows.length) denial = 'NOT_THE_ISSUING_DEPARTMENT';
     } else if (principal.kind === 'clerk' && purpose) {
       const now = new Date();
-      const { matter: rules, consent } = await this.exchange.purposeFacts(purpose, now);
+      const { matter: rules, consent } = await this.exchange.purposeFacts(purpose, now, { principal, subject, request });
       const accepted = rules ? await this.acceptedTypes(rules.code) : [];
       const facts = { principal, matter: rules, caseNumber: purpose.caseNumber, subject, consent: consent.facts, consentRejected: consent.rejected, now };
       conditions = await this.exchange.readConditions(scope, facts);

@@ -1,7 +1,25 @@
-import type { VerificationResult } from './credential/verify-credential.js';
+import type { StatusState, VerificationResult } from './credential/verify-credential.js';
+
+/** A name in both languages: Chinese first, English below. */
+export interface BilingualName {
+  zh: string;
+  en: string;
+}
+
+/** What the public page may show of a verified certificate: never its claims, unless the holder presented them. */
+export interface VerifiedCertificatePage {
+  state: 'verified';
+  result: VerificationResult;
+  type: BilingualName | null;
+  issuer: BilingualName | null;
+  /** Already masked (李*, 3308**********2023). */
+  holder: { name: string | null; id: string } | null;
+  /** The claims of a presentation the holder made; null on the registry page (`/verify?id=`). */
+  disclosed: Record<string, unknown> | null;
+}
 
 /** What the public verification page shows. */
-export type VerificationPageInput = { state: 'unknown' } | { state: 'verified'; result: VerificationResult };
+export type VerificationPageInput = { state: 'unknown' } | { state: 'link-expired' } | VerifiedCertificatePage;
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -9,33 +27,156 @@ function escape(value: unknown): string {
   return String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
-function verdict(title: string, titleZh: string, ok: boolean, message: string, extra = ''): string {
-  return `<section class="verdict ${ok ? 'ok' : 'failed'}"><h2>${escape(titleZh)} · ${escape(title)}: ${ok ? '✔ 通过 passed' : '✘ 未通过 failed'}</h2><p>${escape(message)}${extra}</p></section>`;
+/** Chinese first, English below it (smaller), as one block. */
+function both(zh: string, en: string): string {
+  return `${escape(zh)}<span class="en" lang="en">${escape(en)}</span>`;
 }
 
-function claimRows(claims: Record<string, unknown>): string {
-  const rows = Object.entries(claims).map(([name, value]) => `<tr><th scope="row">${escape(name)}</th><td>${escape(typeof value === 'string' ? value : JSON.stringify(value))}</td></tr>`);
-  return rows.length === 0 ? '' : `<table><caption>证照信息 Claims</caption><tbody>${rows.join('')}</tbody></table>`;
+const STATUS: Record<StatusState, BilingualName> = {
+  VALID: { zh: '有效', en: 'Valid' },
+  REVOKED: { zh: '已撤销', en: 'Revoked' },
+  SUSPENDED: { zh: '已中止', en: 'Suspended' },
+  EXPIRED: { zh: '已过期', en: 'Expired' },
+  NOT_YET_VALID: { zh: '尚未生效', en: 'Not yet valid' },
+  UNKNOWN: { zh: '无法确认', en: 'Could not be checked' },
+};
+
+/** Chinese labels of the claims certificates carry; others show their name. */
+const CLAIM_LABELS: Record<string, string> = {
+  name: '姓名',
+  idNumber: '公民身份号码',
+  sex: '性别',
+  birthDate: '出生日期',
+  maritalStatus: '婚姻状况',
+  spouseIdNumber: '配偶身份号码',
+  registeredOn: '登记日期',
+  registrationOffice: '登记机关',
+  marriageCertificateNumber: '结婚证字号',
+  householdNumber: '户号',
+  address: '住址',
+  relationToHead: '与户主关系',
+  certificateNumber: '证书编号',
+  areaSqm: '面积（平方米）',
+  share: '共有情况',
+  accountNumber: '社保账号',
+  contributionMonths: '缴费月数',
+  creditCode: '统一社会信用代码',
+  enterpriseName: '企业名称',
+  registrationStatus: '登记状态',
+};
+
+/** Coded values in Chinese, the code below. */
+const VALUE_LABELS: Record<string, Record<string, string>> = {
+  maritalStatus: { MARRIED: '已婚', DIVORCED: '离婚', WIDOWED: '丧偶', UNMARRIED: '未婚' },
+  sex: { M: '男', F: '女' },
+};
+
+function claimValue(name: string, value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  const zh = VALUE_LABELS[name]?.[text];
+  return zh ? both(zh, text) : escape(text);
+}
+
+function fact(zh: string, en: string, value: string, attrs = ''): string {
+  return `<div${attrs}><dt>${both(zh, en)}</dt><dd>${value}</dd></div>`;
+}
+
+function check(zh: string, en: string, ok: boolean, message: string): string {
+  return `<li class="${ok ? 'ok' : 'failed'}"><span aria-hidden="true">${ok ? '✔' : '✘'}</span> ${escape(zh)} <span lang="en">${escape(en)}</span>: ${ok ? '通过' : '未通过'}<small lang="en">${escape(message)}</small></li>`;
+}
+
+function disclosedClaims(claims: Record<string, unknown>): string {
+  const rows = Object.entries(claims).map(
+    ([name, value]) =>
+      `<div><dt>${CLAIM_LABELS[name] ? both(CLAIM_LABELS[name], name) : escape(name)}</dt><dd>${claimValue(name, value)}</dd></div>`,
+  );
+  return (
+    `<section class="disclosed" aria-labelledby="disclosed-title"><h2 id="disclosed-title">${both('持证人出示的信息', 'Shown by the holder')}</h2>` +
+    (rows.length === 0 ? `<p>${both('持证人未选择出示任何信息。', 'The holder chose to show no claims.')}</p>` : `<dl class="facts">${rows.join('')}</dl>`) +
+    '</section>'
+  );
+}
+
+function verified(page: VerifiedCertificatePage): string {
+  const r = page.result;
+  const status = STATUS[r.status.state];
+  return (
+    `<section class="verdict ${r.valid ? 'ok' : 'failed'}" role="status" data-valid="${r.valid}">` +
+    `<p class="verdict-zh"><span aria-hidden="true">${r.valid ? '✔' : '✘'}</span> ${r.valid ? '证照有效' : '证照无效'}</p>` +
+    `<p class="verdict-en" lang="en">${r.valid ? 'This certificate is valid.' : 'This certificate is NOT valid.'}</p></section>` +
+    '<dl class="facts">' +
+    fact('状态', 'Status', both(status.zh, status.en), ` class="${r.status.ok ? 'ok' : 'failed'}" data-fact="status"`) +
+    fact('签发机关', 'Issuer', page.issuer ? both(page.issuer.zh, page.issuer.en) : '—', ' data-fact="issuer"') +
+    fact('证照类型', 'Type', page.type ? both(page.type.zh, page.type.en) : '—', ' data-fact="type"') +
+    fact('持证人', 'Holder', page.holder ? [page.holder.name, page.holder.id].filter(Boolean).map(escape).join(' · ') : '—', ' data-fact="holder"') +
+    fact('证照标识', 'Identifier', `<span class="identifier">${escape(r.identifier ?? '—')}</span>`) +
+    '</dl>' +
+    (page.disclosed
+      ? disclosedClaims(page.disclosed)
+      : `<p class="note">${both('证照内容仅在持证人出示时显示。', 'The contents are shown only when the holder presents them.')}</p>`) +
+    `<details class="checks"><summary>${both('核验明细', 'Checks')}</summary><ul>` +
+    check('完整性', 'Integrity', r.integrity.ok, r.integrity.message) +
+    check('状态', 'Status', r.status.ok, r.status.message) +
+    check('签发机关', 'Issuer', r.issuer.ok, r.issuer.message) +
+    '</ul></details>'
+  );
 }
 
 /**
  * The server-rendered verification page: plain HTML with no script and no inline style (the
- * response's CSP forbids both), readable on any phone that scanned the QR code.
+ * response's CSP forbids both; the stylesheet is /verify.css), readable on any phone that scanned
+ * the QR code, 375 px wide included. It shows the verdict, status, issuer, type and a masked holder;
+ * claims only from a presentation the holder made.
  */
 export function verificationPage(input: VerificationPageInput): string {
   let body: string;
   if (input.state === 'unknown') {
-    body = '<p role="alert">No certificate with this identifier is registered. 未找到该电子证照。</p>';
+    body = `<section class="verdict failed" role="alert"><p class="verdict-zh">未找到该电子证照</p><p class="verdict-en" lang="en">No certificate with this identifier is registered.</p></section>`;
+  } else if (input.state === 'link-expired') {
+    body = `<section class="verdict failed" role="alert"><p class="verdict-zh">该核验链接无效或已过期</p><p class="verdict-en" lang="en">This verification link is unknown or has expired. Ask the holder for a new QR code.</p></section>`;
   } else {
-    const r = input.result;
-    body =
-      `<p role="status" class="overall ${r.valid ? 'ok' : 'failed'}"><strong>${r.valid ? '有效 · This certificate is valid.' : '无效 · This certificate is NOT valid.'}</strong></p>` +
-      `<dl><dt>Identifier 证照标识</dt><dd>${escape(r.identifier ?? '—')}</dd><dt>Type 证照类型</dt><dd>${escape(r.certificateType ?? '—')}</dd></dl>` +
-      verdict('Integrity', '完整性', r.integrity.ok, r.integrity.message) +
-      verdict('Status', '状态', r.status.ok, r.status.message, ` (${escape(r.status.state)})`) +
-      verdict('Issuer', '签发机关', r.issuer.ok, r.issuer.message, r.issuer.department ? ` (${escape(r.issuer.department)})` : '') +
-      claimRows(r.claims);
+    body = verified(input);
   }
-  body += '<p><a href="/console/verify">Verify another certificate · 核验其他证照</a></p>';
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>onegate · 电子证照核验 Certificate verification</title></head><body><main><h1>电子证照核验 · Certificate verification</h1>${body}</main></body></html>`;
+  body += `<p class="more"><a href="/console/verify">${both('核验其他证照', 'Verify another certificate')}</a></p>`;
+  return (
+    '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">' +
+    '<link rel="icon" href="data:,"><link rel="stylesheet" href="/verify.css"><title>电子证照核验 · Certificate verification</title></head>' +
+    `<body><main><h1>${both('电子证照核验', 'Certificate verification')}</h1>${body}</main></body></html>`
+  );
 }
+
+/** The page's stylesheet: phone first, nothing wider than the screen. */
+export const VERIFICATION_PAGE_CSS = `
+*,*::before,*::after{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%}
+body{margin:0;font-family:system-ui,-apple-system,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;line-height:1.5;color:#1b1f24;background:#f4f6f8}
+main{max-width:40rem;margin:0 auto;padding:1rem}
+h1{font-size:1.1rem;margin:0 0 1rem;color:#44505c}
+h2{font-size:1rem;margin:0 0 .5rem}
+.en{display:block;font-size:.8em;color:#5b6670;font-weight:normal}
+.verdict{border-radius:.75rem;padding:1.25rem 1rem;margin:0 0 1rem;color:#fff;text-align:center}
+.verdict.ok{background:#1a7f37}
+.verdict.failed{background:#c62828}
+.verdict p{margin:0}
+.verdict-zh{font-size:2rem;font-weight:700;line-height:1.25}
+.verdict-en{font-size:1rem;opacity:.95;margin-top:.25rem!important}
+.facts{margin:0 0 1rem;background:#fff;border-radius:.75rem;padding:.25rem 1rem}
+.facts div{display:flex;flex-wrap:wrap;gap:.25rem 1rem;padding:.6rem 0;border-bottom:1px solid #e3e7eb}
+.facts div:last-child{border-bottom:0}
+.facts dt{flex:0 0 7.5rem;color:#44505c}
+.facts dd{flex:1 1 12rem;margin:0;min-width:0;overflow-wrap:anywhere;font-weight:600}
+.facts .ok dd{color:#1a7f37}
+.facts .failed dd{color:#c62828}
+.identifier{font-family:ui-monospace,monospace;font-weight:normal;font-size:.85rem}
+.disclosed{background:#fff;border-radius:.75rem;padding:1rem;margin:0 0 1rem}
+.disclosed .facts{padding:0;margin:0}
+.note{color:#44505c;font-size:.9rem}
+.checks{background:#fff;border-radius:.75rem;padding:.75rem 1rem;margin:0 0 1rem}
+.checks summary{cursor:pointer;font-weight:600}
+.checks ul{list-style:none;margin:.5rem 0 0;padding:0}
+.checks li{padding:.4rem 0;overflow-wrap:anywhere}
+.checks li.ok>span:first-child{color:#1a7f37}
+.checks li.failed>span:first-child{color:#c62828}
+.checks small{display:block;color:#5b6670}
+.more a{color:#0b57d0}
+`;

@@ -26,3 +26,13 @@ export function departmentSchema(code: DepartmentCode): string {
 export function departmentReaderRole(code: DepartmentCode): string {
   return `onegate_reader_${code.toLowerCase()}`;
 }
+
+/** Departments' names in Chinese, as pages for the public show them first. */
+export const DEPARTMENT_NAMES_ZH: Readonly<Record<DepartmentCode, string>> = Object.freeze({
+  PUBLIC_SECURITY: '公安局',
+  CIVIL_AFFAIRS: '民政局',
+  NATURAL_RESOURCES: '不动产登记中心',
+  HUMAN_RESOURCES: '人力资源和社会保障局',
+  HEALTH: '卫生健康委员会',
+  MARKET_REGULATION: '市场监督管理局',
+});

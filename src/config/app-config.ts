@@ -86,6 +86,22 @@ export class AppConfig {
   @IsUrl({ require_tld: false, protocols: ['https', 'http'], require_protocol: true })
   TOKEN_JWKS_URL?: string;
 
+  /**
+   * JSON file listing the deployment's service halls (`[{ code, name, nameZh, regionCode }]`): the
+   * hall registry. Unset: the demo halls while the development issuer is on, else no registry.
+   * Where a registry applies, clerk tokens must name a hall in it, with that hall's region.
+   */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  HALLS_FILE?: string;
+
+  /** How long a certificate presentation link (the holder's QR code of chosen claims) stays valid. */
+  @IsInt()
+  @Min(60)
+  @Max(7 * 86_400)
+  PRESENTATION_LINK_TTL_SECONDS = 900;
+
   /** Tokens older than this (by `iat`) are refused, whatever their `exp`. */
   @IsInt()
   @Min(60)
@@ -342,7 +358,7 @@ const NUMERIC_KEYS = new Set(
 /** Reads and validates the configuration; throws ConfigError listing every problem at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const raw: Record<string, unknown> = {};
-  for (const key of Object.keys(new AppConfig()).concat(['DATABASE_URL', 'DB_ROLE_PASSWORD', 'TOKEN_JWKS_URL', 'LEDGER_SIGNING_KEY_FILE', 'DEPARTMENT_CONNECTORS_FILE', 'CONSENT_SIGNING_KEY_FILE', 'PUBLIC_BASE_URL', 'CERT_MASTER_KEY', 'CERT_ROOT_CA_FILE', 'CERT_ROOT_KEY_FILE'])) {
+  for (const key of Object.keys(new AppConfig()).concat(['DATABASE_URL', 'DB_ROLE_PASSWORD', 'TOKEN_JWKS_URL', 'HALLS_FILE', 'LEDGER_SIGNING_KEY_FILE', 'DEPARTMENT_CONNECTORS_FILE', 'CONSENT_SIGNING_KEY_FILE', 'PUBLIC_BASE_URL', 'CERT_MASTER_KEY', 'CERT_ROOT_CA_FILE', 'CERT_ROOT_KEY_FILE'])) {
     const value = env[key];
     if (value === undefined) continue;
     // Numbers are parsed strictly: "3000abc" or "" is an error, not NaN or a silent default.

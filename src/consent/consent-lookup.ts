@@ -1,4 +1,20 @@
 import type { ConsentFacts, DenialReason } from '../access/access-decision.js';
+import type { RequestContext } from '../common/request/request-context.js';
+import type { Principal } from '../identity/principal.js';
+
+/**
+ * Who presents a consent reference, about whom and why: a grant covers only the halls and
+ * departments it names, and a grant naming nobody is bound to the hall where its token is first used.
+ */
+export interface ConsentUse {
+  principal: Principal;
+  subject: { kind: 'PERSON' | 'ENTERPRISE'; id: string };
+  /** The stated matter code (null: none). */
+  matter: string | null;
+  caseNumber: string | null;
+  /** For the ledger entry of a binding. */
+  request?: Pick<RequestContext, 'requestId' | 'clientAddress'>;
+}
 
 /** How a consent reference was presented: a grant id (uuid) or a consent token (the QR code). */
 export type ConsentReferenceKind = 'grant' | 'token';
@@ -12,7 +28,9 @@ export type ConsentLookupFailure =
   /** A token with a bad signature, another key, wrong type, issuer or audience, or unusable claims. */
   | 'TOKEN_INVALID'
   /** An authentic token past its `exp` (or older than CONSENT_TOKEN_TTL_SECONDS). */
-  | 'TOKEN_EXPIRED';
+  | 'TOKEN_EXPIRED'
+  /** The grant names neither the caller's hall (a clerk) nor its department (a department system). */
+  | 'NOT_FOR_THIS_PLACE';
 
 /** The grant was found: the decision judges it (revoked, expired, covering). */
 export interface ConsentFound {
@@ -42,8 +60,8 @@ export type ConsentLookup = ConsentFound | ConsentRejected;
 
 /**
  * The denial for a consent reference that gave no facts: an expired token is CONSENT_EXPIRED; anything
- * else is CONSENT_NOT_COVERING — the same answer for an unknown id, a forged token and someone
- * else's grant, so a reference's existence never shows.
+ * else is CONSENT_NOT_COVERING — the same answer for an unknown id, a forged token, someone
+ * else's grant and a grant for another hall or department, so a reference's existence never shows.
  */
 export function denialForRejectedConsent(failure: ConsentLookupFailure): DenialReason {
   return failure === 'TOKEN_EXPIRED' ? 'CONSENT_EXPIRED' : 'CONSENT_NOT_COVERING';

@@ -15,6 +15,8 @@ export type ConsentErrorReason =
   | 'MATTER_NOT_CONSENTABLE'
   /** expiresAt is not in the future, or too far ahead. */
   | 'EXPIRY_INVALID'
+  /** A hall the consent names is not in the hall registry. */
+  | 'HALL_UNKNOWN'
   /** No such grant of the caller's: unknown and someone else's get the same answer. */
   | 'CONSENT_NOT_FOUND'
   /** consentsCovering: the window may not look this citizen up under the matter (the access decision's reason). */
@@ -29,7 +31,7 @@ export class ConsentError extends GraphQLError {
     this.name = 'ConsentError';
   }
 
-  static badInput(reason: 'MATTER_UNKNOWN' | 'MATTER_NOT_CONSENTABLE' | 'EXPIRY_INVALID', message: string): ConsentError {
+  static badInput(reason: 'MATTER_UNKNOWN' | 'MATTER_NOT_CONSENTABLE' | 'EXPIRY_INVALID' | 'HALL_UNKNOWN', message: string): ConsentError {
     return new ConsentError(ConsentErrorCode.BAD_USER_INPUT, reason, message);
   }
 

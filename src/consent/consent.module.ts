@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
+import { IdentityModule } from '../identity/identity.module.js';
 import { ConsentResolver } from './consent.resolver.js';
 import { ConsentService } from './consent.service.js';
 
@@ -9,7 +10,7 @@ import { ConsentService } from './consent.service.js';
  * what a clerk presents as `purpose.consent` into the facts the access decision judges.
  */
 @Module({
-  imports: [AuditModule, CatalogModule],
+  imports: [AuditModule, CatalogModule, IdentityModule],
   providers: [ConsentService, ConsentResolver],
   exports: [ConsentService],
 })

@@ -1,16 +1,17 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource, IsNull, MoreThan } from 'typeorm';
+import { DataSource, IsNull, MoreThan, Raw } from 'typeorm';
 import { consentCovers, decideConsentListing, type ConsentFacts } from '../access/access-decision.js';
 import { actorFor, type LedgerEntryKind } from '../audit/ledger-entry.js';
 import { LedgerService } from '../audit/ledger.service.js';
 import { MattersService } from '../catalog/matters.service.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { AppConfig } from '../config/app-config.js';
+import { HallRegistry } from '../identity/hall-registry.js';
 import type { CitizenPrincipal, Principal } from '../identity/principal.js';
 import { ConsentError } from './consent.errors.js';
 import { loadConsentSigningKey, type ConsentSigningKey } from './consent-key.js';
-import type { ConsentLookup } from './consent-lookup.js';
+import type { ConsentLookup, ConsentUse } from './consent-lookup.js';
 import { ConsentTokenError, looksLikeConsentToken, signConsentToken, verifyConsentToken, type ConsentTokenSettings } from './consent-token.js';
 import { CONSENT_VALIDITY, type GrantConsentInput } from './dto/grant-consent.input.js';
 import { ConsentGrantEntity } from './entities/consent-grant.entity.js';
@@ -46,6 +47,7 @@ export class ConsentService implements OnModuleInit {
     private readonly ledger: LedgerService,
     private readonly matters: MattersService,
     private readonly config: AppConfig,
+    private readonly halls: HallRegistry,
   ) {}
 
   onModuleInit(): void {
@@ -53,7 +55,10 @@ export class ConsentService implements OnModuleInit {
     this.key = loadConsentSigningKey(this.config);
   }
 
-  /** Grants the citizen's consent for a matter, optionally limited to one case and one hall. */
+  /**
+   * Grants the citizen's consent for a matter, optionally limited to one case, for the halls and
+   * departments named (none: bound to the first hall where its QR code is used).
+   */
   async grant(citizen: CitizenPrincipal, request: RequestContext, input: GrantConsentInput, now: Date = new Date()): Promise<ConsentGrant> {
     const matter = await this.matters.find(input.matter);
     if (!matter) throw ConsentError.badInput('MATTER_UNKNOWN', `matter "${input.matter.slice(0, 64)}" is not in the catalog`);
@@ -66,12 +71,17 @@ export class ConsentService implements OnModuleInit {
     if (expiresAt.getTime() > now.getTime() + CONSENT_VALIDITY.maxDays * DAY_MS) {
       throw ConsentError.badInput('EXPIRY_INVALID', `expiresAt must be at most ${CONSENT_VALIDITY.maxDays} days ahead`);
     }
+    const halls = [...new Set([...(input.hall ? [input.hall] : []), ...(input.halls ?? [])])];
+    if (this.halls.unknownHalls(halls).length > 0) {
+      throw ConsentError.badInput('HALL_UNKNOWN', 'hall must be a known service hall code (see serviceHalls)');
+    }
     const grant: ConsentGrantRow = {
       id: randomUUID(),
       citizenIdNumber: citizen.id,
       matterCode: matter.code,
       caseNumber: input.caseNumber ?? null,
-      hall: input.hall ?? null,
+      halls,
+      departments: [...new Set(input.departments ?? [])],
       grantedAt: now,
       expiresAt,
       revokedAt: null,
@@ -131,8 +141,9 @@ export class ConsentService implements OnModuleInit {
   }
 
   /**
-   * The citizen's active grants that cover a window's matter and case (and, for a clerk, hall), newest
-   * first, so the clerk can pick one instead of the citizen showing it. The access decision judges the
+   * The citizen's active grants that cover a window's matter and case and name the caller's hall (a
+   * clerk) or department (a department system), newest first, so the clerk can pick one instead of
+   * the citizen showing it; a grant for another hall is not listed. The access decision judges the
    * window's standing first (role, subject, jurisdiction); the listing, allowed or denied, is a
    * CONSENT_LOOKUP ledger entry written before anything is returned. A matter that needs no consent
    * has nothing to pick: nothing is read.
@@ -163,16 +174,27 @@ export class ConsentService implements OnModuleInit {
       throw ConsentError.denied(denial);
     }
     if (!matter!.consentRequired) return [];
-    const rows = await this.dataSource.getRepository(ConsentGrantEntity).find({
-      where: { citizenIdNumber: subject.id, matterCode: matter!.code, revokedAt: IsNull(), expiresAt: MoreThan(now) },
-      order: { grantedAt: 'DESC', id: 'DESC' },
-      take: MY_CONSENTS_LIMIT,
-    });
-    const covering = rows.filter((grant) =>
-      consentCovers({ citizen: grant.citizenIdNumber, matter: grant.matterCode, caseNumber: grant.caseNumber, hall: grant.hall }, { principal, subject, caseNumber: query.caseNumber, matter: matter! }),
-    );
+    const place = placeOf(principal);
+    // Only grants naming the caller's hall or department; a clerk elsewhere finds nothing to pick.
+    const rows = place
+      ? await this.dataSource.getRepository(ConsentGrantEntity).find({
+          where: {
+            citizenIdNumber: subject.id,
+            matterCode: matter!.code,
+            revokedAt: IsNull(),
+            expiresAt: MoreThan(now),
+            [place.column]: Raw((column) => `${column} @> ARRAY[:place]::varchar[]`, { place: place.code }),
+          },
+          order: { grantedAt: 'DESC', id: 'DESC' },
+          take: MY_CONSENTS_LIMIT,
+        })
+      : [];
+    const covering = rows.filter((grant) => consentCovers(factsOf(grant, grant.expiresAt, principal), { principal, subject, caseNumber: query.caseNumber, matter: matter! }));
     await entry('GRANTED', { grants: covering.length });
-    return covering.map(({ id, matterCode, caseNumber, hall, grantedAt, expiresAt }) => ({ id, matter: matterCode, caseNumber, hall, grantedAt, expiresAt }));
+    return covering.map((grant) => {
+      const { id, matter: code, caseNumber, hall, halls, departments, grantedAt, expiresAt } = toConsentGrant(grant, now);
+      return { id, matter: code, caseNumber, hall, halls, departments, grantedAt, expiresAt };
+    });
   }
 
   /**
@@ -182,7 +204,8 @@ export class ConsentService implements OnModuleInit {
   async tokenFor(grant: ConsentGrant, now: Date = new Date()): Promise<string | null> {
     if (statusOf(grant, now) !== ConsentStatus.ACTIVE) return null;
     return signConsentToken(
-      { grantId: grant.id, matter: grant.matter, caseNumber: grant.caseNumber, hall: grant.hall, expiresAt: grant.expiresAt },
+      // The token names no hall: the grant, read afresh when the token is used, says where it applies.
+      { grantId: grant.id, matter: grant.matter, caseNumber: grant.caseNumber, hall: null, expiresAt: grant.expiresAt },
       this.signingKey(),
       this.tokenSettings(),
       now,
@@ -193,14 +216,18 @@ export class ConsentService implements OnModuleInit {
    * What a clerk presents as `purpose.consent` — a grant id or a consent token — as the facts the
    * access decision judges. Found: the grant as it is now (revokedAt set once revoked; via a token,
    * expiresAt is the earlier of the grant's and the token's expiry). Rejected: no facts, and why
-   * (see ConsentLookup and denialForRejectedConsent). Reads the database every time.
+   * (see ConsentLookup and denialForRejectedConsent) — among them a grant that does not name the
+   * caller's hall or department (deny by default). A grant naming nobody, presented as its token by
+   * a clerk who may use it for this purpose, is first bound to the clerk's hall (a CONSENT_BIND
+   * ledger entry). Reads the database every time.
    */
-  async resolveForAccess(reference: string, now: Date): Promise<ConsentLookup> {
+  async resolveForAccess(reference: string, now: Date, use: ConsentUse): Promise<ConsentLookup> {
     if (typeof reference === 'string' && UUID.test(reference)) {
       const id = reference.toLowerCase();
       const grant = await this.findGrant(id);
       if (!grant) return { facts: null, via: 'grant', ref: id, invalid: 'GRANT_NOT_FOUND' };
-      return { facts: factsOf(grant, grant.expiresAt), via: 'grant', ref: grant.id, invalid: null };
+      if (!namesCaller(grant, use.principal)) return { facts: null, via: 'grant', ref: grant.id, invalid: 'NOT_FOR_THIS_PLACE' };
+      return { facts: factsOf(grant, grant.expiresAt, use.principal), via: 'grant', ref: grant.id, invalid: null };
     }
     if (typeof reference !== 'string' || !looksLikeConsentToken(reference)) {
       return { facts: null, via: null, ref: null, invalid: 'REFERENCE_MALFORMED' };
@@ -213,14 +240,58 @@ export class ConsentService implements OnModuleInit {
       const invalid = error.reason === 'TOKEN_EXPIRED' ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID';
       return { facts: null, via: 'token', ref: error.grantId, invalid };
     }
-    const grant = await this.findGrant(claims.grantId);
+    let grant = await this.findGrant(claims.grantId);
     if (!grant) return { facts: null, via: 'token', ref: claims.grantId, invalid: 'GRANT_NOT_FOUND' };
-    // The token repeats the grant's scope, which never changes; a difference means it was not ours to trust.
-    if (grant.matterCode !== claims.matter || grant.caseNumber !== claims.caseNumber || grant.hall !== claims.hall) {
+    // The token repeats the grant's matter and case, which never change; a difference means it was not ours to trust.
+    // (Tokens name no hall since grants name halls; an older one's hall must be among the grant's.)
+    if (grant.matterCode !== claims.matter || grant.caseNumber !== claims.caseNumber || (claims.hall !== null && !grant.halls.includes(claims.hall))) {
       return { facts: null, via: 'token', ref: grant.id, invalid: 'TOKEN_INVALID' };
     }
     const expiresAt = claims.expiresAt < grant.expiresAt ? claims.expiresAt : grant.expiresAt;
-    return { facts: factsOf(grant, expiresAt), via: 'token', ref: grant.id, invalid: null };
+    if (grant.halls.length === 0 && grant.departments.length === 0) grant = await this.bindAtWindow(grant, expiresAt, now, use);
+    if (!namesCaller(grant, use.principal)) return { facts: null, via: 'token', ref: grant.id, invalid: 'NOT_FOR_THIS_PLACE' };
+    return { facts: factsOf(grant, expiresAt, use.principal), via: 'token', ref: grant.id, invalid: null };
+  }
+
+  /**
+   * A grant naming nobody, scanned at a window, is bound to that window's hall — when the clerk may
+   * use it there and then: the grant is the subject's, active, for this matter and case, and the
+   * clerk has standing (role, jurisdiction). Anything else leaves it unbound (and so not covering).
+   * The binding is a CONSENT_BIND ledger entry committed within the change; of two windows binding
+   * at once, one wins and the other sees the grant bound elsewhere.
+   */
+  private async bindAtWindow(grant: ConsentGrantRow, expiresAt: Date, now: Date, use: ConsentUse): Promise<ConsentGrantRow> {
+    const { principal, subject } = use;
+    if (principal.kind !== 'clerk') return grant;
+    if (grant.revokedAt !== null || expiresAt <= now) return grant;
+    if (subject.kind !== 'PERSON' || subject.id !== grant.citizenIdNumber || use.matter !== grant.matterCode) return grant;
+    if (grant.caseNumber !== null && grant.caseNumber !== use.caseNumber) return grant;
+    const matter = await this.matters.rules(grant.matterCode);
+    if (!matter || decideConsentListing({ principal, matter, subject }) !== null) return grant;
+    const bound = await this.dataSource.transaction(async (manager) => {
+      const rows: unknown[] = await manager.query(
+        `UPDATE onegate.consent_grant SET halls = ARRAY[$2]::varchar[]
+          WHERE id = $1 AND cardinality(halls) = 0 AND cardinality(departments) = 0 AND revoked_at IS NULL
+          RETURNING id`,
+        [grant.id, principal.hall],
+      );
+      if (rows.length === 0) return false;
+      await this.ledger.record({
+        kind: 'CONSENT_BIND',
+        actor: actorFor(principal),
+        subject: { kind: 'PERSON', id: grant.citizenIdNumber },
+        matter: grant.matterCode,
+        caseNumber: use.caseNumber,
+        consentRef: grant.id,
+        outcome: 'GRANTED',
+        requestId: use.request?.requestId ?? null,
+        clientAddress: use.request?.clientAddress ?? null,
+        detail: { hall: principal.hall },
+      });
+      return true;
+    });
+    if (bound) return { ...grant, halls: [principal.hall] };
+    return (await this.findGrant(grant.id)) ?? grant;
   }
 
   /**
@@ -234,7 +305,7 @@ export class ConsentService implements OnModuleInit {
 
   private async readGrants(ids: string[]): Promise<Map<string, ConsentGrantRow>> {
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
-      `SELECT id, citizen_id_number, matter_code, case_number, hall, granted_at, expires_at, revoked_at
+      `SELECT id, citizen_id_number, matter_code, case_number, halls, departments, granted_at, expires_at, revoked_at
          FROM onegate.consent_grant WHERE id = ANY($1::uuid[])`,
       [ids],
     );
@@ -246,7 +317,8 @@ export class ConsentService implements OnModuleInit {
           citizenIdNumber: r.citizen_id_number as string,
           matterCode: r.matter_code as string,
           caseNumber: r.case_number as string | null,
-          hall: r.hall as string | null,
+          halls: r.halls as string[],
+          departments: r.departments as string[],
           grantedAt: r.granted_at as Date,
           expiresAt: r.expires_at as Date,
           revokedAt: r.revoked_at as Date | null,
@@ -281,7 +353,7 @@ export class ConsentService implements OnModuleInit {
       outcome: 'GRANTED',
       requestId: request.requestId,
       clientAddress: request.clientAddress,
-      detail: { hall: grant.hall, expiresAt: grant.expiresAt.toISOString() },
+      detail: { halls: grant.halls, departments: grant.departments, expiresAt: grant.expiresAt.toISOString() },
     });
   }
 }
@@ -292,12 +364,27 @@ function statusOf(grant: { expiresAt: Date; revokedAt: Date | null }, now: Date)
   return ConsentStatus.ACTIVE;
 }
 
+/** Where a caller acts from, as a grant names it: a clerk's hall or a department system's department. */
+function placeOf(principal: Principal): { column: 'halls' | 'departments'; code: string } | null {
+  if (principal.kind === 'clerk') return { column: 'halls', code: principal.hall };
+  if (principal.kind === 'department') return { column: 'departments', code: principal.department };
+  return null;
+}
+
+/** Whether the grant names the caller's hall (a clerk) or department (a department system). */
+function namesCaller(grant: Pick<ConsentGrantRow, 'halls' | 'departments'>, principal: Principal): boolean {
+  const place = placeOf(principal);
+  return place !== null && grant[place.column].includes(place.code);
+}
+
 function toConsentGrant(grant: ConsentGrantRow, now: Date): ConsentGrant {
   return {
     id: grant.id,
     matter: grant.matterCode,
     caseNumber: grant.caseNumber,
-    hall: grant.hall,
+    hall: grant.halls.length === 1 && grant.departments.length === 0 ? grant.halls[0]! : null,
+    halls: grant.halls,
+    departments: grant.departments,
     grantedAt: grant.grantedAt,
     expiresAt: grant.expiresAt,
     revokedAt: grant.revokedAt,
@@ -305,13 +392,18 @@ function toConsentGrant(grant: ConsentGrantRow, now: Date): ConsentGrant {
   };
 }
 
-function factsOf(grant: ConsentGrantRow, expiresAt: Date): ConsentFacts {
+/**
+ * The grant as the decision judges it, for a caller it names: `hall` is the clerk's hall (which the
+ * grant names), null for a department system (whose department the grant names). Callers it does
+ * not name never get facts (NOT_FOR_THIS_PLACE).
+ */
+function factsOf(grant: ConsentGrantRow, expiresAt: Date, principal: Principal): ConsentFacts {
   return {
     id: grant.id,
     citizen: grant.citizenIdNumber,
     matter: grant.matterCode,
     caseNumber: grant.caseNumber,
-    hall: grant.hall,
+    hall: principal.kind === 'clerk' ? principal.hall : null,
     expiresAt,
     revokedAt: grant.revokedAt,
   };

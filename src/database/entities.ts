@@ -8,7 +8,8 @@ import { MatterEntity } from '../catalog/entities/matter.entity.js';
 import { CertificateEntity } from '../certificates/entities/certificate.entity.js';
 import { IssuingKeyEntity } from '../certificates/entities/issuing-key.entity.js';
 import { StatusListEntity } from '../certificates/entities/status-list.entity.js';
+import { PresentationLinkEntity } from '../certificates/entities/presentation-link.entity.js';
 import { ConsentGrantEntity } from '../consent/entities/consent-grant.entity.js';
 
 /** Every TypeORM entity of the gateway schema; the migration drift check compares these with migrations/. */
-export const ENTITIES = [DepartmentEntity, DataItemEntity, MatterEntity, MatterDataItemEntity, LedgerEntryEntity, LedgerNodeEntity, LedgerCheckpointEntity, ConsentGrantEntity, IssuingKeyEntity, CertificateEntity, StatusListEntity];
+export const ENTITIES = [DepartmentEntity, DataItemEntity, MatterEntity, MatterDataItemEntity, LedgerEntryEntity, LedgerNodeEntity, LedgerCheckpointEntity, ConsentGrantEntity, IssuingKeyEntity, CertificateEntity, StatusListEntity, PresentationLinkEntity];

@@ -8,7 +8,7 @@ import { MattersService } from '../catalog/matters.service.js';
 import type { DepartmentCode } from '../common/departments.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { AppConfig } from '../config/app-config.js';
-import { denialForRejectedConsent } from '../consent/consent-lookup.js';
+import { denialForRejectedConsent, type ConsentUse } from '../consent/consent-lookup.js';
 import { ConsentService } from '../consent/consent.service.js';
 import type { Principal } from '../identity/principal.js';
 import type { ItemRecord } from './connector.js';
@@ -112,7 +112,7 @@ export class ExchangeService {
     }
     const now = new Date();
     const items = [...new Set(args.items)];
-    const { matter, consent } = await this.purposeFacts(purpose, now);
+    const { matter, consent } = await this.purposeFacts(purpose, now, { principal, subject, request });
     const facts = { principal, matter, caseNumber: purpose.caseNumber, subject, consent: consent.facts, consentRejected: consent.rejected, now };
     const conditions = await this.readConditions(scope, facts);
     const decision = decideAccess({ ...facts, items, subjectRecords: conditions.records });
@@ -238,16 +238,24 @@ export class ExchangeService {
 
   /**
    * What the access decision needs of a stated purpose: the matter's rules (null: unknown matter or
-   * no purpose) and the presented consent resolved (null facts: none usable).
+   * no purpose) and the presented consent resolved for this caller and subject (null facts: none
+   * usable, e.g. a grant that does not name the caller's hall or department).
    */
-  async purposeFacts(purpose: Purpose | null, now: Date): Promise<{ matter: MatterRules | null; consent: ConsentOutcome }> {
-    const [matter, consent] = await Promise.all([purpose ? this.matters.rules(purpose.matter) : null, this.consentFacts(purpose?.consent ?? null, now)]);
+  async purposeFacts(
+    purpose: Purpose | null,
+    now: Date,
+    use: Pick<ConsentUse, 'principal' | 'subject' | 'request'>,
+  ): Promise<{ matter: MatterRules | null; consent: ConsentOutcome }> {
+    const [matter, consent] = await Promise.all([
+      purpose ? this.matters.rules(purpose.matter) : null,
+      this.consentFacts(purpose?.consent ?? null, now, { ...use, matter: purpose?.matter ?? null, caseNumber: purpose?.caseNumber ?? null }),
+    ]);
     return { matter, consent };
   }
 
-  private async consentFacts(reference: string | null, now: Date): Promise<ConsentOutcome> {
+  private async consentFacts(reference: string | null, now: Date, use: ConsentUse): Promise<ConsentOutcome> {
     if (reference === null) return { facts: null, ref: null, rejected: null };
-    const lookup = await this.consents.resolveForAccess(reference, now);
+    const lookup = await this.consents.resolveForAccess(reference, now, use);
     return { facts: lookup.facts, ref: lookup.ref, rejected: lookup.invalid ? denialForRejectedConsent(lookup.invalid) : null };
   }
 

@@ -1,11 +1,15 @@
 /**
  * Demo service halls (政务服务大厅) where clerks work. A clerk's token names its hall and the
  * hall's administrative division; the development token CLI derives the region from here.
- * An external issuer may name halls that are not listed: the verifier only checks the format.
+ * This list is the hall registry of the development issuer; a deployment names its own with
+ * HALLS_FILE (see hall-registry.ts). Where a registry applies, a clerk token naming a hall that is
+ * not in it, or a region other than its hall's, is refused.
  */
 export interface ServiceHall {
   readonly code: string;
   readonly name: string;
+  /** The hall's name in Chinese, as the console shows it first. */
+  readonly nameZh: string;
   /** 6-digit administrative division code (GB/T 2260) of the county-level area the hall serves. */
   readonly regionCode: string;
   /** When the hall's windows are open, if not DEFAULT_OPENING_HOURS. */
@@ -33,15 +37,16 @@ export const SERVICE_HALLS: readonly ServiceHall[] = Object.freeze([
   {
     code: 'JINGAN-01',
     name: "Jing'an District Service Center",
+    nameZh: '静安区政务服务中心',
     regionCode: '310106',
     // Open on Saturday mornings too.
     openingHours: [...weekdays('08:30', '17:30'), { day: 6, opens: '09:00', closes: '12:00' }],
   },
-  { code: 'CHANGNING-01', name: 'Changning District Service Center', regionCode: '310105' },
-  { code: 'LONGYOU-01', name: 'Longyou County One-Window Hall', regionCode: '330825' },
-  { code: 'NANJING-QX-01', name: 'Qixia District Government Service Center', regionCode: '320113' },
-  { code: 'YINCHUAN-HF-01', name: 'Hefeng Village agency point', regionCode: '640106' },
-  { code: 'HAIZHU-01', name: 'Haizhu District Government Service Center', regionCode: '440105' },
+  { code: 'CHANGNING-01', name: 'Changning District Service Center', nameZh: '长宁区政务服务中心', regionCode: '310105' },
+  { code: 'LONGYOU-01', name: 'Longyou County One-Window Hall', nameZh: '龙游县政务服务中心', regionCode: '330825' },
+  { code: 'NANJING-QX-01', name: 'Qixia District Government Service Center', nameZh: '栖霞区政务服务中心', regionCode: '320113' },
+  { code: 'YINCHUAN-HF-01', name: 'Hefeng Village agency point', nameZh: '和丰村便民服务代办点', regionCode: '640106' },
+  { code: 'HAIZHU-01', name: 'Haizhu District Government Service Center', nameZh: '海珠区政务服务中心', regionCode: '440105' },
 ].map((hall) => Object.freeze(hall)));
 
 const HALLS_BY_CODE = new Map(SERVICE_HALLS.map((hall) => [hall.code, hall]));

@@ -3,6 +3,8 @@ import { APP_GUARD } from '@nestjs/core';
 import { AuthGuard } from './auth.guard.js';
 import { DevIssuer } from './dev-issuer.js';
 import { DevSignInResolver } from './dev-sign-in.resolver.js';
+import { AppConfig } from '../config/app-config.js';
+import { HallRegistry } from './hall-registry.js';
 import { IdentityResolver } from './identity.resolver.js';
 import { TokenVerifier } from './token-verifier.js';
 
@@ -11,7 +13,14 @@ import { TokenVerifier } from './token-verifier.js';
  * needs a valid token unless marked @Public(). Needs the global ConfigModule (AppConfig).
  */
 @Module({
-  providers: [DevIssuer, TokenVerifier, IdentityResolver, DevSignInResolver, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [DevIssuer, TokenVerifier],
+  providers: [
+    DevIssuer,
+    TokenVerifier,
+    IdentityResolver,
+    DevSignInResolver,
+    { provide: HallRegistry, useFactory: (config: AppConfig) => HallRegistry.fromConfig(config), inject: [AppConfig] },
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [DevIssuer, TokenVerifier, HallRegistry],
 })
 export class IdentityModule {}

@@ -211,9 +211,11 @@ describe('valid tokens (issued by the development issuer)', () => {
     expect(principal.tokenExpiresAt.getTime()).toBeGreaterThan(Date.now() + 590_000);
   });
 
-  it('gives a clerk of a hall outside the registry when the region is given', async () => {
-    const token = await issuer.issueToken({ role: 'clerk', sub: 'C-002', hall: 'PUDONG-07', region: '310115', ttlSeconds: 600 });
-    expect(await verifier.verify(token)).toMatchObject({ kind: 'clerk', hall: 'PUDONG-07', region: '310115' });
+  it('refuses a clerk of a hall outside the hall registry, and a region other than its hall\'s', async () => {
+    const unknown = await issuer.issueToken({ role: 'clerk', sub: 'C-002', hall: 'PUDONG-07', region: '310115', ttlSeconds: 600 });
+    await expect(verifier.verify(unknown)).rejects.toMatchObject({ reason: 'TOKEN_CLAIMS_INVALID', message: expect.stringMatching(/not in the hall registry/) });
+    const elsewhere = await issuer.issueToken({ role: 'clerk', sub: 'C-002', hall: 'JINGAN-01', region: '330825', ttlSeconds: 600 });
+    await expect(verifier.verify(elsewhere)).rejects.toMatchObject({ reason: 'TOKEN_CLAIMS_INVALID', message: expect.stringMatching(/region/) });
   });
 
   it('gives a department', async () => {

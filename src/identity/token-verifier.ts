@@ -4,6 +4,7 @@ import { hash } from 'node:crypto';
 import { BoundedMap } from '../common/bounded-map.js';
 import { AppConfig } from '../config/app-config.js';
 import { ACCESS_TOKEN_TYPE, DEV_ISSUER_ALGORITHM, DevIssuer } from './dev-issuer.js';
+import { HallRegistry } from './hall-registry.js';
 import { IdentityError } from './identity.errors.js';
 import { principalFromClaims, type Principal } from './principal.js';
 
@@ -40,12 +41,14 @@ export class TokenVerifier {
   private lastSweep = 0;
   private keys?: Promise<JWTVerifyGetKey>;
   private readonly devIssuer: DevIssuer;
+  private readonly halls: HallRegistry;
 
   constructor(
     private readonly config: AppConfig,
     @Optional() devIssuer?: DevIssuer,
   ) {
     this.devIssuer = devIssuer ?? new DevIssuer(config);
+    this.halls = HallRegistry.fromConfig(config);
     this.algorithms = [...(config.TOKEN_JWKS_URL ? EXTERNAL_ISSUER_ALGORITHMS : DEV_ISSUER_ALGORITHMS)];
   }
 
@@ -86,6 +89,10 @@ export class TokenVerifier {
     }
 
     const principal = principalFromClaims(payload, now);
+    if (principal.kind === 'clerk') {
+      const problem = this.halls.clerkProblem(principal.hall, principal.region);
+      if (problem) throw IdentityError.unauthenticated('TOKEN_CLAIMS_INVALID', problem);
+    }
     const tolerance = this.config.TOKEN_CLOCK_TOLERANCE_SECONDS;
     const validUntil =
       (Math.min(payload.exp as number, (payload.iat as number) + this.config.TOKEN_MAX_AGE_SECONDS) + tolerance) * 1000;

@@ -91,9 +91,17 @@ export async function graphql<T = Record<string, any>>(url: string, query: strin
   return { status: res.status, body: (await res.json()) as { data?: T | null; errors?: GraphQLBody['errors'] } };
 }
 
-/** The citizen grants consent for the matter (any case, any hall); resolves with the grant id a clerk presents. */
-export async function grantConsent(url: string, citizenToken: string, matter: string): Promise<string> {
-  const res = await graphql<{ grantConsent: { id: string } }>(url, `mutation($m: String!) { grantConsent(input: { matter: $m }) { id } }`, { m: matter }, citizenToken);
+/**
+ * The citizen grants consent for the matter (any case), naming where it may be used: by default the
+ * Longyou hall; resolves with the grant id a clerk (or department system) presents.
+ */
+export async function grantConsent(url: string, citizenToken: string, matter: string, scope: { halls?: string[]; departments?: string[] } = { halls: ['LONGYOU-01'] }): Promise<string> {
+  const res = await graphql<{ grantConsent: { id: string } }>(
+    url,
+    `mutation($m: String!, $halls: [String!], $departments: [String!]) { grantConsent(input: { matter: $m, halls: $halls, departments: $departments }) { id } }`,
+    { m: matter, ...scope },
+    citizenToken,
+  );
   expect(res.body.errors).toBeUndefined();
   return res.body.data!.grantConsent.id;
 }

@@ -71,7 +71,7 @@ describe('§H 40: the gateway killed under load', () => {
     const auditor = await token({ role: 'auditor', sub: 'A-KILL' });
     const consents = await houseTransferConsents(gateway!.url, (sub) => token({ role: 'citizen', sub }));
     // Civil Affairs builds the certificate partly from Public Security's records: it issues under MARRIAGE_REGISTRATION with her consent.
-    const marriageConsent = await grantConsent(gateway!.url, await token({ role: 'citizen', sub: LI_WEI }), 'MARRIAGE_REGISTRATION');
+    const marriageConsent = await grantConsent(gateway!.url, await token({ role: 'citizen', sub: LI_WEI }), 'MARRIAGE_REGISTRATION', { departments: ['CIVIL_AFFAIRS'] });
     let keys = 0;
     const load = new HttpLoad({
       url: gateway!.url,

@@ -1,8 +1,9 @@
 import { Field, GraphQLISODateTime, InputType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsDate, IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { DEPARTMENT_CODES } from '../../common/departments.js';
 import { MATTER_CODE } from '../../catalog/matter-definition.js';
-import { SERVICE_HALLS } from '../../identity/halls.js';
+import { HALL_CODE_PATTERN } from '../../identity/halls.js';
 import { CASE_NUMBER_MESSAGE, CASE_NUMBER_PATTERN } from '../../common/identifiers/case-number.js';
 
 /** Case numbers a consent may be limited to: a letter or digit, then letters, digits and `._/-`, at most 64. */
@@ -10,7 +11,14 @@ import { CASE_NUMBER_MESSAGE, CASE_NUMBER_PATTERN } from '../../common/identifie
 /** How long a consent lasts when the citizen does not say, and the longest it may last. */
 export const CONSENT_VALIDITY = { defaultDays: 7, maxDays: 90 } as const;
 
-@InputType({ description: 'A consent to grant: the matter, optionally limited to one case and one hall, until expiresAt.' })
+/** Most halls one consent may name. */
+export const CONSENT_MAX_HALLS = 20;
+
+@InputType({
+  description:
+    'A consent to grant: the matter, optionally limited to one case, for the halls and/or departments named (hall, halls, departments), until expiresAt. ' +
+    'Naming none makes a grant that covers nobody until its QR code is used at a window, which binds it to that hall.',
+})
 export class GrantConsentInput {
   @Field({ description: 'The matter code, e.g. HOUSE_TRANSFER.' })
   @IsString()
@@ -23,10 +31,26 @@ export class GrantConsentInput {
   @Matches(CASE_NUMBER_PATTERN, { message: CASE_NUMBER_MESSAGE })
   caseNumber?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Limits the consent to clerks of this service hall, e.g. LONGYOU-01.' })
+  @Field(() => String, { nullable: true, description: 'A service hall whose clerks the consent covers, e.g. LONGYOU-01 (the same as halls: [hall]).' })
   @IsOptional()
-  @IsIn(SERVICE_HALLS.map((hall) => hall.code), { message: 'hall must be a known service hall code' })
+  @IsString()
+  @Matches(HALL_CODE_PATTERN, { message: 'hall must be a known service hall code' })
   hall?: string | null;
+
+  @Field(() => [String], { nullable: true, description: 'Service halls whose clerks the consent covers, e.g. ["LONGYOU-01"] (codes of serviceHalls).' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(CONSENT_MAX_HALLS)
+  @IsString({ each: true })
+  @Matches(HALL_CODE_PATTERN, { each: true, message: 'halls must be known service hall codes' })
+  halls?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Departments whose systems the consent covers, e.g. ["NATURAL_RESOURCES"].' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(DEPARTMENT_CODES.length)
+  @IsIn(DEPARTMENT_CODES, { each: true, message: 'departments must be department codes such as CIVIL_AFFAIRS' })
+  departments?: string[] | null;
 
   @Field(() => GraphQLISODateTime, {
     nullable: true,

@@ -2,8 +2,9 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } fr
 import type { MatterEntity } from '../../catalog/entities/matter.entity.js';
 
 /**
- * A citizen's consent for a matter (optionally one case and one hall) until it expires or is
- * revoked. Never deleted: a revocation sets `revoked_at`, so the runtime role may SELECT, INSERT and
+ * A citizen's consent for a matter (optionally one case), for the halls and departments it names,
+ * until it expires or is revoked. A grant naming neither covers nobody until the citizen shows its
+ * QR code at a window: the first clerk who uses it there binds it to that hall. Never deleted: a revocation sets `revoked_at`, so the runtime role may SELECT, INSERT and
  * UPDATE, not DELETE. Every grant and revocation is also a ledger entry.
  */
 @Entity({ name: 'consent_grant' })
@@ -26,9 +27,13 @@ export class ConsentGrantEntity {
   @Column({ name: 'case_number', type: 'varchar', length: 64, nullable: true })
   caseNumber: string | null;
 
-  /** Limits the consent to one service hall, when set. */
-  @Column({ type: 'varchar', length: 32, nullable: true })
-  hall: string | null;
+  /** The service halls whose clerks the consent covers. */
+  @Column({ type: 'varchar', length: 32, array: true, default: () => "'{}'" })
+  halls: string[];
+
+  /** The departments whose systems the consent covers. */
+  @Column({ type: 'varchar', length: 64, array: true, default: () => "'{}'" })
+  departments: string[];
 
   @Column({ name: 'granted_at', type: 'timestamptz' })
   grantedAt: Date;

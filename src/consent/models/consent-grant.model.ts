@@ -7,7 +7,7 @@ export enum ConsentStatus {
 }
 registerEnumType(ConsentStatus, { name: 'ConsentStatus', description: 'ACTIVE until it expires or the citizen revokes it.' });
 
-@ObjectType({ description: 'A citizen\'s consent for a matter, optionally limited to one case and one hall.' })
+@ObjectType({ description: "A citizen's consent for a matter, optionally limited to one case, for the halls and departments it names." })
 export class ConsentGrant {
   @Field(() => ID, { description: 'What a clerk passes as purpose.consent.' })
   id: string;
@@ -18,8 +18,19 @@ export class ConsentGrant {
   @Field(() => String, { nullable: true, description: 'The one case the consent covers; any case of the matter when null.' })
   caseNumber: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The one hall whose clerks it covers; any hall when null.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The hall when the grant names exactly one hall and no department; else null (see halls and departments).',
+  })
   hall: string | null;
+
+  @Field(() => [String], { description: 'The service halls whose clerks it covers.' })
+  halls: string[];
+
+  @Field(() => [String], {
+    description: 'The departments whose systems it covers. A grant naming no hall and no department covers nobody until its QR code is used at a window (then it names that hall).',
+  })
+  departments: string[];
 
   @Field(() => GraphQLISODateTime)
   grantedAt: Date;
