@@ -134,7 +134,8 @@ export class LedgerService implements OnModuleInit, OnApplicationShutdown {
   /** The newest stored checkpoint; one is signed now if none exists yet. */
   async latestCheckpoint(): Promise<SignedCheckpoint> {
     const { rows } = await this.query<{ tree_size: string; root_hash: Buffer; signed_at: Date; note: string }>(
-      'SELECT tree_size::text, root_hash, signed_at, note FROM onegate.ledger_checkpoint ORDER BY tree_size DESC, signed_at DESC LIMIT 1',
+      // Qualified: an unqualified `tree_size` would order by the text output column ("9" > "33").
+      'SELECT tree_size::text, root_hash, signed_at, note FROM onegate.ledger_checkpoint ORDER BY ledger_checkpoint.tree_size DESC, ledger_checkpoint.signed_at DESC LIMIT 1',
     );
     const row = rows[0];
     if (!row) return this.createCheckpoint();
