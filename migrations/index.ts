@@ -5,6 +5,7 @@ import { Ledger1795300000300 } from './1795300000300-Ledger.js';
 import { Matters1795300000400 } from './1795300000400-Matters.js';
 import { Consent1795300000500 } from './1795300000500-Consent.js';
 import { Certificates1795300000600 } from './1795300000600-Certificates.js';
+import { LedgerClientRequestId1795300000710 } from './1795300000710-LedgerClientRequestId.js';
 
 /** Every migration, in order. A new migration file is added here too. */
-export const MIGRATIONS = [Roles1795300000000, DepartmentSources1795300000100, Catalog1795300000200, Ledger1795300000300, Matters1795300000400, Consent1795300000500, Certificates1795300000600];
+export const MIGRATIONS = [Roles1795300000000, DepartmentSources1795300000100, Catalog1795300000200, Ledger1795300000300, Matters1795300000400, Consent1795300000500, Certificates1795300000600, LedgerClientRequestId1795300000710];

@@ -224,6 +224,7 @@ export class AuditService {
       subject: subjectOf(filter?.subject),
       outcome: 'GRANTED',
       requestId: request.requestId,
+      clientRequestId: request.clientRequestId,
       clientAddress: request.clientAddress,
       // Supervision is not shown to the citizen.
       restricted: true,

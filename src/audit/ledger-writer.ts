@@ -528,15 +528,15 @@ function appendStatement(before: string, condition: string): string {
     INSERT INTO onegate.ledger_entry (
       leaf_index, entry_version, recorded_at, kind, actor_kind, actor_id, actor_hall, actor_region, actor_department,
       subject_kind, subject_id, matter, case_number, consent_ref, items_granted, items_denied, departments,
-      outcome, request_id, client_address, restricted, detail, leaf_hash)
+      outcome, request_id, client_request_id, client_address, restricted, detail, leaf_hash)
     SELECT leaf_index, v, at, kind, actor_kind, actor_id, actor_hall, actor_region, actor_department,
       subject_kind, subject_id, matter, case_number, consent_ref, items_granted, items_denied, departments,
-      outcome, request_id, client_address, restricted, detail, decode(leaf_hash, 'hex')
+      outcome, request_id, client_request_id, client_address, restricted, detail, decode(leaf_hash, 'hex')
     FROM jsonb_to_recordset($1::jsonb) AS x(
       leaf_index bigint, v smallint, at timestamptz, kind text, actor_kind text, actor_id text, actor_hall text,
       actor_region text, actor_department text, subject_kind text, subject_id text, matter text, case_number text,
       consent_ref text, items_granted text[], items_denied text[], departments text[], outcome text, request_id text,
-      client_address text, restricted boolean, detail jsonb, leaf_hash text)
+      client_request_id text, client_address text, restricted boolean, detail jsonb, leaf_hash text)
     WHERE ${condition}
     RETURNING 1
   )
@@ -608,6 +608,7 @@ function entryRow(index: number, c: LedgerEntryContent, leafHash: Buffer) {
     departments: c.departments,
     outcome: c.outcome,
     request_id: c.requestId,
+    client_request_id: c.clientRequestId ?? null,
     client_address: c.clientAddress,
     restricted: c.restricted,
     detail: c.detail,

@@ -122,6 +122,7 @@ export class CertificatesService {
       consentRef: consent.ref,
       outcome,
       requestId: request.requestId,
+      clientRequestId: request.clientRequestId,
       clientAddress: request.clientAddress,
       ...extra,
       detail: { certificateType: type.code, ...extra.detail },
@@ -250,6 +251,7 @@ export class CertificatesService {
         outcome: 'GRANTED',
         departments: [current.issuer],
         requestId: request.requestId,
+        clientRequestId: request.clientRequestId,
         clientAddress: request.clientAddress,
         detail: { certificateType: current.type, holderKind: current.holderKind, from: current.state, to: rule.to, reason },
       });
@@ -421,6 +423,7 @@ export class CertificatesService {
       departments: [...new Set(visible.map((row) => row.issuer))].sort(),
       outcome: 'GRANTED',
       requestId: request.requestId,
+      clientRequestId: request.clientRequestId,
       clientAddress: request.clientAddress,
       detail: { certificates: visible.slice(0, 64).map((row) => row.identifier) },
     });

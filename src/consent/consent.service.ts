@@ -140,6 +140,7 @@ export class ConsentService implements OnModuleInit {
         caseNumber: query.caseNumber,
         outcome,
         requestId: request.requestId,
+        clientRequestId: request.clientRequestId,
         clientAddress: request.clientAddress,
         detail,
       });
@@ -265,6 +266,7 @@ export class ConsentService implements OnModuleInit {
       consentRef: grant.id,
       outcome: 'GRANTED',
       requestId: request.requestId,
+      clientRequestId: request.clientRequestId,
       clientAddress: request.clientAddress,
       detail: { hall: grant.hall, expiresAt: grant.expiresAt.toISOString() },
     });

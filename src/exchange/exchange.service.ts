@@ -143,6 +143,7 @@ export class ExchangeService {
       departments,
       outcome,
       requestId: request.requestId,
+      clientRequestId: request.clientRequestId,
       clientAddress: request.clientAddress,
       detail: matter ? {} : { statedMatter: purpose.matter.slice(0, 64) },
     });
