@@ -17,6 +17,8 @@ const CHROMIUM = '/usr/bin/chromium';
 const LI_WEI = '330825198803142023';
 const SEEN_KEY = 'onegate.auditor.checkpoint';
 const BROWSER_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
+/** The page's localStorage, inside page.evaluate (this file is compiled without the DOM library). */
+type PageGlobal = { localStorage: { setItem(key: string, value: string): void; getItem(key: string): string | null } };
 const describeInBrowser = existsSync(CHROMIUM) || process.env.CI ? describe : describe.skip;
 
 describeInBrowser('the auditor console verifies the newest checkpoint', () => {
@@ -57,7 +59,7 @@ describeInBrowser('the auditor console verifies the newest checkpoint', () => {
   }
 
   async function verifyLedger(page: Page, seen: unknown): Promise<{ size: string; verdict: string; className: string }> {
-    await page.evaluate(([key, value]) => localStorage.setItem(key as string, JSON.stringify(value)), [SEEN_KEY, seen]);
+    await page.evaluate(([key, value]) => (globalThis as unknown as PageGlobal).localStorage.setItem(key as string, JSON.stringify(value)), [SEEN_KEY, seen]);
     await page.locator('#checkpoint-size').evaluate((e) => e.remove()).catch(() => undefined);
     await page.locator('#verify-ledger').click();
     await page.locator('#checkpoint-size').waitFor();
@@ -91,7 +93,7 @@ describeInBrowser('the auditor console verifies the newest checkpoint', () => {
     expect(shrunk.verdict).toContain('The ledger got shorter');
     expect(shrunk.verdict).toContain('100 → 33');
     // The larger checkpoint stays the one to compare with next time.
-    expect(await page.evaluate((key) => JSON.parse(localStorage.getItem(key)!).treeSize, SEEN_KEY)).toBe(100);
+    expect(await page.evaluate((key) => JSON.parse((globalThis as unknown as PageGlobal).localStorage.getItem(key)!).treeSize, SEEN_KEY)).toBe(100);
     expect(problems).toEqual([]);
   });
 });

@@ -99,8 +99,11 @@ export function storedHead(row: StoredHeadRow): StoredHead {
 }
 
 export interface InspectionExpectations {
-  /** The writer's own tree: the stored tree may have grown past it (another instance), never shrunk. */
-  written?: { size: number; frontier: readonly Buffer[] };
+  /**
+   * The writer's own tree: the stored tree may have grown past it (another instance), never shrunk;
+   * at that very size, the stored edge must be the frontier it left (when it still knows it).
+   */
+  written?: { size: number; frontier?: readonly Buffer[] };
   /** The newest checkpoint this gateway signed or checked. */
   anchor?: Anchor;
   /** The ledger's verifier key: stored checkpoint notes must carry its valid signature. */
@@ -196,7 +199,8 @@ export async function inspectStoredTree(
       throw found('NOT_CONSISTENT_WITH_CHECKPOINT', `the stored tree of ${size} entries does not extend the checkpoint of size ${checkpoint.size}`);
     }
   }
-  if (written && written.size === size && !frontier.every((hash, i) => hash.equals(written.frontier[i]!))) {
+  const edge = written?.frontier;
+  if (edge && written.size === size && (edge.length !== frontier.length || !frontier.every((hash, i) => hash.equals(edge[i]!)))) {
     throw found('SUBTREE_MISMATCH', `the stored subtrees at the edge of the tree (size ${size}) are not the ones this gateway wrote`);
   }
   return { size, frontier, root, newest };

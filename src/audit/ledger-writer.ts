@@ -101,6 +101,8 @@ export class LedgerWriter {
   private cached?: { size: number; frontier: Buffer[] };
   /** The newest checkpoint this writer signed or checked against the stored tree. */
   private anchor?: Anchor;
+  /** The largest tree size this writer committed or checked: kept when `cached` is dropped after a failure, never lowered. */
+  private wroteUpTo = 0;
   private lastFailureAt?: number;
   private readonly integrity: LedgerIntegrity;
   private readonly vkey?: ParsedVkey;
@@ -258,7 +260,7 @@ export class LedgerWriter {
             values,
           });
           if (result.rowCount === batch.length) {
-            this.cached = { size: cached.size + batch.length, frontier: appended.frontier };
+            this.remember(null, { size: cached.size + batch.length, frontier: appended.frontier });
             return { first: cached.size, written: batch, skipped: new Map() };
           }
           // Nothing was written: another instance appended since. The full path reads the tree's size.
@@ -307,7 +309,7 @@ export class LedgerWriter {
   private async inspectLocked(client: pg.PoolClient, opened: pg.QueryResult<Partial<StoredHeadRow>>[]): Promise<Inspected> {
     const row = opened.find((result) => result.rows?.[0]?.size !== undefined)!.rows[0]! as StoredHeadRow;
     return inspectStoredTree(storedHead(row), (refs) => readNodeMap(client, refs), {
-      written: this.cached,
+      written: this.cached ?? { size: this.wroteUpTo },
       anchor: this.anchor,
       vkey: this.vkey,
     });
@@ -317,6 +319,7 @@ export class LedgerWriter {
   private remember(newest: Anchor | null, tree?: { size: number; frontier: Buffer[] }): void {
     if (newest && (!this.anchor || newest.size >= this.anchor.size)) this.anchor = newest;
     if (tree && (!this.cached || tree.size >= this.cached.size)) this.cached = tree;
+    if (tree) this.wroteUpTo = Math.max(this.wroteUpTo, tree.size);
   }
 
   /**
