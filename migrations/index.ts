@@ -5,6 +5,7 @@ import { Ledger1795300000300 } from './1795300000300-Ledger.js';
 import { Matters1795300000400 } from './1795300000400-Matters.js';
 import { Consent1795300000500 } from './1795300000500-Consent.js';
 import { Certificates1795300000600 } from './1795300000600-Certificates.js';
+import { LedgerClientRequestId1795300000710 } from './1795300000710-LedgerClientRequestId.js';
 import { ConsentScope1795300000720 } from './1795300000720-ConsentScope.js';
 import { PresentationLinks1795300000780 } from './1795300000780-PresentationLinks.js';
 import { SubjectConditions1795400000100 } from './1795400000100-SubjectConditions.js';
@@ -18,6 +19,7 @@ export const MIGRATIONS = [
   Matters1795300000400,
   Consent1795300000500,
   Certificates1795300000600,
+  LedgerClientRequestId1795300000710,
   ConsentScope1795300000720,
   PresentationLinks1795300000780,
   SubjectConditions1795400000100,

@@ -1,24 +1,18 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import { AppModule, type AppModuleOptions } from './app.module.js';
+import { clientRequestIdOf } from './common/request/request-context.js';
 import { PinoNestLogger } from './logging/logger.js';
-
-const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{8,64}$/;
-
-/** A caller's X-Request-Id is kept when it is well-formed, so logs join across systems; otherwise a new one. */
-function requestId(req: IncomingMessage): string {
-  const given = req.headers['x-request-id'];
-  return typeof given === 'string' && CLIENT_REQUEST_ID.test(given) ? given : randomUUID();
-}
 
 /** Builds the gateway (Fastify + Apollo) without listening; used by main.ts and by the e2e tests. */
 export async function createApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
   const { config, logger } = options;
   const adapter = new FastifyAdapter({
     bodyLimit: config.HTTP_BODY_LIMIT_BYTES,
-    genReqId: requestId,
+    // The request id is always the gateway's own: a client's X-Request-Id is kept beside it
+    // (RequestContext.clientRequestId), never taken as the id the ledger and the logs go by.
+    genReqId: () => randomUUID(),
     requestIdHeader: false,
     trustProxy: false,
   });
@@ -28,6 +22,8 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    const clientRequestId = clientRequestIdOf(request.headers);
+    if (clientRequestId) reply.header('x-client-request-id', clientRequestId);
     // Answers carry citizens' records and tokens: nothing is cached unless its route says it may be
     // (the public trust anchors, JWKS and status lists set their own cache-control).
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
@@ -37,6 +33,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     logger.info(
       {
         requestId: request.id,
+        clientRequestId: clientRequestIdOf(request.headers) ?? undefined,
         method: request.method,
         path: request.url.split('?')[0],
         status: reply.statusCode,

@@ -179,23 +179,44 @@ describe('two gateway processes on one database (RELIABILITY-AND-SECURITY §E 32
     }
   });
 
-  it('detects the last 10 entries cut away, against a checkpoint saved before', async () => {
+  it('detects the last 10 entries cut away: the gateway that signed past the cut raises the alarm, and a saved checkpoint shows it offline', async () => {
     const saved = await checkpointNote(b);
     writeFileSync(join(work, 'before-cut.checkpoint'), saved.note);
     const size = saved.treeSize;
-    // The tail goes, with the tree nodes that covered it, so the gateways carry on appending from the cut.
+    // The tail goes, with the tree nodes and checkpoints that covered it, so that the database
+    // alone looks like a shorter but whole ledger.
     await owner.query(`SET session_replication_role = replica`);
     await owner.query(`DELETE FROM onegate.ledger_entry WHERE leaf_index >= $1`, [size - 10]);
     await owner.query(`DELETE FROM onegate.ledger_node WHERE (node_index + 1) * (1::bigint << level) > $1`, [size - 10]);
     await owner.query(`DELETE FROM onegate.ledger_checkpoint WHERE tree_size > $1`, [size - 10]);
     await owner.query(`SET session_replication_role = DEFAULT`);
 
-    await exportLedger(a, join(work, 'cut.ndjson'));
+    // B signed the checkpoint of `size`: it refuses to append on the shorter tree (§I 48) and says so.
+    const refused = await request(b.url)
+      .post('/graphql')
+      .set('authorization', `Bearer ${auditor}`)
+      .send({ query: ENTRIES, variables: { filter: { subject: LI_WEI } } });
+    expect(refused.body.data).toBeNull();
+    expect(refused.body.errors[0].extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', reason: 'LEDGER_INCONSISTENT' });
+    const ready = await request(b.url).get('/health/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.body.checks.ledger).toBe('inconsistent');
+    expect((await owner.query<{ max: number }>(`SELECT max(tree_size)::int AS max FROM onegate.ledger_checkpoint`)).rows[0]!.max).toBeLessThanOrEqual(size - 10);
+
+    // A gateway started afresh sees only the database, which is consistent in itself: an export
+    // verifies alone, and fails against the checkpoint the auditor saved before the cut.
+    await Promise.all([a.stop(), b.stop()]);
+    const c = await startGateway(t.databaseUrl);
+    try {
+      await exportLedger(c, join(work, 'cut.ndjson'));
+    } finally {
+      await c.stop();
+    }
     const alone = ledgerVerify(['--export', join(work, 'cut.ndjson'), '--key', vkey]);
     expect(alone.code).toBe(0); // consistent in itself: only an earlier checkpoint shows the cut
     const cut = ledgerVerify(['--export', join(work, 'cut.ndjson'), '--checkpoint', join(work, 'before-cut.checkpoint'), '--key', vkey]);
     expect(cut.code).toBe(1);
     expect(cut.report.ok).toBe(false);
     expect(cut.report.firstFailure!.reason).toMatch(/missing|cut|does not match/);
-  });
+  }, 60_000);
 });

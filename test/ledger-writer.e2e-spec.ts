@@ -172,13 +172,13 @@ describe('LedgerWriter: one round trip per batch while it wrote last, against Po
     expect(outcomes).toEqual([expect.objectContaining({ written: true }), expect.objectContaining({ index: expect.any(Number) }), expect.objectContaining({ written: true })]);
   }
 
-  it('writes a batch with rows of a table without insertAll in four round trips: open with the savepoint, the rows, the entries, commit', async () => {
+  it('writes a batch with rows of a table without insertAll in five round trips: open with the savepoint, the stored tree inspected (§I 48), the rows, the entries, commit', async () => {
     const { table, create, rows } = idTable('writer_companion', false);
     await create();
     expect((await a.writer.record(entry('before-companions'))).index).toBeGreaterThan(0);
     const before = a.statements.length;
     await twoRowsAndOnePlain(table, 'with', ['row-1', 'row-2']);
-    expect(sent(a, before)).toEqual(['BEGIN;', 'INSERT', 'onegate_ledger_append', 'COMMIT']);
+    expect(sent(a, before)).toEqual(['BEGIN;', 'SELECT', 'INSERT', 'onegate_ledger_append', 'COMMIT']);
     expect(await rows()).toEqual(['row-1', 'row-2']);
   });
 
@@ -209,7 +209,7 @@ describe('LedgerWriter: one round trip per batch while it wrote last, against Po
         a.writer.record(entry('all-plain-2')),
       ]);
       expect(outcomes).toEqual([expect.objectContaining({ written: true }), { written: false, reason: 'CONFLICT' }, expect.objectContaining({ index: expect.any(Number) })]);
-      expect(sent(a, before)).toEqual(['onegate_ledger_append_if_size:writer_companion_all', 'BEGIN;', 'INSERT', 'onegate_ledger_append', 'COMMIT']);
+      expect(sent(a, before)).toEqual(['onegate_ledger_append_if_size:writer_companion_all', 'BEGIN;', 'SELECT', 'INSERT', 'onegate_ledger_append', 'COMMIT']);
       expect(inserted).toEqual([2]);
       expect(await rows()).toEqual(['all-1', 'all-2', 'all-3']);
       expect(await storedRequestIds(['all-row-3', 'all-row-1-again', 'all-plain-2'])).toEqual(['all-plain-2', 'all-row-3']);

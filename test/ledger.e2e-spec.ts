@@ -21,7 +21,7 @@ const CONSISTENCY = `query($from: Int!, $to: Int!) { ledgerConsistencyProof(from
 const ENTRIES = `query($filter: AuditEntryFilter, $first: Int, $after: String) {
   auditEntries(filter: $filter, first: $first, after: $after) {
     edges { cursor node { index leafHash at kind actor { kind id hall region department } subject { kind id }
-      matter caseNumber consentRef itemsGranted itemsDenied departments outcome requestId clientAddress restricted detail } }
+      matter caseNumber consentRef itemsGranted itemsDenied departments outcome requestId clientRequestId clientAddress restricted detail } }
     pageInfo { hasNextPage endCursor }
   }
 }`;
@@ -72,7 +72,7 @@ describe('the audit ledger', () => {
     expect(nodes).toHaveLength(5);
     for (const node of nodes) {
       const content = {
-        v: 1,
+        v: 2,
         at: node.at,
         kind: node.kind,
         actor: node.actor,
@@ -85,6 +85,7 @@ describe('the audit ledger', () => {
         departments: node.departments,
         outcome: node.outcome,
         requestId: node.requestId,
+        clientRequestId: node.clientRequestId,
         clientAddress: node.clientAddress,
         restricted: node.restricted,
         detail: node.detail,

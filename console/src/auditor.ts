@@ -166,6 +166,18 @@ async function renderEntry(section: HTMLElement, entry: Entry): Promise<void> {
   proof.textContent = `${ok ? t('inclusionOk') : t('inclusionBad')} (${t('treeSize')} ${cp.treeSize})`;
 }
 
+/** The checkpoint kept from the last check, its size as a number whatever was stored (sizes compare as numbers, never as text). */
+function seenCheckpoint(): Checkpoint | null {
+  try {
+    const value = JSON.parse(localStorage.getItem(SEEN_KEY) ?? 'null') as Partial<Checkpoint> | null;
+    const treeSize = Number(value?.treeSize);
+    if (!value || !Number.isSafeInteger(treeSize) || treeSize < 0 || typeof value.rootHash !== 'string') return null;
+    return { treeSize, rootHash: value.rootHash, timestamp: String(value.timestamp ?? '') };
+  } catch {
+    return null;
+  }
+}
+
 async function verifyLedger(section: HTMLElement): Promise<void> {
   const answer = await graphql<{ ledgerCheckpoint: Checkpoint }>(CHECKPOINT);
   const cp = answer.data?.ledgerCheckpoint;
@@ -173,11 +185,13 @@ async function verifyLedger(section: HTMLElement): Promise<void> {
     replace(section, h('p', { class: 'error', role: 'alert' }, `${t('actionFailed')}: ${answer.errors[0]?.message ?? ''}`));
     return;
   }
-  const seenText = localStorage.getItem(SEEN_KEY);
-  const seen = seenText ? (JSON.parse(seenText) as Checkpoint) : null;
+  const seen = seenCheckpoint();
   let verdict: HTMLElement;
-  if (!seen || seen.treeSize > cp.treeSize) {
+  if (!seen) {
     verdict = h('p', { id: 'consistency', class: 'hint' }, t('firstSeen'));
+  } else if (seen.treeSize > cp.treeSize) {
+    // The ledger only grows: a newest checkpoint smaller than one seen before is a rollback, not a fresh start.
+    verdict = h('p', { id: 'consistency', class: 'hint bad', role: 'alert' }, `${t('inconsistent')} ${t('ledgerShrank')} ${seen.treeSize} → ${cp.treeSize}`);
   } else {
     const proof = await graphql<{ ledgerConsistencyProof: { hashes: string[] } }>(
       'query($a: Int!, $b: Int!) { ledgerConsistencyProof(fromSize: $a, toSize: $b) { hashes } }',

@@ -101,6 +101,7 @@ const LABELS = {
   rootHash: { zh: '根哈希', en: 'Root hash' },
   consistentWith: { zh: '与此前所见检查点一致（仅追加），此前条目数', en: 'Consistent (append-only) with the checkpoint seen before, of size' },
   inconsistent: { zh: '与此前所见检查点不一致！', en: 'NOT consistent with the checkpoint seen before!' },
+  ledgerShrank: { zh: '账本变短了（疑似回滚），检查点条目数', en: 'The ledger got shorter (a rollback?), checkpoint size' },
   firstSeen: { zh: '首次查看检查点，已记录以便下次比对', en: 'First checkpoint seen here; kept to compare with the next one' },
   matterUnknown: { zh: '事项不在目录中', en: 'Not a matter in the catalog' },
   findGrants: { zh: '查找已登记的授权', en: 'Find recorded consents' },

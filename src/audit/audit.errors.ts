@@ -10,6 +10,11 @@ export enum AuditErrorCode {
 export type AuditErrorReason =
   /** The ledger cannot be written (or read); nothing was released. */
   | 'LEDGER_UNAVAILABLE'
+  /**
+   * The stored tree no longer matches what was signed (rolled back, or a stored subtree changed):
+   * the integrity alarm is raised and nothing is appended until an operator has restored it.
+   */
+  | 'LEDGER_INCONSISTENT'
   /** A proof was asked for sizes or indexes the tree does not have. */
   | 'PROOF_RANGE_INVALID'
   /** A paging cursor that this API did not hand out. */
@@ -38,9 +43,21 @@ export class AuditError extends GraphQLError {
  * the client gets SERVICE_UNAVAILABLE / LEDGER_UNAVAILABLE and nothing else.
  */
 export class LedgerUnavailableError extends AuditError {
-  constructor(message = 'the audit ledger cannot be written', options?: { cause?: unknown }) {
-    super(AuditErrorCode.SERVICE_UNAVAILABLE, 'LEDGER_UNAVAILABLE', `${message}; no data was released`, options);
+  constructor(message = 'the audit ledger cannot be written', options?: { cause?: unknown }, reason: 'LEDGER_UNAVAILABLE' | 'LEDGER_INCONSISTENT' = 'LEDGER_UNAVAILABLE') {
+    super(AuditErrorCode.SERVICE_UNAVAILABLE, reason, `${message}; no data was released`, options);
     this.name = 'LedgerUnavailableError';
+  }
+}
+
+/**
+ * The integrity alarm is raised (see LedgerWriter): the stored tree is shorter than, or does not
+ * extend, what was signed. Appends are refused — callers fail closed exactly as when the ledger
+ * is unavailable (it is a LedgerUnavailableError), with reason LEDGER_INCONSISTENT.
+ */
+export class LedgerInconsistentError extends LedgerUnavailableError {
+  constructor() {
+    super('the audit ledger failed its integrity check and takes no entries', undefined, 'LEDGER_INCONSISTENT');
+    this.name = 'LedgerInconsistentError';
   }
 }
 

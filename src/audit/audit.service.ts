@@ -11,6 +11,7 @@ import { type AuditEntryFilter, pageSize } from './dto/audit-entries.args.js';
 import { actorFor, canonicalJson, type LedgerSubject } from './ledger-entry.js';
 import { EXPORT_FORMAT, type ExportEntryLine, type ExportHeader } from './ledger-export-format.js';
 import { contentFromRow, LEDGER_ENTRY_COLUMNS, type LedgerEntryRow } from './ledger-rows.js';
+import type { IntegrityAlarm } from './ledger-integrity.js';
 import { LedgerService } from './ledger.service.js';
 import { AuditEntryConnection, AuditFlag, AuditFlagKind, DataAccessConnection } from './models/audit-connection.model.js';
 import { toAuditEntry } from './models/audit-entry.model.js';
@@ -148,6 +149,10 @@ export class AuditService {
     if (from >= to || to.getTime() - from.getTime() > MAX_FLAG_RANGE_MS) {
       throw AuditError.badInput('FILTER_INVALID', '`from` must be before `to`, at most 31 days apart');
     }
+    // The integrity alarm is what the auditor must see first. The ledger takes no entries then, so
+    // this read cannot be audited: the answer is the alarm alone (sizes, no ledger content).
+    const alarm = this.ledger.integrityAlarm;
+    if (alarm) return [integrityFlag(alarm)];
     const window = `${this.config.AUDIT_FLAG_WINDOW_MINUTES} minutes`;
     const [manySubjects, denials, outsideHours] = await Promise.all([
       this.windowFlags(AuditFlagKind.MANY_SUBJECTS, from, to, window, `kind IN ('DATA_ACCESS', 'CERTIFICATE_ISSUE') AND subject_kind <> 'CERTIFICATE' AND subject_id IS NOT NULL`,
@@ -219,6 +224,7 @@ export class AuditService {
       subject: subjectOf(filter?.subject),
       outcome: 'GRANTED',
       requestId: request.requestId,
+      clientRequestId: request.clientRequestId,
       clientAddress: request.clientAddress,
       // Supervision is not shown to the citizen.
       restricted: true,
@@ -301,6 +307,19 @@ interface FlagRow {
   window_start: Date;
   count: number;
   indexes: string[];
+}
+
+/** The integrity alarm as a flag: the gateway itself is the actor, the window is from detection to now. */
+function integrityFlag(alarm: IntegrityAlarm): AuditFlag {
+  return {
+    kind: AuditFlagKind.LEDGER_INCONSISTENT,
+    actor: { kind: 'system', id: 'onegate-ledger', hall: null, region: null, department: null },
+    windowStart: alarm.detectedAt,
+    windowEnd: new Date(),
+    count: 1,
+    entryIndexes: alarm.missingIndexes,
+    description: `${alarm.reason} (found at ${alarm.where}): ${alarm.description}; no entries are appended until the ledger is restored`,
+  };
 }
 
 function flag(kind: AuditFlagKind, row: FlagRow, windowEnd: Date, description: string): AuditFlag {

@@ -65,7 +65,10 @@ export interface LedgerEntryInput {
   itemsDenied?: readonly string[];
   departments?: readonly string[];
   outcome: LedgerOutcome;
+  /** The gateway's own (server-generated) id of the request. */
   requestId?: string | null;
+  /** The X-Request-Id the client sent, as given; recorded beside requestId, never instead of it. */
+  clientRequestId?: string | null;
   clientAddress?: string | null;
   /** Hidden from the citizen (e.g. a police enquiry under a legal restriction), visible to auditors. */
   restricted?: boolean;
@@ -74,11 +77,12 @@ export interface LedgerEntryInput {
 }
 
 /**
- * The canonical content of an entry: every field present, in one shape, so the leaf hash can be
- * recomputed by anyone from an export. Version 1.
+ * The canonical content of an entry: every field of its version present, in one shape, so the leaf
+ * hash can be recomputed by anyone from an export. Version 2 (written now) adds `clientRequestId`;
+ * version 1 entries have no such key, and hash as they always did.
  */
 export interface LedgerEntryContent {
-  v: 1;
+  v: 1 | 2;
   /** ISO 8601 UTC with milliseconds, e.g. `2026-11-22T09:30:00.123Z`. */
   at: string;
   kind: LedgerEntryKind;
@@ -92,10 +96,15 @@ export interface LedgerEntryContent {
   departments: string[];
   outcome: LedgerOutcome;
   requestId: string | null;
+  /** Version 2 only: the client's X-Request-Id as given, or null. */
+  clientRequestId?: string | null;
   clientAddress: string | null;
   restricted: boolean;
   detail: Record<string, LedgerDetailValue>;
 }
+
+/** The version of the canonical content written now. */
+export const LEDGER_ENTRY_VERSION = 2;
 
 export const LEDGER_LIMITS = {
   stringLength: 256,
@@ -167,7 +176,7 @@ export function entryContent(input: LedgerEntryInput, at: Date): LedgerEntryCont
   const subject = input.subject ?? null;
   if (subject !== null && typeof subject !== 'object') throw new LedgerEntryInvalidError('subject must be an object');
   return {
-    v: 1,
+    v: LEDGER_ENTRY_VERSION,
     at: at.toISOString(),
     kind: oneOf(input.kind, LEDGER_ENTRY_KINDS, 'kind'),
     actor: {
@@ -189,6 +198,7 @@ export function entryContent(input: LedgerEntryInput, at: Date): LedgerEntryCont
     departments: list(input.departments, 'departments'),
     outcome: oneOf(input.outcome, LEDGER_OUTCOMES, 'outcome'),
     requestId: text(input.requestId, 'requestId'),
+    clientRequestId: text(input.clientRequestId, 'clientRequestId'),
     clientAddress: text(input.clientAddress, 'clientAddress'),
     restricted: input.restricted === undefined ? false : assertBoolean(input.restricted),
     detail: detail(input.detail),

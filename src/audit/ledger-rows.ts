@@ -21,6 +21,7 @@ export interface LedgerEntryRow {
   departments: string[];
   outcome: string;
   request_id: string | null;
+  client_request_id: string | null;
   client_address: string | null;
   restricted: boolean;
   detail: Record<string, LedgerDetailValue>;
@@ -29,15 +30,15 @@ export interface LedgerEntryRow {
 
 export const LEDGER_ENTRY_COLUMNS = `leaf_index::text, entry_version, recorded_at, kind, actor_kind, actor_id, actor_hall,
   actor_region, actor_department, subject_kind, subject_id, matter, case_number, consent_ref, items_granted,
-  items_denied, departments, outcome, request_id, client_address, restricted, detail, leaf_hash`;
+  items_denied, departments, outcome, request_id, client_request_id, client_address, restricted, detail, leaf_hash`;
 
 /**
  * The entry content as stored, in canonical shape: exactly what the leaf hash was computed over
  * unless someone changed the row. Verification recomputes the hash from this, never trusts it.
  */
 export function contentFromRow(row: LedgerEntryRow): LedgerEntryContent {
-  return {
-    v: row.entry_version as 1,
+  const content: LedgerEntryContent = {
+    v: row.entry_version as LedgerEntryContent['v'],
     at: row.recorded_at.toISOString(),
     kind: row.kind as LedgerEntryContent['kind'],
     actor: {
@@ -56,8 +57,11 @@ export function contentFromRow(row: LedgerEntryRow): LedgerEntryContent {
     departments: row.departments,
     outcome: row.outcome as LedgerEntryContent['outcome'],
     requestId: row.request_id,
+    // Version 1 has no such key (its hash was computed without it); from version 2 on it is always there.
+    ...(row.entry_version >= 2 ? { clientRequestId: row.client_request_id } : {}),
     clientAddress: row.client_address,
     restricted: row.restricted,
     detail: row.detail,
   };
+  return content;
 }

@@ -1,8 +1,23 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from '../logging/logger.js';
 import { entryContent, entryLeafHash, type LedgerEntryContent, type LedgerEntryInput } from './ledger-entry.js';
-import { LedgerUnavailableError } from './audit.errors.js';
+import { LedgerInconsistentError, LedgerUnavailableError } from './audit.errors.js';
+import {
+  inspectStoredTree,
+  LedgerInconsistencyFound,
+  LedgerIntegrity,
+  parsedVkey,
+  READ_STORED_HEAD,
+  storedHead,
+  type Anchor,
+  type Inspected,
+  type IntegrityAlarm,
+  type IntegrityCheckpoint,
+  type StoredHeadRow,
+} from './ledger-integrity.js';
 import { appendLeaves, nodeKey, rootPlan, type NodeRef } from './merkle.js';
+import type { ParsedVkey } from './checkpoint.js';
 
 /** What `record` resolves with once the entry is committed. */
 export interface RecordedEntry {
@@ -18,7 +33,12 @@ export interface LedgerWriterOptions {
   waitMs: number;
   /** Where entry times come from (tests place entries at chosen times). */
   clock?: () => Date;
+  /** The ledger's verifier key (C2SP vkey): stored checkpoints must carry its valid signature. */
+  vkey?: string;
 }
+
+/** What the readiness probe found: the append path works now, fails now, or the alarm is raised. */
+export type LedgerProbe = 'writable' | 'failing' | 'inconsistent';
 
 /**
  * Rows of another table that are written in the transaction of their ledger entries: a row and its
@@ -79,13 +99,28 @@ export class LedgerWriter {
   private signalIdle?: () => void;
   /** The right edge of the tree after this writer's last batch; reused when no other instance wrote since. */
   private cached?: { size: number; frontier: Buffer[] };
+  /** The newest checkpoint this writer signed or checked against the stored tree. */
+  private anchor?: Anchor;
+  /** The largest tree size this writer committed or checked: kept when `cached` is dropped after a failure, never lowered. */
+  private wroteUpTo = 0;
   private lastFailureAt?: number;
+  private readonly integrity: LedgerIntegrity;
+  private readonly vkey?: ParsedVkey;
+  private probing?: Promise<LedgerProbe>;
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly options: LedgerWriterOptions,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.integrity = new LedgerIntegrity(logger);
+    this.vkey = parsedVkey(options.vkey);
+  }
+
+  /** The integrity alarm, once raised (it stays raised until the process restarts). */
+  get alarm(): IntegrityAlarm | undefined {
+    return this.integrity.alarm;
+  }
 
   /** Appends one entry; resolves with its index when it is durable. Invalid entries reject with LedgerEntryInvalidError. */
   record(input: LedgerEntryInput): Promise<RecordedEntry> {
@@ -121,6 +156,7 @@ export class LedgerWriter {
 
   private prepare(input: LedgerEntryInput): { content: LedgerEntryContent; leafHash: Buffer } | Error {
     if (this.closed) return new LedgerUnavailableError('the ledger is shutting down');
+    if (this.integrity.alarm) return new LedgerInconsistentError();
     try {
       const content = entryContent(input, this.options.clock?.() ?? new Date());
       return { content, leafHash: entryLeafHash(content) };
@@ -154,6 +190,12 @@ export class LedgerWriter {
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.options.maxBatch);
+      if (this.integrity.alarm) {
+        // Queued before the alarm was raised: refused like the batch that raised it.
+        const refused = new LedgerInconsistentError();
+        for (const pending of batch) pending.reject(refused);
+        continue;
+      }
       try {
         const { first, written, skipped } = await this.writeBatch(batch);
         this.lastFailureAt = undefined;
@@ -162,8 +204,14 @@ export class LedgerWriter {
       } catch (error) {
         this.cached = undefined;
         this.lastFailureAt = Date.now();
-        this.logger.error({ err: error, entries: batch.length }, 'ledger batch could not be written');
-        const failure = new LedgerUnavailableError('the audit ledger cannot be written', { cause: error });
+        let failure: LedgerUnavailableError;
+        if (error instanceof LedgerInconsistencyFound) {
+          this.integrity.raise(error, 'append');
+          failure = new LedgerInconsistentError();
+        } else {
+          this.logger.error({ err: error, entries: batch.length }, 'ledger batch could not be written');
+          failure = new LedgerUnavailableError('the audit ledger cannot be written', { cause: error });
+        }
         for (const pending of batch) pending.reject(failure);
       }
     }
@@ -186,7 +234,18 @@ export class LedgerWriter {
         // This writer wrote last, as far as it knows: one statement, one round trip (see APPEND_IF_SIZE),
         // with the companion rows if there are any.
         const appended = appendLeaves(cached.size, cached.frontier, batch.map((p) => p.leafHash));
-        const values = [...entriesAndNodes(cached.size, batch, appended.nodes), String(cached.size)];
+        // $5–$9: the tree still has the size this writer left, its newest checkpoint is the one the
+        // writer checked, and the stored subtrees covering that checkpoint and the tree's edge are
+        // the ones the writer checked or wrote. Otherwise the full path inspects the stored tree.
+        const known = knownNodes(this.anchor, cached);
+        const values = [
+          ...entriesAndNodes(cached.size, batch, appended.nodes),
+          String(cached.size),
+          String(this.anchor?.size ?? -1),
+          known.map((n) => n.level),
+          known.map((n) => String(n.index)),
+          known.map((n) => n.hash),
+        ];
         const inserts: string[] = [];
         for (const [table, group] of tables) {
           const insert = table.insertAll!(group.map((p) => p.companion!.row), values.length + 1, IF_SIZE_HOLDS);
@@ -201,7 +260,7 @@ export class LedgerWriter {
             values,
           });
           if (result.rowCount === batch.length) {
-            this.cached = { size: cached.size + batch.length, frontier: appended.frontier };
+            this.remember(null, { size: cached.size + batch.length, frontier: appended.frontier });
             return { first: cached.size, written: batch, skipped: new Map() };
           }
           // Nothing was written: another instance appended since. The full path reads the tree's size.
@@ -218,18 +277,20 @@ export class LedgerWriter {
       // first is one simple-protocol message.
       const withCompanions = batch.some((p) => p.companion);
       // With companion rows, the savepoint for the first table's insert is set in the same message.
-      const opened = (await client.query(withCompanions ? `${BEGIN_LOCKED_READ_SIZE}; ${SAVEPOINT}` : BEGIN_LOCKED_READ_SIZE)) as unknown as pg.QueryResult<{ size?: string }>[];
-      const size = Number(opened.find((result) => result.rows?.[0]?.size !== undefined)!.rows[0]!.size);
+      const opened = (await client.query(withCompanions ? `${BEGIN_LOCKED_READ_HEAD}; ${SAVEPOINT}` : BEGIN_LOCKED_READ_HEAD)) as unknown as pg.QueryResult<Partial<StoredHeadRow>>[];
+      // Before anything is appended: the stored tree is no shorter than what was signed or written, and extends it.
+      const inspected = await this.inspectLocked(client, opened);
+      const size = inspected.size;
       const skipped = await writeCompanions(client, tables, this.logger);
       const written = skipped.size === 0 ? batch : batch.filter((p) => !skipped.has(p));
-      let frontier = this.cached?.size === size ? this.cached.frontier : undefined;
+      let frontier = inspected.frontier;
       if (written.length > 0) {
-        const appended = appendLeaves(size, frontier ?? (await readNodes(client, rootPlan(size))), written.map((p) => p.leafHash));
+        const appended = appendLeaves(size, frontier, written.map((p) => p.leafHash));
         await client.query({ name: 'onegate_ledger_append', text: INSERT_ENTRIES_AND_NODES, values: entriesAndNodes(size, written, appended.nodes) });
         frontier = appended.frontier;
       }
       await client.query('COMMIT');
-      if (frontier) this.cached = { size: size + written.length, frontier };
+      this.remember(inspected.newest, { size: size + written.length, frontier });
       return { first: size, written, skipped };
     } catch (error) {
       broken = true;
@@ -240,6 +301,146 @@ export class LedgerWriter {
       client.release(broken);
     }
   }
+
+  /**
+   * Inspects the stored tree after the opening message of a locked transaction (see
+   * BEGIN_LOCKED_READ_HEAD) against what this writer knows; throws LedgerInconsistencyFound.
+   */
+  private async inspectLocked(client: pg.PoolClient, opened: pg.QueryResult<Partial<StoredHeadRow>>[]): Promise<Inspected> {
+    const row = opened.find((result) => result.rows?.[0]?.size !== undefined)!.rows[0]! as StoredHeadRow;
+    return inspectStoredTree(storedHead(row), (refs) => readNodeMap(client, refs), {
+      written: this.cached ?? { size: this.wroteUpTo },
+      anchor: this.anchor,
+      vkey: this.vkey,
+    });
+  }
+
+  /** Keeps the newest checked checkpoint and the tree's edge after a commit; neither ever goes back. */
+  private remember(newest: Anchor | null, tree?: { size: number; frontier: Buffer[] }): void {
+    if (newest && (!this.anchor || newest.size >= this.anchor.size)) this.anchor = newest;
+    if (tree && (!this.cached || tree.size >= this.cached.size)) this.cached = tree;
+    if (tree) this.wroteUpTo = Math.max(this.wroteUpTo, tree.size);
+  }
+
+  /**
+   * One locked, read-only look at the stored tree (at start-up): raises the alarm when it does not
+   * match what was signed. Resolves with the alarm, if any; rejects when the database cannot be read.
+   */
+  async inspect(where: IntegrityCheckpoint): Promise<IntegrityAlarm | undefined> {
+    if (this.integrity.alarm) return this.integrity.alarm;
+    try {
+      await this.locked(async (client, opened) => {
+        const inspected = await this.inspectLocked(client, opened);
+        this.remember(inspected.newest, { size: inspected.size, frontier: inspected.frontier });
+      });
+    } catch (error) {
+      if (!(error instanceof LedgerInconsistencyFound)) throw error;
+      this.integrity.raise(error, where);
+    }
+    return this.integrity.alarm;
+  }
+
+  /**
+   * Readiness: tries the append path now, as the writer's role — takes the append lock, inspects the
+   * stored tree, inserts a probe entry at the end of the tree — and rolls it all back. Concurrent
+   * calls share one probe. `failing` when any step fails (lock or statement timeout, a revoked
+   * grant, a lost database), `inconsistent` when the alarm is (or gets) raised.
+   */
+  probe(timeoutMs: number): Promise<LedgerProbe> {
+    if (this.integrity.alarm) return Promise.resolve('inconsistent');
+    this.probing ??= this.runProbe(timeoutMs).finally(() => (this.probing = undefined));
+    return this.probing;
+  }
+
+  private async runProbe(timeoutMs: number): Promise<LedgerProbe> {
+    try {
+      const content = entryContent(
+        { kind: 'ADMIN_CHANGE', actor: { kind: 'system', id: 'onegate-readiness-probe', hall: null, region: null, department: null }, outcome: 'GRANTED', detail: { probe: true } },
+        new Date(),
+      );
+      await this.locked(
+        async (client, opened) => {
+          const inspected = await this.inspectLocked(client, opened);
+          const pending = { content, leafHash: entryLeafHash(content) } as Pending;
+          await client.query({ name: 'onegate_ledger_append', text: INSERT_ENTRIES_AND_NODES, values: entriesAndNodes(inspected.size, [pending], []) });
+        },
+        { rollback: true, timeoutMs },
+      );
+      return 'writable';
+    } catch (error) {
+      if (error instanceof LedgerInconsistencyFound) {
+        this.integrity.raise(error, 'readiness');
+        return 'inconsistent';
+      }
+      this.logger.warn({ err: error }, 'ledger readiness probe failed: the ledger cannot be written now');
+      return 'failing';
+    }
+  }
+
+  /**
+   * Signs a checkpoint of the stored tree under the append lock, so no append or other signer runs
+   * in between. Never smaller than, or inconsistent with, the newest signed checkpoint: the stored
+   * tree is inspected first (the consistency proof from the newest checkpoint to the head is
+   * verified), and any mismatch raises the alarm instead of signing. `sign` returns the note.
+   */
+  async signCheckpoint<S extends { note: string; timestamp: Date }>(
+    sign: (treeSize: number, rootHash: Buffer) => S,
+  ): Promise<S & { treeSize: number; rootHash: Buffer }> {
+    if (this.integrity.alarm) throw new LedgerInconsistentError();
+    try {
+      let tree!: { size: number; frontier: Buffer[]; root: Buffer; newest: Anchor | null };
+      const signed = await this.locked(async (client, opened) => {
+        const inspected = await this.inspectLocked(client, opened);
+        tree = inspected;
+        const note = sign(inspected.size, inspected.root);
+        await client.query('INSERT INTO onegate.ledger_checkpoint (id, tree_size, root_hash, signed_at, note) VALUES ($1, $2, $3, $4, $5)', [
+          randomUUID(),
+          inspected.size,
+          inspected.root,
+          note.timestamp,
+          note.note,
+        ]);
+        return note;
+      });
+      const plan = rootPlan(tree.size);
+      this.remember({ size: tree.size, root: tree.root, nodes: plan.map((ref, i) => ({ ...ref, hash: tree.frontier[i]! })) }, { size: tree.size, frontier: tree.frontier });
+      return { ...signed, treeSize: tree.size, rootHash: tree.root };
+    } catch (error) {
+      if (!(error instanceof LedgerInconsistencyFound)) throw error;
+      this.integrity.raise(error, 'checkpoint');
+      throw new LedgerInconsistentError();
+    }
+  }
+
+  /** Runs `work` in a transaction holding the append lock, after the stored head was read; commits unless told to roll back. */
+  private async locked<T>(
+    work: (client: pg.PoolClient, opened: pg.QueryResult<Partial<StoredHeadRow>>[]) => Promise<T>,
+    options: { rollback?: boolean; timeoutMs?: number } = {},
+  ): Promise<T> {
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      const timeouts = options.timeoutMs === undefined ? '' : `SET LOCAL lock_timeout = ${Math.trunc(options.timeoutMs)}; SET LOCAL statement_timeout = ${Math.trunc(options.timeoutMs)};`;
+      const opened = (await client.query(BEGIN_LOCKED_READ_HEAD.replace('BEGIN;', `BEGIN; ${timeouts}`))) as unknown as pg.QueryResult<Partial<StoredHeadRow>>[];
+      const result = await work(client, opened);
+      await client.query(options.rollback ? 'ROLLBACK' : 'COMMIT');
+      return result;
+    } catch (error) {
+      broken = true;
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+}
+
+/** The stored hashes the one-statement append checks: the newest checkpoint's subtrees and the tree's edge. */
+function knownNodes(anchor: Anchor | undefined, tree: { size: number; frontier: Buffer[] }): Array<NodeRef & { hash: Buffer }> {
+  const nodes = new Map<string, NodeRef & { hash: Buffer }>();
+  for (const node of anchor?.nodes ?? []) nodes.set(nodeKey(node), node);
+  rootPlan(tree.size).forEach((ref, i) => nodes.set(nodeKey(ref), { ...ref, hash: tree.frontier[i]! }));
+  return [...nodes.values()];
 }
 
 /**
@@ -311,9 +512,9 @@ function byTable(batch: readonly Pending[]): Map<CompanionTable<unknown>, Pendin
 
 const SAVEPOINT = 'SAVEPOINT companions';
 
-const BEGIN_LOCKED_READ_SIZE = `BEGIN;
+const BEGIN_LOCKED_READ_HEAD = `BEGIN;
   SELECT pg_advisory_xact_lock(${LEDGER_APPEND_LOCK_KEY});
-  SELECT coalesce(max(leaf_index) + 1, 0)::text AS size FROM onegate.ledger_entry`;
+  ${READ_STORED_HEAD}`;
 
 /**
  * One statement that inserts the batch's leaves ($1, JSON rows) and the tree nodes they complete
@@ -330,15 +531,15 @@ function appendStatement(before: string, condition: string): string {
     INSERT INTO onegate.ledger_entry (
       leaf_index, entry_version, recorded_at, kind, actor_kind, actor_id, actor_hall, actor_region, actor_department,
       subject_kind, subject_id, matter, case_number, consent_ref, items_granted, items_denied, departments,
-      outcome, request_id, client_address, restricted, detail, leaf_hash)
+      outcome, request_id, client_request_id, client_address, restricted, detail, leaf_hash)
     SELECT leaf_index, v, at, kind, actor_kind, actor_id, actor_hall, actor_region, actor_department,
       subject_kind, subject_id, matter, case_number, consent_ref, items_granted, items_denied, departments,
-      outcome, request_id, client_address, restricted, detail, decode(leaf_hash, 'hex')
+      outcome, request_id, client_request_id, client_address, restricted, detail, decode(leaf_hash, 'hex')
     FROM jsonb_to_recordset($1::jsonb) AS x(
       leaf_index bigint, v smallint, at timestamptz, kind text, actor_kind text, actor_id text, actor_hall text,
       actor_region text, actor_department text, subject_kind text, subject_id text, matter text, case_number text,
       consent_ref text, items_granted text[], items_denied text[], departments text[], outcome text, request_id text,
-      client_address text, restricted boolean, detail jsonb, leaf_hash text)
+      client_request_id text, client_address text, restricted boolean, detail jsonb, leaf_hash text)
     WHERE ${condition}
     RETURNING 1
   )
@@ -362,6 +563,12 @@ function appendIfSize(companionInserts = ''): string {
     `locked AS MATERIALIZED (SELECT pg_advisory_xact_lock(${LEDGER_APPEND_LOCK_KEY})),
   expected AS MATERIALIZED (
     SELECT FROM locked WHERE (SELECT coalesce(max(leaf_index) + 1, 0) FROM onegate.ledger_entry) = $5::bigint
+      AND (SELECT coalesce(max(tree_size), -1) FROM onegate.ledger_checkpoint) = $6::bigint
+      AND NOT EXISTS (
+        SELECT FROM unnest($7::smallint[], $8::bigint[], $9::bytea[]) AS k(level, node_index, hash)
+         WHERE k.hash IS DISTINCT FROM CASE WHEN k.level = 0
+           THEN (SELECT e.leaf_hash FROM onegate.ledger_entry e WHERE e.leaf_index = k.node_index)
+           ELSE (SELECT n.hash FROM onegate.ledger_node n WHERE n.level = k.level AND n.node_index = k.node_index) END)
   ),
   ${companionInserts}`,
     IF_SIZE_HOLDS,
@@ -404,6 +611,7 @@ function entryRow(index: number, c: LedgerEntryContent, leafHash: Buffer) {
     departments: c.departments,
     outcome: c.outcome,
     request_id: c.requestId,
+    client_request_id: c.clientRequestId ?? null,
     client_address: c.clientAddress,
     restricted: c.restricted,
     detail: c.detail,
@@ -435,23 +643,18 @@ export async function readNodes(db: Queryable, refs: NodeRef[]): Promise<Buffer[
 }
 
 export async function readNodeMap(db: Queryable, refs: NodeRef[]): Promise<Map<string, Buffer>> {
+  const found = new Map<string, Buffer>();
+  if (refs.length === 0) return found;
   const leaves = refs.filter((r) => r.level === 0).map((r) => String(r.index));
   const inner = refs.filter((r) => r.level > 0);
-  const found = new Map<string, Buffer>();
-  if (leaves.length > 0) {
-    const { rows } = await db.query<{ i: string; hash: Buffer }>(
-      'SELECT leaf_index::text AS i, leaf_hash AS hash FROM onegate.ledger_entry WHERE leaf_index = ANY($1::bigint[])',
-      [leaves],
-    );
-    for (const row of rows) found.set(nodeKey({ level: 0, index: Number(row.i) }), row.hash);
-  }
-  if (inner.length > 0) {
-    const { rows } = await db.query<{ level: number; i: string; hash: Buffer }>(
-      `SELECT n.level, n.node_index::text AS i, n.hash FROM onegate.ledger_node n
-       JOIN unnest($1::smallint[], $2::bigint[]) AS want(level, node_index) USING (level, node_index)`,
-      [inner.map((r) => r.level), inner.map((r) => String(r.index))],
-    );
-    for (const row of rows) found.set(nodeKey({ level: row.level, index: Number(row.i) }), row.hash);
-  }
+  // One round trip: the leaves' hashes (level 0) from the entries, the rest from ledger_node.
+  const { rows } = await db.query<{ level: number; i: string; hash: Buffer }>(
+    `SELECT 0::smallint AS level, e.leaf_index::text AS i, e.leaf_hash AS hash FROM onegate.ledger_entry e WHERE e.leaf_index = ANY($1::bigint[])
+     UNION ALL
+     SELECT n.level, n.node_index::text AS i, n.hash FROM onegate.ledger_node n
+       JOIN unnest($2::smallint[], $3::bigint[]) AS want(level, node_index) USING (level, node_index)`,
+    [leaves, inner.map((r) => r.level), inner.map((r) => String(r.index))],
+  );
+  for (const row of rows) found.set(nodeKey({ level: row.level, index: Number(row.i) }), row.hash);
   return found;
 }

@@ -1,5 +1,4 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { AppConfig } from '../config/app-config.js';
 import { DATABASE_CONNECTIONS } from '../database/database.module.js';
@@ -11,8 +10,9 @@ import { AuditError, AuditErrorCode } from './audit.errors.js';
 import { signCheckpoint } from './checkpoint.js';
 import type { LedgerEntryInput } from './ledger-entry.js';
 import { loadLedgerSigningKey, type LedgerSigningKey } from './ledger-key.js';
-import { LedgerWriter, readNodeMap, readNodes, readTreeSize, type Companion, type CompanionOutcome, type RecordedEntry } from './ledger-writer.js';
-import { assembleProof, consistencyProofPlan, inclusionProofPlan, rootFromFrontier, rootPlan } from './merkle.js';
+import type { IntegrityAlarm } from './ledger-integrity.js';
+import { LedgerWriter, readNodeMap, readTreeSize, type Companion, type CompanionOutcome, type LedgerProbe, type RecordedEntry } from './ledger-writer.js';
+import { assembleProof, consistencyProofPlan, inclusionProofPlan } from './merkle.js';
 
 export interface SignedCheckpoint {
   treeSize: number;
@@ -32,6 +32,8 @@ const WRITER_POOL_SIZE = 2;
 const READER_POOL_SIZE = 4;
 /** After a failed batch, refuse at once for this long instead of making every caller wait out a timeout. */
 const FAIL_FAST_MS = 1000;
+/** The readiness probe's lock and statement timeout: a probe that waits longer than this reports the ledger failing. */
+const PROBE_TIMEOUT_MS = 2000;
 
 /**
  * The audit ledger: `record(entry)` (durable before it resolves), signed checkpoints and RFC 9162
@@ -52,7 +54,7 @@ export class LedgerService implements OnModuleInit, OnApplicationShutdown {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
     this.key = loadLedgerSigningKey(this.config);
     const timeout = this.config.LEDGER_WRITE_TIMEOUT_MS;
     const poolOptions = {
@@ -68,8 +70,14 @@ export class LedgerService implements OnModuleInit, OnApplicationShutdown {
     this.readerPool = resilientPool({ ...poolOptions, max: READER_POOL_SIZE, application_name: 'onegate-ledger' }, lost);
     this.writer = new LedgerWriter(
       this.writerPool,
-      { maxBatch: this.config.LEDGER_BATCH_MAX_ENTRIES, waitMs: this.config.LEDGER_BATCH_WAIT_MS },
+      { maxBatch: this.config.LEDGER_BATCH_MAX_ENTRIES, waitMs: this.config.LEDGER_BATCH_WAIT_MS, vkey: this.key.vkey },
       this.logger,
+    );
+    // At start-up: a tree rolled back or changed while the gateway was down raises the integrity
+    // alarm now (the gateway still starts, to say so: readiness 503, the auditors' flag).
+    await this.writer.inspect('start-up').catch((err) =>
+      // Unreadable now (database down): the first append inspects the tree before it writes.
+      this.logger.warn({ err }, 'ledger integrity check at start-up could not run; the first append will run it'),
     );
     const interval = this.config.LEDGER_CHECKPOINT_INTERVAL_SECONDS;
     if (interval > 0) {
@@ -103,9 +111,19 @@ export class LedgerService implements OnModuleInit, OnApplicationShutdown {
     return this.writer.recordWith(entry, companion);
   }
 
-  /** False right after a failed write: callers refuse work up front instead of contacting departments first. */
+  /** False right after a failed write or once the integrity alarm is raised: callers refuse work up front instead of contacting departments first. */
   get writable(): boolean {
-    return !this.writer.failedRecently(FAIL_FAST_MS);
+    return !this.writer.alarm && !this.writer.failedRecently(FAIL_FAST_MS);
+  }
+
+  /** The integrity alarm, once raised: the stored tree does not match what was signed. */
+  get integrityAlarm(): IntegrityAlarm | undefined {
+    return this.writer.alarm;
+  }
+
+  /** Readiness: can an entry be appended now (a rolled-back append through the writer's path)? */
+  probeWritable(): Promise<LedgerProbe> {
+    return this.writer.probe(Math.min(PROBE_TIMEOUT_MS, this.config.LEDGER_WRITE_TIMEOUT_MS));
   }
 
   /** The ledger's verifier key (C2SP vkey) and log name. */
@@ -117,24 +135,26 @@ export class LedgerService implements OnModuleInit, OnApplicationShutdown {
     return this.withReader(readTreeSize);
   }
 
-  /** Signs a checkpoint of the tree as it is now and stores it. */
+  /**
+   * Signs a checkpoint of the tree as it is now and stores it — never one smaller than, or
+   * inconsistent with, the newest signed checkpoint (the writer verifies the consistency proof
+   * from it first, and raises the integrity alarm instead of signing).
+   */
   async createCheckpoint(): Promise<SignedCheckpoint> {
-    const treeSize = await this.treeSize();
-    const rootHash = rootFromFrontier(await this.withReader((db) => readNodes(db, rootPlan(treeSize))));
-    const seconds = Math.floor(Date.now() / 1000);
-    const note = signCheckpoint({ origin: this.key.name, treeSize, rootHash, timestamp: seconds }, this.key.privateKey);
-    const timestamp = new Date(seconds * 1000);
-    await this.query(
-      'INSERT INTO onegate.ledger_checkpoint (id, tree_size, root_hash, signed_at, note) VALUES ($1, $2, $3, $4, $5)',
-      [randomUUID(), treeSize, rootHash, timestamp, note],
+    return this.withReader(() =>
+      this.writer.signCheckpoint((treeSize, rootHash) => {
+        const seconds = Math.floor(Date.now() / 1000);
+        const note = signCheckpoint({ origin: this.key.name, treeSize, rootHash, timestamp: seconds }, this.key.privateKey);
+        return { note, timestamp: new Date(seconds * 1000) };
+      }),
     );
-    return { treeSize, rootHash, timestamp, note };
   }
 
   /** The newest stored checkpoint; one is signed now if none exists yet. */
   async latestCheckpoint(): Promise<SignedCheckpoint> {
     const { rows } = await this.query<{ tree_size: string; root_hash: Buffer; signed_at: Date; note: string }>(
-      'SELECT tree_size::text, root_hash, signed_at, note FROM onegate.ledger_checkpoint ORDER BY tree_size DESC, signed_at DESC LIMIT 1',
+      // Qualified: an unqualified `tree_size` would order by the text output column ("9" > "33").
+      'SELECT tree_size::text, root_hash, signed_at, note FROM onegate.ledger_checkpoint ORDER BY ledger_checkpoint.tree_size DESC, ledger_checkpoint.signed_at DESC LIMIT 1',
     );
     const row = rows[0];
     if (!row) return this.createCheckpoint();
@@ -177,7 +197,8 @@ export class LedgerService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private checkpointIfGrown(): void {
-    if (this.checkpointing) return;
+    // With the alarm raised nothing is signed (the alarm was logged once, at fatal).
+    if (this.checkpointing || this.writer.alarm) return;
     this.checkpointing = (async () => {
       const [size, latest] = await Promise.all([
         this.treeSize(),

@@ -173,6 +173,7 @@ export class MattersService {
       matter,
       outcome: 'GRANTED',
       requestId: request.requestId,
+      clientRequestId: request.clientRequestId,
       clientAddress: request.clientAddress,
       detail: { action, ...detail },
     });

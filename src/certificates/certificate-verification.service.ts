@@ -37,6 +37,7 @@ export class CertificateVerificationService {
       outcome: result.valid ? 'GRANTED' : 'DENIED',
       departments: result.issuer.department ? [result.issuer.department] : [],
       requestId: request.requestId,
+      clientRequestId: request.clientRequestId,
       clientAddress: request.clientAddress,
       detail: {
         format: result.format,

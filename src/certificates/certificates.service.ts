@@ -125,6 +125,7 @@ export class CertificatesService {
       consentRef: consent.ref,
       outcome,
       requestId: request.requestId,
+      clientRequestId: request.clientRequestId,
       clientAddress: request.clientAddress,
       ...extra,
       departments: [...new Set([...(extra.departments ?? []), ...conditions.departments])].sort(),
@@ -253,6 +254,7 @@ export class CertificatesService {
         subject: certificate ? { kind: 'CERTIFICATE', id: certificate.identifier } : null,
         outcome: 'DENIED',
         requestId: request.requestId,
+        clientRequestId: request.clientRequestId,
         clientAddress: request.clientAddress,
         detail: { reason: certificate ? 'NOT_THE_ISSUING_DEPARTMENT' : 'NOT_FOUND', to: rule.to },
       });
@@ -276,6 +278,7 @@ export class CertificatesService {
         outcome: 'GRANTED',
         departments: [current.issuer],
         requestId: request.requestId,
+        clientRequestId: request.clientRequestId,
         clientAddress: request.clientAddress,
         detail: { certificateType: current.type, holderKind: current.holderKind, from: current.state, to: rule.to, reason },
       });
@@ -456,6 +459,7 @@ export class CertificatesService {
       caseNumber: purpose?.caseNumber ?? null,
       consentRef,
       requestId: request.requestId,
+      clientRequestId: request.clientRequestId,
       clientAddress: request.clientAddress,
     };
     const conditionDetail: Record<string, string[]> = conditions.items.length ? { conditionItems: conditions.items } : {};
@@ -485,6 +489,7 @@ export class CertificatesService {
       itemsDenied: ['certificate'],
       outcome: 'DENIED',
       requestId: request.requestId,
+      clientRequestId: request.clientRequestId,
       clientAddress: request.clientAddress,
       detail: { reason: 'NOT_FOUND' },
     });

@@ -174,6 +174,7 @@ export class IssuingKeysService implements OnModuleInit, OnApplicationBootstrap 
           actor,
           outcome: 'GRANTED',
           requestId: request?.requestId ?? null,
+          clientRequestId: request?.clientRequestId ?? null,
           clientAddress: request?.clientAddress ?? null,
           departments: [department],
           detail: { action: 'ISSUING_KEY_ROTATE', reason, kid, retiredKid: previous?.kid ?? null, notAfter: row.notAfter.toISOString() },

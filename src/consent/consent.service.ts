@@ -107,6 +107,7 @@ export class ConsentService implements OnModuleInit {
       subject: { kind: 'PERSON', id: citizen.id },
       outcome: 'DENIED',
       requestId: request.requestId,
+      clientRequestId: request.clientRequestId,
       clientAddress: request.clientAddress,
       detail: { reason: 'NOT_FOUND' },
     });
@@ -166,6 +167,7 @@ export class ConsentService implements OnModuleInit {
         caseNumber: query.caseNumber,
         outcome,
         requestId: request.requestId,
+        clientRequestId: request.clientRequestId,
         clientAddress: request.clientAddress,
         detail,
       });
@@ -352,6 +354,7 @@ export class ConsentService implements OnModuleInit {
       consentRef: grant.id,
       outcome: 'GRANTED',
       requestId: request.requestId,
+      clientRequestId: request.clientRequestId,
       clientAddress: request.clientAddress,
       detail: { halls: grant.halls, departments: grant.departments, expiresAt: grant.expiresAt.toISOString() },
     });

@@ -142,6 +142,7 @@ export class ExchangeService {
       departments,
       outcome,
       requestId: request.requestId,
+      clientRequestId: request.clientRequestId,
       clientAddress: request.clientAddress,
       detail: {
         ...(matter ? {} : { statedMatter: purpose.matter.slice(0, 64) }),
@@ -202,6 +203,7 @@ export class ExchangeService {
       caseNumber: about.caseNumber,
       outcome: 'DENIED',
       requestId: request.requestId,
+      clientRequestId: request.clientRequestId,
       clientAddress: request.clientAddress,
       detail: { reason: 'RATE_LIMITED' },
     });

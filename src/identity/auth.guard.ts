@@ -134,6 +134,7 @@ export class AuthGuard implements CanActivate {
       actor: actorFor(principal),
       outcome: 'DENIED',
       requestId: request.requestId,
+      clientRequestId: request.clientRequestId,
       clientAddress: request.clientAddress,
       detail: { reason: 'ROLE_NOT_ALLOWED', operation: String(operation ?? 'unknown').slice(0, 128) },
     });

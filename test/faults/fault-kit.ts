@@ -156,11 +156,11 @@ export interface LedgerFacts {
   entries: number;
   maxIndex: number;
   distinctIndexes: number;
-  /** Entries by request id (of the ids asked about). */
+  /** Entries by the client's request id (X-Request-Id sent; of the ids asked about). */
   byRequest: Map<string, RequestEntry[]>;
 }
 
-/** The ledger as its owner sees it: size, gaps, and the entries of the given request ids. */
+/** The ledger as its owner sees it: size, gaps, and the entries of the given client request ids (X-Request-Id). */
 export async function ledgerFacts(ownerUrl: string, requestIds: readonly string[]): Promise<LedgerFacts> {
   const client = new pg.Client({ connectionString: ownerUrl });
   await client.connect();
@@ -171,8 +171,9 @@ export async function ledgerFacts(ownerUrl: string, requestIds: readonly string[
       )
     ).rows[0]!;
     const rows = (
+      // The ids are the X-Request-Ids the load sent: the ledger keeps them as the client's, beside its own request id.
       await client.query<{ request_id: string; kind: string; subject_id: string | null; outcome: string; departments: string[] }>(
-        `SELECT request_id, kind, subject_id, outcome, departments FROM onegate.ledger_entry WHERE request_id = ANY($1::text[])`,
+        `SELECT client_request_id AS request_id, kind, subject_id, outcome, departments FROM onegate.ledger_entry WHERE client_request_id = ANY($1::text[])`,
         [requestIds],
       )
     ).rows;

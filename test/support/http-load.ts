@@ -18,7 +18,7 @@ export interface LoadRequest {
 }
 
 export interface Outcome {
-  /** The X-Request-Id sent (the gateway keeps a well-formed one as the request id). */
+  /** The X-Request-Id sent (the ledger keeps a well-formed one as the entry's clientRequestId, beside its own request id). */
   id: string;
   kind: string;
   meta?: Record<string, unknown>;

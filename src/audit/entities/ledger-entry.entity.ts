@@ -17,6 +17,7 @@ import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Index('ledger_entry_case_idx', ['caseNumber'])
 @Index('ledger_entry_recorded_at_idx', ['recordedAt'])
 @Index('ledger_entry_request_idx', ['requestId'])
+@Index('ledger_entry_client_request_idx', ['clientRequestId'])
 export class LedgerEntryEntity {
   @PrimaryColumn({ name: 'leaf_index', type: 'bigint' })
   leafIndex: string;
@@ -73,8 +74,13 @@ export class LedgerEntryEntity {
   @Column({ type: 'varchar', length: 16 })
   outcome: string;
 
+  /** The gateway's own id of the request (server-generated, also the response's X-Request-Id). */
   @Column({ name: 'request_id', type: 'varchar', length: 256, nullable: true })
   requestId: string | null;
+
+  /** The X-Request-Id the client sent, as given (well-formed ones only); never the ledger's own id. Entry version 2. */
+  @Column({ name: 'client_request_id', type: 'varchar', length: 256, nullable: true })
+  clientRequestId: string | null;
 
   @Column({ name: 'client_address', type: 'varchar', length: 256, nullable: true })
   clientAddress: string | null;

@@ -87,11 +87,12 @@ export enum AuditFlagKind {
   MANY_SUBJECTS = 'MANY_SUBJECTS',
   OUTSIDE_OPENING_HOURS = 'OUTSIDE_OPENING_HOURS',
   REPEATED_DENIALS = 'REPEATED_DENIALS',
+  LEDGER_INCONSISTENT = 'LEDGER_INCONSISTENT',
 }
 registerEnumType(AuditFlagKind, {
   name: 'AuditFlagKind',
   description:
-    'MANY_SUBJECTS: one actor read many different citizens in one window; OUTSIDE_OPENING_HOURS: a clerk acted while the hall was closed; REPEATED_DENIALS: one actor was denied repeatedly in one window.',
+    'MANY_SUBJECTS: one actor read many different citizens in one window; OUTSIDE_OPENING_HOURS: a clerk acted while the hall was closed; REPEATED_DENIALS: one actor was denied repeatedly in one window; LEDGER_INCONSISTENT: the integrity alarm — the stored ledger is shorter than, or does not extend, a signed checkpoint (rolled back or edited), and the gateway refuses to append until it is restored.',
 });
 
 @ObjectType({ description: 'An unusual pattern of access an auditor should look at.' })

@@ -79,8 +79,11 @@ export class AuditEntry {
   @Field(() => LedgerOutcome)
   outcome: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The gateway's own id of the request (server-generated; the response's X-Request-Id)." })
   requestId: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The X-Request-Id the client sent, as given (entries of version 2 on); not the ledger\'s id.' })
+  clientRequestId: string | null;
 
   @Field(() => String, { nullable: true })
   clientAddress: string | null;
@@ -108,6 +111,7 @@ export function toAuditEntry(index: number, leafHash: Buffer, content: LedgerEnt
     departments: content.departments,
     outcome: content.outcome,
     requestId: content.requestId,
+    clientRequestId: content.clientRequestId ?? null,
     clientAddress: content.clientAddress,
     restricted: content.restricted,
     detail: content.detail,
