@@ -1,3 +1,4 @@
+import fastifyRateLimit from '@fastify/rate-limit';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
@@ -18,6 +19,15 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   const { config, logger } = options;
   const adapter = new FastifyAdapter({
     bodyLimit: config.HTTP_BODY_LIMIT_BYTES,
+    // Slow clients hold sockets: headers and the whole request must arrive in time (408 otherwise),
+    // and a connection on which nothing moves is closed. Node checks the first two periodically.
+    connectionTimeout: config.HTTP_CONNECTION_TIMEOUT_MS,
+    requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+    http: {
+      headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(config.HTTP_HEADERS_TIMEOUT_MS / 4))),
+    },
     genReqId: requestId,
     requestIdHeader: false,
     trustProxy: false,
@@ -25,6 +35,9 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
     logger: new PinoNestLogger(logger),
   });
+  // Limits are applied where declared (PublicRateLimitGuard), never to every route: clients are
+  // told apart by address (IPv6 by /64), up to 10,000 at once (the least recent forgotten first).
+  await app.register(fastifyRateLimit, { global: false, cache: 10_000 });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

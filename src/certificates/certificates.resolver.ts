@@ -8,6 +8,7 @@ import type { Purpose } from '../exchange/exchange.service.js';
 import { CurrentPrincipal } from '../identity/current-principal.decorator.js';
 import type { Principal } from '../identity/principal.js';
 import { Public } from '../identity/public.decorator.js';
+import { PublicRateLimit } from '../identity/public-rate-limit.guard.js';
 import { Roles } from '../identity/roles.decorator.js';
 import { CertificatePresenter, type CertificateWithRow } from './certificate-presenter.js';
 import { CertificateVerificationService } from './certificate-verification.service.js';
@@ -128,6 +129,7 @@ export class CertificatesResolver {
   }
 
   @Public()
+  @PublicRateLimit()
   @Query(() => CertificateVerification, {
     description:
       'Verifies a certificate (a vc+jwt, or an SD-JWT VC or presentation) without a token: integrity (signature, chain to the onegate root), ' +

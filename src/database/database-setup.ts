@@ -41,7 +41,7 @@ export async function prepareDatabase(config: AppConfig, logger: Logger): Promis
   if (!ownerUrl) {
     embedded = new EmbeddedPostgres({
       dataDir: join(config.dataDir, 'postgres'),
-      port: config.EMBEDDED_PG_PORT,
+      port: config.EMBEDDED_PG_PORT ?? 54329,
       superuserPassword: localSecret(config.dataDir, 'postgres-superuser-password'),
       logFile: join(config.dataDir, 'postgres.log'),
     });

@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import { createTestApp, type TestApp } from './harness/test-app.js';
+
+/*
+ * RELIABILITY-AND-SECURITY §I 46: an unauthenticated endpoint that writes (public certificate
+ * verification: each answer is a ledger entry) is rate-limited per client; a flood gets 429s and
+ * cannot grow the ledger beyond the limit.
+ */
+
+const LI_WEI = '330825198803142023';
+const ISSUE = `mutation($input: IssueCertificateInput!) { issueCertificate(input: $input) { identifier credential } }`;
+const VERIFY = `query($credential: String!) { verifyCertificate(credential: $credential) { valid } }`;
+const LIMIT = 10;
+const FLOOD_MS = 5000;
+const FLOOD_CLIENTS = 8;
+
+describe('§I 46: public verification is rate-limited per client', () => {
+  let t: TestApp;
+  let owner: pg.Client;
+  let certificate: { identifier: string; credential: string };
+  let base: string;
+
+  const verifyEntries = async () =>
+    (await owner.query<{ n: number }>(`SELECT count(*)::int AS n FROM onegate.ledger_entry WHERE kind = 'CERTIFICATE_VERIFY'`)).rows[0]!.n;
+
+  beforeAll(async () => {
+    t = await createTestApp({ PUBLIC_RATE_LIMIT_MAX: String(LIMIT), PUBLIC_RATE_LIMIT_WINDOW_SECONDS: '60' });
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    owner = new pg.Client({ connectionString: t.databaseUrl });
+    await owner.connect();
+    const civilAffairs = await t.token({ role: 'department', sub: 'civil-affairs-registry', department: 'CIVIL_AFFAIRS' });
+    const issued = await t.graphql<{ issueCertificate: { identifier: string; credential: string } }>(
+      ISSUE,
+      { input: { type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'rate-limit-1' } },
+      civilAffairs,
+    );
+    expect(issued.body.errors).toBeUndefined();
+    certificate = issued.body.data!.issueCertificate;
+  });
+  afterAll(async () => {
+    await owner?.end();
+    await t?.close();
+  });
+
+  it(`a ${FLOOD_MS / 1000}-second flood of /verify?id= gets 429s after ${LIMIT} answers, and adds at most ${LIMIT} ledger entries`, async () => {
+    const before = await verifyEntries();
+    const statuses = new Map<number, number>();
+    let first429: { body: Record<string, unknown>; retryAfter: string | null } | undefined;
+    const url = `${base}/verify?id=${encodeURIComponent(certificate.identifier)}`;
+    const end = Date.now() + FLOOD_MS;
+    await Promise.all(
+      Array.from({ length: FLOOD_CLIENTS }, async () => {
+        while (Date.now() < end) {
+          const res = await fetch(url);
+          const text = await res.text();
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          if (res.status === 429 && !first429) first429 = { body: JSON.parse(text) as Record<string, unknown>, retryAfter: res.headers.get('retry-after') };
+        }
+      }),
+    );
+    const added = (await verifyEntries()) - before;
+    const total = [...statuses.values()].reduce((a, b) => a + b, 0);
+    console.log(`§I 46 flood: ${total} requests in ${FLOOD_MS / 1000} s from one client: ${statuses.get(200) ?? 0} answered, ${statuses.get(429) ?? 0} refused with 429; ledger entries added: ${added}`);
+
+    expect(statuses.get(200)).toBe(LIMIT);
+    expect(statuses.get(429)).toBe(total - LIMIT);
+    expect(statuses.get(429)).toBeGreaterThan(100);
+    expect(added).toBe(LIMIT);
+    expect(first429!.body).toMatchObject({ statusCode: 429, code: 'TOO_MANY_REQUESTS', reason: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) });
+    expect(first429!.body.message).toMatch(/请求过于频繁[\s\S]*Too many requests/);
+    expect(Number(first429!.retryAfter)).toBeGreaterThan(0);
+  });
+
+  it('the same budget covers POST /certificates/verify and verifyCertificate without a token; a caller with a token is not held back', async () => {
+    const before = await verifyEntries();
+    const post = await fetch(`${base}/certificates/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ credential: certificate.credential }) });
+    expect(post.status).toBe(429);
+    expect(await post.json()).toMatchObject({ code: 'TOO_MANY_REQUESTS', reason: 'RATE_LIMITED' });
+
+    const graphql = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: VERIFY, variables: { credential: certificate.credential } }) });
+    // GraphQL: 200 with the error's code, as the lookup rate limit answers.
+    expect(graphql.status).toBe(200);
+    const body = (await graphql.json()) as { data: unknown; errors: Array<{ message: string; extensions: Record<string, unknown> }> };
+    expect(body.data).toBeNull();
+    expect(body.errors).toEqual([
+      { message: expect.stringMatching(/请求过于频繁[\s\S]*Too many requests/), path: ['verifyCertificate'], locations: expect.anything(), extensions: { code: 'TOO_MANY_REQUESTS', reason: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) } },
+    ]);
+    // A bad token is no way round it: it counts as no token.
+    const forged = await fetch(`${base}/certificates/verify`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer not.a.token' }, body: JSON.stringify({ credential: certificate.credential }) });
+    expect(forged.status).toBe(429);
+    expect(await verifyEntries()).toBe(before);
+
+    const clerk = await t.token({ role: 'clerk', sub: 'C-RATE', hall: 'LONGYOU-01' });
+    const signedIn = await t.graphql<{ verifyCertificate: { valid: boolean } }>(VERIFY, { credential: certificate.credential }, clerk);
+    expect(signedIn.body.errors).toBeUndefined();
+    expect(signedIn.body.data!.verifyCertificate.valid).toBe(true);
+    expect(await verifyEntries()).toBe(before + 1);
+  });
+});
