@@ -22,6 +22,8 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     // Slow clients hold sockets: headers and the whole request must arrive in time (408 otherwise),
     // and a connection on which nothing moves is closed. Node checks the first two periodically.
     connectionTimeout: config.HTTP_CONNECTION_TIMEOUT_MS,
+    // An idle kept-alive connection too (Node gives those keepAliveTimeout instead of the above).
+    keepAliveTimeout: Math.min(72_000, config.HTTP_CONNECTION_TIMEOUT_MS),
     requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
     http: {
       headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS,

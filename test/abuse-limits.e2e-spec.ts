@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import pg from 'pg';
 import { createTestApp, type TestApp } from './harness/test-app.js';
 
@@ -98,5 +98,77 @@ describe('§I 46: public verification is rate-limited per client', () => {
     expect(signedIn.body.errors).toBeUndefined();
     expect(signedIn.body.data!.verifyCertificate.valid).toBe(true);
     expect(await verifyEntries()).toBe(before + 1);
+  });
+});
+
+/*
+ * RELIABILITY-AND-SECURITY §I 50: request headers and bodies have time limits; a client that
+ * trickles bytes is cut off within the configured timeout (set small here).
+ */
+describe('§I 50: a client that trickles bytes is cut off', () => {
+  const HEADERS_MS = 1000;
+  const REQUEST_MS = 2000;
+  const CONNECTION_MS = 3000;
+  /** Node checks the first two every HEADERS_MS / 4; a loaded two-core machine's share on top. */
+  const SLACK_MS = HEADERS_MS / 4 + 1000;
+  let t: TestApp;
+  let port: number;
+
+  beforeAll(async () => {
+    t = await createTestApp({ HTTP_HEADERS_TIMEOUT_MS: String(HEADERS_MS), HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_MS), HTTP_CONNECTION_TIMEOUT_MS: String(CONNECTION_MS) });
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    port = (t.app.getHttpServer().address() as AddressInfo).port;
+  });
+  afterAll(() => t?.close());
+
+  /** Opens a socket, sends `head`, then one byte of `drip` every 200 ms; resolves when the server closes it. */
+  const trickle = (head: string, drip = 'x'.repeat(10_000)) =>
+    new Promise<{ ms: number; answer: string; bytesDripped: number }>((resolve, reject) => {
+      const started = performance.now();
+      const socket = connect(port, '127.0.0.1');
+      let answer = '';
+      let dripped = 0;
+      let timer: NodeJS.Timeout | undefined;
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => (answer += chunk));
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        clearInterval(timer);
+        resolve({ ms: performance.now() - started, answer, bytesDripped: dripped });
+      });
+      socket.on('connect', () => {
+        socket.write(head);
+        timer = setInterval(() => {
+          if (dripped >= drip.length || socket.destroyed) return;
+          socket.write(drip[dripped++]!);
+        }, 200);
+      });
+      setTimeout(() => {
+        socket.destroy();
+        reject(new Error('the server never closed the trickling connection'));
+      }, 30_000).unref();
+    });
+
+  it(`headers trickled a byte at a time: cut off (408) after HTTP_HEADERS_TIMEOUT_MS (${HEADERS_MS} ms)`, async () => {
+    const cut = await trickle('GET /health HTTP/1.1\r\nHost: onegate\r\nX-Slow: ');
+    console.log(`§I 50 headers trickle: closed after ${Math.round(cut.ms)} ms (${cut.bytesDripped} bytes dripped): ${cut.answer.split('\r\n')[0]}`);
+    expect(cut.ms).toBeGreaterThanOrEqual(HEADERS_MS - 50);
+    expect(cut.ms).toBeLessThan(HEADERS_MS + SLACK_MS);
+    expect(cut.answer).toMatch(/^HTTP\/1\.1 408 /);
+  });
+
+  it(`a body trickled a byte at a time: cut off (408) after HTTP_REQUEST_TIMEOUT_MS (${REQUEST_MS} ms)`, async () => {
+    const cut = await trickle('POST /graphql HTTP/1.1\r\nHost: onegate\r\nContent-Type: application/json\r\nContent-Length: 10000\r\n\r\n');
+    console.log(`§I 50 body trickle: closed after ${Math.round(cut.ms)} ms (${cut.bytesDripped} bytes dripped): ${cut.answer.split('\r\n')[0]}`);
+    expect(cut.ms).toBeGreaterThanOrEqual(REQUEST_MS - 50);
+    expect(cut.ms).toBeLessThan(REQUEST_MS + SLACK_MS);
+    expect(cut.answer).toMatch(/^HTTP\/1\.1 408 /);
+  });
+
+  it(`an idle kept-alive connection is closed after HTTP_CONNECTION_TIMEOUT_MS (${CONNECTION_MS} ms)`, async () => {
+    const cut = await trickle('GET /health HTTP/1.1\r\nHost: onegate\r\n\r\n', '');
+    expect(cut.answer).toMatch(/^HTTP\/1\.1 200 /);
+    expect(cut.ms).toBeGreaterThanOrEqual(CONNECTION_MS - 50);
+    expect(cut.ms).toBeLessThan(CONNECTION_MS + 1500);
   });
 });

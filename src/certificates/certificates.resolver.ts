@@ -1,5 +1,5 @@
 import { UsePipes } from '@nestjs/common';
-import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Extensions, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { inputValidationPipe } from '../common/graphql/input-validation.pipe.js';
 import { isDepartmentCode } from '../common/departments.js';
 import { CurrentRequest, type RequestContext } from '../common/request/request-context.js';
@@ -70,6 +70,7 @@ export class CertificatesResolver {
   }
 
   @Roles('citizen', 'department', 'clerk')
+  @Extensions({ listSize: CERTIFICATES_LIMIT })
   @Query(() => [Certificate], {
     description: `A holder's certificates, newest first (at most ${CERTIFICATES_LIMIT}), as far as the caller may see them: a citizen their own, a department those it issued, a clerk those of types the stated matter accepts.`,
   })
@@ -83,6 +84,8 @@ export class CertificatesResolver {
   }
 
   @Roles('citizen', 'department')
+  // Query cost: signed for each alias.
+  @Extensions({ cost: 20 })
   @Query(() => String, {
     description: 'An SD-JWT presentation of a certificate disclosing only the named claims (e.g. ["registeredOn", "maritalStatus"]); for the holder or the issuing department.',
   })
@@ -130,6 +133,8 @@ export class CertificatesResolver {
 
   @Public()
   @PublicRateLimit()
+  // Query cost: signatures and a certificate chain checked for each alias.
+  @Extensions({ cost: 50 })
   @Query(() => CertificateVerification, {
     description:
       'Verifies a certificate (a vc+jwt, or an SD-JWT VC or presentation) without a token: integrity (signature, chain to the onegate root), ' +

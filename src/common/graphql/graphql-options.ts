@@ -6,9 +6,10 @@ import type { AppConfig } from '../../config/app-config.js';
 import type { Logger } from '../../logging/logger.js';
 import { formatGraphQLError, isClientError } from './error-format.js';
 import { identityLookupLimitRule } from './identity-lookup-limit.rule.js';
+import { queryCostLimitRule } from './query-cost.rule.js';
 
 /** GraphQL limits (RELIABILITY-AND-SECURITY §A), documented in README. */
-export const GRAPHQL_LIMITS = { maxCost: 5000, maxTokens: 1000, maxDirectives: 50, maxAliases: 15 } as const;
+export const GRAPHQL_LIMITS = { maxTokens: 1000, maxDirectives: 50, maxAliases: 15 } as const;
 
 /**
  * Apollo options for the gateway: code-first schema kept in memory (the committed SDL is written
@@ -18,7 +19,8 @@ export const GRAPHQL_LIMITS = { maxCost: 5000, maxTokens: 1000, maxDirectives: 5
 export function graphqlOptions(config: AppConfig, logger: Logger): ApolloDriverConfig {
   const armor = new ApolloArmor({
     maxDepth: { n: config.GRAPHQL_MAX_DEPTH, flattenFragments: true, ignoreIntrospection: true },
-    costLimit: { maxCost: GRAPHQL_LIMITS.maxCost },
+    // Cost is queryCostLimitRule's: graphql-armor's counts a list as one item, whatever its size.
+    costLimit: { enabled: false },
     // The token limit is graphql-js's own (parseOptions below). graphql-armor's Apollo plugin for it
     // parses in parsingDidStart, where Apollo 5 takes any throw, a plain syntax error too, for a
     // server failure: every malformed query was answered 500.
@@ -59,7 +61,7 @@ export function graphqlOptions(config: AppConfig, logger: Logger): ApolloDriverC
     // No cache hints are used (answers carry citizens' data and are never cached), so Apollo's cache
     // control plugin, which otherwise wraps every field's resolver to collect them, is left out.
     plugins: [...armorPlugins, logInternalErrors, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
-    validationRules: [...armor.validationRules, identityLookupLimitRule],
+    validationRules: [...armor.validationRules, identityLookupLimitRule, queryCostLimitRule(config.GRAPHQL_MAX_COST)],
     formatError: (formatted, error) => formatGraphQLError(formatted, error),
   };
 }
