@@ -35,7 +35,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     trustProxy: false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
-    logger: new PinoNestLogger(logger),
+    logger: new PinoNestLogger(logger, config.LOG_REPEAT_INTERVAL_MS),
   });
   // Limits are applied where declared (PublicRateLimitGuard), never to every route: clients are
   // told apart by address (IPv6 by /64), up to 10,000 at once (the least recent forgotten first).

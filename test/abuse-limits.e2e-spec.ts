@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { connect, type AddressInfo } from 'node:net';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomBytes } from 'node:crypto';
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
 import pg from 'pg';
+import request from 'supertest';
+import { createApp } from '../src/app.factory.js';
+import { loadConfig } from '../src/config/app-config.js';
+import { connectionsFor } from '../src/database/database-setup.js';
+import { DevIssuer } from '../src/identity/dev-issuer.js';
+import { createLogger } from '../src/logging/logger.js';
+import { adminQuery, harnessState, withDatabase } from './harness/database.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
 
 /*
@@ -171,4 +181,81 @@ describe('§I 50: a client that trickles bytes is cut off', () => {
     expect(cut.ms).toBeGreaterThanOrEqual(CONNECTION_MS - 50);
     expect(cut.ms).toBeLessThan(CONNECTION_MS + 1500);
   });
+});
+
+/*
+ * RELIABILITY-AND-SECURITY §I 53: a burst of identical infrastructure errors (the database down)
+ * is logged once per interval with a count, not a stack per request. The gateway reaches its
+ * database through a TCP relay here, which the test closes: every connection is then refused.
+ */
+describe('§I 53: the database down under a burst of requests', () => {
+  const INTERVAL_MS = 1500;
+  let app: NestFastifyApplication | undefined;
+  let relay: Server | undefined;
+  const sockets = new Set<Socket>();
+  let database: string;
+  const harness = harnessState();
+
+  afterAll(async () => {
+    await app?.close();
+    for (const socket of sockets) socket.destroy();
+    relay?.close();
+    if (database) await adminQuery(harness.adminUrl, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  });
+
+  it('50 identical DATABASE_UNAVAILABLE failures: one error line, then one line counting the other 49', async () => {
+    const target = new URL(harness.adminUrl);
+    relay = createServer((client) => {
+      const upstream = connect(Number(target.port || 5432), target.hostname);
+      for (const s of [client, upstream]) {
+        sockets.add(s);
+        s.on('close', () => sockets.delete(s));
+        s.on('error', () => undefined);
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => relay!.listen(0, '127.0.0.1', resolve));
+    database = `onegate_test_logs_${process.pid}_${randomBytes(3).toString('hex')}`;
+    await adminQuery(harness.adminUrl, `CREATE DATABASE ${database} TEMPLATE ${harness.template}`);
+    const viaRelay = new URL(withDatabase(harness.adminUrl, database));
+    viaRelay.hostname = '127.0.0.1';
+    viaRelay.port = String((relay.address() as AddressInfo).port);
+
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = createLogger('info', 'test', { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATABASE_URL: viaRelay.toString(),
+      DB_ROLE_PASSWORD: harness.rolePassword,
+      DATA_DIR: harness.dataDir,
+      CERTS_DIR: join(harness.dataDir, 'certs'),
+      LOG_LEVEL: 'info',
+      LOG_REPEAT_INTERVAL_MS: String(INTERVAL_MS),
+      LEDGER_CHECKPOINT_INTERVAL_SECONDS: '0',
+    });
+    app = await createApp({ config, connections: connectionsFor(viaRelay.toString(), harness.rolePassword), logger });
+    const devIssuer = new DevIssuer(loadConfig({ NODE_ENV: 'test', DATA_DIR: harness.dataDir }));
+    const clerk = await devIssuer.issueToken({ role: 'clerk', sub: 'C-LOGS', hall: 'LONGYOU-01', ttlSeconds: 600 });
+    const ask = () =>
+      request(app!.getHttpServer()).post('/graphql').set('content-type', 'application/json').set('authorization', `Bearer ${clerk}`).send({ query: '{ departments { code } }' });
+    expect((await ask()).body.errors).toBeUndefined();
+
+    // The database goes away: open connections are cut, new ones refused.
+    await new Promise<void>((resolve) => relay!.close(() => resolve()));
+    for (const socket of sockets) socket.destroy();
+    const burstStarted = Date.now();
+    const answers = [];
+    for (let i = 0; i < 50; i++) answers.push(await ask());
+    expect(Date.now() - burstStarted).toBeLessThan(INTERVAL_MS);
+    expect(answers.map((a) => a.body.errors?.[0]?.extensions?.reason)).toEqual(Array(50).fill('DATABASE_UNAVAILABLE'));
+
+    const errorLines = () => lines.filter((l) => (l.level as number) >= 50);
+    expect(errorLines().map((l) => [l.msg, l.errorKind, l.repeated])).toEqual([['GraphQL operation failed', 'DATABASE_UNAVAILABLE', undefined]]);
+    await new Promise((resolve) => setTimeout(resolve, INTERVAL_MS + 300));
+    const [first, summary, ...more] = errorLines();
+    console.log(`§I 53: 50 failures while the database was down → ${errorLines().length} error lines: "${first!.msg}" and "${summary?.msg}"`);
+    expect(first).toMatchObject({ errorKind: 'DATABASE_UNAVAILABLE', err: expect.anything() });
+    expect(summary).toMatchObject({ errorKind: 'DATABASE_UNAVAILABLE', repeated: 49, msg: expect.stringMatching(/49 more times/) });
+    expect(more).toEqual([]);
+  }, 60_000);
 });

@@ -4,7 +4,8 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { AppConfig } from '../../config/app-config.js';
 import type { Logger } from '../../logging/logger.js';
-import { formatGraphQLError, isClientError } from './error-format.js';
+import { errorKind, RepeatedErrorLog } from '../../logging/repeated-errors.js';
+import { formatGraphQLError, isClientError, isDatabaseUnavailable } from './error-format.js';
 import { identityLookupLimitRule } from './identity-lookup-limit.rule.js';
 import { queryCostLimitRule } from './query-cost.rule.js';
 
@@ -29,14 +30,18 @@ export function graphqlOptions(config: AppConfig, logger: Logger): ApolloDriverC
     maxAliases: { n: GRAPHQL_LIMITS.maxAliases },
     blockFieldSuggestion: { enabled: config.isProduction },
   }).protect();
-  // Internal failures are logged once, with the request id, before formatError hides them from the client.
+  // Internal failures are logged, with the request id, before formatError hides them from the client;
+  // the same failure again (every request while the database is down) once per interval, with a count.
+  const repeated = new RepeatedErrorLog(logger, config.LOG_REPEAT_INTERVAL_MS);
   const logInternalErrors: ApolloServerPlugin<{ req?: { id?: string } }> = {
     async requestDidStart() {
       return {
         async didEncounterErrors({ errors, contextValue }) {
           for (const error of errors) {
             if (isClientError(error)) continue;
-            logger.error({ requestId: contextValue.req?.id, path: error.path, err: error.originalError ?? error }, 'GraphQL operation failed');
+            const cause = error.originalError ?? error;
+            const kind = isDatabaseUnavailable(error) ? 'DATABASE_UNAVAILABLE' : errorKind(cause);
+            repeated.error(kind, { requestId: contextValue.req?.id, path: error.path, err: cause }, 'GraphQL operation failed');
           }
         },
       };
