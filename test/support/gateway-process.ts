@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,10 +15,16 @@ process.once('exit', () => {
 const OUTPUT_KEPT = 64 * 1024;
 
 export interface GatewayProcessOptions {
-  /** Owner URL of the gateway's database. */
-  databaseUrl: string;
-  rolePassword: string;
+  /** Owner URL of the gateway's database; absent: the embedded PostgreSQL under the data directory. */
+  databaseUrl?: string;
+  rolePassword?: string;
+  /**
+   * Where the keys and secrets are (the test harness's directory). One gateway per data directory:
+   * each gateway gets a directory of its own inside it, sharing its keys and secrets, unless
+   * `exactDataDir` says to use this one itself.
+   */
   dataDir: string;
+  exactDataDir?: boolean;
   port: number;
   /** More configuration (LOG_LEVEL, timeouts…). */
   env?: Record<string, string>;
@@ -54,13 +61,26 @@ export class GatewayProcess {
 
   /** Starts the gateway and resolves once /health/ready answers 200 (or rejects after `readyWithinMs`, the child stopped). */
   static async start(options: GatewayProcessOptions, readyWithinMs = 60_000): Promise<GatewayProcess> {
+    const gateway = GatewayProcess.launch(options);
+    try {
+      await gateway.waitUntilReady(readyWithinMs);
+    } catch (error) {
+      await gateway.kill('SIGKILL');
+      throw error;
+    }
+    return gateway;
+  }
+
+  /** Starts the gateway process without waiting for it (e.g. one expected to refuse to start). */
+  static launch(options: GatewayProcessOptions): GatewayProcess {
+    const dataDir = options.exactDataDir ? options.dataDir : instanceDataDir(options.dataDir);
     const child = spawn(process.execPath, ['--max-semi-space-size=32', GATEWAY_MAIN], {
       env: {
         PATH: process.env.PATH ?? '',
         NODE_ENV: 'test',
-        DATABASE_URL: options.databaseUrl,
-        DB_ROLE_PASSWORD: options.rolePassword,
-        DATA_DIR: options.dataDir,
+        ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+        ...(options.rolePassword ? { DB_ROLE_PASSWORD: options.rolePassword } : {}),
+        DATA_DIR: dataDir,
         CERTS_DIR: join(options.dataDir, 'certs'),
         HOST: '127.0.0.1',
         PORT: String(options.port),
@@ -70,14 +90,7 @@ export class GatewayProcess {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const gateway = new GatewayProcess(child, options.port);
-    try {
-      await gateway.waitUntilReady(readyWithinMs);
-    } catch (error) {
-      await gateway.kill('SIGKILL');
-      throw error;
-    }
-    return gateway;
+    return new GatewayProcess(child, options.port);
   }
 
   get alive(): boolean {
@@ -112,6 +125,18 @@ export class GatewayProcess {
   stop(): Promise<void> {
     return this.kill('SIGTERM');
   }
+}
+
+/** A data directory of its own for one gateway, sharing `shared`'s keys and secrets (so tokens and signatures agree). */
+function instanceDataDir(shared: string): string {
+  const dir = mkdtempSync(join(shared, 'gateway-'));
+  // Run as root, an embedded PostgreSQL runs as `postgres`, which must be able to enter it.
+  chmodSync(dir, 0o711);
+  for (const name of ['keys', 'secrets']) {
+    mkdirSync(join(shared, name), { recursive: true, mode: 0o700 });
+    symlinkSync(join(shared, name), join(dir, name));
+  }
+  return dir;
 }
 
 /** The HTTP status of a GET, or 0 when there was no answer within `timeoutMs`. */
