@@ -1,7 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { chmodSync, linkSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadLedgerSigningKey } from '../../src/audit/ledger-key.js';
+import { loadTrustMaterial } from '../../src/certificates/trust/trust-material.js';
+import { loadConfig } from '../../src/config/app-config.js';
+import { loadConsentSigningKey } from '../../src/consent/consent-key.js';
+import { DevIssuer } from '../../src/identity/dev-issuer.js';
 
 /** The compiled gateway (`node dist/src/main.js`), built by the e2e global setup. */
 export const GATEWAY_MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'src', 'main.js');
@@ -61,7 +66,7 @@ export class GatewayProcess {
 
   /** Starts the gateway and resolves once /health/ready answers 200 (or rejects after `readyWithinMs`, the child stopped). */
   static async start(options: GatewayProcessOptions, readyWithinMs = 60_000): Promise<GatewayProcess> {
-    const gateway = GatewayProcess.launch(options);
+    const gateway = GatewayProcess.launch(options.exactDataDir ? options : { ...options, dataDir: await instanceDataDir(options.dataDir), exactDataDir: true, certsDir: join(options.dataDir, 'certs') });
     try {
       await gateway.waitUntilReady(readyWithinMs);
     } catch (error) {
@@ -72,8 +77,9 @@ export class GatewayProcess {
   }
 
   /** Starts the gateway process without waiting for it (e.g. one expected to refuse to start). */
-  static launch(options: GatewayProcessOptions): GatewayProcess {
-    const dataDir = options.exactDataDir ? options.dataDir : instanceDataDir(options.dataDir);
+  static launch(options: GatewayProcessOptions & { certsDir?: string }): GatewayProcess {
+    if (!options.exactDataDir) throw new Error('GatewayProcess.launch takes the exact data directory (start() makes one per gateway)');
+    const dataDir = options.dataDir;
     const child = spawn(process.execPath, ['--max-semi-space-size=32', GATEWAY_MAIN], {
       env: {
         PATH: process.env.PATH ?? '',
@@ -81,7 +87,7 @@ export class GatewayProcess {
         ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
         ...(options.rolePassword ? { DB_ROLE_PASSWORD: options.rolePassword } : {}),
         DATA_DIR: dataDir,
-        CERTS_DIR: join(options.dataDir, 'certs'),
+        CERTS_DIR: options.certsDir ?? join(options.dataDir, 'certs'),
         HOST: '127.0.0.1',
         PORT: String(options.port),
         LOG_LEVEL: 'warn',
@@ -127,14 +133,23 @@ export class GatewayProcess {
   }
 }
 
-/** A data directory of its own for one gateway, sharing `shared`'s keys and secrets (so tokens and signatures agree). */
-function instanceDataDir(shared: string): string {
+/**
+ * A data directory of its own for one gateway (one gateway per data directory), holding `shared`'s
+ * development keys and secrets, made there first if need be, so tokens, signatures and the ledger
+ * key agree with the tests'. Hard links: the development issuer refuses a symlinked key directory.
+ */
+async function instanceDataDir(shared: string): Promise<string> {
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: shared, CERTS_DIR: join(shared, 'certs') });
+  await new DevIssuer(config).publicJwks();
+  loadLedgerSigningKey(config);
+  loadConsentSigningKey(config);
+  loadTrustMaterial(config);
   const dir = mkdtempSync(join(shared, 'gateway-'));
   // Run as root, an embedded PostgreSQL runs as `postgres`, which must be able to enter it.
   chmodSync(dir, 0o711);
   for (const name of ['keys', 'secrets']) {
-    mkdirSync(join(shared, name), { recursive: true, mode: 0o700 });
-    symlinkSync(join(shared, name), join(dir, name));
+    mkdirSync(join(dir, name), { mode: 0o700 });
+    for (const file of readdirSync(join(shared, name))) linkSync(join(shared, name, file), join(dir, name, file));
   }
   return dir;
 }
