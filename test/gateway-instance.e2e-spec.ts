@@ -139,6 +139,8 @@ describe('§I 47: one gateway per data directory', () => {
       console.log(`§I 47: PostgreSQL (pid ${killed}) killed under the gateway; ready again after ${Math.round(back)} ms`);
       expect(back).toBeGreaterThan(0);
       expect(c.tail()).toContain('the embedded PostgreSQL stopped under the gateway; starting it again');
+      // The gateway's pool may be back a moment before its restart loop has seen the server answer.
+      for (let i = 0; i < 100 && !c.tail().includes('the embedded PostgreSQL is running again'); i++) await sleep(100);
       expect(c.tail()).toContain('the embedded PostgreSQL is running again');
     }, 90_000);
 
