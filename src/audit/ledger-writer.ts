@@ -1,5 +1,7 @@
 import pg from 'pg';
+import { isDatabaseUnavailable } from '../common/graphql/error-format.js';
 import type { Logger } from '../logging/logger.js';
+import { errorKind, RepeatedErrorLog } from '../logging/repeated-errors.js';
 import { entryContent, entryLeafHash, type LedgerEntryContent, type LedgerEntryInput } from './ledger-entry.js';
 import { LedgerUnavailableError } from './audit.errors.js';
 import { appendLeaves, nodeKey, rootPlan, type NodeRef } from './merkle.js';
@@ -18,6 +20,8 @@ export interface LedgerWriterOptions {
   waitMs: number;
   /** Where entry times come from (tests place entries at chosen times). */
   clock?: () => Date;
+  /** The same write failure again within this interval is counted, not logged (default 10 s). */
+  repeatIntervalMs?: number;
 }
 
 /**
@@ -81,11 +85,15 @@ export class LedgerWriter {
   private cached?: { size: number; frontier: Buffer[] };
   private lastFailureAt?: number;
 
+  private readonly failures: RepeatedErrorLog;
+
   constructor(
     private readonly pool: pg.Pool,
     private readonly options: LedgerWriterOptions,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.failures = new RepeatedErrorLog(logger, options.repeatIntervalMs ?? 10_000);
+  }
 
   /** Appends one entry; resolves with its index when it is durable. Invalid entries reject with LedgerEntryInvalidError. */
   record(input: LedgerEntryInput): Promise<RecordedEntry> {
@@ -162,7 +170,8 @@ export class LedgerWriter {
       } catch (error) {
         this.cached = undefined;
         this.lastFailureAt = Date.now();
-        this.logger.error({ err: error, entries: batch.length }, 'ledger batch could not be written');
+        // While the database is down every batch fails alike: once per interval, with a count (§I 53).
+        this.failures.error(isDatabaseUnavailable(error) ? 'DATABASE_UNAVAILABLE' : errorKind(error), { err: error, entries: batch.length }, 'ledger batch could not be written');
         const failure = new LedgerUnavailableError('the audit ledger cannot be written', { cause: error });
         for (const pending of batch) pending.reject(failure);
       }
