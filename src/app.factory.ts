@@ -1,3 +1,4 @@
+import fastifyRateLimit from '@fastify/rate-limit';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
@@ -10,6 +11,17 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   const { config, logger } = options;
   const adapter = new FastifyAdapter({
     bodyLimit: config.HTTP_BODY_LIMIT_BYTES,
+    // Slow clients hold sockets: headers and the whole request must arrive in time (408 otherwise),
+    // and a connection on which nothing moves is closed. Node checks the first two periodically.
+    connectionTimeout: config.HTTP_CONNECTION_TIMEOUT_MS,
+    // An idle kept-alive connection too (Node gives those keepAliveTimeout instead of the above).
+    keepAliveTimeout: Math.min(72_000, config.HTTP_CONNECTION_TIMEOUT_MS),
+    requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+    http: {
+      headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(config.HTTP_HEADERS_TIMEOUT_MS / 4))),
+    },
     // The request id is always the gateway's own: a client's X-Request-Id is kept beside it
     // (RequestContext.clientRequestId), never taken as the id the ledger and the logs go by.
     genReqId: () => randomUUID(),
@@ -17,8 +29,11 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     trustProxy: false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
-    logger: new PinoNestLogger(logger),
+    logger: new PinoNestLogger(logger, config.LOG_REPEAT_INTERVAL_MS),
   });
+  // Limits are applied where declared (PublicRateLimitGuard), never to every route: clients are
+  // told apart by address (IPv6 by /64), up to 10,000 at once (the least recent forgotten first).
+  await app.register(fastifyRateLimit, { global: false, cache: 10_000 });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -81,7 +80,60 @@ describe('GraphQL limits (development mode)', () => {
       fragment C on Query { ...B ...B ...B ...B ...B ...B ...B ...B ...B ...B }`;
     const res = await t.graphql(query, undefined, token);
     expect(res.body.data ?? null).toBeNull();
-    expect(res.body.errors!.map((e) => e.message).join('\n')).toMatch(/cost limit of 5000 exceeded/i);
+    expect(res.body.errors!.map((e) => e.message).join('\n')).toMatch(/cost limit of 20000 exceeded/i);
+  });
+
+  // §I 49: list sizes and expensive fields count. The console's certificate list (console/src/certificates.ts).
+  const CERT_FIELDS = 'id identifier type typeName holder status issuedAt validUntil claims credential qrSvg verificationUrl issuer { code name }';
+  const LI_WEI = '330825198803142023';
+
+  it('§I 49: refuses an alias-multiplied list of QR codes and credentials by cost, before any resolver runs', async () => {
+    const citizen = await t.token({ role: 'citizen', sub: LI_WEI });
+    const entries = async () => {
+      const owner = new pg.Client({ connectionString: t.databaseUrl });
+      await owner.connect();
+      try {
+        return (await owner.query<{ n: number }>('SELECT count(*)::int AS n FROM onegate.ledger_entry')).rows[0]!.n;
+      } finally {
+        await owner.end();
+      }
+    };
+    const before = await entries();
+    const aliases = Array.from({ length: 3 }, (_, i) => `c${i}: certificates(holder: "${LI_WEI}") { ${CERT_FIELDS} sdJwt }`).join(' ');
+    const res = await t.graphql(`{ ${aliases} }`, undefined, citizen);
+    // A validation failure: no data key at all (execution never started), and no ledger entry.
+    expect(res.status).toBe(400);
+    expect(res.body).not.toHaveProperty('data');
+    expect(res.body.errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(/^Query cost limit of 20000 exceeded: this operation costs 25200 /),
+        extensions: { code: 'GRAPHQL_VALIDATION_FAILED', reason: 'QUERY_TOO_COSTLY' },
+      }),
+    ]);
+    // The same QR codes through fragments and a page of consent tokens weigh the same way.
+    const viaFragments = await t.graphql(
+      `{ a: certificates(holder: "${LI_WEI}") { ...C } b: certificates(holder: "${LI_WEI}") { ...C } c: certificates(holder: "${LI_WEI}") { ...C } } fragment C on Certificate { ${CERT_FIELDS} sdJwt }`,
+      undefined,
+      citizen,
+    );
+    expect(viaFragments.body.errors![0]!.extensions).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED', reason: 'QUERY_TOO_COSTLY' });
+    const consentQrs = Array.from({ length: 3 }, (_, i) => `g${i}: myConsents { id token qrSvg }`).join(' ');
+    expect((await t.graphql(`{ ${consentQrs} }`, undefined, citizen)).body.errors![0]!.extensions).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED', reason: 'QUERY_TOO_COSTLY' });
+    const pages = Array.from({ length: 14 }, (_, i) => `p${i}: auditEntries(first: 100) { edges { node { index kind outcome actor { kind id hall department } subject { kind id } requestId at } } }`).join(' ');
+    const auditor = await t.token({ role: 'auditor', sub: 'A-COST' });
+    expect((await t.graphql(`{ ${pages} }`, undefined, auditor)).body.errors![0]!.extensions).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED', reason: 'QUERY_TOO_COSTLY' });
+    expect(await entries()).toBe(before);
+  });
+
+  it("§I 49: the console's own queries stay within the cost limit", async () => {
+    const citizen = await t.token({ role: 'citizen', sub: LI_WEI });
+    const list = await t.graphql(`{ certificates(holder: "${LI_WEI}") { ${CERT_FIELDS} } }`, undefined, citizen);
+    expect(list.body.errors).toBeUndefined();
+    const consents = await t.graphql('{ myConsents { id qrSvg } }', undefined, citizen);
+    expect(consents.body.errors).toBeUndefined();
+    const auditor = await t.token({ role: 'auditor', sub: 'A-COST' });
+    const page = await t.graphql('query($first: Int) { auditEntries(first: $first) { edges { cursor node { index kind outcome } } pageInfo { hasNextPage endCursor } } }', { first: 100 }, auditor);
+    expect(page.body.errors).toBeUndefined();
   });
 
   it('rejects more than 1000 tokens as a syntax error (400)', async () => {
@@ -162,23 +214,26 @@ function productionTrust(): Record<string, string> {
 }
 
 describe('GraphQL in production mode', () => {
+  const JWKS_URL = 'https://idp.onegate.test/jwks.json';
+  const realFetch = globalThis.fetch;
   let t: TestApp;
-  let jwks: Server;
   let token: string;
   beforeAll(async () => {
-    // Production verifies tokens against an external issuer's JWKS: serve the development key's on loopback.
+    // Production verifies tokens against an external issuer's JWKS, which must be https: the
+    // issuer is played here by answering its URL with the development key's set.
     const issuer = new DevIssuer(loadConfig({ NODE_ENV: 'test', DATA_DIR: harnessState().dataDir }));
     const body = JSON.stringify(await issuer.publicJwks());
-    jwks = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(body));
-    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-    const { port } = jwks.address() as { port: number };
+    globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) =>
+      String(input instanceof Request ? input.url : input) === JWKS_URL
+        ? new Response(body, { headers: { 'content-type': 'application/json' } })
+        : realFetch(input, init)) as typeof fetch;
     // Production reads the ledger key from a file: the development key, generated if need be.
     const devConfig = loadConfig({ NODE_ENV: 'test', DATA_DIR: harnessState().dataDir });
     loadLedgerSigningKey(devConfig);
     loadConsentSigningKey(devConfig);
     t = await createTestApp({
       NODE_ENV: 'production',
-      TOKEN_JWKS_URL: `http://127.0.0.1:${port}/jwks.json`,
+      TOKEN_JWKS_URL: JWKS_URL,
       LEDGER_SIGNING_KEY_FILE: ledgerKeyPaths(devConfig.dataDir).privateKey,
       CONSENT_SIGNING_KEY_FILE: consentKeyPath(devConfig.dataDir),
       ...productionTrust(),
@@ -187,7 +242,7 @@ describe('GraphQL in production mode', () => {
   });
   afterAll(async () => {
     await t.close();
-    await new Promise((resolve) => jwks.close(resolve));
+    globalThis.fetch = realFetch;
   });
 
   it('serves queries with a token from the configured issuer', async () => {

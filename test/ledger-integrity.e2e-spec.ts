@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -10,6 +10,7 @@ import { createTestApp, type TestApp } from './harness/test-app.js';
 import { asText } from './support/ledger-fixtures.js';
 import { referenceRoot } from './support/rfc9162-reference.js';
 import { freePort } from './harness/free-port.js';
+import { GatewayProcess } from './support/gateway-process.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const LI_WEI = '330825198803142023';
@@ -21,46 +22,17 @@ interface Gateway {
   stop(): Promise<void>;
 }
 
-/** A real gateway process (`node dist/src/main.js`) on the given database, ready when /health/ready says so. */
+/**
+ * A real gateway process (`node dist/src/main.js`) on the given database, ready when /health/ready
+ * says so; with a data directory of its own (one gateway per data directory) holding the harness's keys.
+ */
 async function startGateway(databaseUrl: string): Promise<Gateway> {
   const harness = harnessState();
-  const port = await freePort();
-  const child = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      DATABASE_URL: databaseUrl,
-      DB_ROLE_PASSWORD: harness.rolePassword,
-      DATA_DIR: harness.dataDir,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      SEED_CITIZENS_ON_EMPTY: '0',
-      LEDGER_CHECKPOINT_INTERVAL_SECONDS: '1',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}: ${stderr}`);
-    const ready = await fetch(`${url}/health/ready`).then((r) => r.status === 200, () => false);
-    if (ready) break;
-    if (Date.now() > deadline) throw new Error(`gateway not ready after 30 s: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return {
-    url,
-    process: child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  const gateway = await GatewayProcess.start(
+    { databaseUrl, rolePassword: harness.rolePassword, dataDir: harness.dataDir, port: await freePort(), env: { LEDGER_CHECKPOINT_INTERVAL_SECONDS: '1' } },
+    30_000,
+  );
+  return { url: gateway.url, process: gateway.child, stop: () => gateway.stop() };
 }
 
 interface VerifyOutcome {

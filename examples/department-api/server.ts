@@ -4,7 +4,7 @@ import { type ApiAuth, createDepartmentApi, postgresAccountStore } from './api.j
 /**
  * Starts the reference department API (see README.md in this folder):
  *
- *   DEPARTMENT_DATABASE_URL=postgres://onegate_reader_human_resources:…@127.0.0.1:54329/onegate \
+ *   DEPARTMENT_DATABASE_URL="postgres://onegate_reader_human_resources:…@localhost/onegate?host=$PWD/.data/run" \
  *   HMAC_SECRET=… npm run department-api
  *
  * Prints one JSON line `{"msg":"listening","url":"http://127.0.0.1:PORT"}` when ready; stops

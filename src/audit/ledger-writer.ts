@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { isDatabaseUnavailable } from '../common/graphql/error-format.js';
 import type { Logger } from '../logging/logger.js';
+import { errorKind, RepeatedErrorLog } from '../logging/repeated-errors.js';
 import { entryContent, entryLeafHash, type LedgerEntryContent, type LedgerEntryInput } from './ledger-entry.js';
 import { LedgerInconsistentError, LedgerUnavailableError } from './audit.errors.js';
 import {
@@ -35,6 +37,8 @@ export interface LedgerWriterOptions {
   clock?: () => Date;
   /** The ledger's verifier key (C2SP vkey): stored checkpoints must carry its valid signature. */
   vkey?: string;
+  /** The same write failure again within this interval is counted, not logged (default 10 s). */
+  repeatIntervalMs?: number;
 }
 
 /** What the readiness probe found: the append path works now, fails now, or the alarm is raised. */
@@ -108,11 +112,14 @@ export class LedgerWriter {
   private readonly vkey?: ParsedVkey;
   private probing?: Promise<LedgerProbe>;
 
+  private readonly failures: RepeatedErrorLog;
+
   constructor(
     private readonly pool: pg.Pool,
     private readonly options: LedgerWriterOptions,
     private readonly logger: Logger,
   ) {
+    this.failures = new RepeatedErrorLog(logger, options.repeatIntervalMs ?? 10_000);
     this.integrity = new LedgerIntegrity(logger);
     this.vkey = parsedVkey(options.vkey);
   }
@@ -209,7 +216,8 @@ export class LedgerWriter {
           this.integrity.raise(error, 'append');
           failure = new LedgerInconsistentError();
         } else {
-          this.logger.error({ err: error, entries: batch.length }, 'ledger batch could not be written');
+          // While the database is down every batch fails alike: once per interval, with a count (§I 53).
+          this.failures.error(isDatabaseUnavailable(error) ? 'DATABASE_UNAVAILABLE' : errorKind(error), { err: error, entries: batch.length }, 'ledger batch could not be written');
           failure = new LedgerUnavailableError('the audit ledger cannot be written', { cause: error });
         }
         for (const pending of batch) pending.reject(failure);

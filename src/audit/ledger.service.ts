@@ -1,11 +1,13 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import pg from 'pg';
+import { isDatabaseUnavailable } from '../common/graphql/error-format.js';
 import { AppConfig } from '../config/app-config.js';
 import { DATABASE_CONNECTIONS } from '../database/database.module.js';
 import type { DatabaseConnections } from '../database/database-setup.js';
 import { resilientPool } from '../database/pg-pool.js';
 import { LOGGER } from '../logging/logging.module.js';
 import type { Logger } from '../logging/logger.js';
+import { errorKind, RepeatedErrorLog } from '../logging/repeated-errors.js';
 import { AuditError, AuditErrorCode } from './audit.errors.js';
 import { signCheckpoint } from './checkpoint.js';
 import type { LedgerEntryInput } from './ledger-entry.js';
@@ -47,6 +49,7 @@ export class LedgerService implements OnModuleInit, OnApplicationShutdown {
   private key!: LedgerSigningKey;
   private timer?: NodeJS.Timeout;
   private checkpointing?: Promise<unknown>;
+  private readFailures!: RepeatedErrorLog;
 
   constructor(
     private readonly config: AppConfig,
@@ -56,6 +59,7 @@ export class LedgerService implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     this.key = loadLedgerSigningKey(this.config);
+    this.readFailures = new RepeatedErrorLog(this.logger, this.config.LOG_REPEAT_INTERVAL_MS);
     const timeout = this.config.LEDGER_WRITE_TIMEOUT_MS;
     const poolOptions = {
       connectionString: this.connections.runtimeUrl,
@@ -70,7 +74,7 @@ export class LedgerService implements OnModuleInit, OnApplicationShutdown {
     this.readerPool = resilientPool({ ...poolOptions, max: READER_POOL_SIZE, application_name: 'onegate-ledger' }, lost);
     this.writer = new LedgerWriter(
       this.writerPool,
-      { maxBatch: this.config.LEDGER_BATCH_MAX_ENTRIES, waitMs: this.config.LEDGER_BATCH_WAIT_MS, vkey: this.key.vkey },
+      { maxBatch: this.config.LEDGER_BATCH_MAX_ENTRIES, waitMs: this.config.LEDGER_BATCH_WAIT_MS, vkey: this.key.vkey, repeatIntervalMs: this.config.LOG_REPEAT_INTERVAL_MS },
       this.logger,
     );
     // At start-up: a tree rolled back or changed while the gateway was down raises the integrity
@@ -220,7 +224,7 @@ export class LedgerService implements OnModuleInit, OnApplicationShutdown {
     } catch (error) {
       if (error instanceof AuditError) throw error;
       // Clients get LEDGER_UNAVAILABLE only; what broke goes to the log (database details redacted).
-      this.logger.error({ err: error }, 'ledger read failed');
+      this.readFailures.error(isDatabaseUnavailable(error) ? 'DATABASE_UNAVAILABLE' : errorKind(error), { err: error }, 'ledger read failed');
       throw new AuditError(AuditErrorCode.SERVICE_UNAVAILABLE, 'LEDGER_UNAVAILABLE', 'the audit ledger cannot be read', { cause: error });
     }
   }

@@ -5,6 +5,7 @@ import { CurrentRequest, type RequestContext } from '../common/request/request-c
 import { CurrentPrincipal } from '../identity/current-principal.decorator.js';
 import type { Principal } from '../identity/principal.js';
 import { Public } from '../identity/public.decorator.js';
+import { PublicRateLimit } from '../identity/public-rate-limit.guard.js';
 import { AppConfig } from '../config/app-config.js';
 import { CertificateVerificationService } from './certificate-verification.service.js';
 
@@ -69,6 +70,7 @@ export class CertificatesController {
 
   /** `POST /certificates/verify` `{ "credential": "…" }` → the three verdicts as JSON. */
   @Post('certificates/verify')
+  @PublicRateLimit()
   @HttpCode(200)
   @Header('cache-control', 'no-store')
   async verify(
@@ -96,6 +98,7 @@ export class CertificatesController {
    * either, `/verify` is the console's verification page, where a certificate is pasted or scanned.
    */
   @Get('verify')
+  @PublicRateLimit()
   async page(
     @Query('id') id: unknown,
     @Query('p') ref: unknown,

@@ -1,5 +1,5 @@
 import { UsePipes } from '@nestjs/common';
-import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Extensions, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { inputValidationPipe } from '../common/graphql/input-validation.pipe.js';
 import { isDepartmentCode } from '../common/departments.js';
 import { CurrentRequest, type RequestContext } from '../common/request/request-context.js';
@@ -8,6 +8,7 @@ import type { Purpose } from '../exchange/exchange.service.js';
 import { CurrentPrincipal } from '../identity/current-principal.decorator.js';
 import type { Principal } from '../identity/principal.js';
 import { Public } from '../identity/public.decorator.js';
+import { PublicRateLimit } from '../identity/public-rate-limit.guard.js';
 import { Roles } from '../identity/roles.decorator.js';
 import { CertificatePresenter, type CertificateWithRow } from './certificate-presenter.js';
 import { CertificateVerificationService } from './certificate-verification.service.js';
@@ -88,6 +89,7 @@ export class CertificatesResolver {
   }
 
   @Roles('citizen', 'department', 'clerk')
+  @Extensions({ listSize: CERTIFICATES_LIMIT })
   @Query(() => [Certificate], {
     description: `A holder's certificates, newest first (at most ${CERTIFICATES_LIMIT}), as far as the caller may see them: a citizen their own, a department those it issued, a clerk those of types the stated matter accepts.`,
   })
@@ -101,6 +103,8 @@ export class CertificatesResolver {
   }
 
   @Roles('citizen', 'department')
+  // Query cost: signed for each alias.
+  @Extensions({ cost: 20 })
   @Query(() => String, {
     description: 'An SD-JWT presentation of a certificate disclosing only the named claims (e.g. ["registeredOn", "maritalStatus"]); for the holder or the issuing department.',
   })
@@ -147,6 +151,9 @@ export class CertificatesResolver {
   }
 
   @Public()
+  @PublicRateLimit()
+  // Query cost: signatures and a certificate chain checked for each alias.
+  @Extensions({ cost: 50 })
   @Query(() => CertificateVerification, {
     description:
       'Verifies a certificate (a vc+jwt, or an SD-JWT VC or presentation) without a token: integrity (signature, chain to the onegate root), ' +

@@ -42,4 +42,25 @@ describe('loadConfig', () => {
     expect(config.publicBaseUrl).toBe('https://onegate.example.gov.cn');
     expect(config.devIssuerEnabled).toBe(false);
   });
+
+  it('refuses an http:// TOKEN_JWKS_URL in production (loopback too), and accepts it outside production', () => {
+    for (const url of ['http://idp.example.gov.cn/jwks.json', 'http://127.0.0.1:8080/jwks.json']) {
+      expect(() => loadConfig({ ...PRODUCTION_ENV, TOKEN_JWKS_URL: url })).toThrow(/TOKEN_JWKS_URL must be an https:\/\/ URL when NODE_ENV=production/);
+    }
+    expect(loadConfig({ ...PRODUCTION_ENV, TOKEN_JWKS_URL: 'HTTPS://idp.example.gov.cn/jwks.json' }).TOKEN_JWKS_URL).toMatch(/^HTTPS:/);
+    expect(loadConfig({ NODE_ENV: 'test', TOKEN_JWKS_URL: 'http://127.0.0.1:8080/jwks.json' }).TOKEN_JWKS_URL).toBe('http://127.0.0.1:8080/jwks.json');
+  });
+
+  it('reads the abuse limits and HTTP timeouts, and refuses a headers timeout longer than the request timeout', () => {
+    const config = loadConfig({ PUBLIC_RATE_LIMIT_MAX: '5', PUBLIC_RATE_LIMIT_WINDOW_SECONDS: '10', HTTP_HEADERS_TIMEOUT_MS: '1000', HTTP_REQUEST_TIMEOUT_MS: '2000', HTTP_CONNECTION_TIMEOUT_MS: '3000' });
+    expect([config.PUBLIC_RATE_LIMIT_MAX, config.PUBLIC_RATE_LIMIT_WINDOW_SECONDS]).toEqual([5, 10]);
+    expect([config.HTTP_HEADERS_TIMEOUT_MS, config.HTTP_REQUEST_TIMEOUT_MS, config.HTTP_CONNECTION_TIMEOUT_MS]).toEqual([1000, 2000, 3000]);
+    expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '5000', HTTP_REQUEST_TIMEOUT_MS: '2000' })).toThrow(/HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS/);
+  });
+
+  it('has no embedded PostgreSQL port unless one is set', () => {
+    expect(loadConfig({}).EMBEDDED_PG_PORT).toBeUndefined();
+    expect(loadConfig({ EMBEDDED_PG_PORT: '54402' }).EMBEDDED_PG_PORT).toBe(54402);
+    expect(() => loadConfig({ EMBEDDED_PG_PORT: '80' })).toThrow(/EMBEDDED_PG_PORT/);
+  });
 });

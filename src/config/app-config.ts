@@ -56,10 +56,16 @@ export class AppConfig {
   @IsNotEmpty()
   DATA_DIR = '.data';
 
+  /**
+   * TCP port of the embedded PostgreSQL, on loopback. Absent (the default): it listens on a Unix
+   * socket under DATA_DIR only, so checkouts on one machine never collide (a free loopback port,
+   * recorded under DATA_DIR, when the socket path would be too long).
+   */
+  @IsOptional()
   @IsInt()
   @Min(1024)
   @Max(65535)
-  EMBEDDED_PG_PORT = 54329;
+  EMBEDDED_PG_PORT?: number;
 
   @IsInt()
   @Min(1)
@@ -120,6 +126,51 @@ export class AppConfig {
   @Min(1024)
   @Max(10 * 1024 * 1024)
   HTTP_BODY_LIMIT_BYTES = 256 * 1024;
+
+  /** Time to receive a request's headers; a client that trickles them is cut off (408) after this. */
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  HTTP_HEADERS_TIMEOUT_MS = 10_000;
+
+  /** Time to receive a whole request (headers and body); at least HTTP_HEADERS_TIMEOUT_MS. */
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  HTTP_REQUEST_TIMEOUT_MS = 30_000;
+
+  /** A connection on which nothing moves for this long is closed (idle keep-alive connections too). */
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  HTTP_CONNECTION_TIMEOUT_MS = 60_000;
+
+  /**
+   * Public (unauthenticated) requests that write, per client address (IPv6: per /64) and window:
+   * certificate verification (`/verify?id=`, `POST /certificates/verify`, `verifyCertificate`
+   * without a token), each a ledger entry. Over the limit: 429 TOO_MANY_REQUESTS.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  PUBLIC_RATE_LIMIT_MAX = 30;
+
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  PUBLIC_RATE_LIMIT_WINDOW_SECONDS = 60;
+
+  /** GraphQL query cost limit: fields, lists weighed by their page size, expensive fields (QR codes, credentials) by their weight. */
+  @IsInt()
+  @Min(100)
+  @Max(10_000_000)
+  GRAPHQL_MAX_COST = 20_000;
+
+  /** Identical infrastructure errors (e.g. the database down) are logged once per this interval, then as a count. */
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  LOG_REPEAT_INTERVAL_MS = 10_000;
 
   @IsInt()
   @Min(2)
@@ -352,13 +403,14 @@ export class ConfigError extends Error {
 const NUMERIC_KEYS = new Set(
   Object.entries(new AppConfig())
     .filter(([, value]) => typeof value === 'number')
-    .map(([key]) => key),
+    .map(([key]) => key)
+    .concat(['EMBEDDED_PG_PORT']),
 );
 
 /** Reads and validates the configuration; throws ConfigError listing every problem at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const raw: Record<string, unknown> = {};
-  for (const key of Object.keys(new AppConfig()).concat(['DATABASE_URL', 'DB_ROLE_PASSWORD', 'TOKEN_JWKS_URL', 'HALLS_FILE', 'LEDGER_SIGNING_KEY_FILE', 'DEPARTMENT_CONNECTORS_FILE', 'CONSENT_SIGNING_KEY_FILE', 'PUBLIC_BASE_URL', 'CERT_MASTER_KEY', 'CERT_ROOT_CA_FILE', 'CERT_ROOT_KEY_FILE'])) {
+  for (const key of Object.keys(new AppConfig()).concat(['EMBEDDED_PG_PORT', 'DATABASE_URL', 'DB_ROLE_PASSWORD', 'TOKEN_JWKS_URL', 'HALLS_FILE', 'LEDGER_SIGNING_KEY_FILE', 'DEPARTMENT_CONNECTORS_FILE', 'CONSENT_SIGNING_KEY_FILE', 'PUBLIC_BASE_URL', 'CERT_MASTER_KEY', 'CERT_ROOT_CA_FILE', 'CERT_ROOT_KEY_FILE'])) {
     const value = env[key];
     if (value === undefined) continue;
     // Numbers are parsed strictly: "3000abc" or "" is an error, not NaN or a silent default.
@@ -379,7 +431,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (!config.CERT_MASTER_KEY) problems.push('CERT_MASTER_KEY is required when NODE_ENV=production (it seals the certificate signing keys)');
     if (!config.CERT_ROOT_CA_FILE) problems.push('CERT_ROOT_CA_FILE is required when NODE_ENV=production (no generated root CA)');
     if (!config.CERT_ROOT_KEY_FILE) problems.push('CERT_ROOT_KEY_FILE is required when NODE_ENV=production (no generated root CA)');
+    if (config.TOKEN_JWKS_URL && !config.TOKEN_JWKS_URL.toLowerCase().startsWith('https://')) {
+      problems.push('TOKEN_JWKS_URL must be an https:// URL when NODE_ENV=production (the keys that sign every token must not travel in clear)');
+    }
     if (!config.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL is required when NODE_ENV=production (certificates carry status list and verification URLs)');
+  }
+  if (config.HTTP_HEADERS_TIMEOUT_MS > config.HTTP_REQUEST_TIMEOUT_MS) {
+    problems.push('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -1,5 +1,5 @@
 import { UsePipes } from '@nestjs/common';
-import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Extensions, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { qrSvg } from '../common/qr-svg.js';
 import { inputValidationPipe } from '../common/graphql/input-validation.pipe.js';
 import { CurrentRequest, type RequestContext } from '../common/request/request-context.js';
@@ -44,6 +44,7 @@ export class ConsentResolver {
   }
 
   @Roles('citizen')
+  @Extensions({ listSize: MY_CONSENTS_LIMIT })
   @Query(() => [ConsentGrant], { description: `My consent grants, newest first (at most ${MY_CONSENTS_LIMIT}). Citizens only.` })
   myConsents(@CurrentPrincipal() principal: Principal): Promise<ConsentGrant[]> {
     return this.consents.listFor(principal as CitizenPrincipal);
@@ -64,6 +65,8 @@ export class ConsentResolver {
     return this.consents.covering(principal, request, args);
   }
 
+  // Query cost: signed for each grant asked for.
+  @Extensions({ cost: 20 })
   @ResolveField(() => String, {
     nullable: true,
     description:
@@ -73,6 +76,8 @@ export class ConsentResolver {
     return this.tokenOf(grant);
   }
 
+  // Query cost: signed and drawn for each grant asked for.
+  @Extensions({ cost: 70 })
   @ResolveField(() => String, { nullable: true, description: 'The consent token as a QR code (an SVG document) for the clerk to scan; null unless ACTIVE.' })
   async qrSvg(@Parent() grant: ConsentGrant): Promise<string | null> {
     const token = await this.tokenOf(grant);

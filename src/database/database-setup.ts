@@ -1,3 +1,5 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
@@ -41,12 +43,12 @@ export async function prepareDatabase(config: AppConfig, logger: Logger): Promis
   if (!ownerUrl) {
     embedded = new EmbeddedPostgres({
       dataDir: join(config.dataDir, 'postgres'),
-      port: config.EMBEDDED_PG_PORT,
+      ...(await embeddedListener(config)),
       superuserPassword: localSecret(config.dataDir, 'postgres-superuser-password'),
       logFile: join(config.dataDir, 'postgres.log'),
     });
     await embedded.start();
-    logger.info({ port: embedded.port }, 'embedded PostgreSQL is up');
+    logger.info({ address: embedded.address }, 'embedded PostgreSQL is up');
     ownerUrl = await ensureEmbeddedOwner(embedded, localSecret(config.dataDir, 'postgres-owner-password'));
   }
   const close = async () => {
@@ -62,6 +64,49 @@ export async function prepareDatabase(config: AppConfig, logger: Logger): Promis
     await close();
     throw error;
   }
+}
+
+/** A socket path longer than this does not fit in sockaddr_un (108 bytes with its terminating NUL). */
+const MAX_SOCKET_PATH_BYTES = 107;
+/** The conventional number in the socket's file name (.s.PGSQL.5432); nothing listens on TCP. */
+const SOCKET_PORT = 5432;
+
+/**
+ * Where the embedded PostgreSQL listens: EMBEDDED_PG_PORT on loopback when set; otherwise a Unix
+ * socket in DATA_DIR/run, so checkouts on one machine never collide; otherwise (a DATA_DIR whose
+ * socket path would be too long) a free loopback port, recorded in DATA_DIR/postgres-port and kept
+ * while it stays free.
+ */
+async function embeddedListener(config: AppConfig): Promise<{ port: number; socketDir?: string }> {
+  if (config.EMBEDDED_PG_PORT !== undefined) return { port: config.EMBEDDED_PG_PORT };
+  const socketDir = join(config.dataDir, 'run');
+  if (Buffer.byteLength(join(socketDir, `.s.PGSQL.${SOCKET_PORT}`)) <= MAX_SOCKET_PATH_BYTES) return { port: SOCKET_PORT, socketDir };
+  const file = join(config.dataDir, 'postgres-port');
+  const recorded = existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : NaN;
+  // The recorded port is also right when our own server (adopted below) is the one holding it.
+  if (Number.isInteger(recorded) && (await portIsFree(recorded) || existsSync(join(config.dataDir, 'postgres', 'postmaster.pid')))) return { port: recorded };
+  const port = await freeLoopbackPort();
+  writeFileSync(file, `${port}\n`);
+  return { port };
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen({ host: '127.0.0.1', port, exclusive: true }, () => probe.close(() => resolve(true)));
+  });
+}
+
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen({ host: '127.0.0.1', port: 0, exclusive: true }, () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 export function connectionsFor(ownerUrl: string, rolePassword: string): DatabaseConnections {

@@ -4,11 +4,15 @@ import { createRequire } from 'node:module';
 import { arch, platform, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
+import type { Logger } from '../logging/logger.js';
 
 export interface EmbeddedPostgresOptions {
   /** Cluster directory (created and initialised on first use; kept between runs). */
   dataDir: string;
+  /** TCP port on 127.0.0.1; with `socketDir`, only the number in the socket's file name (no TCP). */
   port: number;
+  /** Listen on a Unix socket in this directory only (no TCP): nothing to collide with on the machine. */
+  socketDir?: string;
   superuserPassword: string;
   /** Where the server's own log goes. */
   logFile: string;
@@ -30,6 +34,9 @@ export class EmbeddedPostgres {
   /** True when this process started (or adopted) the server and so must stop it. */
   private owned = false;
   private readonly exitGuard = () => this.signalStop();
+  private stopping = false;
+  private watchdog?: NodeJS.Timeout;
+  private restarting?: Promise<void>;
 
   constructor(private readonly options: EmbeddedPostgresOptions) {}
 
@@ -39,12 +46,25 @@ export class EmbeddedPostgres {
 
   superuserUrl(database = 'postgres'): string {
     const password = encodeURIComponent(this.options.superuserPassword);
-    return `postgres://postgres:${password}@127.0.0.1:${this.options.port}/${database}`;
+    const url = new URL(`postgres://postgres:${password}@${this.options.socketDir ? 'localhost' : '127.0.0.1'}:${this.options.port}/${database}`);
+    // node-postgres (and libpq) take a directory as `host` for a Unix socket.
+    if (this.options.socketDir) url.searchParams.set('host', this.options.socketDir);
+    return url.toString();
+  }
+
+  /** Where the server listens, for messages. */
+  get address(): string {
+    return this.options.socketDir ? join(this.options.socketDir, `.s.PGSQL.${this.options.port}`) : `127.0.0.1:${this.options.port}`;
   }
 
   async start(): Promise<void> {
     const runAs = ensureUnprivilegedUser();
+    this.stopping = false;
     if (!existsSync(join(this.options.dataDir, 'PG_VERSION'))) this.initialise(runAs);
+    if (this.options.socketDir) {
+      mkdirSync(this.options.socketDir, { recursive: true, mode: 0o755 });
+      if (runAs.uid !== undefined) chownSync(this.options.socketDir, runAs.uid, runAs.gid!);
+    }
 
     const running = this.runningServer();
     if (running) {
@@ -53,32 +73,71 @@ export class EmbeddedPostgres {
       this.pid = running.pid;
       this.owned = running.orphaned;
     } else {
-      const log = openSync(this.options.logFile, 'a');
-      try {
-        const child = spawn(
-          binaries().postgres,
-          [
-            '-D', this.options.dataDir,
-            '-p', String(this.options.port),
-            '-c', 'listen_addresses=127.0.0.1',
-            '-c', 'unix_socket_directories=',
-            '-c', 'max_connections=300',
-          ],
-          { ...runAs, detached: true, stdio: ['ignore', log, log] },
-        );
-        child.unref();
-        this.pid = child.pid;
-        this.owned = true;
-      } finally {
-        closeSync(log);
-      }
+      this.launch(runAs);
     }
     if (this.owned) process.on('exit', this.exitGuard);
     await this.waitUntilReady();
   }
 
+  private launch(runAs: RunAs): void {
+    const listen = this.options.socketDir
+      ? ['-c', "listen_addresses=", '-c', `unix_socket_directories=${this.options.socketDir}`]
+      : ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
+    const log = openSync(this.options.logFile, 'a');
+    try {
+      const child = spawn(
+        binaries().postgres,
+        ['-D', this.options.dataDir, '-p', String(this.options.port), ...listen, '-c', 'max_connections=300'],
+        { ...runAs, detached: true, stdio: ['ignore', log, log] },
+      );
+      child.unref();
+      this.pid = child.pid;
+      this.owned = true;
+    } finally {
+      closeSync(log);
+    }
+  }
+
+  /**
+   * RELIABILITY-AND-SECURITY §I 47: a server that stops under the gateway (killed, crashed) is
+   * started again, checked twice a second; the pool reconnects by itself once it is back.
+   */
+  keepRunning(logger: Logger, everyMs = 500): void {
+    if (this.watchdog) return;
+    this.watchdog = setInterval(() => {
+      if (this.stopping || this.restarting || this.pid === undefined || isAlive(this.pid)) return;
+      const stoppedPid = this.pid;
+      logger.error({ pid: stoppedPid, address: this.address }, 'the embedded PostgreSQL stopped under the gateway; starting it again');
+      this.restarting = this.restart(logger).finally(() => (this.restarting = undefined));
+    }, everyMs);
+    this.watchdog.unref();
+  }
+
+  private async restart(logger: Logger): Promise<void> {
+    for (let attempt = 1; !this.stopping; attempt++) {
+      try {
+        const running = this.runningServer();
+        if (running) this.pid = running.pid;
+        else this.launch(ensureUnprivilegedUser());
+        if (!this.owned) process.on('exit', this.exitGuard);
+        this.owned = true;
+        await this.waitUntilReady();
+        logger.warn({ pid: this.pid, address: this.address, attempt }, 'the embedded PostgreSQL is running again');
+        return;
+      } catch (error) {
+        // E.g. the old server's processes still hold its shared memory for a moment.
+        logger.error({ err: error, attempt }, 'the embedded PostgreSQL could not be started again; retrying');
+        await sleep(Math.min(5000, 250 * 2 ** attempt));
+      }
+    }
+  }
+
   /** Fast shutdown (SIGINT), waiting until the server has exited. */
   async stop(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.watchdog);
+    this.watchdog = undefined;
+    await this.restarting;
     if (!this.owned || this.pid === undefined) return;
     const pid = this.pid;
     this.signalStop();
@@ -156,7 +215,7 @@ export class EmbeddedPostgres {
       }
     }
     throw new Error(
-      `the embedded PostgreSQL did not accept connections on 127.0.0.1:${this.options.port} within 60 s ` +
+      `the embedded PostgreSQL did not accept connections on ${this.address} within 60 s ` +
         `(${(lastError as Error)?.message ?? 'no answer'}); see ${this.options.logFile}`,
     );
   }

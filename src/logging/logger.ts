@@ -1,6 +1,7 @@
 import { LoggerService } from '@nestjs/common';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from '../config/app-config.js';
+import { RepeatedErrorLog } from './repeated-errors.js';
 
 export type { Logger };
 
@@ -40,15 +41,22 @@ export function createLogger(level: LogLevel, name = 'onegate', destination?: De
   return destination ? pino(options, destination) : pino(options);
 }
 
-/** Routes Nest's own log calls into pino. */
+/** Routes Nest's own log calls into pino; the same error again (e.g. an HTTP handler's, while the database is down) once per interval. */
 export class PinoNestLogger implements LoggerService {
-  constructor(private readonly logger: Logger) {}
+  private readonly repeated: RepeatedErrorLog;
+
+  constructor(
+    private readonly logger: Logger,
+    repeatIntervalMs = 10_000,
+  ) {
+    this.repeated = new RepeatedErrorLog(logger, repeatIntervalMs);
+  }
 
   log(message: unknown, context?: string) {
     this.logger.info({ context }, String(message));
   }
   error(message: unknown, trace?: string, context?: string) {
-    this.logger.error({ context, trace }, String(message));
+    this.repeated.error(`${context ?? ''}:${String(message)}`, { context, trace }, String(message));
   }
   warn(message: unknown, context?: string) {
     this.logger.warn({ context }, String(message));

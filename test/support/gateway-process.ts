@@ -1,6 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, linkSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadLedgerSigningKey } from '../../src/audit/ledger-key.js';
+import { loadTrustMaterial } from '../../src/certificates/trust/trust-material.js';
+import { loadConfig } from '../../src/config/app-config.js';
+import { loadConsentSigningKey } from '../../src/consent/consent-key.js';
+import { DevIssuer } from '../../src/identity/dev-issuer.js';
 
 /** The compiled gateway (`node dist/src/main.js`), built by the e2e global setup. */
 export const GATEWAY_MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'src', 'main.js');
@@ -14,10 +20,16 @@ process.once('exit', () => {
 const OUTPUT_KEPT = 64 * 1024;
 
 export interface GatewayProcessOptions {
-  /** Owner URL of the gateway's database. */
-  databaseUrl: string;
-  rolePassword: string;
+  /** Owner URL of the gateway's database; absent: the embedded PostgreSQL under the data directory. */
+  databaseUrl?: string;
+  rolePassword?: string;
+  /**
+   * Where the keys and secrets are (the test harness's directory). One gateway per data directory:
+   * each gateway gets a directory of its own inside it, sharing its keys and secrets, unless
+   * `exactDataDir` says to use this one itself.
+   */
   dataDir: string;
+  exactDataDir?: boolean;
   port: number;
   /** More configuration (LOG_LEVEL, timeouts…). */
   env?: Record<string, string>;
@@ -54,14 +66,28 @@ export class GatewayProcess {
 
   /** Starts the gateway and resolves once /health/ready answers 200 (or rejects after `readyWithinMs`, the child stopped). */
   static async start(options: GatewayProcessOptions, readyWithinMs = 60_000): Promise<GatewayProcess> {
+    const gateway = GatewayProcess.launch(options.exactDataDir ? options : { ...options, dataDir: await instanceDataDir(options.dataDir), exactDataDir: true, certsDir: join(options.dataDir, 'certs') });
+    try {
+      await gateway.waitUntilReady(readyWithinMs);
+    } catch (error) {
+      await gateway.kill('SIGKILL');
+      throw error;
+    }
+    return gateway;
+  }
+
+  /** Starts the gateway process without waiting for it (e.g. one expected to refuse to start). */
+  static launch(options: GatewayProcessOptions & { certsDir?: string }): GatewayProcess {
+    if (!options.exactDataDir) throw new Error('GatewayProcess.launch takes the exact data directory (start() makes one per gateway)');
+    const dataDir = options.dataDir;
     const child = spawn(process.execPath, ['--max-semi-space-size=32', GATEWAY_MAIN], {
       env: {
         PATH: process.env.PATH ?? '',
         NODE_ENV: 'test',
-        DATABASE_URL: options.databaseUrl,
-        DB_ROLE_PASSWORD: options.rolePassword,
-        DATA_DIR: options.dataDir,
-        CERTS_DIR: join(options.dataDir, 'certs'),
+        ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+        ...(options.rolePassword ? { DB_ROLE_PASSWORD: options.rolePassword } : {}),
+        DATA_DIR: dataDir,
+        CERTS_DIR: options.certsDir ?? join(options.dataDir, 'certs'),
         HOST: '127.0.0.1',
         PORT: String(options.port),
         LOG_LEVEL: 'warn',
@@ -70,14 +96,7 @@ export class GatewayProcess {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const gateway = new GatewayProcess(child, options.port);
-    try {
-      await gateway.waitUntilReady(readyWithinMs);
-    } catch (error) {
-      await gateway.kill('SIGKILL');
-      throw error;
-    }
-    return gateway;
+    return new GatewayProcess(child, options.port);
   }
 
   get alive(): boolean {
@@ -112,6 +131,27 @@ export class GatewayProcess {
   stop(): Promise<void> {
     return this.kill('SIGTERM');
   }
+}
+
+/**
+ * A data directory of its own for one gateway (one gateway per data directory), holding `shared`'s
+ * development keys and secrets, made there first if need be, so tokens, signatures and the ledger
+ * key agree with the tests'. Hard links: the development issuer refuses a symlinked key directory.
+ */
+async function instanceDataDir(shared: string): Promise<string> {
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: shared, CERTS_DIR: join(shared, 'certs') });
+  await new DevIssuer(config).publicJwks();
+  loadLedgerSigningKey(config);
+  loadConsentSigningKey(config);
+  loadTrustMaterial(config);
+  const dir = mkdtempSync(join(shared, 'gateway-'));
+  // Run as root, an embedded PostgreSQL runs as `postgres`, which must be able to enter it.
+  chmodSync(dir, 0o711);
+  for (const name of ['keys', 'secrets']) {
+    mkdirSync(join(dir, name), { mode: 0o700 });
+    for (const file of readdirSync(join(shared, name))) linkSync(join(shared, name, file), join(dir, name, file));
+  }
+  return dir;
 }
 
 /** The HTTP status of a GET, or 0 when there was no answer within `timeoutMs`. */

@@ -1,4 +1,4 @@
-import { Field, GraphQLISODateTime, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Extensions, Field, GraphQLISODateTime, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { AuditEntry, LedgerActorModel, LedgerEntryKind, LedgerOutcome } from './audit-entry.model.js';
 import { PageInfo } from './page.model.js';
 
@@ -13,6 +13,8 @@ export class AuditEntryEdge {
 
 @ObjectType({ description: 'Ledger entries, newest first.' })
 export class AuditEntryConnection {
+  // The page was counted where `first` was given (query cost).
+  @Extensions({ listSize: 1 })
   @Field(() => [AuditEntryEdge])
   edges: AuditEntryEdge[];
 
@@ -76,6 +78,7 @@ export class DataAccessEdge {
 
 @ObjectType({ description: 'Accesses to the citizen\'s data, newest first.' })
 export class DataAccessConnection {
+  @Extensions({ listSize: 1 })
   @Field(() => [DataAccessEdge])
   edges: DataAccessEdge[];
 

@@ -1,4 +1,4 @@
-import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Extensions, Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { JsonScalar } from '../../common/scalars/json.scalar.js';
 
 export enum CertificateStatusValue {
@@ -65,15 +65,20 @@ export class Certificate {
   @Field(() => JsonScalar, { description: 'The claims (credentialSubject without its id).' })
   claims: Record<string, unknown>;
 
+  // Query cost: kilobytes each (the signing chain inside).
+  @Extensions({ cost: 10 })
   @Field({ description: 'The W3C Verifiable Credential 2.0 as a compact JWS (typ vc+jwt, ES256, kid, x5c).' })
   credential: string;
 
+  @Extensions({ cost: 10 })
   @Field({ description: 'The SD-JWT VC (typ dc+sd-jwt) with every disclosure; present a subset with certificatePresentation.' })
   sdJwt: string;
 
   @Field({ description: 'The public verification link the QR code opens.' })
   verificationUrl: string;
 
+  // Query cost: drawn for each certificate asked for.
+  @Extensions({ cost: 50 })
   @Field({ description: 'QR code of verificationUrl, as an SVG document.' })
   qrSvg: string;
 }

@@ -62,15 +62,16 @@ const PG_CONNECTION_LOST = /^(Connection terminated( unexpectedly| due to connec
 
 /**
  * The database could not be reached or went away (a restart, a failover), as opposed to a failure
- * of the query itself. Follows the wrappers: Apollo's originalError, TypeORM's driverError, causes.
+ * of the query itself. Follows the wrappers: Apollo's originalError, TypeORM's driverError, causes, graphql-js's thrownValue.
  */
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (typeof error !== 'object' || error === null || depth > 5) return false;
   const { code, message } = error as { code?: unknown; message?: unknown };
   if (typeof code === 'string' && (CONNECTION_ERRNO.has(code) || code.startsWith('08') || UNAVAILABLE_SQLSTATE.has(code))) return true;
   if (typeof message === 'string' && PG_CONNECTION_LOST.test(message)) return true;
-  const wrapped = error as { originalError?: unknown; driverError?: unknown; cause?: unknown };
-  return [wrapped.originalError, wrapped.driverError, wrapped.cause].some((inner) => inner !== error && isDatabaseUnavailable(inner, depth + 1));
+  // thrownValue: graphql-js's wrapper (NonErrorThrown) of a value that is not an Error of its realm.
+  const wrapped = error as { originalError?: unknown; driverError?: unknown; cause?: unknown; thrownValue?: unknown };
+  return [wrapped.originalError, wrapped.driverError, wrapped.cause, wrapped.thrownValue].some((inner) => inner !== error && isDatabaseUnavailable(inner, depth + 1));
 }
 
 export function formatGraphQLError(formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError {

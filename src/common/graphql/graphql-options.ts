@@ -4,11 +4,13 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { AppConfig } from '../../config/app-config.js';
 import type { Logger } from '../../logging/logger.js';
-import { formatGraphQLError, isClientError } from './error-format.js';
+import { errorKind, RepeatedErrorLog } from '../../logging/repeated-errors.js';
+import { formatGraphQLError, isClientError, isDatabaseUnavailable } from './error-format.js';
 import { identityLookupLimitRule } from './identity-lookup-limit.rule.js';
+import { queryCostLimitRule } from './query-cost.rule.js';
 
 /** GraphQL limits (RELIABILITY-AND-SECURITY §A), documented in README. */
-export const GRAPHQL_LIMITS = { maxCost: 5000, maxTokens: 1000, maxDirectives: 50, maxAliases: 15 } as const;
+export const GRAPHQL_LIMITS = { maxTokens: 1000, maxDirectives: 50, maxAliases: 15 } as const;
 
 /**
  * Apollo options for the gateway: code-first schema kept in memory (the committed SDL is written
@@ -18,7 +20,8 @@ export const GRAPHQL_LIMITS = { maxCost: 5000, maxTokens: 1000, maxDirectives: 5
 export function graphqlOptions(config: AppConfig, logger: Logger): ApolloDriverConfig {
   const armor = new ApolloArmor({
     maxDepth: { n: config.GRAPHQL_MAX_DEPTH, flattenFragments: true, ignoreIntrospection: true },
-    costLimit: { maxCost: GRAPHQL_LIMITS.maxCost },
+    // Cost is queryCostLimitRule's: graphql-armor's counts a list as one item, whatever its size.
+    costLimit: { enabled: false },
     // The token limit is graphql-js's own (parseOptions below). graphql-armor's Apollo plugin for it
     // parses in parsingDidStart, where Apollo 5 takes any throw, a plain syntax error too, for a
     // server failure: every malformed query was answered 500.
@@ -27,14 +30,18 @@ export function graphqlOptions(config: AppConfig, logger: Logger): ApolloDriverC
     maxAliases: { n: GRAPHQL_LIMITS.maxAliases },
     blockFieldSuggestion: { enabled: config.isProduction },
   }).protect();
-  // Internal failures are logged once, with the request id, before formatError hides them from the client.
+  // Internal failures are logged, with the request id, before formatError hides them from the client;
+  // the same failure again (every request while the database is down) once per interval, with a count.
+  const repeated = new RepeatedErrorLog(logger, config.LOG_REPEAT_INTERVAL_MS);
   const logInternalErrors: ApolloServerPlugin<{ req?: { id?: string } }> = {
     async requestDidStart() {
       return {
         async didEncounterErrors({ errors, contextValue }) {
           for (const error of errors) {
             if (isClientError(error)) continue;
-            logger.error({ requestId: contextValue.req?.id, path: error.path, err: error.originalError ?? error }, 'GraphQL operation failed');
+            const cause = error.originalError ?? error;
+            const kind = isDatabaseUnavailable(error) ? 'DATABASE_UNAVAILABLE' : errorKind(cause);
+            repeated.error(kind, { requestId: contextValue.req?.id, path: error.path, err: cause }, 'GraphQL operation failed');
           }
         },
       };
@@ -59,7 +66,7 @@ export function graphqlOptions(config: AppConfig, logger: Logger): ApolloDriverC
     // No cache hints are used (answers carry citizens' data and are never cached), so Apollo's cache
     // control plugin, which otherwise wraps every field's resolver to collect them, is left out.
     plugins: [...armorPlugins, logInternalErrors, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
-    validationRules: [...armor.validationRules, identityLookupLimitRule],
+    validationRules: [...armor.validationRules, identityLookupLimitRule, queryCostLimitRule(config.GRAPHQL_MAX_COST)],
     formatError: (formatted, error) => formatGraphQLError(formatted, error),
   };
 }
