@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, HttpCode, NotFoundException, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, NotFoundException, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuditError, toHttpException } from '../audit/audit.errors.js';
 import { CurrentRequest, type RequestContext } from '../common/request/request-context.js';
@@ -14,7 +14,8 @@ import type { VerificationResult } from './credential/verify-credential.js';
 import { IssuingKeysService } from './issuing-keys.service.js';
 import { StatusListsService } from './status-lists.service.js';
 import { PresentationLinksService } from './presentation-links.service.js';
-import { VERIFICATION_PAGE_CSS, verificationPage } from './verification-page.js';
+import { VerificationPageLimitFilter } from './verification-page.filter.js';
+import { VERIFICATION_PAGE_CSS, VERIFICATION_PAGE_HEADERS, verificationPage } from './verification-page.js';
 
 /**
  * The public HTTP face of the registry, all without a token: the department keys (JWKS), the trust
@@ -99,6 +100,7 @@ export class CertificatesController {
    */
   @Get('verify')
   @PublicRateLimit()
+  @UseFilters(VerificationPageLimitFilter)
   async page(
     @Query('id') id: unknown,
     @Query('p') ref: unknown,
@@ -106,12 +108,7 @@ export class CertificatesController {
     @CurrentRequest() request: RequestContext,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    reply
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .header('content-security-policy', "default-src 'none'; img-src 'self' data:; style-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-      .header('x-content-type-options', 'nosniff')
-      .header('referrer-policy', 'no-referrer');
+    reply.headers(VERIFICATION_PAGE_HEADERS);
     if (typeof ref === 'string' && ref !== '') {
       const page = await this.recorded(() => this.links.presentationPage(ref, principal, request));
       await reply.status(page ? 200 : 404).send(verificationPage(page ?? { state: 'link-expired' }));

@@ -19,7 +19,16 @@ export interface VerifiedCertificatePage {
 }
 
 /** What the public verification page shows. */
-export type VerificationPageInput = { state: 'unknown' } | { state: 'link-expired' } | VerifiedCertificatePage;
+export type VerificationPageInput = { state: 'unknown' } | { state: 'link-expired' } | { state: 'rate-limited'; retryAfterSeconds: number } | VerifiedCertificatePage;
+
+/** The page's response headers: its own stylesheet and nothing else, never cached or framed. */
+export const VERIFICATION_PAGE_HEADERS: Readonly<Record<string, string>> = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; img-src 'self' data:; style-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -132,6 +141,10 @@ export function verificationPage(input: VerificationPageInput): string {
   let body: string;
   if (input.state === 'unknown') {
     body = `<section class="verdict failed" role="alert"><p class="verdict-zh">未找到该电子证照</p><p class="verdict-en" lang="en">No certificate with this identifier is registered.</p></section>`;
+  } else if (input.state === 'rate-limited') {
+    // Not a verdict on the certificate: a notice, in neither the valid green nor the invalid red.
+    const s = Math.max(1, Math.round(input.retryAfterSeconds));
+    body = `<section class="verdict notice" role="alert"><p class="verdict-zh">核验请求过于频繁，请 ${s} 秒后刷新本页</p><p class="verdict-en" lang="en">Too many verifications from this address. Reload this page in ${s} s.</p></section>`;
   } else if (input.state === 'link-expired') {
     body = `<section class="verdict failed" role="alert"><p class="verdict-zh">该核验链接无效或已过期</p><p class="verdict-en" lang="en">This verification link is unknown or has expired. Ask the holder for a new QR code.</p></section>`;
   } else {
@@ -157,6 +170,7 @@ h2{font-size:1rem;margin:0 0 .5rem}
 .verdict{border-radius:.75rem;padding:1.25rem 1rem;margin:0 0 1rem;color:#fff;text-align:center}
 .verdict.ok{background:#1a7f37}
 .verdict.failed{background:#c62828}
+.verdict.notice{background:#6b4e00}
 .verdict p{margin:0}
 .verdict-zh{font-size:2rem;font-weight:700;line-height:1.25}
 .verdict-en{font-size:1rem;opacity:.95;margin-top:.25rem!important}
