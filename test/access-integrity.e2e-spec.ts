@@ -185,6 +185,21 @@ describe('access integrity (§I 42, 43, 45)', () => {
       expect(answer(nobody)).toEqual(answer(young));
     });
 
+    it('has Natural Resources issue a real property certificate under HOUSE_TRANSFER with the holder\'s consent, and only so', async () => {
+      const naturalResources = await t.token({ role: 'department', sub: 'nr-it', department: 'NATURAL_RESOURCES' });
+      const input = { type: 'REAL_PROPERTY_CERTIFICATE', holder: LI_WEI, idempotencyKey: `it-property-${randomUUID()}` };
+      const bare = await t.graphql(ISSUE, { input }, naturalResources);
+      expect(bare.body.errors![0]!.extensions).toEqual({ code: 'FORBIDDEN', reason: 'PURPOSE_REQUIRED_FOR_OTHER_DEPARTMENTS_ITEMS' });
+      const consent = await grant(LI_WEI, 'HOUSE_TRANSFER', { departments: ['NATURAL_RESOURCES'] });
+      const res = await t.graphql<{ issueCertificate: { claims: { properties: unknown[] } } }>(
+        ISSUE,
+        { input: { ...input, purpose: { matter: 'HOUSE_TRANSFER', caseNumber: caseNumber(), consent } } },
+        naturalResources,
+      );
+      expect(res.body.errors).toBeUndefined();
+      expect(res.body.data!.issueCertificate.claims.properties.length).toBeGreaterThan(0);
+    });
+
     it('lets a department issue from its own records alone without a purpose', async () => {
       const res = await t.graphql<{ issueCertificate: { claims: Record<string, unknown> } }>(
         ISSUE,

@@ -44,7 +44,7 @@ describe('matters', () => {
     expect(byCode.size).toBe(10);
     expect(byCode.get('HOUSE_TRANSFER')).toMatchObject({
       consentRequired: true,
-      roles: ['clerk'],
+      roles: ['clerk', 'department'],
       jurisdiction: 'PROVINCE',
       managedBy: 'FILE',
       dataItems: ['household.registration', 'marriage.registration', 'person.identity', 'property.rights', 'social_insurance.account'],

@@ -351,7 +351,7 @@ async function main(argv: string[]): Promise<void> {
 
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    // Issuance counts against the per-principal lookup limit: the benchmark measures the registry, not the limit.
+    // Issuance counts against the per-principal lookup limit: the benchmark measures the registry, not the limits.
     const gatewayEnv: NodeJS.ProcessEnv = {
       ...env,
       PORT: String(port),
@@ -360,6 +360,8 @@ async function main(argv: string[]): Promise<void> {
       SEED_CITIZENS_ON_EMPTY: '0',
       LOG_LEVEL: GATEWAY_LOG_LEVEL,
       EXCHANGE_LOOKUPS_PER_MINUTE: String(LOOKUPS_PER_MINUTE),
+      // Verification without a token is limited per client address (§I 46); the load comes from one loopback address.
+      PUBLIC_RATE_LIMIT_MAX: '1000000',
     };
     const gateway = await startGateway(gatewayEnv, port, join(bench.logDir, 'gateway-certificates.log'));
     const ctx: CpuContext = { ownerUrl, database };

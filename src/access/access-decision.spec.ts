@@ -76,7 +76,7 @@ describe('decideAccess', () => {
     ['an unknown matter', { matter: null }, 'MATTER_UNKNOWN'],
     ['an auditor', { principal: { kind: 'auditor', id: 'A-1', tokenExpiresAt } }, 'ROLE_NEVER_READS_RECORDS'],
     ['an admin', { principal: { kind: 'admin', id: 'ADM-1', tokenExpiresAt } }, 'ROLE_NEVER_READS_RECORDS'],
-    ['a department under a clerks-only matter', { principal: { kind: 'department', id: 'nr', department: 'NATURAL_RESOURCES', tokenExpiresAt } }, 'ROLE_NOT_ALLOWED_FOR_MATTER'],
+    ['a department under a clerks-only matter', { principal: { kind: 'department', id: 'nr', department: 'NATURAL_RESOURCES', tokenExpiresAt }, matter: MATTERS.get('UTILITIES_TRANSFER')! }, 'ROLE_NOT_ALLOWED_FOR_MATTER'],
     ['a citizen under a clerk matter', { principal: { kind: 'citizen', id: LI_WEI, tokenExpiresAt } }, 'ROLE_NOT_ALLOWED_FOR_MATTER'],
     ['a hall in another province', { principal: jinganClerk }, 'OUTSIDE_JURISDICTION'],
     ['an enterprise under a person matter', { subject: { kind: 'ENTERPRISE', id: '91330825MA2H3X7N4C' } }, 'SUBJECT_NOT_COVERED'],

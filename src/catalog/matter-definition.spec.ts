@@ -77,7 +77,7 @@ describe('schemas/matters/', () => {
     const byCode = new Map(matters.map((m) => [m.code, m]));
     expect(byCode.get('HOUSE_TRANSFER')).toMatchObject({
       consentRequired: true,
-      roles: ['clerk'],
+      roles: ['clerk', 'department'],
       dataItems: ['person.identity', 'household.registration', 'marriage.registration', 'property.rights', 'social_insurance.account'],
     });
     expect(byCode.get('SENIOR_CERTIFICATE')!.dataItems).not.toContain('marriage.registration');
