@@ -8,7 +8,7 @@ import { DEFAULT_OPENING_HOURS, findHall, HALL_TIME_ZONE, SERVICE_HALLS } from '
 import type { CitizenPrincipal, Principal } from '../identity/principal.js';
 import { AuditError } from './audit.errors.js';
 import { type AuditEntryFilter, pageSize } from './dto/audit-entries.args.js';
-import { actorFor, canonicalJson, type LedgerSubject } from './ledger-entry.js';
+import { actorFor, canonicalJson, type LedgerSubject, requestFieldsOf } from './ledger-entry.js';
 import { EXPORT_FORMAT, type ExportEntryLine, type ExportHeader } from './ledger-export-format.js';
 import { contentFromRow, LEDGER_ENTRY_COLUMNS, type LedgerEntryRow } from './ledger-rows.js';
 import type { IntegrityAlarm } from './ledger-integrity.js';
@@ -223,9 +223,7 @@ export class AuditService {
       actor: actorFor(auditor),
       subject: subjectOf(filter?.subject),
       outcome: 'GRANTED',
-      requestId: request.requestId,
-      clientRequestId: request.clientRequestId,
-      clientAddress: request.clientAddress,
+      ...requestFieldsOf(request),
       // Supervision is not shown to the citizen.
       restricted: true,
       detail: { ...extra, ...(Object.keys(description).length ? { filter: canonicalJson(description) } : {}) },

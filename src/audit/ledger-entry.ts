@@ -1,3 +1,4 @@
+import type { RequestContext } from '../common/request/request-context.js';
 import type { Principal } from '../identity/principal.js';
 import { hashLeaf } from './merkle.js';
 
@@ -219,6 +220,11 @@ export function actorFor(principal: Principal): LedgerActor {
     region: principal.kind === 'clerk' ? principal.region : null,
     department: principal.kind === 'department' ? principal.department : null,
   };
+}
+
+/** Where an entry's request came from: the gateway's request id, the client's beside it, and the client address. */
+export function requestFieldsOf(request: RequestContext | null | undefined): Pick<LedgerEntryInput, 'requestId' | 'clientRequestId' | 'clientAddress'> {
+  return { requestId: request?.requestId ?? null, clientRequestId: request?.clientRequestId ?? null, clientAddress: request?.clientAddress ?? null };
 }
 
 /**

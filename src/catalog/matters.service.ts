@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { MatterRules } from '../access/access-decision.js';
-import { actorFor } from '../audit/ledger-entry.js';
+import { actorFor, requestFieldsOf } from '../audit/ledger-entry.js';
 import { LedgerService } from '../audit/ledger.service.js';
 import { AppConfig } from '../config/app-config.js';
 import type { RequestContext } from '../common/request/request-context.js';
@@ -172,9 +172,7 @@ export class MattersService {
       actor: actorFor(admin),
       matter,
       outcome: 'GRANTED',
-      requestId: request.requestId,
-      clientRequestId: request.clientRequestId,
-      clientAddress: request.clientAddress,
+      ...requestFieldsOf(request),
       detail: { action, ...detail },
     });
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { actorFor, type LedgerActor } from '../audit/ledger-entry.js';
+import { actorFor, type LedgerActor, requestFieldsOf } from '../audit/ledger-entry.js';
 import { LedgerService } from '../audit/ledger.service.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { AppConfig } from '../config/app-config.js';
@@ -36,9 +36,7 @@ export class CertificateVerificationService {
       subject: result.identifier ? { kind: 'CERTIFICATE', id: result.identifier } : null,
       outcome: result.valid ? 'GRANTED' : 'DENIED',
       departments: result.issuer.department ? [result.issuer.department] : [],
-      requestId: request.requestId,
-      clientRequestId: request.clientRequestId,
-      clientAddress: request.clientAddress,
+      ...requestFieldsOf(request),
       detail: {
         format: result.format,
         certificateType: result.certificateType,

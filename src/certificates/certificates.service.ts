@@ -3,7 +3,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { decideCertificateTypes, decideIssuance, type IssuanceDenialReason } from '../access/access-decision.js';
 import { LedgerUnavailableError } from '../audit/audit.errors.js';
-import { actorFor, type LedgerEntryInput, type LedgerOutcome } from '../audit/ledger-entry.js';
+import { actorFor, type LedgerEntryInput, type LedgerOutcome, requestFieldsOf } from '../audit/ledger-entry.js';
 import { LedgerService } from '../audit/ledger.service.js';
 import { MattersService } from '../catalog/matters.service.js';
 import { CoalescingBatcher } from '../common/coalescing-batcher.js';
@@ -124,9 +124,7 @@ export class CertificatesService {
       caseNumber: purpose?.caseNumber ?? null,
       consentRef: consent.ref,
       outcome,
-      requestId: request.requestId,
-      clientRequestId: request.clientRequestId,
-      clientAddress: request.clientAddress,
+      ...requestFieldsOf(request),
       ...extra,
       departments: [...new Set([...(extra.departments ?? []), ...conditions.departments])].sort(),
       detail: { certificateType: type.code, ...(conditions.items.length ? { conditionItems: conditions.items } : {}), ...extra.detail },
@@ -225,7 +223,7 @@ export class CertificatesService {
   async find(principal: Principal, request: RequestContext, id: string, purpose: Purpose | null): Promise<CertificateEntity> {
     const row = UUID.test(id) ? await this.dataSource.getRepository(CertificateEntity).findOneBy({ id: id.toLowerCase() }) : null;
     if (!row) {
-      await this.recordNotFound(principal, request, 'DATA_ACCESS');
+      await this.recordNotFound(principal, request);
       throw CertificateError.notFound();
     }
     const [visible] = await this.visibleTo(principal, request, row.holderKind, row.holder, [row], purpose);
@@ -253,19 +251,18 @@ export class CertificatesService {
         actor: actorFor(principal),
         subject: certificate ? { kind: 'CERTIFICATE', id: certificate.identifier } : null,
         outcome: 'DENIED',
-        requestId: request.requestId,
-        clientRequestId: request.clientRequestId,
-        clientAddress: request.clientAddress,
+        ...requestFieldsOf(request),
         detail: { reason: certificate ? 'NOT_THE_ISSUING_DEPARTMENT' : 'NOT_FOUND', to: rule.to },
       });
       throw CertificateError.notFound();
     };
     if (!UUID.test(id)) return refused(null);
-    const row = await this.dataSource.transaction(async (manager) => {
+    // The changed row, or the refusal: the certificate the caller may not change (null: none there).
+    const outcome = await this.dataSource.transaction(async (manager): Promise<{ changed: CertificateEntity } | { refused: CertificateEntity | null }> => {
       const certificates = manager.getRepository(CertificateEntity);
       const current = await certificates.findOne({ where: { id: id.toLowerCase() }, lock: { mode: 'pessimistic_write' } });
-      if (!current || principal.kind !== 'department' || principal.department !== current.issuer) return null;
-      if (current.state === rule.to) return current;
+      if (!current || principal.kind !== 'department' || principal.department !== current.issuer) return { refused: current };
+      if (current.state === rule.to) return { changed: current };
       if (!rule.from.includes(current.state)) {
         throw CertificateError.conflict('STATE_CONFLICT', `a ${current.state.toLowerCase()} certificate cannot be ${change === 'reinstate' ? 'reinstated' : change + 'd'}`);
       }
@@ -277,14 +274,13 @@ export class CertificatesService {
         subject: { kind: 'CERTIFICATE', id: current.identifier },
         outcome: 'GRANTED',
         departments: [current.issuer],
-        requestId: request.requestId,
-        clientRequestId: request.clientRequestId,
-        clientAddress: request.clientAddress,
+        ...requestFieldsOf(request),
         detail: { certificateType: current.type, holderKind: current.holderKind, from: current.state, to: rule.to, reason },
       });
-      return { ...current, state: rule.to, stateReason: reason, stateChangedAt: changedAt };
+      return { changed: { ...current, state: rule.to, stateReason: reason, stateChangedAt: changedAt } };
     });
-    if (!row) return refused(UUID.test(id) ? await this.dataSource.getRepository(CertificateEntity).findOneBy({ id: id.toLowerCase() }) : null);
+    if ('refused' in outcome) return refused(outcome.refused);
+    const row = outcome.changed;
     this.statusLists.changed(row.issuer, row.statusList);
     return row;
   }
@@ -458,9 +454,7 @@ export class CertificatesService {
       matter,
       caseNumber: purpose?.caseNumber ?? null,
       consentRef,
-      requestId: request.requestId,
-      clientRequestId: request.clientRequestId,
-      clientAddress: request.clientAddress,
+      ...requestFieldsOf(request),
     };
     const conditionDetail: Record<string, string[]> = conditions.items.length ? { conditionItems: conditions.items } : {};
     if (visible.length === 0) {
@@ -482,15 +476,13 @@ export class CertificatesService {
   }
 
   /** A read of a certificate id that is not there, recorded like a refusal (the answer is the same as for one that is not the caller's). */
-  private async recordNotFound(principal: Principal, request: RequestContext, kind: 'DATA_ACCESS'): Promise<void> {
+  private async recordNotFound(principal: Principal, request: RequestContext): Promise<void> {
     await this.ledger.record({
-      kind,
+      kind: 'DATA_ACCESS',
       actor: actorFor(principal),
       itemsDenied: ['certificate'],
       outcome: 'DENIED',
-      requestId: request.requestId,
-      clientRequestId: request.clientRequestId,
-      clientAddress: request.clientAddress,
+      ...requestFieldsOf(request),
       detail: { reason: 'NOT_FOUND' },
     });
   }

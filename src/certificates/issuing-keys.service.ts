@@ -3,7 +3,7 @@ import { createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { exportJWK, type JWK } from 'jose';
 import type { Logger } from '../logging/logger.js';
 import { DataSource, type EntityManager } from 'typeorm';
-import { actorFor, type LedgerActor } from '../audit/ledger-entry.js';
+import { actorFor, type LedgerActor, requestFieldsOf } from '../audit/ledger-entry.js';
 import { LedgerService } from '../audit/ledger.service.js';
 import type { DepartmentCode } from '../common/departments.js';
 import type { RequestContext } from '../common/request/request-context.js';
@@ -173,9 +173,7 @@ export class IssuingKeysService implements OnModuleInit, OnApplicationBootstrap 
           kind: 'ADMIN_CHANGE',
           actor,
           outcome: 'GRANTED',
-          requestId: request?.requestId ?? null,
-          clientRequestId: request?.clientRequestId ?? null,
-          clientAddress: request?.clientAddress ?? null,
+          ...requestFieldsOf(request),
           departments: [department],
           detail: { action: 'ISSUING_KEY_ROTATE', reason, kid, retiredKid: previous?.kid ?? null, notAfter: row.notAfter.toISOString() },
         });

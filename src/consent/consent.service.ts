@@ -2,7 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, IsNull, MoreThan, Raw } from 'typeorm';
 import { consentCovers, decideConsentListing, type ConsentFacts } from '../access/access-decision.js';
-import { actorFor, type LedgerEntryKind } from '../audit/ledger-entry.js';
+import { actorFor, type LedgerEntryKind, requestFieldsOf } from '../audit/ledger-entry.js';
 import { LedgerService } from '../audit/ledger.service.js';
 import { MattersService } from '../catalog/matters.service.js';
 import type { RequestContext } from '../common/request/request-context.js';
@@ -106,9 +106,7 @@ export class ConsentService implements OnModuleInit {
       actor: actorFor(citizen),
       subject: { kind: 'PERSON', id: citizen.id },
       outcome: 'DENIED',
-      requestId: request.requestId,
-      clientRequestId: request.clientRequestId,
-      clientAddress: request.clientAddress,
+      ...requestFieldsOf(request),
       detail: { reason: 'NOT_FOUND' },
     });
     throw ConsentError.notFound();
@@ -166,9 +164,7 @@ export class ConsentService implements OnModuleInit {
         matter: matter?.code ?? query.matter,
         caseNumber: query.caseNumber,
         outcome,
-        requestId: request.requestId,
-        clientRequestId: request.clientRequestId,
-        clientAddress: request.clientAddress,
+        ...requestFieldsOf(request),
         detail,
       });
     if (denial) {
@@ -353,9 +349,7 @@ export class ConsentService implements OnModuleInit {
       caseNumber: grant.caseNumber,
       consentRef: grant.id,
       outcome: 'GRANTED',
-      requestId: request.requestId,
-      clientRequestId: request.clientRequestId,
-      clientAddress: request.clientAddress,
+      ...requestFieldsOf(request),
       detail: { halls: grant.halls, departments: grant.departments, expiresAt: grant.expiresAt.toISOString() },
     });
   }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
 import { conditionItems, decideAccess, type AccessRequest, type ConsentFacts, type DenialReason, type MatterRules, type SubjectRecords } from '../access/access-decision.js';
 import { LedgerUnavailableError } from '../audit/audit.errors.js';
-import { actorFor, type LedgerOutcome } from '../audit/ledger-entry.js';
+import { actorFor, type LedgerOutcome, requestFieldsOf } from '../audit/ledger-entry.js';
 import { LedgerService } from '../audit/ledger.service.js';
 import { MattersService } from '../catalog/matters.service.js';
 import type { DepartmentCode } from '../common/departments.js';
@@ -141,9 +141,7 @@ export class ExchangeService {
       itemsDenied: denied,
       departments,
       outcome,
-      requestId: request.requestId,
-      clientRequestId: request.clientRequestId,
-      clientAddress: request.clientAddress,
+      ...requestFieldsOf(request),
       detail: {
         ...(matter ? {} : { statedMatter: purpose.matter.slice(0, 64) }),
         // Why each denied item was denied, in itemsDenied's order; and what was read to judge the matter's conditions.
@@ -202,9 +200,7 @@ export class ExchangeService {
       matter: known ? about.matter : null,
       caseNumber: about.caseNumber,
       outcome: 'DENIED',
-      requestId: request.requestId,
-      clientRequestId: request.clientRequestId,
-      clientAddress: request.clientAddress,
+      ...requestFieldsOf(request),
       detail: { reason: 'RATE_LIMITED' },
     });
     throw ExchangeError.rateLimited(retryAfter);

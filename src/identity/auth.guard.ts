@@ -1,7 +1,7 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { ModuleRef, Reflector } from '@nestjs/core';
 import { GqlExecutionContext, type GqlContextType } from '@nestjs/graphql';
-import { actorFor } from '../audit/ledger-entry.js';
+import { actorFor, requestFieldsOf } from '../audit/ledger-entry.js';
 import { LedgerService } from '../audit/ledger.service.js';
 import { requestContextFromExecutionContext } from '../common/request/request-context.js';
 import { IdentityError, toHttpException } from './identity.errors.js';
@@ -133,9 +133,7 @@ export class AuthGuard implements CanActivate {
       kind: 'ACCESS_REFUSED',
       actor: actorFor(principal),
       outcome: 'DENIED',
-      requestId: request.requestId,
-      clientRequestId: request.clientRequestId,
-      clientAddress: request.clientAddress,
+      ...requestFieldsOf(request),
       detail: { reason: 'ROLE_NOT_ALLOWED', operation: String(operation ?? 'unknown').slice(0, 128) },
     });
   }
