@@ -7,6 +7,7 @@ import type { CatalogFiles } from '../catalog/catalog-files.js';
 import { MATTER_CODE } from '../catalog/matter-definition.js';
 import { isDepartmentCode, type DepartmentCode } from '../common/departments.js';
 import { projectRoot } from '../common/project-root.js';
+import { claimTermProblems, type ClaimTerm, type LoadedContext } from './credential/onegate-context.js';
 
 // Both packages are CommonJS; under NodeNext their default import is the module object.
 const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ?? Ajv2020Module) as typeof Ajv2020Module.default;
@@ -322,6 +323,36 @@ export function compileClaimsSchema(schema: Record<string, unknown>): ValidateFu
     compiled.set(schema, validate);
   }
   return validate;
+}
+
+/**
+ * Every name a type's credentials carry in `credentialSubject`: each claim, and the fields of the
+ * objects an `all` claim lists, with whether the claims schema makes it a date. What onegate's
+ * JSON-LD context must define (see `claimTermProblems`).
+ */
+export function claimTerms(type: CertificateType): ClaimTerm[] {
+  const properties = property(type.claimsSchema, 'properties');
+  return Object.entries(type.claims).flatMap(([name, source]): ClaimTerm[] => {
+    const schema = property(properties, name);
+    if ('field' in source) return [{ at: `claims.${name}`, name, date: mentionsDateFormat(schema) }];
+    const fields = property(property(schema, 'items'), 'properties');
+    return [
+      { at: `claims.${name}`, name, date: false },
+      ...source.fields.map((field, i) => ({ at: `claims.${name}.fields[${i}]`, name: field, date: mentionsDateFormat(property(fields, field)) })),
+    ];
+  });
+}
+
+/**
+ * Checks that onegate's JSON-LD context defines every claim name of every type (see
+ * `claimTermProblems`): a type whose credentials a JSON-LD processor would reject is not loaded.
+ * Throws CertificateTypeError naming the type's file and the claim.
+ */
+export function checkClaimTerms(types: readonly CertificateType[], context: LoadedContext): void {
+  for (const type of types) {
+    const [problem] = claimTermProblems(claimTerms(type), context);
+    if (problem) throw new CertificateTypeError(`schemas/certificates/${type.code}.json: ${problem}`);
+  }
 }
 
 function itemProperties(schema: Record<string, unknown>): Record<string, unknown> {

@@ -28,6 +28,42 @@ export type CredentialFormat = typeof VC_JWT_TYPE | typeof SD_JWT_TYPE;
 export const VC_CONTEXT_V2 = 'https://www.w3.org/ns/credentials/v2';
 
 /**
+ * onegate's own JSON-LD context (schemas/contexts/onegate-credentials-v1.jsonld): the terms onegate
+ * puts in credentials and status list credentials that the VC 2.0 context does not define. The URL
+ * is an identifier, the same for every deployment (whatever its PUBLIC_BASE_URL); verifiers load
+ * the context from their own copy, never from the network. Each gateway also serves it at
+ * `GET /ns/credentials/v1` (see docs/certificates.md, "JSON-LD contexts").
+ */
+export const ONEGATE_CONTEXT_V1 = 'https://w3id.org/onegate/credentials/v1';
+
+/** Where onegate's terms and types live: `certificateType` is `${ONEGATE_VOCABULARY}certificateType`. */
+export const ONEGATE_VOCABULARY = 'https://w3id.org/onegate/credentials#';
+
+/**
+ * The Subresource Integrity digest (SHA-384 of the file's bytes) of onegate's context v1. A
+ * published context never changes: credentials pin it with this digest (VC 2.0 §5.3
+ * `relatedResource`), so new terms go into a new version of the context, beside this one.
+ */
+export const ONEGATE_CONTEXT_V1_DIGEST_SRI = 'sha384-wxZBTXT6iF3kKG5RXGYB3QJCunA/GJ4sjnS/hU8wSLjF/0VOyqK81VWRaq+kBqTW';
+
+/** The `@context` of the credentials and status list credentials onegate issues. */
+export const CREDENTIAL_CONTEXT: readonly string[] = [VC_CONTEXT_V2, ONEGATE_CONTEXT_V1];
+
+/**
+ * Every `@context` a verifier accepts, compared as they are (nothing is fetched): the current one,
+ * and the VC 2.0 context alone, which credentials issued before onegate's context carry.
+ */
+export const ACCEPTED_CONTEXTS: readonly (readonly string[])[] = [CREDENTIAL_CONTEXT, [VC_CONTEXT_V2]];
+
+/** Contexts whose exact content onegate knows, by URL: the digest a `relatedResource` naming one must carry. */
+export const PINNED_CONTEXTS: ReadonlyMap<string, string> = new Map([[ONEGATE_CONTEXT_V1, ONEGATE_CONTEXT_V1_DIGEST_SRI]]);
+
+/** VC 2.0 §5.3 `relatedResource`: pins the content of onegate's context to its digest. */
+export function contextRelatedResources(): Array<{ id: string; digestSRI: string }> {
+  return [{ id: ONEGATE_CONTEXT_V1, digestSRI: ONEGATE_CONTEXT_V1_DIGEST_SRI }];
+}
+
+/**
  * Upper bound on a credential as text. Real credentials are a few KiB; the limit keeps hostile
  * input (pasted into the public endpoint or the CLI) from costing parse time or memory.
  */
