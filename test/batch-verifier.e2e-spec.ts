@@ -13,6 +13,7 @@ import {
   ISSUED,
   listUrl,
   marriageCredential,
+  marriageCredentialBeforeOnegateContext,
   sdJwtPayload,
   signedStatusList,
   testRoot,
@@ -24,6 +25,8 @@ import { createRootCa } from '../src/certificates/trust/certificate-authority.js
 
 // The batch verifier runs the built worker (dist/, which the e2e set-up builds when stale).
 const NOW = new Date('2027-03-01T00:00:00Z');
+/** Which of the credentials below are valid. */
+const VALID = [true, false, false, false, false, true, false, true, false];
 
 describe('BatchVerifier', () => {
   let anchorsPem: string;
@@ -66,6 +69,9 @@ describe('BatchVerifier', () => {
       await signVcJwt(marriageCredential(), stranger, ISSUED),
       sdJwt,
       'not a credential',
+      // Issued before onegate's JSON-LD context: the VC 2.0 context alone still verifies; a context onegate does not know does not.
+      await signVcJwt(marriageCredentialBeforeOnegateContext(), civilAffairs, ISSUED),
+      await signVcJwt(marriageCredential({ '@context': ['https://www.w3.org/ns/credentials/v2', 'https://contexts.example/onegate'] }), civilAffairs, ISSUED),
     ];
     verifier = new BatchVerifier({ anchorsPem, statusLists: { kind: 'offline', files }, workers: 2, chunkSize: 3 });
   });
@@ -88,19 +94,21 @@ describe('BatchVerifier', () => {
   it('gives every credential the verdict verifyCredential gives it, in the order given', async () => {
     const results = await verifier.verify(credentials, NOW);
     expect(results).toEqual(await oneByOne(credentials));
-    expect(results.map((r) => r.valid)).toEqual([true, false, false, false, false, true, false]);
+    expect(results.map((r) => r.valid)).toEqual(VALID);
     expect(results[1]!.status).toMatchObject({ ok: false, reason: 'REVOKED' });
     expect(results[2]!.integrity).toMatchObject({ ok: false, reason: 'BAD_SIGNATURE' });
     expect(results[3]!.issuer).toMatchObject({ ok: false });
     expect(results[4]!.integrity.ok).toBe(false);
     expect(results[5]!.claims).toMatchObject(CLAIMS);
+    expect(results[7]!.status).toMatchObject({ ok: true, state: 'VALID' });
+    expect(results[8]!.integrity).toMatchObject({ ok: false, reason: 'MALFORMED' });
   });
 
   it('keeps the order over many chunks spread across its workers', async () => {
     const many = Array.from({ length: 200 }, (_, i) => credentials[i % credentials.length]!);
     const results = await verifier.verify(many, NOW);
     expect(results).toHaveLength(200);
-    expect(results.map((r) => r.valid)).toEqual(many.map((_, i) => [true, false, false, false, false, true, false][i % credentials.length]));
+    expect(results.map((r) => r.valid)).toEqual(many.map((_, i) => VALID[i % credentials.length]));
   });
 
   it('answers an empty batch with no results', async () => {

@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -138,6 +138,15 @@ describe('the certificate registry', () => {
       }),
     );
   };
+  /** A department's active issuing key, unsealed, as a (misused) department system would hold it. */
+  const activeIssuingKey = async (department: string) => {
+    const { rows } = await owner.query<{ kid: string; certificate: Buffer; sealed_private_key: string }>(
+      `SELECT kid, certificate, sealed_private_key FROM onegate.issuing_key WHERE department = $1 AND state = 'ACTIVE'`,
+      [department],
+    );
+    const masterKey = parseMasterKey(readFileSync(developmentTrustPaths(t.config).masterKey, 'utf8'));
+    return { kid: rows[0]!.kid, privateKey: openPrivateKey(rows[0]!.sealed_private_key, masterKey, rows[0]!.kid), x5c: [rows[0]!.certificate.toString('base64')] };
+  };
   const ledgerKinds = async (identifier: string) =>
     (await owner.query<{ kind: string }>(`SELECT kind FROM onegate.ledger_entry WHERE subject_id = $1 OR detail->>'identifier' = $1 ORDER BY leaf_index`, [identifier])).rows.map((r) => r.kind);
 
@@ -177,6 +186,16 @@ describe('the certificate registry', () => {
       expect(header.kid).toBe(await kidOf(leaf.publicKey));
       const vc = payloadOf(certificate.credential);
       expect(vc).toMatchObject({ id: `urn:oid:${certificate.identifier}`, certificateType: 'MARRIAGE_CERTIFICATE', issuer: { id: 'urn:onegate:department:CIVIL_AFFAIRS' } });
+      // JSON-LD: the VC 2.0 context and onegate's, pinned to the digest of what the gateway serves (VC 2.0 §5.3).
+      expect(vc['@context']).toEqual(['https://www.w3.org/ns/credentials/v2', 'https://w3id.org/onegate/credentials/v1']);
+      const context = await t.http().get('/ns/credentials/v1').buffer(true).parse((r, done) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (chunk: Buffer) => chunks.push(chunk));
+        r.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+      expect(context.status).toBe(200);
+      expect(context.headers['content-type']).toMatch(/^application\/ld\+json/);
+      expect(vc['relatedResource']).toEqual([{ id: 'https://w3id.org/onegate/credentials/v1', digestSRI: `sha384-${createHash('sha384').update(context.body as Buffer).digest('base64')}` }]);
       expect(vc['credentialStatus']).toEqual([
         expect.objectContaining({ type: 'BitstringStatusListEntry', statusPurpose: 'revocation' }),
         expect.objectContaining({ type: 'BitstringStatusListEntry', statusPurpose: 'suspension' }),
@@ -392,16 +411,31 @@ describe('the certificate registry', () => {
 
     it("a Health Commission key signing a marriage certificate fails issuer identity (the chain itself is genuine)", async () => {
       // Health's real issuing key, as a misused Health system would hold it.
-      const { rows } = await owner.query<{ kid: string; certificate: Buffer; sealed_private_key: string }>(
-        `SELECT kid, certificate, sealed_private_key FROM onegate.issuing_key WHERE department = 'HEALTH' AND state = 'ACTIVE'`,
-      );
-      const masterKey = parseMasterKey(readFileSync(developmentTrustPaths(t.config).masterKey, 'utf8'));
-      const healthKey = { kid: rows[0]!.kid, privateKey: openPrivateKey(rows[0]!.sealed_private_key, masterKey, rows[0]!.kid), x5c: [rows[0]!.certificate.toString('base64')] };
+      const healthKey = await activeIssuingKey('HEALTH');
       const asHealth = await signVcJwt({ ...payloadOf(good.credential), issuer: { id: 'urn:onegate:department:HEALTH', name: 'Health Commission', creditCode: '11330800002478702A' } }, healthKey);
       expect(await verify(asHealth)).toMatchObject({ valid: false, integrity: { ok: true }, issuer: { ok: false, reason: 'ISSUER_NOT_AUTHORISED', department: 'HEALTH' } });
       // And Health's own system may not issue one either.
       const denied = await issue({ type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'health-tries' }, health);
       expect((denied.body.errors as Errors)[0]!.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_THE_ISSUING_DEPARTMENT' });
+    });
+
+    it("a certificate in the shape issued before onegate's JSON-LD context (the VC 2.0 context alone) still verifies, online and offline; an unknown context does not", async () => {
+      const key = await activeIssuingKey('CIVIL_AFFAIRS');
+      const { relatedResource: _, ...current } = payloadOf(good.credential);
+      const earlier = await signVcJwt({ ...current, '@context': ['https://www.w3.org/ns/credentials/v2'] }, key);
+      expect(await verify(earlier)).toMatchObject({ valid: true, integrity: { ok: true }, status: { state: 'VALID' }, issuer: { ok: true } });
+      const dir = mkdtempSync(join(tmpdir(), 'onegate-earlier-'));
+      const credential = join(dir, 'earlier.jwt');
+      writeFileSync(credential, earlier);
+      const trust = join(dir, 'root-ca.pem');
+      writeFileSync(trust, (await t.http().get('/trust/root-ca.pem')).text);
+      const offline = await verifyOffline({ credential, trust, statusLists: await saveStatusLists(dir, earlier) });
+      expect(offline.code).toBe(0);
+
+      const foreign = await signVcJwt({ ...payloadOf(good.credential), '@context': ['https://www.w3.org/ns/credentials/v2', 'https://contexts.example/onegate'] }, key);
+      expect(await verify(foreign)).toMatchObject({ valid: false, integrity: { ok: false, reason: 'MALFORMED', message: expect.stringContaining('@context is not one onegate issues') } });
+      const repinned = await signVcJwt({ ...payloadOf(good.credential), relatedResource: [{ id: 'https://w3id.org/onegate/credentials/v1', digestSRI: `sha384-${'A'.repeat(64)}` }] }, key);
+      expect(await verify(repinned)).toMatchObject({ valid: false, integrity: { ok: false, reason: 'MALFORMED' } });
     });
 
     it('malformed, deeply nested, wrongly typed and oversized input is a clear invalid verdict, never a crash', async () => {

@@ -7,7 +7,9 @@ import type { Principal } from '../identity/principal.js';
 import { Public } from '../identity/public.decorator.js';
 import { PublicRateLimit } from '../identity/public-rate-limit.guard.js';
 import { AppConfig } from '../config/app-config.js';
+import { CertificateCatalog } from './certificate-catalog.js';
 import { CertificateVerificationService } from './certificate-verification.service.js';
+import { JSON_LD_MEDIA_TYPE } from './credential/onegate-context.js';
 
 import { STATUS_PURPOSES, type StatusPurpose } from './credential/status-list.js';
 import type { VerificationResult } from './credential/verify-credential.js';
@@ -19,8 +21,8 @@ import { VERIFICATION_PAGE_CSS, VERIFICATION_PAGE_HEADERS, verificationPage } fr
 
 /**
  * The public HTTP face of the registry, all without a token: the department keys (JWKS), the trust
- * anchors, the status lists certificates point to, verification as JSON, and the page a
- * certificate's QR code opens.
+ * anchors, the status lists certificates point to, onegate's JSON-LD context, verification as
+ * JSON, and the page a certificate's QR code opens.
  */
 @Public()
 @Controller()
@@ -31,6 +33,7 @@ export class CertificatesController {
     private readonly verification: CertificateVerificationService,
     private readonly links: PresentationLinksService,
     private readonly config: AppConfig,
+    private readonly catalog: CertificateCatalog,
   ) {}
 
   @Get('.well-known/jwks.json')
@@ -67,6 +70,28 @@ export class CertificatesController {
       return;
     }
     await reply.header('content-type', 'application/vc+jwt').send(published.jwt);
+  }
+
+  /**
+   * onegate's JSON-LD context, `GET /ns/credentials/v1`: the bytes of schemas/contexts/ exactly (their
+   * digest is the one credentials pin), for anyone to read, from any origin. A version never
+   * changes, so it may be kept for a year. Verifiers hold their own copy; this is where to get it.
+   */
+  @Get('ns/credentials/:version')
+  async context(@Param('version') version: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const context = this.catalog.contexts.find((c) => c.path === `ns/credentials/${version}`);
+    if (!context) throw new NotFoundException({ statusCode: 404, error: 'NOT_FOUND', message: 'no such context' });
+    const etag = `"${context.digestSRI}"`;
+    reply
+      .header('etag', etag)
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .header('access-control-allow-origin', '*')
+      .header('x-content-type-options', 'nosniff');
+    if (request.headers['if-none-match'] === etag) {
+      await reply.status(304).send();
+      return;
+    }
+    await reply.header('content-type', JSON_LD_MEDIA_TYPE).send(context.bytes);
   }
 
   /** `POST /certificates/verify` `{ "credential": "…" }` → the three verdicts as JSON. */

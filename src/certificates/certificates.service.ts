@@ -17,11 +17,12 @@ import { ExchangeService, type ConditionReads, type Purpose, type Subject } from
 import type { Principal } from '../identity/principal.js';
 import { buildCertificateIdentifier } from './certificate-identifier.js';
 import { CertificateCatalog } from './certificate-catalog.js';
+import { certificateCredential } from './certificate-credential.js';
 import { CERTIFICATE_ROWS } from './certificate-rows.js';
 import type { CertificateType } from './certificate-types.js';
 import { CertificateError } from './certificates.errors.js';
 import { buildClaims } from './claims-builder.js';
-import { certificateTypeUrn, departmentUrn, epochSeconds, OID_URN_PREFIX, VC_CONTEXT_V2, xsdDateTime } from './credential/credential-model.js';
+import { certificateTypeUrn, departmentUrn, epochSeconds, OID_URN_PREFIX } from './credential/credential-model.js';
 import { issueSdJwt, presentSdJwt } from './credential/sd-jwt.js';
 import { signVcJwt } from './credential/vc-jwt.js';
 import { CertificateEntity, type CertificateState } from './entities/certificate.entity.js';
@@ -317,23 +318,7 @@ export class CertificatesService {
   ): Promise<{ credential: string; sdJwt: string }> {
     const issuer = this.catalog.department(type.issuer);
     const credentialStatus = this.statusLists.credentialStatus(type.issuer, c.slot);
-    const credential = await signVcJwt(
-      {
-        '@context': [VC_CONTEXT_V2],
-        id: `${OID_URN_PREFIX}${c.identifier}`,
-        type: ['VerifiableCredential', 'OnegateCertificate'],
-        certificateType: type.code,
-        name: type.name,
-        issuer: { id: departmentUrn(type.issuer), name: issuer.name, creditCode: issuer.creditCode },
-        validFrom: xsdDateTime(c.issuedAt),
-        ...(c.validUntil ? { validUntil: xsdDateTime(c.validUntil) } : {}),
-        credentialSubject: { id: `urn:onegate:${type.subject === 'PERSON' ? 'person' : 'enterprise'}:${c.holder}`, ...c.claims },
-        credentialStatus,
-        ...(c.replaces ? { replaces: `${OID_URN_PREFIX}${c.replaces}` } : {}),
-      },
-      key,
-      c.issuedAt,
-    );
+    const credential = await signVcJwt(certificateCredential({ type, issuer, ...c, credentialStatus }), key, c.issuedAt);
     const sdJwt = await issueSdJwt({
       payload: {
         iss: departmentUrn(type.issuer),

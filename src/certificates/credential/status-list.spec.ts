@@ -1,4 +1,5 @@
 import { gzipSync } from 'node:zlib';
+import { ONEGATE_CONTEXT_V1_DIGEST_SRI } from './credential-model.js';
 import { bitAt, Bitstring, decodeList, encodeList, pickFreeIndex, STATUS_LIST_SIZE, statusListCredential } from './status-list.js';
 
 describe('Bitstring', () => {
@@ -93,13 +94,14 @@ describe('statusListCredential', () => {
         validUntil: new Date('2026-11-23T09:30:00Z'),
       }),
     ).toEqual({
-      '@context': ['https://www.w3.org/ns/credentials/v2'],
+      '@context': ['https://www.w3.org/ns/credentials/v2', 'https://w3id.org/onegate/credentials/v1'],
       id: url,
       type: ['VerifiableCredential', 'BitstringStatusListCredential'],
       issuer,
       validFrom: '2026-11-22T09:30:00Z',
       validUntil: '2026-11-23T09:30:00Z',
       credentialSubject: { id: `${url}#list`, type: 'BitstringStatusList', statusPurpose: 'revocation', encodedList: 'uH4sI' },
+      relatedResource: [{ id: 'https://w3id.org/onegate/credentials/v1', digestSRI: ONEGATE_CONTEXT_V1_DIGEST_SRI }],
     });
   });
 });

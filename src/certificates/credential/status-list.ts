@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { VC_CONTEXT_V2, xsdDateTime } from './credential-model.js';
+import { contextRelatedResources, CREDENTIAL_CONTEXT, xsdDateTime } from './credential-model.js';
 
 /**
  * W3C Bitstring Status List v1.0: one bit per issued credential, published gzipped inside a
@@ -114,10 +114,13 @@ export interface StatusListCredentialOptions {
   validUntil: Date;
 }
 
-/** The unsigned `BitstringStatusListCredential` (sign it with `signVcJwt`). */
+/**
+ * The unsigned `BitstringStatusListCredential` (sign it with `signVcJwt`). Its issuer carries
+ * `creditCode`, so it is under onegate's JSON-LD context too, as certificates are.
+ */
 export function statusListCredential(opts: StatusListCredentialOptions): Record<string, unknown> {
   return {
-    '@context': [VC_CONTEXT_V2],
+    '@context': [...CREDENTIAL_CONTEXT],
     id: opts.url,
     type: ['VerifiableCredential', 'BitstringStatusListCredential'],
     issuer: { ...opts.issuer },
@@ -129,5 +132,6 @@ export function statusListCredential(opts: StatusListCredentialOptions): Record<
       statusPurpose: opts.purpose,
       encodedList: opts.encodedList,
     },
+    relatedResource: contextRelatedResources(),
   };
 }

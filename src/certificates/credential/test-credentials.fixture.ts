@@ -4,7 +4,7 @@
  * the verifier's and the offline CLI's tests.
  */
 import { createRootCa, generateSigningKeyPair, issueDepartmentCertificate, type RootCa } from '../trust/certificate-authority.js';
-import type { SigningKey } from './credential-model.js';
+import { ONEGATE_CONTEXT_V1_DIGEST_SRI, type SigningKey } from './credential-model.js';
 import { Bitstring, encodeList, STATUS_LIST_SIZE, statusListCredential, type StatusPurpose } from './status-list.js';
 import { kidOf, signVcJwt } from './vc-jwt.js';
 
@@ -61,7 +61,7 @@ export function holderSubject(claims: Record<string, unknown> = CLAIMS): Record<
 /** The unsigned VC 2.0 marriage certificate (sign it with signVcJwt). */
 export function marriageCredential(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    '@context': ['https://www.w3.org/ns/credentials/v2'],
+    '@context': ['https://www.w3.org/ns/credentials/v2', 'https://w3id.org/onegate/credentials/v1'],
     id: `urn:oid:${IDENTIFIER}`,
     type: ['VerifiableCredential', 'OnegateCertificate'],
     certificateType: 'MARRIAGE_CERTIFICATE',
@@ -70,8 +70,15 @@ export function marriageCredential(overrides: Record<string, unknown> = {}): Rec
     validUntil: '2036-11-22T09:30:00Z',
     credentialSubject: holderSubject(),
     credentialStatus: statusEntries('CIVIL_AFFAIRS'),
+    relatedResource: [{ id: 'https://w3id.org/onegate/credentials/v1', digestSRI: ONEGATE_CONTEXT_V1_DIGEST_SRI }],
     ...overrides,
   };
+}
+
+/** The same credential as onegate issued it before its own JSON-LD context: the VC 2.0 context alone. */
+export function marriageCredentialBeforeOnegateContext(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const { relatedResource: _, ...credential } = marriageCredential({ '@context': ['https://www.w3.org/ns/credentials/v2'], ...overrides });
+  return credential;
 }
 
 /** The always-visible payload of the SD-JWT form (issue it with issueSdJwt and CLAIMS as disclosable). */

@@ -4,7 +4,7 @@ import { createRootCa, generateSigningKeyPair, type RootCa } from '../trust/cert
 import type { TrustAnchors } from '../trust/chain.js';
 import type { SigningKey } from './credential-model.js';
 import { issueSdJwt, presentSdJwt } from './sd-jwt.js';
-import { STATUS_LIST_SIZE, statusListCredential } from './status-list.js';
+import { encodeList, STATUS_LIST_SIZE, statusListCredential } from './status-list.js';
 import {
   BASE,
   CIVIL_AFFAIRS,
@@ -17,6 +17,7 @@ import {
   ISSUED,
   listUrl,
   marriageCredential,
+  marriageCredentialBeforeOnegateContext,
   OPERATOR_CREDIT_CODE,
   sdJwtPayload,
   signedStatusList,
@@ -167,6 +168,75 @@ describe('verifyCredential: vc+jwt', () => {
     expectIntegrityFailure(await verifyWithLists(noContext), 'MALFORMED');
     const badDate = await signVcJwt(marriageCredential({ validUntil: 'next year' }), civilAffairs, ISSUED);
     expectIntegrityFailure(await verifyWithLists(badDate), 'MALFORMED');
+  });
+});
+
+describe('verifyCredential: JSON-LD contexts, compared, never fetched', () => {
+  const V2 = 'https://www.w3.org/ns/credentials/v2';
+  const ONEGATE = 'https://w3id.org/onegate/credentials/v1';
+
+  it('accepts a credential issued before onegate had its own context: the VC 2.0 context alone, no relatedResource', async () => {
+    const old = marriageCredentialBeforeOnegateContext();
+    expect(old['@context']).toEqual([V2]);
+    expect(old).not.toHaveProperty('relatedResource');
+    const result = await verifyWithLists(await signVcJwt(old, civilAffairs, ISSUED));
+    expect(result).toMatchObject({ valid: true, integrity: { ok: true }, status: { state: 'VALID' }, issuer: { ok: true } });
+  });
+
+  it.each<[string, unknown]>([
+    ['an unknown context after the VC 2.0 one', [V2, ONEGATE, 'https://contexts.example/extra']],
+    ['an unknown context in place of onegate\'s', [V2, 'https://contexts.example/onegate']],
+    ['the contexts in the other order', [ONEGATE, V2]],
+    ['a context given as an object', [V2, { certificateType: 'https://contexts.example/certificateType' }]],
+    ['a lone string', V2],
+    ['no context at all', undefined],
+  ])('refuses %s as MALFORMED', async (_, context) => {
+    const result = await verifyWithLists(await signVcJwt(marriageCredential({ '@context': context }), civilAffairs, ISSUED));
+    expectIntegrityFailure(result, 'MALFORMED');
+    expect(result.integrity.message).toContain('@context is not one onegate issues');
+  });
+
+  it('requires a relatedResource naming onegate\'s context to carry its published digest', async () => {
+    const wrongDigest = marriageCredential({ relatedResource: [{ id: ONEGATE, digestSRI: `sha384-${'A'.repeat(64)}` }] });
+    const result = await verifyWithLists(await signVcJwt(wrongDigest, civilAffairs, ISSUED));
+    expectIntegrityFailure(result, 'MALFORMED');
+    expect(result.integrity.message).toMatch(/relatedResource pins .* to a digest other than the published context's/);
+    const noDigest = marriageCredential({ relatedResource: { id: ONEGATE } });
+    expectIntegrityFailure(await verifyWithLists(await signVcJwt(noDigest, civilAffairs, ISSUED)), 'MALFORMED');
+    for (const related of ['https://w3id.org/onegate/credentials/v1', [null], [{ digestSRI: 'sha384-x' }]]) {
+      expectIntegrityFailure(await verifyWithLists(await signVcJwt(marriageCredential({ relatedResource: related }), civilAffairs, ISSUED)), 'MALFORMED');
+    }
+    // A related resource that is not a context onegate knows is not onegate's to check (VC 2.0 §5.3).
+    const other = marriageCredential({ relatedResource: [...(marriageCredential()['relatedResource'] as unknown[]), { id: 'https://files.example/photo.png', digestSRI: 'sha384-x' }] });
+    expect((await verifyWithLists(await signVcJwt(other, civilAffairs, ISSUED))).valid).toBe(true);
+  });
+
+  it('checks a status list credential\'s contexts the same way, and accepts one in the earlier shape', async () => {
+    const credential = await signVcJwt(marriageCredential(), civilAffairs, ISSUED);
+    const listWith = async (edit: (list: Record<string, unknown>) => void) => {
+      const url = listUrl('CIVIL_AFFAIRS', 'revocation');
+      const list = statusListCredential({
+        url,
+        issuer: { id: 'urn:onegate:department:CIVIL_AFFAIRS', name: CIVIL_AFFAIRS.name, creditCode: CIVIL_AFFAIRS.creditCode },
+        purpose: 'revocation',
+        encodedList: encodeList(new Uint8Array(STATUS_LIST_SIZE / 8)),
+        validFrom: new Date('2027-02-28T00:00:00Z'),
+        validUntil: new Date('2027-03-02T00:00:00Z'),
+      });
+      edit(list);
+      return { ...(await civilAffairsLists()), [url]: await signVcJwt(list, civilAffairs, ISSUED) };
+    };
+    const earlier = await listWith((list) => {
+      list['@context'] = [V2];
+      delete list['relatedResource'];
+    });
+    expect(await verifyCredential(credential, optionsServing(earlier))).toMatchObject({ valid: true, status: { state: 'VALID' } });
+    const unknown = await listWith((list) => (list['@context'] = [V2, 'https://contexts.example/lists']));
+    expect(await verifyCredential(credential, optionsServing(unknown))).toMatchObject({
+      valid: false,
+      integrity: { ok: true },
+      status: { ok: false, reason: 'STATUS_LIST_INVALID', state: 'UNKNOWN', message: expect.stringContaining('@context is not one onegate issues') },
+    });
   });
 });
 

@@ -2,6 +2,7 @@ import { verify as verifySignature, type KeyObject } from 'node:crypto';
 import { BoundedMap } from '../../common/bounded-map.js';
 import { verifyChain, type ChainFailure, type TrustAnchors } from '../trust/chain.js';
 import {
+  ACCEPTED_CONTEXTS,
   CERTIFICATE_TYPE_URN_PREFIX,
   departmentUrn,
   isJsonObject,
@@ -9,9 +10,9 @@ import {
   MAX_STATUS_LIST_CREDENTIAL_LENGTH,
   OID_URN_PREFIX,
   parseDateTime,
+  PINNED_CONTEXTS,
   SD_JWT_TYPE,
   SIGNING_ALGORITHM,
-  VC_CONTEXT_V2,
   VC_JWT_TYPE,
   type CredentialFormat,
   type Failure,
@@ -263,9 +264,9 @@ type ViewOutcome = { ok: true; view: CredentialView } | Failure<IntegrityReason>
 
 /** Reads a signed VC 2.0 payload; anything not shaped like a VC 2.0 credential is MALFORMED. */
 function vcView(payload: JsonObject): ViewOutcome {
-  const context = payload['@context'];
   const type = payload['type'];
-  if (!Array.isArray(context) || context[0] !== VC_CONTEXT_V2) return fail('MALFORMED', `the credential's @context does not start with ${VC_CONTEXT_V2}`);
+  const contextProblem = checkContexts(payload);
+  if (contextProblem) return fail('MALFORMED', `the credential's ${contextProblem}`);
   if (!Array.isArray(type) || !type.includes('VerifiableCredential')) return fail('MALFORMED', 'the credential is not of type VerifiableCredential');
   const subject = payload['credentialSubject'];
   if (!isJsonObject(subject)) return fail('MALFORMED', 'the credential has no credentialSubject object');
@@ -289,6 +290,32 @@ function vcView(payload: JsonObject): ViewOutcome {
       claims: { ...subject },
     },
   };
+}
+
+const MAX_RELATED_RESOURCES = 16;
+
+/**
+ * Checks a credential's JSON-LD contexts without fetching anything: `@context` is exactly one of
+ * those onegate issues (ACCEPTED_CONTEXTS, compared as strings), and a `relatedResource` naming a
+ * context onegate knows carries that context's digest (VC 2.0 §5.3), so the credential was issued
+ * against the very context the verifier holds. Other related resources are not onegate's to check.
+ * Returns what is wrong (completing "the credential's …"), or null.
+ */
+function checkContexts(payload: JsonObject): string | null {
+  const context = payload['@context'];
+  if (!Array.isArray(context) || !ACCEPTED_CONTEXTS.some((known) => known.length === context.length && known.every((url, i) => context[i] === url))) {
+    return `@context is not one onegate issues (${ACCEPTED_CONTEXTS.map((known) => `[${known.join(', ')}]`).join(' or ')})`;
+  }
+  const related = payload['relatedResource'];
+  if (related === undefined) return null;
+  const resources = Array.isArray(related) ? related : [related];
+  if (resources.length > MAX_RELATED_RESOURCES) return `relatedResource lists more than ${MAX_RELATED_RESOURCES} resources`;
+  for (const resource of resources) {
+    if (!isJsonObject(resource) || typeof resource['id'] !== 'string') return 'relatedResource is not a list of objects with an id';
+    const pinned = PINNED_CONTEXTS.get(resource['id']);
+    if (pinned !== undefined && resource['digestSRI'] !== pinned) return `relatedResource pins ${resource['id']} to a digest other than the published context's`;
+  }
+  return null;
 }
 
 /** null when absent, undefined when present but not a dateTime. */
@@ -498,6 +525,8 @@ function readStatusListCredential(
   if (!Array.isArray(type) || !type.includes('BitstringStatusListCredential') || !isJsonObject(subject) || subject['type'] !== 'BitstringStatusList') {
     return fail('STATUS_LIST_INVALID', 'the status list is not a BitstringStatusListCredential');
   }
+  const contextProblem = checkContexts(payload);
+  if (contextProblem) return fail('STATUS_LIST_INVALID', `the status list credential's ${contextProblem}`);
   // The list names where it is published, so a list cannot be served in place of another.
   if (payload['id'] !== url) return fail('STATUS_LIST_INVALID', 'the status list credential is for a different URL');
   const validFrom = optionalDateTime(payload['validFrom']);
