@@ -110,18 +110,27 @@ function audienceMatches(aud: unknown, expected: string): boolean {
   return Array.isArray(aud) && aud.length > 0 && aud.every((a) => typeof a === 'string') && aud.includes(expected);
 }
 
+/** Checks a holder's signature (ES256 as r‖s, or Ed25519) on libuv's thread pool, or `inline` in this thread. */
+function holderSignatureVerifies(signingInput: Buffer, signature: Buffer, holder: { jwk: HolderJwk; key: KeyObject }, inline: boolean): boolean | Promise<boolean> {
+  const algorithm = holder.jwk.kty === 'EC' ? 'sha256' : null;
+  const key = holder.jwk.kty === 'EC' ? ({ key: holder.key, dsaEncoding: 'ieee-p1363' } as const) : holder.key;
+  if (inline) return verifySignature(algorithm, signingInput, key, signature);
+  return new Promise((resolve) => verifySignature(algorithm, signingInput, key, signature, (error, ok) => resolve(!error && ok)));
+}
+
 /**
  * Verifies a Key Binding JWT (RFC 9901 §7.3 step 5): `typ: kb+jwt`, an `alg` for the holder's key
  * type, the signature by the `cnf` key, `iat` within the window, `aud` and `nonce` equal to what
  * the verifier expects, and `sd_hash` over `presented` (the presentation up to its last "~").
  */
-export function verifyKeyBindingJwt(
+export async function verifyKeyBindingJwt(
   kbJwt: string,
   presented: string,
   holder: { jwk: HolderJwk; key: KeyObject },
   expected: KeyBindingExpectation,
   now: Date,
-): { ok: true; payload: JsonObject } | Failure<'KEY_BINDING_INVALID'> {
+  inline = false,
+): Promise<{ ok: true; payload: JsonObject } | Failure<'KEY_BINDING_INVALID'>> {
   if (typeof expected.audience !== 'string' || expected.audience === '' || typeof expected.nonce !== 'string' || expected.nonce === '') {
     return invalid('the presentation is bound to its holder\'s key: verify it with the audience and nonce the holder was asked to sign (both are needed)');
   }
@@ -135,12 +144,7 @@ export function verifyKeyBindingJwt(
   const dot = kbJwt.lastIndexOf('.');
   const signature = decodeBase64url(kbJwt.slice(dot + 1));
   const signingInput = Buffer.from(kbJwt.slice(0, dot), 'ascii');
-  const signed =
-    signature !== null &&
-    signature.length === 64 &&
-    (holder.jwk.kty === 'EC'
-      ? verifySignature('sha256', signingInput, { key: holder.key, dsaEncoding: 'ieee-p1363' }, signature)
-      : verifySignature(null, signingInput, holder.key, signature));
+  const signed = signature !== null && signature.length === 64 && (await holderSignatureVerifies(signingInput, signature, holder, inline));
   if (!signed) return invalid('the key-binding JWT is not signed by the holder key the credential names (cnf)');
   const iat = payload['iat'];
   if (typeof iat !== 'number' || !Number.isFinite(iat)) return invalid('the key-binding JWT has no iat');

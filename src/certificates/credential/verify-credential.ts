@@ -273,7 +273,7 @@ async function checkIntegrity(input: unknown, options: VerifyOptions): Promise<I
   if (!signed.ok) return { ...signed, format: signed.reason === 'MALFORMED' || signed.reason === 'UNSUPPORTED_TYPE' ? null : format };
   const view = format === VC_JWT_TYPE ? vcView(signed.payload) : sdJwtView(signed.payload, disclosures);
   if (!view.ok) return { ...view, format };
-  const binding = checkKeyBinding(view.view, kb, options);
+  const binding = await checkKeyBinding(view.view, kb, options);
   if (!binding.ok) return { ...binding, format };
   return { ok: true, view: view.view, signer: signed.signer };
 }
@@ -283,11 +283,11 @@ async function checkIntegrity(input: unknown, options: VerifyOptions): Promise<I
  * of that key for this verifier (RFC 9901 §7.3); a key-binding JWT on a credential without `cnf`
  * has no key to be checked against, so it is refused rather than ignored.
  */
-function checkKeyBinding(
+async function checkKeyBinding(
   view: CredentialView,
   kb: { jwt: string | null; presented: string },
   options: VerifyOptions,
-): { ok: true } | Failure<'KEY_BINDING_MISSING' | 'KEY_BINDING_INVALID'> {
+): Promise<{ ok: true } | Failure<'KEY_BINDING_MISSING' | 'KEY_BINDING_INVALID'>> {
   if (view.holderKey === null) {
     return kb.jwt === null ? { ok: true } : fail('KEY_BINDING_INVALID', 'the presentation has a key-binding JWT, but the credential names no holder key (cnf) to check it against');
   }
@@ -297,7 +297,8 @@ function checkKeyBinding(
       "the credential is bound to its holder's key (cnf): a presentation needs a key-binding JWT (kb+jwt) signed by that key, appended by the holder's wallet",
     );
   }
-  const verified = verifyKeyBindingJwt(kb.jwt, kb.presented, view.holderKey, options.keyBinding ?? { audience: null, nonce: null }, options.now);
+  const expected = options.keyBinding ?? { audience: null, nonce: null };
+  const verified = await verifyKeyBindingJwt(kb.jwt, kb.presented, view.holderKey, expected, options.now, options.signatures === 'inline');
   return verified.ok ? { ok: true } : verified;
 }
 
