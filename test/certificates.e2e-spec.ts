@@ -1,4 +1,6 @@
-import { createHash, X509Certificate } from 'node:crypto';
+import { createHash, generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { inflateSync } from 'node:zlib';
+import { bindPresentation } from '../src/certificates/credential/test-credentials.fixture.js';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -151,7 +153,8 @@ describe('the certificate registry', () => {
     (await owner.query<{ kind: string }>(`SELECT kind FROM onegate.ledger_entry WHERE subject_id = $1 OR detail->>'identifier' = $1 ORDER BY leaf_index`, [identifier])).rows.map((r) => r.kind);
 
   beforeAll(async () => {
-    t = await createTestApp({ LEDGER_CHECKPOINT_INTERVAL_SECONDS: '0' });
+    // More public verifications than one client address may make in a window by default (abuse-limits.e2e-spec.ts tests the limit).
+    t = await createTestApp({ LEDGER_CHECKPOINT_INTERVAL_SECONDS: '0', PUBLIC_RATE_LIMIT_MAX: '1000' });
     civilAffairs = await t.token({ role: 'department', sub: 'civil-affairs-registry', department: 'CIVIL_AFFAIRS' });
     health = await t.token({ role: 'department', sub: 'health-system', department: 'HEALTH' });
     liWei = await t.token({ role: 'citizen', sub: LI_WEI });
@@ -507,6 +510,89 @@ describe('the certificate registry', () => {
       // Spread over the whole list, not packed at one end.
       expect(Math.min(...indexes)).toBeLessThan(131_072 / 10);
       expect(Math.max(...indexes)).toBeGreaterThan(131_072 * 0.9);
+    });
+  });
+
+  describe('holder binding and the Token Status List (issue 21)', () => {
+    const wallet = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const publicJwk = wallet.publicKey.export({ format: 'jwk' });
+
+    it('binds the SD-JWT to a public holder key (cnf.jwk) and refuses private, unsupported or malformed keys with their reason', async () => {
+      const bound = await issue({ type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'ca-2026-bound-1', holderKey: { ...publicJwk, kid: 'wallet-1', use: 'sig' } });
+      expect(bound.body.errors).toBeUndefined();
+      const sdPayload = payloadOf(bound.body.data!.issueCertificate.sdJwt.split('~')[0]!);
+      expect(sdPayload['cnf']).toEqual({ jwk: { kty: 'EC', crv: 'P-256', x: publicJwk.x, y: publicJwk.y } });
+      expect(sdPayload['status']).toEqual({ status_list: { idx: expect.any(Number), uri: expect.stringMatching(/^http:\/\/localhost:3000\/status-lists\/CIVIL_AFFAIRS\/\d+$/) } });
+      // The same Bitstring slot as the VC's credentialStatus: one source of truth.
+      const entry = (payloadOf(bound.body.data!.issueCertificate.credential)['credentialStatus'] as Array<{ statusListIndex: string; statusListCredential: string }>)[0]!;
+      expect(String((sdPayload['status'] as { status_list: { idx: number } }).status_list.idx)).toBe(entry.statusListIndex);
+      const { rows } = await owner.query(`SELECT holder_key FROM onegate.certificate WHERE id = $1`, [bound.body.data!.issueCertificate.id]);
+      expect(rows[0].holder_key).toEqual({ kty: 'EC', crv: 'P-256', x: publicJwk.x, y: publicJwk.y });
+
+      // A retry binds the same key; the same idempotency key with another key (or none) is another request.
+      const retry = await issue({ type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'ca-2026-bound-1', holderKey: publicJwk });
+      expect(retry.body.data!.issueCertificate.id).toBe(bound.body.data!.issueCertificate.id);
+      const other = await issue({ type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'ca-2026-bound-1' });
+      expect((other.body.errors as Errors)[0]!.extensions).toMatchObject({ code: 'CONFLICT', reason: 'IDEMPOTENCY_KEY_REUSED' });
+
+      const privateJwk = wallet.privateKey.export({ format: 'jwk' });
+      for (const [holderKey, reason] of [
+        [privateJwk, 'HOLDER_KEY_NOT_PUBLIC'],
+        [{ kty: 'RSA', n: 'AQAB', e: 'AQAB' }, 'HOLDER_KEY_UNSUPPORTED'],
+        [{ kty: 'EC', crv: 'P-256', x: publicJwk.x }, 'HOLDER_KEY_INVALID'],
+        ['not a JWK', 'HOLDER_KEY_INVALID'],
+      ] as const) {
+        const refused = await issue({ type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: `ca-2026-bad-key-${reason}`, holderKey });
+        expect((refused.body.errors as Errors)[0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason });
+        expect(JSON.stringify(refused.body)).not.toContain(String(privateJwk.d));
+      }
+      const { rows: none } = await owner.query(`SELECT count(*)::int AS n FROM onegate.certificate WHERE idempotency_key LIKE 'ca-2026-bad-key-%'`);
+      expect(none[0].n).toBe(0);
+    });
+
+    it('a holder-bound presentation needs its key-binding JWT; onegate gives one without it and makes no presentation link for it', async () => {
+      const bound = (await issue({ type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'ca-2026-bound-2', holderKey: publicJwk })).body.data!.issueCertificate;
+      const res = await t.graphql<{ certificatePresentation: string }>(PRESENT, { id: bound.id, disclose: ['registeredOn'] }, liWei);
+      const presentation = res.body.data!.certificatePresentation;
+      expect(presentation.endsWith('~')).toBe(true);
+      expect(await verify(presentation)).toMatchObject({ valid: false, integrity: { ok: false, reason: 'KEY_BINDING_MISSING' } });
+      const kb = bindPresentation(presentation, wallet.privateKey, { audience: 'https://hall.example', nonce: 'n-77', issuedAt: new Date() });
+      const VERIFY_KB = `query($credential: String!, $audience: String, $nonce: String) { verifyCertificate(credential: $credential, audience: $audience, nonce: $nonce) { valid holderBound claims integrity { reason } } }`;
+      const checked = await t.graphql<{ verifyCertificate: { valid: boolean; holderBound: boolean; claims: unknown } }>(VERIFY_KB, { credential: kb, audience: 'https://hall.example', nonce: 'n-77' });
+      expect(checked.body.data!.verifyCertificate).toMatchObject({ valid: true, holderBound: true, claims: { registeredOn: '2014-05-20' } });
+      const viaHttp = await t.http().post('/certificates/verify').send({ credential: kb, audience: 'https://hall.example', nonce: 'n-78' });
+      expect(viaHttp.body).toMatchObject({ valid: false, holderBound: false, integrity: { reason: 'KEY_BINDING_INVALID' } });
+      const tooLong = await t.graphql(VERIFY_KB, { credential: kb, audience: 'a'.repeat(1025), nonce: 'n' });
+      expect((tooLong.body.errors as Errors)[0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'KEY_BINDING_EXPECTATION_INVALID' });
+
+      const LINK = `mutation($id: ID!, $disclose: [String!]!) { createPresentationLink(id: $id, disclose: $disclose) { url } }`;
+      const link = await t.graphql(LINK, { id: bound.id, disclose: ['registeredOn'] }, liWei);
+      expect((link.body.errors as Errors)[0]!.extensions).toMatchObject({ code: 'CONFLICT', reason: 'HOLDER_BOUND' });
+    });
+
+    it('serves the Token Status List as application/statuslist+jwt from the same state: revocation shows as INVALID', async () => {
+      const issued = (await issue({ type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'ca-2026-token-list' })).body.data!.issueCertificate;
+      const { idx, uri } = (payloadOf(issued.sdJwt.split('~')[0]!)['status'] as { status_list: { idx: number; uri: string } }).status_list;
+      const path = new URL(uri).pathname;
+      const read = async () => {
+        const res = await t.http().get(path);
+        expect(res.status).toBe(200);
+        expect(res.headers['content-type']).toMatch(/^application\/statuslist\+jwt/);
+        expect(res.headers['access-control-allow-origin']).toBe('*');
+        const claims = payloadOf(res.text);
+        expect(claims).toMatchObject({ sub: uri, status_list: { bits: 2 } });
+        const bytes = inflateSync(Buffer.from((claims['status_list'] as { lst: string }).lst, 'base64url'));
+        return { value: (bytes[idx >> 2]! >> ((idx & 3) * 2)) & 3, etag: res.headers['etag']! };
+      };
+      expect((await read()).value).toBe(0);
+      expect((await t.graphql(REVOKE, { id: issued.id, reason: 'annulled' }, civilAffairs)).body.errors).toBeUndefined();
+      const after = await read();
+      expect(after.value).toBe(1);
+      expect((await t.http().get(path).set('if-none-match', after.etag)).status).toBe(304);
+      expect(await verify(issued.sdJwt)).toMatchObject({ status: { state: 'REVOKED' } });
+      for (const missing of ['/status-lists/CIVIL_AFFAIRS/999', '/status-lists/NOBODY/1', '/status-lists/CIVIL_AFFAIRS/0']) {
+        expect((await t.http().get(missing)).status).toBe(404);
+      }
     });
   });
 

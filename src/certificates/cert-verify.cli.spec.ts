@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,9 +18,12 @@ import {
   ISSUED,
   listUrl,
   marriageCredential,
+  bindPresentation,
   sdJwtPayload,
   signedStatusList,
+  signedStatusListToken,
   testRoot,
+  tokenStatus,
 } from './credential/test-credentials.fixture.js';
 import { signVcJwt } from './credential/vc-jwt.js';
 import type { VerificationResult } from './credential/verify-credential.js';
@@ -230,6 +234,7 @@ describe('cert:verify --json', () => {
       status: { ok: true, reason: null, message: expect.any(String), state: 'VALID' },
       issuer: { ok: true, reason: null, message: expect.any(String), department: 'CIVIL_AFFAIRS' },
       claims: { id: `urn:onegate:person:${ID_NUMBER}`, ...CLAIMS },
+      holderBound: false,
     });
   });
 
@@ -268,6 +273,40 @@ describe('cert:verify: SD-JWT VC', () => {
     const result = await verify(file, ...(await freshLists()));
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('(none disclosed)');
+  });
+});
+
+describe('cert:verify: SD-JWT VC with a Token Status List and holder binding', () => {
+  const holder = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const tokenFile = async (statuses: Record<number, number> = {}) =>
+    write(`token-${JSON.stringify(statuses).replace(/\W/g, '')}.jwt`, await signedStatusListToken(civilAffairs, CIVIL_AFFAIRS, { statuses }));
+
+  it('reads statuslist+jwt files beside the Bitstring ones, and needs the one the status claim names', async () => {
+    const file = write('with-status.sd-jwt', await issueSdJwt({ payload: sdJwtPayload({ status: tokenStatus('CIVIL_AFFAIRS') }), disclosable: CLAIMS, key: civilAffairs }));
+    const without = await verify(file, ...(await freshLists()));
+    expect(without.code).toBe(1);
+    expect(without.stdout).toMatch(/UNKNOWN/);
+    expect(without.stdout).toContain('https://onegate.example/status-lists/CIVIL_AFFAIRS/1\n    not given');
+    const valid = await verify(file, ...(await freshLists()), '--status-list', await tokenFile());
+    expect(valid.code).toBe(0);
+    const suspended = await verify(file, ...(await freshLists()), '--status-list', await tokenFile({ [INDEX]: 2 }));
+    expect(suspended.code).toBe(1);
+    expect(suspended.stdout).toMatch(/status\s+SUSPENDED/);
+  });
+
+  it('checks the key-binding JWT of a holder-bound presentation with --audience and --nonce', async () => {
+    const bound = await issueSdJwt({ payload: sdJwtPayload({ cnf: { jwk: holder.publicKey.export({ format: 'jwk' }) } }), disclosable: CLAIMS, key: civilAffairs });
+    const file = write('bound.sd-jwt', bindPresentation(presentSdJwt(bound, ['name']), holder.privateKey, { audience: 'https://bank.example', nonce: 'n-42' }));
+    const ok = await verify(file, ...(await freshLists()), '--audience', 'https://bank.example', '--nonce', 'n-42');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/holder binding\s+verified/);
+    const replayed = await verify(file, ...(await freshLists()), '--audience', 'https://bank.example', '--nonce', 'n-43');
+    expect(replayed.code).toBe(1);
+    expect(replayed.stdout).toMatch(/FAILED KEY_BINDING_INVALID/);
+    const unchecked = await verify(file, ...(await freshLists()));
+    expect(unchecked.stdout).toMatch(/FAILED KEY_BINDING_INVALID .*audience and nonce/);
+    const missing = await verify(write('unbound-presentation.sd-jwt', presentSdJwt(bound, ['name'])), ...(await freshLists()), '--audience', 'a', '--nonce', 'n');
+    expect(missing.stdout).toMatch(/FAILED KEY_BINDING_MISSING/);
   });
 });
 
@@ -318,7 +357,7 @@ describe('cert:verify usage errors (exit 2)', () => {
 
   it('refuses status list files that are not status list credentials, or two copies of one list', async () => {
     const trust = ['--trust', path('root-ca.pem')];
-    await expectUsageError([path('marriage.jwt'), ...trust, '--status-list', write('junk.jwt', 'junk')], /junk\.jwt is not a status list credential/);
+    await expectUsageError([path('marriage.jwt'), ...trust, '--status-list', write('junk.jwt', 'junk')], /junk\.jwt is not a status list/);
     await expectUsageError([path('marriage.jwt'), ...trust, '--status-list', path('marriage.jwt')], 'its type is not BitstringStatusListCredential');
     await expectUsageError([path('marriage.jwt'), ...trust, '--status-list', path('nope.jwt')], /cannot read the status list .*nope\.jwt/);
     const revocation = await statusListFile('revocation');

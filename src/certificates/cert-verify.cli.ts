@@ -1,4 +1,4 @@
-// `npm run --silent cert:verify -- FILE --trust certs/dev/root-ca.pem [--status-list FILE ...] [--json]`:
+// `npm run --silent cert:verify -- FILE --trust certs/dev/root-ca.pem [--status-list FILE ...] [--audience A --nonce N] [--json]`:
 // verifies an onegate certificate credential offline — no database, no network — with the root CA
 // certificate(s) and, to confirm its status, status list credentials cached earlier.
 // The verdicts go to stdout, problems with the arguments or input to stderr.
@@ -19,13 +19,18 @@ import {
 } from './offline-status-lists.js';
 import { trustAnchorsFromPem, type TrustAnchors } from './trust/chain.js';
 
-export const USAGE = `usage: npm run --silent cert:verify -- <file | -> --trust <pem file> [--status-list <file> ...] [--types <dir>] [--at <ISO-8601>] [--json]
+export const USAGE = `usage: npm run --silent cert:verify -- <file | -> --trust <pem file> [--status-list <file> ...] [--audience <aud> --nonce <nonce>] [--types <dir>] [--at <ISO-8601>] [--json]
 
   <file>                 the credential: a compact vc+jwt, or an SD-JWT VC (dc+sd-jwt, as issued or as
-                         a presentation, ending in "~"); - reads it from stdin. At most 64 KiB.
+                         a presentation, ending in "~" or in the holder's key-binding JWT); - reads it
+                         from stdin. At most 64 KiB.
   --trust <pem file>     the onegate root CA certificate(s), PEM (development: certs/dev/root-ca.pem)
-  --status-list <file>   a status list credential saved from GET /status-lists/<department>/<n>/<purpose>;
-                         repeat for each list (a credential names a revocation and a suspension list)
+  --status-list <file>   a status list saved from its URL: a Bitstring Status List credential
+                         (GET /status-lists/<department>/<n>/<purpose>, named by a vc+jwt's
+                         credentialStatus) or a Token Status List token (GET /status-lists/<department>/<n>,
+                         named by an SD-JWT VC's status claim); repeat for each list the credential names
+  --audience <aud>       for a holder-bound SD-JWT VC (cnf): the audience its key-binding JWT must name
+  --nonce <nonce>        ... and the nonce it must carry (the one given to the holder)
   --types <dir>          the certificate type declarations (default: the project's schemas/certificates)
   --at <ISO-8601>        verify as of this time, e.g. 2027-03-01T00:00:00Z (default: now)
   --json                 print the verification result as one JSON object
@@ -42,6 +47,9 @@ export interface CertVerifyArgs {
   statusLists: string[];
   types?: string;
   at?: Date;
+  /** The audience and nonce a holder-bound presentation's key-binding JWT must be for. */
+  audience?: string;
+  nonce?: string;
   json: boolean;
 }
 
@@ -53,7 +61,7 @@ export class CertVerifyArgsError extends Error {
   }
 }
 
-const VALUE_FLAGS = ['trust', 'status-list', 'types', 'at'] as const;
+const VALUE_FLAGS = ['trust', 'status-list', 'types', 'at', 'audience', 'nonce'] as const;
 type ValueFlag = (typeof VALUE_FLAGS)[number];
 const REPEATABLE: ReadonlySet<ValueFlag> = new Set(['status-list']);
 const STDIN = '-';
@@ -115,6 +123,8 @@ export function parseCertVerifyArgs(argv: readonly string[]): CertVerifyArgs {
     statusLists,
     types: values.get('types')?.[0],
     at: at === undefined ? undefined : parseInstant(at),
+    audience: values.get('audience')?.[0],
+    nonce: values.get('nonce')?.[0],
     json,
   };
 }
@@ -299,6 +309,7 @@ export function formatVerification(result: VerificationResult, context: ReportCo
   out += line('identifier', result.identifier === null ? '-' : printable(result.identifier, 256));
   out += line('type', result.certificateType === null ? '-' : printable(result.certificateType, 128));
   out += line('format', result.format ?? '-');
+  if (result.holderBound) out += line('holder binding', 'verified — the holder proved possession of the key the credential is bound to');
   out += line('verified at', context.at.toISOString());
 
   if (integrity.ok && context.statusLists.length > 0) {
@@ -365,7 +376,8 @@ export async function runCertVerifyCli(argv: readonly string[], io: CertVerifyIo
     const credential = await readText(args.credential, MAX_CREDENTIAL_LENGTH, 'the credential', io.stdin);
     const at = args.at ?? new Date();
 
-    const result = await verifyCredential(credential, { anchors, types, now: at, statusList: lists.statusList });
+    const keyBinding = args.audience !== undefined || args.nonce !== undefined ? { keyBinding: { audience: args.audience ?? null, nonce: args.nonce ?? null } } : {};
+    const result = await verifyCredential(credential, { anchors, types, now: at, statusList: lists.statusList, ...keyBinding });
     io.stdout.write(args.json ? JSON.stringify(result) + '\n' : formatVerification(result, { at, departmentNames, statusLists: lists.requests() }));
     return result.valid ? 0 : 1;
   } catch (error) {

@@ -37,6 +37,7 @@ export class CertificatePresenter {
       claims: claimsOf(row.credential),
       credential: row.credential,
       sdJwt: row.sdJwt,
+      holderKey: row.holderKey,
       verificationUrl: this.registry.verificationUrl(row),
       qrSvg: '',
     };

@@ -43,20 +43,22 @@ function parameters(rows: readonly CertificateEntity[]): unknown[] {
     column('issuedBy'),
     column('credential'),
     column('sdJwt'),
+    // As text: node-postgres would write an array of objects as a Postgres array literal, not JSON.
+    rows.map((row) => (row.holderKey === null ? null : JSON.stringify(row.holderKey))),
   ];
 }
 
 /** The rows (parameters from `$first`, see `parameters`) inserted in their given order (WITH ORDINALITY), then `tail`. */
 function insertCertificates(first: number, tail: string): string {
-  const types = ['uuid', 'text', 'text', 'text', 'text', 'text', 'text', 'smallint', 'uuid', 'integer', 'integer', 'timestamptz', 'timestamptz', 'text', 'text', 'text', 'text'];
+  const types = ['uuid', 'text', 'text', 'text', 'text', 'text', 'text', 'smallint', 'uuid', 'integer', 'integer', 'timestamptz', 'timestamptz', 'text', 'text', 'text', 'text', 'text'];
   return `
   INSERT INTO onegate.certificate (id, identifier, type, holder_kind, holder, issuer, signing_kid, version, replaces_id,
-    status_list, status_index, state, issued_at, valid_until, idempotency_key, issued_by, credential, sd_jwt)
+    status_list, status_index, state, issued_at, valid_until, idempotency_key, issued_by, credential, sd_jwt, holder_key)
   SELECT id, identifier, type, holder_kind, holder, issuer, signing_kid, version, replaces_id,
-    status_list, status_index, 'VALID', issued_at, valid_until, idempotency_key, issued_by, credential, sd_jwt
+    status_list, status_index, 'VALID', issued_at, valid_until, idempotency_key, issued_by, credential, sd_jwt, holder_key::jsonb
   FROM unnest(${types.map((type, i) => `$${first + i}::${type}[]`).join(', ')})
     WITH ORDINALITY AS r(id, identifier, type, holder_kind, holder, issuer, signing_kid, version, replaces_id,
-      status_list, status_index, issued_at, valid_until, idempotency_key, issued_by, credential, sd_jwt, position)
+      status_list, status_index, issued_at, valid_until, idempotency_key, issued_by, credential, sd_jwt, holder_key, position)
   ${tail}`;
 }
 

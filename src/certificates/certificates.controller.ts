@@ -8,13 +8,14 @@ import { Public } from '../identity/public.decorator.js';
 import { PublicRateLimit } from '../identity/public-rate-limit.guard.js';
 import { AppConfig } from '../config/app-config.js';
 import { CertificateCatalog } from './certificate-catalog.js';
-import { CertificateVerificationService } from './certificate-verification.service.js';
+import { CertificateVerificationService, MAX_KEY_BINDING_FIELD } from './certificate-verification.service.js';
 import { JSON_LD_MEDIA_TYPE } from './credential/onegate-context.js';
 
 import { STATUS_PURPOSES, type StatusPurpose } from './credential/status-list.js';
+import { STATUS_LIST_TOKEN_MEDIA_TYPE } from './credential/token-status-list.js';
 import type { VerificationResult } from './credential/verify-credential.js';
 import { IssuingKeysService } from './issuing-keys.service.js';
-import { StatusListsService } from './status-lists.service.js';
+import { StatusListsService, type PublishedStatusList } from './status-lists.service.js';
 import { PresentationLinksService } from './presentation-links.service.js';
 import { VerificationPageLimitFilter } from './verification-page.filter.js';
 import { VERIFICATION_PAGE_CSS, VERIFICATION_PAGE_HEADERS, verificationPage } from './verification-page.js';
@@ -24,6 +25,13 @@ import { VERIFICATION_PAGE_CSS, VERIFICATION_PAGE_HEADERS, verificationPage } fr
  * anchors, the status lists certificates point to, onegate's JSON-LD context, verification as
  * JSON, and the page a certificate's QR code opens.
  */
+const LIST_NUMBER = /^[1-9][0-9]{0,8}$/;
+
+/** An expected audience or nonce from a JSON body: a string of at most MAX_KEY_BINDING_FIELD characters, else none. */
+function keyBindingField(value: unknown): string | null {
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_KEY_BINDING_FIELD ? value : null;
+}
+
 @Public()
 @Controller()
 export class CertificatesController {
@@ -50,6 +58,7 @@ export class CertificatesController {
     return this.keys.trustMaterial.anchorsPem;
   }
 
+  /** A W3C Bitstring Status List credential (`application/vc+jwt`): the VC 2.0 `credentialStatus` entries point here. */
   @Get('status-lists/:department/:list/:purpose')
   async statusList(
     @Param('department') department: string,
@@ -59,9 +68,30 @@ export class CertificatesController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const published =
-      /^[1-9][0-9]{0,8}$/.test(list) && (STATUS_PURPOSES as readonly string[]).includes(purpose)
+      LIST_NUMBER.test(list) && (STATUS_PURPOSES as readonly string[]).includes(purpose)
         ? await this.statusLists.publish(department, Number(list), purpose as StatusPurpose)
         : null;
+    await this.sendStatusList(published, 'application/vc+jwt', request, reply);
+  }
+
+  /**
+   * The IETF Token Status List token of a list number (`application/statuslist+jwt`,
+   * draft-ietf-oauth-status-list-17 §8): the SD-JWT VC `status.status_list.uri` points here.
+   * Readable from browser-based wallets (CORS, as §8.1 recommends): it is public and needs no credentials.
+   */
+  @Get('status-lists/:department/:list')
+  async statusListToken(
+    @Param('department') department: string,
+    @Param('list') list: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const published = LIST_NUMBER.test(list) ? await this.statusLists.publishToken(department, Number(list)) : null;
+    reply.header('access-control-allow-origin', '*');
+    await this.sendStatusList(published, STATUS_LIST_TOKEN_MEDIA_TYPE, request, reply);
+  }
+
+  private async sendStatusList(published: PublishedStatusList | null, contentType: string, request: FastifyRequest, reply: FastifyReply): Promise<void> {
     if (!published) throw new NotFoundException({ statusCode: 404, error: 'NOT_FOUND', message: 'no such status list' });
     const maxAge = Math.max(0, Math.floor((published.expiresAt - Date.now()) / 1000));
     reply.header('etag', published.etag).header('cache-control', `public, max-age=${Math.min(maxAge, this.config.STATUS_LIST_CACHE_SECONDS)}`);
@@ -69,7 +99,7 @@ export class CertificatesController {
       await reply.status(304).send();
       return;
     }
-    await reply.header('content-type', 'application/vc+jwt').send(published.jwt);
+    await reply.header('content-type', contentType).send(published.jwt);
   }
 
   /**
@@ -94,7 +124,11 @@ export class CertificatesController {
     await reply.header('content-type', JSON_LD_MEDIA_TYPE).send(context.bytes);
   }
 
-  /** `POST /certificates/verify` `{ "credential": "…" }` → the three verdicts as JSON. */
+  /**
+   * `POST /certificates/verify` `{ "credential": "…", "audience"?: "…", "nonce"?: "…" }` → the three
+   * verdicts as JSON. `audience` and `nonce` are what a holder-bound presentation's key-binding JWT
+   * must be for.
+   */
   @Post('certificates/verify')
   @PublicRateLimit()
   @HttpCode(200)
@@ -104,8 +138,9 @@ export class CertificatesController {
     @CurrentPrincipal({ optional: true }) principal: Principal | undefined,
     @CurrentRequest() request: RequestContext,
   ): Promise<VerificationResult> {
-    const credential = typeof body === 'object' && body !== null ? (body as { credential?: unknown }).credential : undefined;
-    return this.recorded(() => this.verification.verify(credential, principal, request));
+    const fields = typeof body === 'object' && body !== null ? (body as { credential?: unknown; audience?: unknown; nonce?: unknown }) : {};
+    const keyBinding = { audience: keyBindingField(fields.audience), nonce: keyBindingField(fields.nonce) };
+    return this.recorded(() => this.verification.verify(fields.credential, principal, request, keyBinding));
   }
 
   /** The verification page's stylesheet (its CSP allows no inline style). */

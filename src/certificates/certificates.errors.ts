@@ -34,7 +34,17 @@ export type CertificateErrorReason =
   | 'STATUS_LIST_FULL'
   /** The registry refused the new certificate's row (neither it nor its ledger entry was written). */
   | 'REGISTRATION_FAILED'
-  | 'DISCLOSURE_INVALID';
+  | 'DISCLOSURE_INVALID'
+  /** holderKey is not a usable public JWK. */
+  | 'HOLDER_KEY_INVALID'
+  /** holderKey carries private key material (`d` and the like). */
+  | 'HOLDER_KEY_NOT_PUBLIC'
+  /** holderKey is not an EC P-256 or Ed25519 key. */
+  | 'HOLDER_KEY_UNSUPPORTED'
+  /** The certificate is bound to the holder's key: only the holder's wallet can present it (with a key-binding JWT). */
+  | 'HOLDER_BOUND'
+  /** verifyCertificate's audience or nonce is empty or too long. */
+  | 'KEY_BINDING_EXPECTATION_INVALID';
 
 const ISSUANCE_MESSAGES: Record<Exclude<IssuanceDenialReason, keyof typeof DENIAL_MESSAGES>, string> = {
   ROLE_MAY_NOT_ISSUE: 'only the issuing department or a clerk handling a matter that issues it may have a certificate issued',

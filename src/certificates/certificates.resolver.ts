@@ -11,7 +11,7 @@ import { Public } from '../identity/public.decorator.js';
 import { PublicRateLimit } from '../identity/public-rate-limit.guard.js';
 import { Roles } from '../identity/roles.decorator.js';
 import { CertificatePresenter, type CertificateWithRow } from './certificate-presenter.js';
-import { CertificateVerificationService } from './certificate-verification.service.js';
+import { CertificateVerificationService, MAX_KEY_BINDING_FIELD } from './certificate-verification.service.js';
 import { CertificateError } from './certificates.errors.js';
 import { CERTIFICATES_LIMIT, CertificatesService } from './certificates.service.js';
 import { CertificateArgs, CertificatesArgs } from './dto/certificate.args.js';
@@ -72,6 +72,7 @@ export class CertificatesResolver {
       idempotencyKey: input.idempotencyKey,
       purpose: purposeOf(input.purpose),
       replaces: input.replaces ?? null,
+      holderKey: input.holderKey ?? null,
     });
     return this.presenter.toModel(row);
   }
@@ -106,7 +107,10 @@ export class CertificatesResolver {
   // Query cost: signed for each alias.
   @Extensions({ cost: 20 })
   @Query(() => String, {
-    description: 'An SD-JWT presentation of a certificate disclosing only the named claims (e.g. ["registeredOn", "maritalStatus"]); for the holder or the issuing department.',
+    description:
+      'An SD-JWT presentation of a certificate disclosing only the named claims (e.g. ["registeredOn", "maritalStatus"]); for the holder or the issuing department. ' +
+      "For a holder-bound certificate (issued with holderKey: its SD-JWT has cnf) the answer ends in \"~\" without a key-binding JWT: the holder's wallet appends one " +
+      '(typ kb+jwt, signed by the holder key over aud, nonce, iat and sd_hash of this string) for the verifier; until then verifiers refuse it (KEY_BINDING_MISSING).',
   })
   certificatePresentation(
     @Args('id', { type: () => ID }) id: string,
@@ -157,14 +161,22 @@ export class CertificatesResolver {
   @Query(() => CertificateVerification, {
     description:
       'Verifies a certificate (a vc+jwt, or an SD-JWT VC or presentation) without a token: integrity (signature, chain to the onegate root), ' +
-      'status (revoked / suspended / expired) and issuer identity (the signer may issue this type), with the disclosed claims. Recorded in the ledger.',
+      'status (revoked / suspended / expired) and issuer identity (the signer may issue this type), with the disclosed claims. Recorded in the ledger. ' +
+      'A presentation of a holder-bound SD-JWT VC (cnf) must end in a key-binding JWT for the audience and nonce given here (KEY_BINDING_MISSING / KEY_BINDING_INVALID otherwise).',
   })
   verifyCertificate(
     @Args('credential') credential: string,
     @CurrentPrincipal({ optional: true }) principal: Principal | undefined,
     @CurrentRequest() request: RequestContext,
+    @Args('audience', { type: () => String, nullable: true, description: "The verifier's identifier a key-binding JWT must name (aud)." }) audience?: string | null,
+    @Args('nonce', { type: () => String, nullable: true, description: 'The nonce the verifier gave the holder for this presentation.' }) nonce?: string | null,
   ): Promise<CertificateVerification> {
-    return this.verification.verify(credential, principal, request);
+    for (const [name, value] of [['audience', audience], ['nonce', nonce]] as const) {
+      if (value !== undefined && value !== null && (value.length === 0 || value.length > MAX_KEY_BINDING_FIELD)) {
+        throw CertificateError.badInput('KEY_BINDING_EXPECTATION_INVALID', `${name} is 1-${MAX_KEY_BINDING_FIELD} characters`);
+      }
+    }
+    return this.verification.verify(credential, principal, request, { audience: audience ?? null, nonce: nonce ?? null });
   }
 
   @Roles('admin')

@@ -23,6 +23,7 @@ import type { CertificateType } from './certificate-types.js';
 import { CertificateError } from './certificates.errors.js';
 import { buildClaims } from './claims-builder.js';
 import { certificateTypeUrn, departmentUrn, epochSeconds, OID_URN_PREFIX } from './credential/credential-model.js';
+import { parseHolderJwk, type HolderJwk } from './credential/key-binding.js';
 import { issueSdJwt, presentSdJwt } from './credential/sd-jwt.js';
 import { signVcJwt } from './credential/vc-jwt.js';
 import { CertificateEntity, type CertificateState } from './entities/certificate.entity.js';
@@ -50,6 +51,11 @@ export interface IssueRequest {
   purpose: Purpose | null;
   /** The certificate this one renews. */
   replaces: string | null;
+  /**
+   * The holder's public key (a JWK: EC P-256 or Ed25519), when the holder's wallet has one: the
+   * SD-JWT VC is bound to it (`cnf.jwk`) and presentations must carry a key-binding JWT.
+   */
+  holderKey?: unknown;
 }
 
 /** The status a client sees: the stored state, or EXPIRED once `validUntil` has passed. */
@@ -108,6 +114,7 @@ export class CertificatesService {
     if (!IDEMPOTENCY_KEY.test(input.idempotencyKey)) {
       throw CertificateError.badInput('IDEMPOTENCY_KEY_INVALID', 'idempotencyKey must be 1-128 letters, digits or . _ : -');
     }
+    const holderKey = holderKeyOf(input.holderKey);
     const purpose = input.purpose;
     if ((principal.kind === 'clerk' || purpose) && !purpose?.caseNumber) {
       throw CertificateError.badInput('PURPOSE_REQUIRED', 'state purpose { matter caseNumber consent } to have this certificate issued');
@@ -156,7 +163,7 @@ export class CertificatesService {
     }
 
     const existing = await this.byIdempotencyKey(type.issuer, input.idempotencyKey);
-    if (existing) return this.replay(existing, type, subject, entry);
+    if (existing) return this.replay(existing, type, subject, holderKey, entry);
     const replaced = input.replaces ? await this.replaced(input.replaces, type, subject) : null;
     if (!this.ledger.writable) throw new LedgerUnavailableError();
 
@@ -203,7 +210,8 @@ export class CertificatesService {
         validUntil,
         idempotencyKey: input.idempotencyKey,
         issuedBy: `${principal.kind}:${principal.id}`.slice(0, 300),
-        ...(await this.sign(type, key, { identifier, holder: subject.id, claims: built.claims, issuedAt: now, validUntil, slot, replaces: replaced?.identifier ?? null })),
+        holderKey,
+        ...(await this.sign(type, key, { identifier, holder: subject.id, claims: built.claims, issuedAt: now, validUntil, slot, replaces: replaced?.identifier ?? null, holderKey })),
       };
       const outcome = await this.register(row, entry('GRANTED', {
         itemsGranted: type.dataItems,
@@ -213,7 +221,7 @@ export class CertificatesService {
       if (outcome === 'registered') return row;
       if (outcome === 'idempotent') {
         const winner = await this.byIdempotencyKey(type.issuer, input.idempotencyKey);
-        if (winner) return this.replay(winner, type, subject, entry);
+        if (winner) return this.replay(winner, type, subject, holderKey, entry);
       }
       await this.statusLists.collided(type.issuer, slot.list, attempt);
     }
@@ -286,14 +294,20 @@ export class CertificatesService {
     return row;
   }
 
-  /** An SD-JWT presentation disclosing only the chosen claims (the holder's, or the issuing department's). */
+  /**
+   * An SD-JWT presentation disclosing only the chosen claims (the holder's, or the issuing
+   * department's). For a holder-bound certificate (`cnf`) it is the SD-JWT without a key-binding
+   * JWT, ending in "~": only the holder's wallet can sign one (with the verifier's audience and
+   * nonce, over this very string), and verifiers refuse the presentation until it does.
+   */
   async presentation(principal: Principal, request: RequestContext, id: string, disclose: readonly string[]): Promise<string> {
+    return presentSdJwtOf(await this.find(principal, request, id, null), disclose);
+  }
+
+  /** The registered certificate and its presentation of the chosen claims, for a caller that needs both. */
+  async presentationWithRow(principal: Principal, request: RequestContext, id: string, disclose: readonly string[]): Promise<{ row: CertificateEntity; presentation: string }> {
     const row = await this.find(principal, request, id, null);
-    try {
-      return presentSdJwt(row.sdJwt, disclose);
-    } catch (error) {
-      throw CertificateError.badInput('DISCLOSURE_INVALID', (error as Error).message);
-    }
+    return { row, presentation: presentSdJwtOf(row, disclose) };
   }
 
   /** The public verification link a certificate's QR code opens. */
@@ -314,7 +328,16 @@ export class CertificatesService {
   private async sign(
     type: CertificateType,
     key: DepartmentSigningKey,
-    c: { identifier: string; holder: string; claims: Record<string, unknown>; issuedAt: Date; validUntil: Date | null; slot: StatusSlot; replaces: string | null },
+    c: {
+      identifier: string;
+      holder: string;
+      claims: Record<string, unknown>;
+      issuedAt: Date;
+      validUntil: Date | null;
+      slot: StatusSlot;
+      replaces: string | null;
+      holderKey: HolderJwk | null;
+    },
   ): Promise<{ credential: string; sdJwt: string }> {
     const issuer = this.catalog.department(type.issuer);
     const credentialStatus = this.statusLists.credentialStatus(type.issuer, c.slot);
@@ -328,6 +351,9 @@ export class CertificatesService {
         vct: certificateTypeUrn(type.code),
         jti: `${OID_URN_PREFIX}${c.identifier}`,
         credentialStatus,
+        // The IETF Token Status List reference wallets read (draft-ietf-oauth-status-list), same list and index.
+        status: this.statusLists.tokenStatus(type.issuer, c.slot),
+        ...(c.holderKey ? { cnf: { jwk: c.holderKey } } : {}),
       },
       disclosable: c.claims,
       key,
@@ -352,10 +378,14 @@ export class CertificatesService {
     existing: CertificateEntity,
     type: CertificateType,
     subject: Subject,
+    holderKey: HolderJwk | null,
     entry: (outcome: LedgerOutcome, extra: Partial<LedgerEntryInput>) => LedgerEntryInput,
   ): Promise<CertificateEntity> {
     if (existing.type !== type.code || existing.holder !== subject.id) {
       throw CertificateError.conflict('IDEMPOTENCY_KEY_REUSED', 'this idempotencyKey was used for another certificate type or holder');
+    }
+    if (!sameHolderKey(existing.holderKey, holderKey)) {
+      throw CertificateError.conflict('IDEMPOTENCY_KEY_REUSED', 'this idempotencyKey was used for a certificate bound to another holder key (or to none)');
     }
     await this.ledger.record(entry('GRANTED', { detail: { identifier: existing.identifier, replayed: true } }));
     return existing;
@@ -489,6 +519,27 @@ function holderSubject(holder: string, kind: Subject['kind'] | null): Subject {
   const code = parseCreditCode(holder);
   if (code.ok) return { kind: 'ENTERPRISE', id: code.value };
   throw CertificateError.badInput('HOLDER_INVALID', kind === 'ENTERPRISE' ? `holder: ${code.message}` : 'holder must be a valid ID number or unified social credit code');
+}
+
+/** The holder key of an issuance request, checked: null when none is given. */
+function holderKeyOf(value: unknown): HolderJwk | null {
+  if (value === undefined || value === null) return null;
+  const parsed = parseHolderJwk(value);
+  if (!parsed.ok) throw CertificateError.badInput(parsed.reason, `holderKey: ${parsed.message}`);
+  return parsed.jwk;
+}
+
+function sameHolderKey(a: HolderJwk | null, b: HolderJwk | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.kty === b.kty && a.crv === b.crv && a.x === b.x && ('y' in a ? a.y : null) === ('y' in b ? b.y : null);
+}
+
+function presentSdJwtOf(row: CertificateEntity, disclose: readonly string[]): string {
+  try {
+    return presentSdJwt(row.sdJwt, disclose);
+  } catch (error) {
+    throw CertificateError.badInput('DISCLOSURE_INVALID', (error as Error).message);
+  }
 }
 
 function randomSerial(): string {

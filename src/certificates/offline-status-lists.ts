@@ -1,14 +1,17 @@
 import { MAX_STATUS_LIST_CREDENTIAL_LENGTH } from './credential/credential-model.js';
+import { STATUS_LIST_TOKEN_TYPE } from './credential/token-status-list.js';
 import { splitCompactJws } from './credential/vc-jwt.js';
 
 /**
- * Status list credentials cached for offline verification (`cert:verify --status-list FILE`).
+ * Status lists cached for offline verification (`cert:verify --status-list FILE`): W3C Bitstring
+ * Status List credentials (`vc+jwt`) and IETF Token Status List tokens (`statuslist+jwt`).
  *
- * Each cached list is indexed by its payload `id` — the URL it is published at, which the
- * credential's status entries name in `statusListCredential`. The payload is only decoded here,
- * not verified: `verifyCredential` verifies a list (signature, chain, department, purpose, `id`,
- * validity) when a credential's status entry points at it, so a forged or stale file can only
- * make the status UNKNOWN, never VALID.
+ * Each cached list is indexed by the URL it is published at, as its payload states it — a
+ * credential's `id` (which the VC's status entries name in `statusListCredential`) or a token's
+ * `sub` (which an SD-JWT VC's `status.status_list.uri` names). The payload is only decoded here,
+ * not verified: `verifyCredential` verifies a list (signature, chain, department, purpose, `id` or
+ * `sub`, validity) when a credential points at it, so a forged or stale file can only make the
+ * status UNKNOWN, never VALID.
  */
 
 /** A cached list that cannot be used at all (not a compact JWS, no `id`…); the CLI's exit code 2. */
@@ -32,15 +35,22 @@ export interface CachedStatusList {
   compact: string;
 }
 
-/** Reads the `id` of a cached status list credential without verifying it. Throws OfflineStatusListError. */
+/** Reads the URL of a cached status list (credential `id` or token `sub`) without verifying it. Throws OfflineStatusListError. */
 export function readCachedStatusList(file: StatusListFile): CachedStatusList {
   const compact = file.text.trim();
   const notAList = (why: string) =>
-    new OfflineStatusListError(`${file.source} is not a status list credential (a compact vc+jwt as served at /status-lists/...): ${why}`);
+    new OfflineStatusListError(
+      `${file.source} is not a status list (a compact vc+jwt or statuslist+jwt as served at /status-lists/...): ${why}`,
+    );
   if (compact.length === 0) throw notAList('it is empty');
   const parts = splitCompactJws(compact, MAX_STATUS_LIST_CREDENTIAL_LENGTH);
   if (!parts.ok) throw notAList(parts.message);
-  const { payload } = parts;
+  const { header, payload } = parts;
+  if (header['typ'] === STATUS_LIST_TOKEN_TYPE) {
+    const sub = payload['sub'];
+    if (typeof sub !== 'string' || sub.length === 0) throw notAList('its sub (the URL it is published at) is missing');
+    return { url: sub, source: file.source, compact };
+  }
   const type = payload['type'];
   if (!Array.isArray(type) || !type.includes('BitstringStatusListCredential')) throw notAList('its type is not BitstringStatusListCredential');
   const url = payload['id'];

@@ -9,6 +9,7 @@ import { AppConfig } from '../config/app-config.js';
 import type { CitizenPrincipal } from '../identity/principal.js';
 import { CertificateCatalog } from './certificate-catalog.js';
 import { CertificateVerificationService } from './certificate-verification.service.js';
+import { CertificateError } from './certificates.errors.js';
 import { CertificatesService } from './certificates.service.js';
 import { CertificateEntity } from './entities/certificate.entity.js';
 import { PresentationLinkEntity } from './entities/presentation-link.entity.js';
@@ -40,10 +41,19 @@ export class PresentationLinksService {
   /**
    * The holder makes a presentation of the claims they chose and gets a link and QR code to it.
    * The presentation is made (and its reading recorded) as certificatePresentation makes it; only the
-   * certificate's holder may (someone else's certificate: NOT_FOUND).
+   * certificate's holder may (someone else's certificate: NOT_FOUND), and not for a holder-bound
+   * certificate (HOLDER_BOUND: it is presented from the wallet with a key-binding JWT).
    */
   async create(holder: CitizenPrincipal, request: RequestContext, id: string, disclose: readonly string[], now = new Date()): Promise<PresentationLink> {
-    const presentation = await this.registry.presentation(holder, request, id, disclose);
+    const { row, presentation } = await this.registry.presentationWithRow(holder, request, id, disclose);
+    if (row.holderKey !== null) {
+      // Its presentations prove possession of the holder's key (a key-binding JWT), which this
+      // gateway does not have: a link to a presentation without one would only ever show "not valid".
+      throw CertificateError.conflict(
+        'HOLDER_BOUND',
+        "this certificate is bound to the key of the holder's wallet: present it from the wallet (an SD-JWT with a key-binding JWT for the verifier), not through a link",
+      );
+    }
     const ref = randomBytes(16).toString('base64url');
     const expiresAt = new Date(now.getTime() + this.config.PRESENTATION_LINK_TTL_SECONDS * 1000);
     await this.dataSource.transaction(async (manager) => {

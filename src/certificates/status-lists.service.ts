@@ -6,7 +6,8 @@ import { AppConfig } from '../config/app-config.js';
 import { CertificateCatalog } from './certificate-catalog.js';
 import { departmentUrn } from './credential/credential-model.js';
 import { Bitstring, encodeList, STATUS_LIST_SIZE, STATUS_PURPOSES, statusListCredential, type StatusPurpose } from './credential/status-list.js';
-import { signVcJwt } from './credential/vc-jwt.js';
+import { ONEGATE_STATUS_BITS, STATUS_LIST_TOKEN_TYPE, statusListTokenPayload, TOKEN_STATUS, TokenStatusArray } from './credential/token-status-list.js';
+import { protectedHeaderFor, signCompact, signVcJwt } from './credential/vc-jwt.js';
 import { StatusListEntity } from './entities/status-list.entity.js';
 import { IssuingKeysService } from './issuing-keys.service.js';
 
@@ -18,7 +19,7 @@ const COUNT_EVERY = 512;
 const PICKS = 64;
 const CLOCK_SKEW_MS = 60_000;
 
-/** A published status list credential and its HTTP validators. */
+/** A published status list (credential or token) and its HTTP validators. */
 export interface PublishedStatusList {
   jwt: string;
   etag: string;
@@ -40,10 +41,12 @@ interface OpenList {
 }
 
 /**
- * W3C Bitstring Status Lists: random index allocation for new certificates, and the signed
- * `BitstringStatusListCredential`s published at a public URL, rebuilt from the registry's
- * certificate states and kept in memory for STATUS_LIST_CACHE_SECONDS (a change made on this
- * instance drops its copy at once).
+ * Status lists: random index allocation for new certificates, and what is published from one list
+ * number's certificate states — the W3C `BitstringStatusListCredential`s (one per purpose, for the
+ * VC 2.0 `credentialStatus`) and the IETF Token Status List token (one 2-bit list saying VALID,
+ * INVALID or SUSPENDED, for the SD-JWT VC `status` claim), at the same index. Each is rebuilt from
+ * the registry and kept in memory for STATUS_LIST_CACHE_SECONDS (a change made on this instance
+ * drops its copies at once).
  */
 @Injectable()
 export class StatusListsService {
@@ -60,6 +63,16 @@ export class StatusListsService {
   /** Public URL of a department's list of one purpose. */
   url(issuer: string, list: number, purpose: StatusPurpose): string {
     return `${this.config.publicBaseUrl}/status-lists/${issuer}/${list}/${purpose}`;
+  }
+
+  /** Public URL of a department's Token Status List token of one list number (the `status_list.uri`). */
+  tokenUrl(issuer: string, list: number): string {
+    return `${this.config.publicBaseUrl}/status-lists/${issuer}/${list}`;
+  }
+
+  /** The SD-JWT VC `status` claim of a certificate: its slot, as a Token Status List reference. */
+  tokenStatus(issuer: string, slot: StatusSlot): { status_list: { idx: number; uri: string } } {
+    return { status_list: { idx: slot.index, uri: this.tokenUrl(issuer, slot.list) } };
   }
 
   /** `credentialStatus` entries of a certificate: one per purpose, same index. */
@@ -104,13 +117,28 @@ export class StatusListsService {
   /** Drops this instance's copies of a department's lists after a status change. */
   changed(issuer: string, list: number): void {
     for (const purpose of STATUS_PURPOSES) this.published.delete(`${issuer}/${list}/${purpose}`);
+    this.published.delete(`${issuer}/${list}/token`);
   }
 
-  /** The signed list credential, or null for a list that does not exist. */
-  async publish(issuer: string, list: number, purpose: StatusPurpose): Promise<PublishedStatusList | null> {
+  /** The signed Bitstring Status List credential of one purpose, or null for a list that does not exist. */
+  publish(issuer: string, list: number, purpose: StatusPurpose): Promise<PublishedStatusList | null> {
+    return this.cached(issuer, list, purpose, (department) => this.build(department.code, department.name, department.creditCode, list, purpose));
+  }
+
+  /** The signed Token Status List token (statuslist+jwt) of a list number, or null for a list that does not exist. */
+  publishToken(issuer: string, list: number): Promise<PublishedStatusList | null> {
+    return this.cached(issuer, list, 'token', (department) => this.buildToken(department.code, list));
+  }
+
+  private async cached(
+    issuer: string,
+    list: number,
+    kind: StatusPurpose | 'token',
+    build: (department: { code: DepartmentCode; name: string; creditCode: string }) => Promise<PublishedStatusList>,
+  ): Promise<PublishedStatusList | null> {
     const department = this.catalog.departments.get(issuer as DepartmentCode);
     if (!department || !Number.isSafeInteger(list) || list < 1) return null;
-    const key = `${issuer}/${list}/${purpose}`;
+    const key = `${issuer}/${list}/${kind}`;
     const cached = this.published.get(key);
     if (cached) {
       const copy = await cached.catch(() => null);
@@ -119,10 +147,37 @@ export class StatusListsService {
     }
     const exists = await this.dataSource.getRepository(StatusListEntity).existsBy({ issuer, number: list });
     if (!exists) return null;
-    const building = this.build(department.code, department.name, department.creditCode, list, purpose);
+    const building = build(department);
     this.published.set(key, building);
     building.catch(() => this.published.delete(key));
     return building;
+  }
+
+  /**
+   * The Token Status List token of a list number (draft-ietf-oauth-status-list-17): every entry
+   * VALID but those of revoked (INVALID) and suspended certificates. `exp` is the validity of the
+   * Bitstring lists; `ttl` is how long this gateway keeps a copy itself, so a consumer that caches
+   * for `ttl` sees a change no later than a fresh fetch from here would.
+   */
+  private async buildToken(issuer: DepartmentCode, list: number): Promise<PublishedStatusList> {
+    const rows: Array<{ status_index: number; state: string }> = await this.dataSource.query(
+      `SELECT status_index, state FROM onegate.certificate WHERE issuer = $1 AND status_list = $2 AND state IN ('REVOKED', 'SUSPENDED')`,
+      [issuer, list],
+    );
+    const statuses = new TokenStatusArray(STATUS_LIST_SIZE, ONEGATE_STATUS_BITS);
+    for (const row of rows) statuses.set(row.status_index, row.state === 'REVOKED' ? TOKEN_STATUS.INVALID : TOKEN_STATUS.SUSPENDED);
+    const now = new Date();
+    const payload = statusListTokenPayload({
+      uri: this.tokenUrl(issuer, list),
+      issuer: departmentUrn(issuer),
+      issuedAt: now,
+      expiresAt: new Date(now.getTime() + this.config.STATUS_LIST_VALIDITY_SECONDS * 1000),
+      ttlSeconds: Math.max(1, this.config.STATUS_LIST_CACHE_SECONDS),
+      list: statuses,
+    });
+    const key = await this.keys.signingKey(issuer);
+    const jwt = await signCompact(payload, protectedHeaderFor(key, STATUS_LIST_TOKEN_TYPE), key);
+    return { jwt, etag: `"${createHash('sha256').update(jwt).digest('base64url').slice(0, 32)}"`, expiresAt: Date.now() + this.config.STATUS_LIST_CACHE_SECONDS * 1000 };
   }
 
   private async build(issuer: DepartmentCode, name: string, creditCode: string, list: number, purpose: StatusPurpose): Promise<PublishedStatusList> {

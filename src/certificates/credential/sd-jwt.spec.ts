@@ -89,7 +89,6 @@ describe('splitSdJwt', () => {
   it.each([
     ['a non-string', 1],
     ['no tilde', 'a.b.c'],
-    ['a key-binding JWT at the end', 'a.b.c~d~e.f.g'],
     ['an empty disclosure', 'a.b.c~~'],
     ['more than 64 KiB', `a.b.c~${'d'.repeat(70_000)}~`],
   ])('reports %s as MALFORMED', (_label, input) => {
@@ -97,8 +96,13 @@ describe('splitSdJwt', () => {
   });
 
   it('splits the JWT from its disclosures', () => {
-    expect(splitSdJwt('a.b.c~d1~d2~')).toEqual({ ok: true, jws: 'a.b.c', disclosures: ['d1', 'd2'] });
-    expect(splitSdJwt('a.b.c~')).toEqual({ ok: true, jws: 'a.b.c', disclosures: [] });
+    expect(splitSdJwt('a.b.c~d1~d2~')).toEqual({ ok: true, jws: 'a.b.c', disclosures: ['d1', 'd2'], kbJwt: null, presented: 'a.b.c~d1~d2~' });
+    expect(splitSdJwt('a.b.c~')).toEqual({ ok: true, jws: 'a.b.c', disclosures: [], kbJwt: null, presented: 'a.b.c~' });
+  });
+
+  it('takes a segment after the last "~" as the key-binding JWT (SD-JWT+KB), and what it covers', () => {
+    expect(splitSdJwt('a.b.c~d1~e.f.g')).toEqual({ ok: true, jws: 'a.b.c', disclosures: ['d1'], kbJwt: 'e.f.g', presented: 'a.b.c~d1~' });
+    expect(splitSdJwt('a.b.c~e.f.g')).toEqual({ ok: true, jws: 'a.b.c', disclosures: [], kbJwt: 'e.f.g', presented: 'a.b.c~' });
   });
 });
 

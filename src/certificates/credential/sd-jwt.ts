@@ -9,10 +9,12 @@ import {
 import { decodeBase64urlJson, protectedHeaderFor, signCompact } from './vc-jwt.js';
 
 /**
- * IETF SD-JWT with the SD-JWT VC profile (`typ: dc+sd-jwt`). Only top-level object claims are
- * selectively disclosable (that is all onegate issues); presentations carry no key-binding JWT.
+ * IETF SD-JWT (RFC 9901) with the SD-JWT VC profile (draft-ietf-oauth-sd-jwt-vc-14,
+ * `typ: dc+sd-jwt`). Only top-level object claims are selectively disclosable (that is all onegate
+ * issues). A credential bound to its holder's key (`cnf`) is presented with a Key Binding JWT
+ * after the last "~" (key-binding.ts); onegate never signs one (it has no holder key).
  *
- * Compact form: `<issuer-signed JWT>~<disclosure 1>~...~<disclosure n>~`.
+ * Compact form: `<issuer-signed JWT>~<disclosure 1>~...~<disclosure n>~[<KB-JWT>]`.
  */
 
 export const SD_ALG = 'sha-256';
@@ -90,24 +92,26 @@ export interface SdJwtParts {
   ok: true;
   jws: string;
   disclosures: string[];
+  /** The Key Binding JWT after the last "~" (SD-JWT+KB), or null. Not yet verified. */
+  kbJwt: string | null;
+  /** The SD-JWT without its KB-JWT, ending in "~": what a KB-JWT's `sd_hash` covers. */
+  presented: string;
 }
 
 /**
- * Splits `<jws>~<d1>~...~` without judging the parts. A trailing segment after the last `~` would
- * be a key-binding JWT, which onegate neither issues nor verifies, so it is refused.
+ * Splits `<jws>~<d1>~...~[<kb-jwt>]` without judging the parts; a segment after the last "~" is
+ * the Key Binding JWT, checked by the verifier against the credential's `cnf` key.
  */
 export function splitSdJwt(token: unknown, maxLength: number = MAX_CREDENTIAL_LENGTH): SdJwtParts | Failure<'MALFORMED'> {
   if (typeof token !== 'string') return { ok: false, reason: 'MALFORMED', message: 'an SD-JWT is a string' };
   if (token.length > maxLength) return { ok: false, reason: 'MALFORMED', message: `an SD-JWT is at most ${maxLength} characters` };
   const segments = token.split('~');
   if (segments.length < 2) return { ok: false, reason: 'MALFORMED', message: 'an SD-JWT has the form <jwt>~<disclosures>~' };
-  if (segments[segments.length - 1] !== '') {
-    return { ok: false, reason: 'MALFORMED', message: 'an SD-JWT presentation ends with "~"; key-binding JWTs are not supported' };
-  }
   const [jws, ...rest] = segments as [string, ...string[]];
+  const last = rest[rest.length - 1]!;
   const disclosures = rest.slice(0, -1);
   if (disclosures.some((d) => d.length === 0)) return { ok: false, reason: 'MALFORMED', message: 'an SD-JWT has an empty disclosure' };
-  return { ok: true, jws, disclosures };
+  return { ok: true, jws, disclosures, kbJwt: last === '' ? null : last, presented: token.slice(0, token.lastIndexOf('~') + 1) };
 }
 
 /** The claim name of a disclosure, or null when it is not a `[salt, name, value]` disclosure. */
@@ -126,6 +130,7 @@ function decodeDisclosure(disclosure: string): { name: string; value: unknown } 
 export function presentSdJwt(sdJwt: string, disclose: readonly string[]): string {
   const parts = splitSdJwt(sdJwt);
   if (!parts.ok) throw new RangeError(parts.message);
+  if (parts.kbJwt !== null) throw new RangeError('the SD-JWT already carries a key-binding JWT: present from the SD-JWT as issued');
   const byName = new Map<string, string>();
   for (const disclosure of parts.disclosures) {
     const decoded = decodeDisclosure(disclosure);

@@ -3,10 +3,13 @@
  * and publishes them (Li Lei's marriage certificate, list 1 of Civil Affairs at INDEX), shared by
  * the verifier's and the offline CLI's tests.
  */
+import { sign, type KeyObject } from 'node:crypto';
 import { createRootCa, generateSigningKeyPair, issueDepartmentCertificate, type RootCa } from '../trust/certificate-authority.js';
 import { ONEGATE_CONTEXT_V1_DIGEST_SRI, type SigningKey } from './credential-model.js';
+import { KB_JWT_TYPE, sdHash } from './key-binding.js';
 import { Bitstring, encodeList, STATUS_LIST_SIZE, statusListCredential, type StatusPurpose } from './status-list.js';
-import { kidOf, signVcJwt } from './vc-jwt.js';
+import { STATUS_LIST_TOKEN_TYPE, statusListTokenPayload, TokenStatusArray } from './token-status-list.js';
+import { kidOf, protectedHeaderFor, signCompact, signVcJwt } from './vc-jwt.js';
 
 export const OPERATOR_CREDIT_CODE = '91350100M000100Y43';
 export const CIVIL_AFFAIRS = { code: 'CIVIL_AFFAIRS', name: 'Civil Affairs Bureau', creditCode: '113308000024775820' };
@@ -41,6 +44,16 @@ export async function departmentKey(root: RootCa, department: Department, notAft
 
 export function listUrl(department: string, purpose: StatusPurpose): string {
   return `${BASE}/status-lists/${department}/1/${purpose}`;
+}
+
+/** Where a department's Token Status List of list 1 is published (the SD-JWT VC `status.status_list.uri`). */
+export function tokenListUrl(department: string): string {
+  return `${BASE}/status-lists/${department}/1`;
+}
+
+/** The SD-JWT VC `status` claim: the same list and index, as a Token Status List reference. */
+export function tokenStatus(department: string, index = INDEX): Record<string, unknown> {
+  return { status_list: { idx: index, uri: tokenListUrl(department) } };
 }
 
 export function statusEntries(department: string): Record<string, unknown>[] {
@@ -113,4 +126,60 @@ export async function signedStatusList(key: SigningKey, department: Department, 
     validUntil: opts.validUntil ?? new Date('2027-03-02T00:00:00Z'),
   });
   return signVcJwt(credential, key, ISSUED);
+}
+
+export interface TokenListOptions {
+  /** Status values by index (0 VALID, 1 INVALID, 2 SUSPENDED). */
+  statuses?: Record<number, number>;
+  uri?: string;
+  issuedAt?: Date;
+  expiresAt?: Date;
+  /** Changes to the claims after they are built (to make broken tokens). */
+  edit?: (payload: Record<string, unknown>) => void;
+  typ?: string;
+}
+
+/** A signed Token Status List token (statuslist+jwt) as the department publishes it. */
+export async function signedStatusListToken(key: SigningKey, department: Department, opts: TokenListOptions = {}): Promise<string> {
+  const list = new TokenStatusArray(STATUS_LIST_SIZE);
+  for (const [index, value] of Object.entries(opts.statuses ?? {})) list.set(Number(index), value);
+  const payload = statusListTokenPayload({
+    uri: opts.uri ?? tokenListUrl(department.code),
+    issuer: `urn:onegate:department:${department.code}`,
+    issuedAt: opts.issuedAt ?? new Date('2027-02-28T23:00:00Z'),
+    expiresAt: opts.expiresAt ?? new Date('2027-03-02T00:00:00Z'),
+    ttlSeconds: 60,
+    list,
+  });
+  opts.edit?.(payload);
+  return signCompact(payload, protectedHeaderFor(key, opts.typ ?? STATUS_LIST_TOKEN_TYPE), key);
+}
+
+export interface KeyBindingOptions {
+  audience?: string;
+  nonce?: string;
+  issuedAt?: Date;
+  /** Defaults to the alg of the key: ES256 for P-256, EdDSA for Ed25519. */
+  alg?: string;
+  typ?: string;
+  /** Replace sd_hash (to make a mismatching one). */
+  sdHash?: string;
+}
+
+/**
+ * The holder's wallet side: appends a Key Binding JWT signed by `privateKey` to a presentation
+ * (which ends in "~"), as RFC 9901 §4.3 describes.
+ */
+export function bindPresentation(presentation: string, privateKey: KeyObject, opts: KeyBindingOptions = {}): string {
+  const ed25519 = privateKey.asymmetricKeyType === 'ed25519';
+  const header = { typ: opts.typ ?? KB_JWT_TYPE, alg: opts.alg ?? (ed25519 ? 'EdDSA' : 'ES256') };
+  const payload = {
+    iat: Math.floor((opts.issuedAt ?? new Date('2027-03-01T00:00:00Z')).getTime() / 1000),
+    aud: opts.audience ?? 'https://verifier.example',
+    nonce: opts.nonce ?? 'n-0S6_WzA2Mj',
+    sd_hash: opts.sdHash ?? sdHash(presentation),
+  };
+  const input = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+  const signature = ed25519 ? sign(null, Buffer.from(input), privateKey) : sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' });
+  return `${presentation}${input}.${signature.toString('base64url')}`;
 }

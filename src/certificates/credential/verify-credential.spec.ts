@@ -1,4 +1,5 @@
-import { randomBytes, sign, verify, X509Certificate } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, sign, verify, X509Certificate } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { CompactSign } from 'jose';
 import { createRootCa, generateSigningKeyPair, type RootCa } from '../trust/certificate-authority.js';
 import type { TrustAnchors } from '../trust/chain.js';
@@ -20,9 +21,13 @@ import {
   marriageCredentialBeforeOnegateContext,
   OPERATOR_CREDIT_CODE,
   sdJwtPayload,
+  bindPresentation,
   signedStatusList,
+  signedStatusListToken,
   statusEntries,
   testRoot,
+  tokenListUrl,
+  tokenStatus,
 } from './test-credentials.fixture.js';
 import { verifyCredential, type VerificationResult, type VerifyOptions } from './verify-credential.js';
 import { kidOf, signVcJwt } from './vc-jwt.js';
@@ -105,6 +110,7 @@ describe('verifyCredential: vc+jwt', () => {
       status: { ok: true, reason: null, message: expect.any(String), state: 'VALID' },
       issuer: { ok: true, reason: null, message: expect.any(String), department: 'CIVIL_AFFAIRS' },
       claims: marriageCredential()['credentialSubject'],
+      holderBound: false,
     });
   });
 
@@ -413,8 +419,8 @@ describe('verifyCredential: SD-JWT VC', () => {
     expectIntegrityFailure(await verifyWithLists([`${header}.${b64url(edited)}.${signature}`, ...disclosures].join('~')), 'BAD_SIGNATURE');
   });
 
-  it('refuses key-binding JWTs and an issuer JWT without its "~"', async () => {
-    expectIntegrityFailure(await verifyWithLists(`${sdJwt}e30.e30.sig`), 'MALFORMED');
+  it('refuses a key-binding JWT on a credential without a holder key, and an issuer JWT without its "~"', async () => {
+    expectIntegrityFailure(await verifyWithLists(`${sdJwt}e30.e30.sig`), 'KEY_BINDING_INVALID');
     expectIntegrityFailure(await verifyWithLists(sdJwt.split('~')[0]), 'UNSUPPORTED_TYPE');
   });
 
@@ -431,6 +437,97 @@ describe('verifyCredential: SD-JWT VC', () => {
     expect((await verifyWithLists(wrongIss)).issuer.reason).toBe('ISSUER_MISMATCH');
     const foreignVct = await issueSdJwt({ payload: sdJwtPayload({ vct: 'https://example.com/pid' }), disclosable: CLAIMS, key: civilAffairs });
     expect((await verifyWithLists(foreignVct)).issuer.reason).toBe('TYPE_UNKNOWN');
+  });
+});
+
+describe('verifyCredential: SD-JWT VC with a Token Status List (status.status_list)', () => {
+  let sdJwt: string;
+  beforeAll(async () => {
+    sdJwt = await issueSdJwt({ payload: sdJwtPayload({ status: tokenStatus('CIVIL_AFFAIRS') }), disclosable: CLAIMS, key: civilAffairs });
+  });
+
+  async function withToken(token: string | null, revoked: number[] = [], suspended: number[] = []): Promise<VerificationResult> {
+    return verifyCredential(sdJwt, optionsServing({ ...(await civilAffairsLists(revoked, suspended)), [tokenListUrl('CIVIL_AFFAIRS')]: token }));
+  }
+
+  it('reads the status from the token list as well as the Bitstring lists: VALID, INVALID, SUSPENDED', async () => {
+    expect((await withToken(await signedStatusListToken(civilAffairs, CIVIL_AFFAIRS))).status).toMatchObject({ ok: true, state: 'VALID' });
+    expect((await withToken(await signedStatusListToken(civilAffairs, CIVIL_AFFAIRS, { statuses: { [INDEX]: 1 } }))).status.state).toBe('REVOKED');
+    expect((await withToken(await signedStatusListToken(civilAffairs, CIVIL_AFFAIRS, { statuses: { [INDEX]: 2 } }))).status.state).toBe('SUSPENDED');
+    // Another entry's status says nothing about this one.
+    expect((await withToken(await signedStatusListToken(civilAffairs, CIVIL_AFFAIRS, { statuses: { [INDEX + 1]: 1 } }))).status.state).toBe('VALID');
+  });
+
+  it('needs every list the credential names: without the token list the status is UNKNOWN, unless a list says revoked', async () => {
+    expect((await withToken(null)).status).toMatchObject({ ok: false, reason: 'STATUS_UNAVAILABLE', state: 'UNKNOWN' });
+    expect((await withToken(null, [INDEX])).status.state).toBe('REVOKED');
+  });
+
+  it.each<[string, () => Promise<string>]>([
+    ['for another uri (sub)', () => signedStatusListToken(civilAffairs, CIVIL_AFFAIRS, { uri: `${BASE}/status-lists/CIVIL_AFFAIRS/2` })],
+    ['expired (exp passed)', () => signedStatusListToken(civilAffairs, CIVIL_AFFAIRS, { expiresAt: new Date('2027-02-28T23:59:59Z') })],
+    ['issued in the future', () => signedStatusListToken(civilAffairs, CIVIL_AFFAIRS, { issuedAt: new Date('2027-03-01T01:00:00Z') })],
+    ['without iat', () => signedStatusListToken(civilAffairs, CIVIL_AFFAIRS, { edit: (p) => delete p['iat'] })],
+    ['with a ttl of 0', () => signedStatusListToken(civilAffairs, CIVIL_AFFAIRS, { edit: (p) => (p['ttl'] = 0) })],
+    ['with 3 bits per status', () => signedStatusListToken(civilAffairs, CIVIL_AFFAIRS, { edit: (p) => (p['status_list'] = { ...(p['status_list'] as object), bits: 3 }) })],
+    ['gzip-compressed', () => signedStatusListToken(civilAffairs, CIVIL_AFFAIRS, { edit: (p) => (p['status_list'] = { bits: 2, lst: gzipSync(Buffer.alloc(32_768)).toString('base64url') }) })],
+    ['too short for the index', () => signedStatusListToken(civilAffairs, CIVIL_AFFAIRS, { edit: (p) => (p['status_list'] = { bits: 2, lst: 'eNpjYAAAAAQAAQ' }) })],
+    ['with status value 3', () => signedStatusListToken(civilAffairs, CIVIL_AFFAIRS, { statuses: { [INDEX]: 3 } })],
+    ['signed by another department', () => signedStatusListToken(health, CIVIL_AFFAIRS)],
+    ['typed as a JWT', () => signedStatusListToken(civilAffairs, CIVIL_AFFAIRS, { typ: 'JWT' })],
+    ['a Bitstring list credential', () => signedStatusList(civilAffairs, CIVIL_AFFAIRS, 'revocation', { url: tokenListUrl('CIVIL_AFFAIRS') })],
+  ])('says STATUS_LIST_INVALID for a token list %s', async (_label, make) => {
+    expect((await withToken(await make())).status).toMatchObject({ ok: false, reason: 'STATUS_LIST_INVALID', state: 'UNKNOWN' });
+  });
+
+  it('says STATUS_LIST_INVALID for a status claim without a usable status_list, and MALFORMED for a status that is not an object', async () => {
+    for (const status of [{}, { status_list: { idx: -1, uri: tokenListUrl('CIVIL_AFFAIRS') } }, { status_list: { idx: '5', uri: tokenListUrl('CIVIL_AFFAIRS') } }, { status_list: { idx: 1 } }]) {
+      const credential = await issueSdJwt({ payload: sdJwtPayload({ status }), disclosable: CLAIMS, key: civilAffairs });
+      expect((await verifyWithLists(credential)).status).toMatchObject({ reason: 'STATUS_LIST_INVALID', state: 'UNKNOWN' });
+    }
+    const notObject = await issueSdJwt({ payload: sdJwtPayload({ status: 'revoked' }), disclosable: CLAIMS, key: civilAffairs });
+    expectIntegrityFailure(await verifyWithLists(notObject), 'MALFORMED');
+  });
+});
+
+describe('verifyCredential: SD-JWT VC bound to its holder (cnf) with a key-binding JWT', () => {
+  const holderPair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const jwk = holderPair.publicKey.export({ format: 'jwk' });
+  const expected = { audience: 'https://verifier.example', nonce: 'n-0S6_WzA2Mj' };
+  let bound: string;
+  beforeAll(async () => {
+    bound = await issueSdJwt({ payload: sdJwtPayload({ cnf: { jwk } }), disclosable: CLAIMS, key: civilAffairs });
+  });
+
+  const verifyBound = async (presentation: string, keyBinding: VerifyOptions['keyBinding'] | 'none' = expected) =>
+    verifyCredential(presentation, { ...optionsServing(await civilAffairsLists()), ...(keyBinding === 'none' ? {} : { keyBinding }) });
+
+  it('accepts a presentation the holder bound to this verifier and nonce, and says so', async () => {
+    const result = await verifyBound(bindPresentation(presentSdJwt(bound, ['name']), holderPair.privateKey));
+    expect(result).toMatchObject({ valid: true, holderBound: true, claims: { name: 'Li Lei' }, integrity: { ok: true, message: expect.stringMatching(/possession/) } });
+  });
+
+  it('refuses it without a key-binding JWT (KEY_BINDING_MISSING), as issued or as presented', async () => {
+    expectIntegrityFailure(await verifyBound(bound), 'KEY_BINDING_MISSING');
+    expectIntegrityFailure(await verifyBound(presentSdJwt(bound, ['name'])), 'KEY_BINDING_MISSING');
+  });
+
+  it('refuses a wrong nonce, another key, a disclosure added after binding, or no expectation (KEY_BINDING_INVALID)', async () => {
+    const presented = presentSdJwt(bound, ['name']);
+    expectIntegrityFailure(await verifyBound(bindPresentation(presented, holderPair.privateKey, { nonce: 'old' })), 'KEY_BINDING_INVALID');
+    expectIntegrityFailure(await verifyBound(bindPresentation(presented, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey)), 'KEY_BINDING_INVALID');
+    const kb = bindPresentation(presented, holderPair.privateKey).slice(presented.length);
+    const spouse = presentSdJwt(bound, ['spouseName']).split('~')[1]!;
+    expectIntegrityFailure(await verifyBound(`${presented}${spouse}~${kb}`), 'KEY_BINDING_INVALID');
+    expectIntegrityFailure(await verifyBound(bindPresentation(presented, holderPair.privateKey), 'none'), 'KEY_BINDING_INVALID');
+  });
+
+  it('reads an unusable cnf as MALFORMED', async () => {
+    const privateJwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+    for (const cnf of [{ jwk: privateJwk }, { kid: 'k1' }, 'key']) {
+      const credential = await issueSdJwt({ payload: sdJwtPayload({ cnf }), disclosable: CLAIMS, key: civilAffairs });
+      expectIntegrityFailure(await verifyBound(credential), 'MALFORMED');
+    }
   });
 });
 

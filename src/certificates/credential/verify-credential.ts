@@ -18,8 +18,10 @@ import {
   type Failure,
   type JsonObject,
 } from './credential-model.js';
+import { parseHolderJwk, verifyKeyBindingJwt, type HolderJwk, type KeyBindingExpectation } from './key-binding.js';
 import { claimsOfDisclosures, splitSdJwt } from './sd-jwt.js';
 import { bitAt, decodeList, type StatusPurpose } from './status-list.js';
+import { decompressStatusList, STATUS_BITS, STATUS_LIST_TOKEN_TYPE, statusAt, TOKEN_STATUS, type StatusBits } from './token-status-list.js';
 import { kidOf, splitCompactJws } from './vc-jwt.js';
 
 /**
@@ -49,6 +51,10 @@ export type IntegrityReason =
   | 'KID_MISMATCH'
   | 'BAD_SIGNATURE'
   | 'BAD_DISCLOSURE'
+  /** The credential is bound to a holder key (`cnf`) but the presentation has no key-binding JWT. */
+  | 'KEY_BINDING_MISSING'
+  /** The key-binding JWT does not prove possession of the `cnf` key for this verifier and nonce. */
+  | 'KEY_BINDING_INVALID'
   | ChainFailure;
 
 export type StatusState = 'VALID' | 'REVOKED' | 'SUSPENDED' | 'EXPIRED' | 'NOT_YET_VALID' | 'UNKNOWN';
@@ -70,6 +76,12 @@ export interface VerificationResult {
   issuer: Verdict & { department: string | null };
   /** credentialSubject claims (vc+jwt: all; SD-JWT: the disclosed ones); empty unless integrity holds. */
   claims: Record<string, unknown>;
+  /**
+   * The credential is bound to its holder's key (SD-JWT `cnf`) and the presentation's key-binding
+   * JWT proved possession of that key for the expected audience and nonce. False for credentials
+   * without `cnf` (anyone holding them can present them) and whenever integrity fails.
+   */
+  holderBound: boolean;
 }
 
 export interface VerifyOptions {
@@ -77,8 +89,16 @@ export interface VerifyOptions {
   /** Certificate type code → code of the department that issues it. */
   types: ReadonlyMap<string, { issuer: string }>;
   now: Date;
-  /** Fetch a status list credential (compact vc+jwt) by URL; null when unavailable (offline without a cache). */
+  /**
+   * Fetch a status list by URL — a Bitstring Status List credential (compact vc+jwt) or a Token
+   * Status List token (statuslist+jwt); null when unavailable (offline without a cache).
+   */
   statusList: (url: string) => Promise<string | null>;
+  /**
+   * What a key-binding JWT must be for (RFC 9901 §7.3): the verifier's audience and the nonce it
+   * gave the holder. Needed to accept a presentation of a holder-bound credential (`cnf`).
+   */
+  keyBinding?: KeyBindingExpectation;
   /**
    * Where signatures are checked: on libuv's thread pool (the default: the caller's event loop stays
    * free), or in the calling thread (`inline`: for a thread that does nothing else, such as a batch
@@ -103,15 +123,17 @@ async function verify(input: unknown, options: VerifyOptions): Promise<Verificat
   const { view, signer } = integrity;
   const status = await checkStatus(view, signer.department, options);
   const issuer = checkIssuer(view, signer, options.types);
+  const bound = view.holderKey !== null ? '; the holder proved possession of the bound key (key-binding JWT)' : '';
   return {
     valid: status.ok && issuer.ok,
     format: view.format,
     identifier: view.identifier,
     certificateType: view.certificateType,
-    integrity: { ok: true, reason: null, message: `signed with the certificate issuing key of ${signer.department}, certified by a trusted root` },
+    integrity: { ok: true, reason: null, message: `signed with the certificate issuing key of ${signer.department}, certified by a trusted root${bound}` },
     status,
     issuer,
     claims: view.claims,
+    holderBound: view.holderKey !== null,
   };
 }
 
@@ -126,6 +148,7 @@ function notVerified(format: CredentialFormat | null, failure: Failure): Verific
     status: { ...notChecked, state: 'UNKNOWN' },
     issuer: { ...notChecked, department: null },
     claims: {},
+    holderBound: false,
   };
 }
 
@@ -158,7 +181,7 @@ function fail<R extends string>(reason: R, message: string): Failure<R> {
  */
 async function verifySignedJws(
   compact: string,
-  expectedType: CredentialFormat,
+  expectedType: CredentialFormat | typeof STATUS_LIST_TOKEN_TYPE,
   options: VerifyOptions,
   maxLength: number,
 ): Promise<VerifiedJws | Failure<IntegrityReason>> {
@@ -221,6 +244,10 @@ interface CredentialView {
   validFrom: Date | null;
   validUntil: Date | null;
   statusEntries: unknown[];
+  /** The SD-JWT VC `status` claim (Token Status List reference), undefined when absent. */
+  tokenStatus: unknown;
+  /** The holder key of `cnf.jwk` (SD-JWT VC), null when the credential is not holder-bound. */
+  holderKey: { jwk: HolderJwk; key: KeyObject } | null;
   claims: Record<string, unknown>;
 }
 
@@ -235,17 +262,45 @@ async function checkIntegrity(input: unknown, options: VerifyOptions): Promise<I
   const format: CredentialFormat = input.includes('~') ? SD_JWT_TYPE : VC_JWT_TYPE;
   let compact = input;
   let disclosures: string[] = [];
+  let kb: { jwt: string | null; presented: string } = { jwt: null, presented: input };
   if (format === SD_JWT_TYPE) {
     const split = splitSdJwt(input);
     if (!split.ok) return { ...split, format: null };
     ({ jws: compact, disclosures } = split);
+    kb = { jwt: split.kbJwt, presented: split.presented };
   }
   const signed = await verifySignedJws(compact, format, options, MAX_CREDENTIAL_LENGTH);
   // The typ header is checked first, so past MALFORMED and UNSUPPORTED_TYPE the format is known.
   if (!signed.ok) return { ...signed, format: signed.reason === 'MALFORMED' || signed.reason === 'UNSUPPORTED_TYPE' ? null : format };
   const view = format === VC_JWT_TYPE ? vcView(signed.payload) : sdJwtView(signed.payload, disclosures);
   if (!view.ok) return { ...view, format };
+  const binding = await checkKeyBinding(view.view, kb, options);
+  if (!binding.ok) return { ...binding, format };
   return { ok: true, view: view.view, signer: signed.signer };
+}
+
+/**
+ * A holder-bound credential (`cnf`) is accepted only with a key-binding JWT that proves possession
+ * of that key for this verifier (RFC 9901 §7.3); a key-binding JWT on a credential without `cnf`
+ * has no key to be checked against, so it is refused rather than ignored.
+ */
+async function checkKeyBinding(
+  view: CredentialView,
+  kb: { jwt: string | null; presented: string },
+  options: VerifyOptions,
+): Promise<{ ok: true } | Failure<'KEY_BINDING_MISSING' | 'KEY_BINDING_INVALID'>> {
+  if (view.holderKey === null) {
+    return kb.jwt === null ? { ok: true } : fail('KEY_BINDING_INVALID', 'the presentation has a key-binding JWT, but the credential names no holder key (cnf) to check it against');
+  }
+  if (kb.jwt === null) {
+    return fail(
+      'KEY_BINDING_MISSING',
+      "the credential is bound to its holder's key (cnf): a presentation needs a key-binding JWT (kb+jwt) signed by that key, appended by the holder's wallet",
+    );
+  }
+  const expected = options.keyBinding ?? { audience: null, nonce: null };
+  const verified = await verifyKeyBindingJwt(kb.jwt, kb.presented, view.holderKey, expected, options.now, options.signatures === 'inline');
+  return verified.ok ? { ok: true } : verified;
 }
 
 function withoutOidPrefix(id: unknown): string | null {
@@ -287,6 +342,8 @@ function vcView(payload: JsonObject): ViewOutcome {
       validFrom,
       validUntil,
       statusEntries,
+      tokenStatus: undefined,
+      holderKey: null,
       claims: { ...subject },
     },
   };
@@ -341,6 +398,15 @@ function sdJwtView(payload: JsonObject, disclosures: readonly string[]): ViewOut
   }
   const statusEntries = statusEntriesOf(payload['credentialStatus']);
   if (!statusEntries) return fail('MALFORMED', 'credentialStatus must be an object or an array');
+  const tokenStatus = payload['status'];
+  if (tokenStatus !== undefined && !isJsonObject(tokenStatus)) return fail('MALFORMED', 'status must be an object');
+  let holderKey: CredentialView['holderKey'] = null;
+  const cnf = payload['cnf'];
+  if (cnf !== undefined) {
+    const parsed = isJsonObject(cnf) ? parseHolderJwk(cnf['jwk']) : null;
+    if (!parsed?.ok) return fail('MALFORMED', 'cnf must name the holder\'s public key as a supported JWK (cnf.jwk: EC P-256 or Ed25519)');
+    holderKey = { jwk: parsed.jwk, key: parsed.key };
+  }
   const disclosed = claimsOfDisclosures(payload, disclosures);
   if (!disclosed.ok) return disclosed;
   return {
@@ -354,6 +420,8 @@ function sdJwtView(payload: JsonObject, disclosures: readonly string[]): ViewOut
       validFrom,
       validUntil,
       statusEntries,
+      tokenStatus,
+      holderKey,
       claims: disclosed.claims,
     },
   };
@@ -373,11 +441,8 @@ interface StatusEntry {
   url: string;
 }
 
-/** A verified, decoded status list credential. */
-interface StatusList {
-  purpose: string;
-  bits: Uint8Array;
-}
+/** A verified, decoded status list: a Bitstring Status List credential or a Token Status List token. */
+type StatusList = { kind: 'bitstring'; purpose: string; bits: Uint8Array } | { kind: 'token'; bits: StatusBits; bytes: Uint8Array };
 
 type ListOutcome = { ok: true; list: StatusList } | Failure<'STATUS_UNAVAILABLE' | 'STATUS_LIST_INVALID'>;
 
@@ -390,7 +455,7 @@ type EntryOutcome = { ok: true; purpose: StatusPurpose; set: boolean } | Failure
  * state UNKNOWN rather than VALID.
  */
 async function checkStatus(view: CredentialView, department: string, options: VerifyOptions): Promise<StatusVerdict> {
-  const outcomes = await readStatusEntries(view.statusEntries, department, options);
+  const outcomes = await readStatusEntries(view.statusEntries, view.tokenStatus, department, options);
   const isSet = (purpose: StatusPurpose) => outcomes.some((o) => o.ok && o.purpose === purpose && o.set);
   if (isSet('revocation')) return statusVerdict('REVOKED', 'the issuing department has revoked this certificate');
   if (isSet('suspension')) return statusVerdict('SUSPENDED', 'the issuing department has suspended this certificate');
@@ -406,7 +471,12 @@ function statusVerdict(state: 'REVOKED' | 'SUSPENDED' | 'EXPIRED' | 'NOT_YET_VAL
   return { ok: false, reason: state, message, state };
 }
 
-async function readStatusEntries(entries: unknown[], department: string, options: VerifyOptions): Promise<EntryOutcome[]> {
+/**
+ * Every status reference a credential makes — its Bitstring Status List entries (`credentialStatus`)
+ * and its Token Status List reference (SD-JWT VC `status.status_list`) — is read: the status is
+ * VALID only when every list it names was obtained and verified.
+ */
+async function readStatusEntries(entries: unknown[], tokenStatus: unknown, department: string, options: VerifyOptions): Promise<EntryOutcome[]> {
   if (entries.length > MAX_STATUS_ENTRIES) return [fail('STATUS_LIST_INVALID', `a credential has at most ${MAX_STATUS_ENTRIES} status entries`)];
   // One fetch and verification per list URL, even when several entries point at it.
   const lists = new Map<string, Promise<ListOutcome>>();
@@ -418,15 +488,42 @@ async function readStatusEntries(entries: unknown[], department: string, options
     }
     return list;
   };
-  return Promise.all(
-    entries.map(async (raw, position): Promise<EntryOutcome> => {
-      const entry = parseStatusEntry(raw);
-      if (!entry) return fail('STATUS_LIST_INVALID', `status entry ${position + 1} is not a BitstringStatusListEntry for revocation or suspension`);
-      const outcome = await listAt(entry.url);
-      if (!outcome.ok) return outcome;
-      return readEntry(entry, outcome.list);
-    }),
-  );
+  const bitstring = entries.map(async (raw, position): Promise<EntryOutcome> => {
+    const entry = parseStatusEntry(raw);
+    if (!entry) return fail('STATUS_LIST_INVALID', `status entry ${position + 1} is not a BitstringStatusListEntry for revocation or suspension`);
+    const outcome = await listAt(entry.url);
+    if (!outcome.ok) return outcome;
+    return readEntry(entry, outcome.list);
+  });
+  const token = async (): Promise<EntryOutcome> => {
+    const reference = parseTokenStatusReference(tokenStatus);
+    if (!reference) return fail('STATUS_LIST_INVALID', 'the status claim has no status_list { idx, uri } (Token Status List)');
+    const outcome = await listAt(reference.uri);
+    if (!outcome.ok) return outcome;
+    return readTokenStatus(reference, outcome.list);
+  };
+  return Promise.all(tokenStatus === undefined ? bitstring : [...bitstring, token()]);
+}
+
+/** `status.status_list` of a referenced token: a non-negative integer `idx` and a `uri`. */
+function parseTokenStatusReference(status: unknown): { idx: number; uri: string } | null {
+  const reference = isJsonObject(status) ? status['status_list'] : undefined;
+  if (!isJsonObject(reference)) return null;
+  const { idx, uri } = reference;
+  if (typeof idx !== 'number' || !Number.isSafeInteger(idx) || idx < 0) return null;
+  if (typeof uri !== 'string' || uri.length === 0 || uri.length > MAX_URL_LENGTH) return null;
+  return { idx, uri };
+}
+
+/** The status value at `idx`: VALID, INVALID (revoked) or SUSPENDED; anything else says nothing onegate knows. */
+function readTokenStatus(reference: { idx: number }, list: StatusList): EntryOutcome {
+  if (list.kind !== 'token') return fail('STATUS_LIST_INVALID', 'the status claim names a Bitstring Status List credential, not a Token Status List token');
+  const value = statusAt(list.bytes, list.bits, reference.idx);
+  if (value === null) return fail('STATUS_LIST_INVALID', 'the status index is beyond the end of the Token Status List');
+  if (value === TOKEN_STATUS.VALID) return { ok: true, purpose: 'revocation', set: false };
+  if (value === TOKEN_STATUS.INVALID) return { ok: true, purpose: 'revocation', set: true };
+  if (value === TOKEN_STATUS.SUSPENDED) return { ok: true, purpose: 'suspension', set: true };
+  return fail('STATUS_LIST_INVALID', `the Token Status List has status value ${value}, which is not VALID, INVALID or SUSPENDED`);
 }
 
 const STATUS_INDEX = /^(0|[1-9][0-9]{0,9})$/;
@@ -444,6 +541,7 @@ function parseStatusEntry(raw: unknown): StatusEntry | null {
 }
 
 function readEntry(entry: StatusEntry, list: StatusList): EntryOutcome {
+  if (list.kind !== 'bitstring') return fail('STATUS_LIST_INVALID', 'a BitstringStatusListEntry names a Token Status List token, not a status list credential');
   if (list.purpose !== entry.purpose) return fail('STATUS_LIST_INVALID', `the status list is for ${list.purpose.slice(0, 32)}, not ${entry.purpose}`);
   if (entry.index >= list.bits.length * 8) return fail('STATUS_LIST_INVALID', 'the status index is beyond the end of the status list');
   return { ok: true, purpose: entry.purpose, set: bitAt(list.bits, entry.index) };
@@ -498,9 +596,12 @@ async function verifyStatusList(
   url: string,
   options: VerifyOptions,
 ): Promise<{ ok: true; verified: VerifiedList } | Failure<'STATUS_LIST_INVALID'>> {
-  const signed = await verifySignedJws(compact, VC_JWT_TYPE, options, MAX_STATUS_LIST_CREDENTIAL_LENGTH);
-  if (!signed.ok) return fail('STATUS_LIST_INVALID', `the status list credential is not valid: ${signed.message}`);
-  const read = readStatusListCredential(signed.payload, url, options.now);
+  // The protected header's typ says which of the two kinds it claims to be; each is verified as that kind.
+  const header = splitCompactJws(compact, MAX_STATUS_LIST_CREDENTIAL_LENGTH);
+  const token = header.ok && header.header['typ'] === STATUS_LIST_TOKEN_TYPE;
+  const signed = await verifySignedJws(compact, token ? STATUS_LIST_TOKEN_TYPE : VC_JWT_TYPE, options, MAX_STATUS_LIST_CREDENTIAL_LENGTH);
+  if (!signed.ok) return fail('STATUS_LIST_INVALID', `the status list ${token ? 'token' : 'credential'} is not valid: ${signed.message}`);
+  const read = token ? readStatusListToken(signed.payload, url, options.now) : readStatusListCredential(signed.payload, url, options.now);
   if (!read.ok) return read;
   return {
     ok: true,
@@ -538,9 +639,46 @@ function readStatusListCredential(
   const encoded = subject['encodedList'];
   if (typeof purpose !== 'string' || typeof encoded !== 'string') return fail('STATUS_LIST_INVALID', 'the status list has no statusPurpose or encodedList');
   try {
-    return { ok: true, list: { purpose, bits: decodeList(encoded) }, validFrom, validUntil };
+    return { ok: true, list: { kind: 'bitstring', purpose, bits: decodeList(encoded) }, validFrom, validUntil };
   } catch (error) {
     return fail('STATUS_LIST_INVALID', `the status list's encodedList is not usable: ${error instanceof RangeError ? error.message : 'undecodable'}`);
+  }
+}
+
+/** How far in the future a status list token's `iat` may be (the issuer's clock ahead of ours). */
+const STATUS_LIST_CLOCK_SKEW_MS = 60_000;
+
+/**
+ * Reads a signed Status List Token (draft-ietf-oauth-status-list-17 §5.1 and §8.3): `sub` is the
+ * `uri` the credential names, `iat` is present (and not ahead of us), `exp` (when present) has not
+ * passed, `ttl` (when present) is a positive number, and `status_list` is `{ bits, lst }` with
+ * bits 1, 2, 4 or 8 and lst a ZLIB-compressed byte array.
+ */
+function readStatusListToken(
+  payload: JsonObject,
+  url: string,
+  now: Date,
+): { ok: true; list: StatusList; validFrom: Date | null; validUntil: Date | null } | Failure<'STATUS_LIST_INVALID'> {
+  if (payload['sub'] !== url) return fail('STATUS_LIST_INVALID', 'the status list token is for a different URI (its sub is not the status_list uri)');
+  const iat = optionalNumericDate(payload['iat']);
+  const exp = optionalNumericDate(payload['exp']);
+  const nbf = optionalNumericDate(payload['nbf']);
+  if (!iat || exp === undefined || nbf === undefined) return fail('STATUS_LIST_INVALID', 'the status list token needs iat, and exp and nbf (when present) as NumericDates');
+  const ttl = payload['ttl'];
+  if (ttl !== undefined && (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl <= 0)) return fail('STATUS_LIST_INVALID', 'the status list token\'s ttl must be a positive number');
+  if (iat.getTime() > now.getTime() + STATUS_LIST_CLOCK_SKEW_MS) return fail('STATUS_LIST_INVALID', 'the status list token was issued in the future');
+  if (exp && now.getTime() >= exp.getTime()) return fail('STATUS_LIST_INVALID', 'the status list token is out of date (its exp has passed)');
+  if (nbf && now.getTime() < nbf.getTime()) return fail('STATUS_LIST_INVALID', 'the status list token is not yet valid');
+  const list = payload['status_list'];
+  const bits = isJsonObject(list) ? list['bits'] : undefined;
+  const lst = isJsonObject(list) ? list['lst'] : undefined;
+  if (typeof bits !== 'number' || !(STATUS_BITS as readonly number[]).includes(bits) || typeof lst !== 'string') {
+    return fail('STATUS_LIST_INVALID', 'the status list token has no status_list { bits: 1|2|4|8, lst }');
+  }
+  try {
+    return { ok: true, list: { kind: 'token', bits: bits as StatusBits, bytes: decompressStatusList(lst) }, validFrom: nbf, validUntil: exp };
+  } catch (error) {
+    return fail('STATUS_LIST_INVALID', `the status list token's lst is not usable: ${error instanceof RangeError ? error.message : 'undecodable'}`);
   }
 }
 

@@ -1,6 +1,7 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { JsonScalar } from '../../common/scalars/json.scalar.js';
 import { PurposeInput } from '../../exchange/dto/purpose.input.js';
 
 @InputType({ description: 'Which certificate to issue, for whom, and the key that makes a retry return the same certificate.' })
@@ -30,4 +31,13 @@ export class IssueCertificateInput {
   @IsString()
   @MaxLength(64)
   replaces?: string | null;
+
+  @Field(() => JsonScalar, {
+    nullable: true,
+    description:
+      "The holder's public key as a JWK, when their wallet has one: EC P-256 ({ kty: \"EC\", crv: \"P-256\", x, y }) or Ed25519 ({ kty: \"OKP\", crv: \"Ed25519\", x }). " +
+      'The SD-JWT VC is bound to it (cnf.jwk) and its presentations must carry a key-binding JWT signed by it. Public members only: a key with d (or any private member) is refused (HOLDER_KEY_NOT_PUBLIC).',
+  })
+  @IsOptional()
+  holderKey?: unknown;
 }

@@ -1,4 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Unique } from 'typeorm';
+import type { HolderJwk } from '../credential/key-binding.js';
 import { IssuingKeyEntity } from './issuing-key.entity.js';
 
 export const CERTIFICATE_STATES = ['VALID', 'REVOKED', 'SUSPENDED'] as const;
@@ -15,6 +16,10 @@ export type CertificateState = (typeof CERTIFICATE_STATES)[number];
 @Check('certificate_holder_kind_check', `"holder_kind" IN ('PERSON', 'ENTERPRISE')`)
 @Check('certificate_version_check', `"version" BETWEEN 1 AND 99`)
 @Check('certificate_status_index_check', `"status_index" >= 0`)
+@Check(
+  'certificate_holder_key_check',
+  `"holder_key" IS NULL OR (jsonb_typeof("holder_key") = 'object' AND NOT ("holder_key" ?| ARRAY['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']))`,
+)
 @Unique('certificate_identifier_key', ['identifier'])
 @Unique('certificate_idempotency_key', ['issuer', 'idempotencyKey'])
 @Unique('certificate_status_slot_key', ['issuer', 'statusList', 'statusIndex'])
@@ -95,4 +100,8 @@ export class CertificateEntity {
   /** The SD-JWT VC (`dc+sd-jwt`) with every disclosure: the holder keeps it and presents a subset. */
   @Column({ name: 'sd_jwt', type: 'text' })
   sdJwt: string;
+
+  /** The holder's public key the SD-JWT is bound to (`cnf.jwk`), or null for an unbound certificate. */
+  @Column({ name: 'holder_key', type: 'jsonb', nullable: true })
+  holderKey: HolderJwk | null;
 }

@@ -50,4 +50,11 @@ export class CertificateVerification {
 
   @Field(() => JsonScalar, { description: 'The disclosed claims (all of a vc+jwt; the chosen ones of an SD-JWT presentation).' })
   claims: Record<string, unknown>;
+
+  @Field({
+    description:
+      "The SD-JWT VC is bound to its holder's key (cnf) and the presentation's key-binding JWT proved possession of it for the given audience and nonce. " +
+      'False for unbound credentials (whoever holds them can present them) and when integrity fails.',
+  })
+  holderBound: boolean;
 }
