@@ -9,6 +9,7 @@ import { LedgerClientRequestId1795300000710 } from './1795300000710-LedgerClient
 import { ConsentScope1795300000720 } from './1795300000720-ConsentScope.js';
 import { PresentationLinks1795300000780 } from './1795300000780-PresentationLinks.js';
 import { SubjectConditions1795400000100 } from './1795400000100-SubjectConditions.js';
+import { IdentifierVersion1795500000310 } from './1795500000310-IdentifierVersion.js';
 
 /** Every migration, in order. A new migration file is added here too. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   ConsentScope1795300000720,
   PresentationLinks1795300000780,
   SubjectConditions1795400000100,
+  IdentifierVersion1795500000310,
 ];

@@ -11,6 +11,7 @@ import {
   HEALTH,
   INDEX,
   ISSUED,
+  LEGACY_IDENTIFIER,
   listUrl,
   marriageCredential,
   sdJwtPayload,
@@ -66,6 +67,8 @@ describe('BatchVerifier', () => {
       await signVcJwt(marriageCredential(), stranger, ISSUED),
       sdJwt,
       'not a credential',
+      // Issued before GB/T 36904 identifiers (onegate's legacy form): verifies as before.
+      await signVcJwt(marriageCredential({ id: `urn:oid:${LEGACY_IDENTIFIER}` }), civilAffairs, ISSUED),
     ];
     verifier = new BatchVerifier({ anchorsPem, statusLists: { kind: 'offline', files }, workers: 2, chunkSize: 3 });
   });
@@ -88,19 +91,20 @@ describe('BatchVerifier', () => {
   it('gives every credential the verdict verifyCredential gives it, in the order given', async () => {
     const results = await verifier.verify(credentials, NOW);
     expect(results).toEqual(await oneByOne(credentials));
-    expect(results.map((r) => r.valid)).toEqual([true, false, false, false, false, true, false]);
+    expect(results.map((r) => r.valid)).toEqual([true, false, false, false, false, true, false, true]);
     expect(results[1]!.status).toMatchObject({ ok: false, reason: 'REVOKED' });
     expect(results[2]!.integrity).toMatchObject({ ok: false, reason: 'BAD_SIGNATURE' });
     expect(results[3]!.issuer).toMatchObject({ ok: false });
     expect(results[4]!.integrity.ok).toBe(false);
     expect(results[5]!.claims).toMatchObject(CLAIMS);
+    expect(results[7]!.identifier).toBe(LEGACY_IDENTIFIER);
   });
 
   it('keeps the order over many chunks spread across its workers', async () => {
     const many = Array.from({ length: 200 }, (_, i) => credentials[i % credentials.length]!);
     const results = await verifier.verify(many, NOW);
     expect(results).toHaveLength(200);
-    expect(results.map((r) => r.valid)).toEqual(many.map((_, i) => [true, false, false, false, false, true, false][i % credentials.length]));
+    expect(results.map((r) => r.valid)).toEqual(many.map((_, i) => [true, false, false, false, false, true, false, true][i % credentials.length]));
   });
 
   it('answers an empty batch with no results', async () => {

@@ -34,7 +34,11 @@ export type CertificateErrorReason =
   | 'STATUS_LIST_FULL'
   /** The registry refused the new certificate's row (neither it nor its ledger entry was written). */
   | 'REGISTRATION_FAILED'
-  | 'DISCLOSURE_INVALID';
+  | 'DISCLOSURE_INVALID'
+  /** Not a GB/T 36904 certificate identifier: wrong shape, or a part that is not a valid credit code. */
+  | 'IDENTIFIER_MALFORMED'
+  /** A well-formed identifier whose check character does not match (mistyped or altered). */
+  | 'IDENTIFIER_CHECK_CHARACTER';
 
 const ISSUANCE_MESSAGES: Record<Exclude<IssuanceDenialReason, keyof typeof DENIAL_MESSAGES>, string> = {
   ROLE_MAY_NOT_ISSUE: 'only the issuing department or a clerk handling a matter that issues it may have a certificate issued',
