@@ -359,9 +359,10 @@ describeInBrowser('the web console in a browser', () => {
       await page.keyboard.type(text);
       await page.keyboard.press('Tab');
       await page.keyboard.press('Enter');
+      // Each answer replaces the last (the page empties its result first), so this waits for this one.
       await page.locator('#verification .overall', { hasText: words }).waitFor();
       if (problem) expect(await page.locator('#verification .overall').getAttribute('data-problem')).toBe(problem);
-      else await expect(page.locator('#claims').textContent()).resolves.toContain('Verifying by identifier shows no claims');
+      else await page.locator('#claims', { hasText: 'Verifying by identifier shows no claims' }).waitFor();
     }
     await page.screenshot({ path: join(ARTIFACTS, 'console-verify-identifier.png'), fullPage: true });
 

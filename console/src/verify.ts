@@ -105,6 +105,8 @@ export function renderVerify(root: HTMLElement): void {
   const check = async () => {
     const value = credential.value.trim();
     if (value === '') return;
+    // The previous answer goes at once: it must never be read as this one's.
+    replace(result);
     const identifier = identifierOf(value);
     if (identifier) {
       const answer = await graphql<{ verifyCertificateIdentifier: Verification }>(VERIFY_IDENTIFIER, { identifier });
