@@ -10,6 +10,7 @@ import { ConsentScope1795300000720 } from './1795300000720-ConsentScope.js';
 import { PresentationLinks1795300000780 } from './1795300000780-PresentationLinks.js';
 import { SubjectConditions1795400000100 } from './1795400000100-SubjectConditions.js';
 import { CertificateHolderKey1795400000400 } from './1795400000400-CertificateHolderKey.js';
+import { IdentifierVersion1795500000310 } from './1795500000310-IdentifierVersion.js';
 
 /** Every migration, in order. A new migration file is added here too. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   PresentationLinks1795300000780,
   SubjectConditions1795400000100,
   CertificateHolderKey1795400000400,
+  IdentifierVersion1795500000310,
 ];

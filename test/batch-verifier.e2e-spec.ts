@@ -11,6 +11,7 @@ import {
   HEALTH,
   INDEX,
   ISSUED,
+  LEGACY_IDENTIFIER,
   listUrl,
   marriageCredential,
   marriageCredentialBeforeOnegateContext,
@@ -26,7 +27,7 @@ import { createRootCa } from '../src/certificates/trust/certificate-authority.js
 // The batch verifier runs the built worker (dist/, which the e2e set-up builds when stale).
 const NOW = new Date('2027-03-01T00:00:00Z');
 /** Which of the credentials below are valid. */
-const VALID = [true, false, false, false, false, true, false, true, false];
+const VALID = [true, false, false, false, false, true, false, true, false, true];
 
 describe('BatchVerifier', () => {
   let anchorsPem: string;
@@ -72,6 +73,8 @@ describe('BatchVerifier', () => {
       // Issued before onegate's JSON-LD context: the VC 2.0 context alone still verifies; a context onegate does not know does not.
       await signVcJwt(marriageCredentialBeforeOnegateContext(), civilAffairs, ISSUED),
       await signVcJwt(marriageCredential({ '@context': ['https://www.w3.org/ns/credentials/v2', 'https://contexts.example/onegate'] }), civilAffairs, ISSUED),
+      // Issued before GB/T 36904 identifiers (onegate's legacy form): verifies as before.
+      await signVcJwt(marriageCredential({ id: `urn:oid:${LEGACY_IDENTIFIER}` }), civilAffairs, ISSUED),
     ];
     verifier = new BatchVerifier({ anchorsPem, statusLists: { kind: 'offline', files }, workers: 2, chunkSize: 3 });
   });
@@ -102,6 +105,7 @@ describe('BatchVerifier', () => {
     expect(results[5]!.claims).toMatchObject(CLAIMS);
     expect(results[7]!.status).toMatchObject({ ok: true, state: 'VALID' });
     expect(results[8]!.integrity).toMatchObject({ ok: false, reason: 'MALFORMED' });
+    expect(results[9]!.identifier).toBe(LEGACY_IDENTIFIER);
   });
 
   it('keeps the order over many chunks spread across its workers', async () => {

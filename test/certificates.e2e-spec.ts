@@ -10,7 +10,9 @@ import { createRootCa, generateSigningKeyPair, issueDepartmentCertificate } from
 import { developmentTrustPaths } from '../src/certificates/trust/trust-material.js';
 import { openPrivateKey, parseMasterKey } from '../src/certificates/trust/key-sealing.js';
 import { kidOf, signVcJwt } from '../src/certificates/credential/vc-jwt.js';
-import { parseCertificateIdentifier } from '../src/certificates/certificate-identifier.js';
+import { buildCertificateIdentifier, parseCertificateIdentifier } from '../src/certificates/certificate-identifier.js';
+import { issueSdJwt } from '../src/certificates/credential/sd-jwt.js';
+import { iso7064Mod3736 } from '../src/common/identifiers/iso7064.js';
 import { StatusListsService } from '../src/certificates/status-lists.service.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
 
@@ -27,6 +29,9 @@ const GUAN = '31010519660520037X';
 const CERTIFICATE_FIELDS = `id identifier type typeName holder issuer { code name creditCode } version replaces status statusReason issuedAt validUntil claims credential sdJwt verificationUrl qrSvg`;
 const ISSUE = `mutation($input: IssueCertificateInput!) { issueCertificate(input: $input) { ${CERTIFICATE_FIELDS} } }`;
 const VERIFY = `query($credential: String!) { verifyCertificate(credential: $credential) {
+  valid format identifier certificateType claims
+  integrity { ok reason message } status { ok reason message state } issuer { ok reason message department } } }`;
+const VERIFY_IDENTIFIER = `query($identifier: String!) { verifyCertificateIdentifier(identifier: $identifier) {
   valid format identifier certificateType claims
   integrity { ok reason message } status { ok reason message state } issuer { ok reason message department } } }`;
 const REVOKE = `mutation($id: ID!, $reason: String!) { revokeCertificate(id: $id, reason: $reason) { id status statusReason } }`;
@@ -177,8 +182,10 @@ describe('the certificate registry', () => {
       expect(certificate).toMatchObject({ type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, version: 1, replaces: null, status: 'VALID' });
       expect(certificate.issuer).toEqual({ code: 'CIVIL_AFFAIRS', name: 'Civil Affairs Bureau', creditCode: '113308000024775820' });
       expect(certificate.claims).toMatchObject({ idNumber: LI_WEI, name: 'Li Wei', maritalStatus: 'MARRIED', registeredOn: '2014-05-20', spouseIdNumber: '330825198611021315' });
+      // GB/T 36904: 民政部's marriage certificate type code, which every issuer of the type shares; Civil Affairs as issuer; version 001.
       const parsed = parseCertificateIdentifier(certificate.identifier);
-      expect(parsed).toMatchObject({ ok: true, issuerCode: '113308000024775820', typeCode: '113308000024775820001', version: 1 });
+      expect(parsed).toMatchObject({ ok: true, form: 'GB_T_36904', issuerCode: '113308000024775820', typeCode: '111000000000131433001', version: 1 });
+      expect(certificate.identifier).toMatch(/^1\.2\.156\.3005\.2\.111000000000131433001\.113308000024775820\.[0-9A-Z]{20}\.001\.[0-9A-Z]$/);
       expect(certificate.qrSvg).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
       expect(certificate.verificationUrl).toBe(`http://localhost:3000/verify?id=${encodeURIComponent(certificate.identifier)}`);
 
@@ -292,11 +299,55 @@ describe('the certificate registry', () => {
       const css = await t.http().get('/verify.css');
       expect(css.status).toBe(200);
       expect(css.headers['content-type']).toMatch(/text\/css/);
-      expect((await t.http().get('/verify?id=1.2.156.3005.2.nothing')).status).toBe(404);
       // Without an identifier, /verify is the console's page for pasting or scanning one.
       const ask = await t.http().get('/verify');
       expect(ask.status).toBe(302);
       expect(ask.headers.location).toBe('/console/verify');
+    });
+
+    it('/verify?id= and verifyCertificateIdentifier tell a malformed identifier (400: shape or check character) from an unknown one (404)', async () => {
+      const [type, issuerCode, serial, version, check] = certificate.identifier.split('.').slice(5) as [string, string, string, string, string];
+      const otherCheck = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ'.replace(check, '')[0]!;
+      const wrongCheck = [...certificate.identifier.split('.').slice(0, 9), otherCheck].join('.');
+      const unknown = buildCertificateIdentifier({ typeCode: type, issuerCode, serial: serial === '1'.repeat(20) ? '2'.repeat(20) : '1'.repeat(20), version: Number(version) });
+      const cases: Array<[string, number, string, RegExp]> = [
+        ['1.2.156.3005.2.nothing', 400, 'shape', /证照标识格式不正确[\s\S]*This is not a valid certificate identifier/],
+        [certificate.identifier.replace(`.${version}.`, '.01.'), 400, 'shape', /证照标识格式不正确/],
+        [certificate.identifier.replace(issuerCode, '113308000024775821'), 400, 'shape', /颁发机构代码不是有效的统一社会信用代码[\s\S]*issuer code is not a valid/],
+        [wrongCheck, 400, 'check', /证照标识校验位不符[\s\S]*check character does not match/],
+        [unknown, 404, '', /未找到该电子证照[\s\S]*No certificate with this identifier is registered/],
+      ];
+      for (const [id, status, problem, words] of cases) {
+        const page = await t.http().get(`/verify?id=${encodeURIComponent(id)}`);
+        expect(page.status).toBe(status);
+        expect(page.headers['content-type']).toMatch(/text\/html/);
+        expect(page.text).toMatch(words);
+        if (problem) expect(page.text).toContain(`data-problem="${problem}"`);
+        // What was asked is not repeated back.
+        expect(page.text).not.toContain(id);
+        expect(page.text).not.toContain(serial);
+      }
+
+      const byIdentifier = await t.graphql<{ verifyCertificateIdentifier: Verification }>(VERIFY_IDENTIFIER, { identifier: certificate.identifier });
+      expect(byIdentifier.body.errors).toBeUndefined();
+      expect(byIdentifier.body.data!.verifyCertificateIdentifier).toMatchObject({
+        valid: true,
+        identifier: certificate.identifier,
+        certificateType: 'MARRIAGE_CERTIFICATE',
+        status: { state: 'VALID' },
+        issuer: { ok: true, department: 'CIVIL_AFFAIRS' },
+        // The registry's verdicts only: what the certificate says is the holder's to show.
+        claims: {},
+      });
+      for (const [identifier, extensions] of [
+        ['1.2.156.3005.2.nothing', { code: 'BAD_USER_INPUT', reason: 'IDENTIFIER_MALFORMED' }],
+        [wrongCheck, { code: 'BAD_USER_INPUT', reason: 'IDENTIFIER_CHECK_CHARACTER' }],
+        [unknown, { code: 'NOT_FOUND', reason: 'CERTIFICATE_NOT_FOUND' }],
+      ] as const) {
+        const res = await t.graphql(VERIFY_IDENTIFIER, { identifier });
+        expect((res.body.errors as Errors)[0]!.extensions).toMatchObject(extensions);
+        expect((res.body.errors as Errors)[0]!.message).not.toContain(identifier);
+      }
     });
 
     it('a presentation link the holder made shows exactly the ticked claims, verified; nobody else may make one; an unknown or expired link shows nothing (§I 51)', async () => {
@@ -491,6 +542,76 @@ describe('the certificate registry', () => {
       expect(await verify(after.body.data!.issueCertificate.credential)).toMatchObject({ valid: true });
       const jwks = (await t.http().get('/.well-known/jwks.json')).body.keys as Array<{ kid: string }>;
       expect(jwks.map((k) => k.kid)).toEqual(expect.arrayContaining([kidOfCredential(before.body.data!.issueCertificate.credential), rotated.body.data!.rotateIssuingKey.kid]));
+    });
+  });
+
+  describe("certificates issued before GB/T 36904 identifiers (issue 21): onegate's legacy form", () => {
+    /** The Civil Affairs issuing key in use, as the department's system holds it. */
+    const civilAffairsKey = async () => {
+      const { rows } = await owner.query<{ kid: string; certificate: Buffer; sealed_private_key: string }>(
+        `SELECT kid, certificate, sealed_private_key FROM onegate.issuing_key WHERE department = 'CIVIL_AFFAIRS' AND state = 'ACTIVE'`,
+      );
+      const masterKey = parseMasterKey(readFileSync(developmentTrustPaths(t.config).masterKey, 'utf8'));
+      return { kid: rows[0]!.kid, privateKey: openPrivateKey(rows[0]!.sealed_private_key, masterKey, rows[0]!.kid), x5c: [rows[0]!.certificate.toString('base64')] };
+    };
+    let legacy: CertificateView;
+
+    beforeAll(async () => {
+      // A certificate exactly as the code before issue 21 registered it: the issuer's own credit code
+      // and the type's old number (001) as type code, a 20-character random serial, a 2-digit version,
+      // and both credentials signed under that identifier with the department's key. It is issued
+      // now and its row rewritten to that, since the old builder no longer exists (legacy on purpose).
+      const res = await issue({ type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'ca-before-issue-21' });
+      expect(res.body.errors).toBeUndefined();
+      const issued = res.body.data!.issueCertificate;
+      const oldTypeCode = '113308000024775820001';
+      const serial = 'K7Q2M9D4XH8R3T6W1YPB';
+      const identifier = `1.2.156.3005.2.${oldTypeCode}.113308000024775820.${serial}.01.${iso7064Mod3736(`${oldTypeCode}113308000024775820${serial}01`)}`;
+      const key = await civilAffairsKey();
+      const issuedAt = new Date((payloadOf(issued.credential)['iat'] as number) * 1000);
+      const credential = await signVcJwt({ ...payloadOf(issued.credential), id: `urn:oid:${identifier}` }, key, issuedAt);
+      const { _sd: _digests, _sd_alg: _alg, ...sdPayload } = payloadOf(issued.sdJwt.split('~')[0]!);
+      const sdJwt = await issueSdJwt({ payload: { ...sdPayload, jti: `urn:oid:${identifier}` }, disclosable: issued.claims, key });
+      await owner.query(`UPDATE onegate.certificate SET identifier = $1, credential = $2, sd_jwt = $3 WHERE id = $4`, [identifier, credential, sdJwt, issued.id]);
+      legacy = { ...issued, identifier, credential, sdJwt };
+    });
+
+    it('its identifier reads as the legacy form, not as a national one', () => {
+      expect(parseCertificateIdentifier(legacy.identifier)).toMatchObject({ ok: true, form: 'ONEGATE_LEGACY', typeCode: '113308000024775820001', issuerCode: '113308000024775820', version: 1 });
+    });
+
+    it('verifies online: the credential, an SD-JWT presentation, the QR code page and the identifier alone', async () => {
+      expect(await verify(legacy.credential)).toMatchObject({ valid: true, identifier: legacy.identifier, certificateType: 'MARRIAGE_CERTIFICATE', issuer: { ok: true, department: 'CIVIL_AFFAIRS' } });
+      const presented = await t.graphql<{ certificatePresentation: string }>(PRESENT, { id: legacy.id, disclose: ['registeredOn'] }, liWei);
+      expect(presented.body.errors).toBeUndefined();
+      expect(await verify(presented.body.data!.certificatePresentation)).toMatchObject({ valid: true, format: 'dc+sd-jwt', identifier: legacy.identifier, claims: { registeredOn: '2014-05-20' } });
+      const page = await t.http().get(`/verify?id=${encodeURIComponent(legacy.identifier)}`);
+      expect(page.status).toBe(200);
+      expect(page.text).toContain('证照有效');
+      expect(page.text).toContain(legacy.identifier);
+      const byIdentifier = await t.graphql<{ verifyCertificateIdentifier: Verification }>(VERIFY_IDENTIFIER, { identifier: legacy.identifier });
+      expect(byIdentifier.body.data!.verifyCertificateIdentifier).toMatchObject({ valid: true, identifier: legacy.identifier });
+    });
+
+    it('verifies offline with the trust anchor and the status lists, and its revocation shows as before', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'onegate-legacy-'));
+      const credential = join(dir, 'legacy.jwt');
+      writeFileSync(credential, legacy.credential);
+      const sdJwt = join(dir, 'legacy.sd-jwt');
+      writeFileSync(sdJwt, legacy.sdJwt);
+      const trust = join(dir, 'root-ca.pem');
+      writeFileSync(trust, (await t.http().get('/trust/root-ca.pem')).text);
+      for (const file of [credential, sdJwt]) {
+        const offline = await verifyOffline({ credential: file, trust, statusLists: await saveStatusLists(dir, legacy.credential) });
+        expect(offline.out).toMatch(/^VALID\n/);
+        expect(offline.out).toContain(legacy.identifier);
+        expect(offline.code).toBe(0);
+      }
+      expect((await t.graphql(REVOKE, { id: legacy.id, reason: 'issued in error' }, civilAffairs)).body.errors).toBeUndefined();
+      expect(await verify(legacy.credential)).toMatchObject({ valid: false, status: { state: 'REVOKED' } });
+      const offline = await verifyOffline({ credential, trust, statusLists: await saveStatusLists(dir, legacy.credential) });
+      expect(offline.code).toBe(1);
+      expect(offline.out).toMatch(/REVOKED/);
     });
   });
 

@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import QRCode from 'qrcode';
+import { buildCertificateIdentifier } from '../src/certificates/certificate-identifier.js';
 import { projectRoot } from '../src/common/project-root.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
 import { addIdentityCheckMatter } from './support/fixture-matters.js';
@@ -323,13 +324,13 @@ describeInBrowser('the web console in a browser', () => {
 
   it('the public verification page shows a valid certificate as valid with its claims, and the same certificate revoked as not valid', async () => {
     const civilAffairs = await t.token({ role: 'department', sub: 'civil-affairs-registry', department: 'CIVIL_AFFAIRS' });
-    const issued = await t.graphql<{ issueCertificate: { id: string; credential: string; verificationUrl: string } }>(
-      'mutation($input: IssueCertificateInput!) { issueCertificate(input: $input) { id credential verificationUrl } }',
+    const issued = await t.graphql<{ issueCertificate: { id: string; identifier: string; credential: string; verificationUrl: string } }>(
+      'mutation($input: IssueCertificateInput!) { issueCertificate(input: $input) { id identifier credential verificationUrl } }',
       { input: { type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'console-verify-1', purpose: await marriageRegistration('MR-CONSOLE-2') } },
       civilAffairs,
     );
     expect(issued.body.errors).toBeUndefined();
-    const { id, credential, verificationUrl } = issued.body.data!.issueCertificate;
+    const { id, identifier, credential, verificationUrl } = issued.body.data!.issueCertificate;
 
     const { page, problems } = await openInEnglish('/console/verify');
     await page.getByRole('heading', { name: 'Verify a certificate' }).waitFor();
@@ -339,6 +340,31 @@ describeInBrowser('the web console in a browser', () => {
     for (const verdict of ['integrity', 'certStatus', 'issuer']) expect(await page.locator(`[data-verdict="${verdict}"]`).getAttribute('class')).toContain('ok');
     await expect(page.locator('#claims').textContent()).resolves.toContain('2014-05-20');
     await page.screenshot({ path: join(ARTIFACTS, 'console-verify-valid.png'), fullPage: true });
+
+    // The same field takes the identifier read off a paper copy (broken over two lines here), by keyboard alone:
+    // the registry's verdicts, no claims; a wrong check character, a wrong shape and an unknown identifier each said apart.
+    const [typeCode, issuerCode] = identifier.split('.').slice(5);
+    const unregistered = buildCertificateIdentifier({ typeCode: typeCode!, issuerCode: issuerCode!, serial: '2'.repeat(20), version: 1 });
+    const check = identifier.slice(-1);
+    const otherCheck = check === 'A' ? 'B' : 'A';
+    const typed: Array<[string, string | null, string]> = [
+      [`${identifier.slice(0, 40)}\n${identifier.slice(40)}`, null, 'Valid: the certificate is genuine and in force'],
+      [identifier.slice(0, -1) + otherCheck, 'check', "The identifier's check character does not match"],
+      ['1.2.156.3005.2.12345', 'shape', 'This is not a valid certificate identifier'],
+      [unregistered, 'unknown', 'No certificate with this identifier is registered here'],
+    ];
+    for (const [text, problem, words] of typed) {
+      await page.locator('#credential').focus();
+      await page.keyboard.press('ControlOrMeta+A');
+      await page.keyboard.type(text);
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      // Each answer replaces the last (the page empties its result first), so this waits for this one.
+      await page.locator('#verification .overall', { hasText: words }).waitFor();
+      if (problem) expect(await page.locator('#verification .overall').getAttribute('data-problem')).toBe(problem);
+      else await page.locator('#claims', { hasText: 'Verifying by identifier shows no claims' }).waitFor();
+    }
+    await page.screenshot({ path: join(ARTIFACTS, 'console-verify-identifier.png'), fullPage: true });
 
     // A photo of the certificate's QR code: its link is opened at this gateway, whose page verifies the registered certificate.
     const photo = { name: 'qr.png', mimeType: 'image/png', buffer: await QRCode.toBuffer(verificationUrl, { scale: 6 }) };

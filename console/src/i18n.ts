@@ -69,7 +69,20 @@ const LABELS = {
   noConsents: { zh: '暂无授权', en: 'No consents' },
   actionFailed: { zh: '操作失败', en: 'That did not work' },
   verifyTitle: { zh: '验证电子证照', en: 'Verify a certificate' },
-  credential: { zh: '证照（粘贴 vc+jwt 或 SD-JWT）', en: 'Certificate (paste a vc+jwt or SD-JWT)' },
+  credential: {
+    zh: '证照或证照标识（粘贴 vc+jwt、SD-JWT，或 1.2.156.3005.2 开头的标识）',
+    en: 'Certificate or identifier (paste a vc+jwt, an SD-JWT or an identifier starting 1.2.156.3005.2)',
+  },
+  identifierMalformed: {
+    zh: '证照标识格式不正确：应为 1.2.156.3005.2.证照类型代码.颁发机构代码.流水号.版本号.校验位（GB/T 36904-2018）',
+    en: 'This is not a valid certificate identifier: it reads 1.2.156.3005.2.type code.issuer code.serial.version.check (GB/T 36904-2018)',
+  },
+  identifierCheckCharacter: { zh: '证照标识校验位不符：可能输入有误或被改动', en: "The identifier's check character does not match: it was mistyped or altered" },
+  identifierUnknown: { zh: '未找到该电子证照：本平台未登记此标识', en: 'No certificate with this identifier is registered here' },
+  identifierNoClaims: {
+    zh: '按标识核验不显示证照内容；内容仅在持证人出示证照时显示。',
+    en: 'Verifying by identifier shows no claims: they are shown only when the holder presents the certificate.',
+  },
   holder: { zh: '持证人', en: 'Holder' },
   verify: { zh: '验证', en: 'Verify' },
   genuine: { zh: '有效：证照真实且可用', en: 'Valid: the certificate is genuine and in force' },
@@ -147,7 +160,10 @@ const LABELS = {
     zh: '请对方扫码核验：只显示您勾选的信息。有效期至',
     en: 'Let the other person scan it: it shows only the claims you ticked. Valid until',
   },
-  verifyHelp: { zh: '扫描证照上的二维码，或粘贴证照内容。无需登录。', en: "Scan the certificate's QR code, or paste the certificate. No sign-in needed." },
+  verifyHelp: {
+    zh: '扫描证照上的二维码，或粘贴证照内容或证照标识。无需登录。',
+    en: "Scan the certificate's QR code, or paste the certificate or its identifier. No sign-in needed.",
+  },
   foreignLink: { zh: '该二维码是网址，但不是电子证照核验链接', en: 'That QR code is a web link, not a certificate verification link' },
 } as const satisfies Record<string, Record<Lang, string>>;
 

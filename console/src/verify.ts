@@ -19,9 +19,33 @@ export interface Verification {
   issuer: Verdict & { department: string | null };
 }
 
-export const VERIFY = `query($credential: String!) { verifyCertificate(credential: $credential) {
-  valid certificateType identifier claims
-  integrity { ok message reason } status { ok message reason state } issuer { ok message reason department } } }`;
+const VERDICTS = `valid certificateType identifier claims
+  integrity { ok message reason } status { ok message reason state } issuer { ok message reason department }`;
+
+export const VERIFY = `query($credential: String!) { verifyCertificate(credential: $credential) { ${VERDICTS} } }`;
+
+/** The registered certificate with a GB/T 36904 identifier: the same verdicts, never its claims. */
+export const VERIFY_IDENTIFIER = `query($identifier: String!) { verifyCertificateIdentifier(identifier: $identifier) { ${VERDICTS} } }`;
+
+/**
+ * What was pasted: a certificate identifier (1.2.156.3005.2.…, digits first) or a credential (a JWS,
+ * which starts with "ey"). An identifier copied from paper may be broken over lines: white space goes.
+ */
+export function identifierOf(text: string): string | null {
+  const compact = text.replace(/\s+/g, '');
+  return /^[0-9]/.test(compact) ? compact : null;
+}
+
+/** Why an identifier was refused, in words: wrong shape, wrong check character, or not registered here. */
+function identifierProblem(errors: GqlError[]): HTMLElement | null {
+  const extensions = errors[0]?.extensions;
+  const problem =
+    extensions?.reason === 'IDENTIFIER_CHECK_CHARACTER' ? ['check', t('identifierCheckCharacter')]
+    : extensions?.reason === 'IDENTIFIER_MALFORMED' ? ['shape', t('identifierMalformed')]
+    : extensions?.code === 'NOT_FOUND' ? ['unknown', t('identifierUnknown')]
+    : null;
+  return problem ? h('p', { class: 'error overall', role: 'alert', 'data-problem': problem[0] }, problem[1]) : null;
+}
 
 /** What a certificate says, claim by claim (values that are not text shown as JSON). */
 export function claimList(claims: Record<string, unknown>, attrs: Record<string, string> = {}): HTMLElement {
@@ -30,10 +54,13 @@ export function claimList(claims: Record<string, unknown>, attrs: Record<string,
   return list;
 }
 
-/** The overall answer, the three verdicts in plain words, and what the certificate says. */
-export function renderVerification(target: HTMLElement, v: Verification | null, errors: GqlError[]): void {
+/**
+ * The overall answer, the three verdicts in plain words, and what the certificate says (verified by
+ * identifier: nothing, only the registry's verdicts).
+ */
+export function renderVerification(target: HTMLElement, v: Verification | null, errors: GqlError[], byIdentifier = false): void {
   if (!v) {
-    replace(target, h('p', { class: 'error', role: 'alert' }, `${t('actionFailed')}: ${errors[0]?.message ?? ''}`));
+    replace(target, (byIdentifier && identifierProblem(errors)) || h('p', { class: 'error', role: 'alert' }, `${t('actionFailed')}: ${errors[0]?.message ?? ''}`));
     return;
   }
   const verdict = (key: 'integrity' | 'certStatus' | 'issuer', value: Verdict) =>
@@ -43,7 +70,7 @@ export function renderVerification(target: HTMLElement, v: Verification | null, 
     h('p', { class: v.valid ? 'hint ok overall' : 'error overall', role: v.valid ? 'status' : 'alert', 'data-valid': String(v.valid) }, v.valid ? t('genuine') : t('notGenuine')),
     h('ul', { class: 'verdicts' }, verdict('integrity', v.integrity), verdict('certStatus', v.status), verdict('issuer', v.issuer)),
     h('h2', {}, `${t('claims')}${v.certificateType ? ` — ${v.certificateType}` : ''}`),
-    claimList(v.claims, { class: 'card', id: 'claims' }),
+    byIdentifier ? h('p', { class: 'hint', id: 'claims' }, t('identifierNoClaims')) : claimList(v.claims, { class: 'card', id: 'claims' }),
   );
 }
 
@@ -68,13 +95,24 @@ export function verificationLink(text: string): string | null {
   return id ? `/verify?id=${encodeURIComponent(id)}` : null;
 }
 
-/** The public verification page: paste or scan a certificate, see the three verdicts in plain words and what it says. No sign-in. */
+/**
+ * The public verification page: paste or scan a certificate, or type or paste its identifier, and see
+ * the three verdicts in plain words and what it says. No sign-in.
+ */
 export function renderVerify(root: HTMLElement): void {
   const credential = h('textarea', { id: 'credential', rows: '5', spellcheck: 'false', autocomplete: 'off', required: true });
   const result = h('section', { id: 'verification', 'aria-live': 'polite' });
   const check = async () => {
     const value = credential.value.trim();
     if (value === '') return;
+    // The previous answer goes at once: it must never be read as this one's.
+    replace(result);
+    const identifier = identifierOf(value);
+    if (identifier) {
+      const answer = await graphql<{ verifyCertificateIdentifier: Verification }>(VERIFY_IDENTIFIER, { identifier });
+      renderVerification(result, answer.data?.verifyCertificateIdentifier ?? null, answer.errors, true);
+      return;
+    }
     const answer = await graphql<{ verifyCertificate: Verification }>(VERIFY, { credential: value });
     renderVerification(result, answer.data?.verifyCertificate ?? null, answer.errors);
   };

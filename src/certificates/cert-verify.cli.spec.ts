@@ -15,6 +15,7 @@ import {
   ID_NUMBER,
   IDENTIFIER,
   INDEX,
+  LEGACY_IDENTIFIER,
   ISSUED,
   listUrl,
   marriageCredential,
@@ -97,6 +98,19 @@ afterAll(() => {
 });
 
 describe('cert:verify with a cached status list', () => {
+  it("accepts a certificate identified in onegate's legacy form (issued before GB/T 36904 identifiers), VC and SD-JWT alike", async () => {
+    const lists = await freshLists();
+    const vc = write('legacy.jwt', await signVcJwt(marriageCredential({ id: `urn:oid:${LEGACY_IDENTIFIER}` }), civilAffairs, ISSUED));
+    const sdJwt = write('legacy.sd-jwt', await issueSdJwt({ payload: sdJwtPayload({ jti: `urn:oid:${LEGACY_IDENTIFIER}` }), disclosable: CLAIMS, key: civilAffairs }));
+    for (const file of [vc, sdJwt]) {
+      const result = await verify(file, ...lists);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^VALID\n/);
+      expect(result.stdout).toMatch(new RegExp(`identifier\\s+${LEGACY_IDENTIFIER.replaceAll('.', '\\.')}`));
+      expect(result.stdout).toMatch(/type\s+MARRIAGE_CERTIFICATE/);
+    }
+  });
+
   it('reports a valid credential: three verdicts, identifier, type and claims; exit 0', async () => {
     const result = await verify(path('marriage.jwt'), ...(await freshLists()));
     expect(result.stderr).toBe('');

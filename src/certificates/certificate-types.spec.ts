@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readCatalogFiles } from '../catalog/catalog-files.js';
+import { organizationCodeChecks, parseCreditCode } from '../common/identifiers/credit-code.js';
 import { projectRoot } from '../common/project-root.js';
 import { CertificateTypeError, certificateTypeMap, readCertificateTypes, type CertificateType } from './certificate-types.js';
 
@@ -39,13 +40,16 @@ describe('schemas/certificates/', () => {
     );
   });
 
-  it('derives the type code from the issuer credit code and the type number', () => {
+  it("derives the type code from the type authority's credit code and the type number, not from the issuer", () => {
     const marriage = byCode.get('MARRIAGE_CERTIFICATE')!;
     expect(marriage).toMatchObject({
       issuer: 'CIVIL_AFFAIRS',
       issuerName: 'Civil Affairs Bureau',
       issuerCreditCode: '113308000024775820',
-      typeCode: `113308000024775820${marriage.typeNumber}`,
+      // 民政部 defines marriage certificates: the national type code of 结婚证 (see the type's source).
+      typeNumber: '001',
+      typeAuthority: { creditCode: '111000000000131433', nameZh: '中华人民共和国民政部', verified: true },
+      typeCode: '111000000000131433001',
       subject: 'PERSON',
       validityDays: null,
       issuedUnder: ['MARRIAGE_REGISTRATION'],
@@ -54,10 +58,28 @@ describe('schemas/certificates/', () => {
     expect(Object.keys(marriage.claims)).toEqual(expect.arrayContaining(['registeredOn', 'maritalStatus']));
     for (const type of types) {
       expect(type.issuerCreditCode).toBe(CREDIT_CODES[type.issuer]);
-      expect(type.typeCode).toBe(`${CREDIT_CODES[type.issuer]}${type.typeNumber}`);
+      expect(type.typeCode).toBe(`${type.typeAuthority.creditCode}${type.typeNumber}`);
       expect(type.typeCode).toMatch(/^[0-9A-HJ-NP-RTUW-Y]{18}[0-9]{3}$/);
+      expect(type.typeCode.startsWith(type.issuerCreditCode)).toBe(false);
+      expect(parseCreditCode(type.typeAuthority.creditCode)).toMatchObject({ ok: true });
+      // Verified codes are real assignments; placeholders are codes no organisation can hold.
+      expect(organizationCodeChecks(type.typeAuthority.creditCode.slice(8, 17))).toBe(type.typeAuthority.verified);
     }
     expect(new Set(types.map((t) => t.typeCode)).size).toBe(types.length);
+  });
+
+  it('names the national authority that defines each type', () => {
+    const authorities = Object.fromEntries(types.map((t) => [t.code, [t.typeAuthority.nameZh, t.typeCode, t.typeAuthority.verified]]));
+    expect(authorities).toEqual({
+      MARRIAGE_CERTIFICATE: ['中华人民共和国民政部', '111000000000131433001', true],
+      SENIOR_CITIZEN_CERTIFICATE: ['中华人民共和国民政部', '111000000000131433901', true],
+      HOUSEHOLD_REGISTER_EXTRACT: ['中华人民共和国公安部', '11100000000013127D901', true],
+      REAL_PROPERTY_CERTIFICATE: ['中华人民共和国自然资源部', '11100000MB03271699001', true],
+      BUSINESS_LICENCE: ['国家市场监督管理总局', '11100000MB0143028R001', true],
+      SOCIAL_INSURANCE_RECORD: ['中华人民共和国人力资源和社会保障部', '11000000000000001Y901', false],
+      MEDICAL_BIRTH_CERTIFICATE: ['中华人民共和国国家卫生健康委员会', '110000000000000022901', false],
+      DEATH_CERTIFICATE: ['中华人民共和国国家卫生健康委员会', '110000000000000022902', false],
+    });
   });
 
   it('has the declared issuers, validity periods and matters', () => {
@@ -112,6 +134,13 @@ describe('readCertificateTypes refuses', () => {
     ['a type number of two digits', (t) => (t.typeNumber = '01'), /typeNumber must be three digits/],
     ['type number 000', (t) => (t.typeNumber = '000'), /typeNumber must be three digits from "001"/],
     ['a numeric type number', (t) => (t.typeNumber = 1), /typeNumber must be three digits/],
+    ['no type authority', (t) => delete t.typeAuthority, /typeAuthority must be an object/],
+    ['a type authority code with a wrong check character', (t) => (t.typeAuthority.creditCode = '111000000000131434'), /typeAuthority.creditCode must be a unified social credit code .*check character/],
+    ['a type authority code in lower case', (t) => (t.typeAuthority.creditCode = '11100000mb03271699'), /typeAuthority.creditCode must be a unified social credit code in capitals/],
+    ['a placeholder code some organisation could hold', (t) => (t.typeAuthority.verified = false), /typeAuthority.creditCode is a placeholder .* must fail the GB 11714 check/],
+    ['a verified code no organisation could hold', (t) => (t.typeAuthority.creditCode = '11000000000000001Y'), /typeAuthority.creditCode is marked verified, but its organization code fails the GB 11714 check/],
+    ['a type authority without a source', (t) => delete t.typeAuthority.source, /typeAuthority.source must be a non-empty string/],
+    ['an unknown key in the type authority', (t) => (t.typeAuthority.website = 'x'), /typeAuthority.website is not a known field/],
     ['an unknown subject', (t) => (t.subject = 'CAT'), /subject must be one of PERSON, ENTERPRISE/],
     ['a zero validity', (t) => (t.validityDays = 0), /validityDays must be null \(no expiry\) or a whole number/],
     ['a fractional validity', (t) => (t.validityDays = 1.5), /validityDays must be null/],
@@ -161,16 +190,27 @@ describe('readCertificateTypes refuses', () => {
     expect(load).toThrow(/BROKEN\.json: /);
   });
 
-  it('a type number used twice by one issuer, but not by two issuers', () => {
+  it('a type number used twice under one type authority, but not under two', () => {
     write(marriage());
     const other = { ...marriage(), code: 'MARRIAGE_CERTIFICATE_COPY' };
     write(other);
-    expect(load).toThrow(/MARRIAGE_CERTIFICATE_COPY\.json: typeNumber "001" is already used by MARRIAGE_CERTIFICATE of the same issuer CIVIL_AFFAIRS/);
+    expect(load).toThrow(/MARRIAGE_CERTIFICATE_COPY\.json: typeNumber "001" is already used by MARRIAGE_CERTIFICATE of the same type authority 111000000000131433/);
 
-    cpSync(join(realDir, 'HOUSEHOLD_REGISTER_EXTRACT.json'), join(dir, 'HOUSEHOLD_REGISTER_EXTRACT.json'));
+    // Another issuer changes nothing: the type code is the authority's.
+    write({ ...other, issuer: 'PUBLIC_SECURITY', issuedUnder: [] });
+    expect(load).toThrow(/typeNumber "001" is already used by MARRIAGE_CERTIFICATE of the same type authority/);
+
+    cpSync(join(realDir, 'REAL_PROPERTY_CERTIFICATE.json'), join(dir, 'REAL_PROPERTY_CERTIFICATE.json'));
     write({ ...other, typeNumber: '099' });
     const types: CertificateType[] = load();
-    expect(types.map((t) => t.typeCode)).toEqual(['11330800002477312D001', '113308000024775820001', '113308000024775820099']);
+    expect(types.map((t) => t.typeCode)).toEqual(['111000000000131433001', '111000000000131433099', '11100000MB03271699001']);
+  });
+
+  it('one type authority described two ways', () => {
+    write(marriage());
+    const other = marriage();
+    write({ ...other, code: 'MARRIAGE_CERTIFICATE_COPY', typeNumber: '099', typeAuthority: { ...other.typeAuthority, nameZh: '民政部' } });
+    expect(load).toThrow(/typeAuthority 111000000000131433 is described differently by MARRIAGE_CERTIFICATE/);
   });
 
   it('a missing folder', () => {

@@ -6,6 +6,7 @@ import type { ValidateFunction } from 'ajv';
 import type { CatalogFiles } from '../catalog/catalog-files.js';
 import { MATTER_CODE } from '../catalog/matter-definition.js';
 import { isDepartmentCode, type DepartmentCode } from '../common/departments.js';
+import { organizationCodeChecks, parseCreditCode } from '../common/identifiers/credit-code.js';
 import { projectRoot } from '../common/project-root.js';
 import { claimTermProblems, type ClaimTerm, type LoadedContext } from './credential/onegate-context.js';
 
@@ -29,14 +30,37 @@ export type Condition =
   | { ageAtLeast: number; birthDateClaim: string }
   | { claim: string; nonEmpty: true };
 
+/**
+ * The authority that defines a certificate type (证照定义机构) — the national ministry or
+ * administration, e.g. 民政部 for marriage certificates — whatever department issues it. Its credit
+ * code and the type number make the type code of GB/T 36904 identifiers.
+ */
+export interface TypeAuthority {
+  /** Unified social credit code (GB 32100). */
+  creditCode: string;
+  name: string;
+  nameZh: string;
+  /**
+   * Whether the credit code (and the type number) were found in a public source, named in `source`.
+   * A code that was not is a placeholder no organisation can hold (its organization code fails the
+   * GB 11714 check), to be replaced by the authority's real code.
+   */
+  verified: boolean;
+  source: string;
+}
+
 export interface CertificateType {
   code: string;
   name: string;
   nameZh: string | null;
   description: string;
-  /** Three digits, unique per issuing department. */
+  /** Three digits, unique per type authority. */
   typeNumber: string;
-  /** The issuer's credit code followed by the type number: the type code of GB/T 36904 identifiers. */
+  typeAuthority: TypeAuthority;
+  /**
+   * The type authority's credit code followed by the type number: the type code (证照类型代码) of
+   * GB/T 36904 identifiers, the same for every issuer of the type.
+   */
   typeCode: string;
   issuer: DepartmentCode;
   issuerName: string;
@@ -96,8 +120,12 @@ export function readCertificateTypes(catalog: CatalogFiles, dir = join(projectRo
     try {
       const type = parseCertificateType(raw, catalog);
       if (`${type.code}.json` !== name) throw new CertificateTypeError(`file name must be "${type.code}.json"`);
-      const clash = types.find((other) => other.issuer === type.issuer && other.typeNumber === type.typeNumber);
-      if (clash) throw new CertificateTypeError(`typeNumber "${type.typeNumber}" is already used by ${clash.code} of the same issuer ${type.issuer}`);
+      const clash = types.find((other) => other.typeCode === type.typeCode);
+      if (clash) throw new CertificateTypeError(`typeNumber "${type.typeNumber}" is already used by ${clash.code} of the same type authority ${type.typeAuthority.creditCode}`);
+      const namesake = types.find((other) => other.typeAuthority.creditCode === type.typeAuthority.creditCode);
+      if (namesake && (['name', 'nameZh', 'verified'] as const).some((key) => namesake.typeAuthority[key] !== type.typeAuthority[key])) {
+        throw new CertificateTypeError(`typeAuthority ${type.typeAuthority.creditCode} is described differently by ${namesake.code}: give it the same name, nameZh and verified`);
+      }
       types.push(type);
     } catch (error) {
       if (error instanceof CertificateTypeError) throw new CertificateTypeError(`${file}: ${error.message}`);
@@ -114,11 +142,11 @@ export function certificateTypeMap(types: readonly CertificateType[]): ReadonlyM
 
 /**
  * Checks one type as declared against the catalog. Throws CertificateTypeError naming the field at
- * fault. Uniqueness of the type number per issuer is checked across files by readCertificateTypes.
+ * fault. Uniqueness of the type code (authority and number) is checked across files by readCertificateTypes.
  */
 export function parseCertificateType(raw: unknown, catalog: CatalogFiles): CertificateType {
   const t = object(raw, 'a certificate type');
-  known(t, ['code', 'name', 'nameZh', 'description', 'typeNumber', 'issuer', 'subject', 'dataItems', 'issuedUnder', 'validityDays', 'claims', 'conditions', 'claimsSchema'], '');
+  known(t, ['code', 'name', 'nameZh', 'description', 'typeNumber', 'typeAuthority', 'issuer', 'subject', 'dataItems', 'issuedUnder', 'validityDays', 'claims', 'conditions', 'claimsSchema'], '');
   const code = text(t.code, 'code', 64)!;
   if (!MATTER_CODE.test(code)) throw new CertificateTypeError('code must be upper-case letters, digits and underscores, e.g. MARRIAGE_CERTIFICATE');
 
@@ -126,6 +154,7 @@ export function parseCertificateType(raw: unknown, catalog: CatalogFiles): Certi
     throw new CertificateTypeError('typeNumber must be three digits from "001" to "999"');
   }
   const typeNumber = t.typeNumber;
+  const typeAuthority = parseTypeAuthority(t.typeAuthority);
 
   const issuer = isDepartmentCode(t.issuer) ? catalog.departments.find((d) => d.code === t.issuer) : undefined;
   if (!issuer) throw new CertificateTypeError(`issuer "${String(t.issuer)}" is not a department in departments.json`);
@@ -170,7 +199,8 @@ export function parseCertificateType(raw: unknown, catalog: CatalogFiles): Certi
     nameZh: text(t.nameZh, 'nameZh', 200, true),
     description: text(t.description, 'description', 2000)!,
     typeNumber,
-    typeCode: `${issuer.creditCode}${typeNumber}`,
+    typeAuthority,
+    typeCode: `${typeAuthority.creditCode}${typeNumber}`,
     issuer: issuer.code,
     issuerName: issuer.name,
     issuerCreditCode: issuer.creditCode,
@@ -181,6 +211,30 @@ export function parseCertificateType(raw: unknown, catalog: CatalogFiles): Certi
     claims,
     conditions,
     claimsSchema,
+  };
+}
+
+function parseTypeAuthority(value: unknown): TypeAuthority {
+  const a = object(value, 'typeAuthority');
+  known(a, ['creditCode', 'name', 'nameZh', 'verified', 'source'], 'typeAuthority');
+  const code = parseCreditCode(a.creditCode);
+  if (!code.ok || code.value !== a.creditCode) {
+    throw new CertificateTypeError(`typeAuthority.creditCode must be a unified social credit code in capitals (GB 32100)${code.ok ? '' : `: ${code.message}`}`);
+  }
+  if (typeof a.verified !== 'boolean') throw new CertificateTypeError('typeAuthority.verified must be true (the code was found in a public source) or false (a placeholder)');
+  const organizationCode = code.value.slice(8, 17);
+  if (a.verified && !organizationCodeChecks(organizationCode)) {
+    throw new CertificateTypeError('typeAuthority.creditCode is marked verified, but its organization code fails the GB 11714 check no assigned code fails');
+  }
+  if (!a.verified && organizationCodeChecks(organizationCode)) {
+    throw new CertificateTypeError("typeAuthority.creditCode is a placeholder (verified: false), so it must be one no organisation holds: its organization code must fail the GB 11714 check");
+  }
+  return {
+    creditCode: code.value,
+    name: text(a.name, 'typeAuthority.name', 200)!,
+    nameZh: text(a.nameZh, 'typeAuthority.nameZh', 200)!,
+    verified: a.verified,
+    source: text(a.source, 'typeAuthority.source', 1000)!,
   };
 }
 

@@ -8,6 +8,7 @@ import { Public } from '../identity/public.decorator.js';
 import { PublicRateLimit } from '../identity/public-rate-limit.guard.js';
 import { AppConfig } from '../config/app-config.js';
 import { CertificateCatalog } from './certificate-catalog.js';
+import { parseCertificateIdentifier } from './certificate-identifier.js';
 import { CertificateVerificationService, MAX_KEY_BINDING_FIELD } from './certificate-verification.service.js';
 import { JSON_LD_MEDIA_TYPE } from './credential/onegate-context.js';
 
@@ -154,7 +155,9 @@ export class CertificatesController {
   /**
    * The page a QR code opens, server-rendered, no script. `/verify?id=<identifier>` (a certificate's
    * own QR code) verifies the registered certificate and shows the verdict, status, issuer, type and
-   * a masked holder — never its claims. `/verify?p=<ref>` (a QR code the holder made) verifies the
+   * a masked holder — never its claims; an identifier that is not one (wrong shape, or a check
+   * character that does not match) is a 400 saying which, a well-formed one not registered here a
+   * 404. `/verify?p=<ref>` (a QR code the holder made) verifies the
    * presentation behind the link and shows the same with exactly the claims it discloses. Without
    * either, `/verify` is the console's verification page, where a certificate is pasted or scanned.
    */
@@ -176,6 +179,11 @@ export class CertificatesController {
     }
     if (typeof id !== 'string' || id === '') {
       await reply.redirect('/console/verify', 302);
+      return;
+    }
+    const parsed = parseCertificateIdentifier(id);
+    if (!parsed.ok) {
+      await reply.status(400).send(verificationPage({ state: 'malformed', problem: parsed.reason }));
       return;
     }
     const page = await this.recorded(() => this.links.registryPage(id, principal, request));

@@ -44,7 +44,11 @@ export type CertificateErrorReason =
   /** The certificate is bound to the holder's key: only the holder's wallet can present it (with a key-binding JWT). */
   | 'HOLDER_BOUND'
   /** verifyCertificate's audience or nonce is empty or too long. */
-  | 'KEY_BINDING_EXPECTATION_INVALID';
+  | 'KEY_BINDING_EXPECTATION_INVALID'
+  /** Not a GB/T 36904 certificate identifier: wrong shape, or a part that is not a valid credit code. */
+  | 'IDENTIFIER_MALFORMED'
+  /** A well-formed identifier whose check character does not match (mistyped or altered). */
+  | 'IDENTIFIER_CHECK_CHARACTER';
 
 const ISSUANCE_MESSAGES: Record<Exclude<IssuanceDenialReason, keyof typeof DENIAL_MESSAGES>, string> = {
   ROLE_MAY_NOT_ISSUE: 'only the issuing department or a clerk handling a matter that issues it may have a certificate issued',

@@ -10,6 +10,7 @@ import type { Principal } from '../identity/principal.js';
 import { Public } from '../identity/public.decorator.js';
 import { PublicRateLimit } from '../identity/public-rate-limit.guard.js';
 import { Roles } from '../identity/roles.decorator.js';
+import { parseCertificateIdentifier } from './certificate-identifier.js';
 import { CertificatePresenter, type CertificateWithRow } from './certificate-presenter.js';
 import { CertificateVerificationService, MAX_KEY_BINDING_FIELD } from './certificate-verification.service.js';
 import { CertificateError } from './certificates.errors.js';
@@ -177,6 +178,29 @@ export class CertificatesResolver {
       }
     }
     return this.verification.verify(credential, principal, request, { audience: audience ?? null, nonce: nonce ?? null });
+  }
+
+  @Public()
+  @PublicRateLimit()
+  // Query cost: as verifyCertificate, and a registry lookup.
+  @Extensions({ cost: 50 })
+  @Query(() => CertificateVerification, {
+    description:
+      "Verifies the registered certificate with this GB/T 36904 identifier (e.g. read off a paper copy) without a token, as its QR code's page does: " +
+      'the three verdicts, never its claims (claims is empty). Identifiers of the national form and onegate\'s legacy form are both accepted. ' +
+      'A malformed identifier is BAD_USER_INPUT with reason IDENTIFIER_MALFORMED (wrong shape) or IDENTIFIER_CHECK_CHARACTER (the check character does not match); ' +
+      'a well-formed identifier not registered here is NOT_FOUND. Recorded in the ledger.',
+  })
+  async verifyCertificateIdentifier(
+    @Args('identifier') identifier: string,
+    @CurrentPrincipal({ optional: true }) principal: Principal | undefined,
+    @CurrentRequest() request: RequestContext,
+  ): Promise<CertificateVerification> {
+    const parsed = parseCertificateIdentifier(identifier);
+    if (!parsed.ok) throw CertificateError.badInput(parsed.reason === 'CHECK_CHARACTER' ? 'IDENTIFIER_CHECK_CHARACTER' : 'IDENTIFIER_MALFORMED', parsed.message);
+    const page = await this.links.registryPage(parsed.value, principal, request);
+    if (!page) throw CertificateError.notFound();
+    return page.result;
   }
 
   @Roles('admin')

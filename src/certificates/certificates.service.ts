@@ -15,7 +15,7 @@ import { AppConfig } from '../config/app-config.js';
 import type { ItemRecord } from '../exchange/connector.js';
 import { ExchangeService, type ConditionReads, type Purpose, type Subject } from '../exchange/exchange.service.js';
 import type { Principal } from '../identity/principal.js';
-import { buildCertificateIdentifier } from './certificate-identifier.js';
+import { buildCertificateIdentifier, MAX_VERSION } from './certificate-identifier.js';
 import { CertificateCatalog } from './certificate-catalog.js';
 import { certificateCredential } from './certificate-credential.js';
 import { CERTIFICATE_ROWS } from './certificate-rows.js';
@@ -186,7 +186,7 @@ export class CertificatesService {
 
     const key = await this.keys.signingKey(type.issuer);
     const version = replaced ? replaced.version + 1 : 1;
-    if (version > 99) throw CertificateError.badInput('REPLACES_INVALID', 'a certificate can be renewed at most 98 times');
+    if (version > MAX_VERSION) throw CertificateError.badInput('REPLACES_INVALID', `a certificate can be renewed at most ${MAX_VERSION - 1} times`);
     const identifier = buildCertificateIdentifier({ typeCode: type.typeCode, issuerCode: type.issuerCreditCode, serial: randomSerial(), version });
     const validUntil = type.validityDays === null ? null : new Date(now.getTime() + type.validityDays * DAY_MS);
     for (let attempt = 1; attempt <= MAX_SLOT_ATTEMPTS; attempt++) {

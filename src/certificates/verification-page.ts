@@ -1,3 +1,4 @@
+import type { CertificateIdentifierProblem } from './certificate-identifier.js';
 import type { StatusState, VerificationResult } from './credential/verify-credential.js';
 
 /** A name in both languages: Chinese first, English below. */
@@ -18,8 +19,47 @@ export interface VerifiedCertificatePage {
   disclosed: Record<string, unknown> | null;
 }
 
-/** What the public verification page shows. */
-export type VerificationPageInput = { state: 'unknown' } | { state: 'link-expired' } | { state: 'rate-limited'; retryAfterSeconds: number } | VerifiedCertificatePage;
+/** What the public verification page shows. `malformed`: `/verify?id=` with an identifier that is not one. */
+export type VerificationPageInput =
+  | { state: 'unknown' }
+  | { state: 'malformed'; problem: CertificateIdentifierProblem }
+  | { state: 'link-expired' }
+  | { state: 'rate-limited'; retryAfterSeconds: number }
+  | VerifiedCertificatePage;
+
+/**
+ * Why an identifier is not one, for people: a wrong shape (the parts of GB/T 36904, or a credit code
+ * in them) or a check character that does not match (a typing mistake or an alteration). The
+ * identifier itself is never repeated.
+ */
+export const IDENTIFIER_PROBLEMS: Record<CertificateIdentifierProblem, { kind: 'shape' | 'check'; zh: string; en: string }> = {
+  FORMAT: {
+    kind: 'shape',
+    zh: '电子证照标识由“1.2.156.3005.2.证照类型代码.颁发机构代码.流水号.版本号.校验位”组成（GB/T 36904-2018）。',
+    en: 'A certificate identifier reads 1.2.156.3005.2.type code.issuer code.serial.version.check (GB/T 36904-2018).',
+  },
+  TYPE_CODE: {
+    kind: 'shape',
+    zh: '其中的证照类型代码不是有效的统一社会信用代码加三位类型序号。',
+    en: 'Its type code is not a valid unified social credit code followed by a 3-digit type number.',
+  },
+  ISSUER_CODE: {
+    kind: 'shape',
+    zh: '其中的颁发机构代码不是有效的统一社会信用代码。',
+    en: 'Its issuer code is not a valid unified social credit code.',
+  },
+  CHECK_CHARACTER: {
+    kind: 'check',
+    zh: '标识可能输入有误或被改动，请核对后重试。',
+    en: 'It was mistyped or altered: check it and try again.',
+  },
+};
+
+/** The headline of each kind of problem, Chinese and English. */
+export const IDENTIFIER_PROBLEM_HEADLINES: Record<'shape' | 'check', BilingualName> = {
+  shape: { zh: '证照标识格式不正确', en: 'This is not a valid certificate identifier.' },
+  check: { zh: '证照标识校验位不符', en: "The identifier's check character does not match." },
+};
 
 /** The page's response headers: its own stylesheet and nothing else, never cached or framed. */
 export const VERIFICATION_PAGE_HEADERS: Readonly<Record<string, string>> = {
@@ -139,7 +179,13 @@ function verified(page: VerifiedCertificatePage): string {
  */
 export function verificationPage(input: VerificationPageInput): string {
   let body: string;
-  if (input.state === 'unknown') {
+  if (input.state === 'malformed') {
+    const problem = IDENTIFIER_PROBLEMS[input.problem];
+    const headline = IDENTIFIER_PROBLEM_HEADLINES[problem.kind];
+    body =
+      `<section class="verdict failed" role="alert" data-problem="${problem.kind}"><p class="verdict-zh">${escape(headline.zh)}</p><p class="verdict-en" lang="en">${escape(headline.en)}</p></section>` +
+      `<p class="note">${both(problem.zh, problem.en)}</p>`;
+  } else if (input.state === 'unknown') {
     body = `<section class="verdict failed" role="alert"><p class="verdict-zh">未找到该电子证照</p><p class="verdict-en" lang="en">No certificate with this identifier is registered.</p></section>`;
   } else if (input.state === 'rate-limited') {
     // Not a verdict on the certificate: a notice, in neither the valid green nor the invalid red.

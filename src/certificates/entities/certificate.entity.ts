@@ -14,7 +14,7 @@ export type CertificateState = (typeof CERTIFICATE_STATES)[number];
 @Entity({ name: 'certificate' })
 @Check('certificate_state_check', `"state" IN ('VALID', 'REVOKED', 'SUSPENDED')`)
 @Check('certificate_holder_kind_check', `"holder_kind" IN ('PERSON', 'ENTERPRISE')`)
-@Check('certificate_version_check', `"version" BETWEEN 1 AND 99`)
+@Check('certificate_version_check', `"version" BETWEEN 1 AND 999`)
 @Check('certificate_status_index_check', `"status_index" >= 0`)
 @Check(
   'certificate_holder_key_check',
@@ -28,7 +28,10 @@ export class CertificateEntity {
   @PrimaryColumn({ type: 'uuid' })
   id: string;
 
-  /** GB/T 36904-style identifier, `1.2.156.3005.2.…`. */
+  /**
+   * GB/T 36904 identifier, `1.2.156.3005.2.…` (see certificate-identifier.ts): the national form,
+   * or onegate's legacy form for certificates issued before issue 21, kept as they were signed.
+   */
   @Column({ type: 'varchar', length: 200 })
   identifier: string;
 
@@ -53,6 +56,7 @@ export class CertificateEntity {
   @JoinColumn({ name: 'signing_kid' })
   signingKey?: IssuingKeyEntity;
 
+  /** The identifier's version: 1–999 (1–99 in legacy identifiers). */
   @Column({ type: 'smallint' })
   version: number;
 

@@ -1,4 +1,4 @@
-import { computeCreditCodeCheck, parseCreditCode, type CreditCodeErrorReason } from './credit-code.js';
+import { computeCreditCodeCheck, organizationCodeChecks, parseCreditCode, type CreditCodeErrorReason } from './credit-code.js';
 
 describe('computeCreditCodeCheck', () => {
   it('computes the GB 32100-2015 check character', () => {
@@ -61,5 +61,24 @@ describe('parseCreditCode', () => {
   it('names the unused letters in a character error', () => {
     const result = parseCreditCode('91350100MI00100Y43');
     expect(!result.ok && result.message).toContain('I, O, S, V and Z are not used');
+  });
+});
+
+describe('organizationCodeChecks (GB 11714-1997)', () => {
+  it('accepts the organization codes of real credit codes', () => {
+    // 民政部 111000000000131433, 自然资源部 11100000MB03271699, 住房和城乡建设部 11100000000013338W:
+    // hand check for 000013143: 1*5 + 3*8 + 1*4 + 4*2 = 41; 41 mod 11 = 8; 11 - 8 = 3.
+    for (const code of ['111000000000131433', '11100000MB03271699', '11100000000013338W', '91350100M000100Y43']) {
+      expect(organizationCodeChecks(code.slice(8, 17))).toBe(true);
+    }
+  });
+
+  it('writes 10 as X and 11 as 0, and refuses a wrong or malformed check character', () => {
+    expect(organizationCodeChecks('000000000')).toBe(true); // sum 0: 11, written 0
+    expect(organizationCodeChecks('00000006X')).toBe(true); // 6*2 = 12, 12 mod 11 = 1: 10, written X
+    expect(organizationCodeChecks('000000069')).toBe(false);
+    expect(organizationCodeChecks('000000001')).toBe(false);
+    expect(organizationCodeChecks('0000000')).toBe(false);
+    expect(organizationCodeChecks('00000000x')).toBe(false);
   });
 });

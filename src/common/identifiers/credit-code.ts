@@ -66,6 +66,21 @@ export function parseCreditCode(input: unknown): CreditCodeParseResult {
   };
 }
 
+const ORGANIZATION_CODE_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const ORGANIZATION_CODE_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2];
+
+/**
+ * Whether a 9-character organization code (GB 11714-1997; characters 9–17 of a credit code) carries
+ * its own check character: C9 = 11 − (Σ Ci·Wi mod 11), 10 written X and 11 written 0. Every code a
+ * registration authority assigns passes; GB 32100's check does not look at it.
+ */
+export function organizationCodeChecks(organizationCode: string): boolean {
+  if (!/^[0-9A-Z]{8}[0-9X]$/.test(organizationCode)) return false;
+  const sum = ORGANIZATION_CODE_WEIGHTS.reduce((acc, w, i) => acc + ORGANIZATION_CODE_ALPHABET.indexOf(organizationCode.charAt(i)) * w, 0);
+  const c9 = 11 - (sum % 11);
+  return organizationCode.charAt(8) === (c9 === 10 ? 'X' : c9 === 11 ? '0' : String(c9));
+}
+
 function fail(reason: CreditCodeErrorReason, message: string): CreditCodeParseResult {
   return { ok: false, reason, message };
 }
