@@ -570,7 +570,8 @@ describe('the certificate registry', () => {
       const key = await civilAffairsKey();
       const issuedAt = new Date((payloadOf(issued.credential)['iat'] as number) * 1000);
       const credential = await signVcJwt({ ...payloadOf(issued.credential), id: `urn:oid:${identifier}` }, key, issuedAt);
-      const { _sd: _digests, _sd_alg: _alg, ...sdPayload } = payloadOf(issued.sdJwt.split('~')[0]!);
+      // Before issue 21 the SD-JWT had no IETF `status` claim either (its Bitstring entries only).
+      const { _sd: _digests, _sd_alg: _alg, status: _status, ...sdPayload } = payloadOf(issued.sdJwt.split('~')[0]!);
       const sdJwt = await issueSdJwt({ payload: { ...sdPayload, jti: `urn:oid:${identifier}` }, disclosable: issued.claims, key });
       await owner.query(`UPDATE onegate.certificate SET identifier = $1, credential = $2, sd_jwt = $3 WHERE id = $4`, [identifier, credential, sdJwt, issued.id]);
       legacy = { ...issued, identifier, credential, sdJwt };
