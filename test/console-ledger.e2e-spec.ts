@@ -24,7 +24,12 @@ const LI_WEI = '330825198803142023';
 const SEEN_KEY = 'onegate.auditor.checkpoint';
 const BROWSER_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
 /** The page's localStorage, inside page.evaluate (this file is compiled without the DOM library). */
-type PageGlobal = { localStorage: { setItem(key: string, value: string): void; getItem(key: string): string | null } };
+type PageGlobal = {
+  localStorage: { setItem(key: string, value: string): void; getItem(key: string): string | null };
+  document: { querySelector(selector: string): { textContent: string | null } | null };
+};
+/** The index in the first row of the search results, inside page.waitForFunction. */
+const firstShownIndex = () => (globalThis as unknown as PageGlobal).document.querySelector('#entries tbody tr td')?.textContent;
 const describeInBrowser = existsSync(CHROMIUM) || process.env.CI ? describe : describe.skip;
 
 describeInBrowser('the auditor console verifies the newest checkpoint', () => {
@@ -66,7 +71,7 @@ describeInBrowser('the auditor console verifies the newest checkpoint', () => {
 
   async function verifyLedger(page: Page, seen: unknown): Promise<{ size: string; verdict: string; className: string }> {
     await page.evaluate(([key, value]) => (globalThis as unknown as PageGlobal).localStorage.setItem(key as string, JSON.stringify(value)), [SEEN_KEY, seen]);
-    await page.locator('#checkpoint-size').evaluate((e) => e.remove()).catch(() => undefined);
+    await page.locator('#checkpoint-size').evaluateAll((elements) => elements.forEach((e) => e.remove()));
     await page.locator('#verify-ledger').click();
     await page.locator('#checkpoint-size').waitFor();
     return {
@@ -111,7 +116,7 @@ describeInBrowser('the auditor console verifies the newest checkpoint', () => {
   /** Clicks "Verify ledger" with `seen` kept, and waits for the signature verdict. */
   async function verifySignature(page: Page, seen: unknown): Promise<{ signature: string; className: string; consistency: string | null }> {
     await page.evaluate(([key, value]) => (globalThis as unknown as PageGlobal).localStorage.setItem(key as string, JSON.stringify(value)), [SEEN_KEY, seen]);
-    await page.locator('#checkpoint-signature').evaluate((e) => e.remove()).catch(() => undefined);
+    await page.locator('#checkpoint-signature').evaluateAll((elements) => elements.forEach((e) => e.remove()));
     await page.locator('#verify-ledger').click();
     await page.locator('#checkpoint-signature').waitFor();
     const consistency = page.locator('#consistency');
@@ -189,6 +194,32 @@ describeInBrowser('the auditor console verifies the newest checkpoint', () => {
     // …and the same key in its other vkey form is the same key.
     const sameKeyOtherForm = await verifySignature(page, { ...seen, vkey: vkeyFor(t.config.LEDGER_ORIGIN, loadLedgerSigningKey(t.config).publicKey, 0x04) });
     expect(sameKeyOtherForm.consistency).toBe(`Consistent (append-only) with the checkpoint seen before, of size ${before.treeSize}`);
+    expect(problems).toEqual([]);
+  });
+
+  it('pages the ledger search forward with Next and back with Previous (Relay after/before)', async () => {
+    await growTo(45);
+    const { page, problems } = await auditorPage();
+    const shownIndexes = async () => (await page.locator('#entries tbody tr td:first-child').allTextContents()).map(Number);
+    await page.locator('#audit-subject').fill(LI_WEI);
+    await page.locator('#audit-search button[type="submit"]').click();
+    await page.locator('#entries tbody tr').first().waitFor();
+    const first = await shownIndexes();
+    expect(first).toHaveLength(20);
+    expect(await page.locator('#previous-page').count()).toBe(0);
+
+    await page.locator('#next-page').click();
+    await page.waitForFunction(`(${firstShownIndex})() !== ${JSON.stringify(String(first[0]))}`);
+    const second = await shownIndexes();
+    expect(second.length).toBeGreaterThan(0);
+    expect(Math.max(...second)).toBeLessThan(Math.min(...first));
+
+    await page.locator('#previous-page').click();
+    await page.waitForFunction(`(${firstShownIndex})() === ${JSON.stringify(String(first[0]))}`);
+    expect(await shownIndexes()).toEqual(first);
+    // Each search is itself a (restricted) entry about Li Wei, newer than the first page was: so
+    // there is a page before it now, and the button says so.
+    expect(await page.locator('#previous-page').count()).toBe(1);
     expect(problems).toEqual([]);
   });
 });

@@ -32,7 +32,16 @@ interface SeenCheckpoint extends Checkpoint {
 }
 
 const ENTRY = 'index at kind outcome matter caseNumber consentRef itemsGranted itemsDenied departments leafHash actor { kind id hall department } subject { kind id }';
-const SEARCH = `query($filter: AuditEntryFilter, $after: String) { auditEntries(first: 20, filter: $filter, after: $after) { edges { node { ${ENTRY} } } pageInfo { endCursor hasNextPage } } }`;
+const SEARCH = `query($filter: AuditEntryFilter, $first: Int, $after: String, $last: Int, $before: String) { auditEntries(filter: $filter, first: $first, after: $after, last: $last, before: $before) { edges { node { ${ENTRY} } } pageInfo { startCursor endCursor hasNextPage hasPreviousPage } } }`;
+const PAGE = 20;
+
+interface EntryPage {
+  edges: Array<{ node: Entry }>;
+  pageInfo: { startCursor: string | null; endCursor: string | null; hasNextPage: boolean; hasPreviousPage: boolean };
+}
+
+/** Where a page starts: the newest entries, older ones after a cursor, or newer ones before it. */
+type PageFrom = null | { after: string } | { before: string };
 const CHECKPOINT = '{ ledgerCheckpoint { treeSize rootHash timestamp note } ledgerPublicKey { vkey } }';
 const SEEN_KEY = 'onegate.auditor.checkpoint';
 
@@ -62,15 +71,16 @@ export async function renderAuditor(root: HTMLElement): Promise<void> {
     h('label', { for: 'audit-outcome' }, t('outcome'), outcome),
     h('button', { type: 'submit' }, t('search')),
   );
-  const search = async (after: string | null) => {
+  const search = async (from: PageFrom) => {
     const filter: Record<string, string> = {};
     for (const [key, input] of [['subject', subject.input], ['hall', hall.input], ['matter', matter.input], ['caseNumber', caseNumber.input]] as const) {
       if (input.value.trim()) filter[key] = input.value.trim();
     }
     if (outcome.value) filter.outcome = outcome.value;
-    // `after` only when there is one: the gateway refuses an explicit null cursor (an internal error).
-    const answer = await graphql<{ auditEntries: { edges: Array<{ node: Entry }>; pageInfo: { endCursor: string | null; hasNextPage: boolean } } }>(SEARCH, after ? { filter, after } : { filter });
-    renderEntries(results, answer.data?.auditEntries ?? null, answer.errors[0]?.message, (entry) => void renderEntry(details, entry), (cursor) => void search(cursor));
+    // Cursors only when there is one; backward (a Relay `last`/`before` page) to go back to newer entries.
+    const paging = from && 'before' in from ? { last: PAGE, before: from.before } : { first: PAGE, ...(from ? { after: from.after } : {}) };
+    const answer = await graphql<{ auditEntries: EntryPage }>(SEARCH, { filter, ...paging });
+    renderEntries(results, answer.data?.auditEntries ?? null, answer.errors[0]?.message, (entry) => void renderEntry(details, entry), (page) => void search(page));
   };
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -95,13 +105,7 @@ async function renderFlags(section: HTMLElement): Promise<void> {
   );
 }
 
-function renderEntries(
-  section: HTMLElement,
-  page: { edges: Array<{ node: Entry }>; pageInfo: { endCursor: string | null; hasNextPage: boolean } } | null,
-  error: string | undefined,
-  open: (entry: Entry) => void,
-  next: (cursor: string) => void,
-): void {
+function renderEntries(section: HTMLElement, page: EntryPage | null, error: string | undefined, open: (entry: Entry) => void, go: (from: PageFrom) => void): void {
   if (!page) {
     replace(section, h('p', { class: 'error', role: 'alert' }, `${t('actionFailed')}: ${error ?? ''}`));
     return;
@@ -121,8 +125,11 @@ function renderEntries(
       h('td', {}, button),
     );
   });
-  const more = page.pageInfo.hasNextPage && page.pageInfo.endCursor ? h('button', { type: 'button', class: 'secondary' }, t('nextPage')) : null;
-  more?.addEventListener('click', () => next(page.pageInfo.endCursor!));
+  const { startCursor, endCursor, hasNextPage, hasPreviousPage } = page.pageInfo;
+  const newer = hasPreviousPage && startCursor ? h('button', { type: 'button', class: 'secondary', id: 'previous-page' }, t('previousPage')) : null;
+  newer?.addEventListener('click', () => go({ before: startCursor! }));
+  const more = hasNextPage && endCursor ? h('button', { type: 'button', class: 'secondary', id: 'next-page' }, t('nextPage')) : null;
+  more?.addEventListener('click', () => go({ after: endCursor! }));
   replace(
     section,
     h(
@@ -131,6 +138,7 @@ function renderEntries(
       h('thead', {}, h('tr', {}, ...(['index', 'when', 'actor', 'subject', 'why', 'outcome'] as const).map((k) => h('th', { scope: 'col' }, t(k))), h('th', {}, ''))),
       h('tbody', {}, ...rows),
     ),
+    newer,
     more,
   );
 }

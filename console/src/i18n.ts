@@ -90,6 +90,7 @@ const LABELS = {
   any: { zh: '全部', en: 'Any' },
   index: { zh: '序号', en: 'Index' },
   nextPage: { zh: '下一页', en: 'Next page' },
+  previousPage: { zh: '上一页', en: 'Previous page' },
   details: { zh: '详情', en: 'Details' },
   entry: { zh: '日志条目', en: 'Ledger entry' },
   inclusionOk: { zh: '已在本浏览器中验证：该条目包含在已签名检查点中', en: 'Checked in this browser: the entry is in the signed checkpoint' },
