@@ -763,15 +763,15 @@ describe('fuzz: the GraphQL inputs never cause a 5xx, an internal message or dat
     const firstArb = maybe(fc.oneof(fc.integer({ min: -5, max: 300 }), fc.constantFrom(0, 2_147_483_647, -2_147_483_648), fc.double(), wrongTypeArb));
     const sizeArb = fc.oneof(fc.integer({ min: -3, max: 20_000 }), fc.constantFrom(0, 1, 2_147_483_647), wrongTypeArb);
     const arb = fc.oneof(
-      fc.record({ kind: fc.constant('auditEntries' as const), first: firstArb, after: maybe(cursorArb), filter: fc.oneof(fc.constant(undefined), fc.constant(null), filterArb, wrongTypeArb) }),
-      fc.record({ kind: fc.constant('myDataAccesses' as const), first: firstArb, after: maybe(cursorArb) }),
+      fc.record({ kind: fc.constant('auditEntries' as const), first: firstArb, after: maybe(cursorArb), last: firstArb, before: maybe(cursorArb), filter: fc.oneof(fc.constant(undefined), fc.constant(null), filterArb, wrongTypeArb) }),
+      fc.record({ kind: fc.constant('myDataAccesses' as const), first: firstArb, after: maybe(cursorArb), last: firstArb, before: maybe(cursorArb) }),
       fc.record({ kind: fc.constant('auditFlags' as const), from: maybe(fc.oneof(dateTimeArb, anyStringArb)), to: maybe(fc.oneof(dateTimeArb, anyStringArb)) }),
       fc.record({ kind: fc.constant('inclusion' as const), a: sizeArb, b: sizeArb }),
       fc.record({ kind: fc.constant('consistency' as const), a: sizeArb, b: sizeArb }),
     );
     const QUERIES = {
-      auditEntries: [`query($first: Int, $after: String, $filter: AuditEntryFilter) { auditEntries(first: $first, after: $after, filter: $filter) { edges { cursor node { index kind subject { id } } } pageInfo { endCursor hasNextPage } } }`, 'auditor'],
-      myDataAccesses: [`query($first: Int, $after: String) { myDataAccesses(first: $first, after: $after) { edges { cursor node { index matter items } } pageInfo { endCursor hasNextPage } } }`, 'liWei'],
+      auditEntries: [`query($first: Int, $after: String, $last: Int, $before: String, $filter: AuditEntryFilter) { auditEntries(first: $first, after: $after, last: $last, before: $before, filter: $filter) { edges { cursor node { index kind subject { id } } } pageInfo { startCursor endCursor hasNextPage hasPreviousPage } } }`, 'auditor'],
+      myDataAccesses: [`query($first: Int, $after: String, $last: Int, $before: String) { myDataAccesses(first: $first, after: $after, last: $last, before: $before) { edges { cursor node { index matter items } } pageInfo { startCursor endCursor hasNextPage hasPreviousPage } } }`, 'liWei'],
       auditFlags: [`query($from: DateTime, $to: DateTime) { auditFlags(from: $from, to: $to) { kind count } }`, 'auditor'],
       inclusion: [`query($a: Int!, $b: Int!) { ledgerInclusionProof(index: $a, treeSize: $b) { leafHash hashes } }`, 'auditor'],
       consistency: [`query($a: Int!, $b: Int!) { ledgerConsistencyProof(fromSize: $a, toSize: $b) { hashes } }`, 'clerkLongyou'],

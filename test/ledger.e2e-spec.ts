@@ -15,7 +15,7 @@ const LI_WEI = '330825198803142023';
 const OTHER = '110101199003074514';
 
 const CHECKPOINT = `{ ledgerCheckpoint { treeSize rootHash timestamp note } }`;
-const PUBLIC_KEY = `{ ledgerPublicKey { origin vkey } }`;
+const PUBLIC_KEY = `{ ledgerPublicKey { origin vkey cosignatureVkey } }`;
 const INCLUSION = `query($index: Int!, $treeSize: Int!) { ledgerInclusionProof(index: $index, treeSize: $treeSize) { leafHash hashes } }`;
 const CONSISTENCY = `query($from: Int!, $to: Int!) { ledgerConsistencyProof(fromSize: $from, toSize: $to) { hashes } }`;
 const ENTRIES = `query($filter: AuditEntryFilter, $first: Int, $after: String) {
@@ -96,7 +96,7 @@ describe('the audit ledger', () => {
   });
 
   it('serves a signed checkpoint and proofs that an independent RFC 9162 implementation accepts', async () => {
-    const key = (await t.graphql<{ ledgerPublicKey: { origin: string; vkey: string } }>(PUBLIC_KEY)).body.data!.ledgerPublicKey;
+    const key = (await t.graphql<{ ledgerPublicKey: { origin: string; vkey: string; cosignatureVkey: string } }>(PUBLIC_KEY)).body.data!.ledgerPublicKey;
     const first = (await t.graphql<{ createLedgerCheckpoint: Checkpoint }>(
       `mutation { createLedgerCheckpoint { treeSize rootHash timestamp note } }`, undefined, auditor,
     )).body.data!.createLedgerCheckpoint;
@@ -105,10 +105,13 @@ describe('the audit ledger', () => {
     const latest = (await t.graphql<{ ledgerCheckpoint: Checkpoint }>(CHECKPOINT, undefined, auditor)).body.data!.ledgerCheckpoint;
     expect(latest.treeSize).toBeGreaterThan(first.treeSize);
 
-    // The signed note says what the fields say, under the published key.
+    // The signed note says what the fields say, under the published key: a plain Ed25519 line a
+    // stock verifier checks with `vkey` alone, and the cosignature line with the signed time.
     for (const checkpoint of [first, latest]) {
-      const signed = referenceVerifyCheckpoint(checkpoint.note, key.vkey);
-      expect(signed).toEqual({ origin: key.origin, treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash, time: Date.parse(checkpoint.timestamp) / 1000 });
+      const fields = { origin: key.origin, treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash };
+      expect(referenceVerifyCheckpoint(checkpoint.note, key.vkey)).toEqual({ ...fields, time: null, types: [0x01] });
+      const signed = referenceVerifyCheckpoint(checkpoint.note, [key.vkey, key.cosignatureVkey]);
+      expect(signed).toEqual({ ...fields, time: Date.parse(checkpoint.timestamp) / 1000, types: [0x01, 0x04] });
     }
 
     // The root is the RFC 9162 root of every stored leaf.

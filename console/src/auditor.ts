@@ -1,4 +1,5 @@
 import { graphql } from './api.js';
+import { sameKey, verifyCheckpointNote, type VerifiedCheckpoint } from './checkpoint.js';
 import { h, replace } from './dom.js';
 import { fromBase64, verifyConsistency, verifyInclusion } from './merkle.js';
 import { t } from './i18n.js';
@@ -25,9 +26,23 @@ interface Checkpoint {
   timestamp: string;
 }
 
+/** The checkpoint kept from the last check, with the vkey it was verified against (absent when kept by an older console). */
+interface SeenCheckpoint extends Checkpoint {
+  vkey?: string;
+}
+
 const ENTRY = 'index at kind outcome matter caseNumber consentRef itemsGranted itemsDenied departments leafHash actor { kind id hall department } subject { kind id }';
-const SEARCH = `query($filter: AuditEntryFilter, $after: String) { auditEntries(first: 20, filter: $filter, after: $after) { edges { node { ${ENTRY} } } pageInfo { endCursor hasNextPage } } }`;
-const CHECKPOINT = '{ ledgerCheckpoint { treeSize rootHash timestamp } }';
+const SEARCH = `query($filter: AuditEntryFilter, $first: Int, $after: String, $last: Int, $before: String) { auditEntries(filter: $filter, first: $first, after: $after, last: $last, before: $before) { edges { node { ${ENTRY} } } pageInfo { startCursor endCursor hasNextPage hasPreviousPage } } }`;
+const PAGE = 20;
+
+interface EntryPage {
+  edges: Array<{ node: Entry }>;
+  pageInfo: { startCursor: string | null; endCursor: string | null; hasNextPage: boolean; hasPreviousPage: boolean };
+}
+
+/** Where a page starts: the newest entries, older ones after a cursor, or newer ones before it. */
+type PageFrom = null | { after: string } | { before: string };
+const CHECKPOINT = '{ ledgerCheckpoint { treeSize rootHash timestamp note } ledgerPublicKey { vkey } }';
 const SEEN_KEY = 'onegate.auditor.checkpoint';
 
 /** The auditor's screen: unusual access, ledger search, an entry with its inclusion proof checked here, and the ledger's consistency. */
@@ -56,15 +71,16 @@ export async function renderAuditor(root: HTMLElement): Promise<void> {
     h('label', { for: 'audit-outcome' }, t('outcome'), outcome),
     h('button', { type: 'submit' }, t('search')),
   );
-  const search = async (after: string | null) => {
+  const search = async (from: PageFrom) => {
     const filter: Record<string, string> = {};
     for (const [key, input] of [['subject', subject.input], ['hall', hall.input], ['matter', matter.input], ['caseNumber', caseNumber.input]] as const) {
       if (input.value.trim()) filter[key] = input.value.trim();
     }
     if (outcome.value) filter.outcome = outcome.value;
-    // `after` only when there is one: the gateway refuses an explicit null cursor (an internal error).
-    const answer = await graphql<{ auditEntries: { edges: Array<{ node: Entry }>; pageInfo: { endCursor: string | null; hasNextPage: boolean } } }>(SEARCH, after ? { filter, after } : { filter });
-    renderEntries(results, answer.data?.auditEntries ?? null, answer.errors[0]?.message, (entry) => void renderEntry(details, entry), (cursor) => void search(cursor));
+    // Cursors only when there is one; backward (a Relay `last`/`before` page) to go back to newer entries.
+    const paging = from && 'before' in from ? { last: PAGE, before: from.before } : { first: PAGE, ...(from ? { after: from.after } : {}) };
+    const answer = await graphql<{ auditEntries: EntryPage }>(SEARCH, { filter, ...paging });
+    renderEntries(results, answer.data?.auditEntries ?? null, answer.errors[0]?.message, (entry) => void renderEntry(details, entry), (page) => void search(page));
   };
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -89,13 +105,7 @@ async function renderFlags(section: HTMLElement): Promise<void> {
   );
 }
 
-function renderEntries(
-  section: HTMLElement,
-  page: { edges: Array<{ node: Entry }>; pageInfo: { endCursor: string | null; hasNextPage: boolean } } | null,
-  error: string | undefined,
-  open: (entry: Entry) => void,
-  next: (cursor: string) => void,
-): void {
+function renderEntries(section: HTMLElement, page: EntryPage | null, error: string | undefined, open: (entry: Entry) => void, go: (from: PageFrom) => void): void {
   if (!page) {
     replace(section, h('p', { class: 'error', role: 'alert' }, `${t('actionFailed')}: ${error ?? ''}`));
     return;
@@ -115,8 +125,11 @@ function renderEntries(
       h('td', {}, button),
     );
   });
-  const more = page.pageInfo.hasNextPage && page.pageInfo.endCursor ? h('button', { type: 'button', class: 'secondary' }, t('nextPage')) : null;
-  more?.addEventListener('click', () => next(page.pageInfo.endCursor!));
+  const { startCursor, endCursor, hasNextPage, hasPreviousPage } = page.pageInfo;
+  const newer = hasPreviousPage && startCursor ? h('button', { type: 'button', class: 'secondary', id: 'previous-page' }, t('previousPage')) : null;
+  newer?.addEventListener('click', () => go({ before: startCursor! }));
+  const more = hasNextPage && endCursor ? h('button', { type: 'button', class: 'secondary', id: 'next-page' }, t('nextPage')) : null;
+  more?.addEventListener('click', () => go({ after: endCursor! }));
   replace(
     section,
     h(
@@ -125,6 +138,7 @@ function renderEntries(
       h('thead', {}, h('tr', {}, ...(['index', 'when', 'actor', 'subject', 'why', 'outcome'] as const).map((k) => h('th', { scope: 'col' }, t(k))), h('th', {}, ''))),
       h('tbody', {}, ...rows),
     ),
+    newer,
     more,
   );
 }
@@ -145,12 +159,17 @@ async function renderEntry(section: HTMLElement, entry: Entry): Promise<void> {
   ];
   const proof = h('p', { id: 'inclusion', class: 'hint' }, '…');
   replace(section, h('h2', {}, `${t('entry')} ${entry.index}`), h('dl', { class: 'card' }, ...facts.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])), proof);
-  const checkpoint = await graphql<{ ledgerCheckpoint: Checkpoint }>(CHECKPOINT);
-  const cp = checkpoint.data?.ledgerCheckpoint;
-  if (!cp) {
-    proof.textContent = `${t('actionFailed')}: ${checkpoint.errors[0]?.message ?? ''}`;
+  const signed = await signedCheckpoint();
+  if ('error' in signed) {
+    proof.textContent = `${t('actionFailed')}: ${signed.error}`;
     return;
   }
+  if ('problem' in signed) {
+    proof.className = 'hint bad';
+    proof.textContent = `${t('signatureBad')}: ${signed.problem}`;
+    return;
+  }
+  const cp = signed.verified;
   if (entry.index >= cp.treeSize) {
     proof.textContent = t('notYetCheckpointed');
     return;
@@ -166,29 +185,63 @@ async function renderEntry(section: HTMLElement, entry: Entry): Promise<void> {
   proof.textContent = `${ok ? t('inclusionOk') : t('inclusionBad')} (${t('treeSize')} ${cp.treeSize})`;
 }
 
-/** The checkpoint kept from the last check, its size as a number whatever was stored (sizes compare as numbers, never as text). */
-function seenCheckpoint(): Checkpoint | null {
+
+/**
+ * The newest checkpoint with its signature checked here against the ledger's published vkey: the
+ * size and root shown and proved against are the signed note's, and must be the ones the gateway
+ * states beside it.
+ */
+async function signedCheckpoint(): Promise<{ error: string } | { problem: string; vkey: string } | { verified: VerifiedCheckpoint; vkey: string }> {
+  const answer = await graphql<{ ledgerCheckpoint: Checkpoint & { note: string }; ledgerPublicKey: { vkey: string } }>(CHECKPOINT);
+  const cp = answer.data?.ledgerCheckpoint;
+  const vkey = answer.data?.ledgerPublicKey.vkey;
+  if (!cp || !vkey) return { error: answer.errors[0]?.message ?? '' };
   try {
-    const value = JSON.parse(localStorage.getItem(SEEN_KEY) ?? 'null') as Partial<Checkpoint> | null;
+    const verified = await verifyCheckpointNote(cp.note, vkey);
+    if (verified.treeSize !== cp.treeSize || verified.rootHash !== cp.rootHash) return { problem: t('signedFieldsDiffer'), vkey };
+    return { verified, vkey };
+  } catch (error) {
+    return { problem: error instanceof Error ? error.message : String(error), vkey };
+  }
+}
+
+/** The checkpoint kept from the last check, its size as a number whatever was stored (sizes compare as numbers, never as text). */
+function seenCheckpoint(): SeenCheckpoint | null {
+  try {
+    const value = JSON.parse(localStorage.getItem(SEEN_KEY) ?? 'null') as Partial<SeenCheckpoint> | null;
     const treeSize = Number(value?.treeSize);
     if (!value || !Number.isSafeInteger(treeSize) || treeSize < 0 || typeof value.rootHash !== 'string') return null;
-    return { treeSize, rootHash: value.rootHash, timestamp: String(value.timestamp ?? '') };
+    return { treeSize, rootHash: value.rootHash, timestamp: String(value.timestamp ?? ''), ...(typeof value.vkey === 'string' ? { vkey: value.vkey } : {}) };
   } catch {
     return null;
   }
 }
 
+const FORM_LABELS = { ed25519: 'formEd25519', cosignature: 'formCosignature' } as const;
+
 async function verifyLedger(section: HTMLElement): Promise<void> {
-  const answer = await graphql<{ ledgerCheckpoint: Checkpoint }>(CHECKPOINT);
-  const cp = answer.data?.ledgerCheckpoint;
-  if (!cp) {
-    replace(section, h('p', { class: 'error', role: 'alert' }, `${t('actionFailed')}: ${answer.errors[0]?.message ?? ''}`));
+  const signed = await signedCheckpoint();
+  if ('error' in signed) {
+    replace(section, h('p', { class: 'error', role: 'alert' }, `${t('actionFailed')}: ${signed.error}`));
     return;
   }
+  if ('problem' in signed) {
+    // Nothing of an unsigned or mis-signed checkpoint is shown as the ledger's, nor kept.
+    replace(section, h('h2', {}, t('checkpoint')), h('p', { id: 'checkpoint-signature', class: 'hint bad', role: 'alert' }, `${t('signatureBad')}: ${signed.problem}`));
+    return;
+  }
+  const { verified, vkey } = signed;
+  const signedAt = verified.timestamp === null ? null : new Date(verified.timestamp * 1000);
+  const cp: SeenCheckpoint = { treeSize: verified.treeSize, rootHash: verified.rootHash, timestamp: signedAt?.toISOString() ?? '', vkey };
+  const forms = verified.signedWith.map((form) => t(FORM_LABELS[form])).join(' + ');
+  const signature = h('p', { id: 'checkpoint-signature', class: 'hint ok' }, `${t('signatureOk')}: ${forms}`);
   const seen = seenCheckpoint();
   let verdict: HTMLElement;
   if (!seen) {
     verdict = h('p', { id: 'consistency', class: 'hint' }, t('firstSeen'));
+  } else if (seen.vkey !== undefined && !sameKey(seen.vkey, vkey)) {
+    // Another key signs now: a consistency proof would only say what that key's holder wants.
+    verdict = h('p', { id: 'consistency', class: 'hint bad', role: 'alert' }, t('keyChanged'));
   } else if (seen.treeSize > cp.treeSize) {
     // The ledger only grows: a newest checkpoint smaller than one seen before is a rollback, not a fresh start.
     verdict = h('p', { id: 'consistency', class: 'hint bad', role: 'alert' }, `${t('inconsistent')} ${t('ledgerShrank')} ${seen.treeSize} → ${cp.treeSize}`);
@@ -206,7 +259,17 @@ async function verifyLedger(section: HTMLElement): Promise<void> {
   replace(
     section,
     h('h2', {}, t('checkpoint')),
-    h('dl', { class: 'card' }, h('dt', {}, t('treeSize')), h('dd', { id: 'checkpoint-size' }, String(cp.treeSize)), h('dt', {}, t('when')), h('dd', {}, new Date(cp.timestamp).toLocaleString()), h('dt', {}, t('rootHash')), h('dd', {}, h('code', {}, cp.rootHash))),
+    h(
+      'dl',
+      { class: 'card' },
+      h('dt', {}, t('treeSize')),
+      h('dd', { id: 'checkpoint-size' }, String(cp.treeSize)),
+      h('dt', {}, t('when')),
+      h('dd', {}, signedAt?.toLocaleString() ?? ''),
+      h('dt', {}, t('rootHash')),
+      h('dd', {}, h('code', {}, cp.rootHash)),
+    ),
+    signature,
     verdict,
   );
 }

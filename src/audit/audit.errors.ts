@@ -19,6 +19,8 @@ export type AuditErrorReason =
   | 'PROOF_RANGE_INVALID'
   /** A paging cursor that this API did not hand out. */
   | 'CURSOR_INVALID'
+  /** Paging arguments that cannot be used together (`first` with `last`). */
+  | 'PAGING_INVALID'
   /** A filter value out of range (dates, lengths). */
   | 'FILTER_INVALID'
   /** No checkpoint has been signed yet. */

@@ -16,7 +16,7 @@ export class AuditResolver {
 
   @Roles('auditor')
   @Query(() => AuditEntryConnection, {
-    description: `Ledger entries matching the filter, newest first (first ≤ ${PAGE_SIZE.max}). Auditors only; each call is itself a restricted ledger entry.`,
+    description: `Ledger entries matching the filter, newest first; a Relay cursor connection (first or last ≤ ${PAGE_SIZE.max}). Auditors only; each call is itself a restricted ledger entry.`,
   })
   auditEntries(
     @CurrentPrincipal() principal: Principal,
@@ -38,7 +38,7 @@ export class AuditResolver {
 
   @Roles('citizen')
   @Query(() => DataAccessConnection, {
-    description: 'Who read my data, when, which items and for which matter; newest first. Citizens only, for themselves.',
+    description: 'Who read my data, when, which items and for which matter; newest first, a Relay cursor connection. Citizens only, for themselves.',
   })
   myDataAccesses(@CurrentPrincipal() principal: Principal, @Args() args: PageArgs): Promise<DataAccessConnection> {
     return this.audit.dataAccesses(principal as CitizenPrincipal, args);

@@ -25,22 +25,48 @@ export function encodeCursor(index: number): string {
   return Buffer.from(`${CURSOR_PREFIX}${index}`).toString('base64url');
 }
 
-export function decodeCursor(cursor: string): number {
+export function decodeCursor(cursor: string, argument: 'after' | 'before' = 'after'): number {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   const index = text.startsWith(CURSOR_PREFIX) ? Number(text.slice(CURSOR_PREFIX.length)) : NaN;
   if (!/^ledger:\d{1,15}$/.test(text) || !Number.isSafeInteger(index)) {
-    throw AuditError.badInput('CURSOR_INVALID', 'after is not a cursor this API handed out');
+    throw AuditError.badInput('CURSOR_INVALID', `${argument} is not a cursor this API handed out`);
   }
   return index;
 }
 
-/** A Relay connection from `limit + 1` rows, newest first: the extra row only says there is a next page. */
-function connection<N extends { index: number }>(rows: LedgerEntryRow[], limit: number, toNode: (row: LedgerEntryRow) => N) {
-  const nodes = rows.slice(0, limit).map(toNode);
-  return {
-    edges: nodes.map((node) => ({ cursor: encodeCursor(node.index), node })),
-    pageInfo: { hasNextPage: rows.length > limit, endCursor: nodes.length ? encodeCursor(nodes[nodes.length - 1]!.index) : null },
-  };
+/** Relay cursor connection arguments as given. */
+export interface PageArguments {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+}
+
+/** Which page to read: `limit` entries, newest first after `after` (forward) or the last ones before `before` (backward). */
+export interface PageRequest {
+  forward: boolean;
+  limit: number;
+  /** Leaf indexes of the cursors: entries older than `after`, newer than `before`. */
+  after: number | null;
+  before: number | null;
+}
+
+/**
+ * The Relay cursor connection arguments, checked: `first` and `last` together are refused; a page
+ * reads backward when `last` is given, or when only `before` is (the page just before it).
+ */
+export function pageRequest(args: PageArguments): PageRequest {
+  if (given(args.first) && given(args.last)) {
+    throw AuditError.badInput('PAGING_INVALID', '`first` and `last` cannot be used together: page forward with first and after, backward with last and before');
+  }
+  const after = given(args.after) ? decodeCursor(args.after, 'after') : null;
+  const before = given(args.before) ? decodeCursor(args.before, 'before') : null;
+  const forward = given(args.first) || (!given(args.last) && (before === null || after !== null));
+  return { forward, limit: pageSize(forward ? args.first : args.last), after, before };
+}
+
+function whereClause(conditions: string[]): string {
+  return conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
 }
 
 /** A GraphQL argument or filter field left out or given as null: either way, not given. */
@@ -98,34 +124,23 @@ export class AuditService {
     private readonly config: AppConfig,
   ) {}
 
-  async entries(
-    auditor: Principal,
-    request: RequestContext,
-    args: { filter?: AuditEntryFilter | null; first?: number | null; after?: string | null },
-  ): Promise<AuditEntryConnection> {
-    const limit = pageSize(args.first);
+  async entries(auditor: Principal, request: RequestContext, args: PageArguments & { filter?: AuditEntryFilter | null }): Promise<AuditEntryConnection> {
+    const page = pageRequest(args);
     const params: unknown[] = [];
     const where = filterConditions(args.filter, params);
-    if (given(args.after)) where.push(`leaf_index < $${params.push(decodeCursor(args.after))}`);
-    const sql = `SELECT ${LEDGER_ENTRY_COLUMNS} FROM onegate.ledger_entry
-      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ledger_entry.leaf_index DESC LIMIT ${limit + 1}`;
     // The query and its own ledger entry run together; the rows are released only when both succeeded.
-    const [rows] = await Promise.all([
-      this.dataSource.query<LedgerEntryRow[]>(sql, params),
+    const [connection] = await Promise.all([
+      this.connection(where, params, page, (row) => toAuditEntry(Number(row.leaf_index), row.leaf_hash, contentFromRow(row))),
       this.recordAuditRead('AUDIT_QUERY', auditor, request, args.filter),
     ]);
-    return connection(rows, limit, (row) => toAuditEntry(Number(row.leaf_index), row.leaf_hash, contentFromRow(row)));
+    return connection;
   }
 
   /** A citizen's own accesses, restricted entries left out; who acted is the hall or department. */
-  async dataAccesses(citizen: CitizenPrincipal, args: { first?: number | null; after?: string | null }): Promise<DataAccessConnection> {
-    const limit = pageSize(args.first);
-    const params: unknown[] = [citizen.id];
-    let sql = `SELECT ${LEDGER_ENTRY_COLUMNS} FROM onegate.ledger_entry
-      WHERE subject_id = $1 AND subject_kind = 'PERSON' AND NOT restricted`;
-    if (given(args.after)) sql += ` AND leaf_index < $${params.push(decodeCursor(args.after))}`;
-    const rows = await this.dataSource.query<LedgerEntryRow[]>(`${sql} ORDER BY ledger_entry.leaf_index DESC LIMIT ${limit + 1}`, params);
-    return connection(rows, limit, (row) => ({
+  async dataAccesses(citizen: CitizenPrincipal, args: PageArguments): Promise<DataAccessConnection> {
+    const page = pageRequest(args);
+    const where = [`subject_id = $1`, `subject_kind = 'PERSON'`, `NOT restricted`];
+    return this.connection(where, [citizen.id], page, (row) => ({
       index: Number(row.leaf_index),
       leafHash: row.leaf_hash.toString('base64'),
       at: row.recorded_at,
@@ -141,6 +156,47 @@ export class AuditService {
         department: row.actor_department,
       },
     }));
+  }
+
+  /**
+   * One page of the entries matching `where` (newest first) as a Relay connection. `limit + 1` rows
+   * are read in the paging direction, the extra one only saying there is more that way; whether
+   * entries lie on the other side of the cursor the page starts from is asked separately (an
+   * EXISTS), so hasPreviousPage after `after`, and hasNextPage before `before`, are the truth.
+   */
+  private async connection<N extends { index: number }>(where: string[], params: unknown[], page: PageRequest, toNode: (row: LedgerEntryRow) => N) {
+    const pageParams = [...params];
+    const conditions = [...where];
+    if (page.after !== null) conditions.push(`leaf_index < $${pageParams.push(page.after)}`);
+    if (page.before !== null) conditions.push(`leaf_index > $${pageParams.push(page.before)}`);
+    const rowsRead = this.dataSource.query<LedgerEntryRow[]>(
+      `SELECT ${LEDGER_ENTRY_COLUMNS} FROM onegate.ledger_entry ${whereClause(conditions)}
+        ORDER BY ledger_entry.leaf_index ${page.forward ? 'DESC' : 'ASC'} LIMIT ${page.limit + 1}`,
+      pageParams,
+    );
+    const from = page.forward ? page.after : page.before;
+    let beyond = Promise.resolve(false);
+    if (from !== null) {
+      const beyondParams = [...params];
+      const beyondWhere = [...where, `leaf_index ${page.forward ? '>=' : '<='} $${beyondParams.push(from)}`];
+      beyond = this.dataSource
+        .query<Array<{ found: boolean }>>(`SELECT EXISTS (SELECT 1 FROM onegate.ledger_entry ${whereClause(beyondWhere)}) AS found`, beyondParams)
+        .then((rows) => rows[0]!.found);
+    }
+    const [rows, found] = await Promise.all([rowsRead, beyond]);
+    const more = rows.length > page.limit;
+    const pageRows = rows.slice(0, page.limit);
+    if (!page.forward) pageRows.reverse();
+    const edges = pageRows.map(toNode).map((node) => ({ cursor: encodeCursor(node.index), node }));
+    return {
+      edges,
+      pageInfo: {
+        hasNextPage: page.forward ? more : found,
+        hasPreviousPage: page.forward ? found : more,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges[edges.length - 1]?.cursor ?? null,
+      },
+    };
   }
 
   async flags(auditor: Principal, request: RequestContext, args: { from?: Date | null; to?: Date | null }): Promise<AuditFlag[]> {

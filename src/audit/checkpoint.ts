@@ -1,47 +1,62 @@
 import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import {
+  CheckpointError,
+  COSIGNATURE,
+  cosignatureMessage,
+  ED25519,
+  ED25519_KEY_SIZE,
+  formatVkey,
+  HASH_SIZE,
+  isKeyName,
+  KEY_ID_SIZE,
+  keyIdPreimage,
+  parseCheckpointText,
+  parseSignedNote,
+  parseVkeyFields,
+  signatureChecks,
+  signatureLine,
+  toHex,
+  type SignatureType,
+} from './signed-note.js';
 
 /**
  * Signed tree heads of the ledger: a C2SP tlog-checkpoint (c2sp.org/tlog-checkpoint) in a C2SP
- * signed note (c2sp.org/signed-note), signed by the log's own key with a timestamped Ed25519
- * cosignature (c2sp.org/tlog-cosignature, signature type 0x04), key name = origin:
+ * signed note (c2sp.org/signed-note), signed by the log's own Ed25519 key under the key name =
+ * origin, twice:
  *
  *   <origin>\n<tree size>\n<base64 root>\n
  *   \n
- *   — <origin> base64(key ID[4] || timestamp[8, big-endian] || Ed25519 signature[64])\n
+ *   — <origin> base64(key ID 0x01[4] || Ed25519 signature over the note text[64])\n
+ *   — <origin> base64(key ID 0x04[4] || timestamp[8, big-endian] || Ed25519 signature[64])\n
  *
- * The signed message is `cosignature/v1\ntime <timestamp>\n` followed by the body, so the time
- * the log vouched for the tree head is signed too. The log writes no extension lines, and this
- * parser refuses them rather than silently dropping signed text.
+ * The first line is a plain Ed25519 note signature (type 0x01), what Go's sumdb/note, witnesses
+ * and other stock verifiers accept from a log; its vkey is the one published. The second is a
+ * tlog-cosignature/v1 (type 0x04) by the same key, over `cosignature/v1\ntime <t>\n` || text, kept
+ * so the time the log vouched for the tree head is signed; checkpoints stored before the 0x01 line
+ * was added carry only it. A verifier given either vkey of the log key accepts either line (both
+ * are the log key's signature, domain-separated by type); lines by other keys are ignored.
  */
 
-const SIGNATURE_TYPE = 0x04;
-const ED25519_KEY_SIZE = 32;
-const ED25519_SIGNATURE_SIZE = 64;
-const KEY_ID_SIZE = 4;
-const TIMESTAMP_SIZE = 8;
-const HASH_SIZE = 32;
-/** The signed-note spec asks verifiers to accept at least 16 signatures, and to bound them. */
-const MAX_SIGNATURES = 64;
-const MAX_NOTE_LENGTH = 64 * 1024;
-const EM_DASH_PREFIX = '\u2014 ';
+export { CheckpointError } from './signed-note.js';
+export type { SignatureType } from './signed-note.js';
 
-export class CheckpointError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CheckpointError';
-  }
-}
+/** Which of the two signature forms of the log key a note carries. */
+export type SignatureForm = 'ed25519' | 'cosignature';
+
+const FORM_OF: Record<SignatureType, SignatureForm> = { [ED25519]: 'ed25519', [COSIGNATURE]: 'cosignature' };
 
 export interface ParsedVkey {
   name: string;
   keyId: Buffer;
+  /** 0x01: a plain Ed25519 note key; 0x04: a timestamped Ed25519 cosignature key. */
+  type: SignatureType;
   publicKey: KeyObject;
 }
 
 export interface NoteSignature {
   name: string;
   keyId: Buffer;
-  /** The bytes after the key ID: for this log's key, timestamp || Ed25519 signature. */
+  /** The bytes after the key ID. */
   signature: Buffer;
 }
 
@@ -58,8 +73,10 @@ export interface VerifiedCheckpoint {
   origin: string;
   treeSize: number;
   rootHash: Buffer;
-  /** POSIX seconds at which the log signed. */
-  timestamp: number;
+  /** POSIX seconds at which the log signed, from its cosignature; null when the note has only the 0x01 signature. */
+  timestamp: number | null;
+  /** The forms of the log key's signature that verified (each present one must). */
+  signedWith: SignatureForm[];
 }
 
 export interface CheckpointToSign {
@@ -70,23 +87,6 @@ export interface CheckpointToSign {
   timestamp: number;
 }
 
-/* eslint-disable no-control-regex */
-const CONTROL = /[\u0000-\u001f]/;
-const CONTROL_OTHER_THAN_NEWLINE = /[\u0000-\u0009\u000b-\u001f]/;
-/* eslint-enable no-control-regex */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-const UNICODE_SPACE = /[\s\u0085\u180e\u200b]/u;
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
-/** Strict standard base64 (padding required, no whitespace): Node's decoder alone skips junk. */
-function decodeBase64(text: string): Buffer | null {
-  return BASE64.test(text) ? Buffer.from(text, 'base64') : null;
-}
-
-function isKeyName(name: string): boolean {
-  return name.length > 0 && !UNICODE_SPACE.test(name) && !name.includes('+') && !CONTROL.test(name);
-}
-
 function rawPublicKey(publicKey: KeyObject): Buffer {
   if (publicKey.asymmetricKeyType !== 'ed25519') throw new CheckpointError('the key must be an Ed25519 key');
   const { x } = publicKey.export({ format: 'jwk' });
@@ -95,18 +95,13 @@ function rawPublicKey(publicKey: KeyObject): Buffer {
   return raw;
 }
 
-/** Key ID = SHA-256(name || "\n" || 0x04 || 32-byte public key)[:4]. */
-function keyIdFor(name: string, raw: Buffer): Buffer {
-  return createHash('sha256')
-    .update(name, 'utf8')
-    .update(Buffer.of(0x0a, SIGNATURE_TYPE))
-    .update(raw)
-    .digest()
-    .subarray(0, KEY_ID_SIZE);
+/** Key ID = SHA-256(name || "\n" || type || 32-byte public key)[:4]. */
+function keyIdFor(name: string, type: SignatureType, raw: Uint8Array): Buffer {
+  return createHash('sha256').update(keyIdPreimage(name, type, raw)).digest().subarray(0, KEY_ID_SIZE);
 }
 
 function assertCheckpointFields(origin: string, treeSize: number, rootHash: Uint8Array): void {
-  if (typeof origin !== 'string' || !isKeyName(origin) || LONE_SURROGATE.test(origin)) {
+  if (typeof origin !== 'string' || !isKeyName(origin)) {
     throw new CheckpointError('the origin must be a non-empty key name without spaces, "+" or control characters');
   }
   if (!Number.isSafeInteger(treeSize) || treeSize < 0) throw new CheckpointError('the tree size must be a non-negative safe integer');
@@ -119,14 +114,18 @@ export function checkpointBody(origin: string, treeSize: number, rootHash: Uint8
   return `${origin}\n${treeSize}\n${Buffer.from(rootHash).toString('base64')}\n`;
 }
 
-/** What the cosignature signs: a header line and the time, then the whole body. */
-function signedMessage(timestamp: number, body: string): Buffer {
-  return Buffer.from(`cosignature/v1\ntime ${timestamp}\n${body}`, 'utf8');
+export interface SignOptions {
+  /** The signature lines to write, in order; default both, the plain Ed25519 one first. */
+  forms?: readonly SignatureForm[];
 }
 
-/** Signs a checkpoint with the log's Ed25519 key (key name = origin); returns the whole note. */
-export function signCheckpoint(checkpoint: CheckpointToSign, privateKey: KeyObject): string {
+/**
+ * Signs a checkpoint with the log's Ed25519 key (key name = origin) and returns the whole note:
+ * a plain Ed25519 signature (0x01) and a timestamped cosignature (0x04) by default.
+ */
+export function signCheckpoint(checkpoint: CheckpointToSign, privateKey: KeyObject, options: SignOptions = {}): string {
   const { origin, treeSize, rootHash, timestamp } = checkpoint;
+  const forms = options.forms ?? ['ed25519', 'cosignature'];
   const body = checkpointBody(origin, treeSize, rootHash);
   if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
     throw new CheckpointError('the timestamp must be a non-negative whole number of seconds');
@@ -134,138 +133,129 @@ export function signCheckpoint(checkpoint: CheckpointToSign, privateKey: KeyObje
   if (privateKey.type !== 'private' || privateKey.asymmetricKeyType !== 'ed25519') {
     throw new CheckpointError('the signing key must be an Ed25519 private key');
   }
-  const keyId = keyIdFor(origin, rawPublicKey(createPublicKey(privateKey)));
-  const time = Buffer.alloc(TIMESTAMP_SIZE);
-  time.writeBigUInt64BE(BigInt(timestamp));
-  const signature = sign(null, signedMessage(timestamp, body), privateKey);
-  return `${body}\n${EM_DASH_PREFIX}${origin} ${Buffer.concat([keyId, time, signature]).toString('base64')}\n`;
+  if (forms.length === 0 || new Set(forms).size !== forms.length) throw new CheckpointError('sign with each signature form at most once, and at least one');
+  const raw = rawPublicKey(createPublicKey(privateKey));
+  let lines = '';
+  for (const form of forms) {
+    if (form === 'ed25519') {
+      lines += signatureLine(origin, keyIdFor(origin, ED25519, raw), sign(null, Buffer.from(body, 'utf8'), privateKey));
+    } else {
+      const time = Buffer.alloc(8);
+      time.writeBigUInt64BE(BigInt(timestamp));
+      const signature = sign(null, Buffer.from(cosignatureMessage(timestamp, body), 'utf8'), privateKey);
+      lines += signatureLine(origin, keyIdFor(origin, COSIGNATURE, raw), Buffer.concat([time, signature]));
+    }
+  }
+  return `${body}\n${lines}`;
 }
 
-/** The verifier key text: `<name>+<key ID, 8 hex>+<base64(0x04 || public key)>`. */
-export function vkeyFor(name: string, publicKey: KeyObject): string {
+/**
+ * Signs any note text with a plain Ed25519 signed-note signature (type 0x01) and returns the
+ * signed note, as Go's sumdb/note Sign does. The text must end in a newline.
+ */
+export function signNote(text: string, name: string, privateKey: KeyObject): string {
+  // What parseSignedNote would refuse in the text: it must still read back as this text.
+  // eslint-disable-next-line no-control-regex
+  if (typeof text !== 'string' || !text.endsWith('\n') || /[\u0000-\u0009\u000b-\u001f]/.test(text)) throw new CheckpointError('malformed note text');
+  if (!isKeyName(name)) throw new CheckpointError('the key name must be non-empty, without spaces, "+" or control characters');
+  if (privateKey.type !== 'private' || privateKey.asymmetricKeyType !== 'ed25519') {
+    throw new CheckpointError('the signing key must be an Ed25519 private key');
+  }
+  const keyId = keyIdFor(name, ED25519, rawPublicKey(createPublicKey(privateKey)));
+  return `${text}\n${signatureLine(name, keyId, sign(null, Buffer.from(text, 'utf8'), privateKey))}`;
+}
+
+/** The verifier key text: `<name>+<key ID, 8 hex>+<base64(type || public key)>`; type 0x01 unless asked. */
+export function vkeyFor(name: string, publicKey: KeyObject, type: SignatureType = ED25519): string {
   if (!isKeyName(name)) throw new CheckpointError('the key name must be non-empty, without spaces, "+" or control characters');
   if (publicKey.type === 'private') publicKey = createPublicKey(publicKey);
   const raw = rawPublicKey(publicKey);
-  return `${name}+${keyIdFor(name, raw).toString('hex')}+${Buffer.concat([Buffer.of(SIGNATURE_TYPE), raw]).toString('base64')}`;
+  return formatVkey(name, keyIdFor(name, type, raw), type, raw);
 }
 
-/** Parses a verifier key; throws CheckpointError saying what is wrong. */
+/** Parses a verifier key (type 0x01 or 0x04); throws CheckpointError saying what is wrong. */
 export function parseVkey(text: string): ParsedVkey {
-  if (typeof text !== 'string') throw new CheckpointError('a verifier key must be text');
-  const trimmed = text.trim();
-  // The name holds no "+", so the first two separate the fields (base64 may contain more).
-  const first = trimmed.indexOf('+');
-  const second = first < 0 ? -1 : trimmed.indexOf('+', first + 1);
-  if (first < 0 || second < 0) throw new CheckpointError('malformed verifier key: expected <name>+<key ID>+<base64 key>');
-  const name = trimmed.slice(0, first);
-  const idHex = trimmed.slice(first + 1, second);
-  const keyText = trimmed.slice(second + 1);
-  if (!isKeyName(name)) throw new CheckpointError('malformed verifier key: the name must be non-empty, without spaces or control chars');
-  if (!/^[0-9a-f]{8}$/.test(idHex)) throw new CheckpointError('malformed verifier key: the key ID must be 8 lowercase hex digits');
-  const key = decodeBase64(keyText);
-  if (!key || key.length === 0) throw new CheckpointError('malformed verifier key: the key is not standard base64');
-  if (key[0] !== SIGNATURE_TYPE) {
-    const type = key[0]!.toString(16).padStart(2, '0');
-    throw new CheckpointError(`unsupported verifier key: signature type 0x${type}, expected 0x04 (timestamped Ed25519)`);
-  }
-  if (key.length !== 1 + ED25519_KEY_SIZE) throw new CheckpointError(`malformed verifier key: an Ed25519 key is ${ED25519_KEY_SIZE} bytes`);
-  const raw = key.subarray(1);
-  const keyId = keyIdFor(name, raw);
-  if (keyId.toString('hex') !== idHex) {
-    throw new CheckpointError(`malformed verifier key: key ID ${idHex} does not match the key (expected ${keyId.toString('hex')})`);
+  const fields = parseVkeyFields(text);
+  const keyId = keyIdFor(fields.name, fields.type, fields.publicKey);
+  if (!keyId.equals(fields.keyId)) {
+    throw new CheckpointError(`malformed verifier key: key ID ${toHex(fields.keyId)} does not match the key (expected ${keyId.toString('hex')})`);
   }
   let publicKey: KeyObject;
   try {
-    publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' });
+    publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(fields.publicKey).toString('base64url') }, format: 'jwk' });
   } catch {
     throw new CheckpointError('malformed verifier key: not a valid Ed25519 public key');
   }
-  return { name, keyId, publicKey };
+  return { name: fields.name, keyId, type: fields.type, publicKey };
 }
 
-function decodeNote(note: string | Uint8Array): string {
-  if (typeof note === 'string') {
-    if (LONE_SURROGATE.test(note)) throw new CheckpointError('malformed checkpoint: not valid UTF-8');
-    return note;
+/**
+ * Both forms of a log key from either of its vkeys: the same name and Ed25519 key as a plain
+ * note key (0x01) and as a cosignature key (0x04), 0x01 first.
+ */
+export function logKeyForms(vkey: string | ParsedVkey): [ParsedVkey, ParsedVkey] {
+  const key = typeof vkey === 'string' ? parseVkey(vkey) : vkey;
+  const raw = rawPublicKey(key.publicKey);
+  const form = (type: SignatureType): ParsedVkey => (key.type === type ? key : { ...key, type, keyId: keyIdFor(key.name, type, raw) });
+  return [form(ED25519), form(COSIGNATURE)];
+}
+
+export interface OpenedNote {
+  /** The note text. */
+  text: string;
+  /** The known keys whose signatures verified, with the signed time of a cosignature. */
+  verified: Array<{ key: ParsedVkey; timestamp: number | null }>;
+}
+
+/**
+ * Opens a signed note against known verifier keys, as the signed-note spec says: lines by unknown
+ * keys are ignored, every line by a known key must verify (one that fails rejects the note), and
+ * at least one must. Throws CheckpointError.
+ */
+export function openNote(note: string | Uint8Array, known: readonly ParsedVkey[]): OpenedNote {
+  const parsed = parseSignedNote(note);
+  const checks = signatureChecks(parsed, known);
+  for (const check of checks) {
+    if (!verify(null, Buffer.from(check.message, 'utf8'), check.key.publicKey, check.signature)) {
+      throw new CheckpointError(`signature by ${check.key.name}+${check.key.keyId.toString('hex')} does not verify`);
+    }
   }
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(note);
-  } catch {
-    throw new CheckpointError('malformed checkpoint: not valid UTF-8');
-  }
+  return { text: parsed.text, verified: checks.map(({ key, timestamp }) => ({ key, timestamp })) };
 }
 
 /** Parses a checkpoint note strictly (no signature is checked); throws CheckpointError. */
 export function parseCheckpoint(note: string | Uint8Array): ParsedCheckpoint {
-  const text = decodeNote(note);
-  if (text.length > MAX_NOTE_LENGTH) throw new CheckpointError(`malformed checkpoint: longer than ${MAX_NOTE_LENGTH} characters`);
-  if (CONTROL_OTHER_THAN_NEWLINE.test(text)) {
-    throw new CheckpointError('malformed checkpoint: contains control characters other than newline');
-  }
-  if (!text.endsWith('\n')) throw new CheckpointError('malformed checkpoint: does not end with a newline');
-  if (text.endsWith('\n\n')) throw new CheckpointError('malformed checkpoint: no signature line after the blank line');
-  // The text is separated from the signatures by the last blank line.
-  const split = text.lastIndexOf('\n\n');
-  if (split < 0) throw new CheckpointError('malformed checkpoint: no blank line before the signatures');
-  const body = text.slice(0, split + 1);
-  const signatureLines = text.slice(split + 2, -1).split('\n');
+  const { text, signatures } = parseSignedNote(note, 'checkpoint');
+  const { origin, treeSize, rootHash } = parseCheckpointText(text);
+  return {
+    origin,
+    treeSize,
+    rootHash: Buffer.from(rootHash),
+    body: text,
+    signatures: signatures.map((s) => ({ name: s.name, keyId: Buffer.from(s.keyId), signature: Buffer.from(s.signature) })),
+  };
+}
 
-  const lines = body.slice(0, -1).split('\n');
-  if (lines.length < 3) throw new CheckpointError('malformed checkpoint: expected origin, tree size and root hash lines');
-  if (lines.length > 3) throw new CheckpointError('malformed checkpoint: unexpected extension lines after the root hash');
-  const [origin, sizeText, rootText] = lines as [string, string, string];
-  if (origin.length === 0) throw new CheckpointError('malformed checkpoint: the origin line is empty');
-  if (!/^(0|[1-9][0-9]*)$/.test(sizeText)) {
-    throw new CheckpointError('malformed checkpoint: the tree size is not a decimal number without leading zeros');
-  }
-  const treeSize = Number(sizeText);
-  if (!Number.isSafeInteger(treeSize)) throw new CheckpointError('malformed checkpoint: the tree size is too large');
-  const rootHash = decodeBase64(rootText);
-  if (!rootHash || rootHash.length !== HASH_SIZE) {
-    throw new CheckpointError(`malformed checkpoint: the root hash is not ${HASH_SIZE} bytes of standard base64`);
-  }
-
-  if (signatureLines.length > MAX_SIGNATURES) throw new CheckpointError(`malformed checkpoint: more than ${MAX_SIGNATURES} signatures`);
-  const signatures = signatureLines.map((line, i) => {
-    const match = /^\u2014 ([^ ]+) ([^ ]+)$/.exec(line);
-    if (!match || !isKeyName(match[1]!)) {
-      throw new CheckpointError(`malformed checkpoint: signature line ${i + 1} is not "— <key name> <base64>"`);
-    }
-    const bytes = decodeBase64(match[2]!);
-    if (!bytes || bytes.length <= KEY_ID_SIZE) {
-      throw new CheckpointError(`malformed checkpoint: signature line ${i + 1} does not hold a key ID and a signature`);
-    }
-    return { name: match[1]!, keyId: bytes.subarray(0, KEY_ID_SIZE), signature: bytes.subarray(KEY_ID_SIZE) };
-  });
-  return { origin, treeSize, rootHash, body, signatures };
+/** Whether the note carries a line under either form of the log key (a note signed before a key rotation has none). */
+export function hasLogKeySignature(checkpoint: ParsedCheckpoint, vkey: string | ParsedVkey): boolean {
+  const forms = logKeyForms(vkey);
+  return checkpoint.signatures.some((s) => forms.some((k) => s.name === k.name && s.keyId.equals(k.keyId)));
 }
 
 /**
- * Verifies a checkpoint's signature by the log key `vkey` (signature lines by other keys are
- * ignored, as the signed-note spec requires) and that the origin is the key's name. Returns the
- * checkpoint with the signed timestamp; throws CheckpointError.
+ * Verifies a checkpoint signed by the log key `vkey` — given as either of its vkeys, a note signed
+ * in either form (or both) verifies — and that the origin is the key's name. Lines by other keys
+ * are ignored; a line of the log key that fails rejects the note. Returns the checkpoint with the
+ * signed time of its cosignature; throws CheckpointError.
  */
 export function verifyCheckpoint(note: string | Uint8Array, vkey: string | ParsedVkey): VerifiedCheckpoint {
-  const key = typeof vkey === 'string' ? parseVkey(vkey) : vkey;
+  const forms = logKeyForms(vkey);
   const checkpoint = parseCheckpoint(note);
-  const ours = checkpoint.signatures.filter((s) => s.name === key.name && s.keyId.equals(key.keyId));
-  if (ours.length === 0) throw new CheckpointError(`no signature by ${key.name}`);
-  if (checkpoint.origin !== key.name) {
-    throw new CheckpointError(`the checkpoint origin "${checkpoint.origin}" is not the key's name "${key.name}"`);
+  const { verified } = openNote(note, forms);
+  if (checkpoint.origin !== forms[0].name) {
+    throw new CheckpointError(`the checkpoint origin "${checkpoint.origin}" is not the key's name "${forms[0].name}"`);
   }
-  let timestamp: number | undefined;
-  // A known key's signature that fails rejects the whole note, even if another line verifies.
-  for (const { signature } of ours) {
-    if (signature.length !== TIMESTAMP_SIZE + ED25519_SIGNATURE_SIZE) {
-      throw new CheckpointError('signature does not verify: wrong length for a timestamped Ed25519 signature');
-    }
-    const time = signature.readBigUInt64BE(0);
-    if (time > BigInt(Number.MAX_SAFE_INTEGER)) throw new CheckpointError('signature does not verify: timestamp out of range');
-    const seconds = Number(time);
-    if (!verify(null, signedMessage(seconds, checkpoint.body), key.publicKey, signature.subarray(TIMESTAMP_SIZE))) {
-      throw new CheckpointError('signature does not verify');
-    }
-    timestamp ??= seconds;
-  }
-  return { origin: checkpoint.origin, treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash, timestamp: timestamp! };
+  const timestamp = verified.find((v) => v.timestamp !== null)?.timestamp ?? null;
+  const signedWith = [...new Set(verified.map((v) => FORM_OF[v.key.type]))];
+  return { origin: checkpoint.origin, treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash, timestamp, signedWith };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { parseVkey, signCheckpoint, vkeyFor } from './checkpoint.js';
+import { parseVkey, signCheckpoint, vkeyFor, type SignatureForm } from './checkpoint.js';
 import { inspectStoredTree, LedgerInconsistencyFound, type InspectionExpectations, type StoredHead } from './ledger-integrity.js';
 import { appendLeaves, foldSubtrees, nodeKey, rootPlan, type NodeRef } from './merkle.js';
 
@@ -20,10 +20,11 @@ function storedTree(size: number): Map<string, Buffer> {
 
 const rootOf = (nodes: Map<string, Buffer>, size: number) => foldSubtrees(rootPlan(size).map((ref) => nodes.get(nodeKey(ref))!));
 
-function head(nodes: Map<string, Buffer>, size: number, checkpointSize: number | null, signWith = key.privateKey): StoredHead {
+function head(nodes: Map<string, Buffer>, size: number, checkpointSize: number | null, signWith = key.privateKey, forms?: SignatureForm[]): StoredHead {
   if (checkpointSize === null) return { size, checkpoint: null };
   const root = rootOf(storedTree(checkpointSize), checkpointSize);
-  return { size, checkpoint: { size: checkpointSize, root, note: signCheckpoint({ origin: ORIGIN, treeSize: checkpointSize, rootHash: root, timestamp: 1_795_000_000 }, signWith) } };
+  const note = signCheckpoint({ origin: ORIGIN, treeSize: checkpointSize, rootHash: root, timestamp: 1_795_000_000 }, signWith, forms ? { forms } : {});
+  return { size, checkpoint: { size: checkpointSize, root, note } };
 }
 
 const reader = (nodes: Map<string, Buffer>) => async (refs: NodeRef[]) => new Map(refs.flatMap((ref) => (nodes.has(nodeKey(ref)) ? [[nodeKey(ref), nodes.get(nodeKey(ref))!]] : [])));
@@ -83,6 +84,22 @@ describe('inspectStoredTree (RELIABILITY-AND-SECURITY §I 48)', () => {
     await expect(inspectStoredTree({ ...good, checkpoint: { ...good.checkpoint!, note: tampered } }, reader(nodes), { vkey: VKEY })).rejects.toThrow(
       /not validly signed by the ledger key/,
     );
+  });
+
+  it('accepts a stored checkpoint in either signature form (cosignature only, as stored before the Ed25519 line), and checks it', async () => {
+    const nodes = storedTree(20);
+    const legacy = head(nodes, 20, 16, key.privateKey, ['cosignature']);
+    expect(legacy.checkpoint!.note.match(/\n\u2014 /g)).toHaveLength(1);
+    expect(await reasonOf(legacy, nodes)).toBeNull();
+    expect(await reasonOf(head(nodes, 20, 16, key.privateKey, ['ed25519']), nodes)).toBeNull();
+    // The cosignature line under the ledger key's 0x04 key ID, signing another time than it says: caught.
+    const line = legacy.checkpoint!.note.split('\n').find((l) => l.startsWith('\u2014 '))!;
+    const bytes = Buffer.from(line.split(' ')[2]!, 'base64');
+    bytes.writeBigUInt64BE(1_795_000_001n, 4);
+    const tampered = legacy.checkpoint!.note.replace(line, `\u2014 ${ORIGIN} ${bytes.toString('base64')}`);
+    expect(await reasonOf({ ...legacy, checkpoint: { ...legacy.checkpoint!, note: tampered } }, nodes)).toBe('CHECKPOINT_INVALID');
+    // Signed by another key only (a key rotation): the note's contents are still checked against the tree.
+    expect(await reasonOf(head(nodes, 20, 16, generateKeyPairSync('ed25519').privateKey, ['cosignature']), nodes)).toBeNull();
   });
 
   it('finds an edited or missing subtree under the checkpoint, an edited node on the consistency path, and an edge the writer did not leave', async () => {

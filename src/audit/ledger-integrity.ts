@@ -1,5 +1,5 @@
 import type { Logger } from '../logging/logger.js';
-import { CheckpointError, parseCheckpoint, parseVkey, verifyCheckpoint, type ParsedVkey } from './checkpoint.js';
+import { CheckpointError, hasLogKeySignature, parseCheckpoint, parseVkey, verifyCheckpoint, type ParsedVkey } from './checkpoint.js';
 import {
   assembleProof,
   consistencyProofPlan,
@@ -106,7 +106,7 @@ export interface InspectionExpectations {
   written?: { size: number; frontier?: readonly Buffer[] };
   /** The newest checkpoint this gateway signed or checked. */
   anchor?: Anchor;
-  /** The ledger's verifier key: stored checkpoint notes must carry its valid signature. */
+  /** The ledger's verifier key (either form): stored checkpoint notes must carry its valid signature. */
   vkey?: ParsedVkey;
 }
 
@@ -160,9 +160,10 @@ export async function inspectStoredTree(
     if (parsed.treeSize !== checkpoint.size || !parsed.rootHash.equals(checkpoint.root)) {
       throw found('CHECKPOINT_INVALID', `the stored checkpoint of size ${checkpoint.size} does not match its signed note`);
     }
-    // A note without a signature by the current key was signed before a key rotation: its
-    // contents are still checked against the tree below.
-    if (vkey && parsed.signatures.some((s) => s.name === vkey.name && s.keyId.equals(vkey.keyId))) {
+    // A note without a signature by the current key (in either form: the plain Ed25519 line, or
+    // the cosignature line that checkpoints stored before it carry alone) was signed before a key
+    // rotation: its contents are still checked against the tree below.
+    if (vkey && hasLogKeySignature(parsed, vkey)) {
       try {
         verifyCheckpoint(checkpoint.note, vkey);
       } catch (error) {

@@ -4,14 +4,17 @@ import { join } from 'node:path';
 import { publishFile, readOrCreateFileOnce } from '../common/create-file-once.js';
 import type { AppConfig } from '../config/app-config.js';
 import { vkeyFor } from './checkpoint.js';
+import { COSIGNATURE, ED25519 } from './signed-note.js';
 
 export interface LedgerSigningKey {
   /** Key name = the checkpoint origin. */
   name: string;
   privateKey: KeyObject;
   publicKey: KeyObject;
-  /** C2SP verifier key text, `<name>+<key id>+<base64(0x04 || public key)>`. */
+  /** C2SP signed-note verifier key of the log key, `<name>+<key id>+<base64(0x01 || public key)>` (plain Ed25519). */
   vkey: string;
+  /** The same key as a tlog-cosignature key, `<name>+<key id>+<base64(0x04 || public key)>`. */
+  cosignatureVkey: string;
 }
 
 export class LedgerKeyError extends Error {
@@ -54,7 +57,8 @@ export function loadLedgerSigningKey(config: AppConfig): LedgerSigningKey {
   }
   if (privateKey.asymmetricKeyType !== 'ed25519') throw new LedgerKeyError('the ledger signing key must be an Ed25519 key');
   const publicKey = createPublicKey(privateKey);
-  const vkey = vkeyFor(config.LEDGER_ORIGIN, publicKey);
+  const vkey = vkeyFor(config.LEDGER_ORIGIN, publicKey, ED25519);
+  const cosignatureVkey = vkeyFor(config.LEDGER_ORIGIN, publicKey, COSIGNATURE);
   if (!config.isProduction) publishFile(paths.vkey, vkey + '\n');
-  return { name: config.LEDGER_ORIGIN, privateKey, publicKey, vkey };
+  return { name: config.LEDGER_ORIGIN, privateKey, publicKey, vkey, cosignatureVkey };
 }

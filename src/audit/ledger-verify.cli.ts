@@ -16,12 +16,15 @@ export const USAGE = `usage: npm run ledger:verify -- --export <file> [--checkpo
 
   --export <file>        the NDJSON ledger export to check
   --checkpoint <file>    a signed checkpoint note saved earlier (or later); the export must agree with it
-  --key <vkey or file>   the ledger's verifier key (name+keyid+key), or a file holding it
+  --key <vkey or file>   the ledger's verifier key (name+keyid+key, ledgerPublicKey.vkey; its
+                         cosignatureVkey works too), or a file holding it
                          (default: <DATA_DIR>/keys/ledger.vkey, written by the development gateway)
   --json                 print the report as one JSON object
 
 Recomputes every leaf hash and, for a complete export, the Merkle root at each signed size; for a
-filtered export, checks each entry's inclusion proof. Every checkpoint must be signed by the key.
+filtered export, checks each entry's inclusion proof. Every checkpoint must be signed by the key,
+as a plain Ed25519 note signature (0x01) or a tlog-cosignature/v1 (0x04, the only one on
+checkpoints signed before the 0x01 line was added); every such line present must verify.
 Exit codes: 0 verified, 1 verification failed, 2 bad arguments or unreadable input.`;
 
 export interface LedgerVerifyArgs {

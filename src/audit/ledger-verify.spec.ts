@@ -3,11 +3,12 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseVkey, signCheckpoint, vkeyFor } from './checkpoint.js';
+import { parseVkey, signCheckpoint, vkeyFor, type SignatureForm } from './checkpoint.js';
 import { entryContent, entryLeafHash, type LedgerEntryContent } from './ledger-entry.js';
 import { EXPORT_FORMAT, type ExportEntryLine, type ExportHeader } from './ledger-export-format.js';
 import { LedgerVerifyArgsError, parseLedgerVerifyArgs, runLedgerVerifyCli } from './ledger-verify.cli.js';
 import { formatReport, LedgerExportInputError, verifyLedgerExport, type VerificationReport } from './ledger-verify.js';
+import { COSIGNATURE } from './signed-note.js';
 import { appendLeaves, assembleProof, inclusionProofPlan, MerkleAccumulator, nodeKey } from './merkle.js';
 
 const ORIGIN = 'onegate.test/ledger';
@@ -108,11 +109,31 @@ describe('verifyLedgerExport: complete exports', () => {
     });
     const root = rootOf(ENTRIES).toString('base64');
     expect(report.checkpoints).toEqual([
-      { source: 'header', treeSize: 100, rootHash: root, timestamp: TIME, signatureVerified: true, matchesEntries: true },
+      { source: 'header', treeSize: 100, rootHash: root, timestamp: TIME, signatureVerified: true, signedWith: ['ed25519', 'cosignature'], matchesEntries: true },
     ]);
     const text = formatReport(report);
     expect(text).toMatch(/^ledger export verified: 100 entries\n/);
-    expect(text).toMatch(/checkpoint {3}header, size 100, signed 2026-\d\d-\d\dT\d\d:\d\d:\d\dZ: signature ok, matches the entries\n$/);
+    expect(text).toMatch(/checkpoint {3}header, size 100, signed 2026-\d\d-\d\dT\d\d:\d\d:\d\dZ: signature ok \(Ed25519 \+ cosignature\), matches the entries\n$/);
+  });
+
+  it('accepts checkpoints in either signature form, given either vkey of the log key', async () => {
+    const root = rootOf(ENTRIES);
+    const signed = (forms: SignatureForm[]) => signCheckpoint({ origin: ORIGIN, treeSize: 100, rootHash: root, timestamp: TIME }, logKey.privateKey, { forms });
+    // A cosignature-only header (as stored before the Ed25519 line was added), an Ed25519-only saved one.
+    const legacy = editLine(completeExport(), 0, (header) => (header.checkpoint = signed(['cosignature'])));
+    for (const vkey of [VKEY, parseVkey(vkeyFor(ORIGIN, logKey.publicKey, COSIGNATURE))]) {
+      const report = await verify(legacy, signed(['ed25519']), vkey);
+      expect(report).toMatchObject({ ok: true, entries: 100 });
+      expect(report.checkpoints).toMatchObject([
+        { source: 'header', timestamp: TIME, signatureVerified: true, signedWith: ['cosignature'], matchesEntries: true },
+        { source: 'saved', timestamp: null, signatureVerified: true, signedWith: ['ed25519'], matchesEntries: true },
+      ]);
+      expect(formatReport(report)).toMatch(/saved, size 100, no signed time: signature ok \(Ed25519\), matches the entries\n$/);
+    }
+    // A line of the log key that fails still rejects the checkpoint, whichever form it is.
+    const badLine = signed(['ed25519', 'cosignature']).replace(/(\u2014 \S+ .{20})(.)/, (_, head: string, c: string) => head + (c === 'A' ? 'B' : 'A'));
+    const report = await verify(editLine(completeExport(), 0, (header) => (header.checkpoint = badLine)));
+    expect(report.firstFailure).toEqual({ line: 1, reason: expect.stringMatching(/^header checkpoint \(size 100\): signature by onegate\.test\/ledger\+[0-9a-f]{8} does not verify$/) });
   });
 
   it('passes an empty ledger and tolerates trailing blank lines', async () => {

@@ -1,4 +1,4 @@
-import { CheckpointError, parseCheckpoint, verifyCheckpoint, type ParsedCheckpoint, type ParsedVkey } from './checkpoint.js';
+import { CheckpointError, parseCheckpoint, verifyCheckpoint, type ParsedCheckpoint, type ParsedVkey, type SignatureForm } from './checkpoint.js';
 import { entryLeafHash, LedgerEntryInvalidError, type LedgerEntryContent } from './ledger-entry.js';
 import { EXPORT_FORMAT, type ExportHeader } from './ledger-export-format.js';
 import { EMPTY_ROOT, HASH_SIZE, MerkleAccumulator, verifyInclusion } from './merkle.js';
@@ -41,9 +41,11 @@ export interface CheckpointCheck {
   treeSize: number;
   /** Standard base64. */
   rootHash: string;
-  /** POSIX seconds the log signed at; null when the signature did not verify. */
+  /** POSIX seconds the log signed at (its cosignature's); null when the signature did not verify or the note has no cosignature. */
   timestamp: number | null;
   signatureVerified: boolean;
+  /** The forms of the log key's signature that verified: `ed25519` (0x01 line), `cosignature` (0x04 line). */
+  signedWith: SignatureForm[];
   /** Whether the entries reproduce this root (complete export) or prove into it (filtered); null if not checked. */
   matchesEntries: boolean | null;
 }
@@ -65,7 +67,7 @@ export interface VerificationReport {
 }
 
 export interface VerifyOptions {
-  /** The ledger's verifier key; every checkpoint must be signed by it. */
+  /** The ledger's verifier key, either form (0x01 or 0x04); every checkpoint must be signed by the key in either form. */
   vkey: ParsedVkey;
   /** A checkpoint note saved earlier (or later) to check the export against as well. */
   checkpoint?: string;
@@ -182,10 +184,13 @@ export async function verifyLedgerExport(lines: AsyncIterable<string> | Iterable
         rootHash: parsed.rootHash.toString('base64'),
         timestamp: null,
         signatureVerified: false,
+        signedWith: [],
         matchesEntries: null,
       };
       try {
-        check.timestamp = verifyCheckpoint(note, options.vkey).timestamp;
+        const verified = verifyCheckpoint(note, options.vkey);
+        check.timestamp = verified.timestamp;
+        check.signedWith = verified.signedWith;
         check.signatureVerified = true;
       } catch (error) {
         if (!(error instanceof CheckpointError)) throw error;
@@ -322,8 +327,8 @@ export async function verifyLedgerExport(lines: AsyncIterable<string> | Iterable
   }
 }
 
-function formatTime(seconds: number | null): string {
-  if (seconds === null) return 'unsigned';
+function formatTime(seconds: number | null, verified: boolean): string {
+  if (seconds === null) return verified ? 'no signed time' : 'unsigned';
   const ms = seconds * 1000;
   return Math.abs(ms) <= 8.64e15 ? `signed ${new Date(ms).toISOString().replace('.000Z', 'Z')}` : `signed at ${seconds}`;
 }
@@ -338,9 +343,10 @@ export function formatReport(report: VerificationReport): string {
     `  root         ${report.rootHash}${report.complete ? ' (recomputed from the entries)' : ' (signed; entries checked by inclusion proofs)'}`,
   ];
   for (const check of report.checkpoints) {
-    const verdicts = [check.signatureVerified ? 'signature ok' : 'signature INVALID'];
+    const forms = check.signedWith.map((form) => (form === 'ed25519' ? 'Ed25519' : 'cosignature')).join(' + ');
+    const verdicts = [check.signatureVerified ? `signature ok (${forms})` : 'signature INVALID'];
     if (check.matchesEntries !== null) verdicts.push(check.matchesEntries ? 'matches the entries' : 'does NOT match the entries');
-    lines.push(`  checkpoint   ${check.source}, size ${count(check.treeSize)}, ${formatTime(check.timestamp)}: ${verdicts.join(', ')}`);
+    lines.push(`  checkpoint   ${check.source}, size ${count(check.treeSize)}, ${formatTime(check.timestamp, check.signatureVerified)}: ${verdicts.join(', ')}`);
   }
   for (const [i, failure] of report.failures.entries()) {
     const where = [failure.index !== undefined ? `index ${failure.index}` : null, failure.line !== undefined ? `line ${failure.line}` : null]

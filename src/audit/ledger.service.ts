@@ -130,9 +130,9 @@ export class LedgerService implements OnModuleInit, OnApplicationShutdown {
     return this.writer.probe(Math.min(PROBE_TIMEOUT_MS, this.config.LEDGER_WRITE_TIMEOUT_MS));
   }
 
-  /** The ledger's verifier key (C2SP vkey) and log name. */
-  get publicKey(): { origin: string; vkey: string } {
-    return { origin: this.key.name, vkey: this.key.vkey };
+  /** The log name and the ledger key's verifier keys: plain Ed25519 (0x01, the one to give a verifier) and as a cosignature key (0x04). */
+  get publicKey(): { origin: string; vkey: string; cosignatureVkey: string } {
+    return { origin: this.key.name, vkey: this.key.vkey, cosignatureVkey: this.key.cosignatureVkey };
   }
 
   treeSize(): Promise<number> {

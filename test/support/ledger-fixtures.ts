@@ -1,10 +1,10 @@
 import { expect } from '@jest/globals';
-import { createHash, createPublicKey, verify } from 'node:crypto';
 import type { Test } from 'supertest';
 import { LedgerService } from '../../src/audit/ledger.service.js';
 import type { LedgerEntryInput } from '../../src/audit/ledger-entry.js';
 import type { TestApp } from '../harness/test-app.js';
 import { referenceRoot, referenceVerifyInclusion } from './rfc9162-reference.js';
+import { referenceCheckpointBody, referenceOpenNote } from './signed-note-reference.js';
 
 /** A data-access entry as the exchange will write it, for a clerk at `hall` reading `subject`. */
 export function accessEntry(subject: string, overrides: Partial<LedgerEntryInput> = {}): LedgerEntryInput {
@@ -67,32 +67,18 @@ export async function expectStoredTreeVerifies(
 }
 
 /**
- * Checks a C2SP checkpoint's timestamped Ed25519 cosignature against a vkey, written here from
- * the C2SP signed-note and tlog-cosignature texts, independently of src/audit/checkpoint.ts.
+ * Checks a C2SP checkpoint note against trusted vkeys with the independent reference reader
+ * (signed-note-reference.ts, written from the C2SP texts, nothing from src/audit): the signature
+ * lines by those keys must verify and the origin must be their name. `time` is the cosignature's,
+ * null when no 0x04 key was given or the note has no cosignature line; `types` the signature types
+ * that verified.
  */
-export function referenceVerifyCheckpoint(note: string, vkey: string): { origin: string; treeSize: number; rootHash: string; time: number } {
-  // <name>+<key id>+<base64>: the name and key id hold no '+', the base64 may.
-  const [name, keyIdHex, ...rest] = vkey.split('+');
-  const keyB64 = rest.join('+');
-  const keyBytes = Buffer.from(keyB64!, 'base64');
-  if (keyBytes[0] !== 0x04 || keyBytes.length !== 33) throw new Error('not an Ed25519 cosignature vkey');
-  const publicKey = keyBytes.subarray(1);
-  const keyId = createHash('sha256').update(Buffer.concat([Buffer.from(`${name}\n`), Buffer.of(0x04), publicKey])).digest().subarray(0, 4);
-  if (keyId.toString('hex') !== keyIdHex) throw new Error('vkey key id does not match its key');
-
-  const split = note.indexOf('\n\n');
-  const body = note.slice(0, split + 1);
-  const [origin, size, root] = body.split('\n');
-  const line = note
-    .slice(split + 2)
-    .split('\n')
-    .find((l) => l.startsWith(`\u2014 ${name} `));
-  if (!line) throw new Error('no signature line for the key');
-  const blob = Buffer.from(line.slice(`\u2014 ${name} `.length), 'base64');
-  if (!blob.subarray(0, 4).equals(keyId)) throw new Error('signature key id differs');
-  const time = Number(blob.readBigUInt64BE(4));
-  const message = Buffer.from(`cosignature/v1\ntime ${time}\n${body}`);
-  const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: publicKey.toString('base64url') }, format: 'jwk' });
-  if (!verify(null, message, key, blob.subarray(12))) throw new Error('checkpoint signature does not verify');
-  return { origin: origin!, treeSize: Number(size), rootHash: root!, time };
+export function referenceVerifyCheckpoint(
+  note: string,
+  vkeys: string | string[],
+): { origin: string; treeSize: number; rootHash: string; time: number | null; types: number[] } {
+  const { text, verified } = referenceOpenNote(note, typeof vkeys === 'string' ? [vkeys] : vkeys);
+  const body = referenceCheckpointBody(text);
+  if (verified.some((v) => v.name !== body.origin)) throw new Error('the checkpoint origin is not the key name');
+  return { ...body, time: verified.find((v) => v.time !== null)?.time ?? null, types: verified.map((v) => v.type) };
 }

@@ -11,22 +11,39 @@ import { LedgerEntryKind, LedgerOutcome } from '../models/audit-entry.model.js';
 const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
 const NO_CONTROL_CHARACTERS_MESSAGE = '$property must not contain control characters';
 
-/** Page sizes: `first` above the maximum is clamped to it (RELIABILITY-AND-SECURITY §A 5). */
+/** Page sizes: `first` or `last` above the maximum is clamped to it (RELIABILITY-AND-SECURITY §A 5). */
 export const PAGE_SIZE = { default: 20, max: 100 } as const;
 
+/**
+ * Relay cursor connection arguments: forward with `first` (and `after`, the previous page's
+ * endCursor), backward with `last` (and `before`, the next page's startCursor). `first` and `last`
+ * together are refused; with neither, a page of the default size, backward when only `before` is given.
+ */
 @ArgsType()
 export class PageArgs {
-  @Field(() => Int, { nullable: true, description: `Page size, default ${PAGE_SIZE.default}; larger values are clamped to ${PAGE_SIZE.max}.` })
+  @Field(() => Int, { nullable: true, description: `Page size paging forward, default ${PAGE_SIZE.default}; larger values are clamped to ${PAGE_SIZE.max}. Not with \`last\`.` })
   @IsOptional()
   @IsInt()
   @Min(1)
   first?: number | null;
 
-  @Field(() => String, { nullable: true, description: 'endCursor of the previous page.' })
+  @Field(() => String, { nullable: true, description: 'Entries after this cursor (older): the endCursor of the page before.' })
   @IsOptional()
   @IsString()
   @Length(1, 64)
   after?: string | null;
+
+  @Field(() => Int, { nullable: true, description: `Page size paging backward: the last entries before \`before\` (newer ones); larger values are clamped to ${PAGE_SIZE.max}. Not with \`first\`.` })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  last?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Entries before this cursor (newer): the startCursor of the page after.' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  before?: string | null;
 }
 
 @InputType({ description: 'Every field narrows the result; all are optional. Entries come newest first.' })
@@ -146,8 +163,8 @@ export class ConsistencyProofArgs {
   toSize: number;
 }
 
-/** Clamps `first` to the documented maximum. */
-export function pageSize(first: number | null | undefined): number {
-  return Math.min(first ?? PAGE_SIZE.default, PAGE_SIZE.max);
+/** Clamps `first` or `last` to the documented maximum. */
+export function pageSize(size: number | null | undefined): number {
+  return Math.min(size ?? PAGE_SIZE.default, PAGE_SIZE.max);
 }
 

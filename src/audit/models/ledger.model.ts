@@ -1,6 +1,9 @@
 import { Field, GraphQLISODateTime, Int, ObjectType } from '@nestjs/graphql';
 
-@ObjectType({ description: 'A signed tree head of the audit ledger (C2SP tlog-checkpoint, timestamped Ed25519 cosignature by the ledger key).' })
+@ObjectType({
+  description:
+    'A signed tree head of the audit ledger: a C2SP tlog-checkpoint in a C2SP signed note, signed by the ledger key as a plain Ed25519 note signature (type 0x01) and a tlog-cosignature/v1 (type 0x04, with the signing time). Checkpoints signed before the 0x01 line was added carry only the cosignature.',
+})
 export class LedgerCheckpoint {
   @Field(() => Int, { description: 'Number of entries the checkpoint commits to.' })
   treeSize: number;
@@ -11,7 +14,7 @@ export class LedgerCheckpoint {
   @Field(() => GraphQLISODateTime, { description: 'When the ledger key signed the checkpoint (whole seconds, as signed).' })
   timestamp: Date;
 
-  @Field({ description: 'The signed checkpoint note; verify it with the key from ledgerPublicKey.' })
+  @Field({ description: 'The signed checkpoint note; verify it with ledgerPublicKey.vkey (any C2SP signed-note verifier, e.g. Go\'s sumdb/note).' })
   note: string;
 }
 
@@ -35,6 +38,12 @@ export class LedgerPublicKey {
   @Field({ description: 'Log name: the checkpoint origin line and the signature\'s key name.' })
   origin: string;
 
-  @Field({ description: 'C2SP verifier key: <name>+<key id>+base64(0x04 || Ed25519 public key).' })
+  @Field({ description: 'C2SP signed-note verifier key of the ledger key: <name>+<key id>+base64(0x01 || Ed25519 public key). Give this to a verifier.' })
   vkey: string;
+
+  @Field({
+    description:
+      'The same key as a tlog-cosignature/v1 verifier key: <name>+<key id>+base64(0x04 || Ed25519 public key). Checks the timestamped cosignature line, the only signature of checkpoints signed before the 0x01 line was added.',
+  })
+  cosignatureVkey: string;
 }

@@ -17,7 +17,7 @@ const schema = new GraphQLSchema({
       items: { type: new GraphQLList(Item), extensions: { listSize: 50 } },
       undeclared: { type: new GraphQLList(Item) },
       one: { type: Item },
-      page: { type: Page, args: { first: { type: GraphQLInt } }, extensions: { listSize: 100 } },
+      page: { type: Page, args: { first: { type: GraphQLInt }, last: { type: GraphQLInt } }, extensions: { listSize: 100 } },
     },
   }),
 });
@@ -41,6 +41,13 @@ describe('queryCostLimitRule (§I 49)', () => {
     expect(cost('{ page(first: 1000) { edges { qr } } }')).toBe(100 * 52);
     expect(cost('query($n: Int) { page(first: $n) { edges { qr } } }')).toBe(100 * 52);
     expect(cost('{ page { edges { qr } } }')).toBe(20 * 52);
+  });
+
+  it('takes a page from `last` (paging backward) as from `first`, and the larger when both are given', () => {
+    expect(cost('{ page(last: 10) { edges { qr } } }')).toBe(10 * 52);
+    expect(cost('{ page(last: 1000) { edges { qr } } }')).toBe(100 * 52);
+    expect(cost('query($n: Int) { page(last: $n) { edges { qr } } }')).toBe(100 * 52);
+    expect(cost('{ page(first: 3, last: 40) { edges { qr } } }')).toBe(40 * 52);
   });
 
   it('adds up aliases, fragments and inline fragments; __typename is free', () => {

@@ -19,7 +19,7 @@ import {
  * What a field declares about its cost, as GraphQL field extensions (`@Extensions(...)` in the
  * models and resolvers): `cost`, its own weight (default 1; QR codes, credentials and signatures
  * weigh more); `listSize`, how many items a list answers at most, or the largest page a `first`
- * argument may ask for.
+ * (or `last`) argument may ask for.
  */
 export interface FieldCost {
   cost?: number;
@@ -30,7 +30,7 @@ export interface FieldCost {
 export const DEFAULT_LIST_SIZE = 20;
 /** A `first` argument left out: the resolvers' default page. */
 export const DEFAULT_PAGE_SIZE = 20;
-/** The largest page any `first` may ask for when its field declares none. */
+/** The largest page any `first` or `last` may ask for when its field declares none. */
 export const MAX_PAGE_SIZE = 100;
 
 type FieldHolder = { getFields(): Record<string, GraphQLField<unknown, unknown>> };
@@ -44,16 +44,16 @@ function isList(type: GraphQLOutputType): boolean {
   return isListType(inner);
 }
 
-/** How many times a field's selection is answered: a page (`first`), a declared list size, or 1. */
+/** How many times a field's selection is answered: a page (`first`, or `last` paging backward), a declared list size, or 1. */
 function multiplier(node: FieldNode, field: GraphQLField<unknown, unknown>): number {
   const { listSize } = declared(field);
-  if (field.args.some((arg) => arg.name === 'first')) {
+  const pageArgs = ['first', 'last'].filter((name) => field.args.some((arg) => arg.name === name));
+  if (pageArgs.length > 0) {
     const max = listSize ?? MAX_PAGE_SIZE;
-    const first = node.arguments?.find((arg) => arg.name.value === 'first');
-    if (!first) return Math.min(DEFAULT_PAGE_SIZE, max);
-    // A variable may hold anything up to the largest page.
-    if (first.value.kind !== Kind.INT) return max;
-    return Math.max(0, Math.min(max, Number(first.value.value)));
+    const given = node.arguments?.filter((arg) => pageArgs.includes(arg.name.value)) ?? [];
+    if (given.length === 0) return Math.min(DEFAULT_PAGE_SIZE, max);
+    // A variable may hold anything up to the largest page; `first` and `last` together count as the larger.
+    return Math.max(...given.map((arg) => (arg.value.kind === Kind.INT ? Math.max(0, Math.min(max, Number(arg.value.value))) : max)));
   }
   return isList(field.type) ? (listSize ?? DEFAULT_LIST_SIZE) : 1;
 }
