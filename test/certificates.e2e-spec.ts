@@ -545,7 +545,7 @@ describe('the certificate registry', () => {
     });
   });
 
-  describe("certificates issued before GB/T 36904 identifiers (issue 21): onegate's legacy form", () => {
+  describe("certificates issued before GB/T 36904 identifiers: onegate's legacy form", () => {
     /** The Civil Affairs issuing key in use, as the department's system holds it. */
     const civilAffairsKey = async () => {
       const { rows } = await owner.query<{ kid: string; certificate: Buffer; sealed_private_key: string }>(
@@ -557,7 +557,7 @@ describe('the certificate registry', () => {
     let legacy: CertificateView;
 
     beforeAll(async () => {
-      // A certificate exactly as the code before issue 21 registered it: the issuer's own credit code
+      // A certificate exactly as the code before the national form registered it: the issuer's own credit code
       // and the type's old number (001) as type code, a 20-character random serial, a 2-digit version,
       // and both credentials signed under that identifier with the department's key. It is issued
       // now and its row rewritten to that, since the old builder no longer exists (legacy on purpose).
@@ -570,7 +570,7 @@ describe('the certificate registry', () => {
       const key = await civilAffairsKey();
       const issuedAt = new Date((payloadOf(issued.credential)['iat'] as number) * 1000);
       const credential = await signVcJwt({ ...payloadOf(issued.credential), id: `urn:oid:${identifier}` }, key, issuedAt);
-      // Before issue 21 the SD-JWT had no IETF `status` claim either (its Bitstring entries only).
+      // Before then the SD-JWT had no IETF `status` claim either (its Bitstring entries only).
       const { _sd: _digests, _sd_alg: _alg, status: _status, ...sdPayload } = payloadOf(issued.sdJwt.split('~')[0]!);
       const sdJwt = await issueSdJwt({ payload: { ...sdPayload, jti: `urn:oid:${identifier}` }, disclosable: issued.claims, key });
       await owner.query(`UPDATE onegate.certificate SET identifier = $1, credential = $2, sd_jwt = $3 WHERE id = $4`, [identifier, credential, sdJwt, issued.id]);
@@ -635,7 +635,7 @@ describe('the certificate registry', () => {
     });
   });
 
-  describe('holder binding and the Token Status List (issue 21)', () => {
+  describe('holder binding and the Token Status List', () => {
     const wallet = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const publicJwk = wallet.publicKey.export({ format: 'jwk' });
 

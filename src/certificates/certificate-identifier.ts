@@ -17,14 +17,14 @@ import { iso7064Mod3736 } from '../common/identifiers/iso7064.js';
  * - check (校验位): ISO/IEC 7064 MOD 37,36 (GB/T 17710) over type code, issuer code, serial and
  *   version, concatenated without dots.
  *
- * Before issue 21 onegate wrote a form of its own (ONEGATE_LEGACY): the same layout, but with a
+ * Until December 2026 onegate wrote a form of its own (ONEGATE_LEGACY): the same layout, but with a
  * 2-digit version and the *issuer's* credit code as the type authority. Certificates issued then keep
  * their identifiers; the parser recognises that form from the identifier alone (2-digit version, type
  * code starting with the issuer code) and says which form it read.
  */
 export const CERTIFICATE_IDENTIFIER_PREFIX = '1.2.156.3005.2';
 
-/** GB_T_36904: the national form (3-digit version). ONEGATE_LEGACY: what onegate issued before issue 21. */
+/** GB_T_36904: the national form (3-digit version). ONEGATE_LEGACY: what onegate issued until December 2026. */
 export type CertificateIdentifierForm = 'GB_T_36904' | 'ONEGATE_LEGACY';
 
 export interface CertificateIdentifierParts {
@@ -116,7 +116,7 @@ export function parseCertificateIdentifier(input: unknown): CertificateIdentifie
   if (!SERIAL.test(serial)) return fail('FORMAT', 'the serial must be 1-32 digits or capital letters');
   let form: CertificateIdentifierForm;
   if (VERSION.test(version) && version !== '000') form = 'GB_T_36904';
-  // onegate's own form before issue 21: 2 digits, and the issuer was its own type authority.
+  // onegate's own form until December 2026: 2 digits, and the issuer was its own type authority.
   else if (LEGACY_VERSION.test(version) && version !== '00' && typeCode.startsWith(issuerCode)) form = 'ONEGATE_LEGACY';
   else return fail('FORMAT', 'the version must be 3 digits from 001 to 999');
   if (!CHECK.test(check)) return fail('FORMAT', 'the check character must be one digit or capital letter');

@@ -97,7 +97,7 @@ const PUBLIC_IDENTIFIERS: Array<{ identifier: string; source: string; typeAuthor
   {
     identifier: '1.2.156.3005.2.11100000000013338W011.11430000006122244L.20230000403.002.S',
     source:
-      'The example of issue 21, also the zzeCertID example of a public C# interface description for 《全国一体化政务服务平台 电子证照 建筑施工企业安全生产管理人员考核合格证书》 (its Annex A.2): a 湖南 (430000) issuer, version 002.',
+      'The example of the issue that asked for the national form, also the zzeCertID example of a public C# interface description for 《全国一体化政务服务平台 电子证照 建筑施工企业安全生产管理人员考核合格证书》 (its Annex A.2): a 湖南 (430000) issuer, version 002.',
     typeAuthority: '11100000000013338W',
     typeNumber: '011',
     issuer: '11430000006122244L',

@@ -12,7 +12,7 @@ import { createTestApp, type TestApp } from '../harness/test-app.js';
 import { deflateSync } from 'node:zlib';
 
 /*
- * SD-JWT VC as wallets and verifiers we did not write read it (issue 21): the OpenWallet
+ * SD-JWT VC as wallets and verifiers we did not write read it: the OpenWallet
  * Foundation's @sd-jwt/sd-jwt-vc (SD-JWT VC, RFC 9901 key binding) and @sd-jwt/jwt-status-list
  * (IETF Token Status List), against certificates issued by the running gateway and the status
  * list it serves over HTTP. The library is the issuer-side verifier (x5c leaf chained to the

@@ -1,5 +1,5 @@
 /**
- * Ledger checkpoints as others check them (issue 21): the C2SP signed-note format of
+ * Ledger checkpoints as others check them: the C2SP signed-note format of
  * src/audit/checkpoint.ts held against data we did not make and a verifier we did not write.
  *
  *  - Go's own test vectors (golang.org/x/mod/sumdb/note, note_test.go, BSD licence): a published

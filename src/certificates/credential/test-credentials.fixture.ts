@@ -23,7 +23,7 @@ export const ID_NUMBER = '330802199001011234';
 /** GB/T 36904 identifier: 民政部's marriage certificate type code, Civil Affairs as issuer, version 001. */
 export const IDENTIFIER = '1.2.156.3005.2.111000000000131433001.113308000024775820.2026000001.001.G';
 /**
- * The same certificate as onegate identified it before issue 21 (legacy on purpose: the issuer as its
+ * The same certificate as onegate identified it until December 2026 (legacy on purpose: the issuer as its
  * own type authority, a 2-digit version): such credentials stay in wallets and must keep verifying.
  */
 export const LEGACY_IDENTIFIER = '1.2.156.3005.2.113308000024775820001.113308000024775820.2026000001.01.O';

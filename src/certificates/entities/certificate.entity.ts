@@ -30,7 +30,7 @@ export class CertificateEntity {
 
   /**
    * GB/T 36904 identifier, `1.2.156.3005.2.…` (see certificate-identifier.ts): the national form,
-   * or onegate's legacy form for certificates issued before issue 21, kept as they were signed.
+   * or onegate's legacy form for certificates issued until December 2026, kept as they were signed.
    */
   @Column({ type: 'varchar', length: 200 })
   identifier: string;
