@@ -10,7 +10,7 @@ const NOW = new Date('2026-11-22T09:30:00Z');
 type Rec = Record<string, unknown>;
 const records = (entries: Record<string, Rec[]>) => new Map(Object.entries(entries));
 
-// Shaped like /work/shared/fixtures/demo-citizens.json.
+// Shaped like the demo people the seed loads (src/seed/).
 const liWei: Rec = { idNumber: '330825198803142023', name: 'Li Wei', sex: 'F', birthDate: '1988-03-14', idCardStatus: 'ACTIVE' };
 const liWeiMarriage: Rec = {
   status: 'MARRIED',
