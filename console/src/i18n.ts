@@ -77,8 +77,14 @@ const LABELS = {
     zh: '证照标识格式不正确：应为 1.2.156.3005.2.证照类型代码.颁发机构代码.流水号.版本号.校验位（GB/T 36904-2018）',
     en: 'This is not a valid certificate identifier: it reads 1.2.156.3005.2.type code.issuer code.serial.version.check (GB/T 36904-2018)',
   },
-  identifierCheckCharacter: { zh: '证照标识校验位不符：可能输入有误或被改动', en: "The identifier's check character does not match: it was mistyped or altered" },
-  identifierUnknown: { zh: '未找到该电子证照：本平台未登记此标识', en: 'No certificate with this identifier is registered here' },
+  identifierCheckCharacter: {
+    zh: '证照标识校验位不符：可能输入有误或被改动。请对照证照逐位核对后重试。',
+    en: "The identifier's check character does not match: it was mistyped or altered. Compare it with the certificate character by character and try again.",
+  },
+  identifierUnknown: {
+    zh: '未找到该电子证照：本平台未登记此标识。请核对标识，或向发证机关核实。',
+    en: 'No certificate with this identifier is registered here. Check the identifier, or ask the issuing office.',
+  },
   identifierNoClaims: {
     zh: '按标识核验不显示证照内容；内容仅在持证人出示证照时显示。',
     en: 'Verifying by identifier shows no claims: they are shown only when the holder presents the certificate.',
