@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
+import { ConsentGrantRepository } from './consent-grant.repository.js';
 import { ConsentResolver } from './consent.resolver.js';
 import { ConsentService } from './consent.service.js';
 
@@ -11,7 +12,7 @@ import { ConsentService } from './consent.service.js';
  */
 @Module({
   imports: [AuditModule, CatalogModule, IdentityModule],
-  providers: [ConsentService, ConsentResolver],
+  providers: [ConsentGrantRepository, ConsentService, ConsentResolver],
   exports: [ConsentService],
 })
 export class ConsentModule {}
