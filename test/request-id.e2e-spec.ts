@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { parseVkey } from '../src/audit/checkpoint.js';
 import { entryContent, entryLeafHash } from '../src/audit/ledger-entry.js';
-import { LEDGER_APPEND_LOCK_KEY, readNodes } from '../src/audit/ledger-writer.js';
+import { readNodes } from '../src/audit/ledger-store.js';
+import { LEDGER_APPEND_LOCK_KEY } from '../src/audit/ledger-writer.js';
 import { verifyLedgerExport } from '../src/audit/ledger-verify.js';
 import { appendLeaves, rootPlan } from '../src/audit/merkle.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditEntryRepository } from './audit-entry.repository.js';
 import { AuditExportController } from './audit-export.controller.js';
 import { AuditResolver } from './audit.resolver.js';
 import { AuditService } from './audit.service.js';
@@ -10,7 +11,7 @@ import { LedgerService } from './ledger.service.js';
  * and the auditor and citizen views of it. Other domains import this module for LedgerService.
  */
 @Module({
-  providers: [LedgerService, AuditService, AuditResolver, LedgerResolver],
+  providers: [LedgerService, AuditEntryRepository, AuditService, AuditResolver, LedgerResolver],
   controllers: [AuditExportController],
   exports: [LedgerService],
 })

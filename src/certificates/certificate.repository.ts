@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { CompanionTable, Queryable } from '../audit/ledger-writer.js';
+import type { Queryable } from '../audit/ledger-store.js';
+import type { CompanionTable } from '../audit/ledger-writer.js';
 import { CertificateEntity, type CertificateState } from './entities/certificate.entity.js';
 
 /** A registered certificate as the registry reads and writes it: the row's columns, without relations. */
