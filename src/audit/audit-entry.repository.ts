@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AuditEntryFilter } from './dto/audit-entries.args.js';
-import type { LedgerEntryContent } from './ledger-entry.js';
-import { contentFromRow, LEDGER_ENTRY_COLUMNS, type LedgerEntryRow } from './ledger-rows.js';
+import type { LedgerEntryContent } from '../ledger/ledger-entry.js';
+import { contentFromRow, LEDGER_ENTRY_COLUMNS, type LedgerEntryRow } from '../ledger/ledger-rows.js';
 
 /** A ledger entry as auditors and citizens read it: its index, stored leaf hash and content. */
 export interface StoredEntry {

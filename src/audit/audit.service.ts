@@ -8,10 +8,10 @@ import type { CitizenPrincipal, Principal } from '../identity/principal.js';
 import { AuditEntryRepository, type EntryPage, type EntrySelection, type FlagRow, type StoredEntry } from './audit-entry.repository.js';
 import { AuditError } from './audit.errors.js';
 import { type AuditEntryFilter, pageSize } from './dto/audit-entries.args.js';
-import { actorFor, canonicalJson, type LedgerSubject, requestFieldsOf } from './ledger-entry.js';
-import { EXPORT_FORMAT, type ExportEntryLine, type ExportHeader } from './ledger-export-format.js';
-import type { IntegrityAlarm } from './ledger-integrity.js';
-import { LedgerService } from './ledger.service.js';
+import { actorFor, canonicalJson, type LedgerSubject, requestFieldsOf } from '../ledger/ledger-entry.js';
+import { EXPORT_FORMAT, type ExportEntryLine, type ExportHeader } from '../ledger/ledger-export-format.js';
+import type { IntegrityAlarm } from '../ledger/ledger-integrity.js';
+import { LedgerService } from '../ledger/ledger.service.js';
 import { AuditEntryConnection, AuditFlag, AuditFlagKind, DataAccessConnection } from './models/audit-connection.model.js';
 import { toAuditEntry } from './models/audit-entry.model.js';
 

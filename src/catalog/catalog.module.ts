@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AuditModule } from '../audit/audit.module.js';
+import { LedgerModule } from '../ledger/ledger.module.js';
 import { CatalogRepository } from './catalog.repository.js';
 import { CatalogResolver } from './catalog.resolver.js';
 import { CatalogService } from './catalog.service.js';
@@ -8,7 +8,7 @@ import { MattersResolver } from './matters.resolver.js';
 import { MattersService } from './matters.service.js';
 
 @Module({
-  imports: [AuditModule],
+  imports: [LedgerModule],
   providers: [CatalogRepository, MatterRepository, CatalogService, CatalogResolver, MattersService, MattersResolver],
   exports: [CatalogService, MattersService],
 })

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { MatterRules } from '../access/access-decision.js';
-import { actorFor, requestFieldsOf } from '../audit/ledger-entry.js';
-import { LedgerService } from '../audit/ledger.service.js';
+import { actorFor, requestFieldsOf } from '../ledger/ledger-entry.js';
+import { LedgerService } from '../ledger/ledger.service.js';
 import { AppConfig } from '../config/app-config.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import type { Principal } from '../identity/principal.js';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { decideCertificateTypes } from '../access/access-decision.js';
-import { actorFor, type LedgerEntryInput, requestFieldsOf } from '../audit/ledger-entry.js';
-import { LedgerService } from '../audit/ledger.service.js';
+import { actorFor, type LedgerEntryInput, requestFieldsOf } from '../ledger/ledger-entry.js';
+import { LedgerService } from '../ledger/ledger.service.js';
 import { MattersService } from '../catalog/matters.service.js';
 import { qrSvg } from '../common/qr-svg.js';
 import type { RequestContext } from '../common/request/request-context.js';

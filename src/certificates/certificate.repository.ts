@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Queryable } from '../audit/ledger-store.js';
-import type { CompanionTable } from '../audit/ledger-writer.js';
+import type { Queryable } from '../ledger/ledger-store.js';
+import type { CompanionTable } from '../ledger/ledger-writer.js';
 import { CertificateEntity, type CertificateState } from './entities/certificate.entity.js';
 
 /** A registered certificate as the registry reads and writes it: the row's columns, without relations. */

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AuditModule } from '../audit/audit.module.js';
+import { LedgerModule } from '../ledger/ledger.module.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import { ExchangeModule } from '../exchange/exchange.module.js';
 import { CertificateCatalog } from './certificate-catalog.js';
@@ -23,7 +23,7 @@ import { PresentationLinksService } from './presentation-links.service.js';
  * the onegate root, issuance through the exchange, status lists, and verification.
  */
 @Module({
-  imports: [AuditModule, CatalogModule, ExchangeModule],
+  imports: [LedgerModule, CatalogModule, ExchangeModule],
   controllers: [CertificatesController],
   providers: [
     CertificateRepository,

@@ -2,8 +2,8 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleInit } fr
 import { createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { exportJWK, type JWK } from 'jose';
 import type { Logger } from '../logging/logger.js';
-import { actorFor, type LedgerActor, requestFieldsOf } from '../audit/ledger-entry.js';
-import { LedgerService } from '../audit/ledger.service.js';
+import { actorFor, type LedgerActor, requestFieldsOf } from '../ledger/ledger-entry.js';
+import { LedgerService } from '../ledger/ledger.service.js';
 import type { DepartmentCode } from '../common/departments.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { AppConfig } from '../config/app-config.js';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AuditModule } from '../audit/audit.module.js';
+import { LedgerModule } from '../ledger/ledger.module.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
 import { ConsentGrantRepository } from './consent-grant.repository.js';
@@ -11,7 +11,7 @@ import { ConsentService } from './consent.service.js';
  * what a clerk presents as `purpose.consent` into the facts the access decision judges.
  */
 @Module({
-  imports: [AuditModule, CatalogModule, IdentityModule],
+  imports: [LedgerModule, CatalogModule, IdentityModule],
   providers: [ConsentGrantRepository, ConsentService, ConsentResolver],
   exports: [ConsentService],
 })

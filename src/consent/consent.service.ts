@@ -1,8 +1,8 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { consentCovers, decideConsentListing, type ConsentFacts } from '../access/access-decision.js';
-import { actorFor, type LedgerEntryKind, requestFieldsOf } from '../audit/ledger-entry.js';
-import { LedgerService } from '../audit/ledger.service.js';
+import { actorFor, type LedgerEntryKind, requestFieldsOf } from '../ledger/ledger-entry.js';
+import { LedgerService } from '../ledger/ledger.service.js';
 import { MattersService } from '../catalog/matters.service.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { AppConfig } from '../config/app-config.js';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AuditModule } from '../audit/audit.module.js';
+import { LedgerModule } from '../ledger/ledger.module.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import { ConsentModule } from '../consent/consent.module.js';
 import { DepartmentRegistry } from './department-registry.js';
@@ -7,7 +7,7 @@ import { CitizenViewResolver, EnterpriseViewResolver, ExchangeResolver, Marriage
 import { ExchangeService } from './exchange.service.js';
 
 @Module({
-  imports: [AuditModule, CatalogModule, ConsentModule],
+  imports: [LedgerModule, CatalogModule, ConsentModule],
   providers: [DepartmentRegistry, ExchangeService, ExchangeResolver, CitizenViewResolver, MarriageResolver, EnterpriseViewResolver],
   exports: [ExchangeService],
 })

@@ -3,7 +3,7 @@ import { isDatabaseUnavailable } from '../common/graphql/error-format.js';
 import type { Logger } from '../logging/logger.js';
 import { errorKind, RepeatedErrorLog } from '../logging/repeated-errors.js';
 import { entryContent, entryLeafHash, type LedgerEntryContent, type LedgerEntryInput } from './ledger-entry.js';
-import { LedgerInconsistentError, LedgerUnavailableError } from './audit.errors.js';
+import { LedgerInconsistentError, LedgerUnavailableError } from '../audit/audit.errors.js';
 import {
   inspectStoredTree,
   LedgerInconsistencyFound,

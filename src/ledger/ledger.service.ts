@@ -8,7 +8,7 @@ import { resilientPool } from '../database/pg-pool.js';
 import { LOGGER } from '../logging/logging.module.js';
 import type { Logger } from '../logging/logger.js';
 import { errorKind, RepeatedErrorLog } from '../logging/repeated-errors.js';
-import { AuditError, AuditErrorCode } from './audit.errors.js';
+import { AuditError, AuditErrorCode } from '../audit/audit.errors.js';
 import { signCheckpoint } from './checkpoint.js';
 import type { LedgerEntryInput } from './ledger-entry.js';
 import { loadLedgerSigningKey, type LedgerSigningKey } from './ledger-key.js';
