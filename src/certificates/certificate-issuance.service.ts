@@ -54,11 +54,12 @@ function idempotencyKeyOf(issuer: string, idempotencyKey: string): string {
 }
 
 /**
- * Certificate issuance and renewal. Issuance reads the claims' data items from their departments through
- * the exchange (one decision in access/, timeouts and breakers, schema validation), signs the
- * certificate twice — a W3C VC 2.0 JWT and an SD-JWT VC — with the issuing department's key, and
- * registers it in the same transaction as its ledger entry: a certificate the ledger cannot record
- * is never registered. A department that cannot answer means no certificate (fail closed).
+ * Certificate issuance and renewal (`replaces`). Issuance reads the claims' data items from their
+ * departments through the exchange (one decision in access/, timeouts and breakers, schema
+ * validation), signs the certificate twice — a W3C VC 2.0 JWT and an SD-JWT VC — with the issuing
+ * department's key, and registers it in the same transaction as its ledger entry: a certificate the
+ * ledger cannot record is never registered. A department that cannot answer means no certificate
+ * (fail closed). Reading, status changes and presentations are CertificateRegistry's.
  */
 @Injectable()
 export class CertificateIssuance {
