@@ -41,14 +41,11 @@ export interface PageArguments {
   before?: string | null;
 }
 
-/** Which page to read: `limit` entries, newest first after `after` (forward) or the last ones before `before` (backward). */
-export type PageRequest = EntryPage;
-
 /**
  * The Relay cursor connection arguments, checked: `first` and `last` together are refused; a page
  * reads backward when `last` is given, or when only `before` is (the page just before it).
  */
-export function pageRequest(args: PageArguments): PageRequest {
+export function pageRequest(args: PageArguments): EntryPage {
   if (given(args.first) && given(args.last)) {
     throw AuditError.badInput('PAGING_INVALID', '`first` and `last` cannot be used together: page forward with first and after, backward with last and before');
   }
@@ -129,7 +126,7 @@ export class AuditService {
    * entries lie on the other side of the cursor the page starts from is asked separately (an
    * EXISTS), so hasPreviousPage after `after`, and hasNextPage before `before`, are the truth.
    */
-  private async connection<N extends { index: number }>(selection: EntrySelection, page: PageRequest, toNode: (entry: StoredEntry) => N) {
+  private async connection<N extends { index: number }>(selection: EntrySelection, page: EntryPage, toNode: (entry: StoredEntry) => N) {
     const from = page.forward ? page.after : page.before;
     const rowsRead = this.ledgerEntries.page(selection, page);
     const beyond = from === null ? Promise.resolve(false) : this.ledgerEntries.existsBeyond(selection, from, page.forward);
