@@ -17,6 +17,7 @@
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { BatchVerifier } from '../../src/certificates/credential/batch-verifier.js';
+import pLimit from 'p-limit';
 import { parseCliArgs } from '../../src/common/cli.js';
 import { DevIssuer } from '../../src/identity/dev-issuer.js';
 import { stop } from '../exchange/children.js';
@@ -165,22 +166,17 @@ async function grantHolderConsents(url: string, issuer: DevIssuer, holders: Map<
     issued.underMatter ? [...new Set(holders.get(issued.type)!)].map((holder) => ({ holder, matter: issued.underMatter, department: issued.department })) : [],
   );
   const consents = new Map<string, string>();
-  let next = 0;
-  const worker = async () => {
-    while (next < wanted.length) {
-      const { holder, matter, department } = wanted[next++]!;
-      const token = await issuer.issueToken({ role: 'citizen', sub: holder, ttlSeconds: Math.min(3600, maxAge) });
-      const response = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query: 'mutation($m: String!, $d: [String!]) { grantConsent(input: { matter: $m, departments: $d }) { id } }', variables: { m: matter, d: [department] } }),
-      });
-      const body = (await response.json()) as { data?: { grantConsent: { id: string } }; errors?: unknown };
-      if (!body.data) throw new Error(`a holder's consent was refused: ${JSON.stringify(body.errors).slice(0, 500)}`);
-      consents.set(`${holder}/${matter}`, body.data.grantConsent.id);
-    }
-  };
-  await Promise.all(Array.from({ length: 16 }, worker));
+  await pLimit(16).map(wanted, async ({ holder, matter, department }) => {
+    const token = await issuer.issueToken({ role: 'citizen', sub: holder, ttlSeconds: Math.min(3600, maxAge) });
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: 'mutation($m: String!, $d: [String!]) { grantConsent(input: { matter: $m, departments: $d }) { id } }', variables: { m: matter, d: [department] } }),
+    });
+    const body = (await response.json()) as { data?: { grantConsent: { id: string } }; errors?: unknown };
+    if (!body.data) throw new Error(`a holder's consent was refused: ${JSON.stringify(body.errors).slice(0, 500)}`);
+    consents.set(`${holder}/${matter}`, body.data.grantConsent.id);
+  });
   return consents;
 }
 

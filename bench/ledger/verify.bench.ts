@@ -44,6 +44,8 @@ async function topUp(runtimeUrl: string, ownerUrl: string, target: number): Prom
   const pool = new pg.Pool({ connectionString: runtimeUrl, max: 2 });
   const writer = new LedgerWriter(pool, { maxBatch: FILL_BATCH, waitMs: 0 }, createLogger('warn'));
   const started = performance.now();
+  // FILL_CALLERS callers taking the next index, not p-limit: a limiter holds a queued promise per
+  // entry, and a top-up may be 20 million entries.
   let next = 0;
   const caller = async () => {
     for (let i = next++; i < missing; i = next++) await writer.record(entry(held + i));
