@@ -66,6 +66,12 @@ describe('§I 47: one gateway per data directory', () => {
     rmSync(root, { recursive: true, force: true });
   }, 60_000);
 
+  it('says, in one plain line once it listens, where the console and the verification page are and how to get a token', async () => {
+    const line = `onegate ready: console ${first.url}/console/ · verify ${first.url}/verify · token: npm run --silent token -- --role clerk --sub C-001 --hall JINGAN-01\n`;
+    for (let i = 0; i < 50 && !first.tail().includes(line); i++) await sleep(100);
+    expect(first.tail()).toContain(line);
+  });
+
   it('a second start on the same DATA_DIR exits within 5 s naming the first, which keeps serving on its PostgreSQL', async () => {
     const pg = postmasterPid(firstDir);
     const second = GatewayProcess.launch({ dataDir: firstDir, exactDataDir: true, port: await freePort() });
