@@ -45,10 +45,8 @@ export class ExchangeResolver {
   ): Promise<CitizenView> {
     const selected = selectedFieldNames(info);
     const items = this.views.itemsOf('PERSON', selected);
-    // The materials checklist judges the matter's material items, so they are read (and decided, and audited) too.
-    if (selected.has('materials')) items.push(...(await this.exchange.materialItems(purpose.matter)));
     const subject = { kind: 'PERSON' as const, id: idNumber };
-    const view = await this.exchange.lookup({ principal, request, scope, subject, purpose: purposeOf(purpose), items });
+    const view = await this.exchange.lookup({ principal, request, scope, subject, purpose: purposeOf(purpose), items, checklist: selected.has('materials') });
     return { idNumber, view };
   }
 
