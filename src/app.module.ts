@@ -5,7 +5,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { AuditModule } from './audit/audit.module.js';
 import { CatalogModule } from './catalog/catalog.module.js';
 import { CertificatesModule } from './certificates/certificates.module.js';
-import { ClientErrorFilter } from './common/graphql/client-error.filter.js';
+import { DomainErrorFilter } from './common/errors/domain-error.filter.js';
 import { graphqlOptions } from './common/graphql/graphql-options.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -45,7 +45,7 @@ export class AppModule {
         HealthModule,
         ConsoleModule,
       ],
-      providers: [{ provide: APP_FILTER, useClass: ClientErrorFilter }],
+      providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
     };
   }
 }
