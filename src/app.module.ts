@@ -13,7 +13,7 @@ import { ConsentModule } from './consent/consent.module.js';
 import { ConsoleModule } from './console/console.module.js';
 import type { DatabaseConnections } from './database/database-setup.js';
 import { DatabaseModule } from './database/database.module.js';
-import { ExchangeModule } from './exchange/exchange.module.js';
+import { ExchangeModule, ExchangeViewsModule } from './exchange/exchange.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IdentityModule } from './identity/identity.module.js';
 import { LedgerModule } from './ledger/ledger.module.js';
@@ -42,6 +42,7 @@ export class AppModule {
         AuditModule,
         ConsentModule,
         ExchangeModule,
+        ExchangeViewsModule.forRoot(config),
         CertificatesModule,
         HealthModule,
         ConsoleModule,

@@ -6,6 +6,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isEntryPoint, parseCliArgs } from './common/cli.js';
 import { projectRoot } from './common/project-root.js';
+import { readCatalogFiles } from './catalog/catalog-files.js';
+import { itemViewsOf } from './exchange/item-views.js';
 import { GRAPHQL_RESOLVERS } from './graphql-resolvers.js';
 
 export const SCHEMA_FILE = join(projectRoot(), 'schemas', 'schema.graphql');
@@ -17,7 +19,8 @@ const USAGE = 'usage: node scripts/run.mjs schema [--write | --check]   (npm run
 async function run(mode: '--check' | '--write' | undefined): Promise<void> {
   const app = await NestFactory.createApplicationContext(GraphQLSchemaBuilderModule, { logger: false });
   await app.init();
-  const schema = await app.get(GraphQLSchemaFactory).create(GRAPHQL_RESOLVERS);
+  // The committed schema is the repository's catalog's (schemas/), whatever CATALOG_DIR a deployment sets.
+  const schema = await app.get(GraphQLSchemaFactory).create([...GRAPHQL_RESOLVERS, ...itemViewsOf(readCatalogFiles().dataItems).resolvers]);
   await app.close();
   const sdl = HEADER + printSchema(lexicographicSortSchema(schema)) + '\n';
   if (mode === '--check') {

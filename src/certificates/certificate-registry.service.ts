@@ -6,6 +6,7 @@ import { MattersService } from '../catalog/matters.service.js';
 import { qrSvg } from '../common/qr-svg.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { AppConfig } from '../config/app-config.js';
+import { PurposeFactsService } from '../consent/purpose-facts.js';
 import { ExchangeService, type ConditionReads, type Purpose } from '../exchange/exchange.service.js';
 import type { Principal } from '../identity/principal.js';
 import { certificateId, holderSubject } from './certificate-input.js';
@@ -46,6 +47,7 @@ export class CertificateRegistry {
     private readonly certificates: CertificateRepository,
     private readonly statusLists: StatusListsService,
     private readonly exchange: ExchangeService,
+    private readonly purposes: PurposeFactsService,
     private readonly matters: MattersService,
     private readonly ledger: LedgerService,
     private readonly config: AppConfig,
@@ -177,7 +179,7 @@ export class CertificateRegistry {
       if (visible.length < rows.length) denial = 'NOT_THE_ISSUING_DEPARTMENT';
     } else if (principal.kind === 'clerk' && purpose) {
       const now = new Date();
-      const { matter: rules, consent } = await this.exchange.purposeFacts(purpose, now, { principal, subject, request });
+      const { matter: rules, consent } = await this.purposes.gather(purpose, now, { principal, subject, request });
       const accepted = rules ? await this.acceptedTypes(rules.code) : [];
       const facts = { principal, matter: rules, caseNumber: purpose.caseNumber, subject, consent: consent.facts, consentRejected: consent.rejected, now };
       conditions = await this.exchange.readConditions(scope, facts);

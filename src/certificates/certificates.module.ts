@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { LedgerModule } from '../ledger/ledger.module.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
+import { ConsentModule } from '../consent/consent.module.js';
 import { ExchangeModule } from '../exchange/exchange.module.js';
 import { CertificateCatalog } from './certificate-catalog.js';
 import { CertificateIssuance } from './certificate-issuance.service.js';
@@ -23,7 +24,7 @@ import { PresentationLinksService } from './presentation-links.service.js';
  * the onegate root, issuance through the exchange, status lists, and verification.
  */
 @Module({
-  imports: [LedgerModule, CatalogModule, ExchangeModule],
+  imports: [LedgerModule, CatalogModule, ConsentModule, ExchangeModule],
   controllers: [CertificatesController],
   providers: [
     CertificateRepository,

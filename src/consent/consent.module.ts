@@ -5,14 +5,16 @@ import { IdentityModule } from '../identity/identity.module.js';
 import { ConsentGrantRepository } from './consent-grant.repository.js';
 import { ConsentResolver } from './consent.resolver.js';
 import { ConsentService } from './consent.service.js';
+import { PurposeFactsService } from './purpose-facts.js';
 
 /**
  * Citizens' consent grants and consent tokens. Exports ConsentService, whose resolveForAccess turns
- * what a clerk presents as `purpose.consent` into the facts the access decision judges.
+ * what a clerk presents as `purpose.consent` into the facts the access decision judges, and
+ * PurposeFactsService, which gathers those with the matter's rules for every reader of records.
  */
 @Module({
   imports: [LedgerModule, CatalogModule, IdentityModule],
-  providers: [ConsentGrantRepository, ConsentService, ConsentResolver],
-  exports: [ConsentService],
+  providers: [ConsentGrantRepository, ConsentService, ConsentResolver, PurposeFactsService],
+  exports: [ConsentService, PurposeFactsService],
 })
 export class ConsentModule {}
