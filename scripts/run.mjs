@@ -14,7 +14,7 @@ const entryPoints = {
   migrate: 'dist/src/database/migrate.cli.js',
   seed: 'dist/src/seed/seed.cli.js',
   token: 'dist/src/identity/token.cli.js',
-  'ledger-verify': 'dist/src/audit/ledger-verify.cli.js',
+  'ledger-verify': 'dist/src/ledger/ledger-verify.cli.js',
   'cert-verify': 'dist/src/certificates/cert-verify.cli.js',
   'cert-root': 'dist/src/certificates/cert-root.cli.js',
   schema: 'dist/src/schema.cli.js',

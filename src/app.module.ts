@@ -16,6 +16,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { ExchangeModule, ExchangeViewsModule } from './exchange/exchange.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IdentityModule } from './identity/identity.module.js';
+import { LedgerModule } from './ledger/ledger.module.js';
 import type { Logger } from './logging/logger.js';
 import { LoggingModule } from './logging/logging.module.js';
 
@@ -37,6 +38,7 @@ export class AppModule {
         GraphQLModule.forRoot<ApolloDriverConfig>({ driver: ApolloDriver, ...graphqlOptions(config, logger) }),
         IdentityModule,
         CatalogModule,
+        LedgerModule,
         AuditModule,
         ConsentModule,
         ExchangeModule,

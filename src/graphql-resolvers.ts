@@ -1,5 +1,5 @@
 import { AuditResolver } from './audit/audit.resolver.js';
-import { LedgerResolver } from './audit/ledger.resolver.js';
+import { LedgerResolver } from './ledger/ledger.resolver.js';
 import { CatalogResolver } from './catalog/catalog.resolver.js';
 import { MattersResolver } from './catalog/matters.resolver.js';
 import { CertificatesResolver } from './certificates/certificates.resolver.js';

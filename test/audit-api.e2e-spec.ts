@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { LedgerWriter } from '../src/audit/ledger-writer.js';
+import { LedgerWriter } from '../src/ledger/ledger-writer.js';
 import { connectionsFor } from '../src/database/database-setup.js';
 import { createLogger } from '../src/logging/logger.js';
 import { harnessState } from './harness/database.js';

@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import pg from 'pg';
-import type { LedgerEntryRow } from '../src/audit/ledger-rows.js';
+import type { LedgerEntryRow } from '../src/ledger/ledger-rows.js';
 import { DepartmentRegistry } from '../src/exchange/department-registry.js';
 import { adminQuery } from './harness/database.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { ledgerKeyPaths, loadLedgerSigningKey } from '../src/audit/ledger-key.js';
+import { ledgerKeyPaths, loadLedgerSigningKey } from '../src/ledger/ledger-key.js';
 import { runCertRoot } from '../src/certificates/cert-root.cli.js';
 import { DevIssuer } from '../src/identity/dev-issuer.js';
 import { loadConfig } from '../src/config/app-config.js';

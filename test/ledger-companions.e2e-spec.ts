@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
 import pg from 'pg';
 import { LedgerUnavailableError } from '../src/audit/audit.errors.js';
-import { LedgerWriter, type CompanionOutcome, type CompanionTable, type Queryable } from '../src/audit/ledger-writer.js';
+import type { Queryable } from '../src/ledger/ledger-store.js';
+import { LedgerWriter, type CompanionOutcome, type CompanionTable } from '../src/ledger/ledger-writer.js';
 import { connectionsFor } from '../src/database/database-setup.js';
 import { createLogger } from '../src/logging/logger.js';
 import { adminQuery, harnessState } from './harness/database.js';

@@ -42,7 +42,7 @@ interface VerifyOutcome {
 
 /** `npm run ledger:verify` as an auditor runs it: the compiled CLI, in its own process. */
 function ledgerVerify(args: string[]): VerifyOutcome {
-  const result = spawnSync(process.execPath, [join(ROOT, 'dist/src/audit/ledger-verify.cli.js'), ...args, '--json'], { encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [join(ROOT, 'dist/src/ledger/ledger-verify.cli.js'), ...args, '--json'], { encoding: 'utf8' });
   return { code: result.status ?? -1, report: JSON.parse(result.stdout || 'null') };
 }
 

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import pg from 'pg';
-import { LEDGER_APPEND_LOCK_KEY, LedgerWriter } from '../src/audit/ledger-writer.js';
+import { LEDGER_APPEND_LOCK_KEY, LedgerWriter } from '../src/ledger/ledger-writer.js';
 import { connectionsFor } from '../src/database/database-setup.js';
 import { createLogger } from '../src/logging/logger.js';
 import { harnessState } from './harness/database.js';

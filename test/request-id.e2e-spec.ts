@@ -1,9 +1,10 @@
 import pg from 'pg';
-import { parseVkey } from '../src/audit/checkpoint.js';
-import { entryContent, entryLeafHash } from '../src/audit/ledger-entry.js';
-import { LEDGER_APPEND_LOCK_KEY, readNodes } from '../src/audit/ledger-writer.js';
-import { verifyLedgerExport } from '../src/audit/ledger-verify.js';
-import { appendLeaves, rootPlan } from '../src/audit/merkle.js';
+import { parseVkey } from '../src/ledger/checkpoint.js';
+import { entryContent, entryLeafHash } from '../src/ledger/ledger-entry.js';
+import { readNodes } from '../src/ledger/ledger-store.js';
+import { LEDGER_APPEND_LOCK_KEY } from '../src/ledger/ledger-writer.js';
+import { verifyLedgerExport } from '../src/ledger/ledger-verify.js';
+import { appendLeaves, rootPlan } from '../src/ledger/merkle.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
 import { accessEntry, asText, ledgerOf } from './support/ledger-fixtures.js';
 

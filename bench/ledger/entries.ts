@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { LedgerEntryInput } from '../../src/audit/ledger-entry.js';
+import type { LedgerEntryInput } from '../../src/ledger/ledger-entry.js';
 
 /** The i-th synthetic ledger entry of the ledger benchmarks: a clerk's granted house-transfer lookup, as the exchange records one. */
 export function entry(i: number): LedgerEntryInput {

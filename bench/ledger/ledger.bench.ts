@@ -4,7 +4,7 @@
 // dropped afterwards. Writes bench/results/ledger.json and the ledger table in bench/README.md.
 import { cpus, totalmem } from 'node:os';
 import pg from 'pg';
-import { LedgerWriter } from '../../src/audit/ledger-writer.js';
+import { LedgerWriter } from '../../src/ledger/ledger-writer.js';
 import { parseCliArgs } from '../../src/common/cli.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { adminQuery, withDatabase, withScratchDatabase } from '../../src/database/database-admin.js';

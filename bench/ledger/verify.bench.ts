@@ -11,8 +11,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import pg from 'pg';
-import { LedgerWriter } from '../../src/audit/ledger-writer.js';
-import type { VerificationReport } from '../../src/audit/ledger-verify.js';
+import { LedgerWriter } from '../../src/ledger/ledger-writer.js';
+import type { VerificationReport } from '../../src/ledger/ledger-verify.js';
 import { parseCliArgs } from '../../src/common/cli.js';
 import { withDatabase } from '../../src/database/database-admin.js';
 import { DevIssuer } from '../../src/identity/dev-issuer.js';
@@ -120,7 +120,7 @@ async function main(argv: string[]): Promise<void> {
 
     const verifyLog = join(logDir, 'ledger-verify.log');
     const started = performance.now();
-    const verifier = startNode('ledger verify', builtFile('src/audit/ledger-verify.cli.js'), ['--export', exportFile, '--json'], env, verifyLog, true);
+    const verifier = startNode('ledger verify', builtFile('src/ledger/ledger-verify.cli.js'), ['--export', exportFile, '--json'], env, verifyLog, true);
     let stdout = '';
     verifier.process.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     const peak = await peakMemory(verifier);

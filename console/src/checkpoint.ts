@@ -1,6 +1,6 @@
 // Checkpoint signatures checked in the browser with WebCrypto (Ed25519): the auditor's console does
 // not take the gateway's word for the tree size and root, it reads them from the signed note. The
-// note and verifier-key rules are the server's own (src/audit/signed-note.ts); only the hashing and
+// note and verifier-key rules are the server's own (src/ledger/signed-note.ts); only the hashing and
 // the signature check differ. A checkpoint verifies when signed by the ledger key in either form —
 // a plain Ed25519 note signature (0x01) or a tlog-cosignature/v1 (0x04, the only one on
 // checkpoints signed before the 0x01 line) — given either vkey of that key.
@@ -19,7 +19,7 @@ import {
   toHex,
   type KnownKey,
   type SignatureType,
-} from '../../src/audit/signed-note.js';
+} from '../../src/ledger/signed-note.js';
 
 export type SignatureForm = 'ed25519' | 'cosignature';
 

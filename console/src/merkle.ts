@@ -1,7 +1,7 @@
 // RFC 9162 (Certificate Transparency 2.0) proof checks, in the browser with WebCrypto: an auditor's
 // console recomputes the roots itself instead of trusting the gateway's word. The walk along a path
-// is the server verifier's own (src/audit/proof-walk.ts); only the hashing differs.
-import { consistencySides, inclusionSides, isPowerOfTwo } from '../../src/audit/proof-walk.js';
+// is the server verifier's own (src/ledger/proof-walk.ts); only the hashing differs.
+import { consistencySides, inclusionSides, isPowerOfTwo } from '../../src/ledger/proof-walk.js';
 
 export function fromBase64(text: string): Uint8Array {
   return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));

@@ -1,17 +1,17 @@
 import { Module } from '@nestjs/common';
+import { LedgerModule } from '../ledger/ledger.module.js';
+import { AuditEntryRepository } from './audit-entry.repository.js';
 import { AuditExportController } from './audit-export.controller.js';
 import { AuditResolver } from './audit.resolver.js';
 import { AuditService } from './audit.service.js';
-import { LedgerResolver } from './ledger.resolver.js';
-import { LedgerService } from './ledger.service.js';
 
 /**
- * The audit ledger (LedgerService.record: durable before data leaves), its checkpoints and proofs,
- * and the auditor and citizen views of it. Other domains import this module for LedgerService.
+ * The auditor and citizen views of the ledger: filtered pages, flags and the signed export. The
+ * ledger itself (appends, checkpoints, proofs) is LedgerModule's.
  */
 @Module({
-  providers: [LedgerService, AuditService, AuditResolver, LedgerResolver],
+  imports: [LedgerModule],
+  providers: [AuditEntryRepository, AuditService, AuditResolver],
   controllers: [AuditExportController],
-  exports: [LedgerService],
 })
 export class AuditModule {}

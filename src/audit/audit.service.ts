@@ -1,18 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { parseCreditCode } from '../common/identifiers/credit-code.js';
 import { parseIdNumber } from '../common/identifiers/id-number.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { AppConfig } from '../config/app-config.js';
 import { DEFAULT_OPENING_HOURS, findHall, HALL_TIME_ZONE, SERVICE_HALLS } from '../identity/halls.js';
 import type { CitizenPrincipal, Principal } from '../identity/principal.js';
+import { AuditEntryRepository, type EntryPage, type EntrySelection, type FlagRow, type StoredEntry } from './audit-entry.repository.js';
 import { AuditError } from './audit.errors.js';
 import { type AuditEntryFilter, pageSize } from './dto/audit-entries.args.js';
-import { actorFor, canonicalJson, type LedgerSubject, requestFieldsOf } from './ledger-entry.js';
-import { EXPORT_FORMAT, type ExportEntryLine, type ExportHeader } from './ledger-export-format.js';
-import { contentFromRow, LEDGER_ENTRY_COLUMNS, type LedgerEntryRow } from './ledger-rows.js';
-import type { IntegrityAlarm } from './ledger-integrity.js';
-import { LedgerService } from './ledger.service.js';
+import { actorFor, canonicalJson, type LedgerSubject, requestFieldsOf } from '../ledger/ledger-entry.js';
+import { EXPORT_FORMAT, type ExportEntryLine, type ExportHeader } from '../ledger/ledger-export-format.js';
+import type { IntegrityAlarm } from '../ledger/ledger-integrity.js';
+import { LedgerService } from '../ledger/ledger.service.js';
 import { AuditEntryConnection, AuditFlag, AuditFlagKind, DataAccessConnection } from './models/audit-connection.model.js';
 import { toAuditEntry } from './models/audit-entry.model.js';
 
@@ -42,20 +41,11 @@ export interface PageArguments {
   before?: string | null;
 }
 
-/** Which page to read: `limit` entries, newest first after `after` (forward) or the last ones before `before` (backward). */
-export interface PageRequest {
-  forward: boolean;
-  limit: number;
-  /** Leaf indexes of the cursors: entries older than `after`, newer than `before`. */
-  after: number | null;
-  before: number | null;
-}
-
 /**
  * The Relay cursor connection arguments, checked: `first` and `last` together are refused; a page
  * reads backward when `last` is given, or when only `before` is (the page just before it).
  */
-export function pageRequest(args: PageArguments): PageRequest {
+export function pageRequest(args: PageArguments): EntryPage {
   if (given(args.first) && given(args.last)) {
     throw AuditError.badInput('PAGING_INVALID', '`first` and `last` cannot be used together: page forward with first and after, backward with last and before');
   }
@@ -65,34 +55,9 @@ export function pageRequest(args: PageArguments): PageRequest {
   return { forward, limit: pageSize(forward ? args.first : args.last), after, before };
 }
 
-function whereClause(conditions: string[]): string {
-  return conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
-}
-
 /** A GraphQL argument or filter field left out or given as null: either way, not given. */
 function given<T>(value: T | null | undefined): value is T {
   return value !== undefined && value !== null;
-}
-
-/** What a filter value means in SQL; every value is a bound parameter. */
-function filterConditions(filter: AuditEntryFilter | null | undefined, params: unknown[]): string[] {
-  const where: string[] = [];
-  const bind = (value: unknown) => `$${params.push(value)}`;
-  if (!filter) return where;
-  if (given(filter.subject)) where.push(`subject_id = ${bind(filter.subject)}`);
-  if (given(filter.actor)) where.push(`actor_id = ${bind(filter.actor)}`);
-  if (given(filter.hall)) where.push(`actor_hall = ${bind(filter.hall)}`);
-  if (given(filter.department)) {
-    const p = bind(filter.department);
-    where.push(`(actor_department = ${p} OR ${p} = ANY(departments))`);
-  }
-  if (given(filter.matter)) where.push(`matter = ${bind(filter.matter)}`);
-  if (given(filter.caseNumber)) where.push(`case_number = ${bind(filter.caseNumber)}`);
-  if (given(filter.outcome)) where.push(`outcome = ${bind(filter.outcome)}`);
-  if (given(filter.kind)) where.push(`kind = ${bind(filter.kind)}`);
-  if (given(filter.from)) where.push(`recorded_at >= ${bind(filter.from)}`);
-  if (given(filter.to)) where.push(`recorded_at < ${bind(filter.to)}`);
-  return where;
 }
 
 /** The filter as plain strings, for the AUDIT_QUERY entry and the export header. */
@@ -120,17 +85,15 @@ function subjectOf(id: string | null | undefined): LedgerSubject | null {
 export class AuditService {
   constructor(
     private readonly ledger: LedgerService,
-    private readonly dataSource: DataSource,
+    private readonly ledgerEntries: AuditEntryRepository,
     private readonly config: AppConfig,
   ) {}
 
   async entries(auditor: Principal, request: RequestContext, args: PageArguments & { filter?: AuditEntryFilter | null }): Promise<AuditEntryConnection> {
     const page = pageRequest(args);
-    const params: unknown[] = [];
-    const where = filterConditions(args.filter, params);
     // The query and its own ledger entry run together; the rows are released only when both succeeded.
     const [connection] = await Promise.all([
-      this.connection(where, params, page, (row) => toAuditEntry(Number(row.leaf_index), row.leaf_hash, contentFromRow(row))),
+      this.connection({ filter: args.filter }, page, (entry) => toAuditEntry(entry.index, entry.leafHash, entry.content)),
       this.recordAuditRead('AUDIT_QUERY', auditor, request, args.filter),
     ]);
     return connection;
@@ -139,50 +102,34 @@ export class AuditService {
   /** A citizen's own accesses, restricted entries left out; who acted is the hall or department. */
   async dataAccesses(citizen: CitizenPrincipal, args: PageArguments): Promise<DataAccessConnection> {
     const page = pageRequest(args);
-    const where = [`subject_id = $1`, `subject_kind = 'PERSON'`, `NOT restricted`];
-    return this.connection(where, [citizen.id], page, (row) => ({
-      index: Number(row.leaf_index),
-      leafHash: row.leaf_hash.toString('base64'),
-      at: row.recorded_at,
-      kind: row.kind,
-      matter: row.matter,
-      caseNumber: row.case_number,
-      items: row.items_granted,
-      outcome: row.outcome,
+    return this.connection({ citizen: citizen.id }, page, ({ index, leafHash, content }) => ({
+      index,
+      leafHash: leafHash.toString('base64'),
+      at: new Date(content.at),
+      kind: content.kind,
+      matter: content.matter,
+      caseNumber: content.caseNumber,
+      items: content.itemsGranted,
+      outcome: content.outcome,
       accessor: {
-        kind: row.actor_kind,
-        hall: row.actor_hall,
-        hallName: row.actor_hall === null ? null : (findHall(row.actor_hall)?.name ?? null),
-        department: row.actor_department,
+        kind: content.actor.kind,
+        hall: content.actor.hall,
+        hallName: content.actor.hall === null ? null : (findHall(content.actor.hall)?.name ?? null),
+        department: content.actor.department,
       },
     }));
   }
 
   /**
-   * One page of the entries matching `where` (newest first) as a Relay connection. `limit + 1` rows
+   * One page of the selected entries (newest first) as a Relay connection. `limit + 1` rows
    * are read in the paging direction, the extra one only saying there is more that way; whether
    * entries lie on the other side of the cursor the page starts from is asked separately (an
    * EXISTS), so hasPreviousPage after `after`, and hasNextPage before `before`, are the truth.
    */
-  private async connection<N extends { index: number }>(where: string[], params: unknown[], page: PageRequest, toNode: (row: LedgerEntryRow) => N) {
-    const pageParams = [...params];
-    const conditions = [...where];
-    if (page.after !== null) conditions.push(`leaf_index < $${pageParams.push(page.after)}`);
-    if (page.before !== null) conditions.push(`leaf_index > $${pageParams.push(page.before)}`);
-    const rowsRead = this.dataSource.query<LedgerEntryRow[]>(
-      `SELECT ${LEDGER_ENTRY_COLUMNS} FROM onegate.ledger_entry ${whereClause(conditions)}
-        ORDER BY ledger_entry.leaf_index ${page.forward ? 'DESC' : 'ASC'} LIMIT ${page.limit + 1}`,
-      pageParams,
-    );
+  private async connection<N extends { index: number }>(selection: EntrySelection, page: EntryPage, toNode: (entry: StoredEntry) => N) {
     const from = page.forward ? page.after : page.before;
-    let beyond = Promise.resolve(false);
-    if (from !== null) {
-      const beyondParams = [...params];
-      const beyondWhere = [...where, `leaf_index ${page.forward ? '>=' : '<='} $${beyondParams.push(from)}`];
-      beyond = this.dataSource
-        .query<Array<{ found: boolean }>>(`SELECT EXISTS (SELECT 1 FROM onegate.ledger_entry ${whereClause(beyondWhere)}) AS found`, beyondParams)
-        .then((rows) => rows[0]!.found);
-    }
+    const rowsRead = this.ledgerEntries.page(selection, page);
+    const beyond = from === null ? Promise.resolve(false) : this.ledgerEntries.existsBeyond(selection, from, page.forward);
     const [rows, found] = await Promise.all([rowsRead, beyond]);
     const more = rows.length > page.limit;
     const pageRows = rows.slice(0, page.limit);
@@ -209,12 +156,9 @@ export class AuditService {
     // this read cannot be audited: the answer is the alarm alone (sizes, no ledger content).
     const alarm = this.ledger.integrityAlarm;
     if (alarm) return [integrityFlag(alarm)];
-    const window = `${this.config.AUDIT_FLAG_WINDOW_MINUTES} minutes`;
     const [manySubjects, denials, outsideHours] = await Promise.all([
-      this.windowFlags(AuditFlagKind.MANY_SUBJECTS, from, to, window, `kind IN ('DATA_ACCESS', 'CERTIFICATE_ISSUE') AND subject_kind <> 'CERTIFICATE' AND subject_id IS NOT NULL`,
-        'count(DISTINCT subject_id)', this.config.AUDIT_FLAG_MANY_SUBJECTS),
-      this.windowFlags(AuditFlagKind.REPEATED_DENIALS, from, to, window, `(outcome = 'DENIED' OR cardinality(items_denied) > 0)`,
-        'count(*)', this.config.AUDIT_FLAG_REPEATED_DENIALS),
+      this.windowFlags(AuditFlagKind.MANY_SUBJECTS, from, to, this.config.AUDIT_FLAG_MANY_SUBJECTS),
+      this.windowFlags(AuditFlagKind.REPEATED_DENIALS, from, to, this.config.AUDIT_FLAG_REPEATED_DENIALS),
       this.outsideHoursFlags(from, to),
       this.recordAuditRead('AUDIT_QUERY', auditor, request, undefined, { query: 'auditFlags', from: from.toISOString(), to: to.toISOString() }),
     ]);
@@ -245,19 +189,13 @@ export class AuditService {
     yield JSON.stringify(header) + '\n';
     let after = -1;
     for (;;) {
-      const params: unknown[] = [];
-      const where = filterConditions(filter, params);
-      where.push(`leaf_index > $${params.push(after)}`, `leaf_index < $${params.push(checkpoint.treeSize)}`);
-      const rows = await this.dataSource.query<LedgerEntryRow[]>(
-        `SELECT ${LEDGER_ENTRY_COLUMNS} FROM onegate.ledger_entry WHERE ${where.join(' AND ')} ORDER BY ledger_entry.leaf_index LIMIT ${EXPORT_CHUNK}`,
-        params,
-      );
-      if (rows.length === 0) return;
-      const indexes = rows.map((row) => Number(row.leaf_index));
+      const entries = await this.ledgerEntries.chunk(filter, after, checkpoint.treeSize, EXPORT_CHUNK);
+      if (entries.length === 0) return;
+      const indexes = entries.map((entry) => entry.index);
       const proofs = complete ? undefined : await this.ledger.inclusionProofs(indexes, checkpoint.treeSize);
       let chunk = '';
-      rows.forEach((row, i) => {
-        const line: ExportEntryLine = { index: indexes[i]!, leafHash: row.leaf_hash.toString('base64'), entry: contentFromRow(row) };
+      entries.forEach((entry, i) => {
+        const line: ExportEntryLine = { index: entry.index, leafHash: entry.leafHash.toString('base64'), entry: entry.content };
         if (proofs) line.inclusionProof = proofs[i]!.map((h) => h.toString('base64'));
         chunk += JSON.stringify(line) + '\n';
       });
@@ -286,28 +224,8 @@ export class AuditService {
     });
   }
 
-  private async windowFlags(
-    kind: AuditFlagKind,
-    from: Date,
-    to: Date,
-    window: string,
-    condition: string,
-    measure: string,
-    threshold: number,
-  ): Promise<AuditFlag[]> {
-    const rows = await this.dataSource.query<FlagRow[]>(
-      `SELECT actor_kind, actor_id, actor_hall, actor_region, actor_department,
-              date_bin($3::interval, recorded_at, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS window_start,
-              ${measure}::int AS count,
-              ((array_agg(leaf_index ORDER BY leaf_index))[1:50])::text[] AS indexes
-         FROM onegate.ledger_entry
-        WHERE recorded_at >= $1 AND recorded_at < $2 AND ${condition}
-        GROUP BY actor_kind, actor_id, actor_hall, actor_region, actor_department, window_start
-       HAVING ${measure} >= $4
-        ORDER BY window_start DESC
-        LIMIT ${MAX_FLAGS}`,
-      [from, to, window, threshold],
-    );
+  private async windowFlags(kind: AuditFlagKind.MANY_SUBJECTS | AuditFlagKind.REPEATED_DENIALS, from: Date, to: Date, threshold: number): Promise<AuditFlag[]> {
+    const rows = await this.ledgerEntries.windowFlags(kind, from, to, this.config.AUDIT_FLAG_WINDOW_MINUTES, threshold, MAX_FLAGS);
     const minutes = this.config.AUDIT_FLAG_WINDOW_MINUTES;
     return rows.map((row) =>
       flag(kind, row, new Date(row.window_start.getTime() + minutes * 60_000),
@@ -322,45 +240,12 @@ export class AuditService {
       ...DEFAULT_OPENING_HOURS.map((p) => ({ hall: '*', ...p })),
       ...SERVICE_HALLS.flatMap((hall) => (hall.openingHours ?? []).map((p) => ({ hall: hall.code, ...p }))),
     ];
-    const rows = await this.dataSource.query<FlagRow[]>(
-      `WITH hours(hall, day, opens, closes) AS (
-              SELECT * FROM unnest($3::text[], $4::int[], $5::time[], $6::time[])),
-            e AS (
-              SELECT leaf_index, actor_kind, actor_id, actor_hall, actor_region, actor_department,
-                     recorded_at AT TIME ZONE $7 AS local,
-                     CASE WHEN actor_hall IN (SELECT hall FROM hours) THEN actor_hall ELSE '*' END AS schedule
-                FROM onegate.ledger_entry
-               WHERE recorded_at >= $1 AND recorded_at < $2 AND actor_kind = 'clerk')
-       SELECT actor_kind, actor_id, actor_hall, actor_region, actor_department,
-              date_trunc('day', local) AT TIME ZONE $7 AS window_start,
-              count(*)::int AS count,
-              ((array_agg(leaf_index ORDER BY leaf_index))[1:50])::text[] AS indexes
-         FROM e
-        WHERE NOT EXISTS (
-              SELECT 1 FROM hours h
-               WHERE h.hall = e.schedule AND h.day = extract(isodow FROM e.local)::int
-                 AND e.local::time >= h.opens AND e.local::time < h.closes)
-        GROUP BY actor_kind, actor_id, actor_hall, actor_region, actor_department, window_start
-        ORDER BY window_start DESC
-        LIMIT ${MAX_FLAGS}`,
-      [from, to, periods.map((p) => p.hall), periods.map((p) => p.day), periods.map((p) => p.opens), periods.map((p) => p.closes), HALL_TIME_ZONE],
-    );
+    const rows = await this.ledgerEntries.outsideHours(from, to, periods, HALL_TIME_ZONE, MAX_FLAGS);
     return rows.map((row) =>
       flag(AuditFlagKind.OUTSIDE_OPENING_HOURS, row, new Date(row.window_start.getTime() + 24 * 3600_000),
         `${row.count} entries while hall ${row.actor_hall ?? '?'} was closed`),
     );
   }
-}
-
-interface FlagRow {
-  actor_kind: string;
-  actor_id: string;
-  actor_hall: string | null;
-  actor_region: string | null;
-  actor_department: string | null;
-  window_start: Date;
-  count: number;
-  indexes: string[];
 }
 
 /** The integrity alarm as a flag: the gateway itself is the actor, the window is from detection to now. */

@@ -1,15 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { MatterRules } from '../access/access-decision.js';
-import { actorFor, requestFieldsOf } from '../audit/ledger-entry.js';
-import { LedgerService } from '../audit/ledger.service.js';
+import { actorFor, requestFieldsOf } from '../ledger/ledger-entry.js';
+import { LedgerService } from '../ledger/ledger.service.js';
 import { AppConfig } from '../config/app-config.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import type { Principal } from '../identity/principal.js';
 import { CatalogError, CatalogErrorCode } from './catalog.errors.js';
-import { DataItemEntity } from './entities/data-item.entity.js';
-import { MatterDataItemEntity } from './entities/matter-data-item.entity.js';
-import { MatterEntity } from './entities/matter.entity.js';
+import { CatalogRepository } from './catalog.repository.js';
+import { MatterRepository, type MatterRow } from './matter.repository.js';
 import { MATTER_CODE, MatterDefinitionError, parseMatterDefinition, type MatterDefinition, type SubjectCondition } from './matter-definition.js';
 import type { Matter } from './models/matter.model.js';
 
@@ -29,7 +27,8 @@ export class MattersService {
   private snapshot: { readAt: number; matters: Promise<Map<string, SnapshotMatter>> } | null = null;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly matters: MatterRepository,
+    private readonly catalog: CatalogRepository,
     private readonly ledger: LedgerService,
     private readonly config: AppConfig,
   ) {}
@@ -83,25 +82,19 @@ export class MattersService {
   }
 
   async list(): Promise<Matter[]> {
-    const [matters, items] = await Promise.all([
-      this.dataSource.getRepository(MatterEntity).find({ order: { code: 'ASC' } }),
-      this.dataSource.getRepository(MatterDataItemEntity).find({ order: { dataItemCode: 'ASC' } }),
-    ]);
-    return matters.map((m) => toMatter(m, items.filter((i) => i.matterCode === m.code).map((i) => i.dataItemCode)));
+    return (await this.matters.list()).map(toMatter);
   }
 
   async find(code: string): Promise<Matter | null> {
     // No matter has a code of another form (and PostgreSQL text cannot even hold some, such as U+0000).
     if (!MATTER_CODE.test(code)) return null;
-    const matter = await this.dataSource.getRepository(MatterEntity).findOneBy({ code });
-    if (!matter) return null;
-    const items = await this.dataSource.getRepository(MatterDataItemEntity).find({ where: { matterCode: code }, order: { dataItemCode: 'ASC' } });
-    return toMatter(matter, items.map((i) => i.dataItemCode));
+    const matter = await this.matters.find(code);
+    return matter && toMatter(matter);
   }
 
   /** Creates the matter or replaces the one with the same code; from now on the start-up sync leaves it alone. */
   async save(admin: Principal, request: RequestContext, input: unknown): Promise<Matter> {
-    const itemCodes = new Set((await this.dataSource.getRepository(DataItemEntity).find({ select: { code: true } })).map((i) => i.code));
+    const itemCodes = await this.catalog.dataItemCodes();
     let definition: MatterDefinition;
     try {
       definition = parseMatterDefinition(input, itemCodes);
@@ -109,52 +102,25 @@ export class MattersService {
       if (error instanceof MatterDefinitionError) throw new CatalogError(CatalogErrorCode.BAD_USER_INPUT, 'MATTER_INVALID', error.message);
       throw error;
     }
-    await this.dataSource.transaction(async (manager) => {
-      const existed = await manager.getRepository(MatterEntity).exists({ where: { code: definition.code } });
-      await manager.getRepository(MatterEntity).save({
-        code: definition.code,
-        name: definition.name,
-        nameZh: definition.nameZh,
-        description: definition.description,
-        subject: definition.subject,
-        consentRequired: definition.consentRequired,
-        roles: definition.roles,
-        jurisdiction: definition.jurisdiction,
-        subjectConditions: definition.subjectConditions,
-        materials: definition.materials,
-        managedBy: 'ADMIN',
-      });
-      await manager.getRepository(MatterDataItemEntity).delete({ matterCode: definition.code });
-      await manager.getRepository(MatterDataItemEntity).insert(definition.dataItems.map((dataItemCode) => ({ matterCode: definition.code, dataItemCode })));
-      await this.recordChange(admin, request, existed ? 'MATTER_UPDATED' : 'MATTER_CREATED', definition.code, {
+    await this.matters.save(definition, (existed) =>
+      this.recordChange(admin, request, existed ? 'MATTER_UPDATED' : 'MATTER_CREATED', definition.code, {
         dataItems: definition.dataItems,
         roles: definition.roles,
         consentRequired: definition.consentRequired,
         jurisdiction: definition.jurisdiction,
         subjectConditions: definition.subjectConditions.map(describeCondition),
-      });
-    });
+      }),
+    );
     this.snapshot = null;
     return (await this.find(definition.code))!;
   }
 
   async delete(admin: Principal, request: RequestContext, code: string): Promise<boolean> {
     if (!MATTER_CODE.test(code)) throw new CatalogError(CatalogErrorCode.NOT_FOUND, 'MATTER_NOT_FOUND', 'no matter has a code of that form');
-    await this.dataSource.transaction(async (manager) => {
-      const { affected } = await manager
-        .getRepository(MatterEntity)
-        .delete({ code })
-        .catch((error: unknown) => {
-          // Consent grants name their matter: a matter citizens have consented under is kept.
-          // 23001 restrict_violation (ON DELETE RESTRICT), 23503 foreign_key_violation.
-          if (['23001', '23503'].includes((error as { driverError?: { code?: string } }).driverError?.code ?? '')) {
-            throw new CatalogError(CatalogErrorCode.CONFLICT, 'MATTER_IN_USE', `matter "${code}" has consent grants and cannot be deleted`);
-          }
-          throw error;
-        });
-      if (!affected) throw new CatalogError(CatalogErrorCode.NOT_FOUND, 'MATTER_NOT_FOUND', `no matter with code "${code.slice(0, 64)}"`);
-      await this.recordChange(admin, request, 'MATTER_DELETED', code, {});
-    });
+    const outcome = await this.matters.delete(code, () => this.recordChange(admin, request, 'MATTER_DELETED', code, {}));
+    // Consent grants name their matter: a matter citizens have consented under is kept.
+    if (outcome === 'IN_USE') throw new CatalogError(CatalogErrorCode.CONFLICT, 'MATTER_IN_USE', `matter "${code}" has consent grants and cannot be deleted`);
+    if (outcome === 'NOT_FOUND') throw new CatalogError(CatalogErrorCode.NOT_FOUND, 'MATTER_NOT_FOUND', `no matter with code "${code.slice(0, 64)}"`);
     this.snapshot = null;
     return true;
   }
@@ -178,14 +144,14 @@ export class MattersService {
   }
 }
 
-function toMatter(m: MatterEntity, dataItems: string[]): Matter {
+function toMatter(m: MatterRow): Matter {
   return {
     code: m.code,
     name: m.name,
     nameZh: m.nameZh,
     description: m.description,
     subject: m.subject,
-    dataItems,
+    dataItems: m.dataItemCodes,
     consentRequired: m.consentRequired,
     roles: m.roles,
     jurisdiction: m.jurisdiction,

@@ -1,22 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import type { DepartmentCode } from '../common/departments.js';
 import { CertificateCatalog } from './certificate-catalog.js';
-import { CertificatesService, certificateStatus } from './certificates.service.js';
-import type { CertificateEntity } from './entities/certificate.entity.js';
+import { CertificateRegistry, certificateStatus } from './certificate-registry.service.js';
+import type { RegisteredCertificate } from './certificate.repository.js';
 import type { Certificate, CertificateStatusValue } from './models/certificate.model.js';
 
 /** The registered row travels with the model, for the fields computed on demand (the QR code). */
-export type CertificateWithRow = Certificate & { row: CertificateEntity };
+export type CertificateWithRow = Certificate & { row: RegisteredCertificate };
 
 /** Registry rows as the GraphQL `Certificate` (GraphQL models stay separate from entities). */
 @Injectable()
 export class CertificatePresenter {
   constructor(
     private readonly catalog: CertificateCatalog,
-    private readonly registry: CertificatesService,
+    private readonly registry: CertificateRegistry,
   ) {}
 
-  toModel(row: CertificateEntity): CertificateWithRow {
+  toModel(row: RegisteredCertificate): CertificateWithRow {
     const type = this.catalog.type(row.type);
     const department = this.catalog.departments.get(row.issuer as DepartmentCode);
     return {

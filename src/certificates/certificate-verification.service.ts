@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { actorFor, type LedgerActor, requestFieldsOf } from '../audit/ledger-entry.js';
-import { LedgerService } from '../audit/ledger.service.js';
+import { actorFor, type LedgerActor, requestFieldsOf } from '../ledger/ledger-entry.js';
+import { LedgerService } from '../ledger/ledger.service.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { AppConfig } from '../config/app-config.js';
 import type { Principal } from '../identity/principal.js';

@@ -14,7 +14,8 @@ import { parseCertificateIdentifier } from './certificate-identifier.js';
 import { CertificatePresenter, type CertificateWithRow } from './certificate-presenter.js';
 import { CertificateVerificationService, MAX_KEY_BINDING_FIELD } from './certificate-verification.service.js';
 import { CertificateError } from './certificates.errors.js';
-import { CERTIFICATES_LIMIT, CertificatesService } from './certificates.service.js';
+import { CertificateIssuance } from './certificate-issuance.service.js';
+import { CERTIFICATES_LIMIT, CertificateRegistry } from './certificate-registry.service.js';
 import { CertificateArgs, CertificatesArgs } from './dto/certificate.args.js';
 import { IssueCertificateInput } from './dto/issue-certificate.input.js';
 import { IssuingKeysService } from './issuing-keys.service.js';
@@ -33,7 +34,8 @@ function purposeOf(input: PurposeInput | null | undefined): Purpose | null {
 @UsePipes(inputValidationPipe())
 export class CertificatesResolver {
   constructor(
-    private readonly registry: CertificatesService,
+    private readonly issuance: CertificateIssuance,
+    private readonly registry: CertificateRegistry,
     private readonly verification: CertificateVerificationService,
     private readonly keys: IssuingKeysService,
     private readonly presenter: CertificatePresenter,
@@ -67,7 +69,7 @@ export class CertificatesResolver {
     @CurrentRequest() request: RequestContext,
     @Context() scope: object,
   ): Promise<Certificate> {
-    const row = await this.registry.issue(principal, request, scope, {
+    const row = await this.issuance.issue(principal, request, scope, {
       type: input.type,
       holder: input.holder,
       idempotencyKey: input.idempotencyKey,

@@ -2,8 +2,8 @@ import { Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { checkMaterials } from '../catalog/material-checklist.js';
 import { MattersService } from '../catalog/matters.service.js';
 import { CitizenView } from '../exchange/models/views.model.js';
-import { CertificatesService, certificateStatus } from './certificates.service.js';
-import type { CertificateEntity } from './entities/certificate.entity.js';
+import { CertificateRegistry, certificateStatus } from './certificate-registry.service.js';
+import type { RegisteredCertificate } from './certificate.repository.js';
 import { Certificate } from './models/certificate.model.js';
 import { MaterialSatisfaction, MaterialStatus } from './models/material-status.model.js';
 import { CertificatePresenter } from './certificate-presenter.js';
@@ -16,10 +16,10 @@ import { CertificatePresenter } from './certificate-presenter.js';
 @Resolver(() => CitizenView)
 export class CitizenCertificatesResolver {
   /** One read of the certificates per view, shared by both fields. */
-  private readonly held = new WeakMap<object, Promise<CertificateEntity[]>>();
+  private readonly held = new WeakMap<object, Promise<RegisteredCertificate[]>>();
 
   constructor(
-    private readonly registry: CertificatesService,
+    private readonly registry: CertificateRegistry,
     private readonly matters: MattersService,
     private readonly presenter: CertificatePresenter,
   ) {}
@@ -43,7 +43,7 @@ export class CitizenCertificatesResolver {
     return checkMaterials(materials, { hasRecords, certificates }).map((check) => ({ ...check, satisfied: MaterialSatisfaction[check.satisfied] }));
   }
 
-  private validHeld(parent: CitizenView): Promise<CertificateEntity[]> {
+  private validHeld(parent: CitizenView): Promise<RegisteredCertificate[]> {
     let held = this.held.get(parent.view);
     if (!held) {
       const { principal, request, purpose, scope } = parent.view;

@@ -2,9 +2,8 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleInit } fr
 import { createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { exportJWK, type JWK } from 'jose';
 import type { Logger } from '../logging/logger.js';
-import { DataSource, type EntityManager } from 'typeorm';
-import { actorFor, type LedgerActor, requestFieldsOf } from '../audit/ledger-entry.js';
-import { LedgerService } from '../audit/ledger.service.js';
+import { actorFor, type LedgerActor, requestFieldsOf } from '../ledger/ledger-entry.js';
+import { LedgerService } from '../ledger/ledger.service.js';
 import type { DepartmentCode } from '../common/departments.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { AppConfig } from '../config/app-config.js';
@@ -14,7 +13,7 @@ import { CertificateCatalog } from './certificate-catalog.js';
 import { CertificateError } from './certificates.errors.js';
 import type { SigningKey } from './credential/credential-model.js';
 import { kidOf } from './credential/vc-jwt.js';
-import { IssuingKeyEntity } from './entities/issuing-key.entity.js';
+import { IssuingKeyRepository, type IssuingKeyRow } from './issuing-key.repository.js';
 import { generateSigningKeyPair, issueDepartmentCertificate } from './trust/certificate-authority.js';
 import { verifyChain } from './trust/chain.js';
 import { openPrivateKey, sealPrivateKey } from './trust/key-sealing.js';
@@ -56,7 +55,7 @@ export class IssuingKeysService implements OnModuleInit, OnApplicationBootstrap 
   private readonly active = new Map<DepartmentCode, { key: DepartmentSigningKey; readAt: number }>();
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly issuingKeys: IssuingKeyRepository,
     private readonly ledger: LedgerService,
     private readonly catalog: CertificateCatalog,
     private readonly config: AppConfig,
@@ -72,7 +71,7 @@ export class IssuingKeysService implements OnModuleInit, OnApplicationBootstrap 
   async onApplicationBootstrap(): Promise<void> {
     const issuers = [...new Set(this.catalog.types.map((t) => t.issuer))].sort();
     for (const department of issuers) {
-      const current = await this.readActive(this.dataSource.manager, department);
+      const current = await this.issuingKeys.findActive(department);
       if (current && this.usable(current)) continue;
       await this.rotateAs({ kind: 'system', id: 'onegate', hall: null, region: null, department: null }, null, department, current ? 'renewal' : 'provisioning');
     }
@@ -86,7 +85,7 @@ export class IssuingKeysService implements OnModuleInit, OnApplicationBootstrap 
   async signingKey(department: DepartmentCode): Promise<DepartmentSigningKey> {
     const cached = this.active.get(department);
     if (cached && Date.now() - cached.readAt < ACTIVE_KEY_CACHE_MS && cached.key.notAfter.getTime() > Date.now()) return cached.key;
-    const row = await this.readActive(this.dataSource.manager, department);
+    const row = await this.issuingKeys.findActive(department);
     if (!row || !this.usable(row, 0)) throw CertificateError.unavailable('NO_ISSUING_KEY', `${department} has no valid issuing key; an administrator must rotate it`);
     const key = await this.open(row);
     this.active.set(department, { key, readAt: Date.now() });
@@ -100,14 +99,8 @@ export class IssuingKeysService implements OnModuleInit, OnApplicationBootstrap 
   }
 
   /** Keys whose certificates have not expired — active and retired — for the JWKS and the key list. */
-  async currentKeys(now = new Date()): Promise<IssuingKeyEntity[]> {
-    return this.dataSource
-      .getRepository(IssuingKeyEntity)
-      .createQueryBuilder('k')
-      .where('k.not_after > :now', { now })
-      .orderBy('k.department')
-      .addOrderBy('k.created_at', 'DESC')
-      .getMany();
+  async currentKeys(now = new Date()): Promise<IssuingKeyRow[]> {
+    return this.issuingKeys.listUnexpired(now);
   }
 
   /** RFC 7517 JWK Set of the current keys, each with its `x5c` certificate. */
@@ -125,7 +118,7 @@ export class IssuingKeysService implements OnModuleInit, OnApplicationBootstrap 
     return { keys };
   }
 
-  info(row: IssuingKeyEntity): IssuingKeyInfo {
+  info(row: IssuingKeyRow): IssuingKeyInfo {
     return {
       kid: row.kid,
       department: row.department,
@@ -153,7 +146,7 @@ export class IssuingKeysService implements OnModuleInit, OnApplicationBootstrap 
       notAfter,
     });
     const x509 = new X509Certificate(certificate);
-    const row: IssuingKeyEntity = {
+    const row: IssuingKeyRow = {
       kid,
       department,
       certificate,
@@ -165,22 +158,19 @@ export class IssuingKeysService implements OnModuleInit, OnApplicationBootstrap 
       retiredAt: null,
     };
     try {
-      await this.dataSource.transaction(async (manager) => {
-        const previous = await this.readActive(manager, department, true);
-        if (previous) await manager.getRepository(IssuingKeyEntity).update({ kid: previous.kid }, { state: 'RETIRED', retiredAt: now });
-        await manager.getRepository(IssuingKeyEntity).insert(row);
-        await this.ledger.record({
+      await this.issuingKeys.rotate(row, (retiredKid) =>
+        this.ledger.record({
           kind: 'ADMIN_CHANGE',
           actor,
           outcome: 'GRANTED',
           ...requestFieldsOf(request),
           departments: [department],
-          detail: { action: 'ISSUING_KEY_ROTATE', reason, kid, retiredKid: previous?.kid ?? null, notAfter: row.notAfter.toISOString() },
-        });
-      });
+          detail: { action: 'ISSUING_KEY_ROTATE', reason, kid, retiredKid, notAfter: row.notAfter.toISOString() },
+        }),
+      );
     } catch (error) {
       // Another instance provisioned the department at the same time: its key is as good as ours.
-      if (reason === 'provisioning' && isUniqueViolation(error)) return this.info((await this.readActive(this.dataSource.manager, department))!);
+      if (reason === 'provisioning' && isUniqueViolation(error)) return this.info((await this.issuingKeys.findActive(department))!);
       throw error;
     }
     this.active.delete(department);
@@ -188,12 +178,8 @@ export class IssuingKeysService implements OnModuleInit, OnApplicationBootstrap 
     return this.info(row);
   }
 
-  private readActive(manager: EntityManager, department: string, lock = false): Promise<IssuingKeyEntity | null> {
-    return manager.getRepository(IssuingKeyEntity).findOne({ where: { department, state: 'ACTIVE' }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
-  }
-
   /** Certified by the current root, and valid for a while yet. */
-  private usable(row: IssuingKeyEntity, marginDays = RENEW_BEFORE_DAYS): boolean {
+  private usable(row: IssuingKeyRow, marginDays = RENEW_BEFORE_DAYS): boolean {
     const chain = verifyChain([row.certificate.toString('base64')], this.trust.anchors, new Date(Date.now() + marginDays * DAY_MS));
     if (!chain.ok) return false;
     try {
@@ -205,7 +191,7 @@ export class IssuingKeysService implements OnModuleInit, OnApplicationBootstrap 
     }
   }
 
-  private async open(row: IssuingKeyEntity): Promise<DepartmentSigningKey> {
+  private async open(row: IssuingKeyRow): Promise<DepartmentSigningKey> {
     const privateKey = openPrivateKey(row.sealedPrivateKey, this.trust.masterKey, row.kid);
     return {
       kid: row.kid,

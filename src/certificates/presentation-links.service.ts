@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { decodeJwt } from 'jose';
 import { randomBytes } from 'node:crypto';
-import { DataSource, LessThanOrEqual } from 'typeorm';
 import { qrSvg } from '../common/qr-svg.js';
 import { DEPARTMENT_NAMES_ZH, isDepartmentCode } from '../common/departments.js';
 import type { RequestContext } from '../common/request/request-context.js';
@@ -10,9 +9,9 @@ import type { CitizenPrincipal } from '../identity/principal.js';
 import { CertificateCatalog } from './certificate-catalog.js';
 import { CertificateVerificationService } from './certificate-verification.service.js';
 import { CertificateError } from './certificates.errors.js';
-import { CertificatesService } from './certificates.service.js';
-import { CertificateEntity } from './entities/certificate.entity.js';
-import { PresentationLinkEntity } from './entities/presentation-link.entity.js';
+import { CertificateRegistry } from './certificate-registry.service.js';
+import { CertificateRepository, type RegisteredCertificate } from './certificate.repository.js';
+import { PresentationLinkRepository } from './presentation-link.repository.js';
 import { maskIdentifier, maskName } from './holder-mask.js';
 import type { VerifiedCertificatePage } from './verification-page.js';
 import type { PresentationLink } from './models/presentation-link.model.js';
@@ -31,8 +30,9 @@ const REF = /^[A-Za-z0-9_-]{22}$/;
 @Injectable()
 export class PresentationLinksService {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly registry: CertificatesService,
+    private readonly links: PresentationLinkRepository,
+    private readonly registry: CertificateRegistry,
+    private readonly certificates: CertificateRepository,
     private readonly verification: CertificateVerificationService,
     private readonly catalog: CertificateCatalog,
     private readonly config: AppConfig,
@@ -56,12 +56,7 @@ export class PresentationLinksService {
     }
     const ref = randomBytes(16).toString('base64url');
     const expiresAt = new Date(now.getTime() + this.config.PRESENTATION_LINK_TTL_SECONDS * 1000);
-    await this.dataSource.transaction(async (manager) => {
-      const links = manager.getRepository(PresentationLinkEntity);
-      // What holders showed is not kept once it can no longer be used.
-      await links.delete({ expiresAt: LessThanOrEqual(now) });
-      await links.insert({ ref, certificateId: id.toLowerCase(), presentation, createdAt: now, expiresAt });
-    });
+    await this.links.create({ ref, certificateId: id.toLowerCase(), presentation, createdAt: now, expiresAt }, now);
     const url = `${this.config.publicBaseUrl}/verify?p=${ref}`;
     return { url, expiresAt, qrSvg: await qrSvg(url), disclosed: [...new Set(disclose)] };
   }
@@ -77,9 +72,9 @@ export class PresentationLinksService {
   /** A presentation link's page (`/verify?p=`): the presentation verified and recorded; its disclosed claims only. Null: unknown or expired. */
   async presentationPage(ref: string, principal: Principal | undefined, request: RequestContext, now = new Date()): Promise<VerifiedCertificatePage | null> {
     if (!REF.test(ref)) return null;
-    const link = await this.dataSource.getRepository(PresentationLinkEntity).findOneBy({ ref });
+    const link = await this.links.findByRef(ref);
     if (!link || link.expiresAt <= now) return null;
-    const row = await this.dataSource.getRepository(CertificateEntity).findOneBy({ id: link.certificateId });
+    const row = await this.certificates.findById(link.certificateId);
     if (!row) return null;
     const result = await this.verification.verify(link.presentation, principal, request);
     // A presentation of another certificate than the link's would be a bug; show nothing of it.
@@ -87,7 +82,7 @@ export class PresentationLinksService {
     return this.page(row, { ...result, claims: {} }, result.claims);
   }
 
-  private page(row: CertificateEntity, result: VerifiedCertificatePage['result'], disclosed: Record<string, unknown> | null): VerifiedCertificatePage {
+  private page(row: RegisteredCertificate, result: VerifiedCertificatePage['result'], disclosed: Record<string, unknown> | null): VerifiedCertificatePage {
     const type = this.catalog.type(row.type);
     const issuer = isDepartmentCode(row.issuer) ? { zh: DEPARTMENT_NAMES_ZH[row.issuer], en: this.catalog.department(row.issuer).name } : null;
     return {
@@ -102,7 +97,7 @@ export class PresentationLinksService {
 }
 
 /** The holder's name from the registered credential (ours, signed when issued), masked. */
-function holderName(row: CertificateEntity): string | null {
+function holderName(row: RegisteredCertificate): string | null {
   try {
     const subject = decodeJwt(row.credential)['credentialSubject'] as Record<string, unknown> | undefined;
     const name = subject?.[row.holderKind === 'PERSON' ? 'name' : 'enterpriseName'];

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, randomInt } from 'node:crypto';
-import { DataSource, type EntityManager } from 'typeorm';
 import type { DepartmentCode } from '../common/departments.js';
 import { AppConfig } from '../config/app-config.js';
 import { CertificateCatalog } from './certificate-catalog.js';
@@ -8,8 +7,9 @@ import { departmentUrn } from './credential/credential-model.js';
 import { Bitstring, encodeList, STATUS_LIST_SIZE, STATUS_PURPOSES, statusListCredential, type StatusPurpose } from './credential/status-list.js';
 import { ONEGATE_STATUS_BITS, STATUS_LIST_TOKEN_TYPE, statusListTokenPayload, TOKEN_STATUS, TokenStatusArray } from './credential/token-status-list.js';
 import { protectedHeaderFor, signCompact, signVcJwt } from './credential/vc-jwt.js';
-import { StatusListEntity } from './entities/status-list.entity.js';
+import { CertificateRepository } from './certificate.repository.js';
 import { IssuingKeysService } from './issuing-keys.service.js';
+import { StatusListRepository } from './status-list.repository.js';
 
 /** A list is closed for new certificates once this share of its entries is taken: random picks stay cheap. */
 const FILL_LIMIT = 0.5;
@@ -54,7 +54,8 @@ export class StatusListsService {
   private readonly published = new Map<string, Promise<PublishedStatusList>>();
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly lists: StatusListRepository,
+    private readonly certificates: CertificateRepository,
     private readonly keys: IssuingKeysService,
     private readonly catalog: CertificateCatalog,
     private readonly config: AppConfig,
@@ -145,7 +146,7 @@ export class StatusListsService {
       if (copy && copy.expiresAt > Date.now()) return copy;
       this.published.delete(key);
     }
-    const exists = await this.dataSource.getRepository(StatusListEntity).existsBy({ issuer, number: list });
+    const exists = await this.lists.exists(issuer, list);
     if (!exists) return null;
     const building = build(department);
     this.published.set(key, building);
@@ -160,12 +161,9 @@ export class StatusListsService {
    * for `ttl` sees a change no later than a fresh fetch from here would.
    */
   private async buildToken(issuer: DepartmentCode, list: number): Promise<PublishedStatusList> {
-    const rows: Array<{ status_index: number; state: string }> = await this.dataSource.query(
-      `SELECT status_index, state FROM onegate.certificate WHERE issuer = $1 AND status_list = $2 AND state IN ('REVOKED', 'SUSPENDED')`,
-      [issuer, list],
-    );
+    const entries = await this.certificates.statusListEntries(issuer, list, ['REVOKED', 'SUSPENDED']);
     const statuses = new TokenStatusArray(STATUS_LIST_SIZE, ONEGATE_STATUS_BITS);
-    for (const row of rows) statuses.set(row.status_index, row.state === 'REVOKED' ? TOKEN_STATUS.INVALID : TOKEN_STATUS.SUSPENDED);
+    for (const entry of entries) statuses.set(entry.index, entry.state === 'REVOKED' ? TOKEN_STATUS.INVALID : TOKEN_STATUS.SUSPENDED);
     const now = new Date();
     const payload = statusListTokenPayload({
       uri: this.tokenUrl(issuer, list),
@@ -182,11 +180,8 @@ export class StatusListsService {
 
   private async build(issuer: DepartmentCode, name: string, creditCode: string, list: number, purpose: StatusPurpose): Promise<PublishedStatusList> {
     const state = purpose === 'revocation' ? 'REVOKED' : 'SUSPENDED';
-    const rows: Array<{ status_index: number }> = await this.dataSource.query(
-      `SELECT status_index FROM onegate.certificate WHERE issuer = $1 AND status_list = $2 AND state = $3`,
-      [issuer, list, state],
-    );
-    const bits = Bitstring.fromIndices(STATUS_LIST_SIZE, rows.map((r) => r.status_index));
+    const entries = await this.certificates.statusListEntries(issuer, list, [state]);
+    const bits = Bitstring.fromIndices(STATUS_LIST_SIZE, entries.map((entry) => entry.index));
     const now = new Date();
     const url = this.url(issuer, list, purpose);
     const credential = statusListCredential({
@@ -217,30 +212,16 @@ export class StatusListsService {
   }
 
   private async readOpenList(issuer: string): Promise<OpenList> {
-    const number = await this.dataSource.transaction((manager) => this.findOrOpen(manager, issuer));
-    const rows: Array<{ status_index: number }> = await this.dataSource.query(
-      `SELECT status_index FROM onegate.certificate WHERE issuer = $1 AND status_list = $2`,
-      [issuer, number],
-    );
-    return { number, sinceCount: 0, taken: Bitstring.fromIndices(STATUS_LIST_SIZE, rows.map((r) => r.status_index)) };
-  }
-
-  private async findOrOpen(manager: EntityManager, issuer: string): Promise<number> {
-    const lists = manager.getRepository(StatusListEntity);
-    const open = await lists.findOne({ where: { issuer, state: 'OPEN' }, order: { number: 'ASC' } });
-    if (open) return open.number;
-    const [{ next }] = (await manager.query(`SELECT COALESCE(MAX(number), 0) + 1 AS next FROM onegate.status_list WHERE issuer = $1`, [issuer])) as Array<{ next: number }>;
-    // Two instances opening at once: the primary key lets one in; both then use the lowest open list.
-    await manager.query(`INSERT INTO onegate.status_list (issuer, number, size, state, created_at) VALUES ($1, $2, $3, 'OPEN', now()) ON CONFLICT DO NOTHING`, [issuer, next, STATUS_LIST_SIZE]);
-    const opened = await lists.findOne({ where: { issuer, state: 'OPEN' }, order: { number: 'ASC' } });
-    return opened!.number;
+    const number = await this.lists.openListNumber(issuer, STATUS_LIST_SIZE);
+    const entries = await this.certificates.statusListEntries(issuer, number);
+    return { number, sinceCount: 0, taken: Bitstring.fromIndices(STATUS_LIST_SIZE, entries.map((entry) => entry.index)) };
   }
 
   /** Closes the list once FILL_LIMIT of it is taken — or half that, when random picks keep colliding. */
   private async closeIfFilling(issuer: string, list: number, colliding = false): Promise<void> {
-    const [{ taken }] = (await this.dataSource.query(`SELECT count(*)::int AS taken FROM onegate.certificate WHERE issuer = $1 AND status_list = $2`, [issuer, list])) as Array<{ taken: number }>;
+    const taken = await this.certificates.countInStatusList(issuer, list);
     if (taken < STATUS_LIST_SIZE * FILL_LIMIT * (colliding ? 0.5 : 1)) return;
-    await this.dataSource.query(`UPDATE onegate.status_list SET state = 'FULL' WHERE issuer = $1 AND number = $2`, [issuer, list]);
+    await this.lists.markFull(issuer, list);
     this.open.delete(issuer);
   }
 }

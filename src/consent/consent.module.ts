@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
-import { AuditModule } from '../audit/audit.module.js';
+import { LedgerModule } from '../ledger/ledger.module.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
+import { ConsentGrantRepository } from './consent-grant.repository.js';
 import { ConsentResolver } from './consent.resolver.js';
 import { ConsentService } from './consent.service.js';
 import { PurposeFactsService } from './purpose-facts.js';
@@ -12,8 +13,8 @@ import { PurposeFactsService } from './purpose-facts.js';
  * PurposeFactsService, which gathers those with the matter's rules for every reader of records.
  */
 @Module({
-  imports: [AuditModule, CatalogModule, IdentityModule],
-  providers: [ConsentService, ConsentResolver, PurposeFactsService],
+  imports: [LedgerModule, CatalogModule, IdentityModule],
+  providers: [ConsentGrantRepository, ConsentService, ConsentResolver, PurposeFactsService],
   exports: [ConsentService, PurposeFactsService],
 })
 export class ConsentModule {}

@@ -1,9 +1,8 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource, IsNull, MoreThan, Raw } from 'typeorm';
 import { consentCovers, decideConsentListing, type ConsentFacts } from '../access/access-decision.js';
-import { actorFor, type LedgerEntryKind, requestFieldsOf } from '../audit/ledger-entry.js';
-import { LedgerService } from '../audit/ledger.service.js';
+import { actorFor, type LedgerEntryKind, requestFieldsOf } from '../ledger/ledger-entry.js';
+import { LedgerService } from '../ledger/ledger.service.js';
 import { MattersService } from '../catalog/matters.service.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { AppConfig } from '../config/app-config.js';
@@ -14,7 +13,7 @@ import { loadConsentSigningKey, type ConsentSigningKey } from './consent-key.js'
 import type { ConsentLookup, ConsentUse } from './consent-lookup.js';
 import { ConsentTokenError, looksLikeConsentToken, signConsentToken, verifyConsentToken, type ConsentTokenSettings } from './consent-token.js';
 import { CONSENT_VALIDITY, type GrantConsentInput } from './dto/grant-consent.input.js';
-import { ConsentGrantEntity } from './entities/consent-grant.entity.js';
+import { ConsentGrantRepository, type ConsentGrantRow, type GrantPlace } from './consent-grant.repository.js';
 import { ConsentGrant, ConsentStatus } from './models/consent-grant.model.js';
 import type { CoveringConsent } from './models/covering-consent.model.js';
 import { CoalescingBatcher } from '../common/coalescing-batcher.js';
@@ -23,9 +22,6 @@ const DAY_MS = 24 * 3600 * 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** myConsents lists at most this many grants, newest first. */
 export const MY_CONSENTS_LIMIT = 100;
-
-/** A grant's columns, without the relation. */
-type ConsentGrantRow = Omit<ConsentGrantEntity, 'matter'>;
 
 /**
  * Citizens' consent grants: grant, revoke and list (each grant and revocation a ledger entry
@@ -36,14 +32,14 @@ type ConsentGrantRow = Omit<ConsentGrantEntity, 'matter'>;
 @Injectable()
 export class ConsentService implements OnModuleInit {
   private key?: ConsentSigningKey;
-  private readonly grants = new CoalescingBatcher<string, ConsentGrantRow | null>((ids) => this.readGrants(ids), {
+  private readonly lookups = new CoalescingBatcher<string, ConsentGrantRow | null>((ids) => this.readGrants(ids), {
     maxInFlight: 1,
     maxBatch: 100,
     missing: () => null,
   });
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly grants: ConsentGrantRepository,
     private readonly ledger: LedgerService,
     private readonly matters: MattersService,
     private readonly config: AppConfig,
@@ -86,10 +82,7 @@ export class ConsentService implements OnModuleInit {
       expiresAt,
       revokedAt: null,
     };
-    await this.dataSource.transaction(async (manager) => {
-      await manager.getRepository(ConsentGrantEntity).insert(grant);
-      await this.record('CONSENT_GRANT', citizen, request, grant);
-    });
+    await this.grants.insert(grant, () => this.record('CONSENT_GRANT', citizen, request, grant));
     return toConsentGrant(grant, now);
   }
 
@@ -112,30 +105,14 @@ export class ConsentService implements OnModuleInit {
     throw ConsentError.notFound();
   }
 
-  private revokeOwn(citizen: CitizenPrincipal, request: RequestContext, id: string, now: Date): Promise<ConsentGrant | null> {
-    return this.dataSource.transaction(async (manager) => {
-      const grants = manager.getRepository(ConsentGrantEntity);
-      const grant = await grants.findOne({
-        where: { id: id.toLowerCase(), citizenIdNumber: citizen.id },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (!grant) return null;
-      if (grant.revokedAt === null) {
-        grant.revokedAt = now;
-        await grants.update({ id: grant.id }, { revokedAt: now });
-        await this.record('CONSENT_REVOKE', citizen, request, grant);
-      }
-      return toConsentGrant(grant, now);
-    });
+  private async revokeOwn(citizen: CitizenPrincipal, request: RequestContext, id: string, now: Date): Promise<ConsentGrant | null> {
+    const grant = await this.grants.revoke(id.toLowerCase(), citizen.id, now, (revoked) => this.record('CONSENT_REVOKE', citizen, request, revoked));
+    return grant && toConsentGrant(grant, now);
   }
 
   /** The citizen's grants, newest first (at most MY_CONSENTS_LIMIT). */
   async listFor(citizen: CitizenPrincipal, now: Date = new Date()): Promise<ConsentGrant[]> {
-    const grants = await this.dataSource.getRepository(ConsentGrantEntity).find({
-      where: { citizenIdNumber: citizen.id },
-      order: { grantedAt: 'DESC', id: 'DESC' },
-      take: MY_CONSENTS_LIMIT,
-    });
+    const grants = await this.grants.listByCitizen(citizen.id, MY_CONSENTS_LIMIT);
     return grants.map((grant) => toConsentGrant(grant, now));
   }
 
@@ -174,19 +151,7 @@ export class ConsentService implements OnModuleInit {
     if (!matter!.consentRequired) return [];
     const place = placeOf(principal);
     // Only grants naming the caller's hall or department; a clerk elsewhere finds nothing to pick.
-    const rows = place
-      ? await this.dataSource.getRepository(ConsentGrantEntity).find({
-          where: {
-            citizenIdNumber: subject.id,
-            matterCode: matter!.code,
-            revokedAt: IsNull(),
-            expiresAt: MoreThan(now),
-            [place.column]: Raw((column) => `${column} @> ARRAY[:place]::varchar[]`, { place: place.code }),
-          },
-          order: { grantedAt: 'DESC', id: 'DESC' },
-          take: MY_CONSENTS_LIMIT,
-        })
-      : [];
+    const rows = place ? await this.grants.listActiveNaming(subject.id, matter!.code, place, now, MY_CONSENTS_LIMIT) : [];
     const covering = rows.filter((grant) => consentCovers(factsOf(grant, grant.expiresAt, principal), { principal, subject, caseNumber: query.caseNumber, matter: matter! }));
     await entry('GRANTED', { grants: covering.length });
     return covering.map((grant) => {
@@ -266,15 +231,8 @@ export class ConsentService implements OnModuleInit {
     if (grant.caseNumber !== null && grant.caseNumber !== use.caseNumber) return grant;
     const matter = await this.matters.rules(grant.matterCode);
     if (!matter || decideConsentListing({ principal, matter, subject }) !== null) return grant;
-    const bound = await this.dataSource.transaction(async (manager) => {
-      const rows: unknown[] = await manager.query(
-        `UPDATE onegate.consent_grant SET halls = ARRAY[$2]::varchar[]
-          WHERE id = $1 AND cardinality(halls) = 0 AND cardinality(departments) = 0 AND revoked_at IS NULL
-          RETURNING id`,
-        [grant.id, principal.hall],
-      );
-      if (rows.length === 0) return false;
-      await this.ledger.record({
+    const bound = await this.grants.bindToHall(grant.id, principal.hall, () =>
+      this.ledger.record({
         kind: 'CONSENT_BIND',
         actor: actorFor(principal),
         subject: { kind: 'PERSON', id: grant.citizenIdNumber },
@@ -285,9 +243,8 @@ export class ConsentService implements OnModuleInit {
         requestId: use.request?.requestId ?? null,
         clientAddress: use.request?.clientAddress ?? null,
         detail: { hall: principal.hall },
-      });
-      return true;
-    });
+      }),
+    );
     if (bound) return { ...grant, halls: [principal.hall] };
     return (await this.findGrant(grant.id)) ?? grant;
   }
@@ -298,31 +255,11 @@ export class ConsentService implements OnModuleInit {
    * applies to the next request.
    */
   private findGrant(id: string): Promise<ConsentGrantRow | null> {
-    return this.grants.load(id);
+    return this.lookups.load(id);
   }
 
   private async readGrants(ids: string[]): Promise<Map<string, ConsentGrantRow>> {
-    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
-      `SELECT id, citizen_id_number, matter_code, case_number, halls, departments, granted_at, expires_at, revoked_at
-         FROM onegate.consent_grant WHERE id = ANY($1::uuid[])`,
-      [ids],
-    );
-    return new Map(
-      rows.map((r): [string, ConsentGrantRow] => [
-        r.id as string,
-        {
-          id: r.id as string,
-          citizenIdNumber: r.citizen_id_number as string,
-          matterCode: r.matter_code as string,
-          caseNumber: r.case_number as string | null,
-          halls: r.halls as string[],
-          departments: r.departments as string[],
-          grantedAt: r.granted_at as Date,
-          expiresAt: r.expires_at as Date,
-          revokedAt: r.revoked_at as Date | null,
-        },
-      ]),
-    );
+    return new Map((await this.grants.findByIds(ids)).map((grant) => [grant.id, grant]));
   }
 
   private signingKey(): ConsentSigningKey {
@@ -362,7 +299,7 @@ function statusOf(grant: { expiresAt: Date; revokedAt: Date | null }, now: Date)
 }
 
 /** Where a caller acts from, as a grant names it: a clerk's hall or a department system's department. */
-function placeOf(principal: Principal): { column: 'halls' | 'departments'; code: string } | null {
+function placeOf(principal: Principal): GrantPlace | null {
   if (principal.kind === 'clerk') return { column: 'halls', code: principal.hall };
   if (principal.kind === 'department') return { column: 'departments', code: principal.department };
   return null;

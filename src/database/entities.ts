@@ -1,6 +1,6 @@
-import { LedgerCheckpointEntity } from '../audit/entities/ledger-checkpoint.entity.js';
-import { LedgerEntryEntity } from '../audit/entities/ledger-entry.entity.js';
-import { LedgerNodeEntity } from '../audit/entities/ledger-node.entity.js';
+import { LedgerCheckpointEntity } from '../ledger/entities/ledger-checkpoint.entity.js';
+import { LedgerEntryEntity } from '../ledger/entities/ledger-entry.entity.js';
+import { LedgerNodeEntity } from '../ledger/entities/ledger-node.entity.js';
 import { DataItemEntity } from '../catalog/entities/data-item.entity.js';
 import { DepartmentEntity } from '../catalog/entities/department.entity.js';
 import { MatterDataItemEntity } from '../catalog/entities/matter-data-item.entity.js';

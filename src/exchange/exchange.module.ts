@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { AuditModule } from '../audit/audit.module.js';
+import { LedgerModule } from '../ledger/ledger.module.js';
 import { readCatalogFiles } from '../catalog/catalog-files.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -14,7 +14,7 @@ import { ItemViews, itemViewsOf } from './item-views.js';
  * get ExchangeService only; the fetching of items stays inside it.
  */
 @Module({
-  imports: [AuditModule, CatalogModule, ConsentModule],
+  imports: [LedgerModule, CatalogModule, ConsentModule],
   providers: [DepartmentRegistry, ExchangeService],
   exports: [ExchangeService],
 })

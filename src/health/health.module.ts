@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { AuditModule } from '../audit/audit.module.js';
+import { LedgerModule } from '../ledger/ledger.module.js';
 import { HealthController } from './health.controller.js';
 import { HealthService } from './health.service.js';
 
-@Module({ imports: [AuditModule], controllers: [HealthController], providers: [HealthService] })
+@Module({ imports: [LedgerModule], controllers: [HealthController], providers: [HealthService] })
 export class HealthModule {}

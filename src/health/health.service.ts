@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { LedgerService } from '../audit/ledger.service.js';
+import { LedgerService } from '../ledger/ledger.service.js';
 
 export interface Readiness {
   status: 'ready' | 'unavailable';

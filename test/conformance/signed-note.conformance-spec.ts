@@ -1,6 +1,6 @@
 /**
  * Ledger checkpoints as others check them: the C2SP signed-note format of
- * src/audit/checkpoint.ts held against data we did not make and a verifier we did not write.
+ * src/ledger/checkpoint.ts held against data we did not make and a verifier we did not write.
  *
  *  - Go's own test vectors (golang.org/x/mod/sumdb/note, note_test.go, BSD licence): a published
  *    key pair and the notes it signed. Our verifier must open them; our signer, given Go's private
@@ -10,7 +10,7 @@
  *    signature lines included.
  *  - A checkpoint served by a running gateway, checked against the vkey it publishes by the
  *    reference reader in test/support/signed-note-reference.ts (node:crypto only, written from the
- *    C2SP texts, nothing from src/audit).
+ *    C2SP texts, nothing from src/ledger).
  *  - Drift: a changed byte in the body, a wrong key type byte or a note in the old
  *    cosignature-only form must fail the stock check.
  */
@@ -26,8 +26,8 @@ import {
   signNote,
   verifyCheckpoint,
   vkeyFor,
-} from '../../src/audit/checkpoint.js';
-import { ledgerKeyPaths, loadLedgerSigningKey } from '../../src/audit/ledger-key.js';
+} from '../../src/ledger/checkpoint.js';
+import { ledgerKeyPaths, loadLedgerSigningKey } from '../../src/ledger/ledger-key.js';
 import { createTestApp, type TestApp } from '../harness/test-app.js';
 import { referenceCheckpointBody, referenceOpenNote, referenceParseVkey } from '../support/signed-note-reference.js';
 

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, linkSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadLedgerSigningKey } from '../../src/audit/ledger-key.js';
+import { loadLedgerSigningKey } from '../../src/ledger/ledger-key.js';
 import { loadTrustMaterial } from '../../src/certificates/trust/trust-material.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { loadConsentSigningKey } from '../../src/consent/consent-key.js';

@@ -1,7 +1,7 @@
 import { expect } from '@jest/globals';
 import type { Test } from 'supertest';
-import { LedgerService } from '../../src/audit/ledger.service.js';
-import type { LedgerEntryInput } from '../../src/audit/ledger-entry.js';
+import { LedgerService } from '../../src/ledger/ledger.service.js';
+import type { LedgerEntryInput } from '../../src/ledger/ledger-entry.js';
 import type { TestApp } from '../harness/test-app.js';
 import { referenceRoot, referenceVerifyInclusion } from './rfc9162-reference.js';
 import { referenceCheckpointBody, referenceOpenNote } from './signed-note-reference.js';
@@ -68,7 +68,7 @@ export async function expectStoredTreeVerifies(
 
 /**
  * Checks a C2SP checkpoint note against trusted vkeys with the independent reference reader
- * (signed-note-reference.ts, written from the C2SP texts, nothing from src/audit): the signature
+ * (signed-note-reference.ts, written from the C2SP texts, nothing from src/ledger): the signature
  * lines by those keys must verify and the origin must be their name. `time` is the cosignature's,
  * null when no 0x04 key was given or the note has no cosignature line; `types` the signature types
  * that verified.

@@ -1,6 +1,6 @@
 // An independent RFC 9162 implementation for the tests: written straight from the RFC's text,
 // with BigInt shifts and base64 strings, and sharing no code with src/ — so a mistake in
-// src/audit/merkle.ts cannot hide behind the same mistake here.
+// src/ledger/merkle.ts cannot hide behind the same mistake here.
 import { createHash } from 'node:crypto';
 
 function hash(...parts: Buffer[]): Buffer {

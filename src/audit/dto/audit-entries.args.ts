@@ -1,7 +1,7 @@
 import { ArgsType, Field, GraphQLISODateTime, InputType, Int } from '@nestjs/graphql';
 import { IsDate, IsIn, IsInt, IsOptional, IsString, Length, Matches, Min, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
-import { LEDGER_ENTRY_KINDS, LEDGER_OUTCOMES } from '../ledger-entry.js';
+import { LEDGER_ENTRY_KINDS, LEDGER_OUTCOMES } from '../../ledger/ledger-entry.js';
 import { LedgerEntryKind, LedgerOutcome } from '../models/audit-entry.model.js';
 
 /**
@@ -135,32 +135,6 @@ export class AuditFlagsArgs {
   @Type(() => Date)
   @IsDate()
   to?: Date | null;
-}
-
-@ArgsType()
-export class InclusionProofArgs {
-  @Field(() => Int)
-  @IsInt()
-  @Min(0)
-  index: number;
-
-  @Field(() => Int)
-  @IsInt()
-  @Min(1)
-  treeSize: number;
-}
-
-@ArgsType()
-export class ConsistencyProofArgs {
-  @Field(() => Int)
-  @IsInt()
-  @Min(1)
-  fromSize: number;
-
-  @Field(() => Int)
-  @IsInt()
-  @Min(1)
-  toSize: number;
 }
 
 /** Clamps `first` or `last` to the documented maximum. */

@@ -1,6 +1,6 @@
 import { Field, GraphQLISODateTime, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { JsonScalar } from '../../common/scalars/json.scalar.js';
-import { LEDGER_ENTRY_KINDS, LEDGER_OUTCOMES, LEDGER_SUBJECT_KINDS, type LedgerEntryContent } from '../ledger-entry.js';
+import { LEDGER_ENTRY_KINDS, LEDGER_OUTCOMES, LEDGER_SUBJECT_KINDS, type LedgerEntryContent } from '../../ledger/ledger-entry.js';
 
 const asEnum = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
 

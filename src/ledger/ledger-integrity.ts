@@ -71,33 +71,6 @@ export interface StoredHead {
   checkpoint: { size: number; root: Buffer; note: string } | null;
 }
 
-/**
- * The stored size and newest checkpoint in one statement. `tree_size` in ORDER BY is qualified so
- * it is the bigint column, not the text output column of the same name.
- */
-export const READ_STORED_HEAD = `SELECT (SELECT coalesce(max(leaf_index) + 1, 0) FROM onegate.ledger_entry)::text AS size,
-    c.tree_size::text AS checkpoint_size, c.root_hash AS checkpoint_root, c.note AS checkpoint_note
-  FROM (SELECT) AS one
-  LEFT JOIN LATERAL (
-    SELECT tree_size, root_hash, note FROM onegate.ledger_checkpoint
-     ORDER BY ledger_checkpoint.tree_size DESC, ledger_checkpoint.signed_at DESC LIMIT 1
-  ) AS c ON true`;
-
-export interface StoredHeadRow {
-  size: string;
-  checkpoint_size: string | null;
-  checkpoint_root: Buffer | null;
-  checkpoint_note: string | null;
-}
-
-export function storedHead(row: StoredHeadRow): StoredHead {
-  return {
-    size: Number(row.size),
-    checkpoint:
-      row.checkpoint_size === null ? null : { size: Number(row.checkpoint_size), root: row.checkpoint_root!, note: row.checkpoint_note! },
-  };
-}
-
 export interface InspectionExpectations {
   /**
    * The writer's own tree: the stored tree may have grown past it (another instance), never shrunk;

@@ -3,7 +3,7 @@ import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { inputValidationPipe } from '../common/graphql/input-validation.pipe.js';
 import { Public } from '../identity/public.decorator.js';
 import { Roles } from '../identity/roles.decorator.js';
-import { ConsistencyProofArgs, InclusionProofArgs } from './dto/audit-entries.args.js';
+import { ConsistencyProofArgs, InclusionProofArgs } from './dto/proof.args.js';
 import { LedgerService, type SignedCheckpoint } from './ledger.service.js';
 import { LedgerCheckpoint, LedgerConsistencyProof, LedgerInclusionProof, LedgerPublicKey } from './models/ledger.model.js';
 

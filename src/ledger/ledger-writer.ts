@@ -1,23 +1,20 @@
-import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { isDatabaseUnavailable } from '../common/graphql/error-format.js';
 import type { Logger } from '../logging/logger.js';
 import { errorKind, RepeatedErrorLog } from '../logging/repeated-errors.js';
 import { entryContent, entryLeafHash, type LedgerEntryContent, type LedgerEntryInput } from './ledger-entry.js';
-import { LedgerInconsistentError, LedgerUnavailableError } from './audit.errors.js';
+import { LedgerInconsistentError, LedgerUnavailableError } from '../audit/audit.errors.js';
 import {
   inspectStoredTree,
   LedgerInconsistencyFound,
   LedgerIntegrity,
   parsedVkey,
-  READ_STORED_HEAD,
-  storedHead,
   type Anchor,
   type Inspected,
   type IntegrityAlarm,
   type IntegrityCheckpoint,
-  type StoredHeadRow,
 } from './ledger-integrity.js';
+import { insertCheckpoint, READ_STORED_HEAD, readNodeMap, storedHead, type Queryable, type StoredHeadRow } from './ledger-store.js';
 import { appendLeaves, nodeKey, rootPlan, type NodeRef } from './merkle.js';
 import type { ParsedVkey } from './checkpoint.js';
 
@@ -401,13 +398,7 @@ export class LedgerWriter {
         const inspected = await this.inspectLocked(client, opened);
         tree = inspected;
         const note = sign(inspected.size, inspected.root);
-        await client.query('INSERT INTO onegate.ledger_checkpoint (id, tree_size, root_hash, signed_at, note) VALUES ($1, $2, $3, $4, $5)', [
-          randomUUID(),
-          inspected.size,
-          inspected.root,
-          note.timestamp,
-          note.note,
-        ]);
+        await insertCheckpoint(client, { treeSize: inspected.size, rootHash: inspected.root, signedAt: note.timestamp, note: note.note });
         return note;
       });
       const plan = rootPlan(tree.size);
@@ -625,44 +616,4 @@ function entryRow(index: number, c: LedgerEntryContent, leafHash: Buffer) {
     detail: c.detail,
     leaf_hash: leafHash.toString('hex'),
   };
-}
-
-export interface Queryable {
-  query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
-}
-
-/** The number of entries: one past the highest leaf index (indexes are contiguous from 0). */
-export async function readTreeSize(db: Queryable): Promise<number> {
-  const { rows } = await db.query<{ size: string }>('SELECT coalesce(max(leaf_index) + 1, 0)::text AS size FROM onegate.ledger_entry');
-  return Number(rows[0]!.size);
-}
-
-/**
- * Hashes of perfect subtrees in one round trip: level 0 from the entries' leaf hashes, higher
- * levels from ledger_node. Throws if one is missing (a tree that does not add up is not served).
- */
-export async function readNodes(db: Queryable, refs: NodeRef[]): Promise<Buffer[]> {
-  const found = await readNodeMap(db, refs);
-  return refs.map((ref) => {
-    const hash = found.get(nodeKey(ref));
-    if (!hash) throw new Error(`ledger tree node ${nodeKey(ref)} is missing`);
-    return hash;
-  });
-}
-
-export async function readNodeMap(db: Queryable, refs: NodeRef[]): Promise<Map<string, Buffer>> {
-  const found = new Map<string, Buffer>();
-  if (refs.length === 0) return found;
-  const leaves = refs.filter((r) => r.level === 0).map((r) => String(r.index));
-  const inner = refs.filter((r) => r.level > 0);
-  // One round trip: the leaves' hashes (level 0) from the entries, the rest from ledger_node.
-  const { rows } = await db.query<{ level: number; i: string; hash: Buffer }>(
-    `SELECT 0::smallint AS level, e.leaf_index::text AS i, e.leaf_hash AS hash FROM onegate.ledger_entry e WHERE e.leaf_index = ANY($1::bigint[])
-     UNION ALL
-     SELECT n.level, n.node_index::text AS i, n.hash FROM onegate.ledger_node n
-       JOIN unnest($2::smallint[], $3::bigint[]) AS want(level, node_index) USING (level, node_index)`,
-    [leaves, inner.map((r) => r.level), inner.map((r) => String(r.index))],
-  );
-  for (const row of rows) found.set(nodeKey({ level: row.level, index: Number(row.i) }), row.hash);
-  return found;
 }

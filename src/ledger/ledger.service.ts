@@ -8,12 +8,13 @@ import { resilientPool } from '../database/pg-pool.js';
 import { LOGGER } from '../logging/logging.module.js';
 import type { Logger } from '../logging/logger.js';
 import { errorKind, RepeatedErrorLog } from '../logging/repeated-errors.js';
-import { AuditError, AuditErrorCode } from './audit.errors.js';
+import { AuditError, AuditErrorCode } from '../audit/audit.errors.js';
 import { signCheckpoint } from './checkpoint.js';
 import type { LedgerEntryInput } from './ledger-entry.js';
 import { loadLedgerSigningKey, type LedgerSigningKey } from './ledger-key.js';
 import type { IntegrityAlarm } from './ledger-integrity.js';
-import { LedgerWriter, readNodeMap, readTreeSize, type Companion, type CompanionOutcome, type LedgerProbe, type RecordedEntry } from './ledger-writer.js';
+import { readLatestCheckpoint, readNewestCheckpointSize, readNodeMap, readTreeSize } from './ledger-store.js';
+import { LedgerWriter, type Companion, type CompanionOutcome, type LedgerProbe, type RecordedEntry } from './ledger-writer.js';
 import { assembleProof, consistencyProofPlan, inclusionProofPlan } from './merkle.js';
 
 export interface SignedCheckpoint {
@@ -156,13 +157,9 @@ export class LedgerService implements OnModuleInit, OnApplicationShutdown {
 
   /** The newest stored checkpoint; one is signed now if none exists yet. */
   async latestCheckpoint(): Promise<SignedCheckpoint> {
-    const { rows } = await this.query<{ tree_size: string; root_hash: Buffer; signed_at: Date; note: string }>(
-      // Qualified: an unqualified `tree_size` would order by the text output column ("9" > "33").
-      'SELECT tree_size::text, root_hash, signed_at, note FROM onegate.ledger_checkpoint ORDER BY ledger_checkpoint.tree_size DESC, ledger_checkpoint.signed_at DESC LIMIT 1',
-    );
-    const row = rows[0];
-    if (!row) return this.createCheckpoint();
-    return { treeSize: Number(row.tree_size), rootHash: row.root_hash, timestamp: row.signed_at, note: row.note };
+    const stored = await this.withReader(readLatestCheckpoint);
+    if (!stored) return this.createCheckpoint();
+    return { treeSize: stored.treeSize, rootHash: stored.rootHash, timestamp: stored.signedAt, note: stored.note };
   }
 
   async inclusionProof(index: number, treeSize: number): Promise<InclusionProof> {
@@ -204,18 +201,11 @@ export class LedgerService implements OnModuleInit, OnApplicationShutdown {
     // With the alarm raised nothing is signed (the alarm was logged once, at fatal).
     if (this.checkpointing || this.writer.alarm) return;
     this.checkpointing = (async () => {
-      const [size, latest] = await Promise.all([
-        this.treeSize(),
-        this.query<{ size: string }>('SELECT coalesce(max(tree_size), -1)::text AS size FROM onegate.ledger_checkpoint'),
-      ]);
-      if (size > Number(latest.rows[0]!.size)) await this.createCheckpoint();
+      const [size, signed] = await Promise.all([this.treeSize(), this.withReader(readNewestCheckpointSize)]);
+      if (size > signed) await this.createCheckpoint();
     })()
       .catch((err) => this.logger.warn({ err }, 'scheduled ledger checkpoint failed'))
       .finally(() => (this.checkpointing = undefined));
-  }
-
-  private async query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
-    return this.withReader((db) => db.query<R>(text, values));
   }
 
   private async withReader<T>(work: (db: pg.Pool) => Promise<T>): Promise<T> {

@@ -3,7 +3,7 @@ import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 /**
  * One ledger entry: the leaf at `leafIndex` of the Merkle tree. Append-only: the runtime role may
  * INSERT and SELECT, and triggers refuse UPDATE, DELETE and TRUNCATE to everyone.
- * Columns mirror `LedgerEntryContent` (src/audit/ledger-entry.ts); the leaf hash is recomputed
+ * Columns mirror `LedgerEntryContent` (src/ledger/ledger-entry.ts); the leaf hash is recomputed
  * from them when verifying, so an edited column shows.
  */
 @Entity({ name: 'ledger_entry' })
