@@ -43,7 +43,7 @@ import {
   type CpuContext,
   type DisturbedAttempt,
 } from '../harness.js';
-import { latencySummary, roundMs, writeResult } from '../results.js';
+import { roundMs, writeResult } from '../results.js';
 
 const USAGE = `usage: npm run bench:certificates -- [--citizens 10000] [--seconds 15] [--warmup 3]
                                    [--connections 16,24,32,64] [--sample 2000] [--batch 20000] [--reseed]
@@ -366,8 +366,8 @@ async function main(argv: string[]): Promise<void> {
     const verification: VerificationRun[] = [];
     const runTag = `bench-${Date.now().toString(36)}`;
     let batch: BatchRun;
-    let gatewayMemory: ReturnType<typeof residentMemory> | null = null;
-    let verified = 0;
+    let gatewayMemory: ReturnType<typeof residentMemory> | null;
+    let verified: number;
     try {
       const consents = await grantHolderConsents(url, issuer, holders, config.TOKEN_MAX_AGE_SECONDS);
       log(`${consents.size} holders' consents granted for the issuances that need a purpose`);

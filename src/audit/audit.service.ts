@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { parseCreditCode } from '../common/identifiers/credit-code.js';
 import { parseIdNumber } from '../common/identifiers/id-number.js';
 import type { RequestContext } from '../common/request/request-context.js';

@@ -61,7 +61,7 @@ export function readCatalogFiles(schemasDir = join(projectRoot(), 'schemas')): C
         if (`${item.code}.json` !== name) throw new DataItemDefinitionError(`file name must be "${item.code}.json"`);
         return item;
       } catch (error) {
-        if (error instanceof DataItemDefinitionError) throw new Error(`${file}: ${error.message}`);
+        if (error instanceof DataItemDefinitionError) throw new Error(`${file}: ${error.message}`, { cause: error });
         throw error;
       }
     });
@@ -79,7 +79,7 @@ export function readCatalogFiles(schemasDir = join(projectRoot(), 'schemas')): C
         if (`${matter.code}.json` !== name) throw new MatterDefinitionError(`file name must be "${matter.code}.json"`);
         return matter;
       } catch (error) {
-        if (error instanceof MatterDefinitionError) throw new Error(`${file}: ${error.message}`);
+        if (error instanceof MatterDefinitionError) throw new Error(`${file}: ${error.message}`, { cause: error });
         throw error;
       }
     });
@@ -120,6 +120,6 @@ function readJson(file: string): unknown {
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`${file}: ${(error as Error).message}`);
+    throw new Error(`${file}: ${(error as Error).message}`, { cause: error });
   }
 }

@@ -145,7 +145,7 @@ function subjectConditions(value: unknown, items: readonly string[]): SubjectCon
     const kind = oneOf(c.condition, SUBJECT_CONDITION_KINDS, `subjectConditions[${i}].condition`);
     if (seen.has(kind)) throw new MatterDefinitionError(`subjectConditions lists ${kind} twice`);
     seen.add(kind);
-    const extra = Object.keys(c).find((key) => key !== 'condition' && c[key] != null && !(kind === 'AGE_AT_LEAST' && key === 'years'));
+    const extra = Object.keys(c).find((key) => key !== 'condition' && c[key] !== null && c[key] !== undefined && !(kind === 'AGE_AT_LEAST' && key === 'years'));
     if (extra) throw new MatterDefinitionError(`subjectConditions[${i}] has an unknown field "${extra}"`);
     // The facts are read under the matter's own items: a condition may not make the matter read more.
     const item = SUBJECT_CONDITION_ITEMS[kind];

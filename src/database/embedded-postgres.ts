@@ -181,7 +181,7 @@ export class EmbeddedPostgres {
       // A half-initialised cluster would make the next start fail in a confusing way.
       rmSync(this.options.dataDir, { recursive: true, force: true });
       const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
-      throw new Error(`initdb failed for the embedded PostgreSQL at ${this.options.dataDir}${stderr ? `: ${stderr}` : ''}`);
+      throw new Error(`initdb failed for the embedded PostgreSQL at ${this.options.dataDir}${stderr ? `: ${stderr}` : ''}`, { cause: error });
     } finally {
       rmSync(pwfile, { force: true });
     }

@@ -104,7 +104,7 @@ function readOverrides(file: string | undefined): Map<DepartmentCode, unknown> {
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new Error(`DEPARTMENT_CONNECTORS_FILE ${path}: ${(error as Error).message}`);
+    throw new Error(`DEPARTMENT_CONNECTORS_FILE ${path}: ${(error as Error).message}`, { cause: error });
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new Error(`DEPARTMENT_CONNECTORS_FILE ${path}: must be an object keyed by department code`);

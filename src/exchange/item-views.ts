@@ -76,6 +76,8 @@ export class ItemViews {
   /** A record's links: each looks the linked subject up under the record's purpose, a lookup with its own decision and ledger entry. */
   private linkResolver(item: DataItemDefinition, links: ReadonlyArray<FieldShape & { link: FieldLink }>): Function {
     const resolver = classTaking(`${item.view.type}LinksResolver`, ExchangeService);
+    // The resolver methods below get Nest's resolver instance as `this`; the views stay reachable here.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const views = this;
     for (const { name, link } of links) {
       const lookUp = async function (this: { exchange: ExchangeService }, parent: Released, _args: unknown, _context: unknown, info: GraphQLResolveInfo) {

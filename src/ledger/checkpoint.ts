@@ -155,7 +155,7 @@ export function signCheckpoint(checkpoint: CheckpointToSign, privateKey: KeyObje
  */
 export function signNote(text: string, name: string, privateKey: KeyObject): string {
   // What parseSignedNote would refuse in the text: it must still read back as this text.
-  // eslint-disable-next-line no-control-regex
+   
   if (typeof text !== 'string' || !text.endsWith('\n') || /[\u0000-\u0009\u000b-\u001f]/.test(text)) throw new CheckpointError('malformed note text');
   if (!isKeyName(name)) throw new CheckpointError('the key name must be non-empty, without spaces, "+" or control characters');
   if (privateKey.type !== 'private' || privateKey.asymmetricKeyType !== 'ed25519') {

@@ -40,10 +40,10 @@ export class CheckpointError extends Error {
   }
 }
 
-/* eslint-disable no-control-regex */
+ 
 const CONTROL = /[\u0000-\u001f]/;
 const CONTROL_OTHER_THAN_NEWLINE = /[\u0000-\u0009\u000b-\u001f]/;
-/* eslint-enable no-control-regex */
+ 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const UNICODE_SPACE = /[\s\u0085\u180e\u200b]/u;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;

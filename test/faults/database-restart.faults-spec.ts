@@ -107,11 +107,11 @@ describe('§H 41: PostgreSQL restarted under load', () => {
       }
     })();
 
-    let stopBegan = 0;
+    let stopBegan: number;
     let stopped = 0;
     let startBegan = 0;
     let started = 0;
-    let firstData = 0;
+    let firstData: number;
     let firstComplete = 0;
     load.start();
     try {
@@ -131,7 +131,7 @@ describe('§H 41: PostgreSQL restarted under load', () => {
       await sleep(SIZE.afterMs);
     } catch (error) {
       const recent = load.outcomes.filter((o) => o.startedAt > (started || stopped));
-      throw new Error(`${(error as Error).message}\nsince PostgreSQL came back: ${tally(recent)}\ngateway output:\n${gateway!.tail(6000)}`);
+      throw new Error(`${(error as Error).message}\nsince PostgreSQL came back: ${tally(recent)}\ngateway output:\n${gateway!.tail(6000)}`, { cause: error });
     } finally {
       await load.stop();
       probing = false;

@@ -160,7 +160,7 @@ describe('§F under load: a department that hangs, answers garbage, invalid reco
       }
       steady.push({ from, to: performance.now() });
     } catch (error) {
-      throw new Error(`${(error as Error).message}\nlast 200 lookups: ${tally(load.outcomes.slice(-200))}`);
+      throw new Error(`${(error as Error).message}\nlast 200 lookups: ${tally(load.outcomes.slice(-200))}`, { cause: error });
     } finally {
       await load.stop();
     }

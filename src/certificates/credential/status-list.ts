@@ -74,7 +74,7 @@ export function decodeList(encoded: string, maxBytes: number = MAX_DECODED_LIST_
     inflated = gunzipSync(Buffer.from(encoded.slice(1), 'base64url'), { maxOutputLength: maxBytes });
   } catch (error) {
     const tooLarge = error instanceof RangeError || (error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE';
-    throw new RangeError(tooLarge ? `the status list inflates beyond ${maxBytes} bytes` : 'the status list is not valid gzip');
+    throw new RangeError(tooLarge ? `the status list inflates beyond ${maxBytes} bytes` : 'the status list is not valid gzip', { cause: error });
   }
   if (inflated.length === 0) throw new RangeError('the status list is empty');
   return new Uint8Array(inflated.buffer, inflated.byteOffset, inflated.length);

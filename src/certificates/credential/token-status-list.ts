@@ -92,7 +92,7 @@ export function decompressStatusList(lst: string, maxBytes: number = MAX_DECOMPR
     inflated = inflateSync(compressed, { maxOutputLength: maxBytes });
   } catch (error) {
     const tooLarge = error instanceof RangeError || (error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE';
-    throw new RangeError(tooLarge ? `the status list inflates beyond ${maxBytes} bytes` : 'lst is not a ZLIB (RFC 1950) DEFLATE stream');
+    throw new RangeError(tooLarge ? `the status list inflates beyond ${maxBytes} bytes` : 'lst is not a ZLIB (RFC 1950) DEFLATE stream', { cause: error });
   }
   if (inflated.length === 0) throw new RangeError('the status list is empty');
   return new Uint8Array(inflated.buffer, inflated.byteOffset, inflated.length);
