@@ -23,7 +23,7 @@ export default {
       globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
     },
     {
-      // Formats checked by implementations we did not write (README: Conformance): credentials,
+      // Formats checked by implementations we did not write (docs/testing.md, Conformance): credentials,
       // status lists, identifiers and checkpoints read by third-party libraries and tools.
       ...common,
       displayName: 'conformance',
@@ -32,7 +32,7 @@ export default {
       globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
     },
     {
-      // The fault harness (README: Fault harness): gateways as child processes killed, their
+      // The fault harness (docs/testing.md, Fault harness): gateways as child processes killed, their
       // database restarted, departments failing, all under load. Full size with `npm run
       // test:faults` (FAULTS_SIZE=full); `npm test` runs it smaller. Same global setup as e2e (run once).
       ...common,

@@ -9,7 +9,7 @@ import { formatGraphQLError, isClientError, isDatabaseUnavailable } from './erro
 import { identityLookupLimitRule } from './identity-lookup-limit.rule.js';
 import { queryCostLimitRule } from './query-cost.rule.js';
 
-/** GraphQL limits (RELIABILITY-AND-SECURITY §A), documented in README. */
+/** GraphQL limits (RELIABILITY-AND-SECURITY §A), documented in docs/api.md. */
 export const GRAPHQL_LIMITS = { maxTokens: 1000, maxDirectives: 50, maxAliases: 15 } as const;
 
 /**
