@@ -303,7 +303,10 @@ export class AppConfig {
   @Max(1000)
   EXCHANGE_BATCH_WINDOW_MS = 4;
 
-  /** Identity lookups (`citizen`, `enterprise`, nested views) one principal may make per minute, whatever the aliasing. */
+  /**
+   * Identity lookups (`citizen`, `enterprise`, nested views) and issuances one principal may make per
+   * minute, whatever the aliasing; counted in PostgreSQL, so the limit holds across all instances.
+   */
   @IsInt()
   @Min(1)
   @Max(10_000_000)
