@@ -8,6 +8,7 @@ import { resilientPool } from '../database/pg-pool.js';
 import { LOGGER } from '../logging/logging.module.js';
 import type { Logger } from '../logging/logger.js';
 import { errorKind, RepeatedErrorLog } from '../logging/repeated-errors.js';
+import { Metrics, type LedgerState } from '../operations/metrics.js';
 import { AuditError, AuditErrorCode } from './audit.errors.js';
 import { signCheckpoint } from './checkpoint.js';
 import type { LedgerEntryInput } from './ledger-entry.js';
@@ -55,6 +56,7 @@ export class LedgerService implements OnModuleInit, OnApplicationShutdown {
     private readonly config: AppConfig,
     @Inject(DATABASE_CONNECTIONS) private readonly connections: DatabaseConnections,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly metrics: Metrics,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -74,9 +76,17 @@ export class LedgerService implements OnModuleInit, OnApplicationShutdown {
     this.readerPool = resilientPool({ ...poolOptions, max: READER_POOL_SIZE, application_name: 'onegate-ledger' }, lost);
     this.writer = new LedgerWriter(
       this.writerPool,
-      { maxBatch: this.config.LEDGER_BATCH_MAX_ENTRIES, waitMs: this.config.LEDGER_BATCH_WAIT_MS, vkey: this.key.vkey, repeatIntervalMs: this.config.LOG_REPEAT_INTERVAL_MS },
+      {
+        maxBatch: this.config.LEDGER_BATCH_MAX_ENTRIES,
+        waitMs: this.config.LEDGER_BATCH_WAIT_MS,
+        vkey: this.key.vkey,
+        repeatIntervalMs: this.config.LOG_REPEAT_INTERVAL_MS,
+        observer: this.metrics,
+      },
       this.logger,
     );
+    const ledger = { origin: this.key.name, checkpointIntervalSeconds: this.config.LEDGER_CHECKPOINT_INTERVAL_SECONDS };
+    this.metrics.onScrape(async () => this.metrics.ledgerState(await this.readState().catch(() => null), ledger));
     // At start-up: a tree rolled back or changed while the gateway was down raises the integrity
     // alarm now (the gateway still starts, to say so: readiness 503, the auditors' flag).
     await this.writer.inspect('start-up').catch((err) =>
@@ -198,6 +208,20 @@ export class LedgerService implements OnModuleInit, OnApplicationShutdown {
     if (!Number.isSafeInteger(treeSize) || treeSize < 1 || treeSize > current) {
       throw AuditError.badInput('PROOF_RANGE_INVALID', `treeSize must be between 1 and the current tree size (${current})`);
     }
+  }
+
+  /** The tree's size and the newest checkpoint, in one read (for the metrics, at each scrape). */
+  private async readState(): Promise<LedgerState> {
+    const { rows } = await this.query<{ size: string; checkpoint_size: string | null; signed_at: Date | null }>(
+      `SELECT (SELECT coalesce(max(leaf_index) + 1, 0) FROM onegate.ledger_entry)::text AS size, c.tree_size::text AS checkpoint_size, c.signed_at
+         FROM (SELECT 1) AS one
+         LEFT JOIN LATERAL (SELECT tree_size, signed_at FROM onegate.ledger_checkpoint ORDER BY tree_size DESC, signed_at DESC LIMIT 1) AS c ON true`,
+    );
+    const row = rows[0]!;
+    return {
+      treeSize: Number(row.size),
+      checkpoint: row.checkpoint_size === null || row.signed_at === null ? null : { treeSize: Number(row.checkpoint_size), signedAt: row.signed_at },
+    };
   }
 
   private checkpointIfGrown(): void {

@@ -8,6 +8,7 @@ import { resilientPool } from '../database/pg-pool.js';
 import type { Logger } from '../logging/logger.js';
 import { LOGGER } from '../logging/logging.module.js';
 import { errorKind, RepeatedErrorLog } from '../logging/repeated-errors.js';
+import { Metrics } from '../operations/metrics.js';
 import { LookupRateLimiter } from './lookup-rate-limiter.js';
 
 /** Statements in flight at once; takes asked for meanwhile go together in the next one. */
@@ -83,6 +84,7 @@ export class SharedLookupRateLimiter implements OnApplicationShutdown {
     private readonly pool: pg.Pool,
     private readonly perMinute: number,
     private readonly logger: Logger,
+    private readonly metrics?: Pick<Metrics, 'lookupLimitDecision'>,
     repeatIntervalMs = 10_000,
   ) {
     this.local = new LookupRateLimiter(perMinute);
@@ -157,12 +159,15 @@ export class SharedLookupRateLimiter implements OnApplicationShutdown {
       const n = given.get(waiter.key) ?? 0;
       given.set(waiter.key, n + 1);
       const allowed = n < bucket.granted;
+      this.metrics?.lookupLimitDecision(allowed, 'shared');
       waiter.resolve(allowed ? 0 : Math.max(1, Math.ceil((1 - bucket.tokens) / this.refillPerSecond)));
     }
   }
 
   private takeLocally(key: string): number {
-    return this.local.take(key);
+    const retryAfter = this.local.take(key);
+    this.metrics?.lookupLimitDecision(retryAfter === 0, 'local');
+    return retryAfter;
   }
 
   private async forgetIdle(): Promise<void> {
@@ -178,8 +183,8 @@ export class SharedLookupRateLimiter implements OnApplicationShutdown {
 /** The limiter on a small pool of its own (runtime role): a take never waits behind other work's connections. */
 export const SHARED_LOOKUP_RATE_LIMITER: FactoryProvider<SharedLookupRateLimiter> = {
   provide: SharedLookupRateLimiter,
-  inject: [AppConfig, DATABASE_CONNECTIONS, LOGGER],
-  useFactory: (config: AppConfig, connections: DatabaseConnections, logger: Logger) => {
+  inject: [AppConfig, DATABASE_CONNECTIONS, LOGGER, Metrics],
+  useFactory: (config: AppConfig, connections: DatabaseConnections, logger: Logger, metrics: Metrics) => {
     const pool = resilientPool(
       {
         connectionString: connections.runtimeUrl,
@@ -191,6 +196,6 @@ export const SHARED_LOOKUP_RATE_LIMITER: FactoryProvider<SharedLookupRateLimiter
       },
       (err) => logger.warn({ err }, 'lookup limit connection lost'),
     );
-    return new SharedLookupRateLimiter(pool, config.EXCHANGE_LOOKUPS_PER_MINUTE, logger, config.LOG_REPEAT_INTERVAL_MS);
+    return new SharedLookupRateLimiter(pool, config.EXCHANGE_LOOKUPS_PER_MINUTE, logger, metrics, config.LOG_REPEAT_INTERVAL_MS);
   },
 };
