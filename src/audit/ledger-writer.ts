@@ -1,7 +1,7 @@
+import type { SpanContext } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { isDatabaseUnavailable } from '../common/graphql/error-format.js';
-import type { SpanContext } from '@opentelemetry/api';
 import type { Logger } from '../logging/logger.js';
 import { errorKind, RepeatedErrorLog } from '../logging/repeated-errors.js';
 import { activeSpanContext, inSpan, tracingEnabled } from '../operations/tracing.js';
@@ -222,11 +222,11 @@ export class LedgerWriter {
         const { first, written, skipped } = await this.tracedBatch(batch);
         this.lastFailureAt = undefined;
         const now = performance.now();
-        this.options.observer?.ledgerBatchWritten(written, (now - started) / 1000, now);
         written.forEach((pending, i) => pending.resolve({ index: first + i, leafHash: pending.leafHash, at: new Date(pending.content.at) }));
         for (const [pending, outcome] of skipped) pending.skipped!(outcome);
+        this.observe((observer) => observer.ledgerBatchWritten(written, (now - started) / 1000, now));
       } catch (error) {
-        this.options.observer?.ledgerBatchFailed(batch.length, (performance.now() - started) / 1000);
+        this.observe((observer) => observer.ledgerBatchFailed(batch.length, (performance.now() - started) / 1000));
         this.cached = undefined;
         this.lastFailureAt = Date.now();
         let failure: LedgerUnavailableError;
@@ -243,6 +243,16 @@ export class LedgerWriter {
     }
     this.flushing = false;
     this.signalIdle?.();
+  }
+
+  /** Tells the observer; whatever it does, a batch's outcome stays what it was. */
+  private observe(tell: (observer: LedgerWriterObserver) => void): void {
+    if (!this.options.observer) return;
+    try {
+      tell(this.options.observer);
+    } catch (err) {
+      this.logger.warn({ err }, 'ledger metrics could not be recorded');
+    }
   }
 
   /**

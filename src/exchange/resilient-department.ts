@@ -83,9 +83,10 @@ export class ResilientDepartment {
       { kind: SpanKind.CLIENT, attributes: { 'onegate.department': this.department, 'onegate.data_item': item, 'onegate.subjects': subjects.length } },
       async (span) => {
         const started = performance.now();
+        let answer: Map<string, ItemRecord[]>;
         try {
           // A signal of its own per call: cockatiel's shared default would collect one listener per concurrent call.
-          const answer = await this.policy.execute(async ({ signal }) => {
+          answer = await this.policy.execute(async ({ signal }) => {
             const answer = await this.connector.fetch(item, subjects, signal);
             for (const records of answer.values()) {
               const problem = this.validator.check(item, records);
@@ -93,8 +94,6 @@ export class ResilientDepartment {
             }
             return answer;
           }, new AbortController().signal);
-          this.metrics?.departmentCall(this.department, null, (performance.now() - started) / 1000);
-          return answer;
         } catch (error) {
           const failure = failureOf(error);
           this.metrics?.departmentCall(this.department, failure, (performance.now() - started) / 1000);
@@ -106,6 +105,8 @@ export class ResilientDepartment {
           );
           throw new DepartmentCallError(this.department, failure);
         }
+        this.metrics?.departmentCall(this.department, null, (performance.now() - started) / 1000);
+        return answer;
       },
     );
   }

@@ -84,7 +84,7 @@ export class SharedLookupRateLimiter implements OnApplicationShutdown {
     private readonly pool: pg.Pool,
     private readonly perMinute: number,
     private readonly logger: Logger,
-    private readonly metrics?: Pick<Metrics, 'lookupLimitDecision'>,
+    private readonly metrics?: Pick<Metrics, 'lookupLimitDecisions'>,
     repeatIntervalMs = 10_000,
   ) {
     this.local = new LookupRateLimiter(perMinute);
@@ -154,19 +154,20 @@ export class SharedLookupRateLimiter implements OnApplicationShutdown {
     }
     // In arrival order: a principal's first `granted` takes are allowed, the rest wait for the next token.
     const given = new Map<string, number>();
+    let allowed = 0;
     for (const waiter of batch) {
       const bucket = buckets.get(waiter.key)!;
       const n = given.get(waiter.key) ?? 0;
       given.set(waiter.key, n + 1);
-      const allowed = n < bucket.granted;
-      this.metrics?.lookupLimitDecision(allowed, 'shared');
-      waiter.resolve(allowed ? 0 : Math.max(1, Math.ceil((1 - bucket.tokens) / this.refillPerSecond)));
+      if (n < bucket.granted) allowed++;
+      waiter.resolve(n < bucket.granted ? 0 : Math.max(1, Math.ceil((1 - bucket.tokens) / this.refillPerSecond)));
     }
+    this.metrics?.lookupLimitDecisions('shared', allowed, batch.length - allowed);
   }
 
   private takeLocally(key: string): number {
     const retryAfter = this.local.take(key);
-    this.metrics?.lookupLimitDecision(retryAfter === 0, 'local');
+    this.metrics?.lookupLimitDecisions('local', retryAfter === 0 ? 1 : 0, retryAfter === 0 ? 0 : 1);
     return retryAfter;
   }
 

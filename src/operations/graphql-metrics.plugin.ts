@@ -29,7 +29,11 @@ export class GraphqlMetricsPlugin implements ApolloServerPlugin {
         describeActiveRequest(`${label.type} ${label.operation}`, { 'graphql.operation.type': label.type, 'graphql.operation.root_field': label.operation });
       },
       async willSendResponse(request) {
-        metrics.graphqlOperation(label.type, label.operation, (performance.now() - started) / 1000, errorCodes(request));
+        try {
+          metrics.graphqlOperation(label.type, label.operation, (performance.now() - started) / 1000, errorCodes(request));
+        } catch {
+          // A metric is never worth a failed response.
+        }
       },
     };
   }

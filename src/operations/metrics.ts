@@ -229,8 +229,9 @@ export class Metrics {
     if (state.checkpoint) this.checkpointAge.set(labels, Math.max(0, (Date.now() - state.checkpoint.signedAt.getTime()) / 1000));
   }
 
-  lookupLimitDecision(allowed: boolean, store: 'shared' | 'local'): void {
-    this.counter(this.lookupLimit, 'll', allowed ? 'allowed' : 'limited', store).inc();
+  lookupLimitDecisions(store: 'shared' | 'local', allowed: number, limited: number): void {
+    if (allowed > 0) this.counter(this.lookupLimit, 'll', 'allowed', store).inc(allowed);
+    if (limited > 0) this.counter(this.lookupLimit, 'll', 'limited', store).inc(limited);
   }
 
   private histogram<L extends string>(metric: Histogram<L>, tag: string, ...values: string[]): { observe(value: number): void } {
