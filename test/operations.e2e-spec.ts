@@ -172,6 +172,10 @@ describe('operations: Prometheus metrics', () => {
     expect([...emitted].filter((name) => !documented.has(name))).toEqual([]);
     expect([...documented].filter((name) => !emitted.has(name))).toEqual([]);
     expect(emitted.size).toBe(18);
+    // The alert rules in the docs are the ones in examples/prometheus/alerts.yml (which promtool tests).
+    const docs = readFileSync(join(projectRoot(), 'docs', 'operations.md'), 'utf8');
+    const rules = /```yaml\n(groups:[\s\S]*?)```/.exec(docs)?.[1];
+    expect(rules).toBe(readFileSync(join(projectRoot(), 'examples', 'prometheus', 'alerts.yml'), 'utf8'));
   });
 });
 
