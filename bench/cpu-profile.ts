@@ -5,7 +5,7 @@
 // e.g. `fetch exchange/database-connector.js`). Synchronous stacks only: time after an `await`
 // is counted under the microtask queue, not under the function that awaited.
 import { readFileSync } from 'node:fs';
-import { parseFlags } from '../src/common/cli.js';
+import { parseCliArgs } from '../src/common/cli.js';
 
 interface ProfileNode {
   id: number;
@@ -85,14 +85,19 @@ export function summarize(profile: Profile, top: number): string {
 }
 
 function main(argv: string[]): void {
-  const file = argv.find((a) => !a.startsWith('--') && argv[argv.indexOf(a) - 1] !== '--top');
-  if (!file || argv.includes('--help')) {
+  if (argv.includes('--help')) {
     console.error(USAGE);
     process.exitCode = 2;
     return;
   }
-  const flags = parseFlags(argv.filter((a) => a !== file), ['top'] as const, (m) => new Error(`${m}\n${USAGE}`), '--top 25');
-  const top = Number(flags.get('top') ?? 25);
+  const { values, positionals } = parseCliArgs(argv, { top: { type: 'string' } }, { fail: (m) => new Error(`${m}\n${USAGE}`), example: '--top 25', positionals: true });
+  const file = positionals[0];
+  if (!file || positionals.length > 1) {
+    console.error(USAGE);
+    process.exitCode = 2;
+    return;
+  }
+  const top = Number(values.top ?? 25);
   process.stdout.write(summarize(JSON.parse(readFileSync(file, 'utf8')) as Profile, top));
 }
 

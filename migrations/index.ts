@@ -11,6 +11,7 @@ import { PresentationLinks1795300000780 } from './1795300000780-PresentationLink
 import { SubjectConditions1795400000100 } from './1795400000100-SubjectConditions.js';
 import { CertificateHolderKey1795400000400 } from './1795400000400-CertificateHolderKey.js';
 import { IdentifierVersion1795500000310 } from './1795500000310-IdentifierVersion.js';
+import { DepartmentItemViews1795600000410 } from './1795600000410-DepartmentItemViews.js';
 import { LookupAllowance1795600000850 } from './1795600000850-LookupAllowance.js';
 
 /** Every migration, in order. A new migration file is added here too. */
@@ -28,5 +29,6 @@ export const MIGRATIONS = [
   SubjectConditions1795400000100,
   CertificateHolderKey1795400000400,
   IdentifierVersion1795500000310,
+  DepartmentItemViews1795600000410,
   LookupAllowance1795600000850,
 ];

@@ -5,7 +5,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { AuditModule } from './audit/audit.module.js';
 import { CatalogModule } from './catalog/catalog.module.js';
 import { CertificatesModule } from './certificates/certificates.module.js';
-import { ClientErrorFilter } from './common/graphql/client-error.filter.js';
+import { DomainErrorFilter } from './common/errors/domain-error.filter.js';
 import { graphqlOptions } from './common/graphql/graphql-options.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -13,7 +13,7 @@ import { ConsentModule } from './consent/consent.module.js';
 import { ConsoleModule } from './console/console.module.js';
 import type { DatabaseConnections } from './database/database-setup.js';
 import { DatabaseModule } from './database/database.module.js';
-import { ExchangeModule } from './exchange/exchange.module.js';
+import { ExchangeModule, ExchangeViewsModule } from './exchange/exchange.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IdentityModule } from './identity/identity.module.js';
 import type { Logger } from './logging/logger.js';
@@ -42,11 +42,12 @@ export class AppModule {
         AuditModule,
         ConsentModule,
         ExchangeModule,
+        ExchangeViewsModule.forRoot(config),
         CertificatesModule,
         HealthModule,
         ConsoleModule,
       ],
-      providers: [{ provide: APP_FILTER, useClass: ClientErrorFilter }],
+      providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
     };
   }
 }

@@ -16,7 +16,7 @@ export async function prepareEnvironment(
 ): Promise<PreparedDatabase> {
   const db = await prepareDatabase(config, logger);
   try {
-    await syncCatalog(db.ownerUrl, readCatalogFiles());
+    await syncCatalog(db.ownerUrl, readCatalogFiles(config.catalogDir));
     if (options.seedIfEmpty && !config.isProduction && (await departmentSourcesAreEmpty(db.ownerUrl))) {
       logger.info({ citizens: config.SEED_CITIZENS_ON_EMPTY }, 'empty database: seeding the demo people and synthetic citizens');
       const report = await seedDepartmentSources(db.ownerUrl, { citizens: config.SEED_CITIZENS_ON_EMPTY, seed: 'onegate' });

@@ -4,7 +4,8 @@ import './common/graphql/load-graphql.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { DataDirLock, DataDirLocked, forgetPort, notePort } from './instance/data-dir-lock.js';
 import { ensurePortFree, PortInUse } from './instance/port-check.js';
-import { createLogger } from './logging/logger.js';
+import { printReadyLine } from './instance/ready-line.js';
+import { createGatewayLogger } from './logging/logger.js';
 
 async function main(): Promise<void> {
   let config;
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = await createGatewayLogger(config.LOG_LEVEL);
   const startedAt = Date.now();
   // Loaded only now (seconds of NestJS, Apollo, TypeORM): a second start says why it cannot run at once.
   const [{ createApp }, { prepareEnvironment }] = await Promise.all([import('./app.factory.js'), import('./app.prepare.js')]);
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
   // An embedded PostgreSQL that stops under the gateway is started again.
   db.embedded?.keepRunning(logger);
   logger.info({ url: `http://${config.HOST}:${config.PORT}`, ms: Date.now() - startedAt }, 'onegate is listening');
+  printReadyLine(config);
 
   // Drain the gateway first, then stop the embedded database, then exit: no orphaned postgres.
   let stopping = false;

@@ -111,6 +111,10 @@ describeInBrowser('the web console in a browser', () => {
     expect(res.text).not.toMatch(/<script(?![^>]*\bsrc=)/);
     expect((await t.http().get('/console/no-such-file.js')).status).toBe(404);
     expect((await t.http().get('/console/../package.json')).status).toBe(404);
+    // The gateway's address itself, opened in a browser, is the console; without a token.
+    const root = await t.http().get('/');
+    expect(root.status).toBe(302);
+    expect(root.headers.location).toBe('/console/');
   });
 
   it("a clerk signs in, sees Li Wei's records withheld without her consent, and her household, marriage and flat with it", async () => {

@@ -7,7 +7,7 @@ import { presentSdJwt } from '../src/certificates/credential/sd-jwt.js';
 import { CASE_NUMBER_PATTERN } from '../src/common/identifiers/case-number.js';
 import { computeCreditCodeCheck, parseCreditCode } from '../src/common/identifiers/credit-code.js';
 import { computeIdNumberCheck, parseIdNumber } from '../src/common/identifiers/id-number.js';
-import { CITIZEN_FIELD_ITEMS, ENTERPRISE_FIELD_ITEMS } from '../src/exchange/release.js';
+import { viewFieldItems } from '../src/exchange/release.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
 import { addIdentityCheckMatter, IDENTITY_CHECK } from './support/fixture-matters.js';
 
@@ -35,6 +35,9 @@ const DEMO_PEOPLE = [LI_WEI, ZHANG_HAO, '330825202609180842', GUAN, '32011319900
 const SUPERMARKET = '91330782MA2E00017B';
 // The catalog's matters, and the fixture matter an administrator adds in beforeAll.
 const MATTERS = [...readCatalogFiles().matters.map((m) => m.code), IDENTITY_CHECK];
+/** Which data item each field of a view releases, as the catalog declares it. */
+const CITIZEN_FIELD_ITEMS = viewFieldItems(readCatalogFiles().dataItems, 'PERSON');
+const ENTERPRISE_FIELD_ITEMS = viewFieldItems(readCatalogFiles().dataItems, 'ENTERPRISE');
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 interface GraphQLError {

@@ -17,7 +17,8 @@
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { BatchVerifier } from '../../src/certificates/credential/batch-verifier.js';
-import { parseFlags } from '../../src/common/cli.js';
+import pLimit from 'p-limit';
+import { parseCliArgs } from '../../src/common/cli.js';
 import { DevIssuer } from '../../src/identity/dev-issuer.js';
 import { stop } from '../exchange/children.js';
 import { LOOKUPS_PER_MINUTE } from '../exchange/exchange-setup.js';
@@ -95,20 +96,20 @@ interface Settings {
 
 function parseSettings(argv: string[]): Settings | undefined {
   if (argv.includes('--help') || argv.includes('-h')) return undefined;
-  const flags = parseFlags(
-    argv.filter((a) => a !== '--reseed'),
-    ['citizens', 'seconds', 'warmup', 'connections', 'sample', 'batch'] as const,
-    (m) => new Error(`${m}\n\n${USAGE}`),
-    '--seconds 15',
+  const text = { type: 'string' } as const;
+  const { values } = parseCliArgs(
+    argv,
+    { citizens: text, seconds: text, warmup: text, connections: text, sample: text, batch: text, reseed: { type: 'boolean' } },
+    { fail: (m) => new Error(`${m}\n\n${USAGE}`), example: '--seconds 15' },
   );
   const settings: Settings = {
-    citizens: Number(flags.get('citizens') ?? 10_000),
-    seconds: Number(flags.get('seconds') ?? 15),
-    warmup: Number(flags.get('warmup') ?? 3),
-    connections: (flags.get('connections') ?? '16,24,32,64').split(',').map((s) => Number(s.trim())),
-    sample: Number(flags.get('sample') ?? 2000),
-    batch: Number(flags.get('batch') ?? 20_000),
-    reseed: argv.includes('--reseed'),
+    citizens: Number(values.citizens ?? 10_000),
+    seconds: Number(values.seconds ?? 15),
+    warmup: Number(values.warmup ?? 3),
+    connections: (values.connections ?? '16,24,32,64').split(',').map((s) => Number(s.trim())),
+    sample: Number(values.sample ?? 2000),
+    batch: Number(values.batch ?? 20_000),
+    reseed: values.reseed === true,
   };
   const problems: string[] = [];
   if (!Number.isInteger(settings.citizens) || settings.citizens < 1000 || settings.citizens > 5_000_000) problems.push('--citizens: a whole number from 1000 to 5000000');
@@ -165,22 +166,17 @@ async function grantHolderConsents(url: string, issuer: DevIssuer, holders: Map<
     issued.underMatter ? [...new Set(holders.get(issued.type)!)].map((holder) => ({ holder, matter: issued.underMatter, department: issued.department })) : [],
   );
   const consents = new Map<string, string>();
-  let next = 0;
-  const worker = async () => {
-    while (next < wanted.length) {
-      const { holder, matter, department } = wanted[next++]!;
-      const token = await issuer.issueToken({ role: 'citizen', sub: holder, ttlSeconds: Math.min(3600, maxAge) });
-      const response = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query: 'mutation($m: String!, $d: [String!]) { grantConsent(input: { matter: $m, departments: $d }) { id } }', variables: { m: matter, d: [department] } }),
-      });
-      const body = (await response.json()) as { data?: { grantConsent: { id: string } }; errors?: unknown };
-      if (!body.data) throw new Error(`a holder's consent was refused: ${JSON.stringify(body.errors).slice(0, 500)}`);
-      consents.set(`${holder}/${matter}`, body.data.grantConsent.id);
-    }
-  };
-  await Promise.all(Array.from({ length: 16 }, worker));
+  await pLimit(16).map(wanted, async ({ holder, matter, department }) => {
+    const token = await issuer.issueToken({ role: 'citizen', sub: holder, ttlSeconds: Math.min(3600, maxAge) });
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: 'mutation($m: String!, $d: [String!]) { grantConsent(input: { matter: $m, departments: $d }) { id } }', variables: { m: matter, d: [department] } }),
+    });
+    const body = (await response.json()) as { data?: { grantConsent: { id: string } }; errors?: unknown };
+    if (!body.data) throw new Error(`a holder's consent was refused: ${JSON.stringify(body.errors).slice(0, 500)}`);
+    consents.set(`${holder}/${matter}`, body.data.grantConsent.id);
+  });
   return consents;
 }
 

@@ -17,7 +17,7 @@
 // at --peer-connections; the ratios onegate ÷ PostGraphile come from those paired runs.
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseFlags } from '../../src/common/cli.js';
+import { parseCliArgs } from '../../src/common/cli.js';
 import { DEPARTMENT_CODES, type DepartmentCode } from '../../src/common/departments.js';
 import type { AppConfig } from '../../src/config/app-config.js';
 import {
@@ -84,24 +84,23 @@ interface Settings {
 
 function parseSettings(argv: string[]): Settings | undefined {
   if (argv.includes('--help') || argv.includes('-h')) return undefined;
-  const reseed = argv.includes('--reseed');
-  const flags = parseFlags(
-    argv.filter((a) => a !== '--reseed'),
-    ['citizens', 'seconds', 'warmup', 'connections', 'sample', 'info-connections', 'peer-connections'] as const,
-    (m) => new Error(`${m}\n\n${USAGE}`),
-    '--seconds 20',
+  const text = { type: 'string' } as const;
+  const { values } = parseCliArgs(
+    argv,
+    { citizens: text, seconds: text, warmup: text, connections: text, sample: text, 'info-connections': text, 'peer-connections': text, reseed: { type: 'boolean' } },
+    { fail: (m) => new Error(`${m}\n\n${USAGE}`), example: '--seconds 20' },
   );
   const list = (text: string) => text.split(',').map((s) => Number(s.trim()));
-  const connections = list(flags.get('connections') ?? '16,24,32,64');
+  const connections = list(values.connections ?? '16,24,32,64');
   const settings: Settings = {
-    citizens: list(flags.get('citizens') ?? '10000,1000000'),
-    seconds: Number(flags.get('seconds') ?? 20),
-    warmup: Number(flags.get('warmup') ?? 5),
+    citizens: list(values.citizens ?? '10000,1000000'),
+    seconds: Number(values.seconds ?? 20),
+    warmup: Number(values.warmup ?? 5),
     connections,
-    sample: Number(flags.get('sample') ?? 5000),
-    infoConnections: Number(flags.get('info-connections') ?? connections[Math.floor(connections.length / 2)]),
-    peerConnections: Number(flags.get('peer-connections') ?? connections[Math.floor(connections.length / 2)]),
-    reseed,
+    sample: Number(values.sample ?? 5000),
+    infoConnections: Number(values['info-connections'] ?? connections[Math.floor(connections.length / 2)]),
+    peerConnections: Number(values['peer-connections'] ?? connections[Math.floor(connections.length / 2)]),
+    reseed: values.reseed === true,
   };
   const problems: string[] = [];
   if (settings.citizens.some((n) => !Number.isInteger(n) || n < 1 || n > 5_000_000)) problems.push('--citizens: whole numbers from 1 to 5000000');

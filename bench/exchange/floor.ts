@@ -1,11 +1,12 @@
 // The floor of bench:exchange: the same five lookups of a house-transfer `citizen` query, made
 // directly with `pg` in this process — no HTTP, no GraphQL, no token, consent, access decision,
 // ledger entry or record validation. The SQL is the gateway's own: `DatabaseConnector` (a pg.Pool
-// per department, a named prepared statement per data item) from src/exchange/database-connector.ts,
-// used as is, since its ITEM_QUERIES are not exported. Social insurance, which the gateway reaches
+// per department, a named prepared statement per data item, built from the items' catalog entries)
+// from src/exchange/database-connector.ts, used as is. Social insurance, which the gateway reaches
 // through the department API over HTTP, is read here straight from the bureau's table with the
 // same reader role the API uses.
 import { setMaxListeners } from 'node:events';
+import { readCatalogFiles } from '../../src/catalog/catalog-files.js';
 import type { DepartmentCode } from '../../src/common/departments.js';
 import type { ItemRecord } from '../../src/exchange/connector.js';
 import { DatabaseConnector } from '../../src/exchange/database-connector.js';
@@ -40,9 +41,10 @@ export class Floor {
   private readonly connectors = new Map<DepartmentCode, DatabaseConnector>();
 
   constructor(readerUrls: Record<DepartmentCode, string>, poolSize: number, statementTimeoutMs: number) {
+    const items = readCatalogFiles().dataItems;
     for (const { department } of LOOKUPS) {
       if (this.connectors.has(department)) continue;
-      this.connectors.set(department, new DatabaseConnector(department, { url: readerUrls[department], poolSize, statementTimeoutMs }));
+      this.connectors.set(department, new DatabaseConnector(department, items, { url: readerUrls[department], poolSize, statementTimeoutMs }));
     }
   }
 

@@ -5,7 +5,7 @@
 import { cpus, totalmem } from 'node:os';
 import pg from 'pg';
 import { LedgerWriter } from '../../src/audit/ledger-writer.js';
-import { parseFlags } from '../../src/common/cli.js';
+import { parseCliArgs } from '../../src/common/cli.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { adminQuery, withDatabase, withScratchDatabase } from '../../src/database/database-admin.js';
 import { prepareDatabase, runMigrations } from '../../src/database/database-setup.js';
@@ -68,9 +68,9 @@ async function runOnce(runtimeUrl: string, concurrency: number, seconds: number,
 }
 
 async function main(argv: string[]): Promise<void> {
-  const flags = parseFlags(argv, ['seconds', 'concurrency'] as const, (m) => new Error(m), '--seconds 10');
-  const seconds = Number(flags.get('seconds') ?? 10);
-  const levels = (flags.get('concurrency') ?? '50,100,200').split(',').map(Number);
+  const { values } = parseCliArgs(argv, { seconds: { type: 'string' }, concurrency: { type: 'string' } }, { fail: (m) => new Error(m), example: '--seconds 10' });
+  const seconds = Number(values.seconds ?? 10);
+  const levels = (values.concurrency ?? '50,100,200').split(',').map(Number);
   if (!(seconds > 0) || levels.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--seconds and --concurrency must be positive');
   const config = loadConfig();
   const logger = createLogger('warn');

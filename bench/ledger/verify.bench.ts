@@ -13,7 +13,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import pg from 'pg';
 import { LedgerWriter } from '../../src/audit/ledger-writer.js';
 import type { VerificationReport } from '../../src/audit/ledger-verify.js';
-import { parseFlags } from '../../src/common/cli.js';
+import { parseCliArgs } from '../../src/common/cli.js';
 import { withDatabase } from '../../src/database/database-admin.js';
 import { DevIssuer } from '../../src/identity/dev-issuer.js';
 import { createLogger } from '../../src/logging/logger.js';
@@ -44,6 +44,8 @@ async function topUp(runtimeUrl: string, ownerUrl: string, target: number): Prom
   const pool = new pg.Pool({ connectionString: runtimeUrl, max: 2 });
   const writer = new LedgerWriter(pool, { maxBatch: FILL_BATCH, waitMs: 0 }, createLogger('warn'));
   const started = performance.now();
+  // FILL_CALLERS callers taking the next index, not p-limit: a limiter holds a queued promise per
+  // entry, and a top-up may be 20 million entries.
   let next = 0;
   const caller = async () => {
     for (let i = next++; i < missing; i = next++) await writer.record(entry(held + i));
@@ -79,8 +81,8 @@ async function main(argv: string[]): Promise<void> {
     console.error(USAGE);
     return;
   }
-  const flags = parseFlags(argv, ['entries'] as const, (m) => new Error(`${m}\n\n${USAGE}`), '--entries 1000000');
-  const entries = Number(flags.get('entries') ?? 1_000_000);
+  const { values } = parseCliArgs(argv, { entries: { type: 'string' } }, { fail: (m) => new Error(`${m}\n\n${USAGE}`), example: '--entries 1000000' });
+  const entries = Number(values.entries ?? 1_000_000);
   if (!Number.isInteger(entries) || entries < 1 || entries > 20_000_000) throw new Error(`--entries: a whole number from 1 to 20000000\n\n${USAGE}`);
 
   await withBenchServer(async (server) => {

@@ -6,7 +6,7 @@
 // the first minute, projected over the run, within the limits below). Not part of CI; writes
 // bench/results/soak.json, bench/results/soak.svg and the soak table in bench/README.md.
 import { join } from 'node:path';
-import { parseFlags } from '../../src/common/cli.js';
+import { parseCliArgs } from '../../src/common/cli.js';
 import { startDepartmentApi, gatewayEnv, prepareSample, requestBody, type SampleEntry } from '../exchange/exchange-setup.js';
 import { stop } from '../exchange/children.js';
 import { residentMemory } from '../exchange/cpu.js';
@@ -68,13 +68,18 @@ async function main(argv: string[]): Promise<void> {
     console.error(USAGE);
     return;
   }
-  const flags = parseFlags(argv, ['minutes', 'citizens', 'connections', 'interval', 'rate', 'sample'] as const, (m) => new Error(`${m}\n\n${USAGE}`), '--minutes 10');
-  const minutes = Number(flags.get('minutes') ?? 10);
-  const citizens = Number(flags.get('citizens') ?? 10_000);
-  const connections = Number(flags.get('connections') ?? 32);
-  const interval = Number(flags.get('interval') ?? 10);
-  const fixedRate = flags.has('rate') ? Number(flags.get('rate')) : undefined;
-  const sampleSize = Number(flags.get('sample') ?? 2000);
+  const text = { type: 'string' } as const;
+  const { values } = parseCliArgs(
+    argv,
+    { minutes: text, citizens: text, connections: text, interval: text, rate: text, sample: text },
+    { fail: (m) => new Error(`${m}\n\n${USAGE}`), example: '--minutes 10' },
+  );
+  const minutes = Number(values.minutes ?? 10);
+  const citizens = Number(values.citizens ?? 10_000);
+  const connections = Number(values.connections ?? 32);
+  const interval = Number(values.interval ?? 10);
+  const fixedRate = values.rate !== undefined ? Number(values.rate) : undefined;
+  const sampleSize = Number(values.sample ?? 2000);
   const problems: string[] = [];
   if (!(minutes > 0 && minutes <= 240)) problems.push('--minutes: more than 0, at most 240');
   if (!Number.isInteger(citizens) || citizens < 1 || citizens > 5_000_000) problems.push('--citizens: a whole number from 1 to 5000000');

@@ -6,7 +6,6 @@ import { CurrentRequest, type RequestContext } from '../common/request/request-c
 import { CurrentPrincipal } from '../identity/current-principal.decorator.js';
 import type { Principal } from '../identity/principal.js';
 import { Roles } from '../identity/roles.decorator.js';
-import { AuditError, toHttpException } from './audit.errors.js';
 import { AuditService } from './audit.service.js';
 import { AuditEntryFilter } from './dto/audit-entries.args.js';
 
@@ -30,13 +29,7 @@ export class AuditExportController {
     const lines = this.audit.exportLines(principal, request, filter);
     // The first chunk (header) is produced before any byte is sent, so a ledger that cannot record
     // the export, or cannot sign a checkpoint, is a clean error response rather than a cut stream.
-    let first: IteratorResult<string>;
-    try {
-      first = await lines.next();
-    } catch (error) {
-      if (error instanceof AuditError) throw toHttpException(error);
-      throw error;
-    }
+    const first = await lines.next();
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     reply
       .header('content-type', 'application/x-ndjson; charset=utf-8')

@@ -1,11 +1,7 @@
-import { BadRequestException, HttpException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
-import { GraphQLError } from 'graphql';
+import { DomainError, errorCodes, type CodeOf, type DomainErrorOptions } from '../common/errors/domain-error.js';
 
-export enum AuditErrorCode {
-  SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
-  BAD_USER_INPUT = 'BAD_USER_INPUT',
-  NOT_FOUND = 'NOT_FOUND',
-}
+export const AuditErrorCode = errorCodes('SERVICE_UNAVAILABLE', 'BAD_USER_INPUT', 'NOT_FOUND');
+export type AuditErrorCode = CodeOf<typeof AuditErrorCode>;
 
 export type AuditErrorReason =
   /** The ledger cannot be written (or read); nothing was released. */
@@ -26,15 +22,8 @@ export type AuditErrorReason =
   /** No checkpoint has been signed yet. */
   | 'CHECKPOINT_NOT_FOUND';
 
-/** The audit domain's one error: a GraphQLError written for the client, with `extensions.code` and `reason`. */
-export class AuditError extends GraphQLError {
-  declare readonly extensions: { code: AuditErrorCode; reason: AuditErrorReason };
-
-  constructor(code: AuditErrorCode, reason: AuditErrorReason, message: string, options?: { cause?: unknown }) {
-    super(message, { extensions: { code, reason }, originalError: options?.cause instanceof Error ? options.cause : undefined });
-    this.name = 'AuditError';
-  }
-
+/** The audit domain's errors: a DomainError with the audit's codes and reasons. */
+export class AuditError extends DomainError<AuditErrorReason, AuditErrorCode> {
   static badInput(reason: AuditErrorReason, message: string): AuditError {
     return new AuditError(AuditErrorCode.BAD_USER_INPUT, reason, message);
   }
@@ -45,9 +34,8 @@ export class AuditError extends GraphQLError {
  * the client gets SERVICE_UNAVAILABLE / LEDGER_UNAVAILABLE and nothing else.
  */
 export class LedgerUnavailableError extends AuditError {
-  constructor(message = 'the audit ledger cannot be written', options?: { cause?: unknown }, reason: 'LEDGER_UNAVAILABLE' | 'LEDGER_INCONSISTENT' = 'LEDGER_UNAVAILABLE') {
+  constructor(message = 'the audit ledger cannot be written', options?: Pick<DomainErrorOptions, 'cause'>, reason: 'LEDGER_UNAVAILABLE' | 'LEDGER_INCONSISTENT' = 'LEDGER_UNAVAILABLE') {
     super(AuditErrorCode.SERVICE_UNAVAILABLE, reason, `${message}; no data was released`, options);
-    this.name = 'LedgerUnavailableError';
   }
 }
 
@@ -59,19 +47,5 @@ export class LedgerUnavailableError extends AuditError {
 export class LedgerInconsistentError extends LedgerUnavailableError {
   constructor() {
     super('the audit ledger failed its integrity check and takes no entries', undefined, 'LEDGER_INCONSISTENT');
-    this.name = 'LedgerInconsistentError';
-  }
-}
-
-/** The same error for HTTP handlers (the NDJSON export). */
-export function toHttpException(error: AuditError): HttpException {
-  const body = { statusCode: 0, error: error.extensions.code, reason: error.extensions.reason, message: error.message };
-  switch (error.extensions.code) {
-    case AuditErrorCode.SERVICE_UNAVAILABLE:
-      return new ServiceUnavailableException({ ...body, statusCode: 503 });
-    case AuditErrorCode.NOT_FOUND:
-      return new NotFoundException({ ...body, statusCode: 404 });
-    default:
-      return new BadRequestException({ ...body, statusCode: 400 });
   }
 }

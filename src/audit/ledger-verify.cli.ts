@@ -7,7 +7,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { isEntryPoint, parseFlags } from '../common/cli.js';
+import { isEntryPoint, parseCliArgs } from '../common/cli.js';
 import { ConfigError, loadConfig } from '../config/app-config.js';
 import { CheckpointError, parseVkey, type ParsedVkey } from './checkpoint.js';
 import { formatReport, LedgerExportInputError, verifyLedgerExport } from './ledger-verify.js';
@@ -43,26 +43,22 @@ export class LedgerVerifyArgsError extends Error {
   }
 }
 
-const FLAGS = ['export', 'checkpoint', 'key'] as const;
-const SWITCHES = ['--json'];
+const FLAGS = {
+  export: { type: 'string' },
+  checkpoint: { type: 'string' },
+  key: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 /** Parses the CLI arguments (without the node and script paths). Pure; throws LedgerVerifyArgsError. */
 export function parseLedgerVerifyArgs(argv: readonly string[]): LedgerVerifyArgs {
   const fail = (message: string) => new LedgerVerifyArgsError(message);
-  // parseFlags reads `--flag value` pairs only, so the one value-less switch is taken out first.
-  const json = argv.filter((arg) => arg === '--json').length;
-  if (json > 1) throw fail('--json is given more than once');
-  if (argv.some((arg) => arg.startsWith('--json='))) throw fail('--json takes no value');
-  const values = parseFlags(
-    argv.filter((arg) => !SWITCHES.includes(arg)),
-    FLAGS,
-    fail,
-    '--export ledger.ndjson',
-  );
-  for (const [name, value] of values) if (value === '') throw fail(`--${name} needs a value`);
-  const exportPath = values.get('export');
+  const { values } = parseCliArgs(argv, FLAGS, { fail, example: '--export ledger.ndjson' });
+  for (const [name, value] of Object.entries(values)) if (value === '') throw fail(`--${name} needs a value`);
+  const exportPath = values.export;
   if (exportPath === undefined) throw fail('--export is required');
-  return { exportPath, checkpointPath: values.get('checkpoint'), key: values.get('key'), json: json === 1 };
+  return { exportPath, checkpointPath: values.checkpoint, key: values.key, json: values.json === true };
 }
 
 function messageOf(error: unknown): string {

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { isDepartmentCode, type DepartmentCode } from '../common/departments.js';
 import { parseCreditCode } from '../common/identifiers/credit-code.js';
 import { projectRoot } from '../common/project-root.js';
-import { DATA_ITEM_CODE, MatterDefinitionError, parseMatterDefinition, type MatterDefinition } from './matter-definition.js';
+import { DataItemDefinitionError, fieldShapes, parseDataItemDefinition, type DataItemDefinition } from './data-item-definition.js';
+import { MatterDefinitionError, parseMatterDefinition, type MatterDefinition } from './matter-definition.js';
 
 export interface CatalogDepartment {
   code: DepartmentCode;
@@ -15,12 +16,8 @@ export interface CatalogDepartment {
   connector: unknown;
 }
 
-export interface CatalogDataItem {
-  code: string;
-  department: DepartmentCode;
-  title: string;
-  schema: Record<string, unknown>;
-}
+/** A data item as its file declares it (see data-item-definition.ts). */
+export type CatalogDataItem = DataItemDefinition;
 
 export interface CatalogFiles {
   departments: CatalogDepartment[];
@@ -29,9 +26,10 @@ export interface CatalogFiles {
 }
 
 /**
- * Reads the catalog as declared under schemas/: departments.json, one JSON Schema per data item
- * in schemas/data-items/ (whose `x-onegate` keyword names the item and its department) and one
- * file per matter in schemas/matters/. A malformed file stops start-up with a message naming it.
+ * Reads the catalog as declared under schemas/ (or a deployment's CATALOG_DIR): departments.json,
+ * one JSON Schema per data item in data-items/ (whose `x-onegate` keyword says everything else about
+ * the item: its department, view and source) and one file per matter in matters/. A malformed file
+ * stops start-up with a message naming it.
  */
 export function readCatalogFiles(schemasDir = join(projectRoot(), 'schemas')): CatalogFiles {
   const departmentsFile = join(schemasDir, 'departments.json');
@@ -52,23 +50,22 @@ export function readCatalogFiles(schemasDir = join(projectRoot(), 'schemas')): C
   }
 
   const itemsDir = join(schemasDir, 'data-items');
+  const declaredDepartments = new Set(departments.map((d) => d.code));
   const dataItems = readdirSync(itemsDir)
     .filter((name) => name.endsWith('.json'))
     .sort()
     .map((name): CatalogDataItem => {
       const file = join(itemsDir, name);
-      const schema = readJson(file) as Record<string, unknown>;
-      const meta = schema['x-onegate'] as { code?: unknown; department?: unknown } | undefined;
-      if (typeof meta?.code !== 'string' || !DATA_ITEM_CODE.test(meta.code)) {
-        throw new Error(`${file}: "x-onegate.code" must be a data item code like "household.registration"`);
+      try {
+        const item = parseDataItemDefinition(readJson(file), declaredDepartments);
+        if (`${item.code}.json` !== name) throw new DataItemDefinitionError(`file name must be "${item.code}.json"`);
+        return item;
+      } catch (error) {
+        if (error instanceof DataItemDefinitionError) throw new Error(`${file}: ${error.message}`);
+        throw error;
       }
-      if (`${meta.code}.json` !== name) throw new Error(`${file}: file name must be "${meta.code}.json"`);
-      if (!isDepartmentCode(meta.department) || !departments.some((d) => d.code === meta.department)) {
-        throw new Error(`${file}: "x-onegate.department" must be one of the departments in departments.json`);
-      }
-      if (typeof schema.title !== 'string') throw new Error(`${file}: "title" is required`);
-      return { code: meta.code, department: meta.department, title: schema.title, schema };
     });
+  checkViews(itemsDir, dataItems);
 
   const itemCodes = new Set(dataItems.map((item) => item.code));
   const mattersDir = join(schemasDir, 'matters');
@@ -87,6 +84,36 @@ export function readCatalogFiles(schemasDir = join(projectRoot(), 'schemas')): C
       }
     });
   return { departments, dataItems, matters };
+}
+
+/** Two items may not be the same field of a view, nor two types of one name. */
+function checkViews(itemsDir: string, items: readonly CatalogDataItem[]): void {
+  const fields = new Map<string, string>();
+  const types = new Map<string, string>();
+  for (const item of items) {
+    const field = `${item.subject}:${item.view.field}`;
+    if (fields.has(field)) throw new Error(`${itemsDir}: ${item.code} and ${fields.get(field)} are both released as "${item.view.field}"`);
+    fields.set(field, item.code);
+    for (const type of typeNames(item)) {
+      if (types.has(type) && types.get(type) !== item.code) throw new Error(`${itemsDir}: ${item.code} and ${types.get(type)} both declare the GraphQL type "${type}"`);
+      types.set(type, item.code);
+    }
+  }
+}
+
+function typeNames(item: CatalogDataItem): string[] {
+  const names = [item.view.type];
+  const visit = (shapes: ReturnType<typeof fieldShapes>) => {
+    for (const { shape } of shapes) {
+      const inner = shape.kind === 'list' ? shape.of : shape;
+      if (inner.kind === 'object') {
+        names.push(inner.type);
+        visit(inner.fields);
+      }
+    }
+  };
+  visit(fieldShapes(item.schema, 'properties'));
+  return names;
 }
 
 function readJson(file: string): unknown {

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { isEntryPoint, parseFlags } from '../common/cli.js';
+import { isEntryPoint, parseCliArgs } from '../common/cli.js';
 import { parseCreditCode } from '../common/identifiers/credit-code.js';
 import { createRootCa } from './trust/certificate-authority.js';
 import { parseMasterKey, sealPrivateKey } from './trust/key-sealing.js';
@@ -18,7 +18,7 @@ export const USAGE = `usage: CERT_MASTER_KEY=<64 hex characters> npm run --silen
 
 class CertRootArgsError extends Error {}
 
-const FLAGS = ['out', 'credit-code', 'years', 'new-master-key'] as const;
+const FLAGS = { out: { type: 'string' }, 'credit-code': { type: 'string' }, years: { type: 'string' }, 'new-master-key': { type: 'boolean' } } as const;
 
 export function runCertRoot(argv: readonly string[], env: NodeJS.ProcessEnv, out: (line: string) => void): void {
   if (argv.includes('--new-master-key')) {
@@ -26,8 +26,8 @@ export function runCertRoot(argv: readonly string[], env: NodeJS.ProcessEnv, out
     out(randomBytes(32).toString('hex'));
     return;
   }
-  const flags = parseFlags(argv, FLAGS, (m) => new CertRootArgsError(m), '--out /etc/onegate/trust');
-  const dir = flags.get('out');
+  const { values } = parseCliArgs(argv, FLAGS, { fail: (m) => new CertRootArgsError(m), example: '--out /etc/onegate/trust' });
+  const dir = values.out;
   if (!dir) throw new CertRootArgsError('--out <dir> is required');
   if (!env.CERT_MASTER_KEY) throw new CertRootArgsError('CERT_MASTER_KEY must be set: it seals the root key (make one with --new-master-key)');
   let masterKey: Buffer;
@@ -36,9 +36,9 @@ export function runCertRoot(argv: readonly string[], env: NodeJS.ProcessEnv, out
   } catch (error) {
     throw new CertRootArgsError(`CERT_MASTER_KEY: ${(error as Error).message}`);
   }
-  const creditCode = parseCreditCode(flags.get('credit-code') ?? env.CERT_OPERATOR_CREDIT_CODE ?? '11330800002481047B');
+  const creditCode = parseCreditCode(values['credit-code'] ?? env.CERT_OPERATOR_CREDIT_CODE ?? '11330800002481047B');
   if (!creditCode.ok) throw new CertRootArgsError(`--credit-code: ${creditCode.message}`);
-  const years = Number(flags.get('years') ?? '10');
+  const years = Number(values.years ?? '10');
   if (!Number.isInteger(years) || years < 1 || years > 30) throw new CertRootArgsError('--years must be an integer from 1 to 30');
 
   const root = createRootCa({ creditCode: creditCode.value, validityYears: years });

@@ -5,7 +5,7 @@
 // Exit codes: 0 valid, 1 not valid (any verdict failed), 2 bad arguments or unreadable input.
 import { open } from 'node:fs/promises';
 import { readCatalogFiles } from '../catalog/catalog-files.js';
-import { isEntryPoint } from '../common/cli.js';
+import { isEntryPoint, parseCliArgs } from '../common/cli.js';
 import { certificateTypeMap, readCertificateTypes } from './certificate-types.js';
 import { MAX_CREDENTIAL_LENGTH, MAX_STATUS_LIST_CREDENTIAL_LENGTH } from './credential/credential-model.js';
 import { verifyCredential, type VerificationResult } from './credential/verify-credential.js';
@@ -61,71 +61,44 @@ export class CertVerifyArgsError extends Error {
   }
 }
 
-const VALUE_FLAGS = ['trust', 'status-list', 'types', 'at', 'audience', 'nonce'] as const;
-type ValueFlag = (typeof VALUE_FLAGS)[number];
-const REPEATABLE: ReadonlySet<ValueFlag> = new Set(['status-list']);
+const FLAGS = {
+  trust: { type: 'string' },
+  'status-list': { type: 'string', multiple: true },
+  types: { type: 'string' },
+  at: { type: 'string' },
+  audience: { type: 'string' },
+  nonce: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 const STDIN = '-';
 
 /** Parses the CLI arguments (without the node and script paths). Pure; throws CertVerifyArgsError. */
 export function parseCertVerifyArgs(argv: readonly string[]): CertVerifyArgs {
   const fail = (message: string) => new CertVerifyArgsError(message);
-  const positional: string[] = [];
-  const values = new Map<ValueFlag, string[]>();
-  let json = false;
-  let onlyPositional = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (onlyPositional || arg === STDIN || !arg.startsWith('-')) {
-      positional.push(arg);
-      continue;
-    }
-    if (arg === '--') {
-      onlyPositional = true;
-      continue;
-    }
-    if (arg === '--json') {
-      if (json) throw fail('--json is given more than once');
-      json = true;
-      continue;
-    }
-    if (arg.startsWith('--json=')) throw fail('--json takes no value');
-    const match = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg);
-    if (!match) throw fail(`unknown option "${printable(arg, 64)}" (flags look like --trust root-ca.pem)`);
-    const name = match[1] as ValueFlag;
-    if (!VALUE_FLAGS.includes(name)) {
-      throw fail(`unknown flag --${match[1]} (known: ${[...VALUE_FLAGS.map((f) => `--${f}`), '--json', '--help'].join(', ')})`);
-    }
-    let value = match[2];
-    if (value === undefined) {
-      const next = argv[i + 1];
-      if (next === undefined || next.startsWith('--')) throw fail(`--${name} needs a value`);
-      value = next;
-      i++;
-    }
-    if (value === '') throw fail(`--${name} needs a value`);
-    const given = values.get(name) ?? [];
-    if (given.length > 0 && !REPEATABLE.has(name)) throw fail(`--${name} is given more than once`);
-    values.set(name, [...given, value]);
+  const { values, positionals: positional } = parseCliArgs(argv, FLAGS, { fail, example: '--trust root-ca.pem', positionals: true });
+  for (const [name, value] of Object.entries(values)) {
+    if (value === '' || (Array.isArray(value) && value.includes(''))) throw fail(`--${name} needs a value`);
   }
 
   if (positional.length === 0) throw fail('the credential <file> is required (or - to read it from stdin)');
   if (positional.length > 1) throw fail(`give one credential <file>, not ${positional.length} (unexpected "${printable(positional[1]!, 64)}")`);
-  const trust = values.get('trust')?.[0];
+  const trust = values.trust;
   if (trust === undefined) throw fail('--trust <pem file> is required: the onegate root CA certificate(s), e.g. certs/dev/root-ca.pem');
-  const statusLists = values.get('status-list') ?? [];
+  const statusLists = values['status-list'] ?? [];
   for (const [flag, paths] of [['trust', [trust]], ['status-list', statusLists]] as const) {
     if (paths.includes(STDIN)) throw fail(`--${flag} reads a file; stdin (-) is only for the credential`);
   }
-  const at = values.get('at')?.[0];
+  const at = values.at;
   return {
     credential: positional[0]!,
     trust,
     statusLists,
-    types: values.get('types')?.[0],
+    types: values.types,
     at: at === undefined ? undefined : parseInstant(at),
-    audience: values.get('audience')?.[0],
-    nonce: values.get('nonce')?.[0],
-    json,
+    audience: values.audience,
+    nonce: values.nonce,
+    json: values.json === true,
   };
 }
 

@@ -1,6 +1,5 @@
-import { Body, Controller, Get, Header, HttpCode, NotFoundException, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AuditError, toHttpException } from '../audit/audit.errors.js';
 import { CurrentRequest, type RequestContext } from '../common/request/request-context.js';
 import { CurrentPrincipal } from '../identity/current-principal.decorator.js';
 import type { Principal } from '../identity/principal.js';
@@ -8,6 +7,7 @@ import { Public } from '../identity/public.decorator.js';
 import { PublicRateLimit } from '../identity/public-rate-limit.guard.js';
 import { AppConfig } from '../config/app-config.js';
 import { CertificateCatalog } from './certificate-catalog.js';
+import { CertificateError } from './certificates.errors.js';
 import { parseCertificateIdentifier } from './certificate-identifier.js';
 import { CertificateVerificationService, MAX_KEY_BINDING_FIELD } from './certificate-verification.service.js';
 import { JSON_LD_MEDIA_TYPE } from './credential/onegate-context.js';
@@ -93,7 +93,7 @@ export class CertificatesController {
   }
 
   private async sendStatusList(published: PublishedStatusList | null, contentType: string, request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    if (!published) throw new NotFoundException({ statusCode: 404, error: 'NOT_FOUND', message: 'no such status list' });
+    if (!published) throw CertificateError.notFound('STATUS_LIST_NOT_FOUND', 'no such status list');
     const maxAge = Math.max(0, Math.floor((published.expiresAt - Date.now()) / 1000));
     reply.header('etag', published.etag).header('cache-control', `public, max-age=${Math.min(maxAge, this.config.STATUS_LIST_CACHE_SECONDS)}`);
     if (request.headers['if-none-match'] === published.etag) {
@@ -111,7 +111,7 @@ export class CertificatesController {
   @Get('ns/credentials/:version')
   async context(@Param('version') version: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const context = this.catalog.contexts.find((c) => c.path === `ns/credentials/${version}`);
-    if (!context) throw new NotFoundException({ statusCode: 404, error: 'NOT_FOUND', message: 'no such context' });
+    if (!context) throw CertificateError.notFound('CONTEXT_NOT_FOUND', 'no such context');
     const etag = `"${context.digestSRI}"`;
     reply
       .header('etag', etag)
@@ -141,7 +141,7 @@ export class CertificatesController {
   ): Promise<VerificationResult> {
     const fields = typeof body === 'object' && body !== null ? (body as { credential?: unknown; audience?: unknown; nonce?: unknown }) : {};
     const keyBinding = { audience: keyBindingField(fields.audience), nonce: keyBindingField(fields.nonce) };
-    return this.recorded(() => this.verification.verify(fields.credential, principal, request, keyBinding));
+    return this.verification.verify(fields.credential, principal, request, keyBinding);
   }
 
   /** The verification page's stylesheet (its CSP allows no inline style). */
@@ -173,7 +173,7 @@ export class CertificatesController {
   ): Promise<void> {
     reply.headers(VERIFICATION_PAGE_HEADERS);
     if (typeof ref === 'string' && ref !== '') {
-      const page = await this.recorded(() => this.links.presentationPage(ref, principal, request));
+      const page = await this.links.presentationPage(ref, principal, request);
       await reply.status(page ? 200 : 404).send(verificationPage(page ?? { state: 'link-expired' }));
       return;
     }
@@ -186,16 +186,7 @@ export class CertificatesController {
       await reply.status(400).send(verificationPage({ state: 'malformed', problem: parsed.reason }));
       return;
     }
-    const page = await this.recorded(() => this.links.registryPage(id, principal, request));
+    const page = await this.links.registryPage(id, principal, request);
     await reply.status(page ? 200 : 404).send(verificationPage(page ?? { state: 'unknown' }));
-  }
-
-  private async recorded<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof AuditError) throw toHttpException(error);
-      throw error;
-    }
   }
 }

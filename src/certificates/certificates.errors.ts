@@ -1,16 +1,11 @@
-import { GraphQLError } from 'graphql';
 import type { IssuanceDenialReason } from '../access/access-decision.js';
 import type { DepartmentCode } from '../common/departments.js';
+import { DomainError, errorCodes, type CodeOf } from '../common/errors/domain-error.js';
 import { DENIAL_MESSAGES, DEPARTMENT_FAILURE_CODES, ExchangeError, type DepartmentFailure } from '../exchange/exchange.errors.js';
 import type { ClaimsRefusal } from './claims-builder.js';
 
-export enum CertificateErrorCode {
-  BAD_USER_INPUT = 'BAD_USER_INPUT',
-  FORBIDDEN = 'FORBIDDEN',
-  NOT_FOUND = 'NOT_FOUND',
-  CONFLICT = 'CONFLICT',
-  SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
-}
+export const CertificateErrorCode = errorCodes('BAD_USER_INPUT', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'SERVICE_UNAVAILABLE');
+export type CertificateErrorCode = CodeOf<typeof CertificateErrorCode>;
 
 export type CertificateErrorReason =
   | IssuanceDenialReason
@@ -26,6 +21,10 @@ export type CertificateErrorReason =
   | 'REASON_INVALID'
   | 'DEPARTMENT_UNKNOWN'
   | 'CERTIFICATE_NOT_FOUND'
+  /** `GET /status-lists/…`: no such list (or purpose) of that department. */
+  | 'STATUS_LIST_NOT_FOUND'
+  /** `GET /ns/credentials/…`: no JSON-LD context of that version. */
+  | 'CONTEXT_NOT_FOUND'
   /** Not the issuing department's system: only it changes a certificate's status. */
   | 'NOT_THE_ISSUING_DEPARTMENT'
   /** The change does not apply to the certificate's current state (e.g. reinstating a revoked one). */
@@ -58,15 +57,8 @@ const ISSUANCE_MESSAGES: Record<Exclude<IssuanceDenialReason, keyof typeof DENIA
     "its claims come from another department's records: state purpose { matter caseNumber consent } under a matter that issues this type",
 };
 
-/** The certificate registry's one error, written for the client (`extensions.code` and `reason`); department failures keep the exchange's error. */
-export class CertificateError extends GraphQLError {
-  declare readonly extensions: { code: CertificateErrorCode; reason: CertificateErrorReason };
-
-  constructor(code: CertificateErrorCode, reason: CertificateErrorReason, message: string) {
-    super(message, { extensions: { code, reason } });
-    this.name = 'CertificateError';
-  }
-
+/** The certificate registry's errors: a DomainError with the registry's codes and reasons; department failures keep the exchange's error. */
+export class CertificateError extends DomainError<CertificateErrorReason, CertificateErrorCode> {
   static badInput(reason: CertificateErrorReason, message: string): CertificateError {
     return new CertificateError(CertificateErrorCode.BAD_USER_INPUT, reason, message);
   }
@@ -94,8 +86,8 @@ export class CertificateError extends GraphQLError {
     return new CertificateError(CertificateErrorCode.CONFLICT, reason, `cannot issue: ${message}`);
   }
 
-  static notFound(): CertificateError {
-    return new CertificateError(CertificateErrorCode.NOT_FOUND, 'CERTIFICATE_NOT_FOUND', 'no such certificate');
+  static notFound(reason: 'CERTIFICATE_NOT_FOUND' | 'STATUS_LIST_NOT_FOUND' | 'CONTEXT_NOT_FOUND' = 'CERTIFICATE_NOT_FOUND', message = 'no such certificate'): CertificateError {
+    return new CertificateError(CertificateErrorCode.NOT_FOUND, reason, message);
   }
 
   static conflict(reason: CertificateErrorReason, message: string): CertificateError {

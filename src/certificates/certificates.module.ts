@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
+import { ConsentModule } from '../consent/consent.module.js';
 import { ExchangeModule } from '../exchange/exchange.module.js';
 import { CertificateCatalog } from './certificate-catalog.js';
 import { CertificatePresenter } from './certificate-presenter.js';
@@ -18,7 +19,7 @@ import { PresentationLinksService } from './presentation-links.service.js';
  * the onegate root, issuance through the exchange, status lists, and verification.
  */
 @Module({
-  imports: [AuditModule, CatalogModule, ExchangeModule],
+  imports: [AuditModule, CatalogModule, ConsentModule, ExchangeModule],
   controllers: [CertificatesController],
   providers: [CertificateCatalog, IssuingKeysService, StatusListsService, CertificatesService, CertificateVerificationService, CertificatePresenter, CertificatesResolver, CitizenCertificatesResolver, PresentationLinksService],
   exports: [CertificatesService, CertificateCatalog],

@@ -12,6 +12,7 @@ import { parseCreditCode } from '../common/identifiers/credit-code.js';
 import { parseIdNumber } from '../common/identifiers/id-number.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { AppConfig } from '../config/app-config.js';
+import { PurposeFactsService } from '../consent/purpose-facts.js';
 import type { ItemRecord } from '../exchange/connector.js';
 import { ExchangeService, type ConditionReads, type Purpose, type Subject } from '../exchange/exchange.service.js';
 import type { Principal } from '../identity/principal.js';
@@ -102,6 +103,7 @@ export class CertificatesService {
     private readonly keys: IssuingKeysService,
     private readonly statusLists: StatusListsService,
     private readonly exchange: ExchangeService,
+    private readonly purposes: PurposeFactsService,
     private readonly matters: MattersService,
     private readonly ledger: LedgerService,
     private readonly config: AppConfig,
@@ -122,7 +124,7 @@ export class CertificatesService {
     // An issuance reads records like a lookup: it counts against the same limit.
     await this.exchange.countAgainstRateLimit(principal, request, { kind: 'CERTIFICATE_ISSUE', subject, matter: purpose?.matter ?? null, caseNumber: purpose?.caseNumber ?? null });
     const now = new Date();
-    const { matter, consent } = await this.exchange.purposeFacts(purpose, now, { principal, subject, request });
+    const { matter, consent } = await this.purposes.gather(purpose, now, { principal, subject, request });
     let conditions: ConditionReads = { records: undefined, items: [], departments: [] };
     const entry = (outcome: LedgerOutcome, extra: Partial<LedgerEntryInput>): LedgerEntryInput => ({
       kind: 'CERTIFICATE_ISSUE',
@@ -169,15 +171,15 @@ export class CertificatesService {
 
     // The claims' data items, from their departments: any failure and nothing is issued.
     const departments = [...new Set(type.dataItems.map((item) => this.exchange.ownerOf(item)!))];
-    const outcomes = await this.exchange.fetchItems(scope, subject, type.dataItems);
-    const records = new Map<string, ItemRecord[]>();
-    for (const [item, outcome] of outcomes) {
-      if (outcome.kind === 'failed') {
-        await this.ledger.record(entry('FAILED', { itemsDenied: type.dataItems, departments, detail: { reason: outcome.failure, department: outcome.department } }));
-        throw CertificateError.department(outcome.department, item, outcome.failure);
-      }
-      if (outcome.kind === 'records') records.set(item, outcome.records);
-    }
+    const records: Map<string, ItemRecord[]> = await this.exchange.readForIssuance({
+      scope,
+      subject,
+      items: type.dataItems,
+      failed: ({ item, department, failure }) => ({
+        entry: entry('FAILED', { itemsDenied: type.dataItems, departments, detail: { reason: failure, department } }),
+        error: CertificateError.department(department, item, failure),
+      }),
+    });
     const built = buildClaims(type, records, now);
     if (!built.ok) {
       await this.ledger.record(entry('FAILED', { itemsGranted: type.dataItems, departments, detail: { reason: built.reason } }));
@@ -449,7 +451,7 @@ export class CertificatesService {
       if (visible.length < rows.length) denial = 'NOT_THE_ISSUING_DEPARTMENT';
     } else if (principal.kind === 'clerk' && purpose) {
       const now = new Date();
-      const { matter: rules, consent } = await this.exchange.purposeFacts(purpose, now, { principal, subject, request });
+      const { matter: rules, consent } = await this.purposes.gather(purpose, now, { principal, subject, request });
       const accepted = rules ? await this.acceptedTypes(rules.code) : [];
       const facts = { principal, matter: rules, caseNumber: purpose.caseNumber, subject, consent: consent.facts, consentRejected: consent.rejected, now };
       conditions = await this.exchange.readConditions(scope, facts);

@@ -1,4 +1,5 @@
 import { Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { checkMaterials } from '../catalog/material-checklist.js';
 import { MattersService } from '../catalog/matters.service.js';
 import { CitizenView } from '../exchange/models/views.model.js';
 import { CertificatesService, certificateStatus } from './certificates.service.js';
@@ -35,15 +36,11 @@ export class CitizenCertificatesResolver {
     const materials = await this.matters.materials(parent.view.purpose.matter);
     if (!materials) return [];
     const certificates = await this.validHeld(parent);
-    return materials.map((material) => {
-      const dataItems = material.satisfiedBy.dataItems.filter((item) => {
-        const outcome = parent.view.outcomes.get(item);
-        return outcome?.kind === 'records' && outcome.records.length > 0;
-      });
-      const covering = certificates.filter((row) => material.satisfiedBy.certificateTypes.includes(row.type)).map((row) => row.identifier);
-      const satisfied = dataItems.length > 0 ? MaterialSatisfaction.BY_DATA : covering.length > 0 ? MaterialSatisfaction.BY_CERTIFICATE : MaterialSatisfaction.TO_BRING;
-      return { code: material.code, name: material.name, satisfied, dataItems, certificates: covering };
-    });
+    const hasRecords = (item: string) => {
+      const outcome = parent.view.outcomes.get(item);
+      return outcome?.kind === 'records' && outcome.records.length > 0;
+    };
+    return checkMaterials(materials, { hasRecords, certificates }).map((check) => ({ ...check, satisfied: MaterialSatisfaction[check.satisfied] }));
   }
 
   private validHeld(parent: CitizenView): Promise<CertificateEntity[]> {

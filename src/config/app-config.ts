@@ -248,6 +248,15 @@ export class AppConfig {
   @IsString()
   DEPARTMENT_CONNECTORS_FILE?: string;
 
+  /**
+   * The catalog the gateway serves: departments.json, data-items/ and matters/ (certificate types
+   * stay under schemas/certificates). A data item is one file in data-items/: its release, its
+   * GraphQL view and its database query all follow from it.
+   */
+  @IsString()
+  @MinLength(1)
+  CATALOG_DIR = 'schemas';
+
   /** Per-department time limit of one fetch (a connector's own `timeoutMs` overrides it). */
   @IsInt()
   @Min(50)
@@ -399,6 +408,11 @@ export class AppConfig {
   /** DATA_DIR resolved against the project root. */
   get dataDir(): string {
     return isAbsolute(this.DATA_DIR) ? this.DATA_DIR : resolve(projectRoot(), this.DATA_DIR);
+  }
+
+  /** CATALOG_DIR resolved against the project root. */
+  get catalogDir(): string {
+    return isAbsolute(this.CATALOG_DIR) ? this.CATALOG_DIR : resolve(projectRoot(), this.CATALOG_DIR);
   }
 
   /** PUBLIC_BASE_URL without a trailing slash. */

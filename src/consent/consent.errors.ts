@@ -1,12 +1,9 @@
-import { GraphQLError } from 'graphql';
 import type { DenialReason } from '../access/access-decision.js';
+import { DomainError, errorCodes, type CodeOf } from '../common/errors/domain-error.js';
 import { DENIAL_MESSAGES } from '../exchange/exchange.errors.js';
 
-export enum ConsentErrorCode {
-  BAD_USER_INPUT = 'BAD_USER_INPUT',
-  NOT_FOUND = 'NOT_FOUND',
-  FORBIDDEN = 'FORBIDDEN',
-}
+export const ConsentErrorCode = errorCodes('BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN');
+export type ConsentErrorCode = CodeOf<typeof ConsentErrorCode>;
 
 export type ConsentErrorReason =
   /** The matter is not in the catalog. */
@@ -22,15 +19,8 @@ export type ConsentErrorReason =
   /** consentsCovering: the window may not look this citizen up under the matter (the access decision's reason). */
   | DenialReason;
 
-/** The consent domain's one error, written for the client (`extensions.code` and `reason`). */
-export class ConsentError extends GraphQLError {
-  declare readonly extensions: { code: ConsentErrorCode; reason: ConsentErrorReason };
-
-  constructor(code: ConsentErrorCode, reason: ConsentErrorReason, message: string) {
-    super(message, { extensions: { code, reason } });
-    this.name = 'ConsentError';
-  }
-
+/** The consent domain's errors: a DomainError with the consent's codes and reasons. */
+export class ConsentError extends DomainError<ConsentErrorReason, ConsentErrorCode> {
   static badInput(reason: 'MATTER_UNKNOWN' | 'MATTER_NOT_CONSENTABLE' | 'EXPIRY_INVALID' | 'HALL_UNKNOWN', message: string): ConsentError {
     return new ConsentError(ConsentErrorCode.BAD_USER_INPUT, reason, message);
   }

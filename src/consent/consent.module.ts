@@ -4,14 +4,16 @@ import { CatalogModule } from '../catalog/catalog.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
 import { ConsentResolver } from './consent.resolver.js';
 import { ConsentService } from './consent.service.js';
+import { PurposeFactsService } from './purpose-facts.js';
 
 /**
  * Citizens' consent grants and consent tokens. Exports ConsentService, whose resolveForAccess turns
- * what a clerk presents as `purpose.consent` into the facts the access decision judges.
+ * what a clerk presents as `purpose.consent` into the facts the access decision judges, and
+ * PurposeFactsService, which gathers those with the matter's rules for every reader of records.
  */
 @Module({
   imports: [AuditModule, CatalogModule, IdentityModule],
-  providers: [ConsentService, ConsentResolver],
-  exports: [ConsentService],
+  providers: [ConsentService, ConsentResolver, PurposeFactsService],
+  exports: [ConsentService, PurposeFactsService],
 })
 export class ConsentModule {}

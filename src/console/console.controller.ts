@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, NotFoundException, Param, Res } from '@nestjs/common';
+import { Controller, Get, Inject, NotFoundException, Param, Redirect, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../identity/public.decorator.js';
 import { ConsoleAssets } from './console-assets.js';
@@ -16,6 +16,11 @@ export const CONSOLE_CSP =
 @Controller()
 export class ConsoleController {
   constructor(@Inject(ConsoleAssets) private readonly assets: ConsoleAssets) {}
+
+  /** `/`: whoever opens the gateway's address in a browser lands on the console. */
+  @Get()
+  @Redirect('/console/', 302)
+  root(): void {}
 
   /** `/console` and `/console/` (the router ignores the trailing slash): the app's page. */
   @Get('console')

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { parseCliArgs } from '../common/cli.js';
 import { projectRoot } from '../common/project-root.js';
 import { ConfigError, loadConfig } from '../config/app-config.js';
 import { createLogger } from '../logging/logger.js';
@@ -14,11 +15,27 @@ import { prepareDatabase, runMigrations } from './database-setup.js';
  * entities still differ from it. `npm run migration:generate -- Name` writes the difference as a
  * new migration for review.
  */
+const USAGE = 'usage: npm run migration:generate -- MigrationName   (PascalCase)\n       npm run migration:check';
+
+class MigrationArgsError extends Error {}
+
 async function main(args: string[]): Promise<number> {
-  const check = args.includes('--check');
-  const name = args.find((a) => !a.startsWith('--'));
-  if (!check && !/^[A-Z][A-Za-z0-9]+$/.test(name ?? '')) {
-    console.error('usage: npm run migration:generate -- MigrationName   (PascalCase)');
+  let check: boolean;
+  let name: string | undefined;
+  try {
+    const { values, positionals } = parseCliArgs(args, { check: { type: 'boolean' } }, {
+      fail: (message) => new MigrationArgsError(message),
+      example: '--check',
+      positionals: true,
+    });
+    check = values.check === true;
+    if (positionals.length > 1) throw new MigrationArgsError(`give one migration name, not ${positionals.length}`);
+    name = positionals[0];
+    if (check && name !== undefined) throw new MigrationArgsError('--check takes no migration name');
+    if (!check && !/^[A-Z][A-Za-z0-9]+$/.test(name ?? '')) throw new MigrationArgsError('the migration name is required, in PascalCase');
+  } catch (error) {
+    if (!(error instanceof MigrationArgsError)) throw error;
+    console.error(`onegate: ${error.message}\n${USAGE}`);
     return 2;
   }
   const config = loadConfig();

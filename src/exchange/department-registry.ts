@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { readCatalogFiles } from '../catalog/catalog-files.js';
+import { readCatalogFiles, type CatalogDataItem } from '../catalog/catalog-files.js';
 import { isDepartmentCode, type DepartmentCode } from '../common/departments.js';
 import { projectRoot } from '../common/project-root.js';
 import { AppConfig } from '../config/app-config.js';
@@ -33,14 +33,14 @@ export class DepartmentRegistry implements OnApplicationShutdown {
     @Inject(LOGGER) logger: Logger,
     metrics: Metrics,
   ) {
-    const catalog = readCatalogFiles();
+    const catalog = readCatalogFiles(config.catalogDir);
     const validator = new RecordValidator(catalog.dataItems);
     for (const item of catalog.dataItems) this.owners.set(item.code, item.department);
     const overrides = readOverrides(config.DEPARTMENT_CONNECTORS_FILE);
     for (const department of catalog.departments) {
       const declared = overrides.get(department.code) ?? department.connector;
       const connectorConfig = parseConnectorConfig(declared, department.code);
-      const connector = buildConnector(department.code, connectorConfig, config, connections);
+      const connector = buildConnector(department.code, connectorConfig, config, connections, catalog.dataItems);
       this.departments.set(
         department.code,
         new ResilientDepartment(
@@ -81,9 +81,18 @@ export class DepartmentRegistry implements OnApplicationShutdown {
   }
 }
 
-function buildConnector(department: DepartmentCode, config: ConnectorConfig, app: AppConfig, connections: DatabaseConnections): DepartmentConnector {
+function buildConnector(
+  department: DepartmentCode,
+  config: ConnectorConfig,
+  app: AppConfig,
+  connections: DatabaseConnections,
+  items: readonly CatalogDataItem[],
+): DepartmentConnector {
   if (config.kind === 'http') return new HttpConnector(department, config);
-  return new DatabaseConnector(department, {
+  // Read from its store, every item of the department needs a source: found at start-up, not on a lookup.
+  const unread = items.find((item) => item.department === department && !item.source);
+  if (unread) throw new Error(`data item ${unread.code}: ${department} is reached through its database, so its catalog entry needs "x-onegate.source"`);
+  return new DatabaseConnector(department, items, {
     url: connections.readerUrls[department],
     poolSize: app.DEPARTMENT_POOL_SIZE,
     // The exchange abandons a call at its timeout; the server stops the query soon after.

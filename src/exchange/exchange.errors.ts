@@ -1,15 +1,9 @@
-import { GraphQLError } from 'graphql';
 import type { DenialReason } from '../access/access-decision.js';
 import type { DepartmentCode } from '../common/departments.js';
+import { DomainError, errorCodes, type CodeOf } from '../common/errors/domain-error.js';
 
-export enum ExchangeErrorCode {
-  FORBIDDEN = 'FORBIDDEN',
-  BAD_USER_INPUT = 'BAD_USER_INPUT',
-  TOO_MANY_REQUESTS = 'TOO_MANY_REQUESTS',
-  DEPARTMENT_TIMEOUT = 'DEPARTMENT_TIMEOUT',
-  DEPARTMENT_UNAVAILABLE = 'DEPARTMENT_UNAVAILABLE',
-  DEPARTMENT_INVALID_RESPONSE = 'DEPARTMENT_INVALID_RESPONSE',
-}
+export const ExchangeErrorCode = errorCodes('FORBIDDEN', 'BAD_USER_INPUT', 'TOO_MANY_REQUESTS', 'DEPARTMENT_TIMEOUT', 'DEPARTMENT_UNAVAILABLE', 'DEPARTMENT_INVALID_RESPONSE');
+export type ExchangeErrorCode = CodeOf<typeof ExchangeErrorCode>;
 
 /** Why a department could not answer: the `reason` of a DEPARTMENT_* error. */
 export type DepartmentFailure =
@@ -60,15 +54,8 @@ export const DENIAL_MESSAGES: Record<DenialReason, string> = {
   SUBJECT_CONDITION_UNVERIFIED: 'a condition of this matter could not be checked because the department holding its facts did not answer; try again',
 };
 
-/** The exchange's one error, written for the client: `extensions.code`, `reason` and, for department failures, `department`. */
-export class ExchangeError extends GraphQLError {
-  declare readonly extensions: { code: ExchangeErrorCode; reason: ExchangeErrorReason; department?: DepartmentCode; retryAfterSeconds?: number };
-
-  constructor(code: ExchangeErrorCode, reason: ExchangeErrorReason, message: string, extra: { department?: DepartmentCode; retryAfterSeconds?: number } = {}) {
-    super(message, { extensions: { code, reason, ...extra } });
-    this.name = 'ExchangeError';
-  }
-
+/** The exchange's errors: a DomainError with the exchange's codes and reasons and, for department failures, `department`. */
+export class ExchangeError extends DomainError<ExchangeErrorReason, ExchangeErrorCode> {
   static denied(item: string, reason: DenialReason): ExchangeError {
     return new ExchangeError(ExchangeErrorCode.FORBIDDEN, reason, `${item}: ${DENIAL_MESSAGES[reason]} (${reason})`);
   }

@@ -1,15 +1,39 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
+import { readCatalogFiles } from '../catalog/catalog-files.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
+import type { AppConfig } from '../config/app-config.js';
 import { ConsentModule } from '../consent/consent.module.js';
 import { DepartmentRegistry } from './department-registry.js';
-import { CitizenViewResolver, EnterpriseViewResolver, ExchangeResolver, MarriageResolver } from './exchange.resolver.js';
+import { ExchangeResolver } from './exchange.resolver.js';
 import { ExchangeService } from './exchange.service.js';
+import { ItemViews, itemViewsOf } from './item-views.js';
 import { SHARED_LOOKUP_RATE_LIMITER } from './shared-lookup-rate-limiter.js';
 
+/**
+ * The exchange: departments, and the audited reads of their data (ExchangeService). Other modules
+ * get ExchangeService only; the fetching of items stays inside it.
+ */
 @Module({
   imports: [AuditModule, CatalogModule, ConsentModule],
-  providers: [DepartmentRegistry, SHARED_LOOKUP_RATE_LIMITER, ExchangeService, ExchangeResolver, CitizenViewResolver, MarriageResolver, EnterpriseViewResolver],
+  providers: [DepartmentRegistry, SHARED_LOOKUP_RATE_LIMITER, ExchangeService],
   exports: [ExchangeService],
 })
 export class ExchangeModule {}
+
+/**
+ * The exchange's GraphQL: the `citizen` and `enterprise` lookups and the data items' views, made
+ * from the catalog the gateway serves (CATALOG_DIR). Apart from ExchangeModule so that the views
+ * can depend on the configuration while ExchangeService stays one instance for every importer.
+ */
+@Module({})
+export class ExchangeViewsModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const views = itemViewsOf(readCatalogFiles(config.catalogDir).dataItems);
+    return {
+      module: ExchangeViewsModule,
+      imports: [ExchangeModule],
+      providers: [{ provide: ItemViews, useValue: views }, ExchangeResolver, ...(views.resolvers as Array<new (...args: never[]) => object>)],
+    };
+  }
+}

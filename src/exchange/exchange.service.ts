@@ -1,15 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
-import { conditionItems, decideAccess, type AccessRequest, type ConsentFacts, type DenialReason, type MatterRules, type SubjectRecords } from '../access/access-decision.js';
+import { conditionItems, decideAccess, type AccessRequest, type DenialReason, type SubjectRecords } from '../access/access-decision.js';
+import type { Purpose } from '../access/purpose.js';
 import { LedgerUnavailableError } from '../audit/audit.errors.js';
-import { actorFor, type LedgerOutcome, requestFieldsOf } from '../audit/ledger-entry.js';
+import { actorFor, type LedgerEntryInput, type LedgerOutcome, requestFieldsOf } from '../audit/ledger-entry.js';
 import { LedgerService } from '../audit/ledger.service.js';
+import { checklistItems } from '../catalog/material-checklist.js';
 import { MattersService } from '../catalog/matters.service.js';
 import type { DepartmentCode } from '../common/departments.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { AppConfig } from '../config/app-config.js';
-import { denialForRejectedConsent, type ConsentUse } from '../consent/consent-lookup.js';
-import { ConsentService } from '../consent/consent.service.js';
+import { PurposeFactsService } from '../consent/purpose-facts.js';
 import type { Principal } from '../identity/principal.js';
 import type { ItemRecord } from './connector.js';
 import { CoalescingBatcher } from '../common/coalescing-batcher.js';
@@ -17,25 +18,12 @@ import { DepartmentRegistry } from './department-registry.js';
 import { DepartmentCallError, ExchangeError, type DepartmentFailure } from './exchange.errors.js';
 import { SharedLookupRateLimiter } from './shared-lookup-rate-limiter.js';
 
-/** Why the caller asks: the matter and case every lookup states, and the consent it relies on. */
-export interface Purpose {
-  matter: string;
-  caseNumber: string | null;
-  /** A consent grant id or a signed consent token; null when none was given. */
-  consent: string | null;
-}
+export type { Purpose };
 
 export interface Subject {
   kind: 'PERSON' | 'ENTERPRISE';
   /** Normalised ID number or credit code. */
   id: string;
-}
-
-/** A presented consent reference, resolved: the facts the decision judges, the reference the ledger records, or why it was rejected. */
-export interface ConsentOutcome {
-  facts: ConsentFacts | null;
-  ref: string | null;
-  rejected: DenialReason | null;
 }
 
 /** What became of one data item of a lookup. */
@@ -74,9 +62,18 @@ interface Fetched {
   fetchedAt: Date;
 }
 
+/** A department that could not answer an issuance's read: what the caller records and throws. */
+export interface IssuanceReadFailure {
+  item: string;
+  department: DepartmentCode;
+  failure: DepartmentFailure;
+}
+
 /**
  * The exchange: one lookup = one access decision over the selected items, one durable ledger entry,
- * and the granted items fetched from their departments. Order of work:
+ * and the granted items fetched from their departments. Department data leaves the exchange only
+ * through its audited reads — `lookup`, `readConditions` and `readForIssuance` — never by fetching
+ * items directly. Order of work of a lookup:
  *   1. rate limit (each lookup counts), case number, matter rules, consent;
  *   2. decideAccess — denied items are never fetched;
  *   3. if anything is granted and the ledger is failing, stop here: error, no department called;
@@ -94,7 +91,7 @@ export class ExchangeService {
   constructor(
     private readonly registry: DepartmentRegistry,
     private readonly matters: MattersService,
-    private readonly consents: ConsentService,
+    private readonly purposes: PurposeFactsService,
     private readonly ledger: LedgerService,
     private readonly limiter: SharedLookupRateLimiter,
     config: AppConfig,
@@ -103,15 +100,27 @@ export class ExchangeService {
     this.batchWindowMs = config.EXCHANGE_BATCH_WINDOW_MS;
   }
 
-  async lookup(args: { principal: Principal; request: RequestContext; scope: object; subject: Subject; purpose: Purpose; items: readonly string[] }): Promise<ExchangeView> {
+  /**
+   * `items`: the data items the selection reads. `checklist`: the matter's materials checklist is
+   * shown too, so the items its materials can be satisfied by are read (decided, audited) with them.
+   */
+  async lookup(args: {
+    principal: Principal;
+    request: RequestContext;
+    scope: object;
+    subject: Subject;
+    purpose: Purpose;
+    items: readonly string[];
+    checklist?: boolean;
+  }): Promise<ExchangeView> {
     const { principal, request, scope, subject, purpose } = args;
     await this.countAgainstRateLimit(principal, request, { kind: 'DATA_ACCESS', subject, matter: purpose.matter, caseNumber: purpose.caseNumber });
     if (purpose.caseNumber === null && principal.kind !== 'citizen') {
       throw ExchangeError.badInput('CASE_NUMBER_REQUIRED', 'purpose.caseNumber is required: state the case this lookup is for');
     }
     const now = new Date();
-    const items = [...new Set(args.items)];
-    const { matter, consent } = await this.purposeFacts(purpose, now, { principal, subject, request });
+    const { matter, consent } = await this.purposes.gather(purpose, now, { principal, subject, request });
+    const items = [...new Set([...args.items, ...(args.checklist ? await this.itemsOfChecklist(purpose.matter) : [])])];
     const facts = { principal, matter, caseNumber: purpose.caseNumber, subject, consent: consent.facts, consentRejected: consent.rejected, now };
     const conditions = await this.readConditions(scope, facts);
     const decision = decideAccess({ ...facts, items, subjectRecords: conditions.records });
@@ -160,12 +169,39 @@ export class ExchangeService {
   }
 
   /**
+   * The records of the claims' data items of a certificate, for an issuance already decided
+   * (decideIssuance). As for a lookup, nothing is read while the ledger cannot record. When a
+   * department cannot answer, the caller's FAILED entry (`failed(...).entry`) is recorded here
+   * before its error is thrown, and nothing is returned. The records returned leave the gateway only
+   * inside the certificate registered together with its GRANTED ledger entry, in one transaction —
+   * which is why that entry is the caller's to write, and why it is written with the certificate.
+   */
+  async readForIssuance(args: {
+    scope: object;
+    subject: Subject;
+    items: readonly string[];
+    failed: (failure: IssuanceReadFailure) => { entry: LedgerEntryInput; error: Error };
+  }): Promise<Map<string, ItemRecord[]>> {
+    if (!this.ledger.writable) throw new LedgerUnavailableError();
+    const records = new Map<string, ItemRecord[]>();
+    for (const [item, outcome] of await this.fetchItems(args.scope, args.subject, args.items)) {
+      if (outcome.kind === 'failed') {
+        const { entry, error } = args.failed({ item, department: outcome.department, failure: outcome.failure });
+        await this.ledger.record(entry);
+        throw error;
+      }
+      if (outcome.kind === 'records') records.set(item, outcome.records);
+    }
+    return records;
+  }
+
+  /**
    * The records of granted items of one subject, each from its department through the per-request
    * loader and the shared batcher (timeout, breaker, bulkhead, schema validation). A failed
    * department becomes that item's `failed` outcome; the caller has decided access and writes the
-   * ledger entry — nothing here may be released without one.
+   * ledger entry — nothing here may be released without one, so only the audited reads above call it.
    */
-  async fetchItems(scope: object, subject: Subject, granted: readonly string[]): Promise<Array<[string, ItemOutcome]>> {
+  private async fetchItems(scope: object, subject: Subject, granted: readonly string[]): Promise<Array<[string, ItemOutcome]>> {
     return Promise.all(
       granted.map(async (item): Promise<[string, ItemOutcome]> => {
         const department = this.registry.ownerOf(item)!;
@@ -221,40 +257,15 @@ export class ExchangeService {
     return { records, items, departments: [...new Set(items.map((item) => this.registry.ownerOf(item)!))].sort() };
   }
 
-  /** The data items a matter's materials can be satisfied by (what a materials checklist needs fetched). */
-  async materialItems(matterCode: string): Promise<string[]> {
+  /** The data items a matter's materials checklist judges (none for an unknown matter). */
+  private async itemsOfChecklist(matterCode: string): Promise<string[]> {
     const [rules, materials] = await Promise.all([this.matters.rules(matterCode), this.matters.materials(matterCode)]);
-    if (!rules || !materials) return [];
-    const allowed = new Set(rules.dataItems);
-    return [...new Set(materials.flatMap((m) => m.satisfiedBy.dataItems))].filter((item) => allowed.has(item));
+    return rules && materials ? checklistItems(rules, materials) : [];
   }
 
   /** The department that owns a data item, or undefined for an item the catalog does not know. */
   ownerOf(item: string): DepartmentCode | undefined {
     return this.registry.ownerOf(item);
-  }
-
-  /**
-   * What the access decision needs of a stated purpose: the matter's rules (null: unknown matter or
-   * no purpose) and the presented consent resolved for this caller and subject (null facts: none
-   * usable, e.g. a grant that does not name the caller's hall or department).
-   */
-  async purposeFacts(
-    purpose: Purpose | null,
-    now: Date,
-    use: Pick<ConsentUse, 'principal' | 'subject' | 'request'>,
-  ): Promise<{ matter: MatterRules | null; consent: ConsentOutcome }> {
-    const [matter, consent] = await Promise.all([
-      purpose ? this.matters.rules(purpose.matter) : null,
-      this.consentFacts(purpose?.consent ?? null, now, { ...use, matter: purpose?.matter ?? null, caseNumber: purpose?.caseNumber ?? null }),
-    ]);
-    return { matter, consent };
-  }
-
-  private async consentFacts(reference: string | null, now: Date, use: ConsentUse): Promise<ConsentOutcome> {
-    if (reference === null) return { facts: null, ref: null, rejected: null };
-    const lookup = await this.consents.resolveForAccess(reference, now, use);
-    return { facts: lookup.facts, ref: lookup.ref, rejected: lookup.invalid ? denialForRejectedConsent(lookup.invalid) : null };
   }
 
   private loaderFor(scope: object, item: string): DataLoader<string, Fetched> {

@@ -152,6 +152,20 @@ describe('HttpConnector', () => {
     expect(result.get('P7')).toEqual([expect.objectContaining({ accountNumber: 'SI-P7' })]);
   });
 
+  it('starts no request after one has failed, and rejects with that failure', async () => {
+    handler = (req, res) => {
+      const id = decodeURIComponent(req.url!.split('/').pop()!);
+      if (id === 'P0') json(res, 503, {});
+      else setTimeout(() => json(res, 200, { data: { accounts: [account(id)] } }), 50);
+    };
+    const c = connector({}, { 'social_insurance.account': { ...BATCH_ITEM, path: '/v1/accounts/{subject}', batch: false } });
+    const subjects = Array.from({ length: 20 }, (_, i) => `P${i}`);
+    const error = await failure(c.fetch('social_insurance.account', subjects, signal()));
+    expect(error.message).toContain('answered with HTTP 503');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(seen).toHaveLength(MAX_PARALLEL_REQUESTS);
+  });
+
   it('sends no credentials with auth none', async () => {
     handler = (_req, res) => json(res, 200, { data: { accounts: [] } });
     await connector({ auth: { kind: 'none' } }).fetch('social_insurance.account', [LI_WEI], signal());

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import pLimit from 'p-limit';
 import type { DepartmentCode } from '../common/departments.js';
 import { ConnectorError, type DepartmentConnector, type ItemRecord } from './connector.js';
 import { DEFAULT_MAX_BATCH, type HttpConnectorConfig, type HttpItemConfig, parseConnectorConfig } from './connector-config.js';
@@ -55,22 +56,29 @@ export class HttpConnector implements DepartmentConnector {
     if (unique.length === 0) return result;
 
     const groups = itemConfig.batch ? chunk(unique, itemConfig.maxBatch ?? DEFAULT_MAX_BATCH) : unique.map((s) => [s]);
-    // One failing request gives up on its siblings too.
+    // One failing request gives up on its siblings too: those not started are dropped, those in flight aborted.
     const siblings = new AbortController();
     const combined = AbortSignal.any([signal, this.lifetime.signal, siblings.signal]);
+    // Not rejectOnClear: the first failure, not the AbortError of a dropped request, is what the call rejects with.
+    const limit = pLimit(MAX_PARALLEL_REQUESTS);
     try {
-      await forEachLimited(groups, MAX_PARALLEL_REQUESTS, async (group) => {
-        const records = await this.request(item, itemConfig, group, combined);
-        const asked = new Set(group);
-        for (const source of records) {
-          const subject = readPath(source, itemConfig.subjectField);
-          if (typeof subject !== 'string' || subject === '') {
-            throw new ConnectorError(this.department, `${this.department} answered ${item} with a record without its subject field "${itemConfig.subjectField}"`);
+      await limit.map(groups, async (group) => {
+        try {
+          const records = await this.request(item, itemConfig, group, combined);
+          const asked = new Set(group);
+          for (const source of records) {
+            const subject = readPath(source, itemConfig.subjectField);
+            if (typeof subject !== 'string' || subject === '') {
+              throw new ConnectorError(this.department, `${this.department} answered ${item} with a record without its subject field "${itemConfig.subjectField}"`);
+            }
+            if (!asked.has(subject)) {
+              throw new ConnectorError(this.department, `${this.department} answered ${item} with a record of a subject it was not asked about`);
+            }
+            result.get(subject)!.push(mapRecord(source, itemConfig.fields));
           }
-          if (!asked.has(subject)) {
-            throw new ConnectorError(this.department, `${this.department} answered ${item} with a record of a subject it was not asked about`);
-          }
-          result.get(subject)!.push(mapRecord(source, itemConfig.fields));
+        } catch (error) {
+          limit.clearQueue();
+          throw error;
         }
       });
     } catch (error) {
@@ -229,22 +237,4 @@ function chunk<T>(values: readonly T[], size: number): T[][] {
   const chunks: T[][] = [];
   for (let i = 0; i < values.length; i += size) chunks.push(values.slice(i, i + size));
   return chunks;
-}
-
-/** Runs `work` over `values` with at most `limit` running at once; rejects with the first failure. */
-async function forEachLimited<T>(values: readonly T[], limit: number, work: (value: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (!failed && next < values.length) {
-      const value = values[next++];
-      try {
-        await work(value);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, values.length) }, worker));
 }

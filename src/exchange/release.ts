@@ -1,27 +1,23 @@
+import type { DataItemDefinition } from '../catalog/data-item-definition.js';
+import type { MatterSubject } from '../catalog/matter-definition.js';
 import type { ItemRecord } from './connector.js';
 import { ExchangeError } from './exchange.errors.js';
 import type { ExchangeView } from './exchange.service.js';
 
-/** Which data item each field of a view reads. */
-export const CITIZEN_FIELD_ITEMS: Readonly<Record<string, string>> = {
-  person: 'person.identity',
-  household: 'household.registration',
-  marriage: 'marriage.registration',
-  properties: 'property.rights',
-  socialInsurance: 'social_insurance.account',
-  birth: 'birth.medical_certificate',
-  death: 'death.medical_certificate',
-};
-
-export const ENTERPRISE_FIELD_ITEMS: Readonly<Record<string, string>> = {
-  registration: 'enterprise.registration',
-  licences: 'enterprise.licence',
-};
+/**
+ * Which data item each field of a subject's view releases (CitizenView for PERSON, EnterpriseView for
+ * ENTERPRISE): the release mapping, as the items' catalog entries declare it (`x-onegate.view.field`).
+ */
+export function viewFieldItems(items: readonly DataItemDefinition[], subject: MatterSubject): Readonly<Record<string, string>> {
+  const fields: Record<string, string> = {};
+  for (const item of items) if (item.subject === subject) fields[item.view.field] = item.code;
+  return fields;
+}
 
 /** The data items behind the selected fields of a view. */
 export function itemsOf(fields: Iterable<string>, map: Readonly<Record<string, string>>): string[] {
   const items: string[] = [];
-  for (const field of fields) if (map[field]) items.push(map[field]);
+  for (const field of fields) if (Object.hasOwn(map, field)) items.push(map[field]!);
   return items;
 }
 

@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
-import { Controller, ForbiddenException, Get, Module, UnauthorizedException, type ExecutionContext } from '@nestjs/common';
-import { ModuleRef, Reflector } from '@nestjs/core';
+import { Controller, Get, Module, type ExecutionContext } from '@nestjs/common';
+import { APP_FILTER, ModuleRef, Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import { Field, GraphQLModule, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -10,6 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type AppConfig } from '../config/app-config.js';
+import { DomainErrorFilter } from '../common/errors/domain-error.filter.js';
 import { ConfigModule } from '../config/config.module.js';
 import { AuthGuard, bearerToken, principalFromExecutionContext, type PrincipalContext } from './auth.guard.js';
 import { CurrentPrincipal } from './current-principal.decorator.js';
@@ -169,18 +170,16 @@ describe('AuthGuard (unit)', () => {
     await expect(guard.canActivate(graphqlContext('clerkOverride', { req: bearer() }, DepartmentOnly))).resolves.toBe(true);
   });
 
-  it('answers plain HTTP with 401 + WWW-Authenticate and 403', async () => {
-    const headers: Record<string, string> = {};
-    const reply = { header: (name: string, value: string) => (headers[name] = value) };
+  it('refuses plain HTTP with the same IdentityErrors (DomainErrorFilter answers them 401 + WWW-Authenticate and 403)', async () => {
+    const reply = {};
     const unauthorized = await rejection(guard.canActivate(httpContext('privateField', { headers: {} }, reply)));
-    expect(unauthorized).toBeInstanceOf(UnauthorizedException);
-    expect((unauthorized as UnauthorizedException).getResponse()).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_MISSING' });
-    expect(headers['WWW-Authenticate']).toBe('Bearer');
+    expect(unauthorized).toBeInstanceOf(IdentityError);
+    expect((unauthorized as IdentityError).extensions).toEqual({ code: 'UNAUTHENTICATED', reason: 'TOKEN_MISSING' });
 
     const request = bearer();
     await expect(guard.canActivate(httpContext('privateField', request, reply))).resolves.toBe(true);
     expect(principalFromExecutionContext(httpContext('privateField', request, reply))).toBe(CLERK);
-    await expect(guard.canActivate(httpContext('adminOrAuditor', bearer(), reply))).rejects.toBeInstanceOf(ForbiddenException);
+    await expect(guard.canActivate(httpContext('adminOrAuditor', bearer(), reply))).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN', reason: 'ROLE_NOT_ALLOWED' } });
   });
 
   it('denies other transports unless public', async () => {
@@ -230,6 +229,12 @@ class ProbeController {
   get(@CurrentPrincipal() principal: Principal): { kind: string } {
     return { kind: principal.kind };
   }
+
+  @Roles('admin')
+  @Get('admin')
+  admin(): { ok: true } {
+    return { ok: true };
+  }
 }
 
 describe('AuthGuard in a running gateway (Fastify + Apollo)', () => {
@@ -257,7 +262,8 @@ describe('AuthGuard in a running gateway (Fastify + Apollo)', () => {
         }),
         IdentityModule,
       ],
-      providers: [ProbeResolver],
+      // As in AppModule: DomainErrors become HTTP answers in one place.
+      providers: [ProbeResolver, { provide: APP_FILTER, useClass: DomainErrorFilter }],
       controllers: [ProbeController],
     })
     class ProbeModule {}
@@ -323,10 +329,23 @@ describe('AuthGuard in a running gateway (Fastify + Apollo)', () => {
     const anonymous = await fetch(`${baseUrl}/probe`);
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('www-authenticate')).toBe('Bearer');
-    expect(await anonymous.json()).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_MISSING' });
+    expect(await anonymous.json()).toEqual({
+      statusCode: 401,
+      error: 'UNAUTHENTICATED',
+      code: 'UNAUTHENTICATED',
+      reason: 'TOKEN_MISSING',
+      message: 'authentication required: send a bearer token',
+    });
+    const malformed = await fetch(`${baseUrl}/probe`, { headers: { authorization: 'Basic dXNlcjpwYXNz' } });
+    expect(malformed.status).toBe(401);
+    expect(await malformed.json()).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_MALFORMED' });
     const token = await issuer.issueToken({ role: 'department', sub: 'svc-1', department: 'HEALTH', ttlSeconds: 600 });
     const signedIn = await fetch(`${baseUrl}/probe`, { headers: { authorization: `Bearer ${token}` } });
     expect(signedIn.status).toBe(200);
     expect(await signedIn.json()).toEqual({ kind: 'department' });
+    const forbidden = await fetch(`${baseUrl}/probe/admin`, { headers: { authorization: `Bearer ${token}` } });
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.headers.get('www-authenticate')).toBeNull();
+    expect(await forbidden.json()).toMatchObject({ statusCode: 403, code: 'FORBIDDEN', reason: 'ROLE_NOT_ALLOWED' });
   });
 });

@@ -4,7 +4,7 @@ import { GqlExecutionContext, type GqlContextType } from '@nestjs/graphql';
 import { actorFor, requestFieldsOf } from '../audit/ledger-entry.js';
 import { LedgerService } from '../audit/ledger.service.js';
 import { requestContextFromExecutionContext } from '../common/request/request-context.js';
-import { IdentityError, toHttpException } from './identity.errors.js';
+import { IdentityError } from './identity.errors.js';
 import type { Principal, PrincipalKind } from './principal.js';
 import { IS_PUBLIC_KEY } from './public.decorator.js';
 import { ROLES_KEY } from './roles.decorator.js';
@@ -77,41 +77,34 @@ export class AuthGuard implements CanActivate {
     const needsPrincipal = !isPublic || roles !== undefined;
     const type = context.getType<GqlContextType>();
 
-    try {
-      let request: object | undefined;
-      let gqlContext: PrincipalContext | undefined;
-      if (type === 'graphql') {
-        gqlContext = GqlExecutionContext.create(context).getContext<PrincipalContext | undefined>();
-        request = gqlContext?.req;
-      } else if (type === 'http') {
-        request = context.switchToHttp().getRequest<object>();
-      }
-      // Anything else (subscriptions without a request, RPC, websockets) has no token to offer.
-
-      let principal: Principal | undefined;
-      try {
-        principal = await this.principalForRequest(request);
-      } catch (error) {
-        // On a public handler a bad token is ignored, as if none had been sent.
-        if (needsPrincipal) throw error;
-      }
-      if (principal && gqlContext) gqlContext.principal = principal;
-
-      if (!needsPrincipal) return true;
-      if (!principal) throw IdentityError.unauthenticated('TOKEN_MISSING', 'authentication required: send a bearer token');
-      if (roles !== undefined && !roles.includes(principal.kind)) {
-        await this.recordRefusal(context, principal);
-        throw IdentityError.forbidden(`a ${principal.kind} may not perform this operation`);
-      }
-      return true;
-    } catch (error) {
-      if (type === 'http' && error instanceof IdentityError) {
-        const reply = context.switchToHttp().getResponse<{ header?: (name: string, value: string) => unknown }>();
-        if (error.code === 'UNAUTHENTICATED') reply?.header?.('WWW-Authenticate', 'Bearer');
-        throw toHttpException(error);
-      }
-      throw error;
+    let request: object | undefined;
+    let gqlContext: PrincipalContext | undefined;
+    if (type === 'graphql') {
+      gqlContext = GqlExecutionContext.create(context).getContext<PrincipalContext | undefined>();
+      request = gqlContext?.req;
+    } else if (type === 'http') {
+      request = context.switchToHttp().getRequest<object>();
     }
+    // Anything else (subscriptions without a request, RPC, websockets) has no token to offer.
+
+    let principal: Principal | undefined;
+    try {
+      principal = await this.principalForRequest(request);
+    } catch (error) {
+      // On a public handler a bad token is ignored, as if none had been sent.
+      if (needsPrincipal) throw error;
+    }
+    if (principal && gqlContext) gqlContext.principal = principal;
+
+    // Refusals are IdentityErrors, whatever the transport: DomainErrorFilter answers them on HTTP
+    // routes (401 with WWW-Authenticate, or 403).
+    if (!needsPrincipal) return true;
+    if (!principal) throw IdentityError.unauthenticated('TOKEN_MISSING', 'authentication required: send a bearer token');
+    if (roles !== undefined && !roles.includes(principal.kind)) {
+      await this.recordRefusal(context, principal);
+      throw IdentityError.forbidden(`a ${principal.kind} may not perform this operation`);
+    }
+    return true;
   }
 
   /** A role refusal is a DENIED ledger entry (REPEATED_DENIALS sees probing), durable before the answer leaves. */

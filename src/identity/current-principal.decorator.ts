@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { principalFromExecutionContext } from './auth.guard.js';
-import { IdentityError, toHttpException } from './identity.errors.js';
+import { IdentityError } from './identity.errors.js';
 
 export interface CurrentPrincipalOptions {
   /** On a @Public() handler: undefined instead of UNAUTHENTICATED when no valid token was sent. */
@@ -19,8 +19,7 @@ export const CurrentPrincipal = createParamDecorator(
   (options: CurrentPrincipalOptions | undefined, context: ExecutionContext) => {
     const principal = principalFromExecutionContext(context);
     if (principal === undefined && !options?.optional) {
-      const error = IdentityError.unauthenticated('TOKEN_MISSING', 'authentication required: send a bearer token');
-      throw context.getType() === 'http' ? toHttpException(error) : error;
+      throw IdentityError.unauthenticated('TOKEN_MISSING', 'authentication required: send a bearer token');
     }
     return principal;
   },

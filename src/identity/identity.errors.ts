@@ -1,10 +1,7 @@
-import { ForbiddenException, HttpException, UnauthorizedException } from '@nestjs/common';
-import { GraphQLError } from 'graphql';
+import { DomainError, errorCodes, type CodeOf } from '../common/errors/domain-error.js';
 
-export enum IdentityErrorCode {
-  UNAUTHENTICATED = 'UNAUTHENTICATED',
-  FORBIDDEN = 'FORBIDDEN',
-}
+export const IdentityErrorCode = errorCodes('UNAUTHENTICATED', 'FORBIDDEN', 'TOO_MANY_REQUESTS');
+export type IdentityErrorCode = CodeOf<typeof IdentityErrorCode>;
 
 /** Why authentication or authorization failed; stable, for clients and tests to branch on. */
 export type IdentityErrorReason =
@@ -23,44 +20,24 @@ export type IdentityErrorReason =
   /** The external issuer's key set could not be fetched; not the caller's fault. */
   | 'ISSUER_UNAVAILABLE'
   /** Authenticated, but the principal's kind may not call this operation. */
-  | 'ROLE_NOT_ALLOWED';
+  | 'ROLE_NOT_ALLOWED'
+  /** A caller without a valid token made too many public requests from its address (PublicRateLimitGuard). */
+  | 'RATE_LIMITED';
 
 /**
- * The identity domain's one error. A GraphQLError, so Apollo returns it as-is with
- * `extensions.code` and `extensions.reason`. Messages never include the token or its claims.
+ * The identity domain's errors: a DomainError with the identity's codes and reasons (on HTTP routes,
+ * 401 with `WWW-Authenticate: Bearer`, or 403). Messages never include the token or its claims.
  */
-export class IdentityError extends GraphQLError {
-  declare readonly extensions: { code: IdentityErrorCode; reason: IdentityErrorReason };
-
-  constructor(code: IdentityErrorCode, reason: IdentityErrorReason, message: string) {
-    super(message, { extensions: { code, reason } });
-    this.name = 'IdentityError';
-  }
-
-  get code(): IdentityErrorCode {
-    return this.extensions.code;
-  }
-
-  get reason(): IdentityErrorReason {
-    return this.extensions.reason;
-  }
-
-  static unauthenticated(reason: Exclude<IdentityErrorReason, 'ROLE_NOT_ALLOWED'>, message: string): IdentityError {
+export class IdentityError extends DomainError<IdentityErrorReason, IdentityErrorCode> {
+  static unauthenticated(reason: Exclude<IdentityErrorReason, 'ROLE_NOT_ALLOWED' | 'RATE_LIMITED'>, message: string): IdentityError {
     return new IdentityError(IdentityErrorCode.UNAUTHENTICATED, reason, message);
   }
 
   static forbidden(message: string): IdentityError {
     return new IdentityError(IdentityErrorCode.FORBIDDEN, 'ROLE_NOT_ALLOWED', message);
   }
-}
 
-/**
- * The same error for plain HTTP routes, where Nest's exception filter only understands
- * HttpExceptions (a GraphQLError there would become a 500).
- */
-export function toHttpException(error: IdentityError): HttpException {
-  const body = { message: error.message, code: error.code, reason: error.reason };
-  return error.code === IdentityErrorCode.FORBIDDEN
-    ? new ForbiddenException({ statusCode: 403, error: 'Forbidden', ...body })
-    : new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', ...body });
+  static rateLimited(retryAfterSeconds: number, message: string): IdentityError {
+    return new IdentityError(IdentityErrorCode.TOO_MANY_REQUESTS, 'RATE_LIMITED', message, { retryAfterSeconds });
+  }
 }

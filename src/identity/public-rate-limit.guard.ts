@@ -1,10 +1,10 @@
-import { HttpException, HttpStatus, Injectable, UseGuards, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Injectable, UseGuards, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { GqlExecutionContext, type GqlContextType } from '@nestjs/graphql';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { GraphQLError } from 'graphql';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config.js';
 import { principalFromExecutionContext } from './auth.guard.js';
+import { IdentityError } from './identity.errors.js';
 
 /** What `fastify.createRateLimit()` (@fastify/rate-limit) answers for one request. */
 interface RateLimitResult {
@@ -16,8 +16,6 @@ type RateLimiter = (request: FastifyRequest) => Promise<RateLimitResult>;
 
 /** One limiter (one store) per server: every guarded route, HTTP or GraphQL, draws on the same budget. */
 const limiters = new WeakMap<object, RateLimiter>();
-
-export const RATE_LIMITED = { code: 'TOO_MANY_REQUESTS', reason: 'RATE_LIMITED' } as const;
 
 export function rateLimitedMessage(retryAfterSeconds: number): string {
   return (
@@ -53,11 +51,9 @@ export class PublicRateLimitGuard implements CanActivate {
     if (limit.isAllowed || !limit.isExceeded) return true;
 
     const retryAfterSeconds = Math.max(1, limit.ttlInSeconds ?? this.config.PUBLIC_RATE_LIMIT_WINDOW_SECONDS);
-    const message = rateLimitedMessage(retryAfterSeconds);
-    // GraphQL answers 200 with the error's code, as for the lookup rate limit (an operation may hold other fields).
-    if (graphql) throw new GraphQLError(message, { extensions: { ...RATE_LIMITED, retryAfterSeconds } });
-    context.switchToHttp().getResponse<FastifyReply>().header('retry-after', String(retryAfterSeconds));
-    throw new HttpException({ statusCode: HttpStatus.TOO_MANY_REQUESTS, error: RATE_LIMITED.code, ...RATE_LIMITED, message, retryAfterSeconds }, HttpStatus.TOO_MANY_REQUESTS);
+    // GraphQL answers 200 with the error's code, as for the lookup rate limit (an operation may hold
+    // other fields); HTTP answers 429 with Retry-After (DomainErrorFilter).
+    throw IdentityError.rateLimited(retryAfterSeconds, rateLimitedMessage(retryAfterSeconds));
   }
 
   private rateLimiter(): RateLimiter {

@@ -1,7 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWSAlgorithm, type JWTVerifyGetKey } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { hash } from 'node:crypto';
-import { BoundedMap } from '../common/bounded-map.js';
 import { AppConfig } from '../config/app-config.js';
 import { ACCESS_TOKEN_TYPE, DEV_ISSUER_ALGORITHM, DevIssuer } from './dev-issuer.js';
 import { HallRegistry } from './hall-registry.js';
@@ -16,7 +16,6 @@ export const EXTERNAL_ISSUER_ALGORITHMS: readonly JWSAlgorithm[] = ['ES256', 'RS
 export const MAX_TOKEN_LENGTH = 8192;
 export const TOKEN_CACHE_MAX_ENTRIES = 10_000;
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
-const EXPIRED_SWEEP_INTERVAL_MS = 1000;
 
 interface CacheEntry {
   principal: Principal;
@@ -37,8 +36,9 @@ class IssuerUnavailable extends Error {}
 @Injectable()
 export class TokenVerifier {
   private readonly algorithms: JWSAlgorithm[];
-  private readonly cache = new BoundedMap<string, CacheEntry>(TOKEN_CACHE_MAX_ENTRIES);
-  private lastSweep = 0;
+  // Beyond TOKEN_CACHE_MAX_ENTRIES the least recently used entry is dropped: an expired token's entry
+  // is deleted when it is next presented, and otherwise ages out first, as it is never used again.
+  private readonly cache = new LRUCache<string, CacheEntry>({ max: TOKEN_CACHE_MAX_ENTRIES });
   private keys?: Promise<JWTVerifyGetKey>;
   private readonly devIssuer: DevIssuer;
   private readonly halls: HallRegistry;
@@ -96,22 +96,13 @@ export class TokenVerifier {
     const tolerance = this.config.TOKEN_CLOCK_TOLERANCE_SECONDS;
     const validUntil =
       (Math.min(payload.exp as number, (payload.iat as number) + this.config.TOKEN_MAX_AGE_SECONDS) + tolerance) * 1000;
-    this.remember(cacheKey, { principal, validUntil }, now.getTime());
+    this.cache.set(cacheKey, { principal, validUntil });
     return principal;
   }
 
   /** The clock; tests override it. */
   protected now(): Date {
     return new Date();
-  }
-
-  private remember(key: string, entry: CacheEntry, nowMs: number): void {
-    if (this.cache.size >= TOKEN_CACHE_MAX_ENTRIES && nowMs - this.lastSweep >= EXPIRED_SWEEP_INTERVAL_MS) {
-      this.lastSweep = nowMs;
-      for (const [k, e] of this.cache) if (e.validUntil <= nowMs) this.cache.delete(k);
-    }
-    // Beyond TOKEN_CACHE_MAX_ENTRIES the oldest entry is dropped.
-    this.cache.set(key, entry);
   }
 
   private keyResolver(): Promise<JWTVerifyGetKey> {

@@ -7,13 +7,19 @@ import { ConfigError, loadConfig } from '../config/app-config.js';
 import { DevIssuer, MIN_TOKEN_TTL_SECONDS, type TokenRequest } from './dev-issuer.js';
 import { findHall, isHallCode, isRegionCode, SERVICE_HALLS } from './halls.js';
 import { isPrincipalKind, PRINCIPAL_KINDS } from './principal.js';
-import { isEntryPoint, parseFlags } from '../common/cli.js';
+import { isEntryPoint, parseCliArgs } from '../common/cli.js';
 
 export type { TokenRequest };
 
 export const DEFAULT_TTL_SECONDS = 3600;
-const FLAGS = ['role', 'sub', 'hall', 'region', 'department', 'ttl'] as const;
-type Flag = (typeof FLAGS)[number];
+const FLAGS = {
+  role: { type: 'string' },
+  sub: { type: 'string' },
+  hall: { type: 'string' },
+  region: { type: 'string' },
+  department: { type: 'string' },
+  ttl: { type: 'string' },
+} as const;
 const SUBJECT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
 
 export const USAGE = `usage: npm run --silent token -- --role <role> --sub <subject> [options]
@@ -42,14 +48,14 @@ export interface TokenArgsLimits {
 
 /** Parses and validates the CLI arguments (without the node and script paths). Pure; throws TokenArgsError. */
 export function parseTokenArgs(argv: readonly string[], limits: TokenArgsLimits = { maxTtlSeconds: 12 * 3600 }): TokenRequest {
-  const values = parseFlags(argv, FLAGS, (message) => new TokenArgsError(message), '--role clerk');
-  for (const [name, value] of values) if (value === '') throw new TokenArgsError(`--${name} needs a value`);
+  const { values } = parseCliArgs(argv, FLAGS, { fail: (message) => new TokenArgsError(message), example: '--role clerk' });
+  for (const [name, value] of Object.entries(values)) if (value === '') throw new TokenArgsError(`--${name} needs a value`);
 
-  const role = values.get('role');
+  const role = values.role;
   if (role === undefined) throw new TokenArgsError(`--role is required (${PRINCIPAL_KINDS.join(', ')})`);
   if (!isPrincipalKind(role)) throw new TokenArgsError(`--role must be one of ${PRINCIPAL_KINDS.join(', ')}`);
 
-  let sub = values.get('sub');
+  let sub = values.sub;
   if (sub === undefined) throw new TokenArgsError('--sub is required');
   if (role === 'citizen') {
     const idNumber = parseIdNumber(sub);
@@ -61,8 +67,7 @@ export function parseTokenArgs(argv: readonly string[], limits: TokenArgsLimits 
 
   const request: TokenRequest = { role, sub, ttlSeconds: Math.min(DEFAULT_TTL_SECONDS, limits.maxTtlSeconds) };
 
-  const hall = values.get('hall');
-  const region = values.get('region');
+  const { hall, region } = values;
   if (role === 'clerk') {
     if (hall === undefined) throw new TokenArgsError('--hall is required for --role clerk');
     if (!isHallCode(hall)) throw new TokenArgsError('--hall must be a hall code such as JINGAN-01 (A-Z, 0-9 and -)');
@@ -79,7 +84,7 @@ export function parseTokenArgs(argv: readonly string[], limits: TokenArgsLimits 
     throw new TokenArgsError('--hall and --region apply only to --role clerk');
   }
 
-  const department = values.get('department');
+  const department = values.department;
   if (role === 'department') {
     if (department === undefined || !isDepartmentCode(department)) {
       throw new TokenArgsError(`--department must be one of ${DEPARTMENT_CODES.join(', ')} for --role department`);
@@ -89,7 +94,7 @@ export function parseTokenArgs(argv: readonly string[], limits: TokenArgsLimits 
     throw new TokenArgsError('--department applies only to --role department');
   }
 
-  const ttl = values.get('ttl');
+  const ttl = values.ttl;
   if (ttl !== undefined) {
     const seconds = /^\d{1,9}$/.test(ttl) ? Number(ttl) : NaN;
     if (!(seconds >= MIN_TOKEN_TTL_SECONDS && seconds <= limits.maxTtlSeconds)) {

@@ -41,6 +41,25 @@ export function createLogger(level: LogLevel, name = 'onegate', destination?: De
   return destination ? pino(options, destination) : pino(options);
 }
 
+/** Where the gateway writes: a stream that may be a terminal. */
+export interface LogOutput {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+/**
+ * The gateway's logger (`npm start`): JSON lines on stdout as createLogger writes them, unless stdout
+ * is a terminal — then the same lines, redacted as ever, are made readable by pino-pretty's
+ * prettyFactory, line by line and synchronously (nothing is lost at exit). A pipe, a file, a
+ * container's log or CI always gets JSON.
+ */
+export async function createGatewayLogger(level: LogLevel, output: LogOutput = process.stdout): Promise<Logger> {
+  if (!output.isTTY) return createLogger(level, 'onegate', output === process.stdout ? undefined : { write: (line: string) => void output.write(line) });
+  const { prettyFactory } = (await import('pino-pretty')).default;
+  const prettify = prettyFactory({ translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service', singleLine: true });
+  return createLogger(level, 'onegate', { write: (line: string) => void output.write(prettify(line)) });
+}
+
 /** Routes Nest's own log calls into pino; the same error again (e.g. an HTTP handler's, while the database is down) once per interval. */
 export class PinoNestLogger implements LoggerService {
   private readonly repeated: RepeatedErrorLog;

@@ -1,5 +1,5 @@
-import { HttpException } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { HTTP_STATUS, type DomainError } from '../common/errors/domain-error.js';
 import { loadConfig } from '../config/app-config.js';
 import { PRODUCTION_ENV } from '../config/production-env.fixture.js';
 import { MetricsController } from './metrics.controller.js';
@@ -15,7 +15,7 @@ async function status(promise: Promise<unknown>): Promise<number> {
     await promise;
     return 200;
   } catch (error) {
-    return (error as HttpException).getStatus();
+    return HTTP_STATUS[(error as DomainError).code];
   }
 }
 

@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from '../config/app-config.js';
 import { prepareDatabase } from '../database/database-setup.js';
 import { createLogger } from '../logging/logger.js';
 import { seedDepartmentSources, type SeedReport } from './seed.js';
-import { isEntryPoint, parseFlags } from '../common/cli.js';
+import { isEntryPoint, parseCliArgs } from '../common/cli.js';
 
 export const MAX_CITIZENS = 5_000_000;
 export const DEFAULT_SEED = 'onegate';
@@ -30,20 +30,19 @@ export class SeedArgsError extends Error {
   }
 }
 
-const FLAGS = ['citizens', 'seed'] as const;
-type Flag = (typeof FLAGS)[number];
+const FLAGS = { citizens: { type: 'string' }, seed: { type: 'string' } } as const;
 
 /** Parses and validates the CLI arguments (without the node and script paths). Pure; throws SeedArgsError. */
 export function parseSeedArgs(argv: readonly string[]): SeedArgs {
-  const values = parseFlags(argv, FLAGS, (message) => new SeedArgsError(message), '--citizens 1000');
+  const { values } = parseCliArgs(argv, FLAGS, { fail: (message) => new SeedArgsError(message), example: '--citizens 1000' });
 
-  const citizensText = values.get('citizens');
+  const citizensText = values.citizens;
   if (citizensText === undefined) throw new SeedArgsError('--citizens is required');
   const citizens = /^\d{1,7}$/.test(citizensText) ? Number(citizensText) : NaN;
   if (!(citizens >= 0 && citizens <= MAX_CITIZENS)) {
     throw new SeedArgsError(`--citizens must be a whole number from 0 to ${MAX_CITIZENS}`);
   }
-  const seed = values.get('seed') ?? DEFAULT_SEED;
+  const seed = values.seed ?? DEFAULT_SEED;
   if (seed.trim() === '') throw new SeedArgsError('--seed must not be empty');
   return { citizens, seed };
 }

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { sign, type KeyObject } from 'node:crypto';
-import { BoundedMap } from '../../common/bounded-map.js';
+import { LRUCache } from 'lru-cache';
 import { calculateJwkThumbprint, exportJWK } from 'jose';
 import {
   epochSeconds,
@@ -109,10 +109,10 @@ export function decodeBase64urlJson(segment: string): unknown {
 
 /**
  * Protected headers seen before, decoded and frozen: every credential a department key signs
- * carries the same header (with its x5c chain), so it is decoded once. Bounded; oldest dropped.
+ * carries the same header (with its x5c chain), so it is decoded once. Bounded; the least recently used dropped.
  */
 const HEADER_CACHE_SIZE = 64;
-const headers = new BoundedMap<string, JsonObject>(HEADER_CACHE_SIZE);
+const headers = new LRUCache<string, JsonObject>({ max: HEADER_CACHE_SIZE });
 
 function decodeHeader(segment: string): JsonObject | null {
   const cached = headers.get(segment);

@@ -1,5 +1,5 @@
 import { verify as verifySignature, type KeyObject } from 'node:crypto';
-import { BoundedMap } from '../../common/bounded-map.js';
+import { LRUCache } from 'lru-cache';
 import { verifyChain, type ChainFailure, type TrustAnchors } from '../trust/chain.js';
 import {
   ACCEPTED_CONTEXTS,
@@ -561,9 +561,9 @@ interface VerifiedList {
   validUntil: number;
 }
 
-/** Verified status lists per set of anchors; the oldest is dropped beyond this many. */
+/** Verified status lists per set of anchors; the least recently used is dropped beyond this many. */
 const STATUS_LIST_CACHE_SIZE = 64;
-const verifiedLists = new WeakMap<TrustAnchors, BoundedMap<string, VerifiedList>>();
+const verifiedLists = new WeakMap<TrustAnchors, LRUCache<string, VerifiedList>>();
 
 /** Fetches a list credential and verifies it like a credential, plus list-specific checks. */
 async function fetchStatusList(url: string, department: string, options: VerifyOptions): Promise<ListOutcome> {
@@ -575,7 +575,7 @@ async function fetchStatusList(url: string, department: string, options: VerifyO
   }
   if (typeof compact !== 'string') return fail('STATUS_UNAVAILABLE', 'a status list of the credential could not be obtained');
   let cache = verifiedLists.get(options.anchors);
-  if (!cache) verifiedLists.set(options.anchors, (cache = new BoundedMap(STATUS_LIST_CACHE_SIZE)));
+  if (!cache) verifiedLists.set(options.anchors, (cache = new LRUCache({ max: STATUS_LIST_CACHE_SIZE })));
   const now = options.now.getTime();
   let verified = cache.get(compact);
   const current = (v: VerifiedList) =>

@@ -411,7 +411,7 @@ describe('verifyChain: cached settlement of a chain', () => {
     expect(verifyChain([leaf], anchors, AT)).toMatchObject({ ok: true });
   });
 
-  it('settles a chain once per anchors and forgets the oldest beyond CHAIN_CACHE_SIZE chains', () => {
+  it('settles a chain once per anchors and forgets the least recently used beyond CHAIN_CACHE_SIZE chains', () => {
     const counting = countingAnchors();
     const leaf = [b64(build())];
     expect(verifyChain(leaf, counting, AT)).toMatchObject({ ok: true });
@@ -426,8 +426,13 @@ describe('verifyChain: cached settlement of a chain', () => {
     expect(verifyChain(leaf, counting, AT)).toMatchObject({ ok: true });
     expect(counting.reads).toBe(1);
 
-    // One more: the oldest (the leaf) is dropped and settled again, with the same verdict.
+    // One more: the least recently used (the first junk list, not the leaf just read) is dropped.
     expectFailure(junk(CHAIN_CACHE_SIZE), 'MALFORMED_CERTIFICATE', AT, counting);
+    expect(verifyChain(leaf, counting, AT)).toMatchObject({ ok: true });
+    expect(counting.reads).toBe(1);
+
+    // CHAIN_CACHE_SIZE others since the leaf was last read: it is dropped and settled again, with the same verdict.
+    for (let i = 1; i <= CHAIN_CACHE_SIZE; i++) expectFailure(junk(CHAIN_CACHE_SIZE + i), 'MALFORMED_CERTIFICATE', AT, counting);
     expect(verifyChain(leaf, counting, AT)).toMatchObject({ ok: true, department: 'CIVIL_AFFAIRS' });
     expect(counting.reads).toBe(2);
     expect(verifyChain(leaf, counting, LATER)).toMatchObject({ ok: false, reason: 'CERTIFICATE_EXPIRED' });

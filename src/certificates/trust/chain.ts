@@ -1,5 +1,5 @@
 import { X509Certificate, type KeyObject } from 'node:crypto';
-import { BoundedMap } from '../../common/bounded-map.js';
+import { LRUCache } from 'lru-cache';
 import { DEPARTMENT_CODE } from './certificate-authority.js';
 import { distinguishedNameOf, OID, pemToDers, readCertificateExtensions, validityOf, type CertificateExtensions } from './x509.js';
 
@@ -104,9 +104,9 @@ interface Period {
   what: string;
 }
 
-/** Settled chains per set of anchors, by their x5c; the oldest is dropped beyond this many. */
+/** Settled chains per set of anchors, by their x5c; the least recently used is dropped beyond this many. */
 export const CHAIN_CACHE_SIZE = 256;
-const settledChains = new WeakMap<TrustAnchors, BoundedMap<string, Settled>>();
+const settledChains = new WeakMap<TrustAnchors, LRUCache<string, Settled>>();
 
 /** The same, by the x5c array itself when it is frozen (decoded headers are shared and frozen): no key to build. */
 const settledByArray = new WeakMap<TrustAnchors, WeakMap<readonly unknown[], Settled>>();
@@ -132,7 +132,7 @@ function settledByKey(x5c: unknown, anchors: TrustAnchors): Settled {
   // "," is not a base64 character, so the key names the list exactly.
   const key = (x5c as string[]).join(',');
   let cache = settledChains.get(anchors);
-  if (!cache) settledChains.set(anchors, (cache = new BoundedMap(CHAIN_CACHE_SIZE)));
+  if (!cache) settledChains.set(anchors, (cache = new LRUCache({ max: CHAIN_CACHE_SIZE })));
   const cached = cache.get(key);
   if (cached) return cached;
   const settled = settle(x5c, anchors);

@@ -1,32 +1,26 @@
 import type { GraphQLFormattedError } from 'graphql';
+import { ErrorCode, SAFE_EXTENSION_KEYS } from '../errors/domain-error.js';
 
 const INVALID_VARIABLE = /^Variable "\$([A-Za-z_][A-Za-z0-9_]*)" got invalid value /;
 
 /**
- * Codes whose message is written for the client. Anything else is an internal failure: the client
- * gets a generic message and the details go to the log only (no stack, SQL or driver text).
+ * Codes whose message is written for the client: every DomainError's (common/errors/domain-error.ts),
+ * and those graphql-js, Apollo and our validation rules and scalars give a request they refuse.
+ * Anything else is an internal failure: the client gets a generic message and the details go to the
+ * log only (no stack, SQL or driver text).
  */
-const CLIENT_CODES = new Set([
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'BAD_USER_INPUT',
+const CLIENT_CODES = new Set<string>([
+  ...Object.values(ErrorCode),
   'BAD_REQUEST',
-  'NOT_FOUND',
-  'CONFLICT',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'OPERATION_RESOLUTION_FAILURE',
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
-  'TOO_MANY_REQUESTS',
-  'DEPARTMENT_UNAVAILABLE',
-  'DEPARTMENT_TIMEOUT',
-  'DEPARTMENT_INVALID_RESPONSE',
-  'SERVICE_UNAVAILABLE',
 ]);
 
 /** Extension keys a client may see; everything else (exception objects, stack traces) is dropped. */
-const CLIENT_EXTENSION_KEYS = ['code', 'reason', 'department', 'field', 'retryAfterSeconds'];
+const CLIENT_EXTENSION_KEYS = ['code', 'reason', 'field', ...SAFE_EXTENSION_KEYS];
 
 /**
  * Apollo refuses a few requests itself with a 4xx status and no code (a persisted query of an

@@ -2,8 +2,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { getMetadataStorage } from 'class-validator';
-import { GraphQLError } from 'graphql';
 import { PurposeInput } from '../../exchange/dto/purpose.input.js';
+import { DomainError } from '../errors/domain-error.js';
 import { projectRoot } from '../project-root.js';
 import { inputValidationPipe } from './input-validation.pipe.js';
 
@@ -37,8 +37,8 @@ describe('inputValidationPipe', () => {
   it('answers every problem of an input in one BAD_USER_INPUT error that names the fields, not their values', async () => {
     const pipe = inputValidationPipe();
     const attempt = pipe.transform({ matter: 'house transfer', caseNumber: 'SECRET 1', consent: 7 }, { type: 'body', metatype: PurposeInput });
-    await expect(attempt).rejects.toBeInstanceOf(GraphQLError);
-    const error = (await attempt.catch((e: unknown) => e)) as GraphQLError;
+    await expect(attempt).rejects.toBeInstanceOf(DomainError);
+    const error = (await attempt.catch((e: unknown) => e)) as DomainError;
     expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INPUT_INVALID' });
     expect(error.message).toMatch(/^invalid input: /);
     for (const field of ['matter', 'caseNumber', 'consent']) expect(error.message).toContain(field);

@@ -1,6 +1,6 @@
-import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ValidationError } from '@nestjs/common';
 import { validateSync, type ValidatorOptions } from 'class-validator';
-import { GraphQLError } from 'graphql';
+import { DomainError, ErrorCode } from '../errors/domain-error.js';
 
 function messages(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((error) => {
@@ -21,8 +21,9 @@ class SyncValidationPipe extends ValidationPipe {
 }
 
 /**
- * class-validator for GraphQL args and HTTP query parameters: every problem in one error naming the
- * fields — BAD_USER_INPUT (reason INPUT_INVALID) for GraphQL, 400 for HTTP. Never echoes values.
+ * class-validator for GraphQL args and HTTP query parameters: every problem in one DomainError naming
+ * the fields, BAD_USER_INPUT / INPUT_INVALID (400 on HTTP). Never echoes values. HTTP query
+ * parameters the input does not declare are refused; GraphQL's schema has already refused those.
  */
 export function inputValidationPipe(transport: 'graphql' | 'http' = 'graphql'): ValidationPipe {
   return new SyncValidationPipe({
@@ -30,11 +31,6 @@ export function inputValidationPipe(transport: 'graphql' | 'http' = 'graphql'): 
     whitelist: true,
     forbidNonWhitelisted: transport === 'http',
     validationError: { target: false, value: false },
-    exceptionFactory: (errors) => {
-      const message = `invalid input: ${messages(errors).join('; ')}`;
-      return transport === 'graphql'
-        ? new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', reason: 'INPUT_INVALID' } })
-        : new BadRequestException({ statusCode: 400, error: 'BAD_USER_INPUT', reason: 'INPUT_INVALID', message });
-    },
+    exceptionFactory: (errors) => new DomainError(ErrorCode.BAD_USER_INPUT, 'INPUT_INVALID', `invalid input: ${messages(errors).join('; ')}`),
   });
 }
