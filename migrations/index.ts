@@ -12,6 +12,7 @@ import { SubjectConditions1795400000100 } from './1795400000100-SubjectCondition
 import { CertificateHolderKey1795400000400 } from './1795400000400-CertificateHolderKey.js';
 import { IdentifierVersion1795500000310 } from './1795500000310-IdentifierVersion.js';
 import { DepartmentItemViews1795600000410 } from './1795600000410-DepartmentItemViews.js';
+import { LookupAllowance1795600000850 } from './1795600000850-LookupAllowance.js';
 
 /** Every migration, in order. A new migration file is added here too. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   CertificateHolderKey1795400000400,
   IdentifierVersion1795500000310,
   DepartmentItemViews1795600000410,
+  LookupAllowance1795600000850,
 ];

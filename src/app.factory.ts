@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { AppModule, type AppModuleOptions } from './app.module.js';
 import { clientRequestIdOf } from './common/request/request-context.js';
 import { PinoNestLogger } from './logging/logger.js';
+import { traceHttpRequests } from './operations/tracing.js';
 
 /** Builds the gateway (Fastify + Apollo) without listening; used by main.ts and by the e2e tests. */
 export async function createApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
@@ -35,6 +36,8 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   // told apart by address (IPv6 by /64), up to 10,000 at once (the least recent forgotten first).
   await app.register(fastifyRateLimit, { global: false, cache: 10_000 });
   const fastify = app.getHttpAdapter().getInstance();
+  // A server span per request, only when tracing is configured (no hooks otherwise).
+  if (config.OTEL_EXPORTER_OTLP_ENDPOINT) traceHttpRequests(fastify);
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
     const clientRequestId = clientRequestIdOf(request.headers);

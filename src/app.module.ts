@@ -19,6 +19,7 @@ import { IdentityModule } from './identity/identity.module.js';
 import { LedgerModule } from './ledger/ledger.module.js';
 import type { Logger } from './logging/logger.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { OperationsModule } from './operations/operations.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -35,6 +36,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(logger),
         DatabaseModule.forRoot(connections, config.DB_POOL_SIZE),
+        OperationsModule,
         GraphQLModule.forRoot<ApolloDriverConfig>({ driver: ApolloDriver, ...graphqlOptions(config, logger) }),
         IdentityModule,
         CatalogModule,

@@ -312,7 +312,10 @@ export class AppConfig {
   @Max(1000)
   EXCHANGE_BATCH_WINDOW_MS = 4;
 
-  /** Identity lookups (`citizen`, `enterprise`, nested views) one principal may make per minute, whatever the aliasing. */
+  /**
+   * Identity lookups (`citizen`, `enterprise`, nested views) and issuances one principal may make per
+   * minute, whatever the aliasing; counted in PostgreSQL, so the limit holds across all instances.
+   */
   @IsInt()
   @Min(1)
   @Max(10_000_000)
@@ -377,6 +380,27 @@ export class AppConfig {
   @Max(3600)
   STATUS_LIST_CACHE_SECONDS = 60;
 
+  /**
+   * Bearer token Prometheus must send to scrape `GET /metrics`. Unset: /metrics is open outside
+   * production (loopback by default) and off (404) in production.
+   */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  @MinLength(16)
+  METRICS_TOKEN?: string;
+
+  /** OTLP/HTTP endpoint of an OpenTelemetry collector (spans go to `<endpoint>/v1/traces`). Unset: no tracing, nothing started. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsUrl({ require_tld: false, protocols: ['https', 'http'], require_protocol: true })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  /** `service.name` of the spans. */
+  @IsString()
+  @IsNotEmpty()
+  OTEL_SERVICE_NAME = 'onegate';
+
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';
   }
@@ -424,7 +448,7 @@ const NUMERIC_KEYS = new Set(
 /** Reads and validates the configuration; throws ConfigError listing every problem at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const raw: Record<string, unknown> = {};
-  for (const key of Object.keys(new AppConfig()).concat(['EMBEDDED_PG_PORT', 'DATABASE_URL', 'DB_ROLE_PASSWORD', 'TOKEN_JWKS_URL', 'HALLS_FILE', 'LEDGER_SIGNING_KEY_FILE', 'DEPARTMENT_CONNECTORS_FILE', 'CONSENT_SIGNING_KEY_FILE', 'PUBLIC_BASE_URL', 'CERT_MASTER_KEY', 'CERT_ROOT_CA_FILE', 'CERT_ROOT_KEY_FILE'])) {
+  for (const key of Object.keys(new AppConfig()).concat(['EMBEDDED_PG_PORT', 'DATABASE_URL', 'DB_ROLE_PASSWORD', 'TOKEN_JWKS_URL', 'HALLS_FILE', 'LEDGER_SIGNING_KEY_FILE', 'DEPARTMENT_CONNECTORS_FILE', 'CONSENT_SIGNING_KEY_FILE', 'PUBLIC_BASE_URL', 'CERT_MASTER_KEY', 'CERT_ROOT_CA_FILE', 'CERT_ROOT_KEY_FILE', 'METRICS_TOKEN', 'OTEL_EXPORTER_OTLP_ENDPOINT'])) {
     const value = env[key];
     if (value === undefined) continue;
     // Numbers are parsed strictly: "3000abc" or "" is an error, not NaN or a silent default.

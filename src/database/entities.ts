@@ -10,6 +10,7 @@ import { IssuingKeyEntity } from '../certificates/entities/issuing-key.entity.js
 import { StatusListEntity } from '../certificates/entities/status-list.entity.js';
 import { PresentationLinkEntity } from '../certificates/entities/presentation-link.entity.js';
 import { ConsentGrantEntity } from '../consent/entities/consent-grant.entity.js';
+import { LookupAllowanceEntity } from '../exchange/entities/lookup-allowance.entity.js';
 
 /** Every TypeORM entity of the gateway schema; the migration drift check compares these with migrations/. */
-export const ENTITIES = [DepartmentEntity, DataItemEntity, MatterEntity, MatterDataItemEntity, LedgerEntryEntity, LedgerNodeEntity, LedgerCheckpointEntity, ConsentGrantEntity, IssuingKeyEntity, CertificateEntity, StatusListEntity, PresentationLinkEntity];
+export const ENTITIES = [DepartmentEntity, DataItemEntity, MatterEntity, MatterDataItemEntity, LedgerEntryEntity, LedgerNodeEntity, LedgerCheckpointEntity, ConsentGrantEntity, IssuingKeyEntity, CertificateEntity, StatusListEntity, PresentationLinkEntity, LookupAllowanceEntity];

@@ -9,6 +9,7 @@ import { DATABASE_CONNECTIONS } from '../database/database.module.js';
 import type { DatabaseConnections } from '../database/database-setup.js';
 import { LOGGER } from '../logging/logging.module.js';
 import type { Logger } from '../logging/logger.js';
+import { Metrics } from '../operations/metrics.js';
 import type { DepartmentConnector } from './connector.js';
 import { parseConnectorConfig, type ConnectorConfig } from './connector-config.js';
 import { DatabaseConnector } from './database-connector.js';
@@ -30,6 +31,7 @@ export class DepartmentRegistry implements OnApplicationShutdown {
     config: AppConfig,
     @Inject(DATABASE_CONNECTIONS) connections: DatabaseConnections,
     @Inject(LOGGER) logger: Logger,
+    metrics: Metrics,
   ) {
     const catalog = readCatalogFiles(config.catalogDir);
     const validator = new RecordValidator(catalog.dataItems);
@@ -52,6 +54,7 @@ export class DepartmentRegistry implements OnApplicationShutdown {
             maxQueued: config.DEPARTMENT_MAX_QUEUED,
           },
           logger,
+          metrics,
         ),
       );
     }

@@ -8,6 +8,7 @@ import { DepartmentRegistry } from './department-registry.js';
 import { ExchangeResolver } from './exchange.resolver.js';
 import { ExchangeService } from './exchange.service.js';
 import { ItemViews, itemViewsOf } from './item-views.js';
+import { SHARED_LOOKUP_RATE_LIMITER } from './shared-lookup-rate-limiter.js';
 
 /**
  * The exchange: departments, and the audited reads of their data (ExchangeService). Other modules
@@ -15,7 +16,7 @@ import { ItemViews, itemViewsOf } from './item-views.js';
  */
 @Module({
   imports: [LedgerModule, CatalogModule, ConsentModule],
-  providers: [DepartmentRegistry, ExchangeService],
+  providers: [DepartmentRegistry, SHARED_LOOKUP_RATE_LIMITER, ExchangeService],
   exports: [ExchangeService],
 })
 export class ExchangeModule {}

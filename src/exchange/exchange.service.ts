@@ -16,7 +16,7 @@ import type { ItemRecord } from './connector.js';
 import { CoalescingBatcher } from '../common/coalescing-batcher.js';
 import { DepartmentRegistry } from './department-registry.js';
 import { DepartmentCallError, ExchangeError, type DepartmentFailure } from './exchange.errors.js';
-import { LookupRateLimiter } from './lookup-rate-limiter.js';
+import { SharedLookupRateLimiter } from './shared-lookup-rate-limiter.js';
 
 export type { Purpose };
 
@@ -82,7 +82,6 @@ export interface IssuanceReadFailure {
  */
 @Injectable()
 export class ExchangeService {
-  private readonly limiter: LookupRateLimiter;
   /** Per request (GraphQL context): one loader per data item, so no item of a subject is asked for twice. */
   private readonly loaders = new WeakMap<object, Map<string, DataLoader<string, Fetched>>>();
   private readonly batchers = new Map<string, CoalescingBatcher<string, Fetched>>();
@@ -94,9 +93,9 @@ export class ExchangeService {
     private readonly matters: MattersService,
     private readonly purposes: PurposeFactsService,
     private readonly ledger: LedgerService,
+    private readonly limiter: SharedLookupRateLimiter,
     config: AppConfig,
   ) {
-    this.limiter = new LookupRateLimiter(config.EXCHANGE_LOOKUPS_PER_MINUTE);
     this.maxInFlightPerItem = config.EXCHANGE_CALLS_IN_FLIGHT_PER_ITEM;
     this.batchWindowMs = config.EXCHANGE_BATCH_WINDOW_MS;
   }
@@ -226,7 +225,8 @@ export class ExchangeService {
     request: RequestContext,
     about: { kind: 'DATA_ACCESS' | 'CERTIFICATE_ISSUE'; subject: Subject; matter: string | null; caseNumber: string | null },
   ): Promise<void> {
-    const retryAfter = this.limiter.take(`${principal.kind}:${principal.id}`);
+    // Counted in PostgreSQL: the limit holds across every gateway instance on the database.
+    const retryAfter = await this.limiter.take(`${principal.kind}:${principal.id}`);
     if (retryAfter <= 0) return;
     const known = about.matter !== null && (await this.matters.rules(about.matter)) !== null;
     await this.ledger.record({

@@ -1,8 +1,9 @@
 /**
  * Per-principal limit on identity lookups (RELIABILITY-AND-SECURITY §B 14): a token bucket of
  * `perMinute` lookups refilled continuously. Every lookup counts — ten aliases in one request are
- * ten — so aliasing cannot multiply a caller's reach. Kept in memory per gateway instance; with n
- * instances behind a balancer a caller gets at most n times the limit.
+ * ten — so aliasing cannot multiply a caller's reach. This one is in one instance's memory: the
+ * gateway keeps the buckets in PostgreSQL (SharedLookupRateLimiter, the same arithmetic), and
+ * counts here only while the database cannot be reached.
  */
 export class LookupRateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();

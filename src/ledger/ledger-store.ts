@@ -55,6 +55,20 @@ export async function readTreeSize(db: Queryable): Promise<number> {
   return Number(rows[0]!.size);
 }
 
+/** The tree's size and the newest checkpoint's size and signing time, in one read (the metrics read it at each scrape). */
+export async function readLedgerState(db: Queryable): Promise<{ treeSize: number; checkpoint: { treeSize: number; signedAt: Date } | null }> {
+  const { rows } = await db.query<{ size: string; checkpoint_size: string | null; signed_at: Date | null }>(
+    `SELECT (SELECT coalesce(max(leaf_index) + 1, 0) FROM onegate.ledger_entry)::text AS size, c.tree_size::text AS checkpoint_size, c.signed_at
+       FROM (SELECT 1) AS one
+       LEFT JOIN LATERAL (SELECT tree_size, signed_at FROM onegate.ledger_checkpoint ORDER BY tree_size DESC, signed_at DESC LIMIT 1) AS c ON true`,
+  );
+  const row = rows[0]!;
+  return {
+    treeSize: Number(row.size),
+    checkpoint: row.checkpoint_size === null || row.signed_at === null ? null : { treeSize: Number(row.checkpoint_size), signedAt: row.signed_at },
+  };
+}
+
 /**
  * Hashes of perfect subtrees in one round trip: level 0 from the entries' leaf hashes, higher
  * levels from ledger_node. Throws if one is missing (a tree that does not add up is not served).

@@ -1,7 +1,9 @@
+import type { SpanContext } from '@opentelemetry/api';
 import pg from 'pg';
 import { isDatabaseUnavailable } from '../common/graphql/error-format.js';
 import type { Logger } from '../logging/logger.js';
 import { errorKind, RepeatedErrorLog } from '../logging/repeated-errors.js';
+import { activeSpanContext, inSpan, tracingEnabled } from '../operations/tracing.js';
 import { entryContent, entryLeafHash, type LedgerEntryContent, type LedgerEntryInput } from './ledger-entry.js';
 import { LedgerInconsistentError, LedgerUnavailableError } from '../audit/audit.errors.js';
 import {
@@ -36,6 +38,14 @@ export interface LedgerWriterOptions {
   vkey?: string;
   /** The same write failure again within this interval is counted, not logged (default 10 s). */
   repeatIntervalMs?: number;
+  /** Told of every batch (Metrics): what was written and how long it took, or how many entries failed. */
+  observer?: LedgerWriterObserver;
+}
+
+/** What the writer reports of its batches. `queuedAt` and `now` are performance.now() milliseconds. */
+export interface LedgerWriterObserver {
+  ledgerBatchWritten(entries: ReadonlyArray<{ content: LedgerEntryContent; queuedAt: number }>, seconds: number, now: number): void;
+  ledgerBatchFailed(entries: number, seconds: number): void;
 }
 
 /** What the readiness probe found: the append path works now, fails now, or the alarm is raised. */
@@ -76,6 +86,10 @@ export type CompanionOutcome = { written: true; entry: RecordedEntry } | { writt
 interface Pending {
   content: LedgerEntryContent;
   leafHash: Buffer;
+  /** When it was handed to the writer (performance.now()). */
+  queuedAt: number;
+  /** The caller's span, when tracing: the batch's span links to it. */
+  caller?: SpanContext;
   companion?: Companion;
   resolve(entry: RecordedEntry): void;
   reject(error: Error): void;
@@ -158,12 +172,12 @@ export class LedgerWriter {
     });
   }
 
-  private prepare(input: LedgerEntryInput): { content: LedgerEntryContent; leafHash: Buffer } | Error {
+  private prepare(input: LedgerEntryInput): { content: LedgerEntryContent; leafHash: Buffer; queuedAt: number; caller?: SpanContext } | Error {
     if (this.closed) return new LedgerUnavailableError('the ledger is shutting down');
     if (this.integrity.alarm) return new LedgerInconsistentError();
     try {
       const content = entryContent(input, this.options.clock?.() ?? new Date());
-      return { content, leafHash: entryLeafHash(content) };
+      return { content, leafHash: entryLeafHash(content), queuedAt: performance.now(), caller: activeSpanContext() };
     } catch (error) {
       return error as Error;
     }
@@ -200,12 +214,16 @@ export class LedgerWriter {
         for (const pending of batch) pending.reject(refused);
         continue;
       }
+      const started = performance.now();
       try {
-        const { first, written, skipped } = await this.writeBatch(batch);
+        const { first, written, skipped } = await this.tracedBatch(batch);
         this.lastFailureAt = undefined;
+        const now = performance.now();
         written.forEach((pending, i) => pending.resolve({ index: first + i, leafHash: pending.leafHash, at: new Date(pending.content.at) }));
         for (const [pending, outcome] of skipped) pending.skipped!(outcome);
+        this.observe((observer) => observer.ledgerBatchWritten(written, (now - started) / 1000, now));
       } catch (error) {
+        this.observe((observer) => observer.ledgerBatchFailed(batch.length, (performance.now() - started) / 1000));
         this.cached = undefined;
         this.lastFailureAt = Date.now();
         let failure: LedgerUnavailableError;
@@ -222,6 +240,29 @@ export class LedgerWriter {
     }
     this.flushing = false;
     this.signalIdle?.();
+  }
+
+  /** Tells the observer; whatever it does, a batch's outcome stays what it was. */
+  private observe(tell: (observer: LedgerWriterObserver) => void): void {
+    if (!this.options.observer) return;
+    try {
+      tell(this.options.observer);
+    } catch (err) {
+      this.logger.warn({ err }, 'ledger metrics could not be recorded');
+    }
+  }
+
+  /**
+   * writeBatch, in a span of its own when tracing: a batch serves many requests, so it is a root
+   * linked to the span of each entry's caller rather than the child of one of them.
+   */
+  private tracedBatch(batch: Pending[]): ReturnType<LedgerWriter['writeBatch']> {
+    const links = tracingEnabled() ? batch.flatMap((p) => (p.caller ? [{ context: p.caller }] : [])) : undefined;
+    return inSpan('ledger.append', { root: true, links, attributes: { 'onegate.ledger.entries': batch.length } }, async (span) => {
+      const result = await this.writeBatch(batch);
+      span?.setAttributes({ 'onegate.ledger.first_index': result.first, 'onegate.ledger.written': result.written.length });
+      return result;
+    });
   }
 
   /**

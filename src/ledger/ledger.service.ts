@@ -8,12 +8,13 @@ import { resilientPool } from '../database/pg-pool.js';
 import { LOGGER } from '../logging/logging.module.js';
 import type { Logger } from '../logging/logger.js';
 import { errorKind, RepeatedErrorLog } from '../logging/repeated-errors.js';
+import { Metrics, type LedgerState } from '../operations/metrics.js';
 import { AuditError, AuditErrorCode } from '../audit/audit.errors.js';
 import { signCheckpoint } from './checkpoint.js';
 import type { LedgerEntryInput } from './ledger-entry.js';
 import { loadLedgerSigningKey, type LedgerSigningKey } from './ledger-key.js';
 import type { IntegrityAlarm } from './ledger-integrity.js';
-import { readLatestCheckpoint, readNewestCheckpointSize, readNodeMap, readTreeSize } from './ledger-store.js';
+import { readLatestCheckpoint, readLedgerState, readNewestCheckpointSize, readNodeMap, readTreeSize } from './ledger-store.js';
 import { LedgerWriter, type Companion, type CompanionOutcome, type LedgerProbe, type RecordedEntry } from './ledger-writer.js';
 import { assembleProof, consistencyProofPlan, inclusionProofPlan } from './merkle.js';
 
@@ -56,6 +57,7 @@ export class LedgerService implements OnModuleInit, OnApplicationShutdown {
     private readonly config: AppConfig,
     @Inject(DATABASE_CONNECTIONS) private readonly connections: DatabaseConnections,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly metrics: Metrics,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -75,9 +77,17 @@ export class LedgerService implements OnModuleInit, OnApplicationShutdown {
     this.readerPool = resilientPool({ ...poolOptions, max: READER_POOL_SIZE, application_name: 'onegate-ledger' }, lost);
     this.writer = new LedgerWriter(
       this.writerPool,
-      { maxBatch: this.config.LEDGER_BATCH_MAX_ENTRIES, waitMs: this.config.LEDGER_BATCH_WAIT_MS, vkey: this.key.vkey, repeatIntervalMs: this.config.LOG_REPEAT_INTERVAL_MS },
+      {
+        maxBatch: this.config.LEDGER_BATCH_MAX_ENTRIES,
+        waitMs: this.config.LEDGER_BATCH_WAIT_MS,
+        vkey: this.key.vkey,
+        repeatIntervalMs: this.config.LOG_REPEAT_INTERVAL_MS,
+        observer: this.metrics,
+      },
       this.logger,
     );
+    const ledger = { origin: this.key.name, checkpointIntervalSeconds: this.config.LEDGER_CHECKPOINT_INTERVAL_SECONDS };
+    this.metrics.onScrape(async () => this.metrics.ledgerState(await this.readState().catch(() => null), ledger));
     // At start-up: a tree rolled back or changed while the gateway was down raises the integrity
     // alarm now (the gateway still starts, to say so: readiness 503, the auditors' flag).
     await this.writer.inspect('start-up').catch((err) =>
@@ -195,6 +205,11 @@ export class LedgerService implements OnModuleInit, OnApplicationShutdown {
     if (!Number.isSafeInteger(treeSize) || treeSize < 1 || treeSize > current) {
       throw AuditError.badInput('PROOF_RANGE_INVALID', `treeSize must be between 1 and the current tree size (${current})`);
     }
+  }
+
+  /** The tree's size and the newest checkpoint, in one read (for the metrics, at each scrape). */
+  private readState(): Promise<LedgerState> {
+    return this.withReader(readLedgerState);
   }
 
   private checkpointIfGrown(): void {

@@ -32,11 +32,15 @@ let created = 0;
 /**
  * The real AppModule on this test file's own database, created from the migrated template.
  * `env` overrides configuration (e.g. NODE_ENV=production with TOKEN_JWKS_URL for production behaviour).
+ * `sharing`: another instance on that app's database (as gateways behind a balancer are); closing
+ * it leaves the database to its owner.
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, sharing?: TestApp): Promise<TestApp> {
   const harness = harnessState();
-  const database = `${harness.template.replace('template', 'file')}_${process.pid}_${++created}_${randomBytes(3).toString('hex')}`;
-  await adminQuery(harness.adminUrl, `CREATE DATABASE ${database} TEMPLATE ${harness.template}`);
+  const database = sharing
+    ? new URL(sharing.databaseUrl).pathname.slice(1)
+    : `${harness.template.replace('template', 'file')}_${process.pid}_${++created}_${randomBytes(3).toString('hex')}`;
+  if (!sharing) await adminQuery(harness.adminUrl, `CREATE DATABASE ${database} TEMPLATE ${harness.template}`);
   const databaseUrl = withDatabase(harness.adminUrl, database);
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -65,7 +69,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     },
     async close() {
       await app.close();
-      await adminQuery(harness.adminUrl, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      if (!sharing) await adminQuery(harness.adminUrl, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     },
   };
 }
