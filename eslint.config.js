@@ -12,7 +12,8 @@ import tseslint from 'typescript-eslint';
 /** Domain folders under src/: what `common/` and `access/` may not import from. */
 const DOMAINS = ['audit', 'catalog', 'certificates', 'consent', 'console', 'database', 'exchange', 'health', 'identity', 'instance', 'seed'];
 
-const ACCESS_MESSAGE = 'access/ decides on facts handed to it: it may import common/ and the models it decides over (matter definitions, the principal), never a service or a store.';
+const ACCESS_MESSAGE =
+  'access/ decides on facts handed to it: it may import common/ and the models it decides over (matter definitions, the principal), never a service or a store.';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench/results/**'] },
@@ -29,7 +30,10 @@ export default tseslint.config(
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       'import-x/no-self-import': 'error',
       'import-x/no-useless-path-segments': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       // Input validators refuse control characters on purpose, with regular expressions that name them.
       'no-control-regex': 'off',
       // Nest's module, resolver and metadata APIs take classes as `Function` (its own `Type` extends it),

@@ -79,7 +79,8 @@ async function main(argv: string[]): Promise<void> {
   }
   const onlyAt = argv.indexOf('--only');
   const only = onlyAt >= 0 ? new Set((argv[onlyAt + 1] ?? '').split(',')) : undefined;
-  if (only && [...only].some((n) => !STEPS.some((s) => s.name === n))) throw new Error(`--only: names among ${STEPS.map((s) => s.name).join(', ')}\n\n${USAGE}`);
+  if (only && [...only].some((n) => !STEPS.some((s) => s.name === n)))
+    throw new Error(`--only: names among ${STEPS.map((s) => s.name).join(', ')}\n\n${USAGE}`);
   const started = performance.now();
   const runs: StepRun[] = [];
   for (const step of STEPS) if (!only || only.has(step.name)) runs.push(await runStep(step));
@@ -93,7 +94,10 @@ async function main(argv: string[]): Promise<void> {
       ...runContext(server),
       summary: {
         headers: ['benchmark', 'command', 'seconds', 'limit s', 'outcome'],
-        rows: [...runs.map((r) => [r.name, `\`${r.command}\``, String(r.seconds), String(r.limitSeconds), r.outcome]), ['all', '`npm run bench`', String(totalSeconds), '', '']],
+        rows: [
+          ...runs.map((r) => [r.name, `\`${r.command}\``, String(r.seconds), String(r.limitSeconds), r.outcome]),
+          ['all', '`npm run bench`', String(totalSeconds), '', ''],
+        ],
       },
       notes: [
         `Total ${Math.floor(totalSeconds / 60)} min ${Math.round(totalSeconds % 60)} s${only ? ` (only ${[...only].join(', ')})` : ''}. ` +

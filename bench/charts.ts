@@ -142,7 +142,9 @@ function drawBars(chart: BarChart): string {
       const v = s.values[g];
       if (v === null || v === undefined) return;
       const x = x0 + i * barW;
-      body.push(`<rect x="${x.toFixed(1)}" y="${yScale(v).toFixed(1)}" width="${(barW - 2).toFixed(1)}" height="${(HEIGHT - MARGIN.bottom - yScale(v)).toFixed(1)}" fill="${COLOURS[i % COLOURS.length]}"/>`);
+      body.push(
+        `<rect x="${x.toFixed(1)}" y="${yScale(v).toFixed(1)}" width="${(barW - 2).toFixed(1)}" height="${(HEIGHT - MARGIN.bottom - yScale(v)).toFixed(1)}" fill="${COLOURS[i % COLOURS.length]}"/>`,
+      );
       body.push(`<text x="${(x + barW / 2 - 1).toFixed(1)}" y="${(yScale(v) - 4).toFixed(1)}" text-anchor="middle" font-size="10">${fmt(v)}</text>`);
     });
     body.push(`<text x="${MARGIN.left + g * groupW + groupW / 2}" y="${HEIGHT - MARGIN.bottom + 18}" text-anchor="middle">${escape(group)}</text>`);

@@ -90,7 +90,11 @@ function main(argv: string[]): void {
     process.exitCode = 2;
     return;
   }
-  const { values, positionals } = parseCliArgs(argv, { top: { type: 'string' } }, { fail: (m) => new Error(`${m}\n${USAGE}`), example: '--top 25', positionals: true });
+  const { values, positionals } = parseCliArgs(
+    argv,
+    { top: { type: 'string' } },
+    { fail: (m) => new Error(`${m}\n${USAGE}`), example: '--top 25', positionals: true },
+  );
   const file = positionals[0];
   if (!file || positionals.length > 1) {
     console.error(USAGE);

@@ -127,7 +127,12 @@ export const FOREIGN_LIMIT = 0.15;
 export const ATTEMPTS = 3;
 
 /** Runs `attempt` again while other work on the machine disturbed it, recording the discarded attempts. */
-export async function undisturbed<T extends { cpu: CpuSplit }>(log: (message: string) => void, what: string, discarded: DisturbedAttempt[], attempt: () => Promise<T>): Promise<T> {
+export async function undisturbed<T extends { cpu: CpuSplit }>(
+  log: (message: string) => void,
+  what: string,
+  discarded: DisturbedAttempt[],
+  attempt: () => Promise<T>,
+): Promise<T> {
   for (let i = 1; ; i++) {
     const result = await attempt();
     const foreign = foreignCores(result.cpu);
@@ -177,7 +182,12 @@ export function snapshotBuild(): { digest: string; builtAt: string | null } {
       for (const name of readdirSync(join(dest, dir)).sort()) {
         const path = `${dir}/${name}`;
         if (statSync(join(dest, path)).isDirectory()) visit(path);
-        else if (name.endsWith('.js')) hash.update(path).update('\0').update(readFileSync(join(dest, path))).update('\0');
+        else if (name.endsWith('.js'))
+          hash
+            .update(path)
+            .update('\0')
+            .update(readFileSync(join(dest, path)))
+            .update('\0');
       }
     };
     for (const dir of ['src', 'examples']) visit(dir);
@@ -355,14 +365,16 @@ export async function withBenchServer<T>(work: (server: BenchServer) => Promise<
   const embedded = config.DATABASE_URL ? undefined : await prepareDatabase(config, createLogger('warn'));
   const adminUrl = embedded?.embedded ? embedded.embedded.superuserUrl() : config.DATABASE_URL!;
   try {
-    const settings = await withClient(adminUrl, async (c) =>
-      (
-        await c.query(
-          `SELECT current_setting('server_version') AS version, current_setting('synchronous_commit') AS synchronous_commit,
+    const settings = await withClient(
+      adminUrl,
+      async (c) =>
+        (
+          await c.query(
+            `SELECT current_setting('server_version') AS version, current_setting('synchronous_commit') AS synchronous_commit,
                   current_setting('fsync') AS fsync, current_setting('shared_buffers') AS shared_buffers,
                   current_setting('max_connections') AS max_connections`,
-        )
-      ).rows[0] as Record<string, unknown>,
+          )
+        ).rows[0] as Record<string, unknown>,
     );
     const reference = await measureMachineReference(adminUrl);
     console.error(

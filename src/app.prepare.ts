@@ -9,11 +9,7 @@ import { departmentSourcesAreEmpty, seedDepartmentSources } from './seed/seed.js
  * Everything that must hold before the gateway serves: database up and migrated, logins enabled,
  * catalog equal to schemas/, and (outside production) demo data in an empty database.
  */
-export async function prepareEnvironment(
-  config: AppConfig,
-  logger: Logger,
-  options: { seedIfEmpty: boolean },
-): Promise<PreparedDatabase> {
+export async function prepareEnvironment(config: AppConfig, logger: Logger, options: { seedIfEmpty: boolean }): Promise<PreparedDatabase> {
   const db = await prepareDatabase(config, logger);
   try {
     await syncCatalog(db.ownerUrl, readCatalogFiles(config.catalogDir));

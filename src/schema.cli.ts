@@ -46,7 +46,11 @@ async function run(mode: '--check' | '--write' | undefined): Promise<void> {
 /** The mode from the arguments: --write, --check or neither (exit 2 on anything else). */
 function modeOf(argv: readonly string[]): '--check' | '--write' | undefined {
   try {
-    const { values } = parseCliArgs(argv, { write: { type: 'boolean' }, check: { type: 'boolean' } }, { fail: (message) => new Error(message), example: '--check' });
+    const { values } = parseCliArgs(
+      argv,
+      { write: { type: 'boolean' }, check: { type: 'boolean' } },
+      { fail: (message) => new Error(message), example: '--check' },
+    );
     if (values.write && values.check) throw new Error('give --write or --check, not both');
     return values.write ? '--write' : values.check ? '--check' : undefined;
   } catch (error) {

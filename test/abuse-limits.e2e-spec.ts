@@ -68,13 +68,16 @@ describe('§I 46: public verification is rate-limited per client', () => {
           const res = await fetch(url);
           const text = await res.text();
           statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-          if (res.status === 429 && !first429) first429 = { body: text, contentType: res.headers.get('content-type'), retryAfter: res.headers.get('retry-after') };
+          if (res.status === 429 && !first429)
+            first429 = { body: text, contentType: res.headers.get('content-type'), retryAfter: res.headers.get('retry-after') };
         }
       }),
     );
     const added = (await verifyEntries()) - before;
     const total = [...statuses.values()].reduce((a, b) => a + b, 0);
-    console.log(`§I 46 flood: ${total} requests in ${FLOOD_MS / 1000} s from one client: ${statuses.get(200) ?? 0} answered, ${statuses.get(429) ?? 0} refused with 429; ledger entries added: ${added}`);
+    console.log(
+      `§I 46 flood: ${total} requests in ${FLOOD_MS / 1000} s from one client: ${statuses.get(200) ?? 0} answered, ${statuses.get(429) ?? 0} refused with 429; ledger entries added: ${added}`,
+    );
 
     expect(statuses.get(200)).toBe(LIMIT);
     expect(statuses.get(429)).toBe(total - LIMIT);
@@ -89,20 +92,37 @@ describe('§I 46: public verification is rate-limited per client', () => {
 
   it('the same budget covers POST /certificates/verify and verifyCertificate without a token; a caller with a token is not held back', async () => {
     const before = await verifyEntries();
-    const post = await fetch(`${base}/certificates/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ credential: certificate.credential }) });
+    const post = await fetch(`${base}/certificates/verify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ credential: certificate.credential }),
+    });
     expect(post.status).toBe(429);
     expect(await post.json()).toMatchObject({ code: 'TOO_MANY_REQUESTS', reason: 'RATE_LIMITED' });
 
-    const graphql = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: VERIFY, variables: { credential: certificate.credential } }) });
+    const graphql = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: VERIFY, variables: { credential: certificate.credential } }),
+    });
     // GraphQL: 200 with the error's code, as the lookup rate limit answers.
     expect(graphql.status).toBe(200);
     const body = (await graphql.json()) as { data: unknown; errors: Array<{ message: string; extensions: Record<string, unknown> }> };
     expect(body.data).toBeNull();
     expect(body.errors).toEqual([
-      { message: expect.stringMatching(/请求过于频繁[\s\S]*Too many requests/), path: ['verifyCertificate'], locations: expect.anything(), extensions: { code: 'TOO_MANY_REQUESTS', reason: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) } },
+      {
+        message: expect.stringMatching(/请求过于频繁[\s\S]*Too many requests/),
+        path: ['verifyCertificate'],
+        locations: expect.anything(),
+        extensions: { code: 'TOO_MANY_REQUESTS', reason: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) },
+      },
     ]);
     // A bad token is no way round it: it counts as no token.
-    const forged = await fetch(`${base}/certificates/verify`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer not.a.token' }, body: JSON.stringify({ credential: certificate.credential }) });
+    const forged = await fetch(`${base}/certificates/verify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer not.a.token' },
+      body: JSON.stringify({ credential: certificate.credential }),
+    });
     expect(forged.status).toBe(429);
     expect(await verifyEntries()).toBe(before);
 
@@ -128,7 +148,11 @@ describe('§I 50: a client that trickles bytes is cut off', () => {
   let port: number;
 
   beforeAll(async () => {
-    t = await createTestApp({ HTTP_HEADERS_TIMEOUT_MS: String(HEADERS_MS), HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_MS), HTTP_CONNECTION_TIMEOUT_MS: String(CONNECTION_MS) });
+    t = await createTestApp({
+      HTTP_HEADERS_TIMEOUT_MS: String(HEADERS_MS),
+      HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_MS),
+      HTTP_CONNECTION_TIMEOUT_MS: String(CONNECTION_MS),
+    });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     port = (t.app.getHttpServer().address() as AddressInfo).port;
   });
@@ -240,7 +264,11 @@ describe('§I 53: the database down under a burst of requests', () => {
     const devIssuer = new DevIssuer(loadConfig({ NODE_ENV: 'test', DATA_DIR: harness.dataDir }));
     const clerk = await devIssuer.issueToken({ role: 'clerk', sub: 'C-LOGS', hall: 'LONGYOU-01', ttlSeconds: 600 });
     const ask = () =>
-      request(app!.getHttpServer()).post('/graphql').set('content-type', 'application/json').set('authorization', `Bearer ${clerk}`).send({ query: '{ departments { code } }' });
+      request(app!.getHttpServer())
+        .post('/graphql')
+        .set('content-type', 'application/json')
+        .set('authorization', `Bearer ${clerk}`)
+        .send({ query: '{ departments { code } }' });
     expect((await ask()).body.errors).toBeUndefined();
 
     // The database goes away: open connections are cut, new ones refused.
@@ -252,25 +280,38 @@ describe('§I 53: the database down under a burst of requests', () => {
     // And 50 that must write the ledger (a verification, recorded before it is answered), over HTTP.
     const verifications = [];
     for (let i = 0; i < 50; i++) {
-      verifications.push(await request(app!.getHttpServer()).post('/certificates/verify').set('authorization', `Bearer ${clerk}`).send({ credential: 'not-a-credential' }));
+      verifications.push(
+        await request(app!.getHttpServer()).post('/certificates/verify').set('authorization', `Bearer ${clerk}`).send({ credential: 'not-a-credential' }),
+      );
     }
     expect(Date.now() - burstStarted).toBeLessThan(INTERVAL_MS);
     expect(answers.map((a) => a.body.errors?.[0]?.extensions?.reason)).toEqual(Array(50).fill('DATABASE_UNAVAILABLE'));
     // LEDGER_UNAVAILABLE (503): an answer, not a server failure; what broke is the ledger writer's line.
     expect(verifications.map((v) => v.status)).toEqual(Array(50).fill(503));
 
-    const errorLines = () => lines.filter((l) => (l.level as number) >= 50).map((l): Record<string, unknown> => ({ ...l, err: l.err ? 'err' : undefined, trace: undefined }));
+    const errorLines = () =>
+      lines.filter((l) => (l.level as number) >= 50).map((l): Record<string, unknown> => ({ ...l, err: l.err ? 'err' : undefined, trace: undefined }));
     const kinds = ['GraphQL operation failed', 'ledger batch could not be written'];
     // One line of each kind during the burst, whatever the number of failures.
-    expect(errorLines().map((l) => l.msg).sort()).toEqual([...kinds].sort());
+    expect(
+      errorLines()
+        .map((l) => l.msg)
+        .sort(),
+    ).toEqual([...kinds].sort());
     await new Promise((resolve) => setTimeout(resolve, INTERVAL_MS + 300));
     const all = errorLines();
-    console.log(`§I 53: 50 GraphQL requests and 50 verifications while the database was down → ${all.length} error lines:\n${all.map((l) => `  ${l.msg}`).join('\n')}`);
+    console.log(
+      `§I 53: 50 GraphQL requests and 50 verifications while the database was down → ${all.length} error lines:\n${all.map((l) => `  ${l.msg}`).join('\n')}`,
+    );
     expect(all).toHaveLength(4);
     for (const kind of kinds) {
       const [first, summary, ...more] = all.filter((l) => String(l.msg).startsWith(kind));
       expect(first).toMatchObject({ msg: kind, err: 'err', errorKind: 'DATABASE_UNAVAILABLE' });
-      expect(summary).toMatchObject({ repeated: 49, errorKind: 'DATABASE_UNAVAILABLE', msg: `${kind}: 49 more times in ${INTERVAL_MS / 1000} s (logged once per interval)` });
+      expect(summary).toMatchObject({
+        repeated: 49,
+        errorKind: 'DATABASE_UNAVAILABLE',
+        msg: `${kind}: 49 more times in ${INTERVAL_MS / 1000} s (logged once per interval)`,
+      });
       expect(more).toEqual([]);
     }
   }, 60_000);

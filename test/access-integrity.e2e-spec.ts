@@ -120,9 +120,13 @@ describe('access integrity (§I 42, 43, 45)', () => {
       expect(answer(nobody)).toEqual(answer(alive));
     });
 
-    it('releases Chen Ming\'s death record to a Haizhu clerk under DECEASED_AFFAIRS', async () => {
+    it("releases Chen Ming's death record to a Haizhu clerk under DECEASED_AFFAIRS", async () => {
       const purpose = { matter: 'DECEASED_AFFAIRS', caseNumber: caseNumber() };
-      const res = await t.graphql<{ citizen: { death: { date: string; medicalCertificateNumber: string } | null } }>(LOOKUP, { id: CHEN_MING, purpose }, haizhu);
+      const res = await t.graphql<{ citizen: { death: { date: string; medicalCertificateNumber: string } | null } }>(
+        LOOKUP,
+        { id: CHEN_MING, purpose },
+        haizhu,
+      );
       expect(res.body.errors).toBeUndefined();
       expect(res.body.data!.citizen.death).toEqual({ date: '2026-10-01', medicalCertificateNumber: 'D440105-2026-01177' });
       const [entry] = await entries('case_number = $1', [purpose.caseNumber]);
@@ -157,7 +161,12 @@ describe('access integrity (§I 42, 43, 45)', () => {
         expect(res.body.errors![0]!.extensions).toEqual({ code: 'FORBIDDEN', reason: 'PURPOSE_REQUIRED_FOR_OTHER_DEPARTMENTS_ITEMS' });
         answers.push(answer(res));
         const entry = await lastEntry('CERTIFICATE_ISSUE', 'ca-it');
-        expect(entry).toMatchObject({ outcome: 'DENIED', subject_id: holder, departments: [], detail: { reason: 'PURPOSE_REQUIRED_FOR_OTHER_DEPARTMENTS_ITEMS' } });
+        expect(entry).toMatchObject({
+          outcome: 'DENIED',
+          subject_id: holder,
+          departments: [],
+          detail: { reason: 'PURPOSE_REQUIRED_FOR_OTHER_DEPARTMENTS_ITEMS' },
+        });
       }
       expect(answers[1]).toEqual(answers[0]);
       expect(answers[2]).toEqual(answers[0]);
@@ -165,7 +174,7 @@ describe('access integrity (§I 42, 43, 45)', () => {
       expect(rows[0].n).toBe(0);
     });
 
-    it('issues Guan Jianguo\'s certificate under SENIOR_CERTIFICATE with his consent', async () => {
+    it("issues Guan Jianguo's certificate under SENIOR_CERTIFICATE with his consent", async () => {
       const consent = await grant(GUAN_JIANGUO, 'SENIOR_CERTIFICATE', { departments: ['CIVIL_AFFAIRS'] });
       const res = await t.graphql<{ issueCertificate: { identifier: string; claims: Record<string, unknown> } }>(
         ISSUE,
@@ -185,7 +194,7 @@ describe('access integrity (§I 42, 43, 45)', () => {
       expect(answer(nobody)).toEqual(answer(young));
     });
 
-    it('has Natural Resources issue a real property certificate under HOUSE_TRANSFER with the holder\'s consent, and only so', async () => {
+    it("has Natural Resources issue a real property certificate under HOUSE_TRANSFER with the holder's consent, and only so", async () => {
       const naturalResources = await t.token({ role: 'department', sub: 'nr-it', department: 'NATURAL_RESOURCES' });
       const input = { type: 'REAL_PROPERTY_CERTIFICATE', holder: LI_WEI, idempotencyKey: `it-property-${randomUUID()}` };
       const bare = await t.graphql(ISSUE, { input }, naturalResources);
@@ -227,10 +236,13 @@ describe('access integrity (§I 42, 43, 45)', () => {
       const clerk = await t.token({ role: 'clerk', sub: 'C-ROLE-IT', hall: 'LONGYOU-01' });
       const res = await t.graphql(`{ auditEntries(first: 1) { pageInfo { hasNextPage } } }`, {}, clerk);
       expect(res.body.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'ROLE_NOT_ALLOWED' });
-      expect(await lastEntry('ACCESS_REFUSED', 'C-ROLE-IT')).toMatchObject({ outcome: 'DENIED', detail: { reason: 'ROLE_NOT_ALLOWED', operation: 'auditEntries' } });
+      expect(await lastEntry('ACCESS_REFUSED', 'C-ROLE-IT')).toMatchObject({
+        outcome: 'DENIED',
+        detail: { reason: 'ROLE_NOT_ALLOWED', operation: 'auditEntries' },
+      });
     });
 
-    it('answers a status change on another department\'s certificate as on one that is not there, and records both', async () => {
+    it("answers a status change on another department's certificate as on one that is not there, and records both", async () => {
       const issued = await t.graphql<{ issueCertificate: { id: string } }>(
         ISSUE,
         { input: { type: 'HOUSEHOLD_REGISTER_EXTRACT', holder: ZHANG_HAO, idempotencyKey: `it-status-${randomUUID()}` } },
@@ -251,7 +263,7 @@ describe('access integrity (§I 42, 43, 45)', () => {
       expect(rows[0].state).toBe('VALID');
     });
 
-    it('answers a read of another holder\'s certificate as a missing one, and records both', async () => {
+    it("answers a read of another holder's certificate as a missing one, and records both", async () => {
       const issued = await t.graphql<{ issueCertificate: { id: string } }>(
         ISSUE,
         { input: { type: 'HOUSEHOLD_REGISTER_EXTRACT', holder: ZHANG_HAO, idempotencyKey: `it-read-${randomUUID()}` } },
@@ -265,7 +277,7 @@ describe('access integrity (§I 42, 43, 45)', () => {
       expect(refused.slice(-2).map((e) => e.detail.reason)).toEqual(['NOT_OWN_RECORDS', 'NOT_FOUND']);
     });
 
-    it('answers another citizen\'s revoked consent id as an unknown one, in a lookup and in revokeConsent', async () => {
+    it("answers another citizen's revoked consent id as an unknown one, in a lookup and in revokeConsent", async () => {
       const zhangs = await grant(ZHANG_HAO, 'HOUSE_TRANSFER', { halls: ['LONGYOU-01'] });
       const zhang = await t.token({ role: 'citizen', sub: ZHANG_HAO });
       expect((await t.graphql(REVOKE_CONSENT, { id: zhangs }, zhang)).body.errors).toBeUndefined();

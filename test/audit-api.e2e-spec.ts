@@ -39,7 +39,9 @@ describe('auditor and citizen views of the ledger', () => {
     await owner.connect();
     const ledger = ledgerOf(t);
     await ledger.record(accessEntry(LI_WEI, { caseNumber: 'JA-1' }));
-    await ledger.record(accessEntry(ZHANG, { caseNumber: 'JA-2', actor: { kind: 'clerk', id: 'C-002', hall: 'CHANGNING-01', region: '310105', department: null } }));
+    await ledger.record(
+      accessEntry(ZHANG, { caseNumber: 'JA-2', actor: { kind: 'clerk', id: 'C-002', hall: 'CHANGNING-01', region: '310105', department: null } }),
+    );
     await ledger.record(accessEntry(LI_WEI, { caseNumber: 'JA-3', outcome: 'DENIED', itemsGranted: [], itemsDenied: ['marriage.record'], departments: [] }));
     await ledger.record(accessEntry(LI_WEI, { caseNumber: 'POLICE-7', restricted: true, matter: 'CRIMINAL_INVESTIGATION' }));
     await ledger.record({
@@ -70,7 +72,7 @@ describe('auditor and citizen views of the ledger', () => {
 
   it('filters by subject, actor, hall, department, matter, case, outcome and time, newest first', async () => {
     const query = async (filter: Record<string, unknown>) =>
-      ((await t.graphql<Entries>(ENTRIES, { filter }, auditor)).body.data!.auditEntries.edges.map((e) => e.node));
+      (await t.graphql<Entries>(ENTRIES, { filter }, auditor)).body.data!.auditEntries.edges.map((e) => e.node);
     const bySubject = await query({ subject: LI_WEI, kind: 'DATA_ACCESS' });
     expect(bySubject.map((n) => n.caseNumber)).toEqual([null, 'POLICE-7', 'JA-3', 'JA-1']);
     expect(bySubject[1].restricted).toBe(true);
@@ -89,7 +91,8 @@ describe('auditor and citizen views of the ledger', () => {
     const page1 = (await t.graphql<Entries>(ENTRIES, { filter: { kind: 'DATA_ACCESS' }, first: 2 }, auditor)).body.data!.auditEntries;
     expect(page1.edges).toHaveLength(2);
     expect(page1.pageInfo.hasNextPage).toBe(true);
-    const page2 = (await t.graphql<Entries>(ENTRIES, { filter: { kind: 'DATA_ACCESS' }, first: 2, after: page1.pageInfo.endCursor }, auditor)).body.data!.auditEntries;
+    const page2 = (await t.graphql<Entries>(ENTRIES, { filter: { kind: 'DATA_ACCESS' }, first: 2, after: page1.pageInfo.endCursor }, auditor)).body.data!
+      .auditEntries;
     expect(page2.edges[0]!.node.index).toBeLessThan(page1.edges[1]!.node.index);
 
     for (let i = 0; i < 110; i++) void ledgerOf(t).record(accessEntry(ZHANG, { caseNumber: `BULK-${i}` }));
@@ -110,7 +113,9 @@ describe('auditor and citizen views of the ledger', () => {
   it('records each auditor query as a restricted entry of its own', async () => {
     const res = await t.graphql<Entries>(ENTRIES, { filter: { subject: ZHANG }, first: 1 }, auditor);
     const requestId = res.headers['x-request-id'];
-    const { rows } = await owner.query(`SELECT kind, actor_kind, actor_id, subject_id, restricted, detail FROM onegate.ledger_entry WHERE request_id = $1`, [requestId]);
+    const { rows } = await owner.query(`SELECT kind, actor_kind, actor_id, subject_id, restricted, detail FROM onegate.ledger_entry WHERE request_id = $1`, [
+      requestId,
+    ]);
     expect(rows).toEqual([
       { kind: 'AUDIT_QUERY', actor_kind: 'auditor', actor_id: 'A-001', subject_id: ZHANG, restricted: true, detail: { filter: `{"subject":"${ZHANG}"}` } },
     ]);
@@ -139,19 +144,26 @@ describe('auditor and citizen views of the ledger', () => {
     for (const filter of [{ department: '\u0000' }, { subject: `${LI_WEI}\u0000` }, { caseNumber: 'JA-1\n' }]) {
       const res = await t.graphql(ENTRIES, { filter }, auditor);
       expect(res.body.data ?? null).toBeNull();
-      expect(res.body.errors![0]).toMatchObject({ message: expect.stringMatching(/must not contain control characters/), extensions: { code: 'BAD_USER_INPUT', reason: 'INPUT_INVALID' } });
+      expect(res.body.errors![0]).toMatchObject({
+        message: expect.stringMatching(/must not contain control characters/),
+        extensions: { code: 'BAD_USER_INPUT', reason: 'INPUT_INVALID' },
+      });
     }
     const exported = await t.http().get('/audit/export').query({ department: '\u0000' }).set('authorization', `Bearer ${auditor}`);
     expect(exported.status).toBe(400);
   });
 
-  it('shows a citizen who read their data and why, without restricted entries or clerks\' ids', async () => {
+  it("shows a citizen who read their data and why, without restricted entries or clerks' ids", async () => {
     const token = await t.token({ role: 'citizen', sub: LI_WEI });
     const res = await t.graphql<{ myDataAccesses: any }>(MY_ACCESSES, { first: 10 }, token);
     expect(res.body.errors).toBeUndefined();
     const nodes = res.body.data!.myDataAccesses.edges.map((e: any) => e.node);
     expect(nodes.map((n: any) => n.caseNumber)).toEqual([null, 'JA-3', 'JA-1']);
-    expect(nodes[0]).toMatchObject({ matter: 'RETIREMENT', items: ['person.basic'], accessor: { kind: 'department', department: 'HUMAN_RESOURCES', hall: null } });
+    expect(nodes[0]).toMatchObject({
+      matter: 'RETIREMENT',
+      items: ['person.basic'],
+      accessor: { kind: 'department', department: 'HUMAN_RESOURCES', hall: null },
+    });
     expect(nodes[2]).toMatchObject({
       matter: 'HOUSE_TRANSFER',
       items: ['person.basic', 'household.registration'],
@@ -204,7 +216,16 @@ describe('unusual-access flags', () => {
     // C-300 at 22:30 Beijing time (14:30Z): the hall is closed.
     await place([{ at: `${day}T14:30:00Z`, actor: 'C-300', hall: 'CHANGNING-01', subject: 'S-9' }]);
     // C-400 denied six times in five minutes.
-    await place(Array.from({ length: 6 }, (_, i) => ({ at: `${day}T05:0${i}:00Z`, actor: 'C-400', hall: 'LONGYOU-01', subject: `D-${i}`, outcome: 'DENIED', denied: ['marriage.record'] })));
+    await place(
+      Array.from({ length: 6 }, (_, i) => ({
+        at: `${day}T05:0${i}:00Z`,
+        actor: 'C-400',
+        hall: 'LONGYOU-01',
+        subject: `D-${i}`,
+        outcome: 'DENIED',
+        denied: ['marriage.record'],
+      })),
+    );
   });
   afterAll(async () => {
     await writer.close();

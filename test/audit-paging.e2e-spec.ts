@@ -146,7 +146,10 @@ describe('paging the ledger lists forward and backward', () => {
     expect(citizenBoth.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'PAGING_INVALID' });
 
     const badBefore = await page({ last: 2, before: 'not-a-cursor' });
-    expect(badBefore.body.errors![0]).toMatchObject({ message: 'before is not a cursor this API handed out', extensions: { code: 'BAD_USER_INPUT', reason: 'CURSOR_INVALID' } });
+    expect(badBefore.body.errors![0]).toMatchObject({
+      message: 'before is not a cursor this API handed out',
+      extensions: { code: 'BAD_USER_INPUT', reason: 'CURSOR_INVALID' },
+    });
     const zero = await page({ last: 0 });
     expect(zero.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INPUT_INVALID' });
     expect(zero.body.errors![0]!.message).toMatch(/last/);

@@ -14,8 +14,7 @@ describe('authentication over HTTP', () => {
     const jwk = JSON.parse(readFileSync(join(harnessState().dataDir, 'keys', 'dev-issuer.jwk.json'), 'utf8')) as JWK;
     const key = await importJWK(jwk, 'ES256');
     const { kid } = JSON.parse(Buffer.from((await t.token({ role: 'auditor', sub: 'A-1' })).split('.')[0], 'base64url').toString());
-    signWithDevKey = (claims, header = {}) =>
-      new SignJWT(claims).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid, ...header }).sign(key);
+    signWithDevKey = (claims, header = {}) => new SignJWT(claims).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid, ...header }).sign(key);
   });
   afterAll(() => t.close());
 
@@ -47,9 +46,9 @@ describe('authentication over HTTP', () => {
 
   it('refuses alg: none', async () => {
     const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'at+jwt' })).toString('base64url');
-    const payload = Buffer.from(
-      JSON.stringify({ sub: 'C-001', role: 'admin', iss: 'onegate-dev', aud: 'onegate', iat: now(), exp: now() + 600 }),
-    ).toString('base64url');
+    const payload = Buffer.from(JSON.stringify({ sub: 'C-001', role: 'admin', iss: 'onegate-dev', aud: 'onegate', iat: now(), exp: now() + 600 })).toString(
+      'base64url',
+    );
     await expectUnauthenticated(`${header}.${payload}.`);
   });
 
@@ -59,10 +58,7 @@ describe('authentication over HTTP', () => {
   });
 
   it('refuses a certificate-type JWS presented as an access token', async () => {
-    const token = await signWithDevKey(
-      { sub: 'C-001', role: 'auditor', iss: 'onegate-dev', aud: 'onegate', iat: now(), exp: now() + 600 },
-      { typ: 'vc+jwt' },
-    );
+    const token = await signWithDevKey({ sub: 'C-001', role: 'auditor', iss: 'onegate-dev', aud: 'onegate', iat: now(), exp: now() + 600 }, { typ: 'vc+jwt' });
     await expectUnauthenticated(token);
   });
 });
@@ -96,7 +92,12 @@ describe('development sign-in (devPersonas, devSignIn)', () => {
     const t = await createTestApp();
     try {
       const personas = await t.graphql<{ devPersonas: Array<{ code: string; role: string }> }>('{ devPersonas { code role } }');
-      expect(personas.body.data!.devPersonas).toEqual(expect.arrayContaining([{ code: 'CLERK_LONGYOU', role: 'clerk' }, { code: 'CITIZEN_LI_WEI', role: 'citizen' }]));
+      expect(personas.body.data!.devPersonas).toEqual(
+        expect.arrayContaining([
+          { code: 'CLERK_LONGYOU', role: 'clerk' },
+          { code: 'CITIZEN_LI_WEI', role: 'citizen' },
+        ]),
+      );
       const session = await t.graphql<{ devSignIn: { token: string; expiresAt: string } }>(SIGN_IN, { p: 'CLERK_LONGYOU' });
       expect(Date.parse(session.body.data!.devSignIn.expiresAt)).toBeGreaterThan(Date.now());
       const me = await t.graphql<{ me: unknown }>('{ me { kind id hall } }', undefined, session.body.data!.devSignIn.token);

@@ -60,7 +60,9 @@ describe('BatchVerifier', () => {
       ISSUED,
     );
     const [head, payload, signature] = valid.split('.');
-    const tamperedPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), certificateType: 'DEATH_CERTIFICATE' })).toString('base64url');
+    const tamperedPayload = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), certificateType: 'DEATH_CERTIFICATE' }),
+    ).toString('base64url');
     const sdJwt = await issueSdJwt({ payload: sdJwtPayload(), disclosable: CLAIMS, key: civilAffairs });
     credentials = [
       valid,
@@ -121,7 +123,12 @@ describe('BatchVerifier', () => {
 
   it('refuses work once closed', async () => {
     const closing = new BatchVerifier({ anchorsPem, statusLists: { kind: 'offline', files }, workers: 1 });
-    const pending = expect(closing.verify(Array.from({ length: 50 }, () => credentials[0]!), NOW)).rejects.toThrow('closed');
+    const pending = expect(
+      closing.verify(
+        Array.from({ length: 50 }, () => credentials[0]!),
+        NOW,
+      ),
+    ).rejects.toThrow('closed');
     await closing.close();
     await pending;
     await expect(closing.verify([credentials[0]!], NOW)).rejects.toThrow('closed');

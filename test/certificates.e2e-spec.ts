@@ -114,7 +114,11 @@ describe('the certificate registry', () => {
         t
           .token({ role: 'citizen', sub: holder })
           .then((citizen) =>
-            t.graphql<{ grantConsent: { id: string } }>(`mutation($m: String!) { grantConsent(input: { matter: $m, departments: ["CIVIL_AFFAIRS"] }) { id } }`, { m: matter }, citizen),
+            t.graphql<{ grantConsent: { id: string } }>(
+              `mutation($m: String!) { grantConsent(input: { matter: $m, departments: ["CIVIL_AFFAIRS"] }) { id } }`,
+              { m: matter },
+              citizen,
+            ),
           )
           .then((res) => res.body.data?.grantConsent.id ?? null)
           .catch(() => null), // not a citizen's ID number: issued without a purpose, as the test asks
@@ -152,10 +156,18 @@ describe('the certificate registry', () => {
       [department],
     );
     const masterKey = parseMasterKey(readFileSync(developmentTrustPaths(t.config).masterKey, 'utf8'));
-    return { kid: rows[0]!.kid, privateKey: openPrivateKey(rows[0]!.sealed_private_key, masterKey, rows[0]!.kid), x5c: [rows[0]!.certificate.toString('base64')] };
+    return {
+      kid: rows[0]!.kid,
+      privateKey: openPrivateKey(rows[0]!.sealed_private_key, masterKey, rows[0]!.kid),
+      x5c: [rows[0]!.certificate.toString('base64')],
+    };
   };
   const ledgerKinds = async (identifier: string) =>
-    (await owner.query<{ kind: string }>(`SELECT kind FROM onegate.ledger_entry WHERE subject_id = $1 OR detail->>'identifier' = $1 ORDER BY leaf_index`, [identifier])).rows.map((r) => r.kind);
+    (
+      await owner.query<{ kind: string }>(`SELECT kind FROM onegate.ledger_entry WHERE subject_id = $1 OR detail->>'identifier' = $1 ORDER BY leaf_index`, [
+        identifier,
+      ])
+    ).rows.map((r) => r.kind);
 
   beforeAll(async () => {
     // More public verifications than one client address may make in a window by default (abuse-limits.e2e-spec.ts tests the limit).
@@ -181,7 +193,13 @@ describe('the certificate registry', () => {
       certificate = res.body.data!.issueCertificate;
       expect(certificate).toMatchObject({ type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, version: 1, replaces: null, status: 'VALID' });
       expect(certificate.issuer).toEqual({ code: 'CIVIL_AFFAIRS', name: 'Civil Affairs Bureau', creditCode: '113308000024775820' });
-      expect(certificate.claims).toMatchObject({ idNumber: LI_WEI, name: 'Li Wei', maritalStatus: 'MARRIED', registeredOn: '2014-05-20', spouseIdNumber: '330825198611021315' });
+      expect(certificate.claims).toMatchObject({
+        idNumber: LI_WEI,
+        name: 'Li Wei',
+        maritalStatus: 'MARRIED',
+        registeredOn: '2014-05-20',
+        spouseIdNumber: '330825198611021315',
+      });
       // GB/T 36904: 民政部's marriage certificate type code, which every issuer of the type shares; Civil Affairs as issuer; version 001.
       const parsed = parseCertificateIdentifier(certificate.identifier);
       expect(parsed).toMatchObject({ ok: true, form: 'GB_T_36904', issuerCode: '113308000024775820', typeCode: '111000000000131433001', version: 1 });
@@ -189,23 +207,43 @@ describe('the certificate registry', () => {
       expect(certificate.qrSvg).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
       expect(certificate.verificationUrl).toBe(`http://localhost:3000/verify?id=${encodeURIComponent(certificate.identifier)}`);
 
-      const header = JSON.parse(Buffer.from(certificate.credential.split('.')[0]!, 'base64url').toString('utf8')) as { alg: string; typ: string; kid: string; x5c: string[] };
+      const header = JSON.parse(Buffer.from(certificate.credential.split('.')[0]!, 'base64url').toString('utf8')) as {
+        alg: string;
+        typ: string;
+        kid: string;
+        x5c: string[];
+      };
       expect(header).toMatchObject({ alg: 'ES256', typ: 'vc+jwt' });
       const leaf = new X509Certificate(Buffer.from(header.x5c[0]!, 'base64'));
       expect(leaf.subject).toContain('OU=CIVIL_AFFAIRS');
       expect(header.kid).toBe(await kidOf(leaf.publicKey));
       const vc = payloadOf(certificate.credential);
-      expect(vc).toMatchObject({ id: `urn:oid:${certificate.identifier}`, certificateType: 'MARRIAGE_CERTIFICATE', issuer: { id: 'urn:onegate:department:CIVIL_AFFAIRS' } });
+      expect(vc).toMatchObject({
+        id: `urn:oid:${certificate.identifier}`,
+        certificateType: 'MARRIAGE_CERTIFICATE',
+        issuer: { id: 'urn:onegate:department:CIVIL_AFFAIRS' },
+      });
       // JSON-LD: the VC 2.0 context and onegate's, pinned to the digest of what the gateway serves (VC 2.0 §5.3).
       expect(vc['@context']).toEqual(['https://www.w3.org/ns/credentials/v2', 'https://w3id.org/onegate/credentials/v1']);
-      const context = await t.http().get('/ns/credentials/v1').buffer(true).parse((r, done) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (chunk: Buffer) => chunks.push(chunk));
-        r.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+      const context = await t
+        .http()
+        .get('/ns/credentials/v1')
+        .buffer(true)
+        .parse((r, done) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (chunk: Buffer) => chunks.push(chunk));
+          r.on('end', () => done(null, Buffer.concat(chunks)));
+        });
       expect(context.status).toBe(200);
       expect(context.headers['content-type']).toMatch(/^application\/ld\+json/);
-      expect(vc['relatedResource']).toEqual([{ id: 'https://w3id.org/onegate/credentials/v1', digestSRI: `sha384-${createHash('sha384').update(context.body as Buffer).digest('base64')}` }]);
+      expect(vc['relatedResource']).toEqual([
+        {
+          id: 'https://w3id.org/onegate/credentials/v1',
+          digestSRI: `sha384-${createHash('sha384')
+            .update(context.body as Buffer)
+            .digest('base64')}`,
+        },
+      ]);
       expect(vc['credentialStatus']).toEqual([
         expect.objectContaining({ type: 'BitstringStatusListEntry', statusPurpose: 'revocation' }),
         expect.objectContaining({ type: 'BitstringStatusListEntry', statusPurpose: 'suspension' }),
@@ -222,7 +260,9 @@ describe('the certificate registry', () => {
       const reused = await issue({ type: 'MARRIAGE_CERTIFICATE', holder: '330825198611021315', idempotencyKey: 'ca-2026-marriage-001' });
       expect((reused.body.errors as Errors)[0]!.extensions).toMatchObject({ code: 'CONFLICT', reason: 'IDEMPOTENCY_KEY_REUSED' });
       // Concurrent retries of a new key: still one certificate.
-      const racing = await Promise.all(Array.from({ length: 6 }, () => issue({ type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'ca-2026-race' })));
+      const racing = await Promise.all(
+        Array.from({ length: 6 }, () => issue({ type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'ca-2026-race' })),
+      );
       expect(new Set(racing.map((r) => r.body.data?.issueCertificate.id)).size).toBe(1);
       const { rows } = await owner.query(`SELECT count(*)::int AS n FROM onegate.certificate WHERE idempotency_key = 'ca-2026-race'`);
       expect(rows[0].n).toBe(1);
@@ -293,7 +333,15 @@ describe('the certificate registry', () => {
       expect(page.text).toMatch(/data-fact="type">.*结婚证.*Marriage certificate/);
       expect(page.text).toMatch(/data-fact="holder">.*L\*{5} · 3308\*{10}2023/);
       // Nothing the certificate says: no full name or ID number, no claim value.
-      for (const value of [LI_WEI, 'Li Wei', '330825198611021315', '2014-05-20', 'MARRIED', '1988-03-14', String(certificate.claims['marriageCertificateNumber'])]) {
+      for (const value of [
+        LI_WEI,
+        'Li Wei',
+        '330825198611021315',
+        '2014-05-20',
+        'MARRIED',
+        '1988-03-14',
+        String(certificate.claims['marriageCertificateNumber']),
+      ]) {
         expect(page.text).not.toContain(value);
       }
       const css = await t.http().get('/verify.css');
@@ -309,11 +357,21 @@ describe('the certificate registry', () => {
       const [type, issuerCode, serial, version, check] = certificate.identifier.split('.').slice(5) as [string, string, string, string, string];
       const otherCheck = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ'.replace(check, '')[0]!;
       const wrongCheck = [...certificate.identifier.split('.').slice(0, 9), otherCheck].join('.');
-      const unknown = buildCertificateIdentifier({ typeCode: type, issuerCode, serial: serial === '1'.repeat(20) ? '2'.repeat(20) : '1'.repeat(20), version: Number(version) });
+      const unknown = buildCertificateIdentifier({
+        typeCode: type,
+        issuerCode,
+        serial: serial === '1'.repeat(20) ? '2'.repeat(20) : '1'.repeat(20),
+        version: Number(version),
+      });
       const cases: Array<[string, number, string, RegExp]> = [
         ['1.2.156.3005.2.nothing', 400, 'shape', /证照标识格式不正确[\s\S]*This is not a valid certificate identifier/],
         [certificate.identifier.replace(`.${version}.`, '.01.'), 400, 'shape', /证照标识格式不正确/],
-        [certificate.identifier.replace(issuerCode, '113308000024775821'), 400, 'shape', /颁发机构代码不是有效的统一社会信用代码[\s\S]*issuer code is not a valid/],
+        [
+          certificate.identifier.replace(issuerCode, '113308000024775821'),
+          400,
+          'shape',
+          /颁发机构代码不是有效的统一社会信用代码[\s\S]*issuer code is not a valid/,
+        ],
         [wrongCheck, 400, 'check', /证照标识校验位不符[\s\S]*check character does not match/],
         [unknown, 404, '', /未找到该电子证照[\s\S]*No certificate with this identifier is registered/],
       ];
@@ -352,7 +410,11 @@ describe('the certificate registry', () => {
 
     it('a presentation link the holder made shows exactly the ticked claims, verified; nobody else may make one; an unknown or expired link shows nothing (§I 51)', async () => {
       const LINK = `mutation($id: ID!, $disclose: [String!]!) { createPresentationLink(id: $id, disclose: $disclose) { url expiresAt qrSvg disclosed } }`;
-      const made = await t.graphql<{ createPresentationLink: { url: string; expiresAt: string; qrSvg: string; disclosed: string[] } }>(LINK, { id: certificate.id, disclose: ['registeredOn', 'maritalStatus'] }, liWei);
+      const made = await t.graphql<{ createPresentationLink: { url: string; expiresAt: string; qrSvg: string; disclosed: string[] } }>(
+        LINK,
+        { id: certificate.id, disclose: ['registeredOn', 'maritalStatus'] },
+        liWei,
+      );
       expect(made.body.errors).toBeUndefined();
       const link = made.body.data!.createPresentationLink;
       expect(link.url).toMatch(/^http:\/\/localhost:3000\/verify\?p=[A-Za-z0-9_-]{22}$/);
@@ -371,7 +433,9 @@ describe('the certificate registry', () => {
       expect([...disclosed.matchAll(/<dt>/g)]).toHaveLength(2);
       for (const value of [LI_WEI, 'Li Wei', '330825198611021315', '1988-03-14']) expect(page.text).not.toContain(value);
       // Each view is a verification in the ledger, by the public.
-      const { rows } = await owner.query(`SELECT actor_kind, outcome FROM onegate.ledger_entry WHERE kind = 'CERTIFICATE_VERIFY' AND request_id = $1`, [page.headers['x-request-id']]);
+      const { rows } = await owner.query(`SELECT actor_kind, outcome FROM onegate.ledger_entry WHERE kind = 'CERTIFICATE_VERIFY' AND request_id = $1`, [
+        page.headers['x-request-id'],
+      ]);
       expect(rows).toEqual([{ actor_kind: 'public', outcome: 'GRANTED' }]);
 
       // Only the holder makes links: another citizen, a department, a clerk may not.
@@ -385,7 +449,9 @@ describe('the certificate registry', () => {
         expect(unknown.status).toBe(404);
         expect(unknown.text).toContain('该核验链接无效或已过期');
       }
-      await owner.query(`UPDATE onegate.presentation_link SET created_at = now() - interval '2 hours', expires_at = now() - interval '1 hour' WHERE ref = $1`, [new URL(link.url).searchParams.get('p')]);
+      await owner.query(`UPDATE onegate.presentation_link SET created_at = now() - interval '2 hours', expires_at = now() - interval '1 hour' WHERE ref = $1`, [
+        new URL(link.url).searchParams.get('p'),
+      ]);
       const expired = await t.http().get(new URL(link.url).pathname + new URL(link.url).search);
       expect(expired.status).toBe(404);
       expect(expired.text).not.toContain('2014-05-20');
@@ -400,18 +466,29 @@ describe('the certificate registry', () => {
       const denied = await t.graphql(SUSPEND, { id: certificate.id, reason: 'under review' }, health);
       expect((denied.body.errors as Errors)[0]!.extensions).toMatchObject({ code: 'NOT_FOUND', reason: 'CERTIFICATE_NOT_FOUND' });
       expect((await t.graphql(SUSPEND, { id: certificate.id, reason: 'court order 2026-17' }, civilAffairs)).body.errors).toBeUndefined();
-      expect(await verify(certificate.credential)).toMatchObject({ valid: false, status: { ok: false, reason: 'SUSPENDED', state: 'SUSPENDED' }, integrity: { ok: true }, issuer: { ok: true } });
+      expect(await verify(certificate.credential)).toMatchObject({
+        valid: false,
+        status: { ok: false, reason: 'SUSPENDED', state: 'SUSPENDED' },
+        integrity: { ok: true },
+        issuer: { ok: true },
+      });
       expect((await t.graphql(REINSTATE, { id: certificate.id }, civilAffairs)).body.errors).toBeUndefined();
       expect(await verify(certificate.credential)).toMatchObject({ valid: true, status: { state: 'VALID' } });
     });
 
     it('after revocation the online verifier reports it revoked, and the published status list says so', async () => {
-      const res = await t.graphql<{ revokeCertificate: { status: string; statusReason: string } }>(REVOKE, { id: certificate.id, reason: 'divorce registered 2026-11-20' }, civilAffairs);
+      const res = await t.graphql<{ revokeCertificate: { status: string; statusReason: string } }>(
+        REVOKE,
+        { id: certificate.id, reason: 'divorce registered 2026-11-20' },
+        civilAffairs,
+      );
       expect(res.body.errors).toBeUndefined();
       expect(res.body.data!.revokeCertificate).toMatchObject({ status: 'REVOKED', statusReason: 'divorce registered 2026-11-20' });
       expect(await verify(certificate.credential)).toMatchObject({ valid: false, status: { ok: false, reason: 'REVOKED', state: 'REVOKED' } });
       // Reinstating a revoked certificate is refused.
-      expect(((await t.graphql(REINSTATE, { id: certificate.id }, civilAffairs)).body.errors as Errors)[0]!.extensions).toMatchObject({ reason: 'STATE_CONFLICT' });
+      expect(((await t.graphql(REINSTATE, { id: certificate.id }, civilAffairs)).body.errors as Errors)[0]!.extensions).toMatchObject({
+        reason: 'STATE_CONFLICT',
+      });
       const entry = (payloadOf(certificate.credential)['credentialStatus'] as Array<{ statusListCredential: string; statusListIndex: string }>)[0]!;
       const path = new URL(entry.statusListCredential).pathname;
       const list = await t.http().get(path);
@@ -459,15 +536,26 @@ describe('the certificate registry', () => {
         notBefore: now,
         notAfter: new Date(now.getTime() + 86_400_000),
       });
-      const forged = await signVcJwt(payloadOf(good.credential), { kid: await kidOf(key.publicKey), privateKey: key.privateKey, x5c: [rogueCert.toString('base64')] });
+      const forged = await signVcJwt(payloadOf(good.credential), {
+        kid: await kidOf(key.publicKey),
+        privateKey: key.privateKey,
+        x5c: [rogueCert.toString('base64')],
+      });
       expect(await verify(forged)).toMatchObject({ valid: false, integrity: { ok: false, reason: 'UNTRUSTED_ISSUER' } });
     });
 
-    it("a Health Commission key signing a marriage certificate fails issuer identity (the chain itself is genuine)", async () => {
+    it('a Health Commission key signing a marriage certificate fails issuer identity (the chain itself is genuine)', async () => {
       // Health's real issuing key, as a misused Health system would hold it.
       const healthKey = await activeIssuingKey('HEALTH');
-      const asHealth = await signVcJwt({ ...payloadOf(good.credential), issuer: { id: 'urn:onegate:department:HEALTH', name: 'Health Commission', creditCode: '11330800002478702A' } }, healthKey);
-      expect(await verify(asHealth)).toMatchObject({ valid: false, integrity: { ok: true }, issuer: { ok: false, reason: 'ISSUER_NOT_AUTHORISED', department: 'HEALTH' } });
+      const asHealth = await signVcJwt(
+        { ...payloadOf(good.credential), issuer: { id: 'urn:onegate:department:HEALTH', name: 'Health Commission', creditCode: '11330800002478702A' } },
+        healthKey,
+      );
+      expect(await verify(asHealth)).toMatchObject({
+        valid: false,
+        integrity: { ok: true },
+        issuer: { ok: false, reason: 'ISSUER_NOT_AUTHORISED', department: 'HEALTH' },
+      });
       // And Health's own system may not issue one either.
       const denied = await issue({ type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'health-tries' }, health);
       expect((denied.body.errors as Errors)[0]!.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_THE_ISSUING_DEPARTMENT' });
@@ -486,9 +574,18 @@ describe('the certificate registry', () => {
       const offline = await verifyOffline({ credential, trust, statusLists: await saveStatusLists(dir, earlier) });
       expect(offline.code).toBe(0);
 
-      const foreign = await signVcJwt({ ...payloadOf(good.credential), '@context': ['https://www.w3.org/ns/credentials/v2', 'https://contexts.example/onegate'] }, key);
-      expect(await verify(foreign)).toMatchObject({ valid: false, integrity: { ok: false, reason: 'MALFORMED', message: expect.stringContaining('@context is not one onegate issues') } });
-      const repinned = await signVcJwt({ ...payloadOf(good.credential), relatedResource: [{ id: 'https://w3id.org/onegate/credentials/v1', digestSRI: `sha384-${'A'.repeat(64)}` }] }, key);
+      const foreign = await signVcJwt(
+        { ...payloadOf(good.credential), '@context': ['https://www.w3.org/ns/credentials/v2', 'https://contexts.example/onegate'] },
+        key,
+      );
+      expect(await verify(foreign)).toMatchObject({
+        valid: false,
+        integrity: { ok: false, reason: 'MALFORMED', message: expect.stringContaining('@context is not one onegate issues') },
+      });
+      const repinned = await signVcJwt(
+        { ...payloadOf(good.credential), relatedResource: [{ id: 'https://w3id.org/onegate/credentials/v1', digestSRI: `sha384-${'A'.repeat(64)}` }] },
+        key,
+      );
       expect(await verify(repinned)).toMatchObject({ valid: false, integrity: { ok: false, reason: 'MALFORMED' } });
     });
 
@@ -532,7 +629,11 @@ describe('the certificate registry', () => {
       const before = await issue({ type: 'SENIOR_CITIZEN_CERTIFICATE', holder: '640106195001150197', idempotencyKey: 'senior-before-rotation' });
       expect(before.body.errors).toBeUndefined();
       const admin = await t.token({ role: 'admin', sub: 'AD-1' });
-      const rotated = await t.graphql<{ rotateIssuingKey: { kid: string; state: string } }>(`mutation { rotateIssuingKey(department: "CIVIL_AFFAIRS") { kid state } }`, undefined, admin);
+      const rotated = await t.graphql<{ rotateIssuingKey: { kid: string; state: string } }>(
+        `mutation { rotateIssuingKey(department: "CIVIL_AFFAIRS") { kid state } }`,
+        undefined,
+        admin,
+      );
       expect(rotated.body.errors).toBeUndefined();
       const after = await issue({ type: 'SENIOR_CITIZEN_CERTIFICATE', holder: '640106195001150197', idempotencyKey: 'senior-after-rotation' });
       const kidOfCredential = (jws: string) => (JSON.parse(Buffer.from(jws.split('.')[0]!, 'base64url').toString('utf8')) as { kid: string }).kid;
@@ -541,7 +642,9 @@ describe('the certificate registry', () => {
       expect(await verify(before.body.data!.issueCertificate.credential)).toMatchObject({ valid: true });
       expect(await verify(after.body.data!.issueCertificate.credential)).toMatchObject({ valid: true });
       const jwks = (await t.http().get('/.well-known/jwks.json')).body.keys as Array<{ kid: string }>;
-      expect(jwks.map((k) => k.kid)).toEqual(expect.arrayContaining([kidOfCredential(before.body.data!.issueCertificate.credential), rotated.body.data!.rotateIssuingKey.kid]));
+      expect(jwks.map((k) => k.kid)).toEqual(
+        expect.arrayContaining([kidOfCredential(before.body.data!.issueCertificate.credential), rotated.body.data!.rotateIssuingKey.kid]),
+      );
     });
   });
 
@@ -552,7 +655,11 @@ describe('the certificate registry', () => {
         `SELECT kid, certificate, sealed_private_key FROM onegate.issuing_key WHERE department = 'CIVIL_AFFAIRS' AND state = 'ACTIVE'`,
       );
       const masterKey = parseMasterKey(readFileSync(developmentTrustPaths(t.config).masterKey, 'utf8'));
-      return { kid: rows[0]!.kid, privateKey: openPrivateKey(rows[0]!.sealed_private_key, masterKey, rows[0]!.kid), x5c: [rows[0]!.certificate.toString('base64')] };
+      return {
+        kid: rows[0]!.kid,
+        privateKey: openPrivateKey(rows[0]!.sealed_private_key, masterKey, rows[0]!.kid),
+        x5c: [rows[0]!.certificate.toString('base64')],
+      };
     };
     let legacy: CertificateView;
 
@@ -573,19 +680,40 @@ describe('the certificate registry', () => {
       // Before then the SD-JWT had no IETF `status` claim either (its Bitstring entries only).
       const { _sd: _digests, _sd_alg: _alg, status: _status, ...sdPayload } = payloadOf(issued.sdJwt.split('~')[0]!);
       const sdJwt = await issueSdJwt({ payload: { ...sdPayload, jti: `urn:oid:${identifier}` }, disclosable: issued.claims, key });
-      await owner.query(`UPDATE onegate.certificate SET identifier = $1, credential = $2, sd_jwt = $3 WHERE id = $4`, [identifier, credential, sdJwt, issued.id]);
+      await owner.query(`UPDATE onegate.certificate SET identifier = $1, credential = $2, sd_jwt = $3 WHERE id = $4`, [
+        identifier,
+        credential,
+        sdJwt,
+        issued.id,
+      ]);
       legacy = { ...issued, identifier, credential, sdJwt };
     });
 
     it('its identifier reads as the legacy form, not as a national one', () => {
-      expect(parseCertificateIdentifier(legacy.identifier)).toMatchObject({ ok: true, form: 'ONEGATE_LEGACY', typeCode: '113308000024775820001', issuerCode: '113308000024775820', version: 1 });
+      expect(parseCertificateIdentifier(legacy.identifier)).toMatchObject({
+        ok: true,
+        form: 'ONEGATE_LEGACY',
+        typeCode: '113308000024775820001',
+        issuerCode: '113308000024775820',
+        version: 1,
+      });
     });
 
     it('verifies online: the credential, an SD-JWT presentation, the QR code page and the identifier alone', async () => {
-      expect(await verify(legacy.credential)).toMatchObject({ valid: true, identifier: legacy.identifier, certificateType: 'MARRIAGE_CERTIFICATE', issuer: { ok: true, department: 'CIVIL_AFFAIRS' } });
+      expect(await verify(legacy.credential)).toMatchObject({
+        valid: true,
+        identifier: legacy.identifier,
+        certificateType: 'MARRIAGE_CERTIFICATE',
+        issuer: { ok: true, department: 'CIVIL_AFFAIRS' },
+      });
       const presented = await t.graphql<{ certificatePresentation: string }>(PRESENT, { id: legacy.id, disclose: ['registeredOn'] }, liWei);
       expect(presented.body.errors).toBeUndefined();
-      expect(await verify(presented.body.data!.certificatePresentation)).toMatchObject({ valid: true, format: 'dc+sd-jwt', identifier: legacy.identifier, claims: { registeredOn: '2014-05-20' } });
+      expect(await verify(presented.body.data!.certificatePresentation)).toMatchObject({
+        valid: true,
+        format: 'dc+sd-jwt',
+        identifier: legacy.identifier,
+        claims: { registeredOn: '2014-05-20' },
+      });
       const page = await t.http().get(`/verify?id=${encodeURIComponent(legacy.identifier)}`);
       expect(page.status).toBe(200);
       expect(page.text).toContain('证照有效');
@@ -626,7 +754,9 @@ describe('the certificate registry', () => {
       expect(slots.every((slot) => slot.list === list)).toBe(true);
       const indexes = slots.map((slot) => slot.index);
       expect(new Set(indexes).size).toBe(indexes.length);
-      const registered = (await owner.query<{ i: number }>(`SELECT status_index AS i FROM onegate.certificate WHERE issuer = 'CIVIL_AFFAIRS' AND status_list = $1`, [list])).rows.map((r) => r.i);
+      const registered = (
+        await owner.query<{ i: number }>(`SELECT status_index AS i FROM onegate.certificate WHERE issuer = 'CIVIL_AFFAIRS' AND status_list = $1`, [list])
+      ).rows.map((r) => r.i);
       expect(registered.length).toBeGreaterThan(0);
       expect(indexes.filter((index) => registered.includes(index))).toEqual([]);
       // Spread over the whole list, not packed at one end.
@@ -640,13 +770,22 @@ describe('the certificate registry', () => {
     const publicJwk = wallet.publicKey.export({ format: 'jwk' });
 
     it('binds the SD-JWT to a public holder key (cnf.jwk) and refuses private, unsupported or malformed keys with their reason', async () => {
-      const bound = await issue({ type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'ca-2026-bound-1', holderKey: { ...publicJwk, kid: 'wallet-1', use: 'sig' } });
+      const bound = await issue({
+        type: 'MARRIAGE_CERTIFICATE',
+        holder: LI_WEI,
+        idempotencyKey: 'ca-2026-bound-1',
+        holderKey: { ...publicJwk, kid: 'wallet-1', use: 'sig' },
+      });
       expect(bound.body.errors).toBeUndefined();
       const sdPayload = payloadOf(bound.body.data!.issueCertificate.sdJwt.split('~')[0]!);
       expect(sdPayload['cnf']).toEqual({ jwk: { kty: 'EC', crv: 'P-256', x: publicJwk.x, y: publicJwk.y } });
-      expect(sdPayload['status']).toEqual({ status_list: { idx: expect.any(Number), uri: expect.stringMatching(/^http:\/\/localhost:3000\/status-lists\/CIVIL_AFFAIRS\/\d+$/) } });
+      expect(sdPayload['status']).toEqual({
+        status_list: { idx: expect.any(Number), uri: expect.stringMatching(/^http:\/\/localhost:3000\/status-lists\/CIVIL_AFFAIRS\/\d+$/) },
+      });
       // The same Bitstring slot as the VC's credentialStatus: one source of truth.
-      const entry = (payloadOf(bound.body.data!.issueCertificate.credential)['credentialStatus'] as Array<{ statusListIndex: string; statusListCredential: string }>)[0]!;
+      const entry = (
+        payloadOf(bound.body.data!.issueCertificate.credential)['credentialStatus'] as Array<{ statusListIndex: string; statusListCredential: string }>
+      )[0]!;
       expect(String((sdPayload['status'] as { status_list: { idx: number } }).status_list.idx)).toBe(entry.statusListIndex);
       const { rows } = await owner.query(`SELECT holder_key FROM onegate.certificate WHERE id = $1`, [bound.body.data!.issueCertificate.id]);
       expect(rows[0].holder_key).toEqual({ kty: 'EC', crv: 'P-256', x: publicJwk.x, y: publicJwk.y });
@@ -673,14 +812,19 @@ describe('the certificate registry', () => {
     });
 
     it('a holder-bound presentation needs its key-binding JWT; onegate gives one without it and makes no presentation link for it', async () => {
-      const bound = (await issue({ type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'ca-2026-bound-2', holderKey: publicJwk })).body.data!.issueCertificate;
+      const bound = (await issue({ type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'ca-2026-bound-2', holderKey: publicJwk })).body.data!
+        .issueCertificate;
       const res = await t.graphql<{ certificatePresentation: string }>(PRESENT, { id: bound.id, disclose: ['registeredOn'] }, liWei);
       const presentation = res.body.data!.certificatePresentation;
       expect(presentation.endsWith('~')).toBe(true);
       expect(await verify(presentation)).toMatchObject({ valid: false, integrity: { ok: false, reason: 'KEY_BINDING_MISSING' } });
       const kb = bindPresentation(presentation, wallet.privateKey, { audience: 'https://hall.example', nonce: 'n-77', issuedAt: new Date() });
       const VERIFY_KB = `query($credential: String!, $audience: String, $nonce: String) { verifyCertificate(credential: $credential, audience: $audience, nonce: $nonce) { valid holderBound claims integrity { reason } } }`;
-      const checked = await t.graphql<{ verifyCertificate: { valid: boolean; holderBound: boolean; claims: unknown } }>(VERIFY_KB, { credential: kb, audience: 'https://hall.example', nonce: 'n-77' });
+      const checked = await t.graphql<{ verifyCertificate: { valid: boolean; holderBound: boolean; claims: unknown } }>(VERIFY_KB, {
+        credential: kb,
+        audience: 'https://hall.example',
+        nonce: 'n-77',
+      });
       expect(checked.body.data!.verifyCertificate).toMatchObject({ valid: true, holderBound: true, claims: { registeredOn: '2014-05-20' } });
       const viaHttp = await t.http().post('/certificates/verify').send({ credential: kb, audience: 'https://hall.example', nonce: 'n-78' });
       expect(viaHttp.body).toMatchObject({ valid: false, holderBound: false, integrity: { reason: 'KEY_BINDING_INVALID' } });
@@ -747,24 +891,40 @@ describe('the certificate registry', () => {
       expect((divorced.body.errors as Errors)[0]!.extensions).toMatchObject({ code: 'CONFLICT', reason: 'CONDITION_NOT_MET' });
       const citizen = await issue({ type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'self' }, liWei);
       expect((citizen.body.errors as Errors)[0]!.extensions).toMatchObject({ code: 'FORBIDDEN' });
-      expect((await issue({ type: 'NO_SUCH_TYPE', holder: LI_WEI, idempotencyKey: 'x' })).body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'TYPE_UNKNOWN' });
-      expect((await issue({ type: 'MARRIAGE_CERTIFICATE', holder: '330825198803142024', idempotencyKey: 'x' })).body.errors![0]!.extensions).toMatchObject({ reason: 'HOLDER_INVALID' });
+      expect((await issue({ type: 'NO_SUCH_TYPE', holder: LI_WEI, idempotencyKey: 'x' })).body.errors![0]!.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        reason: 'TYPE_UNKNOWN',
+      });
+      expect((await issue({ type: 'MARRIAGE_CERTIFICATE', holder: '330825198803142024', idempotencyKey: 'x' })).body.errors![0]!.extensions).toMatchObject({
+        reason: 'HOLDER_INVALID',
+      });
     });
 
     it('a clerk issues under a matter that issues the type, with consent; Li Wei sees her certificates; a clerk sees them under a matter that accepts them', async () => {
       const clerk = await t.token({ role: 'clerk', sub: 'C-LY-009', hall: 'LONGYOU-01' });
-      const consent = await t.graphql<{ grantConsent: { id: string } }>(`mutation($input: GrantConsentInput!) { grantConsent(input: $input) { id } }`, { input: { matter: 'MARRIAGE_REGISTRATION', halls: ['LONGYOU-01'] } }, liWei);
+      const consent = await t.graphql<{ grantConsent: { id: string } }>(
+        `mutation($input: GrantConsentInput!) { grantConsent(input: $input) { id } }`,
+        { input: { matter: 'MARRIAGE_REGISTRATION', halls: ['LONGYOU-01'] } },
+        liWei,
+      );
       const purpose = { matter: 'MARRIAGE_REGISTRATION', caseNumber: 'LY-MR-2026-0007', consent: consent.body.data!.grantConsent.id };
       const issued = await issue({ type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'ly-hall-mr-7', purpose }, clerk);
       expect(issued.body.errors).toBeUndefined();
-      const withoutConsent = await issue({ type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'ly-hall-mr-8', purpose: { ...purpose, consent: null } }, clerk);
+      const withoutConsent = await issue(
+        { type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'ly-hall-mr-8', purpose: { ...purpose, consent: null } },
+        clerk,
+      );
       expect((withoutConsent.body.errors as Errors)[0]!.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'CONSENT_MISSING' });
 
       const mine = await t.graphql<{ certificates: Array<{ id: string; type: string }> }>(LIST, { holder: LI_WEI }, liWei);
       expect(mine.body.errors).toBeUndefined();
       expect(mine.body.data!.certificates.map((c) => c.id)).toContain(issued.body.data!.issueCertificate.id);
 
-      const houseConsent = await t.graphql<{ grantConsent: { id: string } }>(`mutation($input: GrantConsentInput!) { grantConsent(input: $input) { id } }`, { input: { matter: 'HOUSE_TRANSFER', halls: ['LONGYOU-01'] } }, liWei);
+      const houseConsent = await t.graphql<{ grantConsent: { id: string } }>(
+        `mutation($input: GrantConsentInput!) { grantConsent(input: $input) { id } }`,
+        { input: { matter: 'HOUSE_TRANSFER', halls: ['LONGYOU-01'] } },
+        liWei,
+      );
       const house = { matter: 'HOUSE_TRANSFER', caseNumber: 'LY-HT-2026-0042', consent: houseConsent.body.data!.grantConsent.id };
       const seen = await t.graphql<{ certificates: Array<{ type: string }> }>(LIST, { holder: LI_WEI, purpose: house }, clerk);
       expect(seen.body.errors).toBeUndefined();
@@ -776,14 +936,21 @@ describe('the certificate registry', () => {
       expect((auditor.body.errors as Errors)[0]!.extensions).toMatchObject({ code: 'FORBIDDEN' });
     });
 
-    it('checks the purpose of certificate and certificates like a lookup\'s; no purpose or a null one is still fine', async () => {
+    it("checks the purpose of certificate and certificates like a lookup's; no purpose or a null one is still fine", async () => {
       // Found by test/fuzz.e2e-spec.ts: a nullable PurposeInput argument reached the validation pipe as a plain
       // Object and went unchecked, so a case number with U+0000 reached the ledger and was an internal error.
       const clerk = await t.token({ role: 'clerk', sub: 'C-LY-011', hall: 'LONGYOU-01' });
       const [mine] = (await t.graphql<{ certificates: Array<{ id: string }> }>(LIST, { holder: LI_WEI }, liWei)).body.data!.certificates;
       const ONE = `query($id: ID!, $purpose: PurposeInput) { certificate(id: $id, purpose: $purpose) { id } }`;
-      for (const purpose of [{ matter: 'HOUSE_TRANSFER', caseNumber: 'LY\u00001' }, { matter: 'house transfer', caseNumber: 'LY-1' }, { matter: 'HOUSE_TRANSFER', caseNumber: 'x'.repeat(65) }]) {
-        for (const [query, variables, token] of [[ONE, { id: mine!.id, purpose }, liWei], [LIST, { holder: LI_WEI, purpose }, clerk]] as const) {
+      for (const purpose of [
+        { matter: 'HOUSE_TRANSFER', caseNumber: 'LY\u00001' },
+        { matter: 'house transfer', caseNumber: 'LY-1' },
+        { matter: 'HOUSE_TRANSFER', caseNumber: 'x'.repeat(65) },
+      ]) {
+        for (const [query, variables, token] of [
+          [ONE, { id: mine!.id, purpose }, liWei],
+          [LIST, { holder: LI_WEI, purpose }, clerk],
+        ] as const) {
           const res = await t.graphql(query, variables, token);
           expect(res.body.data ?? null).toBeNull();
           expect((res.body.errors as Errors)[0]!.extensions).toEqual({ code: 'BAD_USER_INPUT', reason: 'INPUT_INVALID' });
@@ -798,16 +965,21 @@ describe('the certificate registry', () => {
 
     it("the clerk's citizen view shows the valid certificates the matter accepts and the materials checklist", async () => {
       const clerk = await t.token({ role: 'clerk', sub: 'C-LY-010', hall: 'LONGYOU-01' });
-      const consent = await t.graphql<{ grantConsent: { id: string } }>(`mutation($input: GrantConsentInput!) { grantConsent(input: $input) { id } }`, { input: { matter: 'HOUSE_TRANSFER', halls: ['LONGYOU-01'] } }, liWei);
+      const consent = await t.graphql<{ grantConsent: { id: string } }>(
+        `mutation($input: GrantConsentInput!) { grantConsent(input: $input) { id } }`,
+        { input: { matter: 'HOUSE_TRANSFER', halls: ['LONGYOU-01'] } },
+        liWei,
+      );
       const purpose = { matter: 'HOUSE_TRANSFER', caseNumber: 'LY-HT-2026-0050', consent: consent.body.data!.grantConsent.id };
       const VIEW = `query($id: IdNumber!, $purpose: PurposeInput!) { citizen(idNumber: $id, purpose: $purpose) {
         certificates { type status identifier }
         materials { code satisfied dataItems certificates } } }`;
-      const res = await t.graphql<{ citizen: { certificates: Array<{ type: string; status: string }>; materials: Array<{ code: string; satisfied: string; dataItems: string[]; certificates: string[] }> } }>(
-        VIEW,
-        { id: LI_WEI, purpose },
-        clerk,
-      );
+      const res = await t.graphql<{
+        citizen: {
+          certificates: Array<{ type: string; status: string }>;
+          materials: Array<{ code: string; satisfied: string; dataItems: string[]; certificates: string[] }>;
+        };
+      }>(VIEW, { id: LI_WEI, purpose }, clerk);
       expect(res.body.errors).toBeUndefined();
       const view = res.body.data!.citizen;
       expect(view.certificates.length).toBeGreaterThan(0);
@@ -818,16 +990,21 @@ describe('the certificate registry', () => {
       expect(materials['PROPERTY_CERTIFICATE']).toMatchObject({ satisfied: 'BY_DATA' });
       expect(materials['SALE_CONTRACT']).toMatchObject({ satisfied: 'TO_BRING', dataItems: [], certificates: [] });
       // The material items were read under the matter and audited like the fields.
-      const { rows } = await owner.query(`SELECT items_granted, outcome FROM onegate.ledger_entry WHERE kind = 'DATA_ACCESS' AND case_number = 'LY-HT-2026-0050' ORDER BY leaf_index`);
+      const { rows } = await owner.query(
+        `SELECT items_granted, outcome FROM onegate.ledger_entry WHERE kind = 'DATA_ACCESS' AND case_number = 'LY-HT-2026-0050' ORDER BY leaf_index`,
+      );
       expect(rows[0]).toMatchObject({ outcome: 'GRANTED' });
       expect(rows[0].items_granted).toEqual(expect.arrayContaining(['marriage.registration', 'property.rights', 'household.registration']));
       expect(rows.some((r) => r.items_granted.includes('certificate.MARRIAGE_CERTIFICATE'))).toBe(true);
 
       // Without consent: no certificates, and the checklist says what to bring.
-      const denied = await t.graphql<{ citizen: { certificates: unknown[]; materials: Array<{ satisfied: string }> } }>(VIEW, { id: LI_WEI, purpose: { ...purpose, consent: null } }, clerk);
+      const denied = await t.graphql<{ citizen: { certificates: unknown[]; materials: Array<{ satisfied: string }> } }>(
+        VIEW,
+        { id: LI_WEI, purpose: { ...purpose, consent: null } },
+        clerk,
+      );
       expect(denied.body.data!.citizen.certificates).toEqual([]);
       expect(denied.body.data!.citizen.materials.every((m) => m.satisfied === 'TO_BRING')).toBe(true);
     });
   });
 });
-

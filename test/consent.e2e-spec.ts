@@ -23,7 +23,19 @@ const GRANT = `mutation($input: GrantConsentInput!) {
 const REVOKE = `mutation($id: ID!) { revokeConsent(id: $id) { id status revokedAt token } }`;
 const MINE = `{ myConsents { id matter caseNumber hall status expiresAt revokedAt token } }`;
 
-type Grant = { id: string; matter: string; caseNumber: string | null; hall: string | null; halls: string[]; departments: string[]; grantedAt: string; expiresAt: string; revokedAt: string | null; status: string; token: string | null };
+type Grant = {
+  id: string;
+  matter: string;
+  caseNumber: string | null;
+  hall: string | null;
+  halls: string[];
+  departments: string[];
+  grantedAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  status: string;
+  token: string | null;
+};
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DAY_MS = 24 * 3600 * 1000;
@@ -44,7 +56,15 @@ const USE: ConsentUse = { principal: CLERK, subject: { kind: 'PERSON', id: LI_WE
 
 /** A Longyou clerk reading Li Wei's property under HOUSE_TRANSFER for the case, before any consent is looked up. */
 function baseRequest(now = new Date()): AccessRequest {
-  return { principal: CLERK, matter: HOUSE_TRANSFER, caseNumber: CASE, subject: { kind: 'PERSON', id: LI_WEI }, items: ['property.rights'], consent: null, now };
+  return {
+    principal: CLERK,
+    matter: HOUSE_TRANSFER,
+    caseNumber: CASE,
+    subject: { kind: 'PERSON', id: LI_WEI },
+    items: ['property.rights'],
+    consent: null,
+    now,
+  };
 }
 
 /** That request's decision with what a consent lookup found. */
@@ -129,7 +149,7 @@ describe('consent grants', () => {
     });
   });
 
-  it('lets only citizens grant, revoke and list, and nobody touch someone else\'s grant', async () => {
+  it("lets only citizens grant, revoke and list, and nobody touch someone else's grant", async () => {
     for (const token of [
       await t.token({ role: 'clerk', sub: 'C-101', hall: 'LONGYOU-01' }),
       await t.token({ role: 'auditor', sub: 'A-001' }),
@@ -319,7 +339,9 @@ describe('consent grants', () => {
     } finally {
       await owner.query('GRANT INSERT ON onegate.ledger_entry TO onegate_app');
     }
-    const { rows } = await owner.query(`SELECT matter_code, revoked_at FROM onegate.consent_grant WHERE matter_code IN ('NEWBORN_REGISTRATION', 'UTILITIES_TRANSFER')`);
+    const { rows } = await owner.query(
+      `SELECT matter_code, revoked_at FROM onegate.consent_grant WHERE matter_code IN ('NEWBORN_REGISTRATION', 'UTILITIES_TRANSFER')`,
+    );
     expect(rows).toEqual([{ matter_code: 'UTILITIES_TRANSFER', revoked_at: null }]);
   });
 
@@ -340,7 +362,11 @@ describe('consent grants', () => {
       consentsCovering(idNumber: $id, matter: $matter, caseNumber: $case) { id matter caseNumber hall halls departments grantedAt expiresAt }
     }`;
     const clerk = await t.token({ role: 'clerk', sub: 'C-LY-007', hall: 'LONGYOU-01' });
-    const res = await t.graphql<{ consentsCovering: Array<Record<string, unknown>> }>(COVERING, { id: HUSBAND, matter: 'HOUSE_TRANSFER', case: 'LY-2026-0777' }, clerk);
+    const res = await t.graphql<{ consentsCovering: Array<Record<string, unknown>> }>(
+      COVERING,
+      { id: HUSBAND, matter: 'HOUSE_TRANSFER', case: 'LY-2026-0777' },
+      clerk,
+    );
     expect(res.body.errors).toBeUndefined();
     // Newest first; never a token.
     expect(res.body.data!.consentsCovering.map((g) => g.id)).toEqual([thisCase.id, anyCase.id]);
@@ -354,9 +380,20 @@ describe('consent grants', () => {
       grantedAt: thisCase.grantedAt,
       expiresAt: thisCase.expiresAt,
     });
-    const listed = await owner.query(`SELECT kind, actor_id, subject_id, matter, case_number, outcome, detail FROM onegate.ledger_entry WHERE request_id = $1`, [res.headers['x-request-id']]);
+    const listed = await owner.query(
+      `SELECT kind, actor_id, subject_id, matter, case_number, outcome, detail FROM onegate.ledger_entry WHERE request_id = $1`,
+      [res.headers['x-request-id']],
+    );
     expect(listed.rows).toEqual([
-      { kind: 'CONSENT_LOOKUP', actor_id: 'C-LY-007', subject_id: HUSBAND, matter: 'HOUSE_TRANSFER', case_number: 'LY-2026-0777', outcome: 'GRANTED', detail: { grants: 2 } },
+      {
+        kind: 'CONSENT_LOOKUP',
+        actor_id: 'C-LY-007',
+        subject_id: HUSBAND,
+        matter: 'HOUSE_TRANSFER',
+        case_number: 'LY-2026-0777',
+        outcome: 'GRANTED',
+        detail: { grants: 2 },
+      },
     ]);
 
     // The clerk picks the grant: the lookup under it is granted.
@@ -417,7 +454,11 @@ describe('consent bound to the halls and departments it names (§I 44)', () => {
     return res.body.data!.grantConsent;
   };
   const covering = async (clerk: string, caseNumber: string) => {
-    const res = await t.graphql<{ consentsCovering: Array<{ id: string; halls: string[] }> }>(COVERING, { id: LI_WEI, matter: 'MARRIAGE_REGISTRATION', case: caseNumber }, clerk);
+    const res = await t.graphql<{ consentsCovering: Array<{ id: string; halls: string[] }> }>(
+      COVERING,
+      { id: LI_WEI, matter: 'MARRIAGE_REGISTRATION', case: caseNumber },
+      clerk,
+    );
     expect(res.body.errors).toBeUndefined();
     return res.body.data!.consentsCovering.map((g) => g.id);
   };
@@ -440,9 +481,18 @@ describe('consent bound to the halls and departments it names (§I 44)', () => {
   });
 
   it('offers the registry halls by name', async () => {
-    const res = await t.graphql<{ serviceHalls: Array<{ code: string; name: string; nameZh: string; regionCode: string }> }>('{ serviceHalls { code name nameZh regionCode } }', undefined, liWei);
+    const res = await t.graphql<{ serviceHalls: Array<{ code: string; name: string; nameZh: string; regionCode: string }> }>(
+      '{ serviceHalls { code name nameZh regionCode } }',
+      undefined,
+      liWei,
+    );
     expect(res.body.errors).toBeUndefined();
-    expect(res.body.data!.serviceHalls).toContainEqual({ code: 'LONGYOU-01', name: 'Longyou County One-Window Hall', nameZh: '龙游县政务服务中心', regionCode: '330825' });
+    expect(res.body.data!.serviceHalls).toContainEqual({
+      code: 'LONGYOU-01',
+      name: 'Longyou County One-Window Hall',
+      nameZh: '龙游县政务服务中心',
+      regionCode: '330825',
+    });
   });
 
   it('a clerk of another hall neither finds nor uses a grant for Longyou; a Longyou clerk does both', async () => {
@@ -476,8 +526,13 @@ describe('consent bound to the halls and departments it names (§I 44)', () => {
     expect(scanned.body.errors).toBeUndefined();
     expect(scanned.body.data!.citizen.person).not.toBeNull();
     expect(await hallsOf(atTheWindow.id)).toEqual({ halls: ['JINGAN-01'], departments: [] });
-    const bind = await owner.query(`SELECT kind, actor_id, actor_hall, subject_id, outcome, detail FROM onegate.ledger_entry WHERE consent_ref = $1 AND kind = 'CONSENT_BIND'`, [atTheWindow.id]);
-    expect(bind.rows).toEqual([{ kind: 'CONSENT_BIND', actor_id: 'C-JA-001', actor_hall: 'JINGAN-01', subject_id: LI_WEI, outcome: 'GRANTED', detail: { hall: 'JINGAN-01' } }]);
+    const bind = await owner.query(
+      `SELECT kind, actor_id, actor_hall, subject_id, outcome, detail FROM onegate.ledger_entry WHERE consent_ref = $1 AND kind = 'CONSENT_BIND'`,
+      [atTheWindow.id],
+    );
+    expect(bind.rows).toEqual([
+      { kind: 'CONSENT_BIND', actor_id: 'C-JA-001', actor_hall: 'JINGAN-01', subject_id: LI_WEI, outcome: 'GRANTED', detail: { hall: 'JINGAN-01' } },
+    ]);
 
     // Bound: Jing'an now finds it; Longyou can use it neither by id nor by the same token.
     expect(await covering(jingan, 'MR-44-2')).toEqual([atTheWindow.id]);
@@ -493,7 +548,11 @@ describe('consent bound to the halls and departments it names (§I 44)', () => {
     const forCase = await grant({ matter: 'MARRIAGE_REGISTRATION', caseNumber: 'MR-44-3' });
     const wrongCase = await lookUp(jingan, 'MR-44-9', forCase.token!);
     expect(wrongCase.body.errors![0]!.extensions).toEqual({ code: 'FORBIDDEN', reason: 'CONSENT_NOT_COVERING' });
-    const otherCitizen = await t.graphql(LOOKUP, { id: '330825198611021315', p: { matter: 'MARRIAGE_REGISTRATION', caseNumber: 'MR-44-3', consent: forCase.token } }, jingan);
+    const otherCitizen = await t.graphql(
+      LOOKUP,
+      { id: '330825198611021315', p: { matter: 'MARRIAGE_REGISTRATION', caseNumber: 'MR-44-3', consent: forCase.token } },
+      jingan,
+    );
     expect((otherCitizen.body.errors as Array<{ extensions: unknown }>)[0]!.extensions).toEqual({ code: 'FORBIDDEN', reason: 'CONSENT_NOT_COVERING' });
     expect(await hallsOf(forCase.id)).toEqual({ halls: [], departments: [] });
   });
@@ -511,7 +570,7 @@ describe('consent bound to the halls and departments it names (§I 44)', () => {
     expect(other.body.data!.consentsCovering).toEqual([]);
   });
 
-  it('refuses a clerk token naming a hall outside the registry, or a region other than its hall\'s', async () => {
+  it("refuses a clerk token naming a hall outside the registry, or a region other than its hall's", async () => {
     const unknownHall = await t.token({ role: 'clerk', sub: 'C-PD-007', hall: 'PUDONG-07', region: '310115' });
     const wrongRegion = await t.token({ role: 'clerk', sub: 'C-JA-002', hall: 'JINGAN-01', region: '330825' });
     for (const token of [unknownHall, wrongRegion]) {

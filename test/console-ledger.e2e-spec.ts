@@ -22,7 +22,16 @@ import { legacyCosignedCheckpoint } from './support/signed-note-reference.js';
 const CHROMIUM = '/usr/bin/chromium';
 const LI_WEI = '330825198803142023';
 const SEEN_KEY = 'onegate.auditor.checkpoint';
-const BROWSER_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
+const BROWSER_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+];
 /** The page's localStorage, inside page.evaluate (this file is compiled without the DOM library). */
 type PageGlobal = { localStorage: { setItem(key: string, value: string): void; getItem(key: string): string | null } };
 const describeInBrowser = existsSync(CHROMIUM) || process.env.CI ? describe : describe.skip;
@@ -132,12 +141,23 @@ describeInBrowser('the auditor console verifies the newest checkpoint', () => {
     let legacySize: number;
     try {
       // The newest checkpoint as the old code signed it: one tlog-cosignature/v1 line.
-      const leaves = (await owner.query<{ h: Buffer }>('SELECT leaf_hash AS h FROM onegate.ledger_entry ORDER BY leaf_index')).rows.map((r) => r.h.toString('base64'));
+      const leaves = (await owner.query<{ h: Buffer }>('SELECT leaf_hash AS h FROM onegate.ledger_entry ORDER BY leaf_index')).rows.map((r) =>
+        r.h.toString('base64'),
+      );
       legacySize = leaves.length;
       const rootHash = Buffer.from(referenceRoot(leaves), 'base64');
       const seconds = Math.floor(Date.now() / 1000);
-      const note = legacyCosignedCheckpoint({ origin: t.config.LEDGER_ORIGIN, treeSize: legacySize, rootHash, timestamp: seconds }, loadLedgerSigningKey(t.config).privateKey);
-      await owner.query('INSERT INTO onegate.ledger_checkpoint (id, tree_size, root_hash, signed_at, note) VALUES ($1, $2, $3, $4, $5)', [randomUUID(), legacySize, rootHash, new Date(seconds * 1000), note]);
+      const note = legacyCosignedCheckpoint(
+        { origin: t.config.LEDGER_ORIGIN, treeSize: legacySize, rootHash, timestamp: seconds },
+        loadLedgerSigningKey(t.config).privateKey,
+      );
+      await owner.query('INSERT INTO onegate.ledger_checkpoint (id, tree_size, root_hash, signed_at, note) VALUES ($1, $2, $3, $4, $5)', [
+        randomUUID(),
+        legacySize,
+        rootHash,
+        new Date(seconds * 1000),
+        note,
+      ]);
     } finally {
       await owner.end();
     }
@@ -184,7 +204,7 @@ describeInBrowser('the auditor console verifies the newest checkpoint', () => {
     const otherKey = vkeyFor(t.config.LEDGER_ORIGIN, generateKeyPairSync('ed25519').publicKey);
     const changed = await verifySignature(page, { ...seen, vkey: otherKey });
     expect(changed.className).toContain('ok'); // the note is signed by the key the gateway publishes now…
-    expect(changed.consistency).toBe("Signed by another key than the checkpoint seen before! Check the ledger key with the operators");
+    expect(changed.consistency).toBe('Signed by another key than the checkpoint seen before! Check the ledger key with the operators');
     expect((await kept(page)).vkey).toBe(otherKey);
     // …and the same key in its other vkey form is the same key.
     const sameKeyOtherForm = await verifySignature(page, { ...seen, vkey: vkeyFor(t.config.LEDGER_ORIGIN, loadLedgerSigningKey(t.config).publicKey, 0x04) });

@@ -21,7 +21,16 @@ import { addIdentityCheckMatter } from './support/fixture-matters.js';
 const CHROMIUM = '/usr/bin/chromium';
 const LI_WEI = '330825198803142023';
 const ARTIFACTS = join(projectRoot(), 'test', 'artifacts');
-const BROWSER_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
+const BROWSER_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const describeInBrowser = existsSync(CHROMIUM) || process.env.CI ? describe : describe.skip;
 
 describeInBrowser('the web console in a browser', () => {
@@ -167,7 +176,9 @@ describeInBrowser('the web console in a browser', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await signInAs(page, 'CITIZEN_LI_WEI', 'Who read my data');
     const accesses = await page.locator('#accesses tbody tr').allTextContents();
-    expect(accesses.some((row) => row.includes('HOUSE_TRANSFER · LY-2026-2001') && row.includes('household.registration') && row.includes('Released'))).toBe(true);
+    expect(accesses.some((row) => row.includes('HOUSE_TRANSFER · LY-2026-2001') && row.includes('household.registration') && row.includes('Released'))).toBe(
+      true,
+    );
     // The lookup without her consent read nothing, and says so.
     expect(accesses.some((row) => row.includes('HOUSE_TRANSFER · LY-2026-2001') && row.includes('Refused: nothing was released'))).toBe(true);
     expect(accesses.some((row) => row.includes('Longyou'))).toBe(true);
@@ -184,7 +195,9 @@ describeInBrowser('the web console in a browser', () => {
   it("a department that does not answer is shown as such with a retry, Li Wei's marriage certificate covers that material meanwhile, and the clerk verifies and prints it", async () => {
     const issued = await t.graphql<{ issueCertificate: { identifier: string } }>(
       'mutation($input: IssueCertificateInput!) { issueCertificate(input: $input) { identifier } }',
-      { input: { type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'console-clerk-marriage', purpose: await marriageRegistration('MR-CONSOLE-1') } },
+      {
+        input: { type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey: 'console-clerk-marriage', purpose: await marriageRegistration('MR-CONSOLE-1') },
+      },
       await t.token({ role: 'department', sub: 'civil-affairs-registry', department: 'CIVIL_AFFAIRS' }),
     );
     expect(issued.body.errors).toBeUndefined();
@@ -232,7 +245,13 @@ describeInBrowser('the web console in a browser', () => {
     const sheet = page.locator('#print-sheet');
     await sheet.getByRole('heading', { name: 'Marriage certificate' }).waitFor();
     await expect(sheet.textContent()).resolves.toContain(identifier);
-    expect(await sheet.locator('img.qr').evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth > 0)).toBe(true);
+    expect(
+      await sheet
+        .locator('img.qr')
+        .evaluate(
+          (img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth > 0,
+        ),
+    ).toBe(true);
     expect(await page.locator('main').isVisible()).toBe(false);
     await page.screenshot({ path: join(ARTIFACTS, 'console-clerk-print.png'), fullPage: true });
     await page.keyboard.press('Escape');
@@ -291,10 +310,18 @@ describeInBrowser('the web console in a browser', () => {
     const clerk = await t.token({ role: 'clerk', sub: 'C-LY-007', hall: 'LONGYOU-01' });
     const auditorToken = await t.token({ role: 'auditor', sub: 'A-900' });
     const sign = async () => {
-      const signed = await t.graphql<{ createLedgerCheckpoint: { treeSize: number } }>('mutation { createLedgerCheckpoint { treeSize } }', undefined, auditorToken);
+      const signed = await t.graphql<{ createLedgerCheckpoint: { treeSize: number } }>(
+        'mutation { createLedgerCheckpoint { treeSize } }',
+        undefined,
+        auditorToken,
+      );
       return signed.body.data!.createLedgerCheckpoint.treeSize;
     };
-    const lookup = await t.graphql(`{ citizen(idNumber: "${LI_WEI}", purpose: { matter: "IDENTITY_CHECK", caseNumber: "LY-2026-2003" }) { person { name } } }`, undefined, clerk);
+    const lookup = await t.graphql(
+      `{ citizen(idNumber: "${LI_WEI}", purpose: { matter: "IDENTITY_CHECK", caseNumber: "LY-2026-2003" }) { person { name } } }`,
+      undefined,
+      clerk,
+    );
     expect(lookup.body.errors).toBeUndefined();
     const firstSize = await sign();
 
@@ -313,7 +340,9 @@ describeInBrowser('the web console in a browser', () => {
     await expect(rows.first().textContent()).resolves.toMatch(/clerk · C-LY-007 · LONGYOU-01.*DATA_ACCESS · IDENTITY_CHECK · LY-2026-2003.*GRANTED/);
     await rows.first().getByRole('button', { name: 'Details' }).click();
     await page.locator('#inclusion.ok').waitFor();
-    await expect(page.locator('#inclusion').textContent()).resolves.toBe(`Checked in this browser: the entry is in the signed checkpoint (Entries ${firstSize})`);
+    await expect(page.locator('#inclusion').textContent()).resolves.toBe(
+      `Checked in this browser: the entry is in the signed checkpoint (Entries ${firstSize})`,
+    );
 
     // The auditor's search was itself a ledger entry: the next checkpoint is larger, and must extend the one seen.
     const secondSize = await sign();
@@ -341,7 +370,8 @@ describeInBrowser('the web console in a browser', () => {
     await page.fill('#credential', credential);
     await page.getByRole('button', { name: 'Verify', exact: true }).click();
     await page.locator('#verification .overall', { hasText: 'Valid: the certificate is genuine and in force' }).waitFor();
-    for (const verdict of ['integrity', 'certStatus', 'issuer']) expect(await page.locator(`[data-verdict="${verdict}"]`).getAttribute('class')).toContain('ok');
+    for (const verdict of ['integrity', 'certStatus', 'issuer'])
+      expect(await page.locator(`[data-verdict="${verdict}"]`).getAttribute('class')).toContain('ok');
     await expect(page.locator('#claims').textContent()).resolves.toContain('2014-05-20');
     await page.screenshot({ path: join(ARTIFACTS, 'console-verify-valid.png'), fullPage: true });
 
@@ -379,7 +409,11 @@ describeInBrowser('the web console in a browser', () => {
     await page.getByRole('heading', { name: 'Verify a certificate' }).waitFor();
     await page.fill('#credential', credential);
 
-    const revoked = await t.graphql('mutation($id: ID!, $reason: String!) { revokeCertificate(id: $id, reason: $reason) { id } }', { id, reason: 'issued in error' }, civilAffairs);
+    const revoked = await t.graphql(
+      'mutation($id: ID!, $reason: String!) { revokeCertificate(id: $id, reason: $reason) { id } }',
+      { id, reason: 'issued in error' },
+      civilAffairs,
+    );
     expect(revoked.body.errors).toBeUndefined();
     await page.getByRole('button', { name: 'Verify', exact: true }).click();
     await page.locator('#verification .overall', { hasText: 'Not valid: do not rely on this certificate' }).waitFor();

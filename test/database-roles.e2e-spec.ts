@@ -56,10 +56,7 @@ describe('database roles', () => {
   });
 
   it('has the demo people in the department sources', async () => {
-    const { rows } = await civilAffairs.query(
-      'SELECT status, spouse_id_number FROM dept_civil_affairs.marital_status WHERE id_number = $1',
-      [LI_WEI],
-    );
+    const { rows } = await civilAffairs.query('SELECT status, spouse_id_number FROM dept_civil_affairs.marital_status WHERE id_number = $1', [LI_WEI]);
     expect(rows).toEqual([{ status: 'MARRIED', spouse_id_number: '330825198611021315' }]);
   });
 });

@@ -219,13 +219,17 @@ describe('§F failing departments', () => {
     const input = { type: 'SOCIAL_INSURANCE_RECORD', holder: '330825198803142023', idempotencyKey: 'hrss-si-2026-0001', purpose };
     const owner = new pg.Client({ connectionString: t.databaseUrl });
     await owner.connect();
-    const registered = async () => (await owner.query(`SELECT count(*)::int AS n FROM onegate.certificate WHERE idempotency_key = $1`, [input.idempotencyKey])).rows[0].n as number;
+    const registered = async () =>
+      (await owner.query(`SELECT count(*)::int AS n FROM onegate.certificate WHERE idempotency_key = $1`, [input.idempotencyKey])).rows[0].n as number;
     try {
       api.kill('SIGTERM');
       await api.exit;
       const down = await t.graphql<{ issueCertificate: unknown }>(ISSUE, { input }, system);
       expect(down.body.data ?? null).toBeNull();
-      expect(down.body.errors![0]!.extensions).toMatchObject({ code: expect.stringMatching(/^DEPARTMENT_(UNAVAILABLE|TIMEOUT)$/), department: 'HUMAN_RESOURCES' });
+      expect(down.body.errors![0]!.extensions).toMatchObject({
+        code: expect.stringMatching(/^DEPARTMENT_(UNAVAILABLE|TIMEOUT)$/),
+        department: 'HUMAN_RESOURCES',
+      });
       expect(await registered()).toBe(0);
 
       await startApi();
@@ -236,12 +240,16 @@ describe('§F failing departments', () => {
       const again = await t.graphql<{ issueCertificate: { id: string } }>(ISSUE, { input }, system);
       expect(again.body.data!.issueCertificate.id).toBe(first.body.data!.issueCertificate.id);
       expect(await registered()).toBe(1);
-      const outcomes = (await owner.query(`SELECT outcome FROM onegate.ledger_entry WHERE kind = 'CERTIFICATE_ISSUE' AND actor_id = 'hrss-certificates' ORDER BY leaf_index`)).rows.map((r) => r.outcome);
+      const outcomes = (
+        await owner.query(`SELECT outcome FROM onegate.ledger_entry WHERE kind = 'CERTIFICATE_ISSUE' AND actor_id = 'hrss-certificates' ORDER BY leaf_index`)
+      ).rows.map((r) => r.outcome);
       expect(outcomes).toEqual(['FAILED', 'GRANTED', 'GRANTED']);
 
       // Certificates in place of paper: with the department failing, the certificate covers its material.
       await api.fault('error');
-      const checklist = await t.graphql<{ citizen: { socialInsurance: unknown; materials: Array<{ code: string; satisfied: string; certificates: string[] }> } }>(
+      const checklist = await t.graphql<{
+        citizen: { socialInsurance: unknown; materials: Array<{ code: string; satisfied: string; certificates: string[] }> };
+      }>(
         `query($purpose: PurposeInput!) { citizen(idNumber: "330825198803142023", purpose: $purpose) { socialInsurance { accountNumber } materials { code satisfied certificates } } }`,
         { purpose: { matter: 'HOUSE_TRANSFER', caseNumber: 'LY-2026-F-CERT', consent } },
         clerk,

@@ -91,7 +91,11 @@ describe('the exchange: purpose-bound, consented, audited lookups', () => {
   describe('the demo story: Li Wei sells her flat (HOUSE_TRANSFER)', () => {
     it('with her consent, the clerk sees her household, marriage, the jointly owned flat and her insurance, each with its source; the ledger says so', async () => {
       const consent = await grant({ matter: 'HOUSE_TRANSFER', caseNumber: 'LY-2026-1101', hall: 'LONGYOU-01' });
-      const res = await t.graphql<{ citizen: any }>(HOUSE_QUERY, { id: LI_WEI, purpose: { matter: 'HOUSE_TRANSFER', caseNumber: 'LY-2026-1101', consent: consent.id } }, clerk);
+      const res = await t.graphql<{ citizen: any }>(
+        HOUSE_QUERY,
+        { id: LI_WEI, purpose: { matter: 'HOUSE_TRANSFER', caseNumber: 'LY-2026-1101', consent: consent.id } },
+        clerk,
+      );
       expect(res.body.errors).toBeUndefined();
       const view = res.body.data!.citizen;
       expect(view.person).toMatchObject({ idNumber: LI_WEI, name: 'Li Wei', sex: 'F', birthDate: '1988-03-14', idCardStatus: 'ACTIVE' });
@@ -147,7 +151,13 @@ describe('the exchange: purpose-bound, consented, audited lookups', () => {
         departments: ['CIVIL_AFFAIRS', 'HUMAN_RESOURCES', 'NATURAL_RESOURCES', 'PUBLIC_SECURITY'],
         outcome: 'GRANTED',
       });
-      expect([...entry!.items_granted].sort()).toEqual(['household.registration', 'marriage.registration', 'person.identity', 'property.rights', 'social_insurance.account']);
+      expect([...entry!.items_granted].sort()).toEqual([
+        'household.registration',
+        'marriage.registration',
+        'person.identity',
+        'property.rights',
+        'social_insurance.account',
+      ]);
       expect(entry!.request_id).toBe(res.headers['x-request-id']);
       // Her records must not be kept by a browser, a proxy or the hall's shared computer.
       expect(res.headers['cache-control']).toBe('no-store');
@@ -170,7 +180,14 @@ describe('the exchange: purpose-bound, consented, audited lookups', () => {
       const spies = registry.all().map((d) => jest.spyOn(d, 'fetch'));
       try {
         const res = await t.graphql<{ citizen: any }>(HOUSE_QUERY, { id: LI_WEI, purpose: { matter: 'HOUSE_TRANSFER', caseNumber: 'LY-2026-1103' } }, clerk);
-        expect(res.body.data!.citizen).toMatchObject({ idNumber: LI_WEI, person: null, household: null, marriage: null, properties: null, socialInsurance: null });
+        expect(res.body.data!.citizen).toMatchObject({
+          idNumber: LI_WEI,
+          person: null,
+          household: null,
+          marriage: null,
+          properties: null,
+          socialInsurance: null,
+        });
         for (const field of ['person', 'household', 'marriage', 'properties', 'socialInsurance']) {
           expect(errorAt(res.body.errors, ['citizen', field])?.extensions).toEqual({ code: 'FORBIDDEN', reason: 'CONSENT_MISSING' });
         }
@@ -199,12 +216,16 @@ describe('the exchange: purpose-bound, consented, audited lookups', () => {
       expect([...entry!.items_denied].sort()).toEqual(['marriage.registration', 'property.rights', 'social_insurance.account']);
     });
 
-    it("shows Li Wei who read her data: the hall, the matter and the time", async () => {
+    it('shows Li Wei who read her data: the hall, the matter and the time', async () => {
       const res = await t.graphql<{ myDataAccesses: { edges: Array<{ node: any }> } }>(MY_ACCESSES, undefined, liWei);
       expect(res.body.errors).toBeUndefined();
       const nodes = res.body.data!.myDataAccesses.edges.map((e) => e.node);
       const house = nodes.find((n) => n.caseNumber === 'LY-2026-1101');
-      expect(house).toMatchObject({ matter: 'HOUSE_TRANSFER', outcome: 'GRANTED', accessor: { kind: 'clerk', hall: 'LONGYOU-01', hallName: 'Longyou County One-Window Hall' } });
+      expect(house).toMatchObject({
+        matter: 'HOUSE_TRANSFER',
+        outcome: 'GRANTED',
+        accessor: { kind: 'clerk', hall: 'LONGYOU-01', hallName: 'Longyou County One-Window Hall' },
+      });
       expect(Math.abs(Date.parse(house.at) - Date.now())).toBeLessThan(120_000);
       expect(nodes.find((n) => n.caseNumber === 'LY-2026-1104')).toMatchObject({ matter: 'IDENTITY_CHECK', outcome: 'PARTIAL' });
     });
@@ -238,7 +259,10 @@ describe('the exchange: purpose-bound, consented, audited lookups', () => {
         clerk,
       );
       expect(res.body.data!.citizen.marriage.spouse.properties).toBeNull();
-      expect(errorAt(res.body.errors, ['citizen', 'marriage', 'spouse', 'properties'])?.extensions).toEqual({ code: 'FORBIDDEN', reason: 'CONSENT_NOT_COVERING' });
+      expect(errorAt(res.body.errors, ['citizen', 'marriage', 'spouse', 'properties'])?.extensions).toEqual({
+        code: 'FORBIDDEN',
+        reason: 'CONSENT_NOT_COVERING',
+      });
     });
 
     it('11: a permitted query with one forbidden field: that field is null with its path, the rest arrives', async () => {
@@ -251,7 +275,11 @@ describe('the exchange: purpose-bound, consented, audited lookups', () => {
       expect(errorAt(res.body.errors, ['citizen', 'person'])?.extensions).toEqual({ code: 'FORBIDDEN', reason: 'CONSENT_MISSING' });
 
       const guanToken = await t.token({ role: 'citizen', sub: GUAN });
-      const granted = await t.graphql<{ grantConsent: { id: string } }>(GRANT, { input: { matter: 'RETIREMENT', departments: ['HUMAN_RESOURCES'] } }, guanToken);
+      const granted = await t.graphql<{ grantConsent: { id: string } }>(
+        GRANT,
+        { input: { matter: 'RETIREMENT', departments: ['HUMAN_RESOURCES'] } },
+        guanToken,
+      );
       const again = await t.graphql<{ citizen: any }>(
         `query($p: PurposeInput!) { citizen(idNumber: "${GUAN}", purpose: $p) { person { name } socialInsurance { status contributionMonths } properties { address } } }`,
         { p: { matter: 'RETIREMENT', caseNumber: 'CN-2026-77', consent: granted.body.data!.grantConsent.id } },
@@ -280,12 +308,20 @@ describe('the exchange: purpose-bound, consented, audited lookups', () => {
       expect(missing.status).toBe(400);
       expect(missing.body.errors![0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
 
-      const noCase = await t.graphql<{ citizen: any }>(`{ citizen(idNumber: "${LI_WEI}", purpose: { matter: "IDENTITY_CHECK" }) { person { name } } }`, undefined, clerk);
+      const noCase = await t.graphql<{ citizen: any }>(
+        `{ citizen(idNumber: "${LI_WEI}", purpose: { matter: "IDENTITY_CHECK" }) { person { name } } }`,
+        undefined,
+        clerk,
+      );
       expect(noCase.body.data!.citizen).toBeNull();
       expect(noCase.body.errors![0]!.extensions).toEqual({ code: 'BAD_USER_INPUT', reason: 'CASE_NUMBER_REQUIRED' });
 
       // An item the matter does not list has no policy for it: denied (ITEM_NOT_ALLOWED, as in the IDENTITY_CHECK story above).
-      const unlisted = await t.graphql<{ citizen: any }>(`{ citizen(idNumber: "${LI_WEI}", purpose: { matter: "IDENTITY_CHECK", caseNumber: "X-2" }) { death { place } } }`, undefined, clerk);
+      const unlisted = await t.graphql<{ citizen: any }>(
+        `{ citizen(idNumber: "${LI_WEI}", purpose: { matter: "IDENTITY_CHECK", caseNumber: "X-2" }) { death { place } } }`,
+        undefined,
+        clerk,
+      );
       expect(unlisted.body.errors![0]!.extensions).toEqual({ code: 'FORBIDDEN', reason: 'ITEM_NOT_ALLOWED' });
     });
 
@@ -299,7 +335,11 @@ describe('the exchange: purpose-bound, consented, audited lookups', () => {
       // Only current members (and the person) are listed: no moved-out or cancelled strangers.
       expect(res.body.data!.citizen.household.members.every((m: any) => m.status === 'ACTIVE')).toBe(true);
       // Guan Jianguo owns nothing: an empty list, read under his consent.
-      const guanGrant = await t.graphql<{ grantConsent: { id: string } }>(GRANT, { input: { matter: 'HOUSE_TRANSFER', halls: ['CHANGNING-01'] } }, await t.token({ role: 'citizen', sub: GUAN }));
+      const guanGrant = await t.graphql<{ grantConsent: { id: string } }>(
+        GRANT,
+        { input: { matter: 'HOUSE_TRANSFER', halls: ['CHANGNING-01'] } },
+        await t.token({ role: 'citizen', sub: GUAN }),
+      );
       const guanProperties = await t.graphql<{ citizen: any }>(
         `{ citizen(idNumber: "${GUAN}", purpose: { matter: "HOUSE_TRANSFER", caseNumber: "SH-1", consent: "${guanGrant.body.data!.grantConsent.id}" }) { properties { certificateNumber } } }`,
         undefined,
@@ -339,16 +379,28 @@ describe('the exchange: purpose-bound, consented, audited lookups', () => {
         expect(res.body.data!.citizen.person).toBeNull();
         expect(res.body.errors![0]!.extensions).toEqual({ code: 'FORBIDDEN', reason: 'ROLE_NEVER_READS_RECORDS' });
       }
-      const own = await t.graphql<{ citizen: any }>(`{ citizen(idNumber: "${LI_WEI}", purpose: { matter: "SELF_SERVICE" }) { person { name } properties { share } } }`, undefined, liWei);
+      const own = await t.graphql<{ citizen: any }>(
+        `{ citizen(idNumber: "${LI_WEI}", purpose: { matter: "SELF_SERVICE" }) { person { name } properties { share } } }`,
+        undefined,
+        liWei,
+      );
       expect(own.body.errors).toBeUndefined();
       expect(own.body.data!.citizen).toEqual({ person: { name: 'Li Wei' }, properties: [{ share: 'JOINT' }] });
-      const husband = await t.graphql<{ citizen: any }>(`{ citizen(idNumber: "${ZHANG_HAO}", purpose: { matter: "SELF_SERVICE" }) { person { name } } }`, undefined, liWei);
+      const husband = await t.graphql<{ citizen: any }>(
+        `{ citizen(idNumber: "${ZHANG_HAO}", purpose: { matter: "SELF_SERVICE" }) { person { name } } }`,
+        undefined,
+        liWei,
+      );
       expect(husband.body.errors![0]!.extensions).toEqual({ code: 'FORBIDDEN', reason: 'NOT_OWN_RECORDS' });
     });
 
     it('16: a revoked or expired consent denies the next request under it', async () => {
       const query = (consent: string, caseNumber: string) =>
-        t.graphql<{ citizen: any }>(`query($p: PurposeInput!) { citizen(idNumber: "${LI_WEI}", purpose: $p) { person { name } } }`, { p: { matter: 'HOUSE_TRANSFER', caseNumber, consent } }, clerk);
+        t.graphql<{ citizen: any }>(
+          `query($p: PurposeInput!) { citizen(idNumber: "${LI_WEI}", purpose: $p) { person { name } } }`,
+          { p: { matter: 'HOUSE_TRANSFER', caseNumber, consent } },
+          clerk,
+        );
       const revoked = await grant({ matter: 'HOUSE_TRANSFER', halls: ['LONGYOU-01'] });
       expect((await query(revoked.id, 'LY-2026-1601')).body.data!.citizen.person.name).toBe('Li Wei');
       expect((await t.graphql(REVOKE, { id: revoked.id }, liWei)).body.errors).toBeUndefined();
@@ -356,12 +408,17 @@ describe('the exchange: purpose-bound, consented, audited lookups', () => {
       expect((await query(revoked.token, 'LY-2026-1603')).body.errors![0]!.extensions).toEqual({ code: 'FORBIDDEN', reason: 'CONSENT_REVOKED' });
 
       const expired = await grant({ matter: 'HOUSE_TRANSFER', halls: ['LONGYOU-01'] });
-      await owner.query(`UPDATE consent_grant SET granted_at = now() - interval '2 days', expires_at = now() - interval '1 second' WHERE id = $1`, [expired.id]);
+      await owner.query(`UPDATE consent_grant SET granted_at = now() - interval '2 days', expires_at = now() - interval '1 second' WHERE id = $1`, [
+        expired.id,
+      ]);
       expect((await query(expired.id, 'LY-2026-1604')).body.errors![0]!.extensions).toEqual({ code: 'FORBIDDEN', reason: 'CONSENT_EXPIRED' });
 
       const forged = `${revoked.token.slice(0, -4)}AAAA`;
       expect((await query(forged, 'LY-2026-1605')).body.errors![0]!.extensions).toEqual({ code: 'FORBIDDEN', reason: 'CONSENT_NOT_COVERING' });
-      expect((await query('3b241101-e2bb-4255-8caf-4136c566a962', 'LY-2026-1606')).body.errors![0]!.extensions).toEqual({ code: 'FORBIDDEN', reason: 'CONSENT_NOT_COVERING' });
+      expect((await query('3b241101-e2bb-4255-8caf-4136c566a962', 'LY-2026-1606')).body.errors![0]!.extensions).toEqual({
+        code: 'FORBIDDEN',
+        reason: 'CONSENT_NOT_COVERING',
+      });
     });
   });
 
@@ -398,10 +455,19 @@ describe('the exchange: purpose-bound, consented, audited lookups', () => {
       expect(res.body.errors).toBeUndefined();
       expect(res.body.data!.enterprise).toEqual({
         creditCode: SUPERMARKET,
-        registration: { name: 'Yiwu Jiahe Supermarket Co., Ltd.', legalRepresentativeIdNumber: ZHANG_HAO, status: 'OPERATING', source: { department: 'MARKET_REGULATION' } },
+        registration: {
+          name: 'Yiwu Jiahe Supermarket Co., Ltd.',
+          legalRepresentativeIdNumber: ZHANG_HAO,
+          status: 'OPERATING',
+          source: { department: 'MARKET_REGULATION' },
+        },
         licences: [{ type: 'FOOD_DISTRIBUTION', number: 'JY13307820012345', validUntil: '2029-06-30', format: 'STANDARD_SUPERMARKET' }],
       });
-      const person = await t.graphql<{ citizen: any }>(`{ citizen(idNumber: "${LI_WEI}", purpose: { matter: "BUSINESS_LICENSE", caseNumber: "YW-2026-5" }) { person { name } } }`, undefined, clerk);
+      const person = await t.graphql<{ citizen: any }>(
+        `{ citizen(idNumber: "${LI_WEI}", purpose: { matter: "BUSINESS_LICENSE", caseNumber: "YW-2026-5" }) { person { name } } }`,
+        undefined,
+        clerk,
+      );
       expect(person.body.errors![0]!.extensions).toEqual({ code: 'FORBIDDEN', reason: 'SUBJECT_NOT_COVERED' });
     });
 

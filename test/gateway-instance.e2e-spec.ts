@@ -79,7 +79,9 @@ describe('§I 47: one gateway per data directory', () => {
     console.log(`§I 47: the second gateway on the same DATA_DIR exited after ${Math.round(ms)} ms: ${second.tail().trim()}`);
     expect(ms).toBeLessThan(EXIT_WITHIN_MS);
     expect(second.child.exitCode).toBe(1);
-    expect(second.tail()).toContain(`another onegate gateway is running on the data directory ${firstDir}: pid ${first.child.pid}, listening on 127.0.0.1:${first.port}, started `);
+    expect(second.tail()).toContain(
+      `another onegate gateway is running on the data directory ${firstDir}: pid ${first.child.pid}, listening on 127.0.0.1:${first.port}, started `,
+    );
     expect(await probe(`${first.url}/health/ready`, 5000)).toBe(200);
     expect(postmasterPid(firstDir)).toBe(pg);
     expect(alive(pg)).toBe(true);
@@ -90,7 +92,9 @@ describe('§I 47: one gateway per data directory', () => {
     const otherDir = dir('b');
     const onOurs = GatewayProcess.launch({ dataDir: otherDir, exactDataDir: true, port: first.port });
     expect(await exitOf(onOurs)).toBeLessThan(EXIT_WITHIN_MS);
-    expect(onOurs.tail()).toContain(`port ${first.port} on 127.0.0.1 is already in use by another onegate gateway (data directory ${firstDir}: pid ${first.child.pid}`);
+    expect(onOurs.tail()).toContain(
+      `port ${first.port} on 127.0.0.1 is already in use by another onegate gateway (data directory ${firstDir}: pid ${first.child.pid}`,
+    );
     expect(existsSync(join(otherDir, 'postgres'))).toBe(false);
     // Another program on the port: named by its port alone.
     const squatter: Server = createServer();
@@ -122,7 +126,10 @@ describe('§I 47: one gateway per data directory', () => {
       const [cPort, dPort] = [await freePort(), await freePort()];
       const [cGateway, dGateway] = await Promise.all([start(cDir, cPort), start(dDir, dPort)]);
       c = cGateway;
-      for (const [gateway, dataDir] of [[cGateway, cDir], [dGateway, dDir]] as const) {
+      for (const [gateway, dataDir] of [
+        [cGateway, cDir],
+        [dGateway, dDir],
+      ] as const) {
         expect(await probe(`${gateway.url}/health/ready`, 5000)).toBe(200);
         expect(existsSync(join(dataDir, 'run', '.s.PGSQL.5432'))).toBe(true);
         expect(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[4]).toBe(join(dataDir, 'run'));

@@ -49,7 +49,10 @@ describe('GraphQL limits (development mode)', () => {
 
   it("answers Apollo's own refusals of a persisted query as BAD_REQUEST, not as an internal error", async () => {
     // Found by test/fuzz.e2e-spec.ts: these carry a 400 status but no code, and were "Internal server error".
-    for (const persistedQuery of [{ version: 1, sha256Hash: 'abc' }, { version: 2, sha256Hash: 'abc' }]) {
+    for (const persistedQuery of [
+      { version: 1, sha256Hash: 'abc' },
+      { version: 2, sha256Hash: 'abc' },
+    ]) {
       const res = await t
         .http()
         .post('/graphql')
@@ -118,10 +121,19 @@ describe('GraphQL limits (development mode)', () => {
     );
     expect(viaFragments.body.errors![0]!.extensions).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED', reason: 'QUERY_TOO_COSTLY' });
     const consentQrs = Array.from({ length: 3 }, (_, i) => `g${i}: myConsents { id token qrSvg }`).join(' ');
-    expect((await t.graphql(`{ ${consentQrs} }`, undefined, citizen)).body.errors![0]!.extensions).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED', reason: 'QUERY_TOO_COSTLY' });
-    const pages = Array.from({ length: 14 }, (_, i) => `p${i}: auditEntries(first: 100) { edges { node { index kind outcome actor { kind id hall department } subject { kind id } requestId at } } }`).join(' ');
+    expect((await t.graphql(`{ ${consentQrs} }`, undefined, citizen)).body.errors![0]!.extensions).toEqual({
+      code: 'GRAPHQL_VALIDATION_FAILED',
+      reason: 'QUERY_TOO_COSTLY',
+    });
+    const pages = Array.from(
+      { length: 14 },
+      (_, i) => `p${i}: auditEntries(first: 100) { edges { node { index kind outcome actor { kind id hall department } subject { kind id } requestId at } } }`,
+    ).join(' ');
     const auditor = await t.token({ role: 'auditor', sub: 'A-COST' });
-    expect((await t.graphql(`{ ${pages} }`, undefined, auditor)).body.errors![0]!.extensions).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED', reason: 'QUERY_TOO_COSTLY' });
+    expect((await t.graphql(`{ ${pages} }`, undefined, auditor)).body.errors![0]!.extensions).toEqual({
+      code: 'GRAPHQL_VALIDATION_FAILED',
+      reason: 'QUERY_TOO_COSTLY',
+    });
     expect(await entries()).toBe(before);
   });
 
@@ -132,7 +144,11 @@ describe('GraphQL limits (development mode)', () => {
     const consents = await t.graphql('{ myConsents { id qrSvg } }', undefined, citizen);
     expect(consents.body.errors).toBeUndefined();
     const auditor = await t.token({ role: 'auditor', sub: 'A-COST' });
-    const page = await t.graphql('query($first: Int) { auditEntries(first: $first) { edges { cursor node { index kind outcome } } pageInfo { hasNextPage endCursor } } }', { first: 100 }, auditor);
+    const page = await t.graphql(
+      'query($first: Int) { auditEntries(first: $first) { edges { cursor node { index kind outcome } } pageInfo { hasNextPage endCursor } } }',
+      { first: 100 },
+      auditor,
+    );
     expect(page.body.errors).toBeUndefined();
   });
 
@@ -141,7 +157,9 @@ describe('GraphQL limits (development mode)', () => {
     const res = await t.graphql(`{ departments { ${fields} } }`, undefined, token);
     expect(res.status).toBe(400);
     expect(res.body.data ?? null).toBeNull();
-    expect(res.body.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/more th.. 1000 tokens/), extensions: { code: 'GRAPHQL_PARSE_FAILED' } })]);
+    expect(res.body.errors).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/more th.. 1000 tokens/), extensions: { code: 'GRAPHQL_PARSE_FAILED' } }),
+    ]);
   });
 
   it('answers a malformed document with 400 GRAPHQL_PARSE_FAILED, not a server error', async () => {
@@ -150,7 +168,9 @@ describe('GraphQL limits (development mode)', () => {
     for (const query of [' ', '{', '{ departments { code }', 'query {', '}}}', 'query Q($x: ) { me { id } }', '"unterminated']) {
       const res = await t.graphql(query, undefined, token);
       expect(res.status).toBe(400);
-      expect(res.body.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/^Syntax Error: /), extensions: { code: 'GRAPHQL_PARSE_FAILED' } })]);
+      expect(res.body.errors).toEqual([
+        expect.objectContaining({ message: expect.stringMatching(/^Syntax Error: /), extensions: { code: 'GRAPHQL_PARSE_FAILED' } }),
+      ]);
     }
   });
 

@@ -67,13 +67,19 @@ describe('ledgerCheckpoint is the newest checkpoint', () => {
       expect(latest.rootHash).toBe(referenceRoot(leaves));
       // The newest entries are in the served checkpoint (the console's "in a signed checkpoint" check).
       for (const index of [size - 1, size - 2, 0].filter((i) => i >= 0)) {
-        const proof = await t.graphql<{ ledgerInclusionProof: { leafHash: string; hashes: string[] } }>(INCLUSION, { index, treeSize: latest.treeSize }, auditor);
+        const proof = await t.graphql<{ ledgerInclusionProof: { leafHash: string; hashes: string[] } }>(
+          INCLUSION,
+          { index, treeSize: latest.treeSize },
+          auditor,
+        );
         expect(proof.body.errors).toBeUndefined();
         expect(proof.body.data!.ledgerInclusionProof.leafHash).toBe(leaves[index]);
         expect(referenceVerifyInclusion(leaves[index]!, index, latest.treeSize, proof.body.data!.ledgerInclusionProof.hashes, latest.rootHash)).toBe(true);
       }
     }
-    const { rows } = await owner.query<{ sizes: string[] }>(`SELECT array_agg(tree_size::text ORDER BY signed_at, tree_size) AS sizes FROM onegate.ledger_checkpoint`);
+    const { rows } = await owner.query<{ sizes: string[] }>(
+      `SELECT array_agg(tree_size::text ORDER BY signed_at, tree_size) AS sizes FROM onegate.ledger_checkpoint`,
+    );
     expect(rows[0]!.sizes.map(Number)).toEqual(signed);
   });
 

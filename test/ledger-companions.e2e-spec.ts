@@ -174,7 +174,12 @@ describe('LedgerWriter.recordWith: ledger entries with companion rows, against P
     const indexes = [...stored.values()].map((s) => s.index).sort((a, b) => a - b);
     expect(indexes).toEqual(Array.from({ length: 4 }, (_, i) => indexes[0]! + i));
     // The existing row is untouched; the others are there.
-    expect(Object.fromEntries(await companionRows(['taken', 'conflict-a', 'conflict-b', 'twin']))).toEqual({ taken: 1, 'conflict-a': 1, 'conflict-b': 3, twin: 4 });
+    expect(Object.fromEntries(await companionRows(['taken', 'conflict-a', 'conflict-b', 'twin']))).toEqual({
+      taken: 1,
+      'conflict-a': 1,
+      'conflict-b': 3,
+      twin: 4,
+    });
   });
 
   it('reports a row the database refuses as REJECTED, without its entry, and writes the rest of the batch', async () => {
@@ -230,7 +235,9 @@ describe('LedgerWriter.recordWith: ledger entries with companion rows, against P
     expect((await entriesWithRequestIds(['req-none-1', 'req-none-2'])).size).toBe(0);
     const after = await writer.recordWith(entry('req-none-after'), { table, row: { id: 'none-after', n: 0 } });
     expect(after).toMatchObject({ written: true });
-    expect((await entriesWithRequestIds(['req-none-after'])).get('req-none-after')?.index).toBe((after as Extract<CompanionOutcome, { written: true }>).entry.index);
+    expect((await entriesWithRequestIds(['req-none-after'])).get('req-none-after')?.index).toBe(
+      (after as Extract<CompanionOutcome, { written: true }>).entry.index,
+    );
   });
 
   it('writes no row when the entries cannot be written: the row and its entry share one transaction', async () => {
@@ -291,8 +298,14 @@ describe('LedgerWriter.recordWith: ledger entries with companion rows, against P
 
   it('leaves a ledger that still verifies: contiguous leaves, the served root and inclusion proofs', async () => {
     // Every entry written with a companion row proves into the served root.
-    const withRows = await owner.query<{ i: number }>(`SELECT leaf_index::int AS i FROM onegate.ledger_entry WHERE request_id LIKE 'req-%' ORDER BY leaf_index`);
+    const withRows = await owner.query<{ i: number }>(
+      `SELECT leaf_index::int AS i FROM onegate.ledger_entry WHERE request_id LIKE 'req-%' ORDER BY leaf_index`,
+    );
     expect(withRows.rows.length).toBeGreaterThan(50);
-    await expectStoredTreeVerifies(t, owner, withRows.rows.map((r) => r.i));
+    await expectStoredTreeVerifies(
+      t,
+      owner,
+      withRows.rows.map((r) => r.i),
+    );
   });
 });

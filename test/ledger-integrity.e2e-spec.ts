@@ -118,8 +118,11 @@ describe('two gateway processes on one database (RELIABILITY-AND-SECURITY §E 32
 
     // Every checkpoint either instance signed is a prefix of the one tree.
     await new Promise((r) => setTimeout(r, 1200));
-    const leaves = (await owner.query<{ h: Buffer }>(`SELECT leaf_hash AS h FROM onegate.ledger_entry ORDER BY leaf_index`)).rows.map((r) => r.h.toString('base64'));
-    const checkpoints = (await owner.query<{ size: number; root: Buffer }>(`SELECT tree_size::int AS size, root_hash AS root FROM onegate.ledger_checkpoint`)).rows;
+    const leaves = (await owner.query<{ h: Buffer }>(`SELECT leaf_hash AS h FROM onegate.ledger_entry ORDER BY leaf_index`)).rows.map((r) =>
+      r.h.toString('base64'),
+    );
+    const checkpoints = (await owner.query<{ size: number; root: Buffer }>(`SELECT tree_size::int AS size, root_hash AS root FROM onegate.ledger_checkpoint`))
+      .rows;
     expect(checkpoints.length).toBeGreaterThan(0);
     for (const c of checkpoints) expect(referenceRoot(leaves.slice(0, c.size))).toBe(c.root.toString('base64'));
   });
@@ -173,7 +176,9 @@ describe('two gateway processes on one database (RELIABILITY-AND-SECURITY §E 32
     const ready = await request(b.url).get('/health/ready');
     expect(ready.status).toBe(503);
     expect(ready.body.checks.ledger).toBe('inconsistent');
-    expect((await owner.query<{ max: number }>(`SELECT max(tree_size)::int AS max FROM onegate.ledger_checkpoint`)).rows[0]!.max).toBeLessThanOrEqual(size - 10);
+    expect((await owner.query<{ max: number }>(`SELECT max(tree_size)::int AS max FROM onegate.ledger_checkpoint`)).rows[0]!.max).toBeLessThanOrEqual(
+      size - 10,
+    );
 
     // A gateway started afresh sees only the database, which is consistent in itself: an export
     // verifies alone, and fails against the checkpoint the auditor saved before the cut.

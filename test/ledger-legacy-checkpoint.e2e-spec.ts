@@ -48,7 +48,9 @@ describe('a cosignature-only checkpoint, as stored before the Ed25519 line', () 
     await ledger.createCheckpoint();
     for (let i = 0; i < 5; i++) await ledger.record(accessEntry(LI_WEI, { caseNumber: `JA-2026-M${i}` }));
     legacySize = await ledger.treeSize();
-    const leaves = (await owner.query<{ h: Buffer }>(`SELECT leaf_hash AS h FROM onegate.ledger_entry ORDER BY leaf_index`)).rows.map((r) => r.h.toString('base64'));
+    const leaves = (await owner.query<{ h: Buffer }>(`SELECT leaf_hash AS h FROM onegate.ledger_entry ORDER BY leaf_index`)).rows.map((r) =>
+      r.h.toString('base64'),
+    );
     const rootHash = Buffer.from(referenceRoot(leaves), 'base64');
     const seconds = Math.floor(Date.now() / 1000);
     legacy = legacyCosignedCheckpoint({ origin: key.origin, treeSize: legacySize, rootHash, timestamp: seconds }, loadLedgerSigningKey(t.config).privateKey);
@@ -73,7 +75,8 @@ describe('a cosignature-only checkpoint, as stored before the Ed25519 line', () 
     expect(() => referenceVerifyCheckpoint(legacy, key.vkey)).toThrow('no signature by a trusted key');
     expect(referenceVerifyCheckpoint(legacy, key.cosignatureVkey)).toMatchObject({ treeSize: legacySize, types: [0x04] });
     // The gateway's own verifiers accept it from either vkey of the log key.
-    for (const vkey of [key.vkey, key.cosignatureVkey]) expect(verifyCheckpoint(legacy, vkey)).toMatchObject({ treeSize: legacySize, signedWith: ['cosignature'] });
+    for (const vkey of [key.vkey, key.cosignatureVkey])
+      expect(verifyCheckpoint(legacy, vkey)).toMatchObject({ treeSize: legacySize, signedWith: ['cosignature'] });
   });
 
   it('passes the integrity check in readiness, on append and at start-up, and a new checkpoint is signed on top of it in both forms', async () => {

@@ -58,7 +58,9 @@ async function asOwnerWithoutTriggers(owner: pg.Client, statements: Array<[strin
 }
 
 const checkpointRows = async (owner: pg.Client) =>
-  (await owner.query<{ size: number }>(`SELECT tree_size::int AS size FROM onegate.ledger_checkpoint ORDER BY signed_at, ledger_checkpoint.tree_size`)).rows.map((r) => r.size);
+  (
+    await owner.query<{ size: number }>(`SELECT tree_size::int AS size FROM onegate.ledger_checkpoint ORDER BY signed_at, ledger_checkpoint.tree_size`)
+  ).rows.map((r) => r.size);
 
 /**
  * The ledger is monotonic (RELIABILITY-AND-SECURITY §I 48): a database owner can disable the
@@ -100,7 +102,10 @@ describe('the integrity alarm: a rolled-back or edited ledger', () => {
       ]);
 
       // The next append is refused with a clear domain error, not a duplicate key.
-      const refused = await g.ledger.record(accessEntry(LI_WEI)).then(() => null, (error: unknown) => error);
+      const refused = await g.ledger.record(accessEntry(LI_WEI)).then(
+        () => null,
+        (error: unknown) => error,
+      );
       expect(refused).toBeInstanceOf(LedgerInconsistentError);
       expect((refused as LedgerInconsistentError).extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', reason: 'LEDGER_INCONSISTENT' });
       expect((await owner.query(`SELECT count(*)::int AS n FROM onegate.ledger_entry WHERE leaf_index >= $1`, [cut])).rows[0].n).toBe(0);
@@ -127,7 +132,11 @@ describe('the integrity alarm: a rolled-back or edited ledger', () => {
       expect(read.body.errors[0].extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', reason: 'LEDGER_INCONSISTENT' });
 
       // No checkpoint is signed on the shorter tree.
-      const sign = await g.http().post('/graphql').set('authorization', `Bearer ${auditor}`).send({ query: 'mutation { createLedgerCheckpoint { treeSize } }' });
+      const sign = await g
+        .http()
+        .post('/graphql')
+        .set('authorization', `Bearer ${auditor}`)
+        .send({ query: 'mutation { createLedgerCheckpoint { treeSize } }' });
       expect(sign.body.errors[0].extensions).toMatchObject({ reason: 'LEDGER_INCONSISTENT' });
       await expect(g.ledger.createCheckpoint()).rejects.toBeInstanceOf(LedgerInconsistentError);
       expect(await checkpointRows(owner)).toEqual(before);
@@ -136,7 +145,13 @@ describe('the integrity alarm: a rolled-back or edited ledger', () => {
       await g.close();
       restarted = await gatewayOn(t.databaseUrl);
       expect(fatal(restarted)).toHaveLength(1);
-      expect(fatal(restarted)[0]).toMatchObject({ alarm: 'LEDGER_INCONSISTENT', reason: 'TREE_SHORTER_THAN_CHECKPOINT', where: 'start-up', storedSize: cut, checkpointSize: signed.treeSize });
+      expect(fatal(restarted)[0]).toMatchObject({
+        alarm: 'LEDGER_INCONSISTENT',
+        reason: 'TREE_SHORTER_THAN_CHECKPOINT',
+        where: 'start-up',
+        storedSize: cut,
+        checkpointSize: signed.treeSize,
+      });
       const again = await restarted.http().get('/health/ready');
       expect(again.status).toBe(503);
       expect(again.body.checks.ledger).toBe('inconsistent');
@@ -174,7 +189,9 @@ describe('the integrity alarm: an edited stored subtree', () => {
       const node = rootPlan(signed.treeSize)[0]!;
       expect(node.level).toBeGreaterThanOrEqual(5);
       const forged = createHash('sha256').update('forged').digest();
-      await asOwnerWithoutTriggers(owner, [[`UPDATE onegate.ledger_node SET hash = $1 WHERE level = $2 AND node_index = $3`, [forged, node.level, node.index]]]);
+      await asOwnerWithoutTriggers(owner, [
+        [`UPDATE onegate.ledger_node SET hash = $1 WHERE level = $2 AND node_index = $3`, [forged, node.level, node.index]],
+      ]);
 
       await expect(g.ledger.record(accessEntry(LI_WEI))).rejects.toBeInstanceOf(LedgerInconsistentError);
       expect(fatal(g)).toHaveLength(1);

@@ -58,17 +58,19 @@ describe('LedgerWriter: one round trip per batch while it wrote last, against Po
   const sent = (w: typeof a, from: number) => w.statements.slice(from);
   /** The full path: begin, lock and size; the tree's right edge read when not known; the insert; commit. */
   const fullPath = (statements: readonly string[]) =>
-    statements[0] === 'BEGIN;' && statements.at(-2) === 'onegate_ledger_append' && statements.at(-1) === 'COMMIT' && statements.slice(1, -2).every((s) => s === 'SELECT');
+    statements[0] === 'BEGIN;' &&
+    statements.at(-2) === 'onegate_ledger_append' &&
+    statements.at(-1) === 'COMMIT' &&
+    statements.slice(1, -2).every((s) => s === 'SELECT');
   /** Entries the gateway itself wrote while starting (key provisioning): the tests' entries follow them. */
   let base = 0;
 
   async function waitingForAppendLock(count: number): Promise<void> {
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
-      const { rows } = await owner.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objid = $1`,
-        [LEDGER_APPEND_LOCK_KEY],
-      );
+      const { rows } = await owner.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objid = $1`, [
+        LEDGER_APPEND_LOCK_KEY,
+      ]);
       if (rows[0]!.n >= count) return;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -141,7 +143,9 @@ describe('LedgerWriter: one round trip per batch while it wrote last, against Po
       name,
       async insert(db: { query: (text: string, values: unknown[]) => Promise<{ rows: Array<{ id: string }> }> }, rows: ReadonlyArray<{ id: string }>) {
         inserted.push(rows.length);
-        const { rows: written } = await db.query(`INSERT INTO onegate.${name} (id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING RETURNING id`, [rows.map((r) => r.id)]);
+        const { rows: written } = await db.query(`INSERT INTO onegate.${name} (id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING RETURNING id`, [
+          rows.map((r) => r.id),
+        ]);
         const ids = new Set(written.map((r) => r.id));
         return new Set(rows.flatMap((r, i) => (ids.has(r.id) ? [i] : [])));
       },
@@ -169,7 +173,11 @@ describe('LedgerWriter: one round trip per batch while it wrote last, against Po
       a.writer.record(entry(`${prefix}-without-row`)),
       a.writer.recordWith(entry(`${prefix}-row-2`), { table, row: { id: rowIds[1] } }),
     ]);
-    expect(outcomes).toEqual([expect.objectContaining({ written: true }), expect.objectContaining({ index: expect.any(Number) }), expect.objectContaining({ written: true })]);
+    expect(outcomes).toEqual([
+      expect.objectContaining({ written: true }),
+      expect.objectContaining({ index: expect.any(Number) }),
+      expect.objectContaining({ written: true }),
+    ]);
   }
 
   it('writes a batch with rows of a table without insertAll in five round trips: open with the savepoint, the stored tree inspected (§I 48), the rows, the entries, commit', async () => {
@@ -185,9 +193,9 @@ describe('LedgerWriter: one round trip per batch while it wrote last, against Po
   describe('with rows of a table that offers insertAll, as the certificate registry does', () => {
     const { table, inserted, create, rows } = idTable('writer_companion_all', true);
     const storedRequestIds = async (ids: string[]) =>
-      (await owner.query<{ request_id: string }>('SELECT request_id FROM onegate.ledger_entry WHERE request_id = ANY($1::text[]) ORDER BY request_id', [ids])).rows.map(
-        (r) => r.request_id,
-      );
+      (
+        await owner.query<{ request_id: string }>('SELECT request_id FROM onegate.ledger_entry WHERE request_id = ANY($1::text[]) ORDER BY request_id', [ids])
+      ).rows.map((r) => r.request_id);
 
     beforeAll(create);
 
@@ -208,7 +216,11 @@ describe('LedgerWriter: one round trip per batch while it wrote last, against Po
         a.writer.recordWith(entry('all-row-1-again'), { table, row: { id: 'all-1' } }),
         a.writer.record(entry('all-plain-2')),
       ]);
-      expect(outcomes).toEqual([expect.objectContaining({ written: true }), { written: false, reason: 'CONFLICT' }, expect.objectContaining({ index: expect.any(Number) })]);
+      expect(outcomes).toEqual([
+        expect.objectContaining({ written: true }),
+        { written: false, reason: 'CONFLICT' },
+        expect.objectContaining({ index: expect.any(Number) }),
+      ]);
       expect(sent(a, before)).toEqual(['onegate_ledger_append_if_size:writer_companion_all', 'BEGIN;', 'SELECT', 'INSERT', 'onegate_ledger_append', 'COMMIT']);
       expect(inserted).toEqual([2]);
       expect(await rows()).toEqual(['all-1', 'all-2', 'all-3']);
@@ -222,9 +234,7 @@ describe('LedgerWriter: one round trip per batch while it wrote last, against Po
   });
 
   it('leaves one contiguous tree that verifies, whichever path wrote each batch', async () => {
-    const bursts = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? a : b).writer.record(entry(`burst-${i}`))),
-    );
+    const bursts = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? a : b).writer.record(entry(`burst-${i}`))));
     expect(new Set(bursts.map((e) => e.index)).size).toBe(40);
 
     await expectStoredTreeVerifies(t, owner);

@@ -97,9 +97,9 @@ describe('the audit ledger', () => {
 
   it('serves a signed checkpoint and proofs that an independent RFC 9162 implementation accepts', async () => {
     const key = (await t.graphql<{ ledgerPublicKey: { origin: string; vkey: string; cosignatureVkey: string } }>(PUBLIC_KEY)).body.data!.ledgerPublicKey;
-    const first = (await t.graphql<{ createLedgerCheckpoint: Checkpoint }>(
-      `mutation { createLedgerCheckpoint { treeSize rootHash timestamp note } }`, undefined, auditor,
-    )).body.data!.createLedgerCheckpoint;
+    const first = (
+      await t.graphql<{ createLedgerCheckpoint: Checkpoint }>(`mutation { createLedgerCheckpoint { treeSize rootHash timestamp note } }`, undefined, auditor)
+    ).body.data!.createLedgerCheckpoint;
     for (let i = 0; i < 37; i++) await ledgerOf(t).record(accessEntry(LI_WEI, { caseNumber: `JA-2026-${1000 + i}` }));
     await t.graphql(`mutation { createLedgerCheckpoint { treeSize } }`, undefined, auditor);
     const latest = (await t.graphql<{ ledgerCheckpoint: Checkpoint }>(CHECKPOINT, undefined, auditor)).body.data!.ledgerCheckpoint;
@@ -115,7 +115,9 @@ describe('the audit ledger', () => {
     }
 
     // The root is the RFC 9162 root of every stored leaf.
-    const { rows } = await owner.query<{ h: Buffer }>(`SELECT leaf_hash AS h FROM onegate.ledger_entry WHERE leaf_index < $1 ORDER BY leaf_index`, [latest.treeSize]);
+    const { rows } = await owner.query<{ h: Buffer }>(`SELECT leaf_hash AS h FROM onegate.ledger_entry WHERE leaf_index < $1 ORDER BY leaf_index`, [
+      latest.treeSize,
+    ]);
     expect(referenceRoot(rows.map((r) => r.h.toString('base64')))).toBe(latest.rootHash);
 
     for (const index of [0, 1, 63, first.treeSize - 1, latest.treeSize - 1]) {
@@ -144,8 +146,9 @@ describe('the audit ledger', () => {
 
   it('refuses UPDATE, DELETE and TRUNCATE by the runtime role (permission) and by the owner (triggers)', async () => {
     for (const table of ['ledger_entry', 'ledger_node', 'ledger_checkpoint']) {
-      await expect(runtime.query(`UPDATE onegate.${table} SET ${table === 'ledger_node' ? 'hash' : table === 'ledger_entry' ? 'leaf_hash' : 'root_hash'} = '\\x00'`))
-        .rejects.toMatchObject({ code: '42501', message: expect.stringMatching(/permission denied/) });
+      await expect(
+        runtime.query(`UPDATE onegate.${table} SET ${table === 'ledger_node' ? 'hash' : table === 'ledger_entry' ? 'leaf_hash' : 'root_hash'} = '\\x00'`),
+      ).rejects.toMatchObject({ code: '42501', message: expect.stringMatching(/permission denied/) });
       await expect(runtime.query(`DELETE FROM onegate.${table}`)).rejects.toMatchObject({ code: '42501', message: expect.stringMatching(/permission denied/) });
       await expect(runtime.query(`TRUNCATE onegate.${table}`)).rejects.toMatchObject({ code: '42501', message: expect.stringMatching(/permission denied/) });
       await expect(owner.query(`DELETE FROM onegate.${table}`)).rejects.toMatchObject({ message: expect.stringMatching(/append-only/) });
@@ -183,7 +186,14 @@ describe('the audit ledger', () => {
       expect(JSON.parse(stdout)).toMatchObject({ ok: true, complete: false, entries: 50 });
 
       // One proof hash changed: the entry no longer proves into the signed root.
-      const tampered = [lines[0], ...entries.map((e, i) => JSON.stringify(i === 7 ? { ...e, inclusionProof: [e.inclusionProof[0].replace(/^./, (c: string) => (c === 'A' ? 'B' : 'A')), ...e.inclusionProof.slice(1)] } : e))];
+      const tampered = [
+        lines[0],
+        ...entries.map((e, i) =>
+          JSON.stringify(
+            i === 7 ? { ...e, inclusionProof: [e.inclusionProof[0].replace(/^./, (c: string) => (c === 'A' ? 'B' : 'A')), ...e.inclusionProof.slice(1)] } : e,
+          ),
+        ),
+      ];
       writeFileSync(join(dir, 'tampered.ndjson'), tampered.join('\n') + '\n');
       stdout = '';
       expect(await runLedgerVerifyCli(['--export', join(dir, 'tampered.ndjson'), '--key', vkey, '--json'], {}, io)).toBe(1);

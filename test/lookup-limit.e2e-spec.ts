@@ -65,7 +65,9 @@ describe('the lookup limit across instances', () => {
       expect(body.errors![0]!.extensions).toEqual({ code: 'TOO_MANY_REQUESTS', reason: 'RATE_LIMITED', retryAfterSeconds: 10 });
     }
     // Each refusal is a DENIED ledger entry, whichever instance refused.
-    const { rows } = await owner.query(`SELECT count(*)::int AS n FROM onegate.ledger_entry WHERE actor_id = 'C-LL-1' AND outcome = 'DENIED' AND detail->>'reason' = 'RATE_LIMITED'`);
+    const { rows } = await owner.query(
+      `SELECT count(*)::int AS n FROM onegate.ledger_entry WHERE actor_id = 'C-LL-1' AND outcome = 'DENIED' AND detail->>'reason' = 'RATE_LIMITED'`,
+    );
     expect(rows[0].n).toBe(2);
     // Another clerk has a bucket of their own.
     expect((await lookup(b, await b.token({ role: 'clerk', sub: 'C-LL-2', hall: 'LONGYOU-01' }))).errors).toBeUndefined();
@@ -100,7 +102,9 @@ describe('the lookup limit across instances', () => {
       expect(answers).toEqual([0, 0, 0, 0, 0, 0, 10, 10, 10, 10]);
       const together = await Promise.all([limiter.take('department:LL-X'), limiter.take('department:LL-Y'), limiter.take('department:LL-X')]);
       expect(together).toEqual([0, 0, 0]);
-      const { rows } = await owner.query(`SELECT principal, granted, tokens FROM onegate.lookup_allowance WHERE principal LIKE 'department:LL-%' ORDER BY principal`);
+      const { rows } = await owner.query(
+        `SELECT principal, granted, tokens FROM onegate.lookup_allowance WHERE principal LIKE 'department:LL-%' ORDER BY principal`,
+      );
       expect(rows).toEqual([
         { principal: 'department:LL-BATCH', granted: 6, tokens: 0 },
         { principal: 'department:LL-X', granted: 2, tokens: PER_MINUTE - 2 },

@@ -10,7 +10,7 @@ const DELETE = `mutation($code: String!) { deleteMatter(code: $code) }`;
 const newMatter = (overrides: Record<string, unknown> = {}) => ({
   code: 'PARKING_PERMIT',
   name: 'Residential parking permit',
-  description: 'A resident parking permit needs the applicant\'s identity and household.',
+  description: "A resident parking permit needs the applicant's identity and household.",
   subject: 'PERSON',
   dataItems: ['person.identity', 'household.registration'],
   consentRequired: true,
@@ -63,7 +63,11 @@ describe('matters', () => {
 
     const created = await t.graphql<{ saveMatter: any }>(SAVE, { input: newMatter() }, admin);
     expect(created.body.errors).toBeUndefined();
-    expect(created.body.data!.saveMatter).toMatchObject({ code: 'PARKING_PERMIT', managedBy: 'ADMIN', dataItems: ['household.registration', 'person.identity'] });
+    expect(created.body.data!.saveMatter).toMatchObject({
+      code: 'PARKING_PERMIT',
+      managedBy: 'ADMIN',
+      dataItems: ['household.registration', 'person.identity'],
+    });
     const changed = await t.graphql<{ saveMatter: any }>(SAVE, { input: newMatter({ dataItems: ['person.identity'], materials: [] }) }, admin);
     expect(changed.body.data!.saveMatter.dataItems).toEqual(['person.identity']);
     const deleted = await t.graphql<{ deleteMatter: boolean }>(DELETE, { code: 'PARKING_PERMIT' }, admin);
@@ -117,7 +121,7 @@ describe('matters', () => {
     expect(auditorsRead.body.errors![0]!.extensions).toMatchObject({ reason: 'MATTER_INVALID' });
   });
 
-  it('keeps an admin\'s change to a declared matter when the catalog is synced again', async () => {
+  it("keeps an admin's change to a declared matter when the catalog is synced again", async () => {
     const res = await t.graphql<{ saveMatter: any }>(SAVE, { input: newMatter({ code: 'SENIOR_CERTIFICATE', name: 'Senior card (changed)' }) }, admin);
     expect(res.body.data!.saveMatter.managedBy).toBe('ADMIN');
     await syncCatalog(t.databaseUrl, readCatalogFiles());

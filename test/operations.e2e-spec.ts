@@ -89,11 +89,19 @@ describe('operations: Prometheus metrics', () => {
     expect(failures).toEqual(['FAILED', 'FAILED', 'CIRCUIT_OPEN']);
 
     const publicSecurity = await t.token({ role: 'department', sub: 'ps-registry', department: 'PUBLIC_SECURITY' });
-    const issued = await t.graphql<{ issueCertificate: { credential: string } }>(ISSUE, { input: { type: 'HOUSEHOLD_REGISTER_EXTRACT', holder: LI_WEI, idempotencyKey: 'ops-1' } }, publicSecurity);
+    const issued = await t.graphql<{ issueCertificate: { credential: string } }>(
+      ISSUE,
+      { input: { type: 'HOUSEHOLD_REGISTER_EXTRACT', holder: LI_WEI, idempotencyKey: 'ops-1' } },
+      publicSecurity,
+    );
     expect(issued.body.errors).toBeUndefined();
     const verified = await t.graphql<{ verifyCertificate: { valid: boolean } }>(VERIFY, { credential: issued.body.data!.issueCertificate.credential });
     expect(verified.body.data!.verifyCertificate.valid).toBe(true);
-    const checkpoint = await t.graphql<{ createLedgerCheckpoint: { treeSize: number } }>(CHECKPOINT, undefined, await t.token({ role: 'auditor', sub: 'aud-ops' }));
+    const checkpoint = await t.graphql<{ createLedgerCheckpoint: { treeSize: number } }>(
+      CHECKPOINT,
+      undefined,
+      await t.token({ role: 'auditor', sub: 'aud-ops' }),
+    );
     expect(checkpoint.body.errors).toBeUndefined();
     const unparsable = await t.graphql('{ citizen(', undefined, clerk);
     expect(unparsable.status).toBe(400);
@@ -139,7 +147,8 @@ describe('operations: Prometheus metrics', () => {
     expect(value(series, 'onegate_ledger_batch_duration_seconds_count', { outcome: 'written' })).toBe(value(series, 'onegate_ledger_batch_entries_count'));
     expect(value(series, 'onegate_ledger_append_failures_total')).toBe(0);
     let accesses = 0;
-    for (const outcome of ['GRANTED', 'PARTIAL', 'DENIED', 'FAILED']) accesses += value(series, 'onegate_ledger_entries_total', { kind: 'DATA_ACCESS', outcome }) ?? 0;
+    for (const outcome of ['GRANTED', 'PARTIAL', 'DENIED', 'FAILED'])
+      accesses += value(series, 'onegate_ledger_entries_total', { kind: 'DATA_ACCESS', outcome }) ?? 0;
     expect(accesses).toBe(written.data_access);
     expect(value(series, 'onegate_ledger_tree_size')).toBe(written.n);
     expect(value(series, 'onegate_ledger_checkpoint_tree_size')).toBe(Number(written.checkpoint));
@@ -167,7 +176,9 @@ describe('operations: Prometheus metrics', () => {
     // Every onegate series has its help text and is described in docs/operations.md; the docs (their alert rules too) name no other.
     const emitted = new Set([...text.matchAll(/^# HELP (onegate_\w+) /gm)].map((m) => m[1]!));
     const documented = new Set(
-      [...readFileSync(join(projectRoot(), 'docs', 'operations.md'), 'utf8').matchAll(/\b(onegate_[a-z_]*[a-z])\b/g)].map((m) => m[1]!.replace(/_(bucket|sum|count)$/, '')),
+      [...readFileSync(join(projectRoot(), 'docs', 'operations.md'), 'utf8').matchAll(/\b(onegate_[a-z_]*[a-z])\b/g)].map((m) =>
+        m[1]!.replace(/_(bucket|sum|count)$/, ''),
+      ),
     );
     expect([...emitted].filter((name) => !documented.has(name))).toEqual([]);
     expect([...documented].filter((name) => !emitted.has(name))).toEqual([]);
@@ -199,7 +210,10 @@ describe('operations: /metrics access', () => {
     expect(wrong.status).toBe(401);
     expect(wrong.body).toMatchObject({ reason: 'TOKEN_INVALID' });
     // A valid onegate token is not the metrics token.
-    const admin = await t.http().get('/metrics').set('authorization', `Bearer ${await t.token({ role: 'admin', sub: 'admin-ops' })}`);
+    const admin = await t
+      .http()
+      .get('/metrics')
+      .set('authorization', `Bearer ${await t.token({ role: 'admin', sub: 'admin-ops' })}`);
     expect(admin.status).toBe(401);
     const right = await t.http().get('/metrics').set('authorization', `Bearer ${token}`);
     expect(right.status).toBe(200);
@@ -247,7 +261,11 @@ describe('operations: OpenTelemetry traces', () => {
     });
     await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
     const { port } = collector.address() as { port: number };
-    t = await createTestApp({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, OTEL_SERVICE_NAME: 'onegate-test', LEDGER_CHECKPOINT_INTERVAL_SECONDS: '0' });
+    t = await createTestApp({
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+      OTEL_SERVICE_NAME: 'onegate-test',
+      LEDGER_CHECKPOINT_INTERVAL_SECONDS: '0',
+    });
     await addIdentityCheckMatter(t);
   });
   afterAll(async () => {
@@ -265,16 +283,22 @@ describe('operations: OpenTelemetry traces', () => {
       .set('content-type', 'application/json')
       .set('authorization', `Bearer ${clerk}`)
       .set('traceparent', `00-${traceId}-${parentId}-01`)
-      .send({ query: `{ citizen(idNumber: "${LI_WEI}", purpose: { matter: "IDENTITY_CHECK", caseNumber: "TR-1" }) { person { name } household { householdNumber } } }` });
+      .send({
+        query: `{ citizen(idNumber: "${LI_WEI}", purpose: { matter: "IDENTITY_CHECK", caseNumber: "TR-1" }) { person { name } household { householdNumber } } }`,
+      });
     expect(res.body.errors).toBeUndefined();
     // Closing the gateway flushes the spans to the collector.
     await t.close();
     t = undefined as unknown as TestApp;
 
     const spans: Array<OtlpSpan & { service?: string }> = bodies.flatMap((body) => {
-      const parsed = JSON.parse(body) as { resourceSpans: Array<{ resource: { attributes: OtlpSpan['attributes'] }; scopeSpans: Array<{ spans: OtlpSpan[] }> }> };
+      const parsed = JSON.parse(body) as {
+        resourceSpans: Array<{ resource: { attributes: OtlpSpan['attributes'] }; scopeSpans: Array<{ spans: OtlpSpan[] }> }>;
+      };
       return parsed.resourceSpans.flatMap((rs) =>
-        rs.scopeSpans.flatMap((ss) => ss.spans.map((s) => ({ ...s, service: rs.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue as string }))),
+        rs.scopeSpans.flatMap((ss) =>
+          ss.spans.map((s) => ({ ...s, service: rs.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue as string })),
+        ),
       );
     });
     const attribute = (span: OtlpSpan, key: string) => {

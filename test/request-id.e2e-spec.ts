@@ -35,7 +35,12 @@ describe('request ids: the gateway’s own, and the client’s beside it', () =>
   it('gives two requests sending the same X-Request-Id two distinct ledger request ids, and keeps both client ids', async () => {
     const chosen = 'hall-JINGAN-01-000042';
     const send = () =>
-      t.http().post('/graphql').set('authorization', `Bearer ${auditor}`).set('x-request-id', chosen).send({ query: ENTRIES, variables: { filter: { subject: LI_WEI } } });
+      t
+        .http()
+        .post('/graphql')
+        .set('authorization', `Bearer ${auditor}`)
+        .set('x-request-id', chosen)
+        .send({ query: ENTRIES, variables: { filter: { subject: LI_WEI } } });
     const [first, second] = [await send(), await send()];
     for (const res of [first, second]) {
       expect(res.status).toBe(200);
@@ -62,9 +67,12 @@ describe('request ids: the gateway’s own, and the client’s beside it', () =>
       auditor,
     );
     const nodes = listed.body.data!.auditEntries.edges.map((e) => e.node);
-    expect(nodes.filter((n) => n.clientRequestId === chosen).map((n) => n.requestId).sort()).toEqual(
-      [first.headers['x-request-id'], second.headers['x-request-id']].sort(),
-    );
+    expect(
+      nodes
+        .filter((n) => n.clientRequestId === chosen)
+        .map((n) => n.requestId)
+        .sort(),
+    ).toEqual([first.headers['x-request-id'], second.headers['x-request-id']].sort());
   });
 
   it('keeps no client id that is not well-formed, and gives every response its own id', async () => {
@@ -94,10 +102,33 @@ describe('request ids: the gateway’s own, and the client’s beside it', () =>
            subject_kind, subject_id, matter, case_number, consent_ref, items_granted, items_denied, departments, outcome, request_id, client_address,
            restricted, detail, leaf_hash)
          VALUES ($1, 1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
-        [size, v1.at, v1.kind, v1.actor.kind, v1.actor.id, v1.actor.hall, v1.actor.region, v1.actor.department, v1.subject!.kind, v1.subject!.id, v1.matter,
-          v1.caseNumber, v1.consentRef, v1.itemsGranted, v1.itemsDenied, v1.departments, v1.outcome, v1.requestId, v1.clientAddress, v1.restricted, v1.detail, leafHash],
+        [
+          size,
+          v1.at,
+          v1.kind,
+          v1.actor.kind,
+          v1.actor.id,
+          v1.actor.hall,
+          v1.actor.region,
+          v1.actor.department,
+          v1.subject!.kind,
+          v1.subject!.id,
+          v1.matter,
+          v1.caseNumber,
+          v1.consentRef,
+          v1.itemsGranted,
+          v1.itemsDenied,
+          v1.departments,
+          v1.outcome,
+          v1.requestId,
+          v1.clientAddress,
+          v1.restricted,
+          v1.detail,
+          leafHash,
+        ],
       );
-      for (const node of nodes) await owner.query('INSERT INTO onegate.ledger_node (level, node_index, hash) VALUES ($1, $2, $3)', [node.level, node.index, node.hash]);
+      for (const node of nodes)
+        await owner.query('INSERT INTO onegate.ledger_node (level, node_index, hash) VALUES ($1, $2, $3)', [node.level, node.index, node.hash]);
       await owner.query('COMMIT');
     } catch (error) {
       await owner.query('ROLLBACK');

@@ -69,8 +69,18 @@ const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** di
  * own records alone and needs no purpose.
  */
 const ISSUED = [
-  { type: 'MARRIAGE_CERTIFICATE', department: 'CIVIL_AFFAIRS', holders: `SELECT id_number FROM dept_civil_affairs.marital_status WHERE status = 'MARRIED'`, underMatter: 'MARRIAGE_REGISTRATION' },
-  { type: 'HOUSEHOLD_REGISTER_EXTRACT', department: 'PUBLIC_SECURITY', holders: `SELECT id_number FROM dept_public_security.household_member WHERE status = 'ACTIVE'`, underMatter: null },
+  {
+    type: 'MARRIAGE_CERTIFICATE',
+    department: 'CIVIL_AFFAIRS',
+    holders: `SELECT id_number FROM dept_civil_affairs.marital_status WHERE status = 'MARRIED'`,
+    underMatter: 'MARRIAGE_REGISTRATION',
+  },
+  {
+    type: 'HOUSEHOLD_REGISTER_EXTRACT',
+    department: 'PUBLIC_SECURITY',
+    holders: `SELECT id_number FROM dept_public_security.household_member WHERE status = 'ACTIVE'`,
+    underMatter: null,
+  },
 ] as const;
 const KEY_PLACEHOLDER = '@@KEY@@';
 const ISSUE_MUTATION = 'mutation Issue($in: IssueCertificateInput!) { issueCertificate(input: $in) { id identifier status } }';
@@ -112,7 +122,8 @@ function parseSettings(argv: string[]): Settings | undefined {
     reseed: values.reseed === true,
   };
   const problems: string[] = [];
-  if (!Number.isInteger(settings.citizens) || settings.citizens < 1000 || settings.citizens > 5_000_000) problems.push('--citizens: a whole number from 1000 to 5000000');
+  if (!Number.isInteger(settings.citizens) || settings.citizens < 1000 || settings.citizens > 5_000_000)
+    problems.push('--citizens: a whole number from 1000 to 5000000');
   if (!(settings.seconds >= 1)) problems.push('--seconds: at least 1');
   if (!(settings.warmup >= 0)) problems.push('--warmup: 0 or more');
   if (settings.connections.some((n) => !Number.isInteger(n) || n < 1 || n > 1000)) problems.push('--connections: whole numbers from 1 to 1000');
@@ -154,7 +165,10 @@ async function drawHolders(ownerUrl: string): Promise<Map<string, string[]>> {
     for (const issued of ISSUED) {
       const { rows } = await client.query<{ id_number: string }>(`SELECT id_number FROM (${issued.holders}) h ORDER BY random() LIMIT $1`, [HOLDERS_PER_TYPE]);
       if (rows.length === 0) throw new Error(`no holders for ${issued.type} in the seeded records`);
-      holders.set(issued.type, rows.map((r) => r.id_number));
+      holders.set(
+        issued.type,
+        rows.map((r) => r.id_number),
+      );
     }
     return holders;
   });
@@ -171,7 +185,10 @@ async function grantHolderConsents(url: string, issuer: DevIssuer, holders: Map<
     const response = await fetch(`${url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query: 'mutation($m: String!, $d: [String!]) { grantConsent(input: { matter: $m, departments: $d }) { id } }', variables: { m: matter, d: [department] } }),
+      body: JSON.stringify({
+        query: 'mutation($m: String!, $d: [String!]) { grantConsent(input: { matter: $m, departments: $d }) { id } }',
+        variables: { m: matter, d: [department] },
+      }),
     });
     const body = (await response.json()) as { data?: { grantConsent: { id: string } }; errors?: unknown };
     if (!body.data) throw new Error(`a holder's consent was refused: ${JSON.stringify(body.errors).slice(0, 500)}`);
@@ -187,7 +204,9 @@ function issuanceRequests(holders: Map<string, string[]>, tokens: Map<string, st
     for (const issued of ISSUED) {
       const list = holders.get(issued.type)!;
       const holder = list[i % list.length]!;
-      const purpose = issued.underMatter ? { matter: issued.underMatter, caseNumber: `BENCH-${i}`, consent: consents.get(`${holder}/${issued.underMatter}`) } : undefined;
+      const purpose = issued.underMatter
+        ? { matter: issued.underMatter, caseNumber: `BENCH-${i}`, consent: consents.get(`${holder}/${issued.underMatter}`) }
+        : undefined;
       requests.push({
         body: JSON.stringify({ query: ISSUE_MUTATION, variables: { in: { type: issued.type, holder, idempotencyKey: KEY_PLACEHOLDER, purpose } } }),
         authorization: `Bearer ${tokens.get(issued.department)}`,
@@ -286,13 +305,45 @@ function summarize(
   verification: VerificationRun[],
   batch: BatchRun,
 ): { headers: string[]; rows: string[][]; notes: string[]; targets: Record<string, unknown> } {
-  const headers = ['what', 'connections', 'per second', 'p50 ms', 'p99 ms', 'errors (non-2xx / GraphQL / transport)', 'CPU cores: gateway / postgres / load / idle'];
+  const headers = [
+    'what',
+    'connections',
+    'per second',
+    'p50 ms',
+    'p99 ms',
+    'errors (non-2xx / GraphQL / transport)',
+    'CPU cores: gateway / postgres / load / idle',
+  ];
   const errors = (run: LoadResult) =>
     notClean(run) ? `**${run.non2xx} / ${run.graphqlErrors} / ${run.transportErrors}${run.warmupNotOk ? ` (+${run.warmupNotOk} in warm-up)` : ''}**` : '0';
   const rows = [
-    ...issuance.map((r) => ['durable issuances (GraphQL `issueCertificate`)', String(r.connections), String(r.okPerSecond), String(r.latencyMs.p50), String(r.latencyMs.p99), errors(r), cores(r.cpu)]),
-    ...verification.map((r) => ['verifications (GraphQL `verifyCertificate`, one per request)', String(r.connections), String(r.okPerSecond), String(r.latencyMs.p50), String(r.latencyMs.p99), errors(r), cores(r.cpu)]),
-    [`batch verification (signatures; ${batch.credentials.toLocaleString('en-US')} credentials, ${batch.distinct.toLocaleString('en-US')} distinct)`, `${batch.workers} worker threads`, String(batch.signaturesPerSecond), '—', '—', String(batch.credentials - batch.valid), `${batch.cores} (this process)`],
+    ...issuance.map((r) => [
+      'durable issuances (GraphQL `issueCertificate`)',
+      String(r.connections),
+      String(r.okPerSecond),
+      String(r.latencyMs.p50),
+      String(r.latencyMs.p99),
+      errors(r),
+      cores(r.cpu),
+    ]),
+    ...verification.map((r) => [
+      'verifications (GraphQL `verifyCertificate`, one per request)',
+      String(r.connections),
+      String(r.okPerSecond),
+      String(r.latencyMs.p50),
+      String(r.latencyMs.p99),
+      errors(r),
+      cores(r.cpu),
+    ]),
+    [
+      `batch verification (signatures; ${batch.credentials.toLocaleString('en-US')} credentials, ${batch.distinct.toLocaleString('en-US')} distinct)`,
+      `${batch.workers} worker threads`,
+      String(batch.signaturesPerSecond),
+      '—',
+      '—',
+      String(batch.credentials - batch.valid),
+      `${batch.cores} (this process)`,
+    ],
   ];
   const clean = (r: LoadResult) => !notClean(r);
   const bestIssuance = [...issuance].filter(clean).sort((a, b) => b.okPerSecond - a.okPerSecond)[0];
@@ -301,8 +352,18 @@ function summarize(
   const verificationPass = verification.filter((r) => clean(r) && r.okPerSecond >= 3000);
   const batchPass = batch.valid === batch.credentials && batch.signaturesPerSecond >= 15_000;
   const targets = {
-    issuance: { target: '>= 1000 durable issuances/s at p99 <= 50 ms', met: issuancePass.length > 0, best: bestIssuance ? { connections: bestIssuance.connections, perSecond: bestIssuance.okPerSecond, p99: bestIssuance.latencyMs.p99 } : null },
-    verification: { target: '>= 3000 verifications/s through GraphQL', met: verificationPass.length > 0, best: bestVerification ? { connections: bestVerification.connections, perSecond: bestVerification.okPerSecond, p99: bestVerification.latencyMs.p99 } : null },
+    issuance: {
+      target: '>= 1000 durable issuances/s at p99 <= 50 ms',
+      met: issuancePass.length > 0,
+      best: bestIssuance ? { connections: bestIssuance.connections, perSecond: bestIssuance.okPerSecond, p99: bestIssuance.latencyMs.p99 } : null,
+    },
+    verification: {
+      target: '>= 3000 verifications/s through GraphQL',
+      met: verificationPass.length > 0,
+      best: bestVerification
+        ? { connections: bestVerification.connections, perSecond: bestVerification.okPerSecond, p99: bestVerification.latencyMs.p99 }
+        : null,
+    },
     batch: { target: '>= 15000 signatures/s in batch verification', met: batchPass, signaturesPerSecond: batch.signaturesPerSecond },
   };
   const verdict = (met: boolean) => (met ? '**met**' : '**not met**');
@@ -310,17 +371,30 @@ function summarize(
     `Target ≥ 1,000 durable issuances/s at p99 ≤ 50 ms: ${verdict(targets.issuance.met)}` +
       (bestIssuance ? `; best: ${bestIssuance.okPerSecond}/s at p99 ${bestIssuance.latencyMs.p99} ms with ${bestIssuance.connections} connections.` : '.'),
     `Target ≥ 3,000 verifications/s through GraphQL: ${verdict(targets.verification.met)}` +
-      (bestVerification ? `; best: ${bestVerification.okPerSecond}/s (p99 ${bestVerification.latencyMs.p99} ms) with ${bestVerification.connections} connections.` : '.'),
+      (bestVerification
+        ? `; best: ${bestVerification.okPerSecond}/s (p99 ${bestVerification.latencyMs.p99} ms) with ${bestVerification.connections} connections.`
+        : '.'),
     `Target ≥ 15,000 signatures/s in batch verification: ${verdict(batchPass)}; ${batch.signaturesPerSecond}/s, ${batch.valid} of ${batch.credentials} valid, ` +
       `${batch.cores} cores (${batch.workers} worker threads, chunks of ${batch.chunk}).`,
-    'Durability: after every issuance run the registry and the ledger were counted for that run\'s idempotency keys: ' +
-      issuance.map((r) => `${r.connections} connections: ${r.durability.answered} answered, ${r.durability.registered} registered, ${r.durability.ledgerEntries} CERTIFICATE_ISSUE entries`).join('; ') +
+    "Durability: after every issuance run the registry and the ledger were counted for that run's idempotency keys: " +
+      issuance
+        .map(
+          (r) =>
+            `${r.connections} connections: ${r.durability.answered} answered, ${r.durability.registered} registered, ${r.durability.ledgerEntries} CERTIFICATE_ISSUE entries`,
+        )
+        .join('; ') +
       ' (autocannon may stop before reading answers the gateway had already committed, so registered ≥ answered).',
   ];
-  for (const [what, runs] of [['issuance', issuance], ['verification', verification]] as const) {
+  for (const [what, runs] of [
+    ['issuance', issuance],
+    ['verification', verification],
+  ] as const) {
     for (const run of runs) {
       const foreign = foreignCores(run.cpu);
-      if (foreign > FOREIGN_LIMIT) notes.push(`⚠ ${what}, ${run.connections} connections: other work used ${foreign} cores of the machine during the measured period (after ${ATTEMPTS} attempts); these figures are disturbed.`);
+      if (foreign > FOREIGN_LIMIT)
+        notes.push(
+          `⚠ ${what}, ${run.connections} connections: other work used ${foreign} cores of the machine during the measured period (after ${ATTEMPTS} attempts); these figures are disturbed.`,
+        );
     }
   }
   return { headers, rows, notes, targets };
@@ -342,7 +416,15 @@ async function main(argv: string[]): Promise<void> {
     const issuer = new DevIssuer(config);
     const tokens = new Map<string, string>();
     for (const { department } of ISSUED) {
-      tokens.set(department, await issuer.issueToken({ role: 'department', sub: `bench-${department.toLowerCase()}`, department, ttlSeconds: Math.min(4 * 3600, config.TOKEN_MAX_AGE_SECONDS) }));
+      tokens.set(
+        department,
+        await issuer.issueToken({
+          role: 'department',
+          sub: `bench-${department.toLowerCase()}`,
+          department,
+          ttlSeconds: Math.min(4 * 3600, config.TOKEN_MAX_AGE_SECONDS),
+        }),
+      );
     }
 
     const port = await freePort();
@@ -375,17 +457,23 @@ async function main(argv: string[]): Promise<void> {
       for (const connections of settings.connections) {
         const run = await undisturbed(log, `issuance, ${connections} connections`, disturbed, async () => {
           const prefix = `${runTag}-c${connections}-${Math.random().toString(36).slice(2, 8)}-`;
-          const result = await measureLoad(ctx, { gateway: gateway.child.pid }, {
-            url,
-            connections,
-            warmupSeconds: settings.warmup,
-            seconds: settings.seconds,
-            requests,
-            unique: { placeholder: KEY_PLACEHOLDER, prefix },
-          });
+          const result = await measureLoad(
+            ctx,
+            { gateway: gateway.child.pid },
+            {
+              url,
+              connections,
+              warmupSeconds: settings.warmup,
+              seconds: settings.seconds,
+              requests,
+              unique: { placeholder: KEY_PLACEHOLDER, prefix },
+            },
+          );
           const durability = { answered: result.ok + result.warmupOk, ...(await durableIssuances(ownerUrl, prefix)) };
           if (durability.registered < durability.answered || durability.ledgerEntries < durability.answered) {
-            throw new Error(`issuance, ${connections} connections: ${durability.answered} answered but ${durability.registered} registered and ${durability.ledgerEntries} ledger entries`);
+            throw new Error(
+              `issuance, ${connections} connections: ${durability.answered} answered but ${durability.registered} registered and ${durability.ledgerEntries} ledger entries`,
+            );
           }
           return { ...result, durability };
         });
@@ -403,10 +491,16 @@ async function main(argv: string[]): Promise<void> {
       const bodies = credentials.map((c) => ({ body: JSON.stringify({ query: VERIFY_QUERY, variables: { c } }) }));
       for (const connections of settings.connections) {
         const run = await undisturbed(log, `verification, ${connections} connections`, disturbed, () =>
-          measureLoad(ctx, { gateway: gateway.child.pid }, { url, connections, warmupSeconds: settings.warmup, seconds: settings.seconds, requests: bodies, expect: '"valid":true' }),
+          measureLoad(
+            ctx,
+            { gateway: gateway.child.pid },
+            { url, connections, warmupSeconds: settings.warmup, seconds: settings.seconds, requests: bodies, expect: '"valid":true' },
+          ),
         );
         verification.push(run);
-        log(`verification ${String(connections).padStart(3)} connections: ${run.okPerSecond}/s, p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms; CPU ${cores(run.cpu, run.gatewayInstructionsPerRequest)}`);
+        log(
+          `verification ${String(connections).padStart(3)} connections: ${run.okPerSecond}/s, p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms; CPU ${cores(run.cpu, run.gatewayInstructionsPerRequest)}`,
+        );
         if (notClean(run)) log(`WARNING: errors during verification; first: ${run.firstErrorBody ?? '(transport error)'}`);
       }
       gatewayMemory = residentMemory(gateway.child.pid) ?? null;
@@ -416,7 +510,9 @@ async function main(argv: string[]): Promise<void> {
       const before = cpuSnapshot({ gateway: gateway.child.pid });
       batch = await batchVerification(url, batchCredentials, settings.batch);
       const split = cpuSplit(before, cpuSnapshot({ gateway: gateway.child.pid }), await otherDatabasePids(ctx));
-      log(`batch verification: ${batch.signaturesPerSecond} signatures/s (${batch.valid}/${batch.credentials} valid, ${batch.cores} cores; gateway meanwhile ${split.usage.gateway})`);
+      log(
+        `batch verification: ${batch.signaturesPerSecond} signatures/s (${batch.valid}/${batch.credentials} valid, ${batch.cores} cores; gateway meanwhile ${split.usage.gateway})`,
+      );
     } finally {
       await stop(gateway.child);
     }
@@ -426,7 +522,7 @@ async function main(argv: string[]): Promise<void> {
       name: 'certificates',
       description:
         'The certificate registry under load. Issuance: department systems (Civil Affairs marriage certificates, under MARRIAGE_REGISTRATION with ' +
-        'each holder\'s consent, and Public Security household register extracts, alternately) call `issueCertificate` over HTTP with fresh ' +
+        "each holder's consent, and Public Security household register extracts, alternately) call `issueCertificate` over HTTP with fresh " +
         'idempotency keys; each answer is read from the department ' +
         'records through the exchange, signed as VC JWT and SD-JWT VC (ES256) and registered durably with its ledger entry. Verification: the public ' +
         '`verifyCertificate` query, one credential per request (3 in 4 VC JWTs, 1 in 4 SD-JWT VCs), each verification a ledger entry. Batch: the ' +
@@ -444,7 +540,12 @@ async function main(argv: string[]): Promise<void> {
       ],
       source,
       targets,
-      settings: { ...settings, issued: ISSUED.map(({ type, department }) => ({ type, department })), batchChunk: BATCH_CHUNK, gatewayLogLevel: GATEWAY_LOG_LEVEL },
+      settings: {
+        ...settings,
+        issued: ISSUED.map(({ type, department }) => ({ type, department })),
+        batchChunk: BATCH_CHUNK,
+        gatewayLogLevel: GATEWAY_LOG_LEVEL,
+      },
       issuance,
       verification,
       batch,

@@ -74,7 +74,13 @@ export function exchangeCharts(sizes: ChartedSize[], logLevel: string): ResultCh
     charts.push({
       file: 'exchange-latency.svg',
       title: 'p99 latency of the audited lookup over each measured run',
-      chart: { kind: 'line', title: 'p99 latency over each measured run (citizens, connections)', xLabel: 'seconds into the measured period', yLabel: 'p99 ms (per second)', series: latency },
+      chart: {
+        kind: 'line',
+        title: 'p99 latency over each measured run (citizens, connections)',
+        xLabel: 'seconds into the measured period',
+        yLabel: 'p99 ms (per second)',
+        series: latency,
+      },
     });
   }
   const sideBySide = sizes.find((s) => s.peer?.runs.some((r) => r.timeline?.length));

@@ -30,7 +30,10 @@ const SAMPLE_SEED = 0.4242;
 export function benchHallsFile(): string {
   const file = join(tmpdir(), 'onegate-bench-halls.json');
   const provinces = Array.from({ length: 82 - 11 + 1 }, (_, i) => String(11 + i));
-  const halls = [...SERVICE_HALLS, ...provinces.map((p) => ({ code: `BENCH-${p}`, name: `Benchmark hall ${p}`, nameZh: `基准测试大厅 ${p}`, regionCode: `${p}0000` }))];
+  const halls = [
+    ...SERVICE_HALLS,
+    ...provinces.map((p) => ({ code: `BENCH-${p}`, name: `Benchmark hall ${p}`, nameZh: `基准测试大厅 ${p}`, regionCode: `${p}0000` })),
+  ];
   writeFileSync(file, JSON.stringify(halls));
   return file;
 }
@@ -72,10 +75,21 @@ export async function prepareSample(ownerUrl: string, config: AppConfig, citizen
     const hall = `BENCH-${province}`;
     // The province's bench hall (see benchHallsFile): HOUSE_TRANSFER compares the first two digits only.
     const region = `${province}0000`;
-    const token = await issuer.issueToken({ role: 'clerk', sub: `bench-clerk-${province}`, hall, region, ttlSeconds: Math.min(4 * 3600, config.TOKEN_MAX_AGE_SECONDS) });
+    const token = await issuer.issueToken({
+      role: 'clerk',
+      sub: `bench-clerk-${province}`,
+      hall,
+      region,
+      ttlSeconds: Math.min(4 * 3600, config.TOKEN_MAX_AGE_SECONDS),
+    });
     clerks.set(province, { province, hall, region, authorization: `Bearer ${token}` });
   }
-  const sample = ids.map((idNumber, i) => ({ idNumber, caseNumber: `BENCH-${citizens}-${i}`, grantId: randomUUID(), clerk: clerks.get(idNumber.slice(0, 2))! }));
+  const sample = ids.map((idNumber, i) => ({
+    idNumber,
+    caseNumber: `BENCH-${citizens}-${i}`,
+    grantId: randomUUID(),
+    clerk: clerks.get(idNumber.slice(0, 2))!,
+  }));
   // Grants written as the owner, as ConsentService.grant would (without its ledger entry): any case, the clerk's hall, one day.
   await withClient(ownerUrl, async (client) => {
     await client.query(`DELETE FROM onegate.consent_grant WHERE case_number LIKE 'BENCH-%'`);

@@ -48,7 +48,18 @@ import { exchangeCharts } from './exchange-charts.js';
 import { LOOKUPS_PER_MINUTE, MATTER, QUERY, gatewayEnv, prepareSample, requestBody, startDepartmentApi, type SampleEntry } from './exchange-setup.js';
 import { Floor, LOOKUPS, type FloorResult } from './floor.js';
 import type { LoadResult } from './load.js';
-import { peerInstallation, peerRatios, peerRequestBody, peerSettings, startPeer, verifyPeer, type PeerInstallation, type PeerRatios, type PeerRun, type PeerVerification } from '../peer/peer.js';
+import {
+  peerInstallation,
+  peerRatios,
+  peerRequestBody,
+  peerSettings,
+  startPeer,
+  verifyPeer,
+  type PeerInstallation,
+  type PeerRatios,
+  type PeerRun,
+  type PeerVerification,
+} from '../peer/peer.js';
 
 const USAGE = `usage: npm run bench:exchange -- [--citizens 10000,1000000] [--seconds 20] [--warmup 5]
                                [--connections 16,24,32,64] [--sample 5000] [--info-connections 32]
@@ -87,7 +98,16 @@ function parseSettings(argv: string[]): Settings | undefined {
   const text = { type: 'string' } as const;
   const { values } = parseCliArgs(
     argv,
-    { citizens: text, seconds: text, warmup: text, connections: text, sample: text, 'info-connections': text, 'peer-connections': text, reseed: { type: 'boolean' } },
+    {
+      citizens: text,
+      seconds: text,
+      warmup: text,
+      connections: text,
+      sample: text,
+      'info-connections': text,
+      'peer-connections': text,
+      reseed: { type: 'boolean' },
+    },
     { fail: (m) => new Error(`${m}\n\n${USAGE}`), example: '--seconds 20' },
   );
   const list = (text: string) => text.split(',').map((s) => Number(s.trim()));
@@ -108,8 +128,10 @@ function parseSettings(argv: string[]): Settings | undefined {
   if (!(settings.warmup >= 0)) problems.push('--warmup: 0 or more');
   if (settings.connections.some((n) => !Number.isInteger(n) || n < 1 || n > 1000)) problems.push('--connections: whole numbers from 1 to 1000');
   if (!Number.isInteger(settings.sample) || settings.sample < 1 || settings.sample > 1_000_000) problems.push('--sample: a whole number from 1 to 1000000');
-  if (!Number.isInteger(settings.infoConnections) || settings.infoConnections < 0 || settings.infoConnections > 1000) problems.push('--info-connections: a whole number from 0 to 1000');
-  if (!Number.isInteger(settings.peerConnections) || settings.peerConnections < 0 || settings.peerConnections > 1000) problems.push('--peer-connections: a whole number from 0 to 1000');
+  if (!Number.isInteger(settings.infoConnections) || settings.infoConnections < 0 || settings.infoConnections > 1000)
+    problems.push('--info-connections: a whole number from 0 to 1000');
+  if (!Number.isInteger(settings.peerConnections) || settings.peerConnections < 0 || settings.peerConnections > 1000)
+    problems.push('--peer-connections: a whole number from 0 to 1000');
   if (problems.length > 0) throw new Error(`${problems.join('; ')}\n\n${USAGE}`);
   return settings;
 }
@@ -174,10 +196,11 @@ async function verify(url: string, sample: SampleEntry[], floor: Floor): Promise
     if (answer.status !== 200) problems.push(`HTTP ${answer.status}`);
     if (answer.body.errors) problems.push('the answer has errors');
     if (!citizen) problems.push('data.citizen is missing');
-    else for (const { field } of LOOKUPS) {
-      const mismatch = fieldMismatch(field, citizen[field] ?? null, records[field] as Array<Record<string, unknown>>);
-      if (mismatch) problems.push(mismatch);
-    }
+    else
+      for (const { field } of LOOKUPS) {
+        const mismatch = fieldMismatch(field, citizen[field] ?? null, records[field] as Array<Record<string, unknown>>);
+        if (mismatch) problems.push(mismatch);
+      }
     if (problems.length > 0) {
       throw new Error(
         `the gateway's answer for sampled citizen #${sample.indexOf(entry)} is wrong (${problems.join('; ')}); no figures were recorded.\n` +
@@ -226,13 +249,17 @@ function loadRun(
   settings: Settings,
   peer?: Child,
 ): Promise<MeasuredLoad> {
-  return measureLoad(ctx, { gateway: gateway.pid, departmentApi: api.pid, ...(peer ? { peer: peer.pid } : {}) }, {
-    url,
-    connections,
-    warmupSeconds: warmupFor(gateway.pid, settings),
-    seconds: settings.seconds,
-    requests: sample.map((entry) => ({ body: requestBody(entry), authorization: entry.clerk.authorization })),
-  });
+  return measureLoad(
+    ctx,
+    { gateway: gateway.pid, departmentApi: api.pid, ...(peer ? { peer: peer.pid } : {}) },
+    {
+      url,
+      connections,
+      warmupSeconds: warmupFor(gateway.pid, settings),
+      seconds: settings.seconds,
+      requests: sample.map((entry) => ({ body: requestBody(entry), authorization: entry.clerk.authorization })),
+    },
+  );
 }
 
 interface GatewayRun extends MeasuredLoad {
@@ -299,7 +326,12 @@ async function comparePeer(
   const peer = await startPeer(peerInstall, db.readerUrls, config.DEPARTMENT_POOL_SIZE, config.DEPARTMENT_TIMEOUT_MS * 2, join(logDir, `peer-${database}.log`));
   try {
     log(`${database}: PostGraphile ${peerInstall.postgraphileVersion} (Node ${peerInstall.nodeVersion}) ready in ${peer.startMs} ms`);
-    const verified = await verifyPeer(peer.url, sample.map((s) => s.idNumber), floor, VERIFY_COUNT);
+    const verified = await verifyPeer(
+      peer.url,
+      sample.map((s) => s.idNumber),
+      floor,
+      VERIFY_COUNT,
+    );
     log(`${database}: verified ${verified.checked} PostGraphile answers against the sources (${verified.withAllFive} with all five records)`);
     const peerRequests = sample.map((entry) => ({ body: peerRequestBody(entry.idNumber) }));
     const runs: PeerRun[] = [];
@@ -308,13 +340,17 @@ async function comparePeer(
       const run = await undisturbed(log, what, disturbed, () =>
         system === 'onegate'
           ? loadRun(ctx, gateway.child, api, gateway.url, sample, c, settings, peer.child)
-          : measureLoad(ctx, { gateway: gateway.child.pid, departmentApi: api.pid, peer: peer.child.pid }, {
-              url: peer.url,
-              connections: c,
-              warmupSeconds: warmupFor(peer.child.pid, settings),
-              seconds: settings.seconds,
-              requests: peerRequests,
-            }),
+          : measureLoad(
+              ctx,
+              { gateway: gateway.child.pid, departmentApi: api.pid, peer: peer.child.pid },
+              {
+                url: peer.url,
+                connections: c,
+                warmupSeconds: warmupFor(peer.child.pid, settings),
+                seconds: settings.seconds,
+                requests: peerRequests,
+              },
+            ),
       );
       runs.push({ ...run, system, order: order + 1 });
       const u = run.cpu.usage;
@@ -327,7 +363,16 @@ async function comparePeer(
     }
     const ratios = peerRatios(runs);
     log(`${database}: onegate ÷ PostGraphile with ${c} connections: q/s ${ratios.okPerSecond}, p99 ${ratios.p99} (means of two runs each)`);
-    return { connections: c, postgraphile: peerInstall.postgraphileVersion, node: peerInstall.nodeVersion, startMs: peer.startMs, memory: residentMemory(peer.child.pid) ?? null, verified, runs, ratios };
+    return {
+      connections: c,
+      postgraphile: peerInstall.postgraphileVersion,
+      node: peerInstall.nodeVersion,
+      startMs: peer.startMs,
+      memory: residentMemory(peer.child.pid) ?? null,
+      verified,
+      runs,
+      ratios,
+    };
   } finally {
     await stop(peer.child);
   }
@@ -392,7 +437,11 @@ async function runSize(adminUrl: string, dataDir: string, citizens: number, sett
       }
       if (logLevel === GATEWAY_LOG_LEVEL) {
         const text = readFileSync(gateway.child.logFile!);
-        const lines = (part: Buffer) => part.toString('utf8').split('\n').filter((l) => l.trim() !== '');
+        const lines = (part: Buffer) =>
+          part
+            .toString('utf8')
+            .split('\n')
+            .filter((l) => l.trim() !== '');
         const running = lines(text.subarray(0, logLength));
         gatewayWarnLog = {
           lines: running.length,
@@ -410,10 +459,16 @@ async function runSize(adminUrl: string, dataDir: string, citizens: number, sett
         let before: CpuSnapshot | undefined;
         let after: CpuSnapshot | undefined;
         const named = { floor: process.pid };
-        const result = await floor.measure(sample.map((s) => s.idNumber), c, settings.warmup, settings.seconds, (started) => {
-          if (started) before = cpuSnapshot(named);
-          else after = cpuSnapshot(named);
-        });
+        const result = await floor.measure(
+          sample.map((s) => s.idNumber),
+          c,
+          settings.warmup,
+          settings.seconds,
+          (started) => {
+            if (started) before = cpuSnapshot(named);
+            else after = cpuSnapshot(named);
+          },
+        );
         return { ...result, cpu: cpuSplit(before!, after!, await otherDatabasePids(ctx)) };
       });
       floorRuns.push(run);
@@ -499,7 +554,7 @@ function peerNotes(sizes: SizeResult[], targets: Record<string, unknown>): strin
     `Side by side with PostGraphile v5 (bench/peer/: postgraphile ${first.postgraphile} under Node ${first.node}, serving the same department schemas through the same read-only reader roles, ` +
       'one request per citizen for the same five items and fields, no authorization and no audit), measured by the same load generator in alternating runs: ' +
       'onegate, PostGraphile, onegate, PostGraphile, each with its own warm-up. The ratios divide the mean of the two onegate runs by the mean of the two PostGraphile runs ' +
-      '(q/s: above 1 means onegate answers more; p99: below 1 means onegate\'s tail is shorter). onegate does per answer what PostGraphile does not: the token, consent and ' +
+      "(q/s: above 1 means onegate answers more; p99: below 1 means onegate's tail is shorter). onegate does per answer what PostGraphile does not: the token, consent and " +
       'access decision, record validation, the ledger entry (durable before the answer), and social insurance through the department API over HTTP with HMAC; ' +
       'PostGraphile reads insurance_account directly.',
     lines.join('\n'),
@@ -566,7 +621,11 @@ function summarize(sizes: SizeResult[], settings: Settings): { headers: string[]
     const warn = small.gateway.filter((r) => r.logLevel === GATEWAY_LOG_LEVEL);
     const passing = warn.filter((r) => clean(r) && r.okPerSecond >= 1500 && r.latencyMs.p99 <= 25);
     const best = [...warn].filter(clean).sort((a, b) => b.okPerSecond - a.okPerSecond)[0];
-    targets.throughputAt10k = { target: '>= 1500 audited queries/s at p99 <= 25 ms, 10,000 citizens', met: passing.length > 0, passingConnections: passing.map((r) => r.connections) };
+    targets.throughputAt10k = {
+      target: '>= 1500 audited queries/s at p99 <= 25 ms, 10,000 citizens',
+      met: passing.length > 0,
+      passingConnections: passing.map((r) => r.connections),
+    };
     notes.push(
       `Target ≥ 1,500 audited queries/s at p99 ≤ 25 ms with 10,000 citizens: **${passing.length > 0 ? `met (connections ${passing.map((r) => r.connections).join(', ')})` : 'not met'}**` +
         (best ? `; best: ${best.okPerSecond} q/s at p99 ${best.latencyMs.p99} ms with ${best.connections} connections.` : '.'),
@@ -593,12 +652,17 @@ function summarize(sizes: SizeResult[], settings: Settings): { headers: string[]
     const runs = [
       ...size.gateway.map((r) => ({ what: `gateway, ${r.connections} connections, LOG_LEVEL=${r.logLevel}`, cpu: r.cpu })),
       ...size.floor.map((r) => ({ what: `floor, ${r.connections} callers`, cpu: r.cpu })),
-      ...(size.peer?.runs ?? []).map((r) => ({ what: `side by side run ${r.order} (${r.system === 'onegate' ? 'onegate' : 'PostGraphile'}), ${r.connections} connections`, cpu: r.cpu })),
+      ...(size.peer?.runs ?? []).map((r) => ({
+        what: `side by side run ${r.order} (${r.system === 'onegate' ? 'onegate' : 'PostGraphile'}), ${r.connections} connections`,
+        cpu: r.cpu,
+      })),
     ];
     for (const { what, cpu } of runs) {
       const foreign = foreignCores(cpu);
       if (foreign > FOREIGN_LIMIT) {
-        notes.push(`⚠ ${size.citizens.toLocaleString('en-US')} citizens, ${what}: other work used ${foreign} cores of the machine during the measured period (after ${ATTEMPTS} attempts); these figures are disturbed.`);
+        notes.push(
+          `⚠ ${size.citizens.toLocaleString('en-US')} citizens, ${what}: other work used ${foreign} cores of the machine during the measured period (after ${ATTEMPTS} attempts); these figures are disturbed.`,
+        );
       }
     }
     if (size.disturbedAttempts.length > 0) {
@@ -643,43 +707,44 @@ async function main(argv: string[]): Promise<void> {
     const sizes: SizeResult[] = [];
     for (const citizens of settings.citizens) sizes.push(await runSize(adminUrl, dataDir, citizens, settings));
     const { headers, rows, notes, targets } = summarize(sizes, settings);
-    await writeResult('exchange', {
-      name: 'exchange',
-      description:
-        "A clerk's house-transfer `citizen` query (person, household, marriage, properties, social insurance: four departments, social insurance " +
-        'through the reference department API over HTTP with HMAC) from concurrent HTTP clients, each answer audited in the ledger, ' +
-        'against the same five lookups made directly with `pg` in one process (the floor). Gateway, department API, load generator and ' +
-        'PostgreSQL are separate processes on one machine.',
-      ...runContext(server),
-      summary: { headers, rows },
-      notes: [
-        ...notes,
-        measuredBuildNote(source),
-      ],
-      source,
-      targets,
-      settings: {
-        ...settings,
-        query: QUERY,
-        matter: MATTER,
-        gateway: {
-          LOG_LEVEL: GATEWAY_LOG_LEVEL,
-          EXCHANGE_LOOKUPS_PER_MINUTE: LOOKUPS_PER_MINUTE,
-          DB_POOL_SIZE: baseConfig.DB_POOL_SIZE,
-          DEPARTMENT_POOL_SIZE: baseConfig.DEPARTMENT_POOL_SIZE,
-          DEPARTMENT_MAX_CONCURRENT: baseConfig.DEPARTMENT_MAX_CONCURRENT,
-          LEDGER_BATCH_MAX_ENTRIES: baseConfig.LEDGER_BATCH_MAX_ENTRIES,
-          LEDGER_BATCH_WAIT_MS: baseConfig.LEDGER_BATCH_WAIT_MS,
-          LEDGER_CHECKPOINT_INTERVAL_SECONDS: baseConfig.LEDGER_CHECKPOINT_INTERVAL_SECONDS,
+    await writeResult(
+      'exchange',
+      {
+        name: 'exchange',
+        description:
+          "A clerk's house-transfer `citizen` query (person, household, marriage, properties, social insurance: four departments, social insurance " +
+          'through the reference department API over HTTP with HMAC) from concurrent HTTP clients, each answer audited in the ledger, ' +
+          'against the same five lookups made directly with `pg` in one process (the floor). Gateway, department API, load generator and ' +
+          'PostgreSQL are separate processes on one machine.',
+        ...runContext(server),
+        summary: { headers, rows },
+        notes: [...notes, measuredBuildNote(source)],
+        source,
+        targets,
+        settings: {
+          ...settings,
+          query: QUERY,
+          matter: MATTER,
+          gateway: {
+            LOG_LEVEL: GATEWAY_LOG_LEVEL,
+            EXCHANGE_LOOKUPS_PER_MINUTE: LOOKUPS_PER_MINUTE,
+            DB_POOL_SIZE: baseConfig.DB_POOL_SIZE,
+            DEPARTMENT_POOL_SIZE: baseConfig.DEPARTMENT_POOL_SIZE,
+            DEPARTMENT_MAX_CONCURRENT: baseConfig.DEPARTMENT_MAX_CONCURRENT,
+            LEDGER_BATCH_MAX_ENTRIES: baseConfig.LEDGER_BATCH_MAX_ENTRIES,
+            LEDGER_BATCH_WAIT_MS: baseConfig.LEDGER_BATCH_WAIT_MS,
+            LEDGER_CHECKPOINT_INTERVAL_SECONDS: baseConfig.LEDGER_CHECKPOINT_INTERVAL_SECONDS,
+          },
+          departments: { httpConnector: ['HUMAN_RESOURCES'], database: DEPARTMENT_CODES.filter((d) => d !== 'HUMAN_RESOURCES') },
+          peer:
+            settings.peerConnections > 0
+              ? peerSettings(await peerInstallation(log), baseConfig.DEPARTMENT_POOL_SIZE, baseConfig.DEPARTMENT_TIMEOUT_MS * 2)
+              : null,
         },
-        departments: { httpConnector: ['HUMAN_RESOURCES'], database: DEPARTMENT_CODES.filter((d) => d !== 'HUMAN_RESOURCES') },
-        peer:
-          settings.peerConnections > 0
-            ? peerSettings(await peerInstallation(log), baseConfig.DEPARTMENT_POOL_SIZE, baseConfig.DEPARTMENT_TIMEOUT_MS * 2)
-            : null,
+        sizes,
       },
-      sizes,
-    }, exchangeCharts(sizes, GATEWAY_LOG_LEVEL));
+      exchangeCharts(sizes, GATEWAY_LOG_LEVEL),
+    );
     const failed = sizes.some((s) => s.gateway.some(notClean) || (s.peer?.runs ?? []).some(notClean));
     if (failed) {
       console.error('bench:exchange: some runs had errors (see the table); their figures are flagged, not to be trusted');

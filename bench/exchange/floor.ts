@@ -60,7 +60,13 @@ export class Floor {
   }
 
   /** `connections` concurrent callers looping over `sample`: a warm-up, then the measured period. */
-  async measure(sample: readonly string[], connections: number, warmupSeconds: number, seconds: number, onMeasuring?: (started: boolean) => void): Promise<FloorResult> {
+  async measure(
+    sample: readonly string[],
+    connections: number,
+    warmupSeconds: number,
+    seconds: number,
+    onMeasuring?: (started: boolean) => void,
+  ): Promise<FloorResult> {
     let next = 0;
     let measuring = false;
     let stop = false;

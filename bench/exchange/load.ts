@@ -102,7 +102,6 @@ type Autocannon = (
 // autocannon is CommonJS without type declarations.
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
-
 async function run(req: LoadRequest): Promise<LoadResult> {
   let next = 0;
   let measuring = false;

@@ -68,7 +68,11 @@ async function runOnce(runtimeUrl: string, concurrency: number, seconds: number,
 }
 
 async function main(argv: string[]): Promise<void> {
-  const { values } = parseCliArgs(argv, { seconds: { type: 'string' }, concurrency: { type: 'string' } }, { fail: (m) => new Error(m), example: '--seconds 10' });
+  const { values } = parseCliArgs(
+    argv,
+    { seconds: { type: 'string' }, concurrency: { type: 'string' } },
+    { fail: (m) => new Error(m), example: '--seconds 10' },
+  );
   const seconds = Number(values.seconds ?? 10);
   const levels = (values.concurrency ?? '50,100,200').split(',').map(Number);
   if (!(seconds > 0) || levels.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--seconds and --concurrency must be positive');

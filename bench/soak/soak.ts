@@ -11,7 +11,19 @@ import { startDepartmentApi, gatewayEnv, prepareSample, requestBody, type Sample
 import { stop } from '../exchange/children.js';
 import { residentMemory } from '../exchange/cpu.js';
 import type { LoadRequest } from '../exchange/load.js';
-import { freePort, measureLoad, measuredBuildNote, prepareBenchDatabase, runContext, snapshotBuild, sourceState, startGateway, withBenchServer, ledgerEntryCount, type CpuContext } from '../harness.js';
+import {
+  freePort,
+  measureLoad,
+  measuredBuildNote,
+  prepareBenchDatabase,
+  runContext,
+  snapshotBuild,
+  sourceState,
+  startGateway,
+  withBenchServer,
+  ledgerEntryCount,
+  type CpuContext,
+} from '../harness.js';
 import { writeResult } from '../results.js';
 
 const USAGE = `usage: npm run soak -- [--minutes 10] [--citizens 10000] [--connections 32] [--interval 10] [--rate N] [--sample 2000]
@@ -122,7 +134,9 @@ async function main(argv: string[]): Promise<void> {
         const memory = residentMemory(gateway.child.pid);
         const s = { atSeconds: bucket.atSeconds, ok: bucket.ok, notOk: bucket.notOk, p50: bucket.p50, p99: bucket.p99, rssMiB: memory?.rssMiB ?? null };
         samples.push(s);
-        log(`${String(Math.round(s.atSeconds)).padStart(4)} s: ${round(s.ok / interval, 0)} q/s, p50 ${s.p50} ms, p99 ${s.p99} ms, errors ${s.notOk}, RSS ${s.rssMiB} MiB`);
+        log(
+          `${String(Math.round(s.atSeconds)).padStart(4)} s: ${round(s.ok / interval, 0)} q/s, p50 ${s.p50} ms, p99 ${s.p99} ms, errors ${s.notOk}, RSS ${s.rssMiB} MiB`,
+        );
       });
       const entriesWritten = (await ledgerEntryCount(ownerUrl)) - entriesBefore;
       const p99 = drift(samples, (s) => s.p99, P99_DRIFT_LIMIT, 1);
@@ -145,7 +159,21 @@ async function main(argv: string[]): Promise<void> {
             'gateway works at full speed for about half of each second and idles for the rest: latency is that of full load at these connections.',
           ...runContext(server),
           summary: {
-            headers: ['citizens', 'capacity q/s', 'held rate q/s', 'minutes', 'answered q/s', 'p50 ms', 'p99 ms', 'errors', 'p99 drift ms (limit)', 'RSS drift MiB (limit)', 'RSS MiB first → last', 'CPU cores: gateway / postgres / API / load', 'verdict'],
+            headers: [
+              'citizens',
+              'capacity q/s',
+              'held rate q/s',
+              'minutes',
+              'answered q/s',
+              'p50 ms',
+              'p99 ms',
+              'errors',
+              'p99 drift ms (limit)',
+              'RSS drift MiB (limit)',
+              'RSS MiB first → last',
+              'CPU cores: gateway / postgres / API / load',
+              'verdict',
+            ],
             rows: [
               [
                 citizens.toLocaleString('en-US'),

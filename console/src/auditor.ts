@@ -31,7 +31,8 @@ interface SeenCheckpoint extends Checkpoint {
   vkey?: string;
 }
 
-const ENTRY = 'index at kind outcome matter caseNumber consentRef itemsGranted itemsDenied departments leafHash actor { kind id hall department } subject { kind id }';
+const ENTRY =
+  'index at kind outcome matter caseNumber consentRef itemsGranted itemsDenied departments leafHash actor { kind id hall department } subject { kind id }';
 const SEARCH = `query($filter: AuditEntryFilter, $first: Int, $after: String, $last: Int, $before: String) { auditEntries(filter: $filter, first: $first, after: $after, last: $last, before: $before) { edges { node { ${ENTRY} } } pageInfo { startCursor endCursor hasNextPage hasPreviousPage } } }`;
 const PAGE = 20;
 
@@ -60,7 +61,12 @@ export async function renderAuditor(root: HTMLElement): Promise<void> {
   const hall = field('audit-hall', t('hall'));
   const matter = field('audit-matter', t('matter'));
   const caseNumber = field('audit-case', t('caseNumber'));
-  const outcome = h('select', { id: 'audit-outcome' }, h('option', { value: '' }, t('any')), ...['GRANTED', 'PARTIAL', 'DENIED', 'FAILED'].map((o) => h('option', { value: o }, o)));
+  const outcome = h(
+    'select',
+    { id: 'audit-outcome' },
+    h('option', { value: '' }, t('any')),
+    ...['GRANTED', 'PARTIAL', 'DENIED', 'FAILED'].map((o) => h('option', { value: o }, o)),
+  );
   const form = h(
     'form',
     { class: 'lookup', id: 'audit-search' },
@@ -73,14 +79,25 @@ export async function renderAuditor(root: HTMLElement): Promise<void> {
   );
   const search = async (from: PageFrom) => {
     const filter: Record<string, string> = {};
-    for (const [key, input] of [['subject', subject.input], ['hall', hall.input], ['matter', matter.input], ['caseNumber', caseNumber.input]] as const) {
+    for (const [key, input] of [
+      ['subject', subject.input],
+      ['hall', hall.input],
+      ['matter', matter.input],
+      ['caseNumber', caseNumber.input],
+    ] as const) {
       if (input.value.trim()) filter[key] = input.value.trim();
     }
     if (outcome.value) filter.outcome = outcome.value;
     // Cursors only when there is one; backward (a Relay `last`/`before` page) to go back to newer entries.
     const paging = from && 'before' in from ? { last: PAGE, before: from.before } : { first: PAGE, ...(from ? { after: from.after } : {}) };
     const answer = await graphql<{ auditEntries: EntryPage }>(SEARCH, { filter, ...paging });
-    renderEntries(results, answer.data?.auditEntries ?? null, answer.errors[0]?.message, (entry) => void renderEntry(details, entry), (page) => void search(page));
+    renderEntries(
+      results,
+      answer.data?.auditEntries ?? null,
+      answer.errors[0]?.message,
+      (entry) => void renderEntry(details, entry),
+      (page) => void search(page),
+    );
   };
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -101,11 +118,19 @@ async function renderFlags(section: HTMLElement): Promise<void> {
   replace(
     section,
     h('h2', {}, t('flags')),
-    flags.length === 0 ? h('p', { class: 'hint' }, t('noFlags')) : h('ul', {}, ...flags.map((f) => h('li', { 'data-flag': f.kind }, `${f.description} (${f.actor.hall ?? f.actor.id}, ${f.count})`))),
+    flags.length === 0
+      ? h('p', { class: 'hint' }, t('noFlags'))
+      : h('ul', {}, ...flags.map((f) => h('li', { 'data-flag': f.kind }, `${f.description} (${f.actor.hall ?? f.actor.id}, ${f.count})`))),
   );
 }
 
-function renderEntries(section: HTMLElement, page: EntryPage | null, error: string | undefined, open: (entry: Entry) => void, go: (from: PageFrom) => void): void {
+function renderEntries(
+  section: HTMLElement,
+  page: EntryPage | null,
+  error: string | undefined,
+  open: (entry: Entry) => void,
+  go: (from: PageFrom) => void,
+): void {
   if (!page) {
     replace(section, h('p', { class: 'error', role: 'alert' }, `${t('actionFailed')}: ${error ?? ''}`));
     return;
@@ -135,7 +160,11 @@ function renderEntries(section: HTMLElement, page: EntryPage | null, error: stri
     h(
       'table',
       {},
-      h('thead', {}, h('tr', {}, ...(['index', 'when', 'actor', 'subject', 'why', 'outcome'] as const).map((k) => h('th', { scope: 'col' }, t(k))), h('th', {}, ''))),
+      h(
+        'thead',
+        {},
+        h('tr', {}, ...(['index', 'when', 'actor', 'subject', 'why', 'outcome'] as const).map((k) => h('th', { scope: 'col' }, t(k))), h('th', {}, '')),
+      ),
       h('tbody', {}, ...rows),
     ),
     newer,
@@ -158,7 +187,12 @@ async function renderEntry(section: HTMLElement, entry: Entry): Promise<void> {
     ['leaf', entry.leafHash],
   ];
   const proof = h('p', { id: 'inclusion', class: 'hint' }, '…');
-  replace(section, h('h2', {}, `${t('entry')} ${entry.index}`), h('dl', { class: 'card' }, ...facts.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])), proof);
+  replace(
+    section,
+    h('h2', {}, `${t('entry')} ${entry.index}`),
+    h('dl', { class: 'card' }, ...facts.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
+    proof,
+  );
   const signed = await signedCheckpoint();
   if ('error' in signed) {
     proof.textContent = `${t('actionFailed')}: ${signed.error}`;
@@ -180,11 +214,11 @@ async function renderEntry(section: HTMLElement, entry: Entry): Promise<void> {
   );
   const got = answer.data?.ledgerInclusionProof;
   // The leaf hash is the entry's own (as listed), not the proof's word for it.
-  const ok = got !== undefined && (await verifyInclusion(entry.index, cp.treeSize, fromBase64(entry.leafHash), got.hashes.map(fromBase64), fromBase64(cp.rootHash)));
+  const ok =
+    got !== undefined && (await verifyInclusion(entry.index, cp.treeSize, fromBase64(entry.leafHash), got.hashes.map(fromBase64), fromBase64(cp.rootHash)));
   proof.className = ok ? 'hint ok' : 'hint bad';
   proof.textContent = `${ok ? t('inclusionOk') : t('inclusionBad')} (${t('treeSize')} ${cp.treeSize})`;
 }
-
 
 /**
  * The newest checkpoint with its signature checked here against the ledger's published vkey: the
@@ -227,7 +261,11 @@ async function verifyLedger(section: HTMLElement): Promise<void> {
   }
   if ('problem' in signed) {
     // Nothing of an unsigned or mis-signed checkpoint is shown as the ledger's, nor kept.
-    replace(section, h('h2', {}, t('checkpoint')), h('p', { id: 'checkpoint-signature', class: 'hint bad', role: 'alert' }, `${t('signatureBad')}: ${signed.problem}`));
+    replace(
+      section,
+      h('h2', {}, t('checkpoint')),
+      h('p', { id: 'checkpoint-signature', class: 'hint bad', role: 'alert' }, `${t('signatureBad')}: ${signed.problem}`),
+    );
     return;
   }
   const { verified, vkey } = signed;
@@ -251,8 +289,13 @@ async function verifyLedger(section: HTMLElement): Promise<void> {
       { a: seen.treeSize, b: cp.treeSize },
     );
     const hashes = proof.data?.ledgerConsistencyProof.hashes;
-    const ok = hashes !== undefined && (await verifyConsistency(seen.treeSize, cp.treeSize, fromBase64(seen.rootHash), fromBase64(cp.rootHash), hashes.map(fromBase64)));
-    verdict = h('p', { id: 'consistency', class: ok ? 'hint ok' : 'hint bad', role: ok ? undefined : 'alert' }, ok ? `${t('consistentWith')} ${seen.treeSize}` : t('inconsistent'));
+    const ok =
+      hashes !== undefined && (await verifyConsistency(seen.treeSize, cp.treeSize, fromBase64(seen.rootHash), fromBase64(cp.rootHash), hashes.map(fromBase64)));
+    verdict = h(
+      'p',
+      { id: 'consistency', class: ok ? 'hint ok' : 'hint bad', role: ok ? undefined : 'alert' },
+      ok ? `${t('consistentWith')} ${seen.treeSize}` : t('inconsistent'),
+    );
   }
   // Only a checkpoint that checked out (or the first) becomes the one to compare with next time.
   if (!verdict.classList.contains('bad')) localStorage.setItem(SEEN_KEY, JSON.stringify(cp));

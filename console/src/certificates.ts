@@ -103,5 +103,11 @@ export function openPrintSheet(cert: Cert): void {
 
 /** A list of certificate cards, or the words for none. */
 export function certificateList(section: HTMLElement, title: string, certs: Cert[], extra: (cert: Cert) => HTMLElement[] = () => []): void {
-  replace(section, h('h2', {}, title), certs.length === 0 ? h('p', { class: 'hint' }, t('noCertificates')) : h('div', { class: 'cards' }, ...certs.map((cert) => certificateCard(cert, extra(cert)))));
+  replace(
+    section,
+    h('h2', {}, title),
+    certs.length === 0
+      ? h('p', { class: 'hint' }, t('noCertificates'))
+      : h('div', { class: 'cards' }, ...certs.map((cert) => certificateCard(cert, extra(cert)))),
+  );
 }

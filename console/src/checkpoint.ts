@@ -66,7 +66,8 @@ export async function verifyCheckpointNote(note: string, vkey: string): Promise<
     throw new CheckpointError('this browser cannot check Ed25519 signatures, or the key is not an Ed25519 key');
   }
   const forms: BrowserKey[] = [];
-  for (const type of [ED25519, COSIGNATURE] as const) forms.push({ name: fields.name, type, keyId: await keyIdFor(fields.name, type, fields.publicKey), publicKey });
+  for (const type of [ED25519, COSIGNATURE] as const)
+    forms.push({ name: fields.name, type, keyId: await keyIdFor(fields.name, type, fields.publicKey), publicKey });
 
   const parsed = parseSignedNote(note, 'checkpoint');
   const body = parseCheckpointText(parsed.text);

@@ -85,7 +85,10 @@ function disclosure(cert: Cert): HTMLElement {
       message.className = 'hint bad';
       return;
     }
-    const link = h('a', { href: URL.createObjectURL(new Blob([answer.data.certificatePresentation], { type: 'application/dc+sd-jwt' })), download: `${cert.type.toLowerCase()}-${cert.identifier}.sd-jwt` });
+    const link = h('a', {
+      href: URL.createObjectURL(new Blob([answer.data.certificatePresentation], { type: 'application/dc+sd-jwt' })),
+      download: `${cert.type.toLowerCase()}-${cert.identifier}.sd-jwt`,
+    });
     document.body.append(link);
     link.click();
     link.remove();
@@ -108,7 +111,13 @@ function disclosure(cert: Cert): HTMLElement {
     replace(
       shown,
       svgImage(link.qrSvg, t('presentQrAlt')),
-      h('figcaption', {}, `${t('presentQrHelp')} ${new Date(link.expiresAt).toLocaleTimeString()}`, h('br'), h('a', { href: link.url, class: 'link-text' }, link.url)),
+      h(
+        'figcaption',
+        {},
+        `${t('presentQrHelp')} ${new Date(link.expiresAt).toLocaleTimeString()}`,
+        h('br'),
+        h('a', { href: link.url, class: 'link-text' }, link.url),
+      ),
     );
     shown.hidden = false;
   });
@@ -180,7 +189,13 @@ async function renderConsents(section: HTMLElement): Promise<void> {
     { class: 'lookup', id: 'grant' },
     h('label', { for: 'grant-matter' }, t('matter'), matter),
     h('label', { for: 'grant-case' }, t('caseOptional'), caseNumber),
-    h('fieldset', { class: 'halls', id: 'grant-halls' }, h('legend', {}, t('halls')), ...hallBoxes.map(({ label }) => label), h('p', { class: 'hint' }, t('hallsHelp'))),
+    h(
+      'fieldset',
+      { class: 'halls', id: 'grant-halls' },
+      h('legend', {}, t('halls')),
+      ...hallBoxes.map(({ label }) => label),
+      h('p', { class: 'hint' }, t('hallsHelp')),
+    ),
     h('button', { type: 'submit' }, t('grant')),
   );
   form.addEventListener('submit', async (event) => {
@@ -235,7 +250,11 @@ async function renderConsents(section: HTMLElement): Promise<void> {
       : h(
           'table',
           {},
-          h('thead', {}, h('tr', {}, ...(['matter', 'grantId', 'expiresAt', 'outcome'] as const).map((k) => h('th', { scope: 'col' }, k === 'outcome' ? '' : t(k))))),
+          h(
+            'thead',
+            {},
+            h('tr', {}, ...(['matter', 'grantId', 'expiresAt', 'outcome'] as const).map((k) => h('th', { scope: 'col' }, k === 'outcome' ? '' : t(k)))),
+          ),
           h('tbody', {}, ...rows),
         ),
   );

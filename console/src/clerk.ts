@@ -46,8 +46,19 @@ export async function renderClerk(root: HTMLElement): Promise<void> {
   const matters = await graphql<{ matters: Array<{ code: string; name: string; nameZh: string | null }> }>('{ matters { code name nameZh } }');
   const known = new Map((matters.data?.matters ?? []).map((m) => [m.code, (currentLang() === 'zh' && m.nameZh) || m.name]));
   // A searchable list: type part of a code or name, pick from the suggestions; Enter submits.
-  const options = h('datalist', { id: 'matter-options' }, ...[...known].sort(([a], [b]) => a.localeCompare(b)).map(([code, name]) => h('option', { value: code, label: name })));
-  const matter = h('input', { id: 'matter', list: 'matter-options', required: true, autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'matter-hint' });
+  const options = h(
+    'datalist',
+    { id: 'matter-options' },
+    ...[...known].sort(([a], [b]) => a.localeCompare(b)).map(([code, name]) => h('option', { value: code, label: name })),
+  );
+  const matter = h('input', {
+    id: 'matter',
+    list: 'matter-options',
+    required: true,
+    autocomplete: 'off',
+    spellcheck: 'false',
+    'aria-describedby': 'matter-hint',
+  });
   matter.value = sessionStorage.getItem(LAST_MATTER) ?? '';
   const matterHint = h('span', { id: 'matter-hint', class: 'hint' });
   const caseNumber = h('input', { id: 'case', required: true, autocomplete: 'off' });
@@ -116,7 +127,7 @@ export async function renderClerk(root: HTMLElement): Promise<void> {
       h('p', { class: 'hint' }, t('pickGrant')),
       ...list.map((grant) => {
         // Every grant listed names this hall (consentsCovering lists no other).
-    const scope = [grant.caseNumber ?? t('anyCase'), `${t('expiresAt')} ${new Date(grant.expiresAt).toLocaleString()}`].join(' · ');
+        const scope = [grant.caseNumber ?? t('anyCase'), `${t('expiresAt')} ${new Date(grant.expiresAt).toLocaleString()}`].join(' · ');
         const pick = h('button', { type: 'button', class: 'secondary', 'data-grant': grant.id }, scope);
         pick.addEventListener('click', () => {
           consent.value = grant.id;
@@ -165,7 +176,15 @@ function renderResults(results: HTMLElement, view: Record<string, unknown> | nul
   for (const { field, show } of ITEMS) {
     const error = byField.get(field);
     if (error?.extensions?.code === 'FORBIDDEN') {
-      cards.push(h('article', { class: 'card denied', 'data-item': field }, h('h2', {}, t(field)), h('p', {}, t('notAvailable')), h('p', { class: 'reason' }, reasonText(error.extensions.reason))));
+      cards.push(
+        h(
+          'article',
+          { class: 'card denied', 'data-item': field },
+          h('h2', {}, t(field)),
+          h('p', {}, t('notAvailable')),
+          h('p', { class: 'reason' }, reasonText(error.extensions.reason)),
+        ),
+      );
       continue;
     }
     if (error) {
@@ -173,7 +192,17 @@ function renderResults(results: HTMLElement, view: Record<string, unknown> | nul
       button.addEventListener('click', retry);
       const department = error.extensions?.department;
       cards.push(
-        h('article', { class: 'card failed', 'data-item': field }, h('h2', {}, t(field)), h('p', { class: 'reason' }, `${t('departmentFailed')}${department ? `: ${departmentName(department)}` : ''} (${error.extensions?.reason ?? error.extensions?.code ?? ''})`), button),
+        h(
+          'article',
+          { class: 'card failed', 'data-item': field },
+          h('h2', {}, t(field)),
+          h(
+            'p',
+            { class: 'reason' },
+            `${t('departmentFailed')}${department ? `: ${departmentName(department)}` : ''} (${error.extensions?.reason ?? error.extensions?.code ?? ''})`,
+          ),
+          button,
+        ),
       );
       continue;
     }

@@ -128,7 +128,10 @@ const LABELS = {
   signedFieldsDiffer: { zh: '网关给出的条目数或根哈希与已签名检查点不符', en: 'the size or root the gateway states differs from the signed note' },
   formEd25519: { zh: 'Ed25519 签名注记', en: 'Ed25519 signed note' },
   formCosignature: { zh: '带时间戳的共同签名', en: 'timestamped cosignature' },
-  keyChanged: { zh: '签名密钥与此前所见不同！请向运维人员核实日志公钥', en: 'Signed by another key than the checkpoint seen before! Check the ledger key with the operators' },
+  keyChanged: {
+    zh: '签名密钥与此前所见不同！请向运维人员核实日志公钥',
+    en: 'Signed by another key than the checkpoint seen before! Check the ledger key with the operators',
+  },
   matterUnknown: { zh: '事项不在目录中', en: 'Not a matter in the catalog' },
   findGrants: { zh: '查找已登记的授权', en: 'Find recorded consents' },
   noGrantsCovering: { zh: '该市民没有覆盖此事项与受理编号的有效授权', en: 'No active consent of this citizen covers this matter and case here' },

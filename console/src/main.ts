@@ -12,7 +12,6 @@ const who = document.getElementById('who')!;
 const lang = document.getElementById('lang') as HTMLButtonElement;
 const signOut = document.getElementById('sign-out') as HTMLButtonElement;
 
-
 /** Shows the screen for the signed-in caller; `signedIn` is who sign-in just found (saves asking again). */
 async function render(signedIn?: Me): Promise<void> {
   lang.textContent = t('switchTo');

@@ -38,7 +38,9 @@ export async function renderSignIn(root: HTMLElement, signedIn: (me: Me) => void
             ...list.map((persona) => {
               const button = h('button', { type: 'button', class: 'secondary', 'data-persona': persona.code }, persona.label);
               button.addEventListener('click', async () => {
-                const session = await graphql<{ devSignIn: { token: string } }>('mutation($p: String!) { devSignIn(persona: $p) { token } }', { p: persona.code });
+                const session = await graphql<{ devSignIn: { token: string } }>('mutation($p: String!) { devSignIn(persona: $p) { token } }', {
+                  p: persona.code,
+                });
                 if (session.data) await useToken(session.data.devSignIn.token);
                 else message.textContent = session.errors[0]?.message ?? t('tokenRejected');
               });

@@ -40,10 +40,13 @@ export function identifierOf(text: string): string | null {
 function identifierProblem(errors: GqlError[]): HTMLElement | null {
   const extensions = errors[0]?.extensions;
   const problem =
-    extensions?.reason === 'IDENTIFIER_CHECK_CHARACTER' ? ['check', t('identifierCheckCharacter')]
-    : extensions?.reason === 'IDENTIFIER_MALFORMED' ? ['shape', t('identifierMalformed')]
-    : extensions?.code === 'NOT_FOUND' ? ['unknown', t('identifierUnknown')]
-    : null;
+    extensions?.reason === 'IDENTIFIER_CHECK_CHARACTER'
+      ? ['check', t('identifierCheckCharacter')]
+      : extensions?.reason === 'IDENTIFIER_MALFORMED'
+        ? ['shape', t('identifierMalformed')]
+        : extensions?.code === 'NOT_FOUND'
+          ? ['unknown', t('identifierUnknown')]
+          : null;
   return problem ? h('p', { class: 'error overall', role: 'alert', 'data-problem': problem[0] }, problem[1]) : null;
 }
 
@@ -60,14 +63,21 @@ export function claimList(claims: Record<string, unknown>, attrs: Record<string,
  */
 export function renderVerification(target: HTMLElement, v: Verification | null, errors: GqlError[], byIdentifier = false): void {
   if (!v) {
-    replace(target, (byIdentifier && identifierProblem(errors)) || h('p', { class: 'error', role: 'alert' }, `${t('actionFailed')}: ${errors[0]?.message ?? ''}`));
+    replace(
+      target,
+      (byIdentifier && identifierProblem(errors)) || h('p', { class: 'error', role: 'alert' }, `${t('actionFailed')}: ${errors[0]?.message ?? ''}`),
+    );
     return;
   }
   const verdict = (key: 'integrity' | 'certStatus' | 'issuer', value: Verdict) =>
     h('li', { 'data-verdict': key, class: value.ok ? 'hint ok' : 'hint bad' }, `${value.ok ? '✔' : '✘'} ${t(key)}: ${value.message}`);
   replace(
     target,
-    h('p', { class: v.valid ? 'hint ok overall' : 'error overall', role: v.valid ? 'status' : 'alert', 'data-valid': String(v.valid) }, v.valid ? t('genuine') : t('notGenuine')),
+    h(
+      'p',
+      { class: v.valid ? 'hint ok overall' : 'error overall', role: v.valid ? 'status' : 'alert', 'data-valid': String(v.valid) },
+      v.valid ? t('genuine') : t('notGenuine'),
+    ),
     h('ul', { class: 'verdicts' }, verdict('integrity', v.integrity), verdict('certStatus', v.status), verdict('issuer', v.issuer)),
     h('h2', {}, `${t('claims')}${v.certificateType ? ` — ${v.certificateType}` : ''}`),
     byIdentifier ? h('p', { class: 'hint', id: 'claims' }, t('identifierNoClaims')) : claimList(v.claims, { class: 'card', id: 'claims' }),
@@ -116,7 +126,12 @@ export function renderVerify(root: HTMLElement): void {
     const answer = await graphql<{ verifyCertificate: Verification }>(VERIFY, { credential: value });
     renderVerification(result, answer.data?.verifyCertificate ?? null, answer.errors);
   };
-  const form = h('form', { class: 'lookup', id: 'verify-form' }, h('label', { for: 'credential' }, t('credential'), credential), h('button', { type: 'submit' }, t('verify')));
+  const form = h(
+    'form',
+    { class: 'lookup', id: 'verify-form' },
+    h('label', { for: 'credential' }, t('credential'), credential),
+    h('button', { type: 'submit' }, t('verify')),
+  );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     void check();

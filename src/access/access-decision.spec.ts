@@ -1,7 +1,20 @@
 import { describe, expect, it } from '@jest/globals';
 import { readCatalogFiles } from '../catalog/catalog-files.js';
 import type { Principal } from '../identity/principal.js';
-import { conditionItems, consentCovers, decideAccess, decideCertificateTypes, decideConsentListing, decideIssuance, subjectRegion, withinJurisdiction, type AccessRequest, type ConsentFacts, type IssuableType, type MatterRules } from './access-decision.js';
+import {
+  conditionItems,
+  consentCovers,
+  decideAccess,
+  decideCertificateTypes,
+  decideConsentListing,
+  decideIssuance,
+  subjectRegion,
+  withinJurisdiction,
+  type AccessRequest,
+  type ConsentFacts,
+  type IssuableType,
+  type MatterRules,
+} from './access-decision.js';
 
 const LI_WEI = '330825198803142023';
 const ZHANG_HAO = '330825198611021315';
@@ -43,7 +56,7 @@ const SIXTY_PLUS = new Map([['person.identity', [{ birthDate: '1950-01-15' }]]])
 const reasons = (req: AccessRequest) => [...new Set(decideAccess(req).denied.map((d) => d.reason))];
 
 describe('decideAccess', () => {
-  it('grants a Longyou clerk Li Wei\'s house-transfer items with her consent', () => {
+  it("grants a Longyou clerk Li Wei's house-transfer items with her consent", () => {
     expect(decideAccess(request())).toEqual({ granted: HOUSE_ITEMS, denied: [] });
   });
 
@@ -58,9 +71,17 @@ describe('decideAccess', () => {
     expect(reasons(request({ consent: null, consentRejected: 'CONSENT_NOT_COVERING' }))).toEqual(['CONSENT_NOT_COVERING']);
     expect(reasons(request({ consent: null, consentRejected: 'CONSENT_EXPIRED' }))).toEqual(['CONSENT_EXPIRED']);
     // Where the matter needs no consent, a rejected reference changes nothing.
-    expect(decideAccess(request({ matter: MATTERS.get('SENIOR_CERTIFICATE')!, consent: null, consentRejected: 'CONSENT_NOT_COVERING', items: ['person.identity'], subjectRecords: SIXTY_PLUS })).granted).toEqual([
-      'person.identity',
-    ]);
+    expect(
+      decideAccess(
+        request({
+          matter: MATTERS.get('SENIOR_CERTIFICATE')!,
+          consent: null,
+          consentRejected: 'CONSENT_NOT_COVERING',
+          items: ['person.identity'],
+          subjectRecords: SIXTY_PLUS,
+        }),
+      ).granted,
+    ).toEqual(['person.identity']);
   });
 
   it('under SENIOR_CERTIFICATE grants identity and household only (deny by default for the rest)', () => {
@@ -76,13 +97,17 @@ describe('decideAccess', () => {
     ['an unknown matter', { matter: null }, 'MATTER_UNKNOWN'],
     ['an auditor', { principal: { kind: 'auditor', id: 'A-1', tokenExpiresAt } }, 'ROLE_NEVER_READS_RECORDS'],
     ['an admin', { principal: { kind: 'admin', id: 'ADM-1', tokenExpiresAt } }, 'ROLE_NEVER_READS_RECORDS'],
-    ['a department under a clerks-only matter', { principal: { kind: 'department', id: 'nr', department: 'NATURAL_RESOURCES', tokenExpiresAt }, matter: MATTERS.get('UTILITIES_TRANSFER')! }, 'ROLE_NOT_ALLOWED_FOR_MATTER'],
+    [
+      'a department under a clerks-only matter',
+      { principal: { kind: 'department', id: 'nr', department: 'NATURAL_RESOURCES', tokenExpiresAt }, matter: MATTERS.get('UTILITIES_TRANSFER')! },
+      'ROLE_NOT_ALLOWED_FOR_MATTER',
+    ],
     ['a citizen under a clerk matter', { principal: { kind: 'citizen', id: LI_WEI, tokenExpiresAt } }, 'ROLE_NOT_ALLOWED_FOR_MATTER'],
     ['a hall in another province', { principal: jinganClerk }, 'OUTSIDE_JURISDICTION'],
     ['an enterprise under a person matter', { subject: { kind: 'ENTERPRISE', id: '91330825MA2H3X7N4C' } }, 'SUBJECT_NOT_COVERED'],
     ['an expired consent', { consent: consent({ expiresAt: NOW }) }, 'CONSENT_EXPIRED'],
     ['a revoked consent', { consent: consent({ revokedAt: new Date(NOW.getTime() - 1000) }) }, 'CONSENT_REVOKED'],
-    ['another citizen\'s consent', { subject: { kind: 'PERSON', id: ZHANG_HAO } }, 'CONSENT_NOT_COVERING'],
+    ["another citizen's consent", { subject: { kind: 'PERSON', id: ZHANG_HAO } }, 'CONSENT_NOT_COVERING'],
     ['a consent for another matter', { consent: consent({ matter: 'RETIREMENT' }) }, 'CONSENT_NOT_COVERING'],
     ['a consent for another case', { consent: consent({ caseNumber: 'LY-2026-0001' }) }, 'CONSENT_NOT_COVERING'],
     ['a consent for another hall', { consent: consent({ hall: 'JINGAN-01' }) }, 'CONSENT_NOT_COVERING'],
@@ -97,13 +122,13 @@ describe('decideAccess', () => {
     expect(decideAccess(request({ consent: limited })).granted).toEqual(HOUSE_ITEMS);
   });
 
-  it('lets a hall anywhere in the province handle a PROVINCE matter, but only the county\'s own for COUNTY', () => {
+  it("lets a hall anywhere in the province handle a PROVINCE matter, but only the county's own for COUNTY", () => {
     expect(decideAccess(request({ principal: hangzhouClerk })).granted).toEqual(HOUSE_ITEMS);
     const senior = request({ principal: hangzhouClerk, matter: MATTERS.get('SENIOR_CERTIFICATE')!, consent: null, subjectRecords: SIXTY_PLUS });
     expect(reasons(senior)).toEqual(['OUTSIDE_JURISDICTION']);
   });
 
-  it('lets a citizen read their own records under SELF_SERVICE, never someone else\'s', () => {
+  it("lets a citizen read their own records under SELF_SERVICE, never someone else's", () => {
     const citizen: Principal = { kind: 'citizen', id: LI_WEI, tokenExpiresAt };
     const own = request({ principal: citizen, matter: MATTERS.get('SELF_SERVICE')!, consent: null });
     expect(decideAccess(own).granted).toEqual(HOUSE_ITEMS);
@@ -176,28 +201,46 @@ describe('decideIssuance', () => {
 
   it('lets the issuing department issue without a purpose only a type built from its own items, and no other department', () => {
     const publicSecurity: Principal = { kind: 'department', id: 'ps-system', department: 'PUBLIC_SECURITY', tokenExpiresAt };
-    const extract: IssuableType = { code: 'HOUSEHOLD_REGISTER_EXTRACT', issuer: 'PUBLIC_SECURITY', subject: 'PERSON', dataItems: ['person.identity', 'household.registration'], issuedUnder: [] };
+    const extract: IssuableType = {
+      code: 'HOUSEHOLD_REGISTER_EXTRACT',
+      issuer: 'PUBLIC_SECURITY',
+      subject: 'PERSON',
+      dataItems: ['person.identity', 'household.registration'],
+      issuedUnder: [],
+    };
     expect(issuance({ principal: publicSecurity, type: extract })).toEqual({ allowed: true });
     // The marriage certificate's name and ID number come from Public Security's records.
     expect(issuance()).toEqual({ allowed: false, reason: 'PURPOSE_REQUIRED_FOR_OTHER_DEPARTMENTS_ITEMS' });
     expect(issuance({ principal: health })).toEqual({ allowed: false, reason: 'NOT_THE_ISSUING_DEPARTMENT' });
   });
 
-  it('lets the issuing department issue from other departments\' items under a purpose, with what the matter needs', () => {
+  it("lets the issuing department issue from other departments' items under a purpose, with what the matter needs", () => {
     const matter = MATTERS.get('MARRIAGE_REGISTRATION')!;
     expect(issuance({ matter, caseNumber: 'MR-1' })).toEqual({ allowed: false, reason: 'CONSENT_MISSING' });
     expect(issuance({ matter, caseNumber: 'MR-1', consent: consent({ matter: 'MARRIAGE_REGISTRATION' }) })).toEqual({ allowed: true });
-    expect(issuance({ matter: MATTERS.get('HOUSE_TRANSFER')!, caseNumber: 'MR-1', consent: consent() })).toEqual({ allowed: false, reason: 'MATTER_DOES_NOT_ISSUE_TYPE' });
+    expect(issuance({ matter: MATTERS.get('HOUSE_TRANSFER')!, caseNumber: 'MR-1', consent: consent() })).toEqual({
+      allowed: false,
+      reason: 'MATTER_DOES_NOT_ISSUE_TYPE',
+    });
   });
 
-  it('judges the matter\'s subject conditions before issuing: a senior citizen certificate for someone under 60 is refused', () => {
-    const senior: IssuableType = { code: 'SENIOR_CITIZEN_CERTIFICATE', issuer: 'CIVIL_AFFAIRS', subject: 'PERSON', dataItems: ['person.identity', 'household.registration'], issuedUnder: ['SENIOR_CERTIFICATE'] };
+  it("judges the matter's subject conditions before issuing: a senior citizen certificate for someone under 60 is refused", () => {
+    const senior: IssuableType = {
+      code: 'SENIOR_CITIZEN_CERTIFICATE',
+      issuer: 'CIVIL_AFFAIRS',
+      subject: 'PERSON',
+      dataItems: ['person.identity', 'household.registration'],
+      issuedUnder: ['SENIOR_CERTIFICATE'],
+    };
     const base = { type: senior, matter: MATTERS.get('SENIOR_CERTIFICATE')!, caseNumber: 'SC-1' };
     expect(issuance(base)).toEqual({ allowed: false, reason: 'SUBJECT_CONDITION_NOT_MET' });
     const identity = (birthDate: string) => new Map([['person.identity', [{ birthDate }]]]);
     expect(issuance({ ...base, subjectRecords: identity('1988-03-14') })).toEqual({ allowed: false, reason: 'SUBJECT_CONDITION_NOT_MET' });
     expect(issuance({ ...base, subjectRecords: identity('1966-05-20') })).toEqual({ allowed: true });
-    expect(issuance({ ...base, principal: civilAffairs, type: { ...senior, issuedUnder: [] } })).toEqual({ allowed: false, reason: 'MATTER_DOES_NOT_ISSUE_TYPE' });
+    expect(issuance({ ...base, principal: civilAffairs, type: { ...senior, issuedUnder: [] } })).toEqual({
+      allowed: false,
+      reason: 'MATTER_DOES_NOT_ISSUE_TYPE',
+    });
   });
 
   it('lets a clerk issue only under a matter that issues the type, with what that matter needs', () => {
@@ -207,7 +250,10 @@ describe('decideIssuance', () => {
     // The matter needs consent.
     expect(issuance({ ...clerk, matter })).toEqual({ allowed: false, reason: 'CONSENT_MISSING' });
     // HOUSE_TRANSFER reads the same items but does not issue marriage certificates.
-    expect(issuance({ ...clerk, matter: MATTERS.get('HOUSE_TRANSFER')!, consent: consent() })).toEqual({ allowed: false, reason: 'MATTER_DOES_NOT_ISSUE_TYPE' });
+    expect(issuance({ ...clerk, matter: MATTERS.get('HOUSE_TRANSFER')!, consent: consent() })).toEqual({
+      allowed: false,
+      reason: 'MATTER_DOES_NOT_ISSUE_TYPE',
+    });
     expect(issuance({ ...clerk })).toEqual({ allowed: false, reason: 'MATTER_UNKNOWN' });
   });
 
@@ -223,13 +269,31 @@ describe('subject conditions', () => {
   const CHEN_MING = '440105194002290556';
   const haizhuClerk: Principal = { kind: 'clerk', id: 'C-HZ-1', hall: 'HAIZHU-01', region: '440105', tokenExpiresAt };
   const deceased = (records: Array<Record<string, unknown>> | null) =>
-    request({ principal: haizhuClerk, matter: MATTERS.get('DECEASED_AFFAIRS')!, subject: { kind: 'PERSON', id: CHEN_MING }, consent: null, items: ['death.medical_certificate', 'person.identity'], subjectRecords: new Map([['death.medical_certificate', records]]) });
+    request({
+      principal: haizhuClerk,
+      matter: MATTERS.get('DECEASED_AFFAIRS')!,
+      subject: { kind: 'PERSON', id: CHEN_MING },
+      consent: null,
+      items: ['death.medical_certificate', 'person.identity'],
+      subjectRecords: new Map([['death.medical_certificate', records]]),
+    });
   const senior = (birthDate: unknown, overrides: Partial<AccessRequest> = {}) =>
-    request({ matter: MATTERS.get('SENIOR_CERTIFICATE')!, consent: null, items: ['person.identity'], subjectRecords: new Map([['person.identity', birthDate === undefined ? [] : [{ birthDate }]]]), ...overrides });
+    request({
+      matter: MATTERS.get('SENIOR_CERTIFICATE')!,
+      consent: null,
+      items: ['person.identity'],
+      subjectRecords: new Map([['person.identity', birthDate === undefined ? [] : [{ birthDate }]]]),
+      ...overrides,
+    });
   const newborn = (birthDate: string) =>
-    request({ matter: MATTERS.get('NEWBORN_REGISTRATION')!, consent: consent({ matter: 'NEWBORN_REGISTRATION' }), items: ['birth.medical_certificate'], subjectRecords: new Map([['person.identity', [{ birthDate }]]]) });
+    request({
+      matter: MATTERS.get('NEWBORN_REGISTRATION')!,
+      consent: consent({ matter: 'NEWBORN_REGISTRATION' }),
+      items: ['birth.medical_certificate'],
+      subjectRecords: new Map([['person.identity', [{ birthDate }]]]),
+    });
 
-  it('asks for the records a matter\'s conditions are judged from, only when the request otherwise stands', () => {
+  it("asks for the records a matter's conditions are judged from, only when the request otherwise stands", () => {
     const { items: _i, subjectRecords: _r, ...affairs } = deceased(null);
     expect(conditionItems(affairs)).toEqual(['death.medical_certificate']);
     expect(conditionItems({ ...affairs, principal: longyouClerk })).toEqual([]); // outside jurisdiction: nothing is read
@@ -277,7 +341,7 @@ describe('decideConsentListing', () => {
     return decideConsentListing({ principal, matter, subject });
   };
 
-  it('lets a clerk with standing list the citizen\'s grants, whatever consent is presented', () => {
+  it("lets a clerk with standing list the citizen's grants, whatever consent is presented", () => {
     expect(listing({ consent: null })).toBeNull();
   });
 

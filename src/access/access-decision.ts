@@ -245,7 +245,10 @@ export function decideIssuance(req: IssuanceRequest): { allowed: true } | { allo
  * accepts for one of its materials, when the request as a whole is allowed (role, subject,
  * jurisdiction, consent). A citizen always sees their own.
  */
-export function decideCertificateTypes(req: Omit<AccessRequest, 'items'>, acceptedTypes: readonly string[]): { allowed: string[]; denial: DenialReason | null } {
+export function decideCertificateTypes(
+  req: Omit<AccessRequest, 'items'>,
+  acceptedTypes: readonly string[],
+): { allowed: string[]; denial: DenialReason | null } {
   const whole = requestDenial(req);
   if (whole) return { allowed: [], denial: whole };
   return { allowed: [...new Set(acceptedTypes)], denial: null };

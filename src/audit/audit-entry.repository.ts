@@ -85,7 +85,10 @@ export class AuditEntryRepository {
   async existsBeyond(selection: EntrySelection, from: number, newer: boolean): Promise<boolean> {
     const params: unknown[] = [];
     const where = [...conditions(selection, params), `leaf_index ${newer ? '>=' : '<='} $${params.push(from)}`];
-    const rows = await this.dataSource.query<Array<{ found: boolean }>>(`SELECT EXISTS (SELECT 1 FROM onegate.ledger_entry ${whereClause(where)}) AS found`, params);
+    const rows = await this.dataSource.query<Array<{ found: boolean }>>(
+      `SELECT EXISTS (SELECT 1 FROM onegate.ledger_entry ${whereClause(where)}) AS found`,
+      params,
+    );
     return rows[0]!.found;
   }
 

@@ -34,7 +34,11 @@ export class AuditError extends DomainError<AuditErrorReason, AuditErrorCode> {
  * the client gets SERVICE_UNAVAILABLE / LEDGER_UNAVAILABLE and nothing else.
  */
 export class LedgerUnavailableError extends AuditError {
-  constructor(message = 'the audit ledger cannot be written', options?: Pick<DomainErrorOptions, 'cause'>, reason: 'LEDGER_UNAVAILABLE' | 'LEDGER_INCONSISTENT' = 'LEDGER_UNAVAILABLE') {
+  constructor(
+    message = 'the audit ledger cannot be written',
+    options?: Pick<DomainErrorOptions, 'cause'>,
+    reason: 'LEDGER_UNAVAILABLE' | 'LEDGER_INCONSISTENT' = 'LEDGER_UNAVAILABLE',
+  ) {
     super(AuditErrorCode.SERVICE_UNAVAILABLE, reason, `${message}; no data was released`, options);
   }
 }

@@ -28,11 +28,7 @@ export class AuditResolver {
 
   @Roles('auditor')
   @Query(() => [AuditFlag], { description: 'Unusual access in a period (default the last 24 hours, at most 31 days). Auditors only.' })
-  auditFlags(
-    @CurrentPrincipal() principal: Principal,
-    @CurrentRequest() request: RequestContext,
-    @Args() args: AuditFlagsArgs,
-  ): Promise<AuditFlag[]> {
+  auditFlags(@CurrentPrincipal() principal: Principal, @CurrentRequest() request: RequestContext, @Args() args: AuditFlagsArgs): Promise<AuditFlag[]> {
     return this.audit.flags(principal, request, args);
   }
 

@@ -162,9 +162,7 @@ export class AuditService {
       this.outsideHoursFlags(from, to),
       this.recordAuditRead('AUDIT_QUERY', auditor, request, undefined, { query: 'auditFlags', from: from.toISOString(), to: to.toISOString() }),
     ]);
-    return [...manySubjects, ...denials, ...outsideHours]
-      .sort((a, b) => b.windowStart.getTime() - a.windowStart.getTime())
-      .slice(0, MAX_FLAGS);
+    return [...manySubjects, ...denials, ...outsideHours].sort((a, b) => b.windowStart.getTime() - a.windowStart.getTime()).slice(0, MAX_FLAGS);
   }
 
   /**
@@ -228,10 +226,14 @@ export class AuditService {
     const rows = await this.ledgerEntries.windowFlags(kind, from, to, this.config.AUDIT_FLAG_WINDOW_MINUTES, threshold, MAX_FLAGS);
     const minutes = this.config.AUDIT_FLAG_WINDOW_MINUTES;
     return rows.map((row) =>
-      flag(kind, row, new Date(row.window_start.getTime() + minutes * 60_000),
+      flag(
+        kind,
+        row,
+        new Date(row.window_start.getTime() + minutes * 60_000),
         kind === AuditFlagKind.MANY_SUBJECTS
           ? `${row.count} different citizens read within ${minutes} minutes`
-          : `${row.count} denied requests within ${minutes} minutes`),
+          : `${row.count} denied requests within ${minutes} minutes`,
+      ),
     );
   }
 
@@ -242,8 +244,12 @@ export class AuditService {
     ];
     const rows = await this.ledgerEntries.outsideHours(from, to, periods, HALL_TIME_ZONE, MAX_FLAGS);
     return rows.map((row) =>
-      flag(AuditFlagKind.OUTSIDE_OPENING_HOURS, row, new Date(row.window_start.getTime() + 24 * 3600_000),
-        `${row.count} entries while hall ${row.actor_hall ?? '?'} was closed`),
+      flag(
+        AuditFlagKind.OUTSIDE_OPENING_HOURS,
+        row,
+        new Date(row.window_start.getTime() + 24 * 3600_000),
+        `${row.count} entries while hall ${row.actor_hall ?? '?'} was closed`,
+      ),
     );
   }
 }

@@ -95,7 +95,8 @@ function checkViews(itemsDir: string, items: readonly CatalogDataItem[]): void {
     if (fields.has(field)) throw new Error(`${itemsDir}: ${item.code} and ${fields.get(field)} are both released as "${item.view.field}"`);
     fields.set(field, item.code);
     for (const type of typeNames(item)) {
-      if (types.has(type) && types.get(type) !== item.code) throw new Error(`${itemsDir}: ${item.code} and ${types.get(type)} both declare the GraphQL type "${type}"`);
+      if (types.has(type) && types.get(type) !== item.code)
+        throw new Error(`${itemsDir}: ${item.code} and ${types.get(type)} both declare the GraphQL type "${type}"`);
       types.set(type, item.code);
     }
   }

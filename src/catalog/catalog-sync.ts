@@ -52,7 +52,18 @@ async function syncMatters(client: pg.Client, catalog: CatalogFiles): Promise<vo
        WHERE matter.managed_by = 'FILE'
          AND (matter.name, matter.name_zh, matter.description, matter.subject, matter.consent_required, matter.roles, matter.jurisdiction, matter.subject_conditions, matter.materials)
            IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.name_zh, EXCLUDED.description, EXCLUDED.subject, EXCLUDED.consent_required, EXCLUDED.roles, EXCLUDED.jurisdiction, EXCLUDED.subject_conditions, EXCLUDED.materials)`,
-      [m.code, m.name, m.nameZh, m.description, m.subject, m.consentRequired, m.roles, m.jurisdiction, JSON.stringify(m.materials), JSON.stringify(m.subjectConditions)],
+      [
+        m.code,
+        m.name,
+        m.nameZh,
+        m.description,
+        m.subject,
+        m.consentRequired,
+        m.roles,
+        m.jurisdiction,
+        JSON.stringify(m.materials),
+        JSON.stringify(m.subjectConditions),
+      ],
     );
     await client.query(
       `DELETE FROM onegate.matter_data_item mdi USING onegate.matter m

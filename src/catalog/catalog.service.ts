@@ -9,10 +9,7 @@ export class CatalogService {
   constructor(private readonly catalog: CatalogRepository) {}
 
   async listDepartments(): Promise<Department[]> {
-    const [departments, items] = await Promise.all([
-      this.catalog.listDepartments(),
-      this.listDataItems(),
-    ]);
+    const [departments, items] = await Promise.all([this.catalog.listDepartments(), this.listDataItems()]);
     return departments.map((d) => ({
       code: d.code,
       name: d.name,

@@ -12,7 +12,12 @@ const valid = (): Record<string, any> => ({
     department: 'HUMAN_RESOURCES',
     subject: 'PERSON',
     view: { field: 'unemployment', type: 'UnemploymentRegistration', description: 'The registration.' },
-    source: { from: 'unemployment_registration', subject: 'id_number', columns: { number: 'registration_number', months: 'benefit_months' }, orderBy: ['registered_on DESC'] },
+    source: {
+      from: 'unemployment_registration',
+      subject: 'id_number',
+      columns: { number: 'registration_number', months: 'benefit_months' },
+      orderBy: ['registered_on DESC'],
+    },
   },
   type: 'object',
   required: ['number'],
@@ -32,7 +37,13 @@ describe('parseDataItemDefinition', () => {
   it('reads the view and the source, and publishes the schema without the source', () => {
     const item = parseDataItemDefinition(valid(), DEPARTMENTS);
     expect(item).toMatchObject({ code: 'unemployment.registration', department: 'HUMAN_RESOURCES', subject: 'PERSON', title: 'Unemployment registration' });
-    expect(item.view).toEqual({ field: 'unemployment', type: 'UnemploymentRegistration', description: 'The registration.', typeDescription: null, list: false });
+    expect(item.view).toEqual({
+      field: 'unemployment',
+      type: 'UnemploymentRegistration',
+      description: 'The registration.',
+      typeDescription: null,
+      list: false,
+    });
     expect(item.source).toEqual({
       from: 'unemployment_registration',
       subject: 'id_number',
@@ -51,7 +62,10 @@ describe('parseDataItemDefinition', () => {
           a: { enum: ['X', 'Y'] },
           b: { oneOf: [{ type: 'string', format: 'date' }, { type: 'null' }] },
           c: { type: 'number' },
-          d: { type: 'array', items: { type: 'object', 'x-onegate': { type: 'Member' }, description: 'A member.', required: ['n'], properties: { n: { type: 'integer' } } } },
+          d: {
+            type: 'array',
+            items: { type: 'object', 'x-onegate': { type: 'Member' }, description: 'A member.', required: ['n'], properties: { n: { type: 'integer' } } },
+          },
           e: { type: 'boolean', description: 'Yes or no.' },
           f: { type: 'string' },
         },
@@ -69,7 +83,13 @@ describe('parseDataItemDefinition', () => {
     expect(shapes[3]!.shape).toEqual({
       kind: 'list',
       nullable: false,
-      of: { kind: 'object', nullable: false, type: 'Member', description: 'A member.', fields: [{ name: 'n', description: null, link: null, shape: { kind: 'integer', nullable: false } }] },
+      of: {
+        kind: 'object',
+        nullable: false,
+        type: 'Member',
+        description: 'A member.',
+        fields: [{ name: 'n', description: null, link: null, shape: { kind: 'integer', nullable: false } }],
+      },
     });
   });
 

@@ -148,7 +148,8 @@ function valueShape(schema: Record<string, unknown>, at: string, optional: boole
   collectKinds(schema, kinds, at);
   const admitsNull = kinds.delete('null');
   const nullable = optional || admitsNull;
-  if (kinds.size !== 1) throw new DataItemDefinitionError(`${at}: must be of one JSON type (string, integer, number, boolean, array or object), optionally null`);
+  if (kinds.size !== 1)
+    throw new DataItemDefinitionError(`${at}: must be of one JSON type (string, integer, number, boolean, array or object), optionally null`);
   const [kind] = kinds as unknown as [string];
   const branch = schemaOfKind(schema, kind);
   if (kind === 'array') {
@@ -175,7 +176,8 @@ function collectKinds(schema: Record<string, unknown>, kinds: Set<string>, at: s
   if (typeof schema.type === 'string') kinds.add(schema.type);
   else if (Array.isArray(schema.type)) for (const type of schema.type) kinds.add(String(type));
   else if (Array.isArray(schema.enum)) {
-    for (const value of schema.enum) kinds.add(value === null ? 'null' : typeof value === 'string' ? 'string' : Number.isInteger(value) ? 'integer' : typeof value);
+    for (const value of schema.enum)
+      kinds.add(value === null ? 'null' : typeof value === 'string' ? 'string' : Number.isInteger(value) ? 'integer' : typeof value);
   }
   for (const key of ['oneOf', 'anyOf'] as const) {
     const branches = schema[key];
@@ -185,7 +187,8 @@ function collectKinds(schema: Record<string, unknown>, kinds: Set<string>, at: s
     throw new DataItemDefinitionError(`${at}: say its "type" (or "enum", "oneOf")`);
   }
   for (const kind of kinds) {
-    if (!['string', 'integer', 'number', 'boolean', 'array', 'object', 'null'].includes(kind)) throw new DataItemDefinitionError(`${at}: unknown type "${kind}"`);
+    if (!['string', 'integer', 'number', 'boolean', 'array', 'object', 'null'].includes(kind))
+      throw new DataItemDefinitionError(`${at}: unknown type "${kind}"`);
   }
 }
 
@@ -224,14 +227,16 @@ function parseLink(raw: unknown, shape: ValueShape, at: string): FieldLink {
   }
   if (shape.kind !== 'string') throw new DataItemDefinitionError(`${at}: only a string field (an ID number or credit code) can link to a subject`);
   const subject = raw.subject ?? 'PERSON';
-  if (!(MATTER_SUBJECTS as readonly unknown[]).includes(subject)) throw new DataItemDefinitionError(`${at}: "x-onegate.link.subject" must be PERSON or ENTERPRISE`);
+  if (!(MATTER_SUBJECTS as readonly unknown[]).includes(subject))
+    throw new DataItemDefinitionError(`${at}: "x-onegate.link.subject" must be PERSON or ENTERPRISE`);
   return { field: raw.field, subject: subject as MatterSubject, description: optionalText(raw.description, `${at}.x-onegate.link.description`) };
 }
 
 function parseSource(raw: unknown, schema: Record<string, unknown>): DataItemSource {
   if (!isObject(raw)) throw new DataItemDefinitionError('"x-onegate.source" must be { from, subject, columns, orderBy }');
   const name = (value: unknown, at: string): string => {
-    if (typeof value !== 'string' || !SQL_NAME.test(value)) throw new DataItemDefinitionError(`"x-onegate.source.${at}" must be a lower-case SQL name (a-z, 0-9, _)`);
+    if (typeof value !== 'string' || !SQL_NAME.test(value))
+      throw new DataItemDefinitionError(`"x-onegate.source.${at}" must be a lower-case SQL name (a-z, 0-9, _)`);
     return value;
   };
   const from = name(raw.from, 'from');
@@ -247,7 +252,8 @@ function parseSource(raw: unknown, schema: Record<string, unknown>): DataItemSou
   if (count === 0 || count > MAX_SOURCE_COLUMNS) throw new DataItemDefinitionError(`"x-onegate.source.columns" must name 1 to ${MAX_SOURCE_COLUMNS} fields`);
   const missing = (Array.isArray(schema.required) ? schema.required : []).find((field) => !(String(field) in columns));
   if (missing !== undefined) throw new DataItemDefinitionError(`"x-onegate.source.columns" must give the required field "${String(missing)}"`);
-  if (raw.orderBy !== undefined && !Array.isArray(raw.orderBy)) throw new DataItemDefinitionError('"x-onegate.source.orderBy" must be a list like ["valid_until DESC", "licence_number"]');
+  if (raw.orderBy !== undefined && !Array.isArray(raw.orderBy))
+    throw new DataItemDefinitionError('"x-onegate.source.orderBy" must be a list like ["valid_until DESC", "licence_number"]');
   const orderBy = ((raw.orderBy as unknown[] | undefined) ?? []).map((entry, i) => {
     const match = typeof entry === 'string' ? /^([a-z_][a-z0-9_]{0,62})(?: (ASC|DESC))?$/.exec(entry) : null;
     if (!match) throw new DataItemDefinitionError(`"x-onegate.source.orderBy[${i}]" must be a column, optionally followed by " ASC" or " DESC"`);

@@ -4,7 +4,11 @@ import { checklistItems, checkMaterials } from './material-checklist.js';
 describe('the materials checklist', () => {
   const materials = [
     { code: 'IDENTITY', name: 'Identity', satisfiedBy: { dataItems: ['person.identity'], certificateTypes: [] } },
-    { code: 'EXTRACT', name: 'Extract', satisfiedBy: { dataItems: ['household.registration', 'tax.record'], certificateTypes: ['HOUSEHOLD_REGISTER_EXTRACT'] } },
+    {
+      code: 'EXTRACT',
+      name: 'Extract',
+      satisfiedBy: { dataItems: ['household.registration', 'tax.record'], certificateTypes: ['HOUSEHOLD_REGISTER_EXTRACT'] },
+    },
     { code: 'PHOTO', name: 'Photo', satisfiedBy: { dataItems: [], certificateTypes: [] } },
   ];
 
@@ -20,6 +24,10 @@ describe('the materials checklist', () => {
       { code: 'EXTRACT', name: 'Extract', satisfied: 'BY_CERTIFICATE', dataItems: [], certificates: ['CERT-1'] },
       { code: 'PHOTO', name: 'Photo', satisfied: 'TO_BRING', dataItems: [], certificates: [] },
     ]);
-    expect(checkMaterials(materials, { hasRecords: () => true, certificates })[1]).toMatchObject({ satisfied: 'BY_DATA', dataItems: ['household.registration', 'tax.record'], certificates: ['CERT-1'] });
+    expect(checkMaterials(materials, { hasRecords: () => true, certificates })[1]).toMatchObject({
+      satisfied: 'BY_DATA',
+      dataItems: ['household.registration', 'tax.record'],
+      certificates: ['CERT-1'],
+    });
   });
 });

@@ -13,7 +13,9 @@ const valid = () => ({
   consentRequired: true,
   roles: ['clerk'],
   jurisdiction: 'CITY',
-  materials: [{ code: 'HOUSEHOLD_EXTRACT', name: 'Extract', satisfiedBy: { dataItems: ['household.registration'], certificateTypes: ['HOUSEHOLD_REGISTER_EXTRACT'] } }],
+  materials: [
+    { code: 'HOUSEHOLD_EXTRACT', name: 'Extract', satisfiedBy: { dataItems: ['household.registration'], certificateTypes: ['HOUSEHOLD_REGISTER_EXTRACT'] } },
+  ],
 });
 
 describe('parseMatterDefinition', () => {
@@ -25,7 +27,16 @@ describe('parseMatterDefinition', () => {
   });
 
   it('accepts subject conditions judged from items the matter reads', () => {
-    const matter = parseMatterDefinition({ ...valid(), subjectConditions: [{ condition: 'AGE_AT_LEAST', years: 60 }, { condition: 'MINOR', years: null }] }, ITEMS);
+    const matter = parseMatterDefinition(
+      {
+        ...valid(),
+        subjectConditions: [
+          { condition: 'AGE_AT_LEAST', years: 60 },
+          { condition: 'MINOR', years: null },
+        ],
+      },
+      ITEMS,
+    );
     expect(matter.subjectConditions).toEqual([{ condition: 'AGE_AT_LEAST', years: 60 }, { condition: 'MINOR' }]);
   });
 
@@ -43,7 +54,15 @@ describe('parseMatterDefinition', () => {
       { materials: [{ code: 'MARRIAGE', name: 'Marriage', satisfiedBy: { dataItems: ['marriage.registration'] } }] },
       /satisfied by "marriage.registration", which the matter may not read/,
     ],
-    [{ materials: [{ code: 'A_B', name: 'x' }, { code: 'A_B', name: 'y' }] }, /materials lists "A_B" twice/],
+    [
+      {
+        materials: [
+          { code: 'A_B', name: 'x' },
+          { code: 'A_B', name: 'y' },
+        ],
+      },
+      /materials lists "A_B" twice/,
+    ],
     [{ subjectConditions: [{ condition: 'ALIVE' }] }, /subjectConditions\[0\]\.condition must be one of DECEASED, AGE_AT_LEAST, MINOR/],
     [{ subjectConditions: [{ condition: 'AGE_AT_LEAST' }] }, /years must be a whole number from 1 to 150/],
     [{ subjectConditions: [{ condition: 'AGE_AT_LEAST', years: 60.5 }] }, /years must be a whole number from 1 to 150/],

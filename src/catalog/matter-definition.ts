@@ -100,7 +100,8 @@ export function parseMatterDefinition(raw: unknown, dataItems: ReadonlySet<strin
   if (!MATTER_CODE.test(code)) throw new MatterDefinitionError('code must be upper-case letters, digits and underscores, e.g. HOUSE_TRANSFER');
   const items = codes(m.dataItems, 'dataItems', DATA_ITEM_CODE, dataItems);
   const roles = codes(m.roles, 'roles', /^[a-z]+$/).map((r, i) => oneOf(r, MATTER_ROLES, `roles[${i}]`));
-  if (roles.length === 0) throw new MatterDefinitionError('roles must name at least one of clerk, department, citizen (auditors and admins never read records)');
+  if (roles.length === 0)
+    throw new MatterDefinitionError('roles must name at least one of clerk, department, citizen (auditors and admins never read records)');
   if (typeof m.consentRequired !== 'boolean') throw new MatterDefinitionError('consentRequired must be true or false');
   if (!Array.isArray(m.materials) || m.materials.length > MAX_MATERIALS) {
     throw new MatterDefinitionError(`materials must be a list of at most ${MAX_MATERIALS}`);

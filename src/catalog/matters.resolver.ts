@@ -23,21 +23,13 @@ export class MattersResolver {
 
   @Roles('admin')
   @Mutation(() => Matter, { description: 'Creates a matter or replaces the one with the same code (admins). Recorded in the ledger.' })
-  saveMatter(
-    @CurrentPrincipal() admin: Principal,
-    @CurrentRequest() request: RequestContext,
-    @Args('input') input: MatterInput,
-  ): Promise<Matter> {
+  saveMatter(@CurrentPrincipal() admin: Principal, @CurrentRequest() request: RequestContext, @Args('input') input: MatterInput): Promise<Matter> {
     return this.service.save(admin, request, input);
   }
 
   @Roles('admin')
   @Mutation(() => Boolean, { description: 'Deletes a matter (admins). Recorded in the ledger.' })
-  deleteMatter(
-    @CurrentPrincipal() admin: Principal,
-    @CurrentRequest() request: RequestContext,
-    @Args('code') code: string,
-  ): Promise<boolean> {
+  deleteMatter(@CurrentPrincipal() admin: Principal, @CurrentRequest() request: RequestContext, @Args('code') code: string): Promise<boolean> {
     return this.service.delete(admin, request, code);
   }
 }

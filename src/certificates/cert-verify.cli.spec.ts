@@ -49,7 +49,10 @@ function write(name: string, content: string): string {
 
 /** A status list credential file as saved from GET /status-lists/CIVIL_AFFAIRS/1/<purpose>. */
 async function statusListFile(purpose: StatusPurpose, set: number[] = [], validUntil = new Date('2027-03-02T00:00:00Z')): Promise<string> {
-  return write(`${purpose}-${set.join('_')}-${validUntil.getTime()}.jwt`, (await signedStatusList(civilAffairs, CIVIL_AFFAIRS, purpose, { set, validUntil })) + '\n');
+  return write(
+    `${purpose}-${set.join('_')}-${validUntil.getTime()}.jwt`,
+    (await signedStatusList(civilAffairs, CIVIL_AFFAIRS, purpose, { set, validUntil })) + '\n',
+  );
 }
 
 function marriageSdJwt(): Promise<string> {
@@ -101,7 +104,10 @@ describe('cert:verify with a cached status list', () => {
   it("accepts a certificate identified in onegate's legacy form (issued before GB/T 36904 identifiers), VC and SD-JWT alike", async () => {
     const lists = await freshLists();
     const vc = write('legacy.jwt', await signVcJwt(marriageCredential({ id: `urn:oid:${LEGACY_IDENTIFIER}` }), civilAffairs, ISSUED));
-    const sdJwt = write('legacy.sd-jwt', await issueSdJwt({ payload: sdJwtPayload({ jti: `urn:oid:${LEGACY_IDENTIFIER}` }), disclosable: CLAIMS, key: civilAffairs }));
+    const sdJwt = write(
+      'legacy.sd-jwt',
+      await issueSdJwt({ payload: sdJwtPayload({ jti: `urn:oid:${LEGACY_IDENTIFIER}` }), disclosable: CLAIMS, key: civilAffairs }),
+    );
     for (const file of [vc, sdJwt]) {
       const result = await verify(file, ...lists);
       expect(result.code).toBe(0);
@@ -226,7 +232,10 @@ describe('cert:verify: integrity and trust', () => {
   });
 
   it('escapes control characters in signed claims', async () => {
-    const file = write('escape.jwt', await signVcJwt(marriageCredential({ credentialSubject: holderSubject({ ...CLAIMS, name: 'Li\u001b[2J Lei\u009b' }) }), civilAffairs, ISSUED));
+    const file = write(
+      'escape.jwt',
+      await signVcJwt(marriageCredential({ credentialSubject: holderSubject({ ...CLAIMS, name: 'Li\u001b[2J Lei\u009b' }) }), civilAffairs, ISSUED),
+    );
     const result = await verify(file, ...(await freshLists()));
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Li\\u001b[2J Lei\\u009b');
@@ -296,7 +305,10 @@ describe('cert:verify: SD-JWT VC with a Token Status List and holder binding', (
     write(`token-${JSON.stringify(statuses).replace(/\W/g, '')}.jwt`, await signedStatusListToken(civilAffairs, CIVIL_AFFAIRS, { statuses }));
 
   it('reads statuslist+jwt files beside the Bitstring ones, and needs the one the status claim names', async () => {
-    const file = write('with-status.sd-jwt', await issueSdJwt({ payload: sdJwtPayload({ status: tokenStatus('CIVIL_AFFAIRS') }), disclosable: CLAIMS, key: civilAffairs }));
+    const file = write(
+      'with-status.sd-jwt',
+      await issueSdJwt({ payload: sdJwtPayload({ status: tokenStatus('CIVIL_AFFAIRS') }), disclosable: CLAIMS, key: civilAffairs }),
+    );
     const without = await verify(file, ...(await freshLists()));
     expect(without.code).toBe(1);
     expect(without.stdout).toMatch(/UNKNOWN/);
@@ -309,7 +321,11 @@ describe('cert:verify: SD-JWT VC with a Token Status List and holder binding', (
   });
 
   it('checks the key-binding JWT of a holder-bound presentation with --audience and --nonce', async () => {
-    const bound = await issueSdJwt({ payload: sdJwtPayload({ cnf: { jwk: holder.publicKey.export({ format: 'jwk' }) } }), disclosable: CLAIMS, key: civilAffairs });
+    const bound = await issueSdJwt({
+      payload: sdJwtPayload({ cnf: { jwk: holder.publicKey.export({ format: 'jwk' }) } }),
+      disclosable: CLAIMS,
+      key: civilAffairs,
+    });
     const file = write('bound.sd-jwt', bindPresentation(presentSdJwt(bound, ['name']), holder.privateKey, { audience: 'https://bank.example', nonce: 'n-42' }));
     const ok = await verify(file, ...(await freshLists()), '--audience', 'https://bank.example', '--nonce', 'n-42');
     expect(ok.code).toBe(0);
@@ -319,7 +335,14 @@ describe('cert:verify: SD-JWT VC with a Token Status List and holder binding', (
     expect(replayed.stdout).toMatch(/FAILED KEY_BINDING_INVALID/);
     const unchecked = await verify(file, ...(await freshLists()));
     expect(unchecked.stdout).toMatch(/FAILED KEY_BINDING_INVALID .*audience and nonce/);
-    const missing = await verify(write('unbound-presentation.sd-jwt', presentSdJwt(bound, ['name'])), ...(await freshLists()), '--audience', 'a', '--nonce', 'n');
+    const missing = await verify(
+      write('unbound-presentation.sd-jwt', presentSdJwt(bound, ['name'])),
+      ...(await freshLists()),
+      '--audience',
+      'a',
+      '--nonce',
+      'n',
+    );
     expect(missing.stdout).toMatch(/FAILED KEY_BINDING_MISSING/);
   });
 });

@@ -86,7 +86,10 @@ export function parseCertVerifyArgs(argv: readonly string[]): CertVerifyArgs {
   const trust = values.trust;
   if (trust === undefined) throw fail('--trust <pem file> is required: the onegate root CA certificate(s), e.g. certs/dev/root-ca.pem');
   const statusLists = values['status-list'] ?? [];
-  for (const [flag, paths] of [['trust', [trust]], ['status-list', statusLists]] as const) {
+  for (const [flag, paths] of [
+    ['trust', [trust]],
+    ['status-list', statusLists],
+  ] as const) {
     if (paths.includes(STDIN)) throw fail(`--${flag} reads a file; stdin (-) is only for the credential`);
   }
   const at = values.at;
@@ -255,7 +258,7 @@ function line(label: string, text: string): string {
 }
 
 function claimValue(value: unknown): string {
-  return printable(typeof value === 'string' ? value : JSON.stringify(value) ?? String(value), 1024);
+  return printable(typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value)), 1024);
 }
 
 /** The human-readable report: overall answer, the three verdicts, what the credential says. */
@@ -296,7 +299,7 @@ export function formatVerification(result: VerificationResult, context: ReportCo
       '\nA fresh status list is needed to confirm the status offline: ' +
       (context.statusLists.length > 0
         ? 'download each status list URL above\n(e.g. curl -o FILE URL) and pass it with --status-list FILE.'
-        : 'the credential\'s status entries could not be read.') +
+        : "the credential's status entries could not be read.") +
       ' Until then the certificate may have been\nrevoked or suspended.\n';
   }
 
@@ -349,7 +352,8 @@ export async function runCertVerifyCli(argv: readonly string[], io: CertVerifyIo
     const credential = await readText(args.credential, MAX_CREDENTIAL_LENGTH, 'the credential', io.stdin);
     const at = args.at ?? new Date();
 
-    const keyBinding = args.audience !== undefined || args.nonce !== undefined ? { keyBinding: { audience: args.audience ?? null, nonce: args.nonce ?? null } } : {};
+    const keyBinding =
+      args.audience !== undefined || args.nonce !== undefined ? { keyBinding: { audience: args.audience ?? null, nonce: args.nonce ?? null } } : {};
     const result = await verifyCredential(credential, { anchors, types, now: at, statusList: lists.statusList, ...keyBinding });
     io.stdout.write(args.json ? JSON.stringify(result) + '\n' : formatVerification(result, { at, departmentNames, statusLists: lists.requests() }));
     return result.valid ? 0 : 1;

@@ -71,14 +71,19 @@ function checkOf(typeCode: string, issuerCode: string, serial: string, version: 
 }
 
 function typeCodeProblem(typeCode: string): string | null {
-  if (typeCode.length !== 21 || !TYPE_NUMBER.test(typeCode.slice(18))) return 'the type code must be a unified social credit code followed by a 3-digit type number';
+  if (typeCode.length !== 21 || !TYPE_NUMBER.test(typeCode.slice(18)))
+    return 'the type code must be a unified social credit code followed by a 3-digit type number';
   const authority = parseCreditCode(typeCode.slice(0, 18));
-  return authority.ok && authority.value === typeCode.slice(0, 18) ? null : `the type code's authority is not a valid unified social credit code${authority.ok ? '' : ` (${authority.message})`}`;
+  return authority.ok && authority.value === typeCode.slice(0, 18)
+    ? null
+    : `the type code's authority is not a valid unified social credit code${authority.ok ? '' : ` (${authority.message})`}`;
 }
 
 function issuerCodeProblem(issuerCode: string): string | null {
   const issuer = parseCreditCode(issuerCode);
-  return issuer.ok && issuer.value === issuerCode ? null : `the issuer code is not a valid unified social credit code${issuer.ok ? '' : ` (${issuer.message})`}`;
+  return issuer.ok && issuer.value === issuerCode
+    ? null
+    : `the issuer code is not a valid unified social credit code${issuer.ok ? '' : ` (${issuer.message})`}`;
 }
 
 /** Builds an identifier of the national form; throws RangeError for parts that do not meet the rules above. */
@@ -107,7 +112,8 @@ export function parseCertificateIdentifier(input: unknown): CertificateIdentifie
     return fail('FORMAT', `a certificate identifier starts with ${CERTIFICATE_IDENTIFIER_PREFIX}. and is at most ${MAX_LENGTH} characters`);
   }
   const fields = input.slice(CERTIFICATE_IDENTIFIER_PREFIX.length + 1).split('.');
-  if (fields.length !== 5) return fail('FORMAT', 'a certificate identifier has five parts after the prefix: type code, issuer code, serial, version and check character');
+  if (fields.length !== 5)
+    return fail('FORMAT', 'a certificate identifier has five parts after the prefix: type code, issuer code, serial, version and check character');
   const [typeCode, issuerCode, serial, version, check] = fields as [string, string, string, string, string];
   const typeProblem = typeCodeProblem(typeCode);
   if (typeProblem) return fail('TYPE_CODE', typeProblem);

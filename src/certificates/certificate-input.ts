@@ -19,5 +19,8 @@ export function holderSubject(holder: string, kind: Subject['kind'] | null): Sub
   }
   const code = parseCreditCode(holder);
   if (code.ok) return { kind: 'ENTERPRISE', id: code.value };
-  throw CertificateError.badInput('HOLDER_INVALID', kind === 'ENTERPRISE' ? `holder: ${code.message}` : 'holder must be a valid ID number or unified social credit code');
+  throw CertificateError.badInput(
+    'HOLDER_INVALID',
+    kind === 'ENTERPRISE' ? `holder: ${code.message}` : 'holder must be a valid ID number or unified social credit code',
+  );
 }

@@ -94,7 +94,12 @@ export class CertificateIssuance {
       throw CertificateError.badInput('PURPOSE_REQUIRED', 'state purpose { matter caseNumber consent } to have this certificate issued');
     }
     // An issuance reads records like a lookup: it counts against the same limit.
-    await this.exchange.countAgainstRateLimit(principal, request, { kind: 'CERTIFICATE_ISSUE', subject, matter: purpose?.matter ?? null, caseNumber: purpose?.caseNumber ?? null });
+    await this.exchange.countAgainstRateLimit(principal, request, {
+      kind: 'CERTIFICATE_ISSUE',
+      subject,
+      matter: purpose?.matter ?? null,
+      caseNumber: purpose?.caseNumber ?? null,
+    });
     const now = new Date();
     const { matter, consent } = await this.purposes.gather(purpose, now, { principal, subject, request });
     let conditions: ConditionReads = { records: undefined, items: [], departments: [] };
@@ -185,13 +190,25 @@ export class CertificateIssuance {
         idempotencyKey: input.idempotencyKey,
         issuedBy: `${principal.kind}:${principal.id}`.slice(0, 300),
         holderKey,
-        ...(await this.sign(type, key, { identifier, holder: subject.id, claims: built.claims, issuedAt: now, validUntil, slot, replaces: replaced?.identifier ?? null, holderKey })),
+        ...(await this.sign(type, key, {
+          identifier,
+          holder: subject.id,
+          claims: built.claims,
+          issuedAt: now,
+          validUntil,
+          slot,
+          replaces: replaced?.identifier ?? null,
+          holderKey,
+        })),
       };
-      const outcome = await this.register(row, entry('GRANTED', {
-        itemsGranted: type.dataItems,
-        departments,
-        detail: { identifier, version, replaces: replaced?.identifier ?? null },
-      }));
+      const outcome = await this.register(
+        row,
+        entry('GRANTED', {
+          itemsGranted: type.dataItems,
+          departments,
+          detail: { identifier, version, replaces: replaced?.identifier ?? null },
+        }),
+      );
       if (outcome === 'registered') return row;
       if (outcome === 'idempotent') {
         const winner = await this.byIdempotencyKey(type.issuer, input.idempotencyKey);

@@ -94,25 +94,31 @@ export class CertificateRegistry {
     const key = certificateId(id);
     if (!key) return refused(null);
     // The changed row, or the refusal: the certificate the caller may not change (null: none there).
-    const outcome = await this.certificates.withLocked(key, async (current, setState): Promise<{ changed: RegisteredCertificate } | { refused: RegisteredCertificate | null }> => {
-      if (!current || principal.kind !== 'department' || principal.department !== current.issuer) return { refused: current };
-      if (current.state === rule.to) return { changed: current };
-      if (!rule.from.includes(current.state)) {
-        throw CertificateError.conflict('STATE_CONFLICT', `a ${current.state.toLowerCase()} certificate cannot be ${change === 'reinstate' ? 'reinstated' : change + 'd'}`);
-      }
-      const changed = { state: rule.to, stateReason: reason, stateChangedAt: new Date() };
-      await setState(changed);
-      await this.ledger.record({
-        kind: rule.kind,
-        actor: actorFor(principal),
-        subject: { kind: 'CERTIFICATE', id: current.identifier },
-        outcome: 'GRANTED',
-        departments: [current.issuer],
-        ...requestFieldsOf(request),
-        detail: { certificateType: current.type, holderKind: current.holderKind, from: current.state, to: rule.to, reason },
-      });
-      return { changed: { ...current, ...changed } };
-    });
+    const outcome = await this.certificates.withLocked(
+      key,
+      async (current, setState): Promise<{ changed: RegisteredCertificate } | { refused: RegisteredCertificate | null }> => {
+        if (!current || principal.kind !== 'department' || principal.department !== current.issuer) return { refused: current };
+        if (current.state === rule.to) return { changed: current };
+        if (!rule.from.includes(current.state)) {
+          throw CertificateError.conflict(
+            'STATE_CONFLICT',
+            `a ${current.state.toLowerCase()} certificate cannot be ${change === 'reinstate' ? 'reinstated' : change + 'd'}`,
+          );
+        }
+        const changed = { state: rule.to, stateReason: reason, stateChangedAt: new Date() };
+        await setState(changed);
+        await this.ledger.record({
+          kind: rule.kind,
+          actor: actorFor(principal),
+          subject: { kind: 'CERTIFICATE', id: current.identifier },
+          outcome: 'GRANTED',
+          departments: [current.issuer],
+          ...requestFieldsOf(request),
+          detail: { certificateType: current.type, holderKind: current.holderKind, from: current.state, to: rule.to, reason },
+        });
+        return { changed: { ...current, ...changed } };
+      },
+    );
     if ('refused' in outcome) return refused(outcome.refused);
     const row = outcome.changed;
     this.statusLists.changed(row.issuer, row.statusList);
@@ -130,7 +136,12 @@ export class CertificateRegistry {
   }
 
   /** The registered certificate and its presentation of the chosen claims, for a caller that needs both. */
-  async presentationWithRow(principal: Principal, request: RequestContext, id: string, disclose: readonly string[]): Promise<{ row: RegisteredCertificate; presentation: string }> {
+  async presentationWithRow(
+    principal: Principal,
+    request: RequestContext,
+    id: string,
+    disclose: readonly string[],
+  ): Promise<{ row: RegisteredCertificate; presentation: string }> {
     const row = await this.find(principal, request, id, null);
     return { row, presentation: presentSdJwtOf(row, disclose) };
   }
@@ -206,7 +217,13 @@ export class CertificateRegistry {
       // Nothing shown: a refusal is recorded (REPEATED_DENIALS sees probing); the caller's answer is
       // the same as for a holder with no certificates, or an id that is not there.
       if (denial) {
-        await this.ledger.record({ ...common, itemsDenied: ['certificate'], departments: conditions.departments, outcome: 'DENIED', detail: { reason: denial, ...conditionDetail } });
+        await this.ledger.record({
+          ...common,
+          itemsDenied: ['certificate'],
+          departments: conditions.departments,
+          outcome: 'DENIED',
+          detail: { reason: denial, ...conditionDetail },
+        });
       }
       return [];
     }

@@ -126,7 +126,11 @@ describe('readCertificateTypes refuses', () => {
     ['an unknown issuer', (t) => (t.issuer = 'TAX'), /issuer "TAX" is not a department/],
     ['an unknown data item', (t) => t.dataItems.push('tax.records'), /dataItems\[2\] "tax.records" is not a data item in the catalog/],
     ['a data item listed twice', (t) => t.dataItems.push('person.identity'), /dataItems lists "person.identity" twice/],
-    ['a data item no claim comes from', (t) => t.dataItems.push('household.registration'), /dataItems lists "household.registration" but no claim comes from it/],
+    [
+      'a data item no claim comes from',
+      (t) => t.dataItems.push('household.registration'),
+      /dataItems lists "household.registration" but no claim comes from it/,
+    ],
     ['an unknown matter', (t) => (t.issuedUnder = ['MOON_LANDING']), /issuedUnder\[0\] "MOON_LANDING" is not a matter in the catalog/],
     ['a matter of another subject', (t) => (t.issuedUnder = ['BUSINESS_LICENSE']), /issuedUnder\[0\] "BUSINESS_LICENSE" concerns ENTERPRISE, not PERSON/],
     ['a matter that may not read an item', (t) => (t.issuedUnder = ['RETIREMENT']), /issuedUnder\[0\] "RETIREMENT" may not read "marriage.registration"/],
@@ -135,10 +139,26 @@ describe('readCertificateTypes refuses', () => {
     ['type number 000', (t) => (t.typeNumber = '000'), /typeNumber must be three digits from "001"/],
     ['a numeric type number', (t) => (t.typeNumber = 1), /typeNumber must be three digits/],
     ['no type authority', (t) => delete t.typeAuthority, /typeAuthority must be an object/],
-    ['a type authority code with a wrong check character', (t) => (t.typeAuthority.creditCode = '111000000000131434'), /typeAuthority.creditCode must be a unified social credit code .*check character/],
-    ['a type authority code in lower case', (t) => (t.typeAuthority.creditCode = '11100000mb03271699'), /typeAuthority.creditCode must be a unified social credit code in capitals/],
-    ['a placeholder code some organisation could hold', (t) => (t.typeAuthority.verified = false), /typeAuthority.creditCode is a placeholder .* must fail the GB 11714 check/],
-    ['a verified code no organisation could hold', (t) => (t.typeAuthority.creditCode = '11000000000000001Y'), /typeAuthority.creditCode is marked verified, but its organization code fails the GB 11714 check/],
+    [
+      'a type authority code with a wrong check character',
+      (t) => (t.typeAuthority.creditCode = '111000000000131434'),
+      /typeAuthority.creditCode must be a unified social credit code .*check character/,
+    ],
+    [
+      'a type authority code in lower case',
+      (t) => (t.typeAuthority.creditCode = '11100000mb03271699'),
+      /typeAuthority.creditCode must be a unified social credit code in capitals/,
+    ],
+    [
+      'a placeholder code some organisation could hold',
+      (t) => (t.typeAuthority.verified = false),
+      /typeAuthority.creditCode is a placeholder .* must fail the GB 11714 check/,
+    ],
+    [
+      'a verified code no organisation could hold',
+      (t) => (t.typeAuthority.creditCode = '11000000000000001Y'),
+      /typeAuthority.creditCode is marked verified, but its organization code fails the GB 11714 check/,
+    ],
     ['a type authority without a source', (t) => delete t.typeAuthority.source, /typeAuthority.source must be a non-empty string/],
     ['an unknown key in the type authority', (t) => (t.typeAuthority.website = 'x'), /typeAuthority.website is not a known field/],
     ['an unknown subject', (t) => (t.subject = 'CAT'), /subject must be one of PERSON, ENTERPRISE/],
@@ -147,30 +167,66 @@ describe('readCertificateTypes refuses', () => {
     ['a lower-case code', (t) => (t.code = 'marriage'), /code must be upper-case/],
     ['an empty name', (t) => (t.name = ''), /name must be a non-empty string/],
     ['an unknown top-level field', (t) => (t.colour = 'red'), /colour is not a known field/],
-    ['a claim from an item outside dataItems', (t) => (t.claims.address = { from: 'household.registration', field: 'address' }), /claims\.address\.from must be one of the type's dataItems/],
+    [
+      'a claim from an item outside dataItems',
+      (t) => (t.claims.address = { from: 'household.registration', field: 'address' }),
+      /claims\.address\.from must be one of the type's dataItems/,
+    ],
     ['a field the item does not have', (t) => (t.claims.name.field = 'fullName'), /claims\.name\.field must be a field of person.identity/],
-    ['a field of "all" the item does not have', (t) => (t.claims.name = { from: 'person.identity', all: true, fields: ['name', 'nickname'] }), /claims\.name\.fields\[1\] must be a field of person.identity/],
+    [
+      'a field of "all" the item does not have',
+      (t) => (t.claims.name = { from: 'person.identity', all: true, fields: ['name', 'nickname'] }),
+      /claims\.name\.fields\[1\] must be a field of person.identity/,
+    ],
     ['"all": false', (t) => (t.claims.name = { from: 'person.identity', all: false, fields: ['name'] }), /claims\.name\.all must be true/],
     ['an unknown key in a claim source', (t) => (t.claims.name.default = 'x'), /claims\.name\.default is not a known field/],
     ['the reserved claim name "status"', (t) => renameClaim(t, 'maritalStatus', 'status'), /claims\.status: "status" is reserved/],
     ['the reserved claim name "id"', (t) => renameClaim(t, 'idNumber', 'id'), /claims\.id: "id" is reserved/],
-    ['the reserved claim name "credentialStatus"', (t) => renameClaim(t, 'maritalStatus', 'credentialStatus'), /claims\.credentialStatus: "credentialStatus" is reserved/],
+    [
+      'the reserved claim name "credentialStatus"',
+      (t) => renameClaim(t, 'maritalStatus', 'credentialStatus'),
+      /claims\.credentialStatus: "credentialStatus" is reserved/,
+    ],
     ['the reserved claim name "_sd"', (t) => renameClaim(t, 'maritalStatus', '_sd'), /claims\._sd: a claim name is a flat camelCase name/],
     ['a dotted claim name', (t) => renameClaim(t, 'maritalStatus', 'marital.status'), /claims\.marital\.status: a claim name is a flat camelCase name/],
     ['a claim missing from the claims schema', (t) => delete t.claimsSchema.properties.registeredOn, /claimsSchema.properties lacks the claim "registeredOn"/],
-    ['a claims schema property that is no claim', (t) => (t.claimsSchema.properties.extra = { type: 'string' }), /claimsSchema.properties.extra is not a claim/],
+    [
+      'a claims schema property that is no claim',
+      (t) => (t.claimsSchema.properties.extra = { type: 'string' }),
+      /claimsSchema.properties.extra is not a claim/,
+    ],
     ['a claim the claims schema does not require', (t) => t.claimsSchema.required.pop(), /claimsSchema.required must list every claim/],
     ['additional properties in claims', (t) => (t.claimsSchema.additionalProperties = true), /claimsSchema.additionalProperties must be false/],
-    ['a date claim without "format": "date"', (t) => delete t.claimsSchema.properties.registeredOn.format, /claimsSchema.properties.registeredOn must say "format": "date"/],
+    [
+      'a date claim without "format": "date"',
+      (t) => delete t.claimsSchema.properties.registeredOn.format,
+      /claimsSchema.properties.registeredOn must say "format": "date"/,
+    ],
     ['a claims schema with a misspelt type', (t) => (t.claimsSchema.properties.name.type = 'strnig'), /claimsSchema does not compile as JSON Schema 2020-12/],
     ['a claims schema with an unknown keyword', (t) => (t.claimsSchema.properties.name.maxLenght = 10), /claimsSchema does not compile .*maxLenght/],
     ['a claims schema with an unknown format', (t) => (t.claimsSchema.properties.name.format = 'chinese-name'), /claimsSchema does not compile .*chinese-name/],
     ['another JSON Schema dialect', (t) => (t.claimsSchema.$schema = 'http://json-schema.org/draft-07/schema#'), /claimsSchema.\$schema must be/],
-    ['a condition on an unknown claim', (t) => (t.conditions = [{ claim: 'spouseName', in: ['X'] }]), /conditions\[0\]\.claim must name one of the type's claims/],
+    [
+      'a condition on an unknown claim',
+      (t) => (t.conditions = [{ claim: 'spouseName', in: ['X'] }]),
+      /conditions\[0\]\.claim must name one of the type's claims/,
+    ],
     ['a condition with an empty list', (t) => (t.conditions = [{ claim: 'maritalStatus', in: [] }]), /conditions\[0\]\.in must list from 1 to 64/],
-    ['an age condition on a claim that is no date', (t) => (t.conditions = [{ ageAtLeast: 60, birthDateClaim: 'name' }]), /conditions\[0\]\.birthDateClaim "name" must be a claim with "format": "date"/],
-    ['an age condition of no whole years', (t) => (t.conditions = [{ ageAtLeast: 'sixty', birthDateClaim: 'birthDate' }]), /conditions\[0\]\.ageAtLeast must be a whole number/],
-    ['nonEmpty on a single-field claim', (t) => (t.conditions = [{ claim: 'name', nonEmpty: true }]), /conditions\[0\]\.claim "name" must be a claim over all records/],
+    [
+      'an age condition on a claim that is no date',
+      (t) => (t.conditions = [{ ageAtLeast: 60, birthDateClaim: 'name' }]),
+      /conditions\[0\]\.birthDateClaim "name" must be a claim with "format": "date"/,
+    ],
+    [
+      'an age condition of no whole years',
+      (t) => (t.conditions = [{ ageAtLeast: 'sixty', birthDateClaim: 'birthDate' }]),
+      /conditions\[0\]\.ageAtLeast must be a whole number/,
+    ],
+    [
+      'nonEmpty on a single-field claim',
+      (t) => (t.conditions = [{ claim: 'name', nonEmpty: true }]),
+      /conditions\[0\]\.claim "name" must be a claim over all records/,
+    ],
     ['an unknown condition', (t) => (t.conditions = [{ claim: 'name', matches: '^L' }]), /conditions\[0\] must be/],
   ])('%s', (_, change, message) => {
     const type = marriage();
@@ -194,7 +250,9 @@ describe('readCertificateTypes refuses', () => {
     write(marriage());
     const other = { ...marriage(), code: 'MARRIAGE_CERTIFICATE_COPY' };
     write(other);
-    expect(load).toThrow(/MARRIAGE_CERTIFICATE_COPY\.json: typeNumber "001" is already used by MARRIAGE_CERTIFICATE of the same type authority 111000000000131433/);
+    expect(load).toThrow(
+      /MARRIAGE_CERTIFICATE_COPY\.json: typeNumber "001" is already used by MARRIAGE_CERTIFICATE of the same type authority 111000000000131433/,
+    );
 
     // Another issuer changes nothing: the type code is the authority's.
     write({ ...other, issuer: 'PUBLIC_SECURITY', issuedUnder: [] });
@@ -240,7 +298,11 @@ describe('departments.json creditCode', () => {
 
   it.each<[string, (departments: Array<Record<string, unknown>>) => void, RegExp]>([
     ['missing', (d) => delete d[1]!.creditCode, /departments\[1\]\.creditCode is required/],
-    ['with a wrong check character', (d) => (d[0]!.creditCode = '11330800002477312E'), /departments\[0\]\.creditCode is not a valid unified social credit code: .*check character/],
+    [
+      'with a wrong check character',
+      (d) => (d[0]!.creditCode = '11330800002477312E'),
+      /departments\[0\]\.creditCode is not a valid unified social credit code: .*check character/,
+    ],
     ['too short', (d) => (d[2]!.creditCode = '1133080000247811'), /departments\[2\]\.creditCode is not a valid unified social credit code: .*18 characters/],
     ['used twice', (d) => (d[3]!.creditCode = d[0]!.creditCode), /departments\[3\]\.creditCode is the same as departments\[0\]\.creditCode/],
   ])('refuses a credit code %s', (_, change, message) => {

@@ -26,9 +26,7 @@ export type ClaimSource = { from: string; field: string } | { from: string; all:
 
 /** When unmet, the certificate cannot be issued. */
 export type Condition =
-  | { claim: string; in: Array<string | number | boolean> }
-  | { ageAtLeast: number; birthDateClaim: string }
-  | { claim: string; nonEmpty: true };
+  { claim: string; in: Array<string | number | boolean> } | { ageAtLeast: number; birthDateClaim: string } | { claim: string; nonEmpty: true };
 
 /**
  * The authority that defines a certificate type (证照定义机构) — the national ministry or
@@ -90,7 +88,19 @@ export class CertificateTypeError extends Error {
  * every claim is a top-level, selectively disclosable member.
  */
 export const RESERVED_CLAIM_NAMES: ReadonlySet<string> = new Set([
-  'id', 'status', 'iss', 'iat', 'nbf', 'exp', 'vct', 'jti', 'cnf', 'sub', 'credentialStatus', '_sd', '_sd_alg',
+  'id',
+  'status',
+  'iss',
+  'iat',
+  'nbf',
+  'exp',
+  'vct',
+  'jti',
+  'cnf',
+  'sub',
+  'credentialStatus',
+  '_sd',
+  '_sd_alg',
 ]);
 /** Flat camelCase names, e.g. `maritalStatus`. */
 const CLAIM_NAME = /^[a-z][A-Za-z0-9]{0,63}$/;
@@ -104,7 +114,9 @@ const MAX_AGE = 150;
 export function readCertificateTypes(catalog: CatalogFiles, dir = join(projectRoot(), 'schemas', 'certificates')): CertificateType[] {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((name) => name.endsWith('.json')).sort();
+    names = readdirSync(dir)
+      .filter((name) => name.endsWith('.json'))
+      .sort();
   } catch (error) {
     throw new CertificateTypeError(`${dir}: ${(error as Error).message}`);
   }
@@ -121,10 +133,15 @@ export function readCertificateTypes(catalog: CatalogFiles, dir = join(projectRo
       const type = parseCertificateType(raw, catalog);
       if (`${type.code}.json` !== name) throw new CertificateTypeError(`file name must be "${type.code}.json"`);
       const clash = types.find((other) => other.typeCode === type.typeCode);
-      if (clash) throw new CertificateTypeError(`typeNumber "${type.typeNumber}" is already used by ${clash.code} of the same type authority ${type.typeAuthority.creditCode}`);
+      if (clash)
+        throw new CertificateTypeError(
+          `typeNumber "${type.typeNumber}" is already used by ${clash.code} of the same type authority ${type.typeAuthority.creditCode}`,
+        );
       const namesake = types.find((other) => other.typeAuthority.creditCode === type.typeAuthority.creditCode);
       if (namesake && (['name', 'nameZh', 'verified'] as const).some((key) => namesake.typeAuthority[key] !== type.typeAuthority[key])) {
-        throw new CertificateTypeError(`typeAuthority ${type.typeAuthority.creditCode} is described differently by ${namesake.code}: give it the same name, nameZh and verified`);
+        throw new CertificateTypeError(
+          `typeAuthority ${type.typeAuthority.creditCode} is described differently by ${namesake.code}: give it the same name, nameZh and verified`,
+        );
       }
       types.push(type);
     } catch (error) {
@@ -146,7 +163,26 @@ export function certificateTypeMap(types: readonly CertificateType[]): ReadonlyM
  */
 export function parseCertificateType(raw: unknown, catalog: CatalogFiles): CertificateType {
   const t = object(raw, 'a certificate type');
-  known(t, ['code', 'name', 'nameZh', 'description', 'typeNumber', 'typeAuthority', 'issuer', 'subject', 'dataItems', 'issuedUnder', 'validityDays', 'claims', 'conditions', 'claimsSchema'], '');
+  known(
+    t,
+    [
+      'code',
+      'name',
+      'nameZh',
+      'description',
+      'typeNumber',
+      'typeAuthority',
+      'issuer',
+      'subject',
+      'dataItems',
+      'issuedUnder',
+      'validityDays',
+      'claims',
+      'conditions',
+      'claimsSchema',
+    ],
+    '',
+  );
   const code = text(t.code, 'code', 64)!;
   if (!MATTER_CODE.test(code)) throw new CertificateTypeError('code must be upper-case letters, digits and underscores, e.g. MARRIAGE_CERTIFICATE');
 
@@ -221,13 +257,16 @@ function parseTypeAuthority(value: unknown): TypeAuthority {
   if (!code.ok || code.value !== a.creditCode) {
     throw new CertificateTypeError(`typeAuthority.creditCode must be a unified social credit code in capitals (GB 32100)${code.ok ? '' : `: ${code.message}`}`);
   }
-  if (typeof a.verified !== 'boolean') throw new CertificateTypeError('typeAuthority.verified must be true (the code was found in a public source) or false (a placeholder)');
+  if (typeof a.verified !== 'boolean')
+    throw new CertificateTypeError('typeAuthority.verified must be true (the code was found in a public source) or false (a placeholder)');
   const organizationCode = code.value.slice(8, 17);
   if (a.verified && !organizationCodeChecks(organizationCode)) {
     throw new CertificateTypeError('typeAuthority.creditCode is marked verified, but its organization code fails the GB 11714 check no assigned code fails');
   }
   if (!a.verified && organizationCodeChecks(organizationCode)) {
-    throw new CertificateTypeError("typeAuthority.creditCode is a placeholder (verified: false), so it must be one no organisation holds: its organization code must fail the GB 11714 check");
+    throw new CertificateTypeError(
+      'typeAuthority.creditCode is a placeholder (verified: false), so it must be one no organisation holds: its organization code must fail the GB 11714 check',
+    );
   }
   return {
     creditCode: code.value,
@@ -246,7 +285,8 @@ function parseClaims(value: unknown, dataItems: string[], itemSchemas: ReadonlyM
   for (const [name, rawSource] of entries) {
     const at = `claims.${name}`;
     if (!CLAIM_NAME.test(name)) throw new CertificateTypeError(`${at}: a claim name is a flat camelCase name of at most 64 letters and digits`);
-    if (RESERVED_CLAIM_NAMES.has(name)) throw new CertificateTypeError(`${at}: "${name}" is reserved for the credential itself (use e.g. maritalStatus, insuranceStatus)`);
+    if (RESERVED_CLAIM_NAMES.has(name))
+      throw new CertificateTypeError(`${at}: "${name}" is reserved for the credential itself (use e.g. maritalStatus, insuranceStatus)`);
     const source = object(rawSource, at);
     if (typeof source.from !== 'string' || !dataItems.includes(source.from)) {
       throw new CertificateTypeError(`${at}.from must be one of the type's dataItems (${dataItems.join(', ')})`);
@@ -288,7 +328,7 @@ function parseConditions(value: unknown, claims: Record<string, ClaimSource>): C
     const claim = (field: string, single: boolean | null): string => {
       const name = c[field];
       if (typeof name !== 'string' || !Object.hasOwn(claims, name)) throw new CertificateTypeError(`${at}.${field} must name one of the type's claims`);
-      if (single !== null && single !== ('field' in claims[name]!)) {
+      if (single !== null && single !== 'field' in claims[name]!) {
         throw new CertificateTypeError(`${at}.${field} "${name}" must be a claim ${single ? 'from a single field' : 'over all records ("all": true)'}`);
       }
       return name;
@@ -349,7 +389,9 @@ function parseClaimsSchema(
       const itemProps = property(property(properties[name], 'items'), 'properties');
       for (const field of source.fields) {
         if (mentionsDateFormat(fields[field]) && !mentionsDateFormat(property(itemProps, field))) {
-          throw new CertificateTypeError(`claimsSchema.properties.${name}.items.properties.${field} must say "format": "date" (${source.from}.${field} is a date)`);
+          throw new CertificateTypeError(
+            `claimsSchema.properties.${name}.items.properties.${field} must say "format": "date" (${source.from}.${field} is a date)`,
+          );
         }
       }
     }

@@ -32,7 +32,12 @@ export class CertificateVerificationService {
   ) {}
 
   /** `keyBinding`: the audience and nonce a holder-bound presentation's key-binding JWT must be for. */
-  async verify(credential: unknown, principal: Principal | undefined, request: RequestContext, keyBinding?: KeyBindingExpectation): Promise<VerificationResult> {
+  async verify(
+    credential: unknown,
+    principal: Principal | undefined,
+    request: RequestContext,
+    keyBinding?: KeyBindingExpectation,
+  ): Promise<VerificationResult> {
     const result = await this.check(credential, new Date(), keyBinding);
     const actor: LedgerActor = principal ? actorFor(principal) : { kind: 'public', id: 'anonymous', hall: null, region: null, department: null };
     await this.ledger.record({

@@ -82,7 +82,10 @@ export class CertificateRepository {
 
   /** How many entries of the department's list are taken. */
   async countInStatusList(issuer: string, list: number): Promise<number> {
-    const [{ taken }] = (await this.dataSource.query(`SELECT count(*)::int AS taken FROM onegate.certificate WHERE issuer = $1 AND status_list = $2`, [issuer, list])) as Array<{
+    const [{ taken }] = (await this.dataSource.query(`SELECT count(*)::int AS taken FROM onegate.certificate WHERE issuer = $1 AND status_list = $2`, [
+      issuer,
+      list,
+    ])) as Array<{
       taken: number;
     }>;
     return taken;
@@ -148,7 +151,26 @@ function parameters(rows: readonly RegisteredCertificate[]): unknown[] {
 
 /** The rows (parameters from `$first`, see `parameters`) inserted in their given order (WITH ORDINALITY), then `tail`. */
 function insertCertificates(first: number, tail: string): string {
-  const types = ['uuid', 'text', 'text', 'text', 'text', 'text', 'text', 'smallint', 'uuid', 'integer', 'integer', 'timestamptz', 'timestamptz', 'text', 'text', 'text', 'text', 'text'];
+  const types = [
+    'uuid',
+    'text',
+    'text',
+    'text',
+    'text',
+    'text',
+    'text',
+    'smallint',
+    'uuid',
+    'integer',
+    'integer',
+    'timestamptz',
+    'timestamptz',
+    'text',
+    'text',
+    'text',
+    'text',
+    'text',
+  ];
   return `
   INSERT INTO onegate.certificate (id, identifier, type, holder_kind, holder, issuer, signing_kid, version, replaces_id,
     status_list, status_index, state, issued_at, valid_until, idempotency_key, issued_by, credential, sd_jwt, holder_key)

@@ -64,7 +64,8 @@ export class CertificateError extends DomainError<CertificateErrorReason, Certif
   }
 
   static issuanceDenied(reason: IssuanceDenialReason): CertificateError {
-    const words = reason in DENIAL_MESSAGES ? DENIAL_MESSAGES[reason as keyof typeof DENIAL_MESSAGES] : ISSUANCE_MESSAGES[reason as keyof typeof ISSUANCE_MESSAGES];
+    const words =
+      reason in DENIAL_MESSAGES ? DENIAL_MESSAGES[reason as keyof typeof DENIAL_MESSAGES] : ISSUANCE_MESSAGES[reason as keyof typeof ISSUANCE_MESSAGES];
     return new CertificateError(CertificateErrorCode.FORBIDDEN, reason, `cannot issue: ${words} (${reason})`);
   }
 
@@ -86,7 +87,10 @@ export class CertificateError extends DomainError<CertificateErrorReason, Certif
     return new CertificateError(CertificateErrorCode.CONFLICT, reason, `cannot issue: ${message}`);
   }
 
-  static notFound(reason: 'CERTIFICATE_NOT_FOUND' | 'STATUS_LIST_NOT_FOUND' | 'CONTEXT_NOT_FOUND' = 'CERTIFICATE_NOT_FOUND', message = 'no such certificate'): CertificateError {
+  static notFound(
+    reason: 'CERTIFICATE_NOT_FOUND' | 'STATUS_LIST_NOT_FOUND' | 'CONTEXT_NOT_FOUND' = 'CERTIFICATE_NOT_FOUND',
+    message = 'no such certificate',
+  ): CertificateError {
     return new CertificateError(CertificateErrorCode.NOT_FOUND, reason, message);
   }
 

@@ -82,7 +82,8 @@ export class CertificatesResolver {
 
   @Roles('citizen', 'department', 'clerk')
   @Query(() => Certificate, {
-    description: 'One certificate: its holder, its issuing department, or a clerk whose matter accepts the type (purpose required, with consent where the matter needs it). Recorded in the ledger.',
+    description:
+      'One certificate: its holder, its issuing department, or a clerk whose matter accepts the type (purpose required, with consent where the matter needs it). Recorded in the ledger.',
   })
   async certificate(
     @Args() { id, purpose }: CertificateArgs,
@@ -112,7 +113,7 @@ export class CertificatesResolver {
   @Query(() => String, {
     description:
       'An SD-JWT presentation of a certificate disclosing only the named claims (e.g. ["registeredOn", "maritalStatus"]); for the holder or the issuing department. ' +
-      "For a holder-bound certificate (issued with holderKey: its SD-JWT has cnf) the answer ends in \"~\" without a key-binding JWT: the holder's wallet appends one " +
+      'For a holder-bound certificate (issued with holderKey: its SD-JWT has cnf) the answer ends in "~" without a key-binding JWT: the holder\'s wallet appends one ' +
       '(typ kb+jwt, signed by the holder key over aud, nonce, iat and sd_hash of this string) for the verifier; until then verifiers refuse it (KEY_BINDING_MISSING).',
   })
   certificatePresentation(
@@ -125,7 +126,9 @@ export class CertificatesResolver {
   }
 
   @Roles('department')
-  @Mutation(() => Certificate, { description: 'Revokes a certificate for good (issuing department only); its status list shows it at once. Recorded in the ledger.' })
+  @Mutation(() => Certificate, {
+    description: 'Revokes a certificate for good (issuing department only); its status list shows it at once. Recorded in the ledger.',
+  })
   async revokeCertificate(
     @Args('id', { type: () => ID }) id: string,
     @Args('reason') reason: string,
@@ -171,10 +174,14 @@ export class CertificatesResolver {
     @Args('credential') credential: string,
     @CurrentPrincipal({ optional: true }) principal: Principal | undefined,
     @CurrentRequest() request: RequestContext,
-    @Args('audience', { type: () => String, nullable: true, description: "The verifier's identifier a key-binding JWT must name (aud)." }) audience?: string | null,
+    @Args('audience', { type: () => String, nullable: true, description: "The verifier's identifier a key-binding JWT must name (aud)." })
+    audience?: string | null,
     @Args('nonce', { type: () => String, nullable: true, description: 'The nonce the verifier gave the holder for this presentation.' }) nonce?: string | null,
   ): Promise<CertificateVerification> {
-    for (const [name, value] of [['audience', audience], ['nonce', nonce]] as const) {
+    for (const [name, value] of [
+      ['audience', audience],
+      ['nonce', nonce],
+    ] as const) {
       if (value !== undefined && value !== null && (value.length === 0 || value.length > MAX_KEY_BINDING_FIELD)) {
         throw CertificateError.badInput('KEY_BINDING_EXPECTATION_INVALID', `${name} is 1-${MAX_KEY_BINDING_FIELD} characters`);
       }
@@ -189,7 +196,7 @@ export class CertificatesResolver {
   @Query(() => CertificateVerification, {
     description:
       "Verifies the registered certificate with this GB/T 36904 identifier (e.g. read off a paper copy) without a token, as its QR code's page does: " +
-      'the three verdicts, never its claims (claims is empty). Identifiers of the national form and onegate\'s legacy form are both accepted. ' +
+      "the three verdicts, never its claims (claims is empty). Identifiers of the national form and onegate's legacy form are both accepted. " +
       'A malformed identifier is BAD_USER_INPUT with reason IDENTIFIER_MALFORMED (wrong shape) or IDENTIFIER_CHECK_CHARACTER (the check character does not match); ' +
       'a well-formed identifier not registered here is NOT_FOUND. Recorded in the ledger.',
   })
@@ -199,14 +206,18 @@ export class CertificatesResolver {
     @CurrentRequest() request: RequestContext,
   ): Promise<CertificateVerification> {
     const parsed = parseCertificateIdentifier(identifier);
-    if (!parsed.ok) throw CertificateError.badInput(parsed.reason === 'CHECK_CHARACTER' ? 'IDENTIFIER_CHECK_CHARACTER' : 'IDENTIFIER_MALFORMED', parsed.message);
+    if (!parsed.ok)
+      throw CertificateError.badInput(parsed.reason === 'CHECK_CHARACTER' ? 'IDENTIFIER_CHECK_CHARACTER' : 'IDENTIFIER_MALFORMED', parsed.message);
     const page = await this.links.registryPage(parsed.value, principal, request);
     if (!page) throw CertificateError.notFound();
     return page.result;
   }
 
   @Roles('admin')
-  @Mutation(() => IssuingKey, { description: "Retires a department's active issuing key and certifies a new one; the old key keeps verifying until its certificate expires. Recorded in the ledger." })
+  @Mutation(() => IssuingKey, {
+    description:
+      "Retires a department's active issuing key and certifies a new one; the old key keeps verifying until its certificate expires. Recorded in the ledger.",
+  })
   async rotateIssuingKey(
     @Args('department') department: string,
     @CurrentPrincipal() principal: Principal,

@@ -25,13 +25,16 @@ export class CitizenCertificatesResolver {
   ) {}
 
   @ResolveField(() => [Certificate], {
-    description: "The citizen's valid certificates of types the matter accepts for its materials (a citizen: all their own). Empty when the purpose does not allow them.",
+    description:
+      "The citizen's valid certificates of types the matter accepts for its materials (a citizen: all their own). Empty when the purpose does not allow them.",
   })
   async certificates(@Parent() parent: CitizenView): Promise<Certificate[]> {
     return (await this.validHeld(parent)).map((row) => this.presenter.toModel(row));
   }
 
-  @ResolveField(() => [MaterialStatus], { description: "The matter's materials: covered by data released in this lookup, by a valid certificate, or to bring." })
+  @ResolveField(() => [MaterialStatus], {
+    description: "The matter's materials: covered by data released in this lookup, by a valid certificate, or to bring.",
+  })
   async materials(@Parent() parent: CitizenView): Promise<MaterialStatus[]> {
     const materials = await this.matters.materials(parent.view.purpose.matter);
     if (!materials) return [];

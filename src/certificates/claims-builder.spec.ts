@@ -28,7 +28,12 @@ const liWeiFlat: Rec = {
   coOwnerIdNumbers: ['330825198611021315'],
 };
 const shiYanbin: Rec = { idNumber: '640106195001150197', name: 'Shi Yanbin', sex: 'M', birthDate: '1950-01-15', idCardStatus: 'ACTIVE' };
-const shiHousehold: Rec = { householdNumber: '640106-HF-0231', address: 'Hefeng Village, Liangtian Town, Jinfeng District, Yinchuan', relationToHead: 'HEAD', status: 'ACTIVE' };
+const shiHousehold: Rec = {
+  householdNumber: '640106-HF-0231',
+  address: 'Hefeng Village, Liangtian Town, Jinfeng District, Yinchuan',
+  relationToHead: 'HEAD',
+  status: 'ACTIVE',
+};
 
 describe('buildClaims — marriage certificate', () => {
   const marriage = type('MARRIAGE_CERTIFICATE');
@@ -110,7 +115,11 @@ describe('buildClaims — senior citizen certificate (age at least 60, UTC calen
   });
 
   it('refuses the day before', () => {
-    expect(build('1966-11-22', '2026-11-21T23:59:59Z')).toMatchObject({ ok: false, reason: 'CONDITION_NOT_MET', message: expect.stringContaining('at least 60') });
+    expect(build('1966-11-22', '2026-11-21T23:59:59Z')).toMatchObject({
+      ok: false,
+      reason: 'CONDITION_NOT_MET',
+      message: expect.stringContaining('at least 60'),
+    });
   });
 
   it('reads the calendar date in UTC, not local time', () => {

@@ -3,9 +3,7 @@ import { compileClaimsSchema, type CertificateType, type Condition } from './cer
 
 export type ClaimsRefusal = 'NO_RECORD' | 'CONDITION_NOT_MET' | 'CLAIMS_INVALID';
 
-export type BuildClaimsResult =
-  | { ok: true; claims: Record<string, unknown> }
-  | { ok: false; reason: ClaimsRefusal; message: string };
+export type BuildClaimsResult = { ok: true; claims: Record<string, unknown> } | { ok: false; reason: ClaimsRefusal; message: string };
 
 /**
  * Builds a type's claims from the records the exchange returned for the holder (item code -> records),
@@ -20,11 +18,7 @@ export type BuildClaimsResult =
  * - `ageAtLeast` counts whole years from the birth date to `now`'s UTC calendar date; the birthday
  *   itself counts (someone born on 29 February turns a year older on 1 March in other years).
  */
-export function buildClaims(
-  type: CertificateType,
-  records: ReadonlyMap<string, readonly Record<string, unknown>[]>,
-  now: Date,
-): BuildClaimsResult {
+export function buildClaims(type: CertificateType, records: ReadonlyMap<string, readonly Record<string, unknown>[]>, now: Date): BuildClaimsResult {
   if (Number.isNaN(now.getTime())) throw new RangeError('buildClaims: now is not a valid date');
 
   const claims: Record<string, unknown> = {};

@@ -73,7 +73,12 @@ export class IssuingKeysService implements OnModuleInit, OnApplicationBootstrap 
     for (const department of issuers) {
       const current = await this.issuingKeys.findActive(department);
       if (current && this.usable(current)) continue;
-      await this.rotateAs({ kind: 'system', id: 'onegate', hall: null, region: null, department: null }, null, department, current ? 'renewal' : 'provisioning');
+      await this.rotateAs(
+        { kind: 'system', id: 'onegate', hall: null, region: null, department: null },
+        null,
+        department,
+        current ? 'renewal' : 'provisioning',
+      );
     }
   }
 
@@ -86,7 +91,8 @@ export class IssuingKeysService implements OnModuleInit, OnApplicationBootstrap 
     const cached = this.active.get(department);
     if (cached && Date.now() - cached.readAt < ACTIVE_KEY_CACHE_MS && cached.key.notAfter.getTime() > Date.now()) return cached.key;
     const row = await this.issuingKeys.findActive(department);
-    if (!row || !this.usable(row, 0)) throw CertificateError.unavailable('NO_ISSUING_KEY', `${department} has no valid issuing key; an administrator must rotate it`);
+    if (!row || !this.usable(row, 0))
+      throw CertificateError.unavailable('NO_ISSUING_KEY', `${department} has no valid issuing key; an administrator must rotate it`);
     const key = await this.open(row);
     this.active.set(department, { key, readAt: Date.now() });
     return key;

@@ -42,10 +42,12 @@ describe('offline status lists', () => {
   });
 
   it('refuses two files for the same list', () => {
-    expect(() => indexStatusLists([
-      { source: 'old.jwt', text: listJws(URL_A) },
-      { source: 'new.jwt', text: listJws(URL_A) },
-    ])).toThrow('old.jwt and new.jwt are both the status list');
+    expect(() =>
+      indexStatusLists([
+        { source: 'old.jwt', text: listJws(URL_A) },
+        { source: 'new.jwt', text: listJws(URL_A) },
+      ]),
+    ).toThrow('old.jwt and new.jwt are both the status list');
   });
 
   it('printable escapes terminal control and bidi characters and cuts long text', () => {

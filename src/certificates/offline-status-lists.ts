@@ -39,9 +39,7 @@ export interface CachedStatusList {
 export function readCachedStatusList(file: StatusListFile): CachedStatusList {
   const compact = file.text.trim();
   const notAList = (why: string) =>
-    new OfflineStatusListError(
-      `${file.source} is not a status list (a compact vc+jwt or statuslist+jwt as served at /status-lists/...): ${why}`,
-    );
+    new OfflineStatusListError(`${file.source} is not a status list (a compact vc+jwt or statuslist+jwt as served at /status-lists/...): ${why}`);
   if (compact.length === 0) throw notAList('it is empty');
   const parts = splitCompactJws(compact, MAX_STATUS_LIST_CREDENTIAL_LENGTH);
   if (!parts.ok) throw notAList(parts.message);

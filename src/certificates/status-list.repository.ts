@@ -20,9 +20,14 @@ export class StatusListRepository {
       const lists = manager.getRepository(StatusListEntity);
       const open = await lists.findOne({ where: { issuer, state: 'OPEN' }, order: { number: 'ASC' } });
       if (open) return open.number;
-      const [{ next }] = (await manager.query(`SELECT COALESCE(MAX(number), 0) + 1 AS next FROM onegate.status_list WHERE issuer = $1`, [issuer])) as Array<{ next: number }>;
+      const [{ next }] = (await manager.query(`SELECT COALESCE(MAX(number), 0) + 1 AS next FROM onegate.status_list WHERE issuer = $1`, [issuer])) as Array<{
+        next: number;
+      }>;
       // Two instances opening at once: the primary key lets one in; both then use the lowest open list.
-      await manager.query(`INSERT INTO onegate.status_list (issuer, number, size, state, created_at) VALUES ($1, $2, $3, 'OPEN', now()) ON CONFLICT DO NOTHING`, [issuer, next, size]);
+      await manager.query(
+        `INSERT INTO onegate.status_list (issuer, number, size, state, created_at) VALUES ($1, $2, $3, 'OPEN', now()) ON CONFLICT DO NOTHING`,
+        [issuer, next, size],
+      );
       const opened = await lists.findOne({ where: { issuer, state: 'OPEN' }, order: { number: 'ASC' } });
       return opened!.number;
     });

@@ -175,13 +175,20 @@ export class StatusListsService {
     });
     const key = await this.keys.signingKey(issuer);
     const jwt = await signCompact(payload, protectedHeaderFor(key, STATUS_LIST_TOKEN_TYPE), key);
-    return { jwt, etag: `"${createHash('sha256').update(jwt).digest('base64url').slice(0, 32)}"`, expiresAt: Date.now() + this.config.STATUS_LIST_CACHE_SECONDS * 1000 };
+    return {
+      jwt,
+      etag: `"${createHash('sha256').update(jwt).digest('base64url').slice(0, 32)}"`,
+      expiresAt: Date.now() + this.config.STATUS_LIST_CACHE_SECONDS * 1000,
+    };
   }
 
   private async build(issuer: DepartmentCode, name: string, creditCode: string, list: number, purpose: StatusPurpose): Promise<PublishedStatusList> {
     const state = purpose === 'revocation' ? 'REVOKED' : 'SUSPENDED';
     const entries = await this.certificates.statusListEntries(issuer, list, [state]);
-    const bits = Bitstring.fromIndices(STATUS_LIST_SIZE, entries.map((entry) => entry.index));
+    const bits = Bitstring.fromIndices(
+      STATUS_LIST_SIZE,
+      entries.map((entry) => entry.index),
+    );
     const now = new Date();
     const url = this.url(issuer, list, purpose);
     const credential = statusListCredential({
@@ -194,7 +201,11 @@ export class StatusListsService {
       validUntil: new Date(now.getTime() + this.config.STATUS_LIST_VALIDITY_SECONDS * 1000),
     });
     const jwt = await signVcJwt(credential, await this.keys.signingKey(issuer), now);
-    return { jwt, etag: `"${createHash('sha256').update(jwt).digest('base64url').slice(0, 32)}"`, expiresAt: Date.now() + this.config.STATUS_LIST_CACHE_SECONDS * 1000 };
+    return {
+      jwt,
+      etag: `"${createHash('sha256').update(jwt).digest('base64url').slice(0, 32)}"`,
+      expiresAt: Date.now() + this.config.STATUS_LIST_CACHE_SECONDS * 1000,
+    };
   }
 
   private openList(issuer: string): Promise<OpenList> {
@@ -214,7 +225,14 @@ export class StatusListsService {
   private async readOpenList(issuer: string): Promise<OpenList> {
     const number = await this.lists.openListNumber(issuer, STATUS_LIST_SIZE);
     const entries = await this.certificates.statusListEntries(issuer, number);
-    return { number, sinceCount: 0, taken: Bitstring.fromIndices(STATUS_LIST_SIZE, entries.map((entry) => entry.index)) };
+    return {
+      number,
+      sinceCount: 0,
+      taken: Bitstring.fromIndices(
+        STATUS_LIST_SIZE,
+        entries.map((entry) => entry.index),
+      ),
+    };
   }
 
   /** Closes the list once FILL_LIMIT of it is taken — or half that, when random picks keep colliding. */

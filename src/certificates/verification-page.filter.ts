@@ -19,6 +19,9 @@ export class VerificationPageLimitFilter implements ExceptionFilter<DomainError>
       sendDomainError(reply, error);
       return;
     }
-    void reply.status(429).headers({ ...VERIFICATION_PAGE_HEADERS, 'retry-after': String(retryAfterSeconds) }).send(verificationPage({ state: 'rate-limited', retryAfterSeconds }));
+    void reply
+      .status(429)
+      .headers({ ...VERIFICATION_PAGE_HEADERS, 'retry-after': String(retryAfterSeconds) })
+      .send(verificationPage({ state: 'rate-limited', retryAfterSeconds }));
   }
 }

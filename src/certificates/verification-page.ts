@@ -136,8 +136,7 @@ function check(zh: string, en: string, ok: boolean, message: string): string {
 
 function disclosedClaims(claims: Record<string, unknown>): string {
   const rows = Object.entries(claims).map(
-    ([name, value]) =>
-      `<div><dt>${CLAIM_LABELS[name] ? both(CLAIM_LABELS[name], name) : escape(name)}</dt><dd>${claimValue(name, value)}</dd></div>`,
+    ([name, value]) => `<div><dt>${CLAIM_LABELS[name] ? both(CLAIM_LABELS[name], name) : escape(name)}</dt><dd>${claimValue(name, value)}</dd></div>`,
   );
   return (
     `<section class="disclosed" aria-labelledby="disclosed-title"><h2 id="disclosed-title">${both('持证人出示的信息', 'Shown by the holder')}</h2>` +

@@ -21,7 +21,7 @@ const refusal = (argv: string[], positionals = true) => {
   throw new Error('expected a refusal');
 };
 
-describe('parseCliArgs (node:util parseArgs, with the CLIs\' own refusals)', () => {
+describe("parseCliArgs (node:util parseArgs, with the CLIs' own refusals)", () => {
   it('reads --flag value, --flag=value, repeatable flags, switches, operands and --', () => {
     expect(parse(['--trust=r.pem', 'c.jwt', '--status-list', 'a', '--status-list=b', '--json', '--', '--odd'])).toEqual({
       values: { trust: 'r.pem', 'status-list': ['a', 'b'], json: true },

@@ -67,7 +67,11 @@ export function parseCliArgs<const F extends Record<string, CliFlag>>(
     const flag = Object.hasOwn(flags, token.name) ? flags[token.name] : undefined;
     if (!flag) {
       if (!token.rawName.startsWith('--')) throw fail(`unexpected argument "${printableArg(argv[token.index] ?? token.rawName)}" (flags look like ${example})`);
-      throw fail(`unknown flag --${printableArg(token.name)} (known: ${Object.keys(flags).map((name) => `--${name}`).join(', ')})`);
+      throw fail(
+        `unknown flag --${printableArg(token.name)} (known: ${Object.keys(flags)
+          .map((name) => `--${name}`)
+          .join(', ')})`,
+      );
     }
     if (flag.type === 'boolean') {
       if (token.value !== undefined) throw fail(`--${token.name} takes no value`);

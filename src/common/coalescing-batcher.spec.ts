@@ -14,10 +14,13 @@ function deferred<T>() {
 describe('CoalescingBatcher', () => {
   it('sends keys asked for in the same tick in one call, each caller getting its own key', async () => {
     const calls: string[][] = [];
-    const batcher = new CoalescingBatcher<string, string>(async (keys) => {
-      calls.push(keys);
-      return new Map(keys.map((k) => [k, k.toUpperCase()]));
-    }, { maxInFlight: 2, maxBatch: 10, missing: () => 'none' });
+    const batcher = new CoalescingBatcher<string, string>(
+      async (keys) => {
+        calls.push(keys);
+        return new Map(keys.map((k) => [k, k.toUpperCase()]));
+      },
+      { maxInFlight: 2, maxBatch: 10, missing: () => 'none' },
+    );
     await expect(Promise.all([batcher.load('a'), batcher.load('b'), batcher.load('a')])).resolves.toEqual(['A', 'B', 'A']);
     expect(calls).toEqual([['a', 'b']]);
   });
@@ -25,13 +28,16 @@ describe('CoalescingBatcher', () => {
   it('holds keys while maxInFlight calls run, then sends them together', async () => {
     const gates: Array<ReturnType<typeof deferred<void>>> = [];
     const calls: string[][] = [];
-    const batcher = new CoalescingBatcher<string, string>(async (keys) => {
-      calls.push(keys);
-      const gate = deferred<void>();
-      gates.push(gate);
-      await gate.promise;
-      return new Map(keys.map((k) => [k, k]));
-    }, { maxInFlight: 1, maxBatch: 2, missing: () => 'none' });
+    const batcher = new CoalescingBatcher<string, string>(
+      async (keys) => {
+        calls.push(keys);
+        const gate = deferred<void>();
+        gates.push(gate);
+        await gate.promise;
+        return new Map(keys.map((k) => [k, k]));
+      },
+      { maxInFlight: 1, maxBatch: 2, missing: () => 'none' },
+    );
     const first = batcher.load('a');
     await new Promise((r) => setImmediate(r));
     const rest = ['b', 'c', 'd'].map((k) => batcher.load(k));
@@ -50,10 +56,13 @@ describe('CoalescingBatcher', () => {
 
   it('gives every caller of a failed call its error, and keys the source did not answer the missing value', async () => {
     let fail = true;
-    const batcher = new CoalescingBatcher<string, string>(async (keys) => {
-      if (fail) throw new Error('department down');
-      return new Map(keys.filter((k) => k !== 'ghost').map((k) => [k, k]));
-    }, { maxInFlight: 1, maxBatch: 10, missing: () => 'none' });
+    const batcher = new CoalescingBatcher<string, string>(
+      async (keys) => {
+        if (fail) throw new Error('department down');
+        return new Map(keys.filter((k) => k !== 'ghost').map((k) => [k, k]));
+      },
+      { maxInFlight: 1, maxBatch: 10, missing: () => 'none' },
+    );
     const failed = await Promise.allSettled([batcher.load('a'), batcher.load('b')]);
     expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     fail = false;
@@ -67,10 +76,13 @@ describe('CoalescingBatcher', () => {
 
     function echoBatcher(windowMs: number, maxBatch = 10) {
       const calls: string[][] = [];
-      const batcher = new CoalescingBatcher<string, string>(async (keys) => {
-        calls.push(keys);
-        return new Map(keys.map((k) => [k, k]));
-      }, { maxInFlight: 1, maxBatch, windowMs, missing: () => 'none' });
+      const batcher = new CoalescingBatcher<string, string>(
+        async (keys) => {
+          calls.push(keys);
+          return new Map(keys.map((k) => [k, k]));
+        },
+        { maxInFlight: 1, maxBatch, windowMs, missing: () => 'none' },
+      );
       return { calls, batcher };
     }
 

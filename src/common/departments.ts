@@ -2,14 +2,7 @@
  * The departments whose records onegate federates. The code is the catalog key; each department
  * keeps its demo source in its own schema, read through its own read-only role.
  */
-export const DEPARTMENT_CODES = [
-  'PUBLIC_SECURITY',
-  'CIVIL_AFFAIRS',
-  'NATURAL_RESOURCES',
-  'HUMAN_RESOURCES',
-  'HEALTH',
-  'MARKET_REGULATION',
-] as const;
+export const DEPARTMENT_CODES = ['PUBLIC_SECURITY', 'CIVIL_AFFAIRS', 'NATURAL_RESOURCES', 'HUMAN_RESOURCES', 'HEALTH', 'MARKET_REGULATION'] as const;
 
 export type DepartmentCode = (typeof DEPARTMENT_CODES)[number];
 

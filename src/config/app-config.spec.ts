@@ -52,10 +52,18 @@ describe('loadConfig', () => {
   });
 
   it('reads the abuse limits and HTTP timeouts, and refuses a headers timeout longer than the request timeout', () => {
-    const config = loadConfig({ PUBLIC_RATE_LIMIT_MAX: '5', PUBLIC_RATE_LIMIT_WINDOW_SECONDS: '10', HTTP_HEADERS_TIMEOUT_MS: '1000', HTTP_REQUEST_TIMEOUT_MS: '2000', HTTP_CONNECTION_TIMEOUT_MS: '3000' });
+    const config = loadConfig({
+      PUBLIC_RATE_LIMIT_MAX: '5',
+      PUBLIC_RATE_LIMIT_WINDOW_SECONDS: '10',
+      HTTP_HEADERS_TIMEOUT_MS: '1000',
+      HTTP_REQUEST_TIMEOUT_MS: '2000',
+      HTTP_CONNECTION_TIMEOUT_MS: '3000',
+    });
     expect([config.PUBLIC_RATE_LIMIT_MAX, config.PUBLIC_RATE_LIMIT_WINDOW_SECONDS]).toEqual([5, 10]);
     expect([config.HTTP_HEADERS_TIMEOUT_MS, config.HTTP_REQUEST_TIMEOUT_MS, config.HTTP_CONNECTION_TIMEOUT_MS]).toEqual([1000, 2000, 3000]);
-    expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '5000', HTTP_REQUEST_TIMEOUT_MS: '2000' })).toThrow(/HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS/);
+    expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '5000', HTTP_REQUEST_TIMEOUT_MS: '2000' })).toThrow(
+      /HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS/,
+    );
   });
 
   it('has no embedded PostgreSQL port unless one is set', () => {

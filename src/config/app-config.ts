@@ -1,18 +1,6 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Matches,
-  Max,
-  Min,
-  MinLength,
-  validateSync,
-} from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 import { isAbsolute, resolve } from 'node:path';
 import { projectRoot } from '../common/project-root.js';
 
@@ -448,7 +436,22 @@ const NUMERIC_KEYS = new Set(
 /** Reads and validates the configuration; throws ConfigError listing every problem at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const raw: Record<string, unknown> = {};
-  for (const key of Object.keys(new AppConfig()).concat(['EMBEDDED_PG_PORT', 'DATABASE_URL', 'DB_ROLE_PASSWORD', 'TOKEN_JWKS_URL', 'HALLS_FILE', 'LEDGER_SIGNING_KEY_FILE', 'DEPARTMENT_CONNECTORS_FILE', 'CONSENT_SIGNING_KEY_FILE', 'PUBLIC_BASE_URL', 'CERT_MASTER_KEY', 'CERT_ROOT_CA_FILE', 'CERT_ROOT_KEY_FILE', 'METRICS_TOKEN', 'OTEL_EXPORTER_OTLP_ENDPOINT'])) {
+  for (const key of Object.keys(new AppConfig()).concat([
+    'EMBEDDED_PG_PORT',
+    'DATABASE_URL',
+    'DB_ROLE_PASSWORD',
+    'TOKEN_JWKS_URL',
+    'HALLS_FILE',
+    'LEDGER_SIGNING_KEY_FILE',
+    'DEPARTMENT_CONNECTORS_FILE',
+    'CONSENT_SIGNING_KEY_FILE',
+    'PUBLIC_BASE_URL',
+    'CERT_MASTER_KEY',
+    'CERT_ROOT_CA_FILE',
+    'CERT_ROOT_KEY_FILE',
+    'METRICS_TOKEN',
+    'OTEL_EXPORTER_OTLP_ENDPOINT',
+  ])) {
     const value = env[key];
     if (value === undefined) continue;
     // Numbers are parsed strictly: "3000abc" or "" is an error, not NaN or a silent default.
@@ -456,9 +459,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const config = plainToInstance(AppConfig, raw);
   const problems = validateSync(config, { forbidUnknownValues: true }).flatMap((error) =>
-    Object.values(error.constraints ?? {}).map((message) =>
-      message.startsWith(error.property) ? message : `${error.property}: ${message}`,
-    ),
+    Object.values(error.constraints ?? {}).map((message) => (message.startsWith(error.property) ? message : `${error.property}: ${message}`)),
   );
   if (config.isProduction) {
     if (!config.DATABASE_URL) problems.push('DATABASE_URL is required when NODE_ENV=production (no embedded database in production)');

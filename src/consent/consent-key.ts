@@ -49,12 +49,12 @@ export function loadConsentSigningKey(config: AppConfig): ConsentSigningKey {
   }
   if (privateKey.asymmetricKeyType !== 'ed25519') throw new ConsentKeyError('the consent signing key must be an Ed25519 key');
   const publicKey = createPublicKey(privateKey);
-  const kid = createHash('sha256').update(publicKey.export({ format: 'der', type: 'spki' })).digest('base64url');
+  const kid = createHash('sha256')
+    .update(publicKey.export({ format: 'der', type: 'spki' }))
+    .digest('base64url');
   return { privateKey, publicKey, kid };
 }
 
 function developmentKey(dataDir: string): string {
-  return readOrCreateFileOnce(consentKeyPath(dataDir), () =>
-    generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
-  );
+  return readOrCreateFileOnce(consentKeyPath(dataDir), () => generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString());
 }

@@ -7,14 +7,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../config/app-config.js';
 import { PRODUCTION_ENV } from '../config/production-env.fixture.js';
 import { loadConsentSigningKey, type ConsentSigningKey } from './consent-key.js';
-import {
-  CONSENT_TOKEN_ISSUER,
-  CONSENT_TOKEN_TYPE,
-  ConsentTokenError,
-  signConsentToken,
-  verifyConsentToken,
-  type ConsentTokenScope,
-} from './consent-token.js';
+import { CONSENT_TOKEN_ISSUER, CONSENT_TOKEN_TYPE, ConsentTokenError, signConsentToken, verifyConsentToken, type ConsentTokenScope } from './consent-token.js';
 
 const TEMP = mkdtempSync(join(tmpdir(), 'onegate-consent-spec-'));
 afterAll(() => rmSync(TEMP, { recursive: true, force: true }));

@@ -152,7 +152,9 @@ export class ConsentService implements OnModuleInit {
     const place = placeOf(principal);
     // Only grants naming the caller's hall or department; a clerk elsewhere finds nothing to pick.
     const rows = place ? await this.grants.listActiveNaming(subject.id, matter!.code, place, now, MY_CONSENTS_LIMIT) : [];
-    const covering = rows.filter((grant) => consentCovers(factsOf(grant, grant.expiresAt, principal), { principal, subject, caseNumber: query.caseNumber, matter: matter! }));
+    const covering = rows.filter((grant) =>
+      consentCovers(factsOf(grant, grant.expiresAt, principal), { principal, subject, caseNumber: query.caseNumber, matter: matter! }),
+    );
     await entry('GRANTED', { grants: covering.length });
     return covering.map((grant) => {
       const { id, matter: code, caseNumber, hall, halls, departments, grantedAt, expiresAt } = toConsentGrant(grant, now);

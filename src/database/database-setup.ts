@@ -84,7 +84,7 @@ async function embeddedListener(config: AppConfig): Promise<{ port: number; sock
   const file = join(config.dataDir, 'postgres-port');
   const recorded = existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : NaN;
   // The recorded port is also right when our own server (adopted below) is the one holding it.
-  if (Number.isInteger(recorded) && (await portIsFree(recorded) || existsSync(join(config.dataDir, 'postgres', 'postmaster.pid')))) return { port: recorded };
+  if (Number.isInteger(recorded) && ((await portIsFree(recorded)) || existsSync(join(config.dataDir, 'postgres', 'postmaster.pid')))) return { port: recorded };
   const port = await freeLoopbackPort();
   writeFileSync(file, `${port}\n`);
   return { port };
@@ -110,9 +110,10 @@ function freeLoopbackPort(): Promise<number> {
 }
 
 export function connectionsFor(ownerUrl: string, rolePassword: string): DatabaseConnections {
-  const readerUrls = Object.fromEntries(
-    DEPARTMENT_CODES.map((code) => [code, urlForRole(ownerUrl, departmentReaderRole(code), rolePassword)]),
-  ) as Record<DepartmentCode, string>;
+  const readerUrls = Object.fromEntries(DEPARTMENT_CODES.map((code) => [code, urlForRole(ownerUrl, departmentReaderRole(code), rolePassword)])) as Record<
+    DepartmentCode,
+    string
+  >;
   return { ownerUrl, runtimeUrl: urlForRole(ownerUrl, RUNTIME_ROLE, rolePassword), readerUrls };
 }
 

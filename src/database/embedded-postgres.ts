@@ -81,15 +81,15 @@ export class EmbeddedPostgres {
 
   private launch(runAs: RunAs): void {
     const listen = this.options.socketDir
-      ? ['-c', "listen_addresses=", '-c', `unix_socket_directories=${this.options.socketDir}`]
+      ? ['-c', 'listen_addresses=', '-c', `unix_socket_directories=${this.options.socketDir}`]
       : ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
     const log = openSync(this.options.logFile, 'a');
     try {
-      const child = spawn(
-        binaries().postgres,
-        ['-D', this.options.dataDir, '-p', String(this.options.port), ...listen, '-c', 'max_connections=300'],
-        { ...runAs, detached: true, stdio: ['ignore', log, log] },
-      );
+      const child = spawn(binaries().postgres, ['-D', this.options.dataDir, '-p', String(this.options.port), ...listen, '-c', 'max_connections=300'], {
+        ...runAs,
+        detached: true,
+        stdio: ['ignore', log, log],
+      });
       child.unref();
       this.pid = child.pid;
       this.owned = true;
@@ -167,14 +167,7 @@ export class EmbeddedPostgres {
     try {
       execFileSync(
         binaries().initdb,
-        [
-          `--pgdata=${this.options.dataDir}`,
-          '--auth=scram-sha-256',
-          '--username=postgres',
-          `--pwfile=${pwfile}`,
-          '--encoding=UTF8',
-          '--locale=C',
-        ],
+        [`--pgdata=${this.options.dataDir}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C'],
         { ...runAs, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_ALL: 'C' } },
       );
     } catch (error) {

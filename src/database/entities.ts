@@ -13,4 +13,18 @@ import { ConsentGrantEntity } from '../consent/entities/consent-grant.entity.js'
 import { LookupAllowanceEntity } from '../exchange/entities/lookup-allowance.entity.js';
 
 /** Every TypeORM entity of the gateway schema; the migration drift check compares these with migrations/. */
-export const ENTITIES = [DepartmentEntity, DataItemEntity, MatterEntity, MatterDataItemEntity, LedgerEntryEntity, LedgerNodeEntity, LedgerCheckpointEntity, ConsentGrantEntity, IssuingKeyEntity, CertificateEntity, StatusListEntity, PresentationLinkEntity, LookupAllowanceEntity];
+export const ENTITIES = [
+  DepartmentEntity,
+  DataItemEntity,
+  MatterEntity,
+  MatterDataItemEntity,
+  LedgerEntryEntity,
+  LedgerNodeEntity,
+  LedgerCheckpointEntity,
+  ConsentGrantEntity,
+  IssuingKeyEntity,
+  CertificateEntity,
+  StatusListEntity,
+  PresentationLinkEntity,
+  LookupAllowanceEntity,
+];

@@ -23,11 +23,15 @@ async function main(args: string[]): Promise<number> {
   let check: boolean;
   let name: string | undefined;
   try {
-    const { values, positionals } = parseCliArgs(args, { check: { type: 'boolean' } }, {
-      fail: (message) => new MigrationArgsError(message),
-      example: '--check',
-      positionals: true,
-    });
+    const { values, positionals } = parseCliArgs(
+      args,
+      { check: { type: 'boolean' } },
+      {
+        fail: (message) => new MigrationArgsError(message),
+        example: '--check',
+        positionals: true,
+      },
+    );
     check = values.check === true;
     if (positionals.length > 1) throw new MigrationArgsError(`give one migration name, not ${positionals.length}`);
     name = positionals[0];

@@ -27,10 +27,7 @@ export interface HttpConnectorConfig {
   items: Record<string, HttpItemConfig>;
 }
 
-export type HttpAuthConfig =
-  | { kind: 'bearer'; tokenEnv: string }
-  | { kind: 'hmac'; keyId: string; secretEnv: string }
-  | { kind: 'none' };
+export type HttpAuthConfig = { kind: 'bearer'; tokenEnv: string } | { kind: 'hmac'; keyId: string; secretEnv: string } | { kind: 'none' };
 
 export interface HttpItemConfig {
   /**
@@ -118,7 +115,8 @@ function parseBaseUrl(value: unknown, problems: string[]): string | undefined {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') problems.push(`baseUrl: must use http or https, not ${url.protocol.replace(/:$/, '')}`);
   // A password in the URL would be a secret in the configuration (and in every error message).
   if (url.username || url.password) problems.push('baseUrl: must not contain credentials (name an environment variable in auth instead)');
-  if (url.search || url.hash || value.includes('?') || value.includes('#')) problems.push('baseUrl: must not have a query or fragment (put them in the item path)');
+  if (url.search || url.hash || value.includes('?') || value.includes('#'))
+    problems.push('baseUrl: must not have a query or fragment (put them in the item path)');
   if (problems.length > before) return undefined;
   // Normalised without a trailing slash: item paths start with one.
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;

@@ -27,12 +27,7 @@ export class DepartmentRegistry implements OnApplicationShutdown {
   private readonly departments = new Map<DepartmentCode, ResilientDepartment>();
   private readonly owners = new Map<string, DepartmentCode>();
 
-  constructor(
-    config: AppConfig,
-    @Inject(DATABASE_CONNECTIONS) connections: DatabaseConnections,
-    @Inject(LOGGER) logger: Logger,
-    metrics: Metrics,
-  ) {
+  constructor(config: AppConfig, @Inject(DATABASE_CONNECTIONS) connections: DatabaseConnections, @Inject(LOGGER) logger: Logger, metrics: Metrics) {
     const catalog = readCatalogFiles(config.catalogDir);
     const validator = new RecordValidator(catalog.dataItems);
     for (const item of catalog.dataItems) this.owners.set(item.code, item.department);

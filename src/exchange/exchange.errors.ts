@@ -2,7 +2,14 @@ import type { DenialReason } from '../access/access-decision.js';
 import type { DepartmentCode } from '../common/departments.js';
 import { DomainError, errorCodes, type CodeOf } from '../common/errors/domain-error.js';
 
-export const ExchangeErrorCode = errorCodes('FORBIDDEN', 'BAD_USER_INPUT', 'TOO_MANY_REQUESTS', 'DEPARTMENT_TIMEOUT', 'DEPARTMENT_UNAVAILABLE', 'DEPARTMENT_INVALID_RESPONSE');
+export const ExchangeErrorCode = errorCodes(
+  'FORBIDDEN',
+  'BAD_USER_INPUT',
+  'TOO_MANY_REQUESTS',
+  'DEPARTMENT_TIMEOUT',
+  'DEPARTMENT_UNAVAILABLE',
+  'DEPARTMENT_INVALID_RESPONSE',
+);
 export type ExchangeErrorCode = CodeOf<typeof ExchangeErrorCode>;
 
 /** Why a department could not answer: the `reason` of a DEPARTMENT_* error. */
@@ -50,7 +57,7 @@ export const DENIAL_MESSAGES: Record<DenialReason, string> = {
   CONSENT_EXPIRED: 'the consent has expired',
   CONSENT_REVOKED: 'the citizen revoked the consent',
   CONSENT_NOT_COVERING: 'the consent does not cover this citizen, matter, case or hall',
-  SUBJECT_CONDITION_NOT_MET: 'the subject does not meet a condition of this matter (see the matter\'s subjectConditions)',
+  SUBJECT_CONDITION_NOT_MET: "the subject does not meet a condition of this matter (see the matter's subjectConditions)",
   SUBJECT_CONDITION_UNVERIFIED: 'a condition of this matter could not be checked because the department holding its facts did not answer; try again',
 };
 
@@ -65,7 +72,9 @@ export class ExchangeError extends DomainError<ExchangeErrorReason, ExchangeErro
   }
 
   static rateLimited(retryAfterSeconds: number): ExchangeError {
-    return new ExchangeError(ExchangeErrorCode.TOO_MANY_REQUESTS, 'RATE_LIMITED', `too many lookups; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
+    return new ExchangeError(ExchangeErrorCode.TOO_MANY_REQUESTS, 'RATE_LIMITED', `too many lookups; try again in ${retryAfterSeconds} s`, {
+      retryAfterSeconds,
+    });
   }
 
   static badInput(reason: 'CASE_NUMBER_REQUIRED' | 'CASE_NUMBER_INVALID', message: string): ExchangeError {

@@ -278,9 +278,12 @@ export class ExchangeService {
     if (!loader) {
       const batcher = this.batcherFor(item);
       // Per request: each subject of an item is asked for once; across requests the batcher coalesces.
-      loader = new DataLoader<string, Fetched>(async (subjects) => Promise.all(subjects.map((s) => batcher.load(s).catch((error: unknown) => asError(error)))), {
-        maxBatchSize: MAX_BATCH,
-      });
+      loader = new DataLoader<string, Fetched>(
+        async (subjects) => Promise.all(subjects.map((s) => batcher.load(s).catch((error: unknown) => asError(error)))),
+        {
+          maxBatchSize: MAX_BATCH,
+        },
+      );
       perItem.set(item, loader);
     }
     return loader;

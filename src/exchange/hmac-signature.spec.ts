@@ -69,7 +69,15 @@ describe('verifySignature', () => {
     const headers = signed();
     expect(verify({ ...headers, [SIGNATURE_HEADERS.timestamp]: 'yesterday' })).toEqual({ ok: false, reason: 'malformed' });
     expect(verify({ ...headers, [SIGNATURE_HEADERS.signature]: 'not base64url!' })).toEqual({ ok: false, reason: 'malformed' });
-    expect(verifySignature({ headers: { ...headers, [SIGNATURE_HEADERS.keyId]: ['a', 'b'] }, method: 'GET', pathWithQuery: PATH, secretFor: () => SECRET, now: NOW })).toEqual({
+    expect(
+      verifySignature({
+        headers: { ...headers, [SIGNATURE_HEADERS.keyId]: ['a', 'b'] },
+        method: 'GET',
+        pathWithQuery: PATH,
+        secretFor: () => SECRET,
+        now: NOW,
+      }),
+    ).toEqual({
       ok: false,
       reason: 'missing',
     });

@@ -69,9 +69,7 @@ export interface VerifySignatureInput {
   maxSkewSeconds?: number;
 }
 
-export type SignatureVerdict =
-  | { ok: true; keyId: string }
-  | { ok: false; reason: 'missing' | 'malformed' | 'unknown-key' | 'stale' | 'bad-signature' };
+export type SignatureVerdict = { ok: true; keyId: string } | { ok: false; reason: 'missing' | 'malformed' | 'unknown-key' | 'stale' | 'bad-signature' };
 
 /** Checks the signature headers of a request; never throws. */
 export function verifySignature(input: VerifySignatureInput): SignatureVerdict {

@@ -45,7 +45,14 @@ function idsOf(req: IncomingMessage): string[] {
 }
 
 function account(idNumber: string, extra: Record<string, unknown> = {}) {
-  return { person: { id: idNumber }, account_no: `SI-${idNumber.slice(0, 6)}`, state: 'CONTRIBUTING', months: 142, employer: { name: 'Hangzhou Lianhe Trading Co.' }, ...extra };
+  return {
+    person: { id: idNumber },
+    account_no: `SI-${idNumber.slice(0, 6)}`,
+    state: 'CONTRIBUTING',
+    months: 142,
+    employer: { name: 'Hangzhou Lianhe Trading Co.' },
+    ...extra,
+  };
 }
 
 const BATCH_ITEM: HttpItemConfig = {
@@ -88,7 +95,12 @@ describe('HttpConnector', () => {
     expect(seen).toHaveLength(1);
     expect(seen[0].url).toBe(`/v1/accounts?ids=${LI_WEI},${ZHANG_MING}`);
     expect(seen[0].headers.accept).toBe('application/json');
-    const verdict = verifySignature({ headers: seen[0].headers, method: 'GET', pathWithQuery: seen[0].url!, secretFor: (k) => (k === 'onegate' ? SECRET : undefined) });
+    const verdict = verifySignature({
+      headers: seen[0].headers,
+      method: 'GET',
+      pathWithQuery: seen[0].url!,
+      secretFor: (k) => (k === 'onegate' ? SECRET : undefined),
+    });
     expect(verdict).toEqual({ ok: true, keyId: 'onegate' });
     expect(result).toEqual(
       new Map([
@@ -143,7 +155,10 @@ describe('HttpConnector', () => {
         json(res, 200, { data: { accounts: [account(id)] } });
       }, 30);
     };
-    const c = connector({ auth: { kind: 'bearer', tokenEnv: 'HR_TOKEN' } }, { 'social_insurance.account': { ...BATCH_ITEM, path: '/v1/accounts/{subject}', batch: false } });
+    const c = connector(
+      { auth: { kind: 'bearer', tokenEnv: 'HR_TOKEN' } },
+      { 'social_insurance.account': { ...BATCH_ITEM, path: '/v1/accounts/{subject}', batch: false } },
+    );
     const subjects = Array.from({ length: 20 }, (_, i) => `P${i}`);
     const result = await c.fetch('social_insurance.account', subjects, signal());
     expect(seen).toHaveLength(20);
@@ -174,8 +189,15 @@ describe('HttpConnector', () => {
   });
 
   it('refuses to be built without its secret in the environment', () => {
-    const config: HttpConnectorConfig = { kind: 'http', baseUrl, auth: { kind: 'hmac', keyId: 'onegate', secretEnv: 'HR_SECRET' }, items: { 'social_insurance.account': BATCH_ITEM } };
-    expect(() => new HttpConnector('HUMAN_RESOURCES', config, {})).toThrow('connector of HUMAN_RESOURCES: environment variable HR_SECRET (auth.secretEnv) is not set');
+    const config: HttpConnectorConfig = {
+      kind: 'http',
+      baseUrl,
+      auth: { kind: 'hmac', keyId: 'onegate', secretEnv: 'HR_SECRET' },
+      items: { 'social_insurance.account': BATCH_ITEM },
+    };
+    expect(() => new HttpConnector('HUMAN_RESOURCES', config, {})).toThrow(
+      'connector of HUMAN_RESOURCES: environment variable HR_SECRET (auth.secretEnv) is not set',
+    );
     expect(() => new HttpConnector('HUMAN_RESOURCES', { ...config, auth: { kind: 'bearer', tokenEnv: 'HR_TOKEN' } }, { HR_TOKEN: '' })).toThrow('HR_TOKEN');
     expect(() => new HttpConnector('HUMAN_RESOURCES', { ...config, baseUrl: 'file:///etc' }, { HR_SECRET: 'x' })).toThrow('baseUrl: must use http or https');
   });
@@ -190,11 +212,23 @@ describe('HttpConnector', () => {
     it.each([
       ['a non-2xx status', (res: ServerResponse) => json(res, 503, { error: `down for ${LI_WEI}` }), 'answered with HTTP 503'],
       ['a redirect', (res: ServerResponse) => res.writeHead(302, { location: 'http://127.0.0.1:1/' }).end(), 'answered with HTTP 302'],
-      ['a body that is not JSON', (res: ServerResponse) => res.writeHead(200, { 'content-type': 'application/json' }).end(`<html>${LI_WEI}`), 'body that is not JSON'],
+      [
+        'a body that is not JSON',
+        (res: ServerResponse) => res.writeHead(200, { 'content-type': 'application/json' }).end(`<html>${LI_WEI}`),
+        'body that is not JSON',
+      ],
       ['no records array', (res: ServerResponse) => json(res, 200, { data: { account: [] } }), 'without a "data.accounts" array'],
       ['records that are not objects', (res: ServerResponse) => json(res, 200, { data: { accounts: [LI_WEI] } }), 'entry that is not an object'],
-      ['a record without its subject', (res: ServerResponse) => json(res, 200, { data: { accounts: [{ account_no: 'x' }] } }), 'without its subject field "person.id"'],
-      ['a record of a subject not asked for', (res: ServerResponse) => json(res, 200, { data: { accounts: [account('330825199001010000')] } }), 'subject it was not asked about'],
+      [
+        'a record without its subject',
+        (res: ServerResponse) => json(res, 200, { data: { accounts: [{ account_no: 'x' }] } }),
+        'without its subject field "person.id"',
+      ],
+      [
+        'a record of a subject not asked for',
+        (res: ServerResponse) => json(res, 200, { data: { accounts: [account('330825199001010000')] } }),
+        'subject it was not asked about',
+      ],
     ])('for %s', async (_label, answer, message) => {
       handler = (_req, res) => answer(res);
       const error = await failure(connector().fetch('social_insurance.account', [LI_WEI], signal()));

@@ -69,7 +69,10 @@ export class HttpConnector implements DepartmentConnector {
           for (const source of records) {
             const subject = readPath(source, itemConfig.subjectField);
             if (typeof subject !== 'string' || subject === '') {
-              throw new ConnectorError(this.department, `${this.department} answered ${item} with a record without its subject field "${itemConfig.subjectField}"`);
+              throw new ConnectorError(
+                this.department,
+                `${this.department} answered ${item} with a record without its subject field "${itemConfig.subjectField}"`,
+              );
             }
             if (!asked.has(subject)) {
               throw new ConnectorError(this.department, `${this.department} answered ${item} with a record of a subject it was not asked about`);

@@ -65,7 +65,9 @@ export class ItemViews {
       const type = this.recordType(item);
       const code = item.code;
       // No parameter decorators: Nest binds these as plain graphql-js resolvers (parent first); they only pick the lookup's outcome.
-      const resolve = list ? (parent: { view: ExchangeView }) => released(parent.view, code) : (parent: { view: ExchangeView }) => releasedOne(parent.view, code);
+      const resolve = list
+        ? (parent: { view: ExchangeView }) => released(parent.view, code)
+        : (parent: { view: ExchangeView }) => releasedOne(parent.view, code);
       const descriptor = defineMethod(resolver, field, resolve);
       ResolveField(() => (list ? [type] : type), { nullable: true, ...(description ? { description } : {}) })(resolver.prototype, field, descriptor);
     }
@@ -89,7 +91,11 @@ export class ItemViews {
         return link.subject === 'PERSON' ? { idNumber: id, view } : { creditCode: id, view };
       };
       const descriptor = defineMethod(resolver, link.field, lookUp);
-      ResolveField(() => VIEW_TYPES[link.subject], { nullable: true, ...(link.description ? { description: link.description } : {}) })(resolver.prototype, link.field, descriptor);
+      ResolveField(() => VIEW_TYPES[link.subject], { nullable: true, ...(link.description ? { description: link.description } : {}) })(
+        resolver.prototype,
+        link.field,
+        descriptor,
+      );
     }
     Resolver(() => this.types.get(item.view.type)!)(resolver);
     return resolver;
@@ -105,7 +111,10 @@ export class ItemViews {
     const type = namedClass(name);
     this.types.set(name, type);
     for (const field of fields) {
-      Field(this.typeOf(field.shape), { nullable: field.shape.nullable, ...(field.description ? { description: field.description } : {}) })(type.prototype, field.name);
+      Field(this.typeOf(field.shape), { nullable: field.shape.nullable, ...(field.description ? { description: field.description } : {}) })(
+        type.prototype,
+        field.name,
+      );
     }
     if (record) Field(() => RecordSource)(type.prototype, 'source');
     ObjectType(name, description ? { description } : {})(type);

@@ -14,9 +14,10 @@ describe('RecordValidator', () => {
     const problem = validator.check('social_insurance.account', [ACCOUNT, { ...ACCOUNT, contributionMonths: 'many' }]);
     expect(problem).toEqual({ index: 1, problem: '/contributionMonths must be integer' });
     expect(validator.check('social_insurance.account', [{ ...ACCOUNT, secret: 'x' }])!.problem).toBe('/ must NOT have additional properties');
-    expect(validator.check('person.identity', [{ idNumber: '330825198803142023', name: 'Li Wei', sex: 'F', birthDate: '1988-02-30', idCardStatus: 'ACTIVE' }])!.problem).toMatch(
-      /^\/birthDate must match format "date"$/,
-    );
+    expect(
+      validator.check('person.identity', [{ idNumber: '330825198803142023', name: 'Li Wei', sex: 'F', birthDate: '1988-02-30', idCardStatus: 'ACTIVE' }])!
+        .problem,
+    ).toMatch(/^\/birthDate must match format "date"$/);
   });
 
   it('refuses an item it has no schema for', () => {

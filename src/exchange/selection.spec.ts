@@ -31,7 +31,9 @@ describe('selectedFieldNames', () => {
   it('honours @skip and @include, literal and by variable', async () => {
     expect(await selected('{ citizen { person household @skip(if: true) marriage @include(if: false) } }')).toEqual(['person']);
     expect(await selected('query($s: Boolean!) { citizen { person household @include(if: $s) } }', { s: true })).toEqual(['household', 'person']);
-    expect(await selected('query($s: Boolean!) { citizen { person ...F @include(if: $s) } } fragment F on View { properties }', { s: false })).toEqual(['person']);
+    expect(await selected('query($s: Boolean!) { citizen { person ...F @include(if: $s) } } fragment F on View { properties }', { s: false })).toEqual([
+      'person',
+    ]);
   });
 
   it('merges the selections of one field asked for twice under the same name', async () => {

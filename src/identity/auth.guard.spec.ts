@@ -71,7 +71,15 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 
 describe('AuthGuard (unit)', () => {
   const verify = jest.fn<(token: string) => Promise<Principal>>();
-  const guard = new AuthGuard(new Reflector(), { verify } as unknown as TokenVerifier, { get: () => { throw new Error('no ledger in this unit'); } } as unknown as ModuleRef);
+  const guard = new AuthGuard(
+    new Reflector(),
+    { verify } as unknown as TokenVerifier,
+    {
+      get: () => {
+        throw new Error('no ledger in this unit');
+      },
+    } as unknown as ModuleRef,
+  );
   const bearer = (token = 'h.p.s') => ({ headers: { authorization: `Bearer ${token}` } });
 
   beforeEach(() => {
@@ -179,7 +187,9 @@ describe('AuthGuard (unit)', () => {
     const request = bearer();
     await expect(guard.canActivate(httpContext('privateField', request, reply))).resolves.toBe(true);
     expect(principalFromExecutionContext(httpContext('privateField', request, reply))).toBe(CLERK);
-    await expect(guard.canActivate(httpContext('adminOrAuditor', bearer(), reply))).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN', reason: 'ROLE_NOT_ALLOWED' } });
+    await expect(guard.canActivate(httpContext('adminOrAuditor', bearer(), reply))).rejects.toMatchObject({
+      extensions: { code: 'FORBIDDEN', reason: 'ROLE_NOT_ALLOWED' },
+    });
   });
 
   it('denies other transports unless public', async () => {

@@ -15,12 +15,10 @@ export interface CurrentPrincipalOptions {
  *   me(@CurrentPrincipal() principal: Principal)
  *   hello(@CurrentPrincipal({ optional: true }) principal: Principal | undefined)
  */
-export const CurrentPrincipal = createParamDecorator(
-  (options: CurrentPrincipalOptions | undefined, context: ExecutionContext) => {
-    const principal = principalFromExecutionContext(context);
-    if (principal === undefined && !options?.optional) {
-      throw IdentityError.unauthenticated('TOKEN_MISSING', 'authentication required: send a bearer token');
-    }
-    return principal;
-  },
-);
+export const CurrentPrincipal = createParamDecorator((options: CurrentPrincipalOptions | undefined, context: ExecutionContext) => {
+  const principal = principalFromExecutionContext(context);
+  if (principal === undefined && !options?.optional) {
+    throw IdentityError.unauthenticated('TOKEN_MISSING', 'authentication required: send a bearer token');
+  }
+  return principal;
+});

@@ -33,6 +33,11 @@ describe('HallRegistry', () => {
     expect(() => parseHalls([])).toThrow(/non-empty/);
     expect(() => parseHalls([{ code: 'a b', name: 'x', regionCode: '310115' }])).toThrow(/code/);
     expect(() => parseHalls([{ code: 'A-1', name: 'x', regionCode: '999999' }])).toThrow(/regionCode/);
-    expect(() => parseHalls([{ code: 'A-1', name: 'x', regionCode: '310115' }, { code: 'A-1', name: 'y', regionCode: '310115' }])).toThrow(/repeats/);
+    expect(() =>
+      parseHalls([
+        { code: 'A-1', name: 'x', regionCode: '310115' },
+        { code: 'A-1', name: 'y', regionCode: '310115' },
+      ]),
+    ).toThrow(/repeats/);
   });
 });

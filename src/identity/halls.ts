@@ -33,21 +33,23 @@ const weekdays = (opens: string, closes: string): OpeningPeriod[] => [1, 2, 3, 4
 /** Monday to Friday 08:30–17:30, the usual government service hall hours; halls that differ say so. */
 export const DEFAULT_OPENING_HOURS: readonly OpeningPeriod[] = Object.freeze(weekdays('08:30', '17:30'));
 
-export const SERVICE_HALLS: readonly ServiceHall[] = Object.freeze([
-  {
-    code: 'JINGAN-01',
-    name: "Jing'an District Service Center",
-    nameZh: '静安区政务服务中心',
-    regionCode: '310106',
-    // Open on Saturday mornings too.
-    openingHours: [...weekdays('08:30', '17:30'), { day: 6, opens: '09:00', closes: '12:00' }],
-  },
-  { code: 'CHANGNING-01', name: 'Changning District Service Center', nameZh: '长宁区政务服务中心', regionCode: '310105' },
-  { code: 'LONGYOU-01', name: 'Longyou County One-Window Hall', nameZh: '龙游县政务服务中心', regionCode: '330825' },
-  { code: 'NANJING-QX-01', name: 'Qixia District Government Service Center', nameZh: '栖霞区政务服务中心', regionCode: '320113' },
-  { code: 'YINCHUAN-HF-01', name: 'Hefeng Village agency point', nameZh: '和丰村便民服务代办点', regionCode: '640106' },
-  { code: 'HAIZHU-01', name: 'Haizhu District Government Service Center', nameZh: '海珠区政务服务中心', regionCode: '440105' },
-].map((hall) => Object.freeze(hall)));
+export const SERVICE_HALLS: readonly ServiceHall[] = Object.freeze(
+  [
+    {
+      code: 'JINGAN-01',
+      name: "Jing'an District Service Center",
+      nameZh: '静安区政务服务中心',
+      regionCode: '310106',
+      // Open on Saturday mornings too.
+      openingHours: [...weekdays('08:30', '17:30'), { day: 6, opens: '09:00', closes: '12:00' }],
+    },
+    { code: 'CHANGNING-01', name: 'Changning District Service Center', nameZh: '长宁区政务服务中心', regionCode: '310105' },
+    { code: 'LONGYOU-01', name: 'Longyou County One-Window Hall', nameZh: '龙游县政务服务中心', regionCode: '330825' },
+    { code: 'NANJING-QX-01', name: 'Qixia District Government Service Center', nameZh: '栖霞区政务服务中心', regionCode: '320113' },
+    { code: 'YINCHUAN-HF-01', name: 'Hefeng Village agency point', nameZh: '和丰村便民服务代办点', regionCode: '640106' },
+    { code: 'HAIZHU-01', name: 'Haizhu District Government Service Center', nameZh: '海珠区政务服务中心', regionCode: '440105' },
+  ].map((hall) => Object.freeze(hall)),
+);
 
 const HALLS_BY_CODE = new Map(SERVICE_HALLS.map((hall) => [hall.code, hall]));
 

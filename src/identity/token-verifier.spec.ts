@@ -182,21 +182,15 @@ describe('development issuer', () => {
     await expect(issuer.issueToken({ role: 'admin', sub: 'A-1', ttlSeconds: 90.5 })).rejects.toThrow(/ttl/);
     await expect(issuer.issueToken({ role: 'clerk', sub: 'C-1', ttlSeconds: 600 })).rejects.toThrow(/hall/);
     await expect(issuer.issueToken({ role: 'clerk', sub: 'C-1', hall: 'NOWHERE-01', ttlSeconds: 600 })).rejects.toThrow(/region/);
-    await expect(issuer.issueToken({ role: 'department', sub: 'D-1', department: 'POLICE', ttlSeconds: 600 })).rejects.toThrow(
-      /department/,
-    );
+    await expect(issuer.issueToken({ role: 'department', sub: 'D-1', department: 'POLICE', ttlSeconds: 600 })).rejects.toThrow(/department/);
     await expect(issuer.issueToken({ role: 'citizen', sub: WRONG_CHECK_ID, ttlSeconds: 600 })).rejects.toThrow(/ID number/);
   });
 
   it('refuses to sign in production or when an external issuer is configured', async () => {
     const external = loadConfig({ NODE_ENV: 'test', DATA_DIR: join(root, 'external'), TOKEN_JWKS_URL: 'https://issuer.example/jwks' });
-    await expect(new DevIssuer(external).issueToken({ role: 'admin', sub: 'A-1', ttlSeconds: 600 })).rejects.toThrow(
-      /TOKEN_JWKS_URL/,
-    );
+    await expect(new DevIssuer(external).issueToken({ role: 'admin', sub: 'A-1', ttlSeconds: 600 })).rejects.toThrow(/TOKEN_JWKS_URL/);
     const production = loadConfig({ ...PRODUCTION_ENV, DATA_DIR: join(root, 'prod'), DATABASE_URL: 'postgres://x@localhost/x' });
-    await expect(new DevIssuer(production).issueToken({ role: 'admin', sub: 'A-1', ttlSeconds: 600 })).rejects.toThrow(
-      /production/,
-    );
+    await expect(new DevIssuer(production).issueToken({ role: 'admin', sub: 'A-1', ttlSeconds: 600 })).rejects.toThrow(/production/);
     // Nothing was written for either.
     await expect(stat(join(root, 'external'))).rejects.toThrow();
     await expect(stat(join(root, 'prod'))).rejects.toThrow();
@@ -211,9 +205,12 @@ describe('valid tokens (issued by the development issuer)', () => {
     expect(principal.tokenExpiresAt.getTime()).toBeGreaterThan(Date.now() + 590_000);
   });
 
-  it('refuses a clerk of a hall outside the hall registry, and a region other than its hall\'s', async () => {
+  it("refuses a clerk of a hall outside the hall registry, and a region other than its hall's", async () => {
     const unknown = await issuer.issueToken({ role: 'clerk', sub: 'C-002', hall: 'PUDONG-07', region: '310115', ttlSeconds: 600 });
-    await expect(verifier.verify(unknown)).rejects.toMatchObject({ reason: 'TOKEN_CLAIMS_INVALID', message: expect.stringMatching(/not in the hall registry/) });
+    await expect(verifier.verify(unknown)).rejects.toMatchObject({
+      reason: 'TOKEN_CLAIMS_INVALID',
+      message: expect.stringMatching(/not in the hall registry/),
+    });
     const elsewhere = await issuer.issueToken({ role: 'clerk', sub: 'C-002', hall: 'JINGAN-01', region: '330825', ttlSeconds: 600 });
     await expect(verifier.verify(elsewhere)).rejects.toMatchObject({ reason: 'TOKEN_CLAIMS_INVALID', message: expect.stringMatching(/region/) });
   });

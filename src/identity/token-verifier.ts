@@ -94,8 +94,7 @@ export class TokenVerifier {
       if (problem) throw IdentityError.unauthenticated('TOKEN_CLAIMS_INVALID', problem);
     }
     const tolerance = this.config.TOKEN_CLOCK_TOLERANCE_SECONDS;
-    const validUntil =
-      (Math.min(payload.exp as number, (payload.iat as number) + this.config.TOKEN_MAX_AGE_SECONDS) + tolerance) * 1000;
+    const validUntil = (Math.min(payload.exp as number, (payload.iat as number) + this.config.TOKEN_MAX_AGE_SECONDS) + tolerance) * 1000;
     this.cache.set(cacheKey, { principal, validUntil });
     return principal;
   }
@@ -131,11 +130,7 @@ export class TokenVerifier {
         return await remote(protectedHeader, token);
       } catch (error) {
         // A missing or ambiguous key is the token's problem; anything else is the issuer being unreachable.
-        if (
-          error instanceof errors.JWKSNoMatchingKey ||
-          error instanceof errors.JWKSMultipleMatchingKeys ||
-          error instanceof errors.JOSENotSupported
-        ) {
+        if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys || error instanceof errors.JOSENotSupported) {
           throw error;
         }
         throw new IssuerUnavailable('JWKS unavailable', { cause: error });
@@ -155,10 +150,7 @@ export function toIdentityError(error: unknown): IdentityError {
     return IdentityError.unauthenticated('ISSUER_UNAVAILABLE', 'the token issuer keys are unavailable; try again later');
   }
   if (error instanceof errors.JWTExpired) {
-    return IdentityError.unauthenticated(
-      'TOKEN_EXPIRED',
-      error.claim === 'iat' ? 'token is older than the maximum token age' : 'token expired',
-    );
+    return IdentityError.unauthenticated('TOKEN_EXPIRED', error.claim === 'iat' ? 'token is older than the maximum token age' : 'token expired');
   }
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.reason === 'missing') return invalid(`token has no ${error.claim} claim`);

@@ -112,10 +112,14 @@ describe('runTokenCli', () => {
   async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
     let stdout = '';
     let stderr = '';
-    const code = await runTokenCli(argv, { NODE_ENV: 'development', DATA_DIR: root, ...env }, {
-      stdout: { write: (text: string) => (stdout += text) },
-      stderr: { write: (text: string) => (stderr += text) },
-    });
+    const code = await runTokenCli(
+      argv,
+      { NODE_ENV: 'development', DATA_DIR: root, ...env },
+      {
+        stdout: { write: (text: string) => (stdout += text) },
+        stderr: { write: (text: string) => (stderr += text) },
+      },
+    );
     return { code, stdout, stderr };
   }
 

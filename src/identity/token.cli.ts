@@ -111,11 +111,7 @@ export interface CliStreams {
 }
 
 /** Runs the CLI; resolves to the exit code. */
-export async function runTokenCli(
-  argv: readonly string[],
-  env: NodeJS.ProcessEnv = process.env,
-  io: CliStreams = process,
-): Promise<number> {
+export async function runTokenCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, io: CliStreams = process): Promise<number> {
   const fail = (code: number, message: string) => {
     io.stderr.write(`onegate token: ${message}\n`);
     return code;

@@ -14,7 +14,10 @@ function processStart(pid: number): number {
 }
 
 function lockOf(pid: number, processStart: number | null, dir: string): void {
-  writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid, processStart, host: '127.0.0.1', port: 3999, startedAt: '2026-12-07T00:00:00.000Z', hostname: 'h', dataDir: dir }));
+  writeFileSync(
+    join(dir, LOCK_FILE),
+    JSON.stringify({ pid, processStart, host: '127.0.0.1', port: 3999, startedAt: '2026-12-07T00:00:00.000Z', hostname: 'h', dataDir: dir }),
+  );
 }
 
 describe('DataDirLock (§I 47)', () => {

@@ -10,7 +10,9 @@ describe('the ready line', () => {
   });
 
   it('says where tokens come from when the development issuer is off', () => {
-    expect(readyLine({ ...DEV, devIssuerEnabled: false, TOKEN_ISSUER: 'https://idp.example' })).toMatch(/· tokens: from the issuer https:\/\/idp\.example \(the development issuer is off\)$/);
+    expect(readyLine({ ...DEV, devIssuerEnabled: false, TOKEN_ISSUER: 'https://idp.example' })).toMatch(
+      /· tokens: from the issuer https:\/\/idp\.example \(the development issuer is off\)$/,
+    );
   });
 
   it('opens a wildcard host on localhost, and brackets IPv6', () => {

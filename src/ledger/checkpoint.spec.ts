@@ -27,12 +27,12 @@ const COSIGNATURE_VKEY = vkeyFor(ORIGIN, publicKey, COSIGNATURE);
 
 const rawKey = (key = publicKey) => Buffer.from(key.export({ format: 'jwk' }).x!, 'base64url');
 const keyIdOf = (type: number, name = ORIGIN, raw = rawKey()) =>
-  createHash('sha256').update(Buffer.concat([Buffer.from(name, 'utf8'), Buffer.of(0x0a, type), raw])).digest().subarray(0, 4);
-const sign = (
-  overrides: Partial<{ origin: string; treeSize: number; rootHash: Buffer; timestamp: number }> = {},
-  key = privateKey,
-  forms?: SignatureForm[],
-) => signCheckpoint({ origin: ORIGIN, treeSize: 1234, rootHash: ROOT, timestamp: TIME, ...overrides }, key, forms ? { forms } : {});
+  createHash('sha256')
+    .update(Buffer.concat([Buffer.from(name, 'utf8'), Buffer.of(0x0a, type), raw]))
+    .digest()
+    .subarray(0, 4);
+const sign = (overrides: Partial<{ origin: string; treeSize: number; rootHash: Buffer; timestamp: number }> = {}, key = privateKey, forms?: SignatureForm[]) =>
+  signCheckpoint({ origin: ORIGIN, treeSize: 1234, rootHash: ROOT, timestamp: TIME, ...overrides }, key, forms ? { forms } : {});
 
 /** The note's signature lines, each as [name, bytes]. */
 function signatureLines(note: string): Array<[string, Buffer]> {
@@ -116,8 +116,14 @@ describe('signCheckpoint and verifyCheckpoint', () => {
     rejects(withSignatureBytes(note, 1, laterTime), `signature by ${ORIGIN}+${keyIdOf(0x04).toString('hex')} does not verify`);
     rejects(withSignatureBytes(note, 0, flipByte(40)), `signature by ${ORIGIN}+${keyIdOf(0x01).toString('hex')} does not verify`);
     rejects(withSignatureBytes(note, 1, flipByte(40)), /does not verify/);
-    rejects(withSignatureBytes(note, 0, (b) => b.subarray(0, 60)), /does not verify: wrong length for an Ed25519 signature/);
-    rejects(withSignatureBytes(note, 1, (b) => b.subarray(0, 70)), /does not verify: wrong length for a timestamped Ed25519 signature/);
+    rejects(
+      withSignatureBytes(note, 0, (b) => b.subarray(0, 60)),
+      /does not verify: wrong length for an Ed25519 signature/,
+    );
+    rejects(
+      withSignatureBytes(note, 1, (b) => b.subarray(0, 70)),
+      /does not verify: wrong length for a timestamped Ed25519 signature/,
+    );
     // Each line is the other form's length: a line under the wrong key ID cannot pass as the other type.
     const swapped = withSignatureBytes(note, 0, (b) => Buffer.concat([keyIdOf(0x04), b.subarray(4)]));
     rejects(swapped, /wrong length for a timestamped Ed25519 signature/);
@@ -153,7 +159,14 @@ describe('signCheckpoint and verifyCheckpoint', () => {
     // A note whose only lines are by unknown keys is refused, whatever they say.
     const onlyOthers = `${checkpointBody(ORIGIN, 1234, ROOT)}\n${extra}`;
     rejects(onlyOthers, `no signature by ${ORIGIN}`);
-    expect(parseCheckpoint(note + extra).signatures.map((s) => s.name)).toEqual([ORIGIN, ORIGIN, 'witness.example/w1', ORIGIN, 'witness.example/w2', 'witness.example/w3']);
+    expect(parseCheckpoint(note + extra).signatures.map((s) => s.name)).toEqual([
+      ORIGIN,
+      ORIGIN,
+      'witness.example/w1',
+      ORIGIN,
+      'witness.example/w2',
+      'witness.example/w3',
+    ]);
   });
 
   it('refuses to sign bad fields', () => {
@@ -194,7 +207,10 @@ describe('vkeys', () => {
   };
 
   it('writes name+keyID+base64(type || key) for 0x01 (the default) and 0x04, and reads both back', () => {
-    for (const [vkey, type] of [[VKEY, 0x01], [COSIGNATURE_VKEY, 0x04]] as const) {
+    for (const [vkey, type] of [
+      [VKEY, 0x01],
+      [COSIGNATURE_VKEY, 0x04],
+    ] as const) {
       const { name, id, key } = fieldsOf(vkey);
       expect(name).toBe(ORIGIN);
       expect(id).toBe(keyIdOf(type).toString('hex'));

@@ -97,7 +97,10 @@ function rawPublicKey(publicKey: KeyObject): Buffer {
 
 /** Key ID = SHA-256(name || "\n" || type || 32-byte public key)[:4]. */
 function keyIdFor(name: string, type: SignatureType, raw: Uint8Array): Buffer {
-  return createHash('sha256').update(keyIdPreimage(name, type, raw)).digest().subarray(0, KEY_ID_SIZE);
+  return createHash('sha256')
+    .update(keyIdPreimage(name, type, raw))
+    .digest()
+    .subarray(0, KEY_ID_SIZE);
 }
 
 function assertCheckpointFields(origin: string, treeSize: number, rootHash: Uint8Array): void {
@@ -155,7 +158,7 @@ export function signCheckpoint(checkpoint: CheckpointToSign, privateKey: KeyObje
  */
 export function signNote(text: string, name: string, privateKey: KeyObject): string {
   // What parseSignedNote would refuse in the text: it must still read back as this text.
-   
+
   if (typeof text !== 'string' || !text.endsWith('\n') || /[\u0000-\u0009\u000b-\u001f]/.test(text)) throw new CheckpointError('malformed note text');
   if (!isKeyName(name)) throw new CheckpointError('the key name must be non-empty, without spaces, "+" or control characters');
   if (privateKey.type !== 'private' || privateKey.asymmetricKeyType !== 'ed25519') {

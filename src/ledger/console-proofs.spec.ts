@@ -10,7 +10,10 @@ function treeOf(size: number) {
   leaves.forEach((hash, index) => nodes.set(nodeKey({ level: 0, index }), hash));
   for (let level = 1; 2 ** level <= size; level++) {
     for (let index = 0; (index + 1) * 2 ** level <= size; index++) {
-      nodes.set(nodeKey({ level, index }), hashChildren(nodes.get(nodeKey({ level: level - 1, index: 2 * index }))!, nodes.get(nodeKey({ level: level - 1, index: 2 * index + 1 }))!));
+      nodes.set(
+        nodeKey({ level, index }),
+        hashChildren(nodes.get(nodeKey({ level: level - 1, index: 2 * index }))!, nodes.get(nodeKey({ level: level - 1, index: 2 * index + 1 }))!),
+      );
     }
   }
   const root = (n: number) => foldSubtrees(rootPlan(n).map((ref) => nodes.get(nodeKey(ref))!));

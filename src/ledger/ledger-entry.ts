@@ -121,7 +121,6 @@ export class LedgerEntryInvalidError extends Error {
   }
 }
 
- 
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
 function text(value: unknown, field: string, { optional = true, max = LEDGER_LIMITS.stringLength as number } = {}): string | null {

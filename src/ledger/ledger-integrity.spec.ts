@@ -27,7 +27,8 @@ function head(nodes: Map<string, Buffer>, size: number, checkpointSize: number |
   return { size, checkpoint: { size: checkpointSize, root, note } };
 }
 
-const reader = (nodes: Map<string, Buffer>) => async (refs: NodeRef[]) => new Map(refs.flatMap((ref) => (nodes.has(nodeKey(ref)) ? [[nodeKey(ref), nodes.get(nodeKey(ref))!]] : [])));
+const reader = (nodes: Map<string, Buffer>) => async (refs: NodeRef[]) =>
+  new Map(refs.flatMap((ref) => (nodes.has(nodeKey(ref)) ? [[nodeKey(ref), nodes.get(nodeKey(ref))!]] : [])));
 
 async function reasonOf(h: StoredHead, nodes: Map<string, Buffer>, expected: InspectionExpectations = { vkey: VKEY }): Promise<string | null> {
   try {
@@ -75,9 +76,15 @@ describe('inspectStoredTree (RELIABILITY-AND-SECURITY §I 48)', () => {
     expect(await reasonOf({ ...good, checkpoint: { ...good.checkpoint!, size: 15 } }, nodes)).toBe('CHECKPOINT_INVALID');
     // Signed by another key under the ledger key's name and id: the signature fails.
     const note = good.checkpoint!.note;
-    const forged = signCheckpoint({ origin: ORIGIN, treeSize: 16, rootHash: good.checkpoint!.root, timestamp: 1_795_000_000 }, generateKeyPairSync('ed25519').privateKey);
+    const forged = signCheckpoint(
+      { origin: ORIGIN, treeSize: 16, rootHash: good.checkpoint!.root, timestamp: 1_795_000_000 },
+      generateKeyPairSync('ed25519').privateKey,
+    );
     const ourLine = note.split('\n').find((l) => l.startsWith('— '))!;
-    const forgedSignature = forged.split('\n').find((l) => l.startsWith('— '))!.split(' ')[2]!;
+    const forgedSignature = forged
+      .split('\n')
+      .find((l) => l.startsWith('— '))!
+      .split(' ')[2]!;
     const ourKeyIdAndSig = Buffer.from(ourLine.split(' ')[2]!, 'base64');
     const swapped = Buffer.concat([ourKeyIdAndSig.subarray(0, 4), Buffer.from(forgedSignature, 'base64').subarray(4)]).toString('base64');
     const tampered = note.replace(ourLine, `— ${ORIGIN} ${swapped}`);

@@ -1,15 +1,6 @@
 import type { Logger } from '../logging/logger.js';
 import { CheckpointError, hasLogKeySignature, parseCheckpoint, parseVkey, verifyCheckpoint, type ParsedVkey } from './checkpoint.js';
-import {
-  assembleProof,
-  consistencyProofPlan,
-  foldSubtrees,
-  nodeKey,
-  rootPlan,
-  verifyConsistency,
-  type NodeRef,
-  type StoredNode,
-} from './merkle.js';
+import { assembleProof, consistencyProofPlan, foldSubtrees, nodeKey, rootPlan, verifyConsistency, type NodeRef, type StoredNode } from './merkle.js';
 
 /**
  * Why the stored ledger does not match what was signed. Each is something the append-only
@@ -107,11 +98,16 @@ export async function inspectStoredTree(
 ): Promise<Inspected> {
   const { size, checkpoint } = head;
   const facts = { storedSize: size, checkpointSize: checkpoint?.size ?? null };
-  const found = (reason: LedgerInconsistency, message: string, missingUpTo?: number) => new LedgerInconsistencyFound(reason, message, { ...facts, missingUpTo });
+  const found = (reason: LedgerInconsistency, message: string, missingUpTo?: number) =>
+    new LedgerInconsistencyFound(reason, message, { ...facts, missingUpTo });
   const { anchor, written, vkey } = expected;
 
   if (anchor && (!checkpoint || checkpoint.size < anchor.size)) {
-    throw found('CHECKPOINT_ROLLED_BACK', `the newest stored checkpoint (${checkpoint ? `size ${checkpoint.size}` : 'none'}) is older than the checkpoint of size ${anchor.size} this gateway signed or checked`, anchor.size);
+    throw found(
+      'CHECKPOINT_ROLLED_BACK',
+      `the newest stored checkpoint (${checkpoint ? `size ${checkpoint.size}` : 'none'}) is older than the checkpoint of size ${anchor.size} this gateway signed or checked`,
+      anchor.size,
+    );
   }
   if (anchor && checkpoint && checkpoint.size === anchor.size && !checkpoint.root.equals(anchor.root)) {
     throw found('CHECKPOINT_INVALID', `the stored checkpoint of size ${anchor.size} has another root than the one this gateway signed or checked`);
@@ -120,7 +116,11 @@ export async function inspectStoredTree(
     throw found('TREE_ROLLED_BACK', `${size} entries are stored, fewer than the ${written.size} this gateway wrote`, written.size);
   }
   if (checkpoint && size < checkpoint.size) {
-    throw found('TREE_SHORTER_THAN_CHECKPOINT', `${size} entries are stored, fewer than the ${checkpoint.size} the newest signed checkpoint covers`, checkpoint.size);
+    throw found(
+      'TREE_SHORTER_THAN_CHECKPOINT',
+      `${size} entries are stored, fewer than the ${checkpoint.size} the newest signed checkpoint covers`,
+      checkpoint.size,
+    );
   }
   if (checkpoint) {
     let parsed;

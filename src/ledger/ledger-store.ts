@@ -44,8 +44,7 @@ export interface StoredHeadRow {
 export function storedHead(row: StoredHeadRow): StoredHead {
   return {
     size: Number(row.size),
-    checkpoint:
-      row.checkpoint_size === null ? null : { size: Number(row.checkpoint_size), root: row.checkpoint_root!, note: row.checkpoint_note! },
+    checkpoint: row.checkpoint_size === null ? null : { size: Number(row.checkpoint_size), root: row.checkpoint_root!, note: row.checkpoint_note! },
   };
 }
 

@@ -127,11 +127,7 @@ export interface CliStreams {
 }
 
 /** Runs the CLI; resolves to the exit code. */
-export async function runLedgerVerifyCli(
-  argv: readonly string[],
-  env: NodeJS.ProcessEnv = process.env,
-  io: CliStreams = process,
-): Promise<number> {
+export async function runLedgerVerifyCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, io: CliStreams = process): Promise<number> {
   const usageError = (message: string) => {
     io.stderr.write(`onegate ledger:verify: ${message}\n`);
     return 2;

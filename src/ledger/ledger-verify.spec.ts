@@ -109,11 +109,21 @@ describe('verifyLedgerExport: complete exports', () => {
     });
     const root = rootOf(ENTRIES).toString('base64');
     expect(report.checkpoints).toEqual([
-      { source: 'header', treeSize: 100, rootHash: root, timestamp: TIME, signatureVerified: true, signedWith: ['ed25519', 'cosignature'], matchesEntries: true },
+      {
+        source: 'header',
+        treeSize: 100,
+        rootHash: root,
+        timestamp: TIME,
+        signatureVerified: true,
+        signedWith: ['ed25519', 'cosignature'],
+        matchesEntries: true,
+      },
     ]);
     const text = formatReport(report);
     expect(text).toMatch(/^ledger export verified: 100 entries\n/);
-    expect(text).toMatch(/checkpoint {3}header, size 100, signed 2026-\d\d-\d\dT\d\d:\d\d:\d\dZ: signature ok \(Ed25519 \+ cosignature\), matches the entries\n$/);
+    expect(text).toMatch(
+      /checkpoint {3}header, size 100, signed 2026-\d\d-\d\dT\d\d:\d\d:\d\dZ: signature ok \(Ed25519 \+ cosignature\), matches the entries\n$/,
+    );
   });
 
   it('accepts checkpoints in either signature form, given either vkey of the log key', async () => {
@@ -133,7 +143,10 @@ describe('verifyLedgerExport: complete exports', () => {
     // A line of the log key that fails still rejects the checkpoint, whichever form it is.
     const badLine = signed(['ed25519', 'cosignature']).replace(/(\u2014 \S+ .{20})(.)/, (_, head: string, c: string) => head + (c === 'A' ? 'B' : 'A'));
     const report = await verify(editLine(completeExport(), 0, (header) => (header.checkpoint = badLine)));
-    expect(report.firstFailure).toEqual({ line: 1, reason: expect.stringMatching(/^header checkpoint \(size 100\): signature by onegate\.test\/ledger\+[0-9a-f]{8} does not verify$/) });
+    expect(report.firstFailure).toEqual({
+      line: 1,
+      reason: expect.stringMatching(/^header checkpoint \(size 100\): signature by onegate\.test\/ledger\+[0-9a-f]{8} does not verify$/),
+    });
   });
 
   it('passes an empty ledger and tolerates trailing blank lines', async () => {
@@ -166,10 +179,7 @@ describe('verifyLedgerExport: complete exports', () => {
   it('detects a cut tail re-signed without the key, given a saved larger checkpoint', async () => {
     const saved = checkpointFor(ENTRIES);
     const short = ENTRIES.slice(0, 90);
-    const forged = [
-      headerLine({ treeSize: 90, checkpoint: checkpointFor(short, attackerKey.privateKey) }),
-      ...short.map((entry, i) => entryLine(i, entry)),
-    ];
+    const forged = [headerLine({ treeSize: 90, checkpoint: checkpointFor(short, attackerKey.privateKey) }), ...short.map((entry, i) => entryLine(i, entry))];
     const report = await verify(forged, saved);
     expect(report.ok).toBe(false);
     expect(reasons(report)).toEqual([
@@ -186,9 +196,7 @@ describe('verifyLedgerExport: complete exports', () => {
 
   it('detects a cut tail under the original header', async () => {
     const report = await verify(completeExport().slice(0, 91));
-    expect(report.failures).toEqual([
-      { index: 90, reason: 'entries 90..99 missing: the header names tree size 100; the tail was cut or the export is short' },
-    ]);
+    expect(report.failures).toEqual([{ index: 90, reason: 'entries 90..99 missing: the header names tree size 100; the tail was cut or the export is short' }]);
   });
 
   it('checks the export against an earlier saved checkpoint, and detects a fork', async () => {
@@ -203,9 +211,7 @@ describe('verifyLedgerExport: complete exports', () => {
 
     const otherHistory = ENTRIES.map((entry, i) => (i === 10 ? { ...entry, matter: 'other' } : entry));
     const earlier = await verify(completeExport(), checkpointFor(otherHistory.slice(0, 50)));
-    expect(reasons(earlier)).toEqual([
-      'the root of entries 0..49 does not match the saved checkpoint at size 50: entries were changed, added or removed',
-    ]);
+    expect(reasons(earlier)).toEqual(['the root of entries 0..49 does not match the saved checkpoint at size 50: entries were changed, added or removed']);
     const fork = await verify(completeExport(), checkpointFor(otherHistory));
     expect(reasons(fork)[0]).toBe('fork: the header checkpoint and the saved checkpoint both sign tree size 100 with different roots');
   });
@@ -229,9 +235,7 @@ describe('verifyLedgerExport: complete exports', () => {
     expect(report.checkpoints[0]).toMatchObject({ signatureVerified: false, timestamp: null, matchesEntries: true });
 
     const elsewhere = editLine(completeExport(), 0, (header) => (header.origin = 'elsewhere.test/ledger'));
-    expect(reasons(await verify(elsewhere))).toEqual([
-      'header checkpoint is for origin "onegate.test/ledger", the export for "elsewhere.test/ledger"',
-    ]);
+    expect(reasons(await verify(elsewhere))).toEqual(['header checkpoint is for origin "onegate.test/ledger", the export for "elsewhere.test/ledger"']);
     const savedByAttacker = await verify(completeExport(), checkpointFor(ENTRIES.slice(0, 10), attackerKey.privateKey));
     expect(reasons(savedByAttacker)).toEqual([`saved checkpoint (size 10): no signature by ${ORIGIN}`]);
     const mislabelled = editLine(completeExport(), 0, (header) => (header.treeSize = 99));
@@ -298,12 +302,24 @@ describe('verifyLedgerExport: malformed input', () => {
     await fails([...lines.slice(0, 4), '{"index": 3,', ...lines.slice(5)], 'line 5: not valid JSON', 5);
     await fails([...lines.slice(0, 4), '[1,2]', ...lines.slice(5)], 'line 5: not a JSON object');
     await fails([...lines.slice(0, 4), '', ...lines.slice(4)], 'line 5: empty line', 5);
-    await fails(editLine(lines, 3, (line) => (line.index = -1)), 'line 4: index is not a non-negative integer');
-    await fails(editLine(lines, 3, (line) => (line.leafHash = 'AAAA')), 'line 4: leafHash is not 32 bytes of standard base64');
-    await fails(editLine(lines, 3, (line) => (line.entry = 'x')), 'line 4: entry is not a JSON object');
+    await fails(
+      editLine(lines, 3, (line) => (line.index = -1)),
+      'line 4: index is not a non-negative integer',
+    );
+    await fails(
+      editLine(lines, 3, (line) => (line.leafHash = 'AAAA')),
+      'line 4: leafHash is not 32 bytes of standard base64',
+    );
+    await fails(
+      editLine(lines, 3, (line) => (line.entry = 'x')),
+      'line 4: entry is not a JSON object',
+    );
     await fails([...lines.slice(0, 3), lines[3]!.replace('"attempt":2', '"attempt":1e999')], 'line 4: entry cannot be hashed');
     const filtered = filteredExport([1, 2]);
-    await fails(editLine(filtered, 1, (line) => delete line.inclusionProof), 'line 2: a filtered export needs an inclusionProof with each entry');
+    await fails(
+      editLine(filtered, 1, (line) => delete line.inclusionProof),
+      'line 2: a filtered export needs an inclusionProof with each entry',
+    );
     await fails(
       editLine(filtered, 2, (line) => line.inclusionProof.push('nope')),
       'line 3: inclusionProof holds a value that is not 32 bytes of base64',
@@ -315,8 +331,14 @@ describe('verifyLedgerExport: malformed input', () => {
     await fails(['not json'], 'line 1: not valid JSON');
     const header = completeExport([])[0]!;
     await fails([header.replace(EXPORT_FORMAT, 'something/v2')], /line 1: not a ledger export header/);
-    await fails(editLine([header], 0, (h) => (h.treeSize = '0')), 'line 1: the header tree size is not a non-negative integer');
-    await fails(editLine([header], 0, (h) => delete h.complete), 'line 1: the header does not say whether the export is complete');
+    await fails(
+      editLine([header], 0, (h) => (h.treeSize = '0')),
+      'line 1: the header tree size is not a non-negative integer',
+    );
+    await fails(
+      editLine([header], 0, (h) => delete h.complete),
+      'line 1: the header does not say whether the export is complete',
+    );
     await fails(
       editLine([header], 0, (h) => (h.checkpoint = 'hello\n')),
       "line 1: the header's checkpoint is not a checkpoint note: malformed checkpoint",
@@ -392,7 +414,10 @@ describe('runLedgerVerifyCli', () => {
       return path;
     };
     good = await write('good.ndjson', completeExport());
-    tampered = await write('tampered.ndjson', editLine(completeExport(), 6, (line) => (line.entry.actor.id = 'C-999')));
+    tampered = await write(
+      'tampered.ndjson',
+      editLine(completeExport(), 6, (line) => (line.entry.actor.id = 'C-999')),
+    );
     malformed = await write('malformed.ndjson', [...completeExport().slice(0, 7), 'oops', ...completeExport().slice(8)]);
     short = await write('short.ndjson', completeExport().slice(0, 91));
     saved = join(root, 'checkpoint.txt');
@@ -464,11 +489,7 @@ describe('runLedgerVerifyCli', () => {
       [['--export', good, '--key', join(root, 'absent.vkey')], /cannot read the key file/],
       [['--export', good, '--key', 'name+01234567+AAAA'], /--key: unsupported verifier key: signature type 0x00/],
       [['--export', good, '--key', 'name+0123456z+AAAA'], /cannot read the key file name\+0123456z\+AAAA/],
-      [
-        ['--export', good],
-        /no verifier key: pass --key <vkey or file> \(the default, .*ledger\.vkey, does not exist\)/,
-        { DATA_DIR: join(root, 'nowhere') },
-      ],
+      [['--export', good], /no verifier key: pass --key <vkey or file> \(the default, .*ledger\.vkey, does not exist\)/, { DATA_DIR: join(root, 'nowhere') }],
       [['--export', good], /no verifier key: pass --key[\s\S]*LOG_LEVEL/, { LOG_LEVEL: 'loud' }],
     ];
     for (const [argv, message, env] of cases) {

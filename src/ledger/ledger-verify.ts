@@ -346,7 +346,9 @@ export function formatReport(report: VerificationReport): string {
     const forms = check.signedWith.map((form) => (form === 'ed25519' ? 'Ed25519' : 'cosignature')).join(' + ');
     const verdicts = [check.signatureVerified ? `signature ok (${forms})` : 'signature INVALID'];
     if (check.matchesEntries !== null) verdicts.push(check.matchesEntries ? 'matches the entries' : 'does NOT match the entries');
-    lines.push(`  checkpoint   ${check.source}, size ${count(check.treeSize)}, ${formatTime(check.timestamp, check.signatureVerified)}: ${verdicts.join(', ')}`);
+    lines.push(
+      `  checkpoint   ${check.source}, size ${count(check.treeSize)}, ${formatTime(check.timestamp, check.signatureVerified)}: ${verdicts.join(', ')}`,
+    );
   }
   for (const [i, failure] of report.failures.entries()) {
     const where = [failure.index !== undefined ? `index ${failure.index}` : null, failure.line !== undefined ? `line ${failure.line}` : null]

@@ -232,7 +232,11 @@ export class LedgerWriter {
           failure = new LedgerInconsistentError();
         } else {
           // While the database is down every batch fails alike: once per interval, with a count (§I 53).
-          this.failures.error(isDatabaseUnavailable(error) ? 'DATABASE_UNAVAILABLE' : errorKind(error), { err: error, entries: batch.length }, 'ledger batch could not be written');
+          this.failures.error(
+            isDatabaseUnavailable(error) ? 'DATABASE_UNAVAILABLE' : errorKind(error),
+            { err: error, entries: batch.length },
+            'ledger batch could not be written',
+          );
           failure = new LedgerUnavailableError('the audit ledger cannot be written', { cause: error });
         }
         for (const pending of batch) pending.reject(failure);
@@ -270,7 +274,9 @@ export class LedgerWriter {
    * row was not written), place the remaining entries after the current tree, store leaves and
    * completed nodes.
    */
-  private async writeBatch(batch: Pending[]): Promise<{ first: number; written: Pending[]; skipped: Map<Pending, Extract<CompanionOutcome, { written: false }>> }> {
+  private async writeBatch(
+    batch: Pending[],
+  ): Promise<{ first: number; written: Pending[]; skipped: Map<Pending, Extract<CompanionOutcome, { written: false }>> }> {
     const client = await this.pool.connect();
     let broken = false;
     try {
@@ -279,7 +285,11 @@ export class LedgerWriter {
       if (cached && [...tables.keys()].every((table) => table.insertAll)) {
         // This writer wrote last, as far as it knows: one statement, one round trip (see APPEND_IF_SIZE),
         // with the companion rows if there are any.
-        const appended = appendLeaves(cached.size, cached.frontier, batch.map((p) => p.leafHash));
+        const appended = appendLeaves(
+          cached.size,
+          cached.frontier,
+          batch.map((p) => p.leafHash),
+        );
         // $5–$9: the tree still has the size this writer left, its newest checkpoint is the one the
         // writer checked, and the stored subtrees covering that checkpoint and the tree's edge are
         // the ones the writer checked or wrote. Otherwise the full path inspects the stored tree.
@@ -294,7 +304,11 @@ export class LedgerWriter {
         ];
         const inserts: string[] = [];
         for (const [table, group] of tables) {
-          const insert = table.insertAll!(group.map((p) => p.companion!.row), values.length + 1, IF_SIZE_HOLDS);
+          const insert = table.insertAll!(
+            group.map((p) => p.companion!.row),
+            values.length + 1,
+            IF_SIZE_HOLDS,
+          );
           inserts.push(`companion_${inserts.length} AS (${insert.text}),`);
           values.push(...insert.values);
         }
@@ -323,7 +337,9 @@ export class LedgerWriter {
       // first is one simple-protocol message.
       const withCompanions = batch.some((p) => p.companion);
       // With companion rows, the savepoint for the first table's insert is set in the same message.
-      const opened = (await client.query(withCompanions ? `${BEGIN_LOCKED_READ_HEAD}; ${SAVEPOINT}` : BEGIN_LOCKED_READ_HEAD)) as unknown as pg.QueryResult<Partial<StoredHeadRow>>[];
+      const opened = (await client.query(withCompanions ? `${BEGIN_LOCKED_READ_HEAD}; ${SAVEPOINT}` : BEGIN_LOCKED_READ_HEAD)) as unknown as pg.QueryResult<
+        Partial<StoredHeadRow>
+      >[];
       // Before anything is appended: the stored tree is no shorter than what was signed or written, and extends it.
       const inspected = await this.inspectLocked(client, opened);
       const size = inspected.size;
@@ -331,7 +347,11 @@ export class LedgerWriter {
       const written = skipped.size === 0 ? batch : batch.filter((p) => !skipped.has(p));
       let frontier = inspected.frontier;
       if (written.length > 0) {
-        const appended = appendLeaves(size, frontier, written.map((p) => p.leafHash));
+        const appended = appendLeaves(
+          size,
+          frontier,
+          written.map((p) => p.leafHash),
+        );
         await client.query({ name: 'onegate_ledger_append', text: INSERT_ENTRIES_AND_NODES, values: entriesAndNodes(size, written, appended.nodes) });
         frontier = appended.frontier;
       }
@@ -401,7 +421,12 @@ export class LedgerWriter {
   private async runProbe(timeoutMs: number): Promise<LedgerProbe> {
     try {
       const content = entryContent(
-        { kind: 'ADMIN_CHANGE', actor: { kind: 'system', id: 'onegate-readiness-probe', hall: null, region: null, department: null }, outcome: 'GRANTED', detail: { probe: true } },
+        {
+          kind: 'ADMIN_CHANGE',
+          actor: { kind: 'system', id: 'onegate-readiness-probe', hall: null, region: null, department: null },
+          outcome: 'GRANTED',
+          detail: { probe: true },
+        },
         new Date(),
       );
       await this.locked(
@@ -443,7 +468,10 @@ export class LedgerWriter {
         return note;
       });
       const plan = rootPlan(tree.size);
-      this.remember({ size: tree.size, root: tree.root, nodes: plan.map((ref, i) => ({ ...ref, hash: tree.frontier[i]! })) }, { size: tree.size, frontier: tree.frontier });
+      this.remember(
+        { size: tree.size, root: tree.root, nodes: plan.map((ref, i) => ({ ...ref, hash: tree.frontier[i]! })) },
+        { size: tree.size, frontier: tree.frontier },
+      );
       return { ...signed, treeSize: tree.size, rootHash: tree.root };
     } catch (error) {
       if (!(error instanceof LedgerInconsistencyFound)) throw error;
@@ -460,8 +488,13 @@ export class LedgerWriter {
     const client = await this.pool.connect();
     let broken = false;
     try {
-      const timeouts = options.timeoutMs === undefined ? '' : `SET LOCAL lock_timeout = ${Math.trunc(options.timeoutMs)}; SET LOCAL statement_timeout = ${Math.trunc(options.timeoutMs)};`;
-      const opened = (await client.query(BEGIN_LOCKED_READ_HEAD.replace('BEGIN;', `BEGIN; ${timeouts}`))) as unknown as pg.QueryResult<Partial<StoredHeadRow>>[];
+      const timeouts =
+        options.timeoutMs === undefined
+          ? ''
+          : `SET LOCAL lock_timeout = ${Math.trunc(options.timeoutMs)}; SET LOCAL statement_timeout = ${Math.trunc(options.timeoutMs)};`;
+      const opened = (await client.query(BEGIN_LOCKED_READ_HEAD.replace('BEGIN;', `BEGIN; ${timeouts}`))) as unknown as pg.QueryResult<
+        Partial<StoredHeadRow>
+      >[];
       const result = await work(client, opened);
       await client.query(options.rollback ? 'ROLLBACK' : 'COMMIT');
       return result;
@@ -514,7 +547,10 @@ async function writeCompanions(
       if (!savepointSet) await client.query(SAVEPOINT);
       savepointSet = false;
       try {
-        const inserted = await table.insert(client, pendings.map((p) => p.companion!.row));
+        const inserted = await table.insert(
+          client,
+          pendings.map((p) => p.companion!.row),
+        );
         pendings.forEach((p, i) => {
           if (!inserted.has(i)) skipped.set(p, { written: false, reason: 'CONFLICT' });
         });

@@ -42,9 +42,7 @@ function naiveMth(leaves: Buffer[]): Buffer {
 function naivePath(m: number, leaves: Buffer[]): Buffer[] {
   if (leaves.length <= 1) return [];
   const k = largestPowerOfTwoBelow(leaves.length);
-  return m < k
-    ? [...naivePath(m, leaves.slice(0, k)), naiveMth(leaves.slice(k))]
-    : [...naivePath(m - k, leaves.slice(k)), naiveMth(leaves.slice(0, k))];
+  return m < k ? [...naivePath(m, leaves.slice(0, k)), naiveMth(leaves.slice(k))] : [...naivePath(m - k, leaves.slice(k)), naiveMth(leaves.slice(0, k))];
 }
 
 function naiveSubproof(m: number, leaves: Buffer[], b: boolean): Buffer[] {

@@ -84,9 +84,7 @@ export function subtreeNodes(start: number, end: number): NodeRef[] {
   if (length === 0) return [];
   let size = powerOfTwoAtLeast(length);
   if (start % size !== 0) {
-    throw new RangeError(
-      `range [${start}, ${end}) is not aligned: its start must be a multiple of ${size} for its hash to be a fold of perfect subtrees`,
-    );
+    throw new RangeError(`range [${start}, ${end}) is not aligned: its start must be a multiple of ${size} for its hash to be a fold of perfect subtrees`);
   }
   let level = Math.log2(size);
   const nodes: NodeRef[] = [];
@@ -202,11 +200,7 @@ function assertHash(hash: Uint8Array, name: string): void {
  * to right) is given. Returns every perfect node of level ≥ 1 the new leaves complete (the
  * caller stores the level-0 leaf hashes itself) and the frontier of the grown tree.
  */
-export function appendLeaves(
-  size: number,
-  frontier: readonly Buffer[],
-  leafHashes: readonly Buffer[],
-): { nodes: StoredNode[]; frontier: Buffer[] } {
+export function appendLeaves(size: number, frontier: readonly Buffer[], leafHashes: readonly Buffer[]): { nodes: StoredNode[]; frontier: Buffer[] } {
   const plan = rootPlan(size);
   if (frontier.length !== plan.length) {
     throw new RangeError(`a tree of size ${size} has a frontier of ${plan.length} hashes, got ${frontier.length}`);
@@ -257,13 +251,7 @@ function wellFormed(hashes: readonly Uint8Array[]): boolean {
  * RFC 9162 §2.1.3.2: does `proof` show the leaf `leafHash` at `index` in the tree of `size` leaves
  * with root `root`? Never throws: malformed arguments simply fail verification.
  */
-export function verifyInclusion(
-  leafHash: Uint8Array,
-  index: number,
-  size: number,
-  proof: readonly Uint8Array[],
-  root: Uint8Array,
-): boolean {
+export function verifyInclusion(leafHash: Uint8Array, index: number, size: number, proof: readonly Uint8Array[], root: Uint8Array): boolean {
   if (!wellFormed([leafHash, root, ...proof])) return false;
   const sides = inclusionSides(index, size, proof.length);
   if (!sides) return false;
@@ -277,13 +265,7 @@ export function verifyInclusion(
  * tree of `fromSize` leaves (root `fromRoot`)? Never throws. As in `consistencyProofPlan`,
  * fromSize === toSize needs an empty proof and equal roots, and fromSize 0 always fails.
  */
-export function verifyConsistency(
-  fromSize: number,
-  toSize: number,
-  proof: readonly Uint8Array[],
-  fromRoot: Uint8Array,
-  toRoot: Uint8Array,
-): boolean {
+export function verifyConsistency(fromSize: number, toSize: number, proof: readonly Uint8Array[], fromRoot: Uint8Array, toRoot: Uint8Array): boolean {
   if (!Number.isSafeInteger(fromSize) || !Number.isSafeInteger(toSize) || fromSize < 1 || fromSize > toSize) return false;
   if (!wellFormed([fromRoot, toRoot, ...proof])) return false;
   if (fromSize === toSize) return proof.length === 0 && equalBytes(fromRoot, toRoot);

@@ -40,10 +40,9 @@ export class CheckpointError extends Error {
   }
 }
 
- 
 const CONTROL = /[\u0000-\u001f]/;
 const CONTROL_OTHER_THAN_NEWLINE = /[\u0000-\u0009\u000b-\u001f]/;
- 
+
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const UNICODE_SPACE = /[\s\u0085\u180e\u200b]/u;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -239,7 +238,8 @@ export function signatureChecks<K extends KnownKey>(note: SignedNote, known: rea
     if (!key || seen.has(line)) continue;
     seen.add(line);
     if (key.type === ED25519) {
-      if (signature.length !== ED25519_SIGNATURE_SIZE) throw new CheckpointError(`signature by ${id(name, keyId)} does not verify: wrong length for an Ed25519 signature`);
+      if (signature.length !== ED25519_SIGNATURE_SIZE)
+        throw new CheckpointError(`signature by ${id(name, keyId)} does not verify: wrong length for an Ed25519 signature`);
       checks.push({ key, message: note.text, signature, timestamp: null });
       continue;
     }

@@ -46,7 +46,7 @@ describe('createGatewayLogger', () => {
     expect(JSON.parse(lines[0]!)).toMatchObject({ level: 30, msg: 'request completed', requestId: 'r-1', authorization: '[redacted]' });
   });
 
-  it("pretty-prints on a terminal with pino-pretty, redacted all the same", async () => {
+  it('pretty-prints on a terminal with pino-pretty, redacted all the same', async () => {
     const { lines, stream } = output(true);
     const logger = await createGatewayLogger('info', stream);
     logger.info({ requestId: 'r-2', token: 'eyJsecret' }, 'request completed');

@@ -20,12 +20,20 @@ describe('RepeatedErrorLog (§I 53)', () => {
     expect(lines[0]).toMatchObject({ msg: 'GraphQL operation failed', errorKind: 'DATABASE_UNAVAILABLE', requestId: 'r0', err: { message: down.message } });
     await sleep(300);
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toMatchObject({ errorKind: 'DATABASE_UNAVAILABLE', repeated: 49, intervalMs: 200, msg: expect.stringMatching(/^GraphQL operation failed: 49 more times in 0.2 s/) });
+    expect(lines[1]).toMatchObject({
+      errorKind: 'DATABASE_UNAVAILABLE',
+      repeated: 49,
+      intervalMs: 200,
+      msg: expect.stringMatching(/^GraphQL operation failed: 49 more times in 0.2 s/),
+    });
     expect(lines[1]).not.toHaveProperty('err');
     // The next one after the interval is logged in full again; a different failure never waits.
     log.error('DATABASE_UNAVAILABLE', { requestId: 'r50', err: down }, 'GraphQL operation failed');
     log.error(errorKind(new TypeError('x is undefined')), { err: new TypeError('x is undefined') }, 'GraphQL operation failed');
-    expect(lines.slice(2).map((l) => [l.requestId, l.errorKind])).toEqual([['r50', 'DATABASE_UNAVAILABLE'], [undefined, 'TypeError:x is undefined']]);
+    expect(lines.slice(2).map((l) => [l.requestId, l.errorKind])).toEqual([
+      ['r50', 'DATABASE_UNAVAILABLE'],
+      [undefined, 'TypeError:x is undefined'],
+    ]);
     log.flush();
     expect(lines).toHaveLength(4);
   });

@@ -58,5 +58,8 @@ export class RepeatedErrorLog {
 export function errorKind(error: unknown): string {
   if (typeof error !== 'object' || error === null) return String(error);
   const { name, code, message } = error as { name?: unknown; code?: unknown; message?: unknown };
-  return [name, code, message].filter((part) => part !== undefined).map(String).join(':');
+  return [name, code, message]
+    .filter((part) => part !== undefined)
+    .map(String)
+    .join(':');
 }

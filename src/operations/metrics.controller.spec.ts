@@ -7,7 +7,9 @@ import { Metrics } from './metrics.js';
 
 function reply(): FastifyReply & { headers: Record<string, string> } {
   const headers: Record<string, string> = {};
-  return { headers, header: (name: string, value: string) => ((headers[name.toLowerCase()] = value), undefined) } as unknown as FastifyReply & { headers: Record<string, string> };
+  return { headers, header: (name: string, value: string) => ((headers[name.toLowerCase()] = value), undefined) } as unknown as FastifyReply & {
+    headers: Record<string, string>;
+  };
 }
 
 async function status(promise: Promise<unknown>): Promise<number> {

@@ -2,7 +2,10 @@ import { entryContent, type LedgerEntryInput } from '../ledger/ledger-entry.js';
 import { Metrics } from './metrics.js';
 
 const system = { kind: 'system', id: 'spec', hall: null, region: null, department: null } as const;
-const entry = (input: Partial<LedgerEntryInput>) => ({ content: entryContent({ kind: 'DATA_ACCESS', actor: system, outcome: 'GRANTED', ...input } as LedgerEntryInput, new Date()), queuedAt: 0 });
+const entry = (input: Partial<LedgerEntryInput>) => ({
+  content: entryContent({ kind: 'DATA_ACCESS', actor: system, outcome: 'GRANTED', ...input } as LedgerEntryInput, new Date()),
+  queuedAt: 0,
+});
 
 /** The value of the first series whose line starts with `prefix`. */
 function read(text: string, prefix: string): number | undefined {

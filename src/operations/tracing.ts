@@ -88,16 +88,20 @@ export async function inSpan<T>(
 ): Promise<T> {
   if (!provider) return work(undefined);
   const tracer = trace.getTracer(TRACER);
-  return tracer.startActiveSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes, links: options.links, root: options.root }, async (span) => {
-    try {
-      return await work(span);
-    } catch (error) {
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.name });
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
+  return tracer.startActiveSpan(
+    name,
+    { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes, links: options.links, root: options.root },
+    async (span) => {
+      try {
+        return await work(span);
+      } catch (error) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.name });
+        throw error;
+      } finally {
+        span.end();
+      }
+    },
+  );
 }
 
 /** Renames the active server span (the HTTP request's) and adds attributes, e.g. once the GraphQL operation is known. */
@@ -122,11 +126,13 @@ export function traceHttpRequests(fastify: FastifyInstance): void {
     if (provider) {
       const parent = propagation.extract(context.active(), request.headers);
       const route = request.routeOptions.url ?? 'unmatched';
-      const span = trace.getTracer(TRACER).startSpan(
-        `${request.method} ${route}`,
-        { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: request.method, [ATTR_HTTP_ROUTE]: route } },
-        parent,
-      );
+      const span = trace
+        .getTracer(TRACER)
+        .startSpan(
+          `${request.method} ${route}`,
+          { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: request.method, [ATTR_HTTP_ROUTE]: route } },
+          parent,
+        );
       requestSpans.set(request, span);
     }
     done();

@@ -101,7 +101,8 @@ export const DEMO_CITIZENS: readonly DemoCitizen[] = [
     name: 'Li Wei',
     sex: 'F',
     birthDate: '1988-03-14',
-    story: 'Sells a flat in Longyou County; at the real-estate window the clerk pulls her household, marriage and property data instead of asking for three sets of copies, and the water/power/gas transfer reuses the same data.',
+    story:
+      'Sells a flat in Longyou County; at the real-estate window the clerk pulls her household, marriage and property data instead of asking for three sets of copies, and the water/power/gas transfer reuses the same data.',
     household: {
       householdNumber: '330825-004417',
       address: '12 Rongchang Road, Longyou County, Zhejiang',
@@ -171,7 +172,8 @@ export const DEMO_CITIZENS: readonly DemoCitizen[] = [
     name: 'Zhang Xiaoyu',
     sex: 'F',
     birthDate: '2026-09-18',
-    story: 'Newborn: birth registration, household registration and the social security card should come from one application, with the medical birth certificate pulled from the Health Commission instead of carried.',
+    story:
+      'Newborn: birth registration, household registration and the social security card should come from one application, with the medical birth certificate pulled from the Health Commission instead of carried.',
     household: {
       householdNumber: '330825-004417',
       address: '12 Rongchang Road, Longyou County, Zhejiang',
@@ -221,7 +223,8 @@ export const DEMO_CITIZENS: readonly DemoCitizen[] = [
     name: 'Wang Fang',
     sex: 'F',
     birthDate: '1990-07-07',
-    story: 'Graduate whose household registration sits in the collective household of the provincial talent service center in Nanjing; moving it used to take four trips to two police stations.',
+    story:
+      'Graduate whose household registration sits in the collective household of the provincial talent service center in Nanjing; moving it used to take four trips to two police stations.',
     household: {
       householdNumber: '320113-COLL-0007',
       address: 'Collective household, Jiangsu Educational Talent Service Center, Qixia District, Nanjing',
@@ -275,7 +278,8 @@ export const DEMO_CITIZENS: readonly DemoCitizen[] = [
     name: 'Chen Ming',
     sex: 'M',
     birthDate: '1940-02-29',
-    story: 'Died in Haizhu District, Guangzhou; the death record from the Health Commission should reach the other departments so his identity card is cancelled and his pension account sealed without his family visiting each office.',
+    story:
+      'Died in Haizhu District, Guangzhou; the death record from the Health Commission should reach the other departments so his identity card is cancelled and his pension account sealed without his family visiting each office.',
     household: {
       householdNumber: '440105-HZ-7720',
       address: '6 Yuejiang West Road, Haizhu District, Guangzhou',

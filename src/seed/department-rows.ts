@@ -8,28 +8,12 @@ export type Sex = 'M' | 'F';
 export type IdCardStatus = 'ACTIVE' | 'CANCELLED_DECEASED' | 'CANCELLED_EMIGRATED';
 export type HouseholdType = 'FAMILY' | 'COLLECTIVE';
 export type RelationToHead =
-  | 'HEAD'
-  | 'SPOUSE'
-  | 'SON'
-  | 'DAUGHTER'
-  | 'FATHER'
-  | 'MOTHER'
-  | 'GRANDSON'
-  | 'GRANDDAUGHTER'
-  | 'SIBLING'
-  | 'OTHER_RELATIVE'
-  | 'COLLECTIVE_MEMBER';
+  'HEAD' | 'SPOUSE' | 'SON' | 'DAUGHTER' | 'FATHER' | 'MOTHER' | 'GRANDSON' | 'GRANDDAUGHTER' | 'SIBLING' | 'OTHER_RELATIVE' | 'COLLECTIVE_MEMBER';
 export type HouseholdMemberStatus = 'ACTIVE' | 'MOVED_OUT' | 'CANCELLED_DECEASED';
 export type MaritalStatus = 'MARRIED' | 'DIVORCED' | 'WIDOWED';
 export type PropertyUse = 'RESIDENTIAL' | 'COMMERCIAL' | 'OFFICE' | 'INDUSTRIAL' | 'RURAL_HOMESTEAD';
 export type PropertyShare = 'SOLE' | 'JOINT' | 'IN_COMMON';
-export type InsuranceStatus =
-  | 'CONTRIBUTING'
-  | 'RETIREMENT_PENDING'
-  | 'RETIRED'
-  | 'RESIDENT_MEDICAL'
-  | 'SEALED_DECEASED'
-  | 'SUSPENDED';
+export type InsuranceStatus = 'CONTRIBUTING' | 'RETIREMENT_PENDING' | 'RETIRED' | 'RESIDENT_MEDICAL' | 'SEALED_DECEASED' | 'SUSPENDED';
 export type EnterpriseStatus = 'OPERATING' | 'DEREGISTERED' | 'REVOKED';
 export type LicenceType = 'FOOD_DISTRIBUTION' | 'FOOD_SERVICE' | 'PHARMACEUTICAL_RETAIL' | 'MEDICAL_DEVICE_RETAIL';
 export type LicenceFormat =

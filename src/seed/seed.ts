@@ -86,9 +86,7 @@ export async function departmentSourcesAreEmpty(ownerUrl: string): Promise<boole
   const client = new pg.Client({ connectionString: ownerUrl, application_name: 'onegate-seed' });
   await client.connect();
   try {
-    const { rows } = await client.query<{ empty: boolean }>(
-      'SELECT NOT EXISTS (SELECT 1 FROM dept_public_security.resident) AS empty',
-    );
+    const { rows } = await client.query<{ empty: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM dept_public_security.resident) AS empty');
     return rows[0]!.empty;
   } finally {
     await client.end();
@@ -119,42 +117,75 @@ function sourceTable<K extends DepartmentTable>(
 
 /** Referenced tables before referencing ones. */
 const SOURCE_TABLES: readonly SourceTable[] = [
-  sourceTable('resident', 'dept_public_security.resident',
+  sourceTable(
+    'resident',
+    'dept_public_security.resident',
     ['id_number', 'name', 'sex', 'birth_date', 'region_code', 'id_card_status', 'registered_on'],
-    (r) => [r.idNumber, r.name, r.sex, r.birthDate, r.regionCode, r.idCardStatus, r.registeredOn]),
-  sourceTable('household', 'dept_public_security.household',
-    ['household_number', 'household_type', 'address', 'region_code'],
-    (r) => [r.householdNumber, r.householdType, r.address, r.regionCode]),
-  sourceTable('householdMember', 'dept_public_security.household_member',
+    (r) => [r.idNumber, r.name, r.sex, r.birthDate, r.regionCode, r.idCardStatus, r.registeredOn],
+  ),
+  sourceTable('household', 'dept_public_security.household', ['household_number', 'household_type', 'address', 'region_code'], (r) => [
+    r.householdNumber,
+    r.householdType,
+    r.address,
+    r.regionCode,
+  ]),
+  sourceTable(
+    'householdMember',
+    'dept_public_security.household_member',
     ['household_number', 'id_number', 'relation_to_head', 'status', 'joined_on', 'left_on'],
-    (r) => [r.householdNumber, r.idNumber, r.relationToHead, r.status, r.joinedOn, r.leftOn]),
-  sourceTable('marriageRegistration', 'dept_civil_affairs.marriage_registration',
-    ['certificate_number', 'registered_on', 'office'],
-    (r) => [r.certificateNumber, r.registeredOn, r.office]),
-  sourceTable('maritalStatus', 'dept_civil_affairs.marital_status',
-    ['id_number', 'status', 'spouse_id_number', 'certificate_number'],
-    (r) => [r.idNumber, r.status, r.spouseIdNumber, r.certificateNumber]),
-  sourceTable('property', 'dept_natural_resources.property',
-    ['certificate_number', 'address', 'area_sqm', 'use', 'share', 'registered_on'],
-    (r) => [r.certificateNumber, r.address, r.areaSqm, r.use, r.share, r.registeredOn]),
-  sourceTable('propertyOwner', 'dept_natural_resources.property_owner',
-    ['certificate_number', 'id_number'],
-    (r) => [r.certificateNumber, r.idNumber]),
-  sourceTable('insuranceAccount', 'dept_human_resources.insurance_account',
+    (r) => [r.householdNumber, r.idNumber, r.relationToHead, r.status, r.joinedOn, r.leftOn],
+  ),
+  sourceTable('marriageRegistration', 'dept_civil_affairs.marriage_registration', ['certificate_number', 'registered_on', 'office'], (r) => [
+    r.certificateNumber,
+    r.registeredOn,
+    r.office,
+  ]),
+  sourceTable('maritalStatus', 'dept_civil_affairs.marital_status', ['id_number', 'status', 'spouse_id_number', 'certificate_number'], (r) => [
+    r.idNumber,
+    r.status,
+    r.spouseIdNumber,
+    r.certificateNumber,
+  ]),
+  sourceTable('property', 'dept_natural_resources.property', ['certificate_number', 'address', 'area_sqm', 'use', 'share', 'registered_on'], (r) => [
+    r.certificateNumber,
+    r.address,
+    r.areaSqm,
+    r.use,
+    r.share,
+    r.registeredOn,
+  ]),
+  sourceTable('propertyOwner', 'dept_natural_resources.property_owner', ['certificate_number', 'id_number'], (r) => [r.certificateNumber, r.idNumber]),
+  sourceTable(
+    'insuranceAccount',
+    'dept_human_resources.insurance_account',
     ['account_number', 'id_number', 'status', 'contribution_months', 'employer', 'opened_on'],
-    (r) => [r.accountNumber, r.idNumber, r.status, r.contributionMonths, r.employer, r.openedOn]),
-  sourceTable('birthCertificate', 'dept_health.birth_certificate',
+    (r) => [r.accountNumber, r.idNumber, r.status, r.contributionMonths, r.employer, r.openedOn],
+  ),
+  sourceTable(
+    'birthCertificate',
+    'dept_health.birth_certificate',
     ['medical_certificate_number', 'child_id_number', 'child_name', 'sex', 'birth_date', 'hospital', 'mother_id_number', 'father_id_number'],
-    (r) => [r.medicalCertificateNumber, r.childIdNumber, r.childName, r.sex, r.birthDate, r.hospital, r.motherIdNumber, r.fatherIdNumber]),
-  sourceTable('deathCertificate', 'dept_health.death_certificate',
-    ['medical_certificate_number', 'id_number', 'date_of_death', 'place'],
-    (r) => [r.medicalCertificateNumber, r.idNumber, r.dateOfDeath, r.place]),
-  sourceTable('enterprise', 'dept_market_regulation.enterprise',
+    (r) => [r.medicalCertificateNumber, r.childIdNumber, r.childName, r.sex, r.birthDate, r.hospital, r.motherIdNumber, r.fatherIdNumber],
+  ),
+  sourceTable('deathCertificate', 'dept_health.death_certificate', ['medical_certificate_number', 'id_number', 'date_of_death', 'place'], (r) => [
+    r.medicalCertificateNumber,
+    r.idNumber,
+    r.dateOfDeath,
+    r.place,
+  ]),
+  sourceTable(
+    'enterprise',
+    'dept_market_regulation.enterprise',
     ['credit_code', 'name', 'legal_representative_id_number', 'registered_on', 'status', 'address'],
-    (r) => [r.creditCode, r.name, r.legalRepresentativeIdNumber, r.registeredOn, r.status, r.address]),
-  sourceTable('licence', 'dept_market_regulation.licence',
-    ['licence_number', 'credit_code', 'type', 'format', 'valid_until'],
-    (r) => [r.licenceNumber, r.creditCode, r.type, r.format, r.validUntil]),
+    (r) => [r.creditCode, r.name, r.legalRepresentativeIdNumber, r.registeredOn, r.status, r.address],
+  ),
+  sourceTable('licence', 'dept_market_regulation.licence', ['licence_number', 'credit_code', 'type', 'format', 'valid_until'], (r) => [
+    r.licenceNumber,
+    r.creditCode,
+    r.type,
+    r.format,
+    r.validUntil,
+  ]),
 ];
 
 // ------------------------------------------------------------------------------------------ COPY

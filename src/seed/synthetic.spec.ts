@@ -84,7 +84,10 @@ describe('generateDepartmentRows', () => {
   });
 
   it('gives every person a valid, unique ID number that agrees with their birth date and sex', () => {
-    expectUnique(rows.resident.map((r) => r.idNumber), 'resident id numbers');
+    expectUnique(
+      rows.resident.map((r) => r.idNumber),
+      'resident id numbers',
+    );
     expectNone(rows.resident, (resident) => {
       const parsed = parseIdNumber(resident.idNumber, NOW);
       if (!parsed.ok) return parsed.message;
@@ -111,19 +114,58 @@ describe('generateDepartmentRows', () => {
   });
 
   it('keeps every primary and unique key unique', () => {
-    expectUnique(rows.household.map((h) => h.householdNumber), 'household numbers');
-    expectUnique(rows.householdMember.map((m) => `${m.householdNumber} ${m.idNumber}`), 'household memberships');
-    expectUnique(rows.marriageRegistration.map((m) => m.certificateNumber), 'marriage certificates');
-    expectUnique(rows.maritalStatus.map((m) => m.idNumber), 'marital statuses');
-    expectUnique(rows.property.map((p) => p.certificateNumber), 'property certificates');
-    expectUnique(rows.propertyOwner.map((o) => `${o.certificateNumber} ${o.idNumber}`), 'property owners');
-    expectUnique(rows.insuranceAccount.map((a) => a.accountNumber), 'insurance accounts');
-    expectUnique(rows.insuranceAccount.map((a) => a.idNumber), 'insurance account holders');
-    expectUnique(rows.birthCertificate.map((b) => b.medicalCertificateNumber), 'birth certificates');
-    expectUnique(rows.birthCertificate.map((b) => b.childIdNumber!), 'birth certificate children');
-    expectUnique(rows.deathCertificate.map((d) => d.idNumber), 'death certificates');
-    expectUnique(rows.enterprise.map((e) => e.creditCode), 'credit codes');
-    expectUnique(rows.licence.map((l) => l.licenceNumber), 'licence numbers');
+    expectUnique(
+      rows.household.map((h) => h.householdNumber),
+      'household numbers',
+    );
+    expectUnique(
+      rows.householdMember.map((m) => `${m.householdNumber} ${m.idNumber}`),
+      'household memberships',
+    );
+    expectUnique(
+      rows.marriageRegistration.map((m) => m.certificateNumber),
+      'marriage certificates',
+    );
+    expectUnique(
+      rows.maritalStatus.map((m) => m.idNumber),
+      'marital statuses',
+    );
+    expectUnique(
+      rows.property.map((p) => p.certificateNumber),
+      'property certificates',
+    );
+    expectUnique(
+      rows.propertyOwner.map((o) => `${o.certificateNumber} ${o.idNumber}`),
+      'property owners',
+    );
+    expectUnique(
+      rows.insuranceAccount.map((a) => a.accountNumber),
+      'insurance accounts',
+    );
+    expectUnique(
+      rows.insuranceAccount.map((a) => a.idNumber),
+      'insurance account holders',
+    );
+    expectUnique(
+      rows.birthCertificate.map((b) => b.medicalCertificateNumber),
+      'birth certificates',
+    );
+    expectUnique(
+      rows.birthCertificate.map((b) => b.childIdNumber!),
+      'birth certificate children',
+    );
+    expectUnique(
+      rows.deathCertificate.map((d) => d.idNumber),
+      'death certificates',
+    );
+    expectUnique(
+      rows.enterprise.map((e) => e.creditCode),
+      'credit codes',
+    );
+    expectUnique(
+      rows.licence.map((l) => l.licenceNumber),
+      'licence numbers',
+    );
   });
 
   it('gives every enterprise a valid credit code and a living, generated legal representative', () => {
@@ -157,7 +199,10 @@ describe('generateDepartmentRows', () => {
       return active === (resident.idCardStatus === 'ACTIVE' ? 1 : 0) ? null : `${active} active households`;
     });
     const heads = rows.householdMember.filter((m) => m.relationToHead === 'HEAD' && m.status === 'ACTIVE');
-    expectUnique(heads.map((m) => m.householdNumber), 'active heads');
+    expectUnique(
+      heads.map((m) => m.householdNumber),
+      'active heads',
+    );
   });
 
   it('marries living people to each other under one registered certificate', () => {
@@ -186,8 +231,9 @@ describe('generateDepartmentRows', () => {
       if (property.share === 'SOLE' ? holders.length !== 1 : holders.length < 2) return `${holders.length} owners of a ${property.share} property`;
       if (property.share === 'JOINT' && holders[0]!.sex === holders[1]!.sex) return 'joint owners are not a couple';
       if (Number(property.areaSqm.toFixed(2)) !== property.areaSqm) return 'area has more than two decimals';
-      const alive = holders.every((h) => property.registeredOn > h!.birthDate
-        && property.registeredOn <= (deaths.get(h!.idNumber)?.dateOfDeath ?? SYNTHETIC_TODAY));
+      const alive = holders.every(
+        (h) => property.registeredOn > h!.birthDate && property.registeredOn <= (deaths.get(h!.idNumber)?.dateOfDeath ?? SYNTHETIC_TODAY),
+      );
       return alive ? null : 'registered while an owner was not alive';
     });
     expect(rows.property.some((p) => p.share === 'JOINT')).toBe(true);
@@ -251,7 +297,8 @@ describe('demo rows', () => {
     ]);
     expect(demo.propertyOwner.filter((o) => o.certificateNumber === 'ZJ(2019)LY-0031552').map((o) => o.idNumber)).toEqual([liWei, zhangHao]);
     expect(demo.householdMember.find((m) => m.idNumber === '440105194002290556')).toMatchObject({
-      status: 'CANCELLED_DECEASED', leftOn: '2026-10-01',
+      status: 'CANCELLED_DECEASED',
+      leftOn: '2026-10-01',
     });
     expect(demo.resident.find((r) => r.idNumber === '440105194002290556')?.idCardStatus).toBe('CANCELLED_DECEASED');
     expect(demo.household.find((h) => h.householdNumber === '320113-COLL-0007')?.householdType).toBe('COLLECTIVE');

@@ -165,8 +165,7 @@ function addYears(day: number, years: number): number {
 function ageOn(birthDay: number, day: number): number {
   const b = birthDay - CALENDAR_FIRST_DAY;
   const d = day - CALENDAR_FIRST_DAY;
-  const beforeBirthday =
-    calendarMonth[d]! < calendarMonth[b]! || (calendarMonth[d] === calendarMonth[b] && calendarDate[d]! < calendarDate[b]!);
+  const beforeBirthday = calendarMonth[d]! < calendarMonth[b]! || (calendarMonth[d] === calendarMonth[b] && calendarDate[d]! < calendarDate[b]!);
   return calendarYear[d]! - calendarYear[b]! - (beforeBirthday ? 1 : 0);
 }
 
@@ -221,39 +220,223 @@ const REGIONS: readonly Region[] = [
 ];
 
 const SURNAMES = [
-  'Wang', 'Li', 'Zhang', 'Liu', 'Chen', 'Yang', 'Huang', 'Zhao', 'Wu', 'Zhou', 'Xu', 'Sun', 'Ma', 'Zhu', 'Hu',
-  'Guo', 'He', 'Gao', 'Lin', 'Luo', 'Zheng', 'Liang', 'Xie', 'Song', 'Tang', 'Han', 'Feng', 'Deng', 'Cao',
-  'Peng', 'Zeng', 'Xiao', 'Tian', 'Dong', 'Pan', 'Yuan', 'Cai', 'Jiang', 'Yu', 'Du', 'Ye', 'Cheng', 'Wei',
-  'Su', 'Lyu', 'Ding', 'Ren', 'Shen', 'Yao', 'Lu', 'Guan', 'Shi',
+  'Wang',
+  'Li',
+  'Zhang',
+  'Liu',
+  'Chen',
+  'Yang',
+  'Huang',
+  'Zhao',
+  'Wu',
+  'Zhou',
+  'Xu',
+  'Sun',
+  'Ma',
+  'Zhu',
+  'Hu',
+  'Guo',
+  'He',
+  'Gao',
+  'Lin',
+  'Luo',
+  'Zheng',
+  'Liang',
+  'Xie',
+  'Song',
+  'Tang',
+  'Han',
+  'Feng',
+  'Deng',
+  'Cao',
+  'Peng',
+  'Zeng',
+  'Xiao',
+  'Tian',
+  'Dong',
+  'Pan',
+  'Yuan',
+  'Cai',
+  'Jiang',
+  'Yu',
+  'Du',
+  'Ye',
+  'Cheng',
+  'Wei',
+  'Su',
+  'Lyu',
+  'Ding',
+  'Ren',
+  'Shen',
+  'Yao',
+  'Lu',
+  'Guan',
+  'Shi',
 ] as const;
 const GIVEN_NAMES: Record<Sex, readonly string[]> = {
   M: [
-    'Wei', 'Hao', 'Jun', 'Qiang', 'Lei', 'Yang', 'Jie', 'Tao', 'Ming', 'Chao', 'Bin', 'Peng', 'Gang', 'Hui',
-    'Jian', 'Jianguo', 'Zhiqiang', 'Haoran', 'Yuxuan', 'Zihao', 'Junjie', 'Wenbo', 'Dawei', 'Xiaoming',
-    'Guoqiang', 'Jianhua', 'Zhiwei', 'Yong', 'Bo', 'Kai', 'Long', 'Fei', 'Rui', 'Yanbin', 'Haoyu', 'Minghui',
+    'Wei',
+    'Hao',
+    'Jun',
+    'Qiang',
+    'Lei',
+    'Yang',
+    'Jie',
+    'Tao',
+    'Ming',
+    'Chao',
+    'Bin',
+    'Peng',
+    'Gang',
+    'Hui',
+    'Jian',
+    'Jianguo',
+    'Zhiqiang',
+    'Haoran',
+    'Yuxuan',
+    'Zihao',
+    'Junjie',
+    'Wenbo',
+    'Dawei',
+    'Xiaoming',
+    'Guoqiang',
+    'Jianhua',
+    'Zhiwei',
+    'Yong',
+    'Bo',
+    'Kai',
+    'Long',
+    'Fei',
+    'Rui',
+    'Yanbin',
+    'Haoyu',
+    'Minghui',
   ],
   F: [
-    'Fang', 'Na', 'Min', 'Jing', 'Li', 'Yan', 'Xiuying', 'Guiying', 'Juan', 'Xia', 'Ping', 'Hong', 'Ling',
-    'Xin', 'Ting', 'Yue', 'Lan', 'Mei', 'Qian', 'Xue', 'Yuqi', 'Zixuan', 'Xinyi', 'Shuang', 'Dan', 'Lili',
-    'Jingjing', 'Xiaoyu', 'Yuting', 'Wenjing', 'Haiyan', 'Chunmei', 'Xiaohong', 'Yuxin', 'Ruoxi', 'Shumin',
+    'Fang',
+    'Na',
+    'Min',
+    'Jing',
+    'Li',
+    'Yan',
+    'Xiuying',
+    'Guiying',
+    'Juan',
+    'Xia',
+    'Ping',
+    'Hong',
+    'Ling',
+    'Xin',
+    'Ting',
+    'Yue',
+    'Lan',
+    'Mei',
+    'Qian',
+    'Xue',
+    'Yuqi',
+    'Zixuan',
+    'Xinyi',
+    'Shuang',
+    'Dan',
+    'Lili',
+    'Jingjing',
+    'Xiaoyu',
+    'Yuting',
+    'Wenjing',
+    'Haiyan',
+    'Chunmei',
+    'Xiaohong',
+    'Yuxin',
+    'Ruoxi',
+    'Shumin',
   ],
 };
 const STREETS = [
-  'Jiefang', 'Renmin', 'Zhongshan', 'Jianshe', 'Heping', 'Xinhua', 'Dongfeng', 'Wenhua', 'Shengli', 'Yingbin',
-  'Huancheng', 'Binjiang', 'Fuqian', 'Xueyuan', 'Rongchang', 'Dongsheng', 'Qingnian', 'Gongyuan', 'Changjiang',
-  'Huaihai', 'Yan\'an', 'Beijing', 'Nanjing', 'Jinxiu', 'Minzhu', 'Xingfu', 'Tianmu', 'Kaiyuan', 'Guangming',
+  'Jiefang',
+  'Renmin',
+  'Zhongshan',
+  'Jianshe',
+  'Heping',
+  'Xinhua',
+  'Dongfeng',
+  'Wenhua',
+  'Shengli',
+  'Yingbin',
+  'Huancheng',
+  'Binjiang',
+  'Fuqian',
+  'Xueyuan',
+  'Rongchang',
+  'Dongsheng',
+  'Qingnian',
+  'Gongyuan',
+  'Changjiang',
+  'Huaihai',
+  "Yan'an",
+  'Beijing',
+  'Nanjing',
+  'Jinxiu',
+  'Minzhu',
+  'Xingfu',
+  'Tianmu',
+  'Kaiyuan',
+  'Guangming',
 ];
 const VILLAGES = [
-  'Hefeng', 'Dongcun', 'Xishan', 'Nanwan', 'Beiling', 'Qianjin', 'Shuangqiao', 'Liujia', 'Huangtu', 'Taoyuan',
-  'Shanghe', 'Xiaozhuang', 'Wangjia', 'Dayuan', 'Qinghe', 'Baishi', 'Longtan', 'Sanli',
+  'Hefeng',
+  'Dongcun',
+  'Xishan',
+  'Nanwan',
+  'Beiling',
+  'Qianjin',
+  'Shuangqiao',
+  'Liujia',
+  'Huangtu',
+  'Taoyuan',
+  'Shanghe',
+  'Xiaozhuang',
+  'Wangjia',
+  'Dayuan',
+  'Qinghe',
+  'Baishi',
+  'Longtan',
+  'Sanli',
 ];
 const TRADE_NAMES = [
-  'Jiahe', 'Hengda', 'Xinyuan', 'Huamei', 'Ruifeng', 'Tianyi', 'Jinhui', 'Minsheng', 'Kangtai', 'Yongfeng',
-  'Lianhe', 'Hongxing', 'Dingsheng', 'Huaxin', 'Anda', 'Shunfa', 'Baili', 'Zhongxing', 'Fuyuan', 'Wanjia',
+  'Jiahe',
+  'Hengda',
+  'Xinyuan',
+  'Huamei',
+  'Ruifeng',
+  'Tianyi',
+  'Jinhui',
+  'Minsheng',
+  'Kangtai',
+  'Yongfeng',
+  'Lianhe',
+  'Hongxing',
+  'Dingsheng',
+  'Huaxin',
+  'Anda',
+  'Shunfa',
+  'Baili',
+  'Zhongxing',
+  'Fuyuan',
+  'Wanjia',
 ];
 const EMPLOYER_KINDS = [
-  'Trading Co.', 'Machinery Co.', 'Logistics Co.', 'Software Co.', 'Textile Co.', 'Food Co.', 'Construction Co.',
-  'Electronics Co.', 'Property Services Co.', 'Power Supply Co.', 'Auto Parts Co.', 'Pharmaceutical Co.',
+  'Trading Co.',
+  'Machinery Co.',
+  'Logistics Co.',
+  'Software Co.',
+  'Textile Co.',
+  'Food Co.',
+  'Construction Co.',
+  'Electronics Co.',
+  'Property Services Co.',
+  'Power Supply Co.',
+  'Auto Parts Co.',
+  'Pharmaceutical Co.',
 ];
 const COLLECTIVE_HOSTS = [
   { name: 'Talent Service Center', elderly: false },
@@ -464,8 +647,16 @@ class SyntheticPopulation {
       if (earliestDeath < TODAY) head.deathDay = r.int(earliestDeath + 1, TODAY);
     }
     return {
-      region, regionIndex, householdNumber: this.familyHouseholdNumber(region), address: this.homeAddress(region),
-      head, headAge, history, partner, marriage, children,
+      region,
+      regionIndex,
+      householdNumber: this.familyHouseholdNumber(region),
+      address: this.homeAddress(region),
+      head,
+      headAge,
+      history,
+      partner,
+      marriage,
+      children,
     };
   }
 
@@ -490,8 +681,12 @@ class SyntheticPopulation {
       }
       const leftDay = Math.min(addYears(child.birthDay, r.int(22, 25)), TODAY);
       rows.householdMember.push({
-        householdNumber, idNumber: child.idNumber, relationToHead: relation, status: 'MOVED_OUT',
-        joinedOn: isoDate(child.birthDay), leftOn: isoDate(leftDay),
+        householdNumber,
+        idNumber: child.idNumber,
+        relationToHead: relation,
+        status: 'MOVED_OUT',
+        joinedOn: isoDate(child.birthDay),
+        leftOn: isoDate(leftDay),
       });
       const ownNumber = this.familyHouseholdNumber(region);
       const ownAddress = this.homeAddress(region);
@@ -506,13 +701,18 @@ class SyntheticPopulation {
     if (!marriage || history === 'SINGLE') return;
     if (head.deathDay === null) {
       rows.maritalStatus.push({
-        idNumber: head.idNumber, status: history, spouseIdNumber: history === 'MARRIED' ? partner!.idNumber : null,
+        idNumber: head.idNumber,
+        status: history,
+        spouseIdNumber: history === 'MARRIED' ? partner!.idNumber : null,
         certificateNumber: marriage.certificateNumber,
       });
     }
     if (history === 'MARRIED') {
       rows.maritalStatus.push({
-        idNumber: partner!.idNumber, status: 'MARRIED', spouseIdNumber: head.idNumber, certificateNumber: marriage.certificateNumber,
+        idNumber: partner!.idNumber,
+        status: 'MARRIED',
+        spouseIdNumber: head.idNumber,
+        certificateNumber: marriage.certificateNumber,
       });
     }
   }
@@ -534,8 +734,13 @@ class SyntheticPopulation {
     const inCommon = adultChild !== undefined && r.chance(0.3);
     const use: PropertyUse = r.chance(0.7) ? 'RESIDENTIAL' : r.pick(['COMMERCIAL', 'OFFICE'] as const);
     this.property(
-      rows, region, this.streetAddress(region), inCommon ? [...owners, adultChild] : owners, inCommon ? 'IN_COMMON' : share,
-      coOwned ? marriage.day : addYears(head.birthDay, 25), use,
+      rows,
+      region,
+      this.streetAddress(region),
+      inCommon ? [...owners, adultChild] : owners,
+      inCommon ? 'IN_COMMON' : share,
+      coOwned ? marriage.day : addYears(head.birthDay, 25),
+      use,
     );
   }
 
@@ -568,13 +773,9 @@ class SyntheticPopulation {
     rows.household.push({ householdNumber, householdType: 'COLLECTIVE', address, regionCode: region.code });
     const size = r.int(4, 30);
     for (let i = 0; i < size; i++) {
-      const birthDay = host.elderly
-        ? r.int(dayOf('1930-01-01'), dayOf('1955-12-31'))
-        : r.int(addYears(TODAY, -40), addYears(TODAY, -18));
+      const birthDay = host.elderly ? r.int(dayOf('1930-01-01'), dayOf('1955-12-31')) : r.int(addYears(TODAY, -40), addYears(TODAY, -18));
       const member = this.newPerson(regionIndex, r.chance(0.5) ? 'M' : 'F', birthDay);
-      const joinedDay = host.elderly
-        ? r.int(addYears(member.birthDay, 65), TODAY)
-        : Math.min(addYears(member.birthDay, r.int(18, 24)), TODAY);
+      const joinedDay = host.elderly ? r.int(addYears(member.birthDay, 65), TODAY) : Math.min(addYears(member.birthDay, r.int(18, 24)), TODAY);
       this.resident(rows, member, region.code);
       this.membership(rows, householdNumber, member, 'COLLECTIVE_MEMBER', joinedDay);
       this.insuranceAccount(rows, member, region);
@@ -610,14 +811,7 @@ class SyntheticPopulation {
    * A medical birth certificate names both parents when both are in the data (a divorced mother's
    * certificate names no father); none exists for births before 1996 or when the mother is not here.
    */
-  private children(
-    rows: DepartmentRows,
-    regionIndex: number,
-    head: Person,
-    mother: Person | null,
-    father: Person | null,
-    marriage: Marriage,
-  ): Person[] {
+  private children(rows: DepartmentRows, regionIndex: number, head: Person, mother: Person | null, father: Person | null, marriage: Marriage): Person[] {
     const r = this.random;
     const region = REGIONS[regionIndex]!;
     const roll = r.next();

@@ -52,7 +52,10 @@ describe('Bitstring Status List, read by @digitalbazaar/vc-bitstring-status-list
       expect(entry).toMatchObject({ type: 'BitstringStatusListEntry', statusPurpose: purpose });
       expect(await statusOf(credential, purpose)).toBe(false);
       const list = fetched.get(entry.statusListCredential as string)!;
-      expect(list).toMatchObject({ type: ['VerifiableCredential', 'BitstringStatusListCredential'], credentialSubject: { type: 'BitstringStatusList', statusPurpose: purpose } });
+      expect(list).toMatchObject({
+        type: ['VerifiableCredential', 'BitstringStatusListCredential'],
+        credentialSubject: { type: 'BitstringStatusList', statusPurpose: purpose },
+      });
       const decoded = await decodeList({ encodedList: (list['credentialSubject'] as { encodedList: string }).encodedList });
       expect(decoded.length).toBeGreaterThanOrEqual(MINIMUM_LIST_LENGTH);
       expect(Number(entry.statusListIndex)).toBeLessThan(decoded.length);

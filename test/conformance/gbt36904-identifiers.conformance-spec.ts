@@ -93,7 +93,15 @@ function flipCheck(identifier: string): string {
  * (certificate_define_authority_name 中华人民共和国住房和城乡建设部, certificate_define_authority_code
  * 11100000000013338W, for type 11100000000013338W032).
  */
-const PUBLIC_IDENTIFIERS: Array<{ identifier: string; source: string; typeAuthority: string; typeNumber: string; issuer: string; serial: string; version: number }> = [
+const PUBLIC_IDENTIFIERS: Array<{
+  identifier: string;
+  source: string;
+  typeAuthority: string;
+  typeNumber: string;
+  issuer: string;
+  serial: string;
+  version: number;
+}> = [
   {
     identifier: '1.2.156.3005.2.11100000000013338W011.11430000006122244L.20230000403.002.S',
     source:
@@ -134,7 +142,8 @@ const PUBLIC_IDENTIFIERS: Array<{ identifier: string; source: string; typeAuthor
   },
   {
     identifier: '1.2.156.3005.2.11100000000013338W009.11330105002500287C.2025052201.002.0',
-    source: "Public documentation of Zhejiang's investment project platform (tzxm.zjzwfw.gov.cn): an OFD file named by its identifier, version 002, check character 0.",
+    source:
+      "Public documentation of Zhejiang's investment project platform (tzxm.zjzwfw.gov.cn): an OFD file named by its identifier, version 002, check character 0.",
     typeAuthority: '11100000000013338W',
     typeNumber: '009',
     issuer: '11330105002500287C',
@@ -211,7 +220,7 @@ describe('GB/T 36904-2018 identifiers from public sources', () => {
       [good!.replace('.002.', '.0002.'), 'a 4-digit version'],
       [good!.replace('.002.', '.000.'), 'version 000'],
       [good!.replace('013338W011', '013338W11'), 'a 2-digit type number'],
-      [good!.replace('11100000000013338W', '11100000000013338X'), "a type authority code whose GB 32100 check fails"],
+      [good!.replace('11100000000013338W', '11100000000013338X'), 'a type authority code whose GB 32100 check fails'],
       [good!.replace('1.2.156.3005.2.', '1.2.156.3005.1.'), 'another root OID'],
       [good!.toLowerCase(), 'lower case'],
       [good!.replace('.20230000403.', '.2023-0000403.'), 'a serial with a hyphen'],
@@ -233,7 +242,9 @@ describe('a marriage certificate issued through the gateway', () => {
     typeNumber: string;
     typeAuthority: { creditCode: string; nameZh: string };
   };
-  const departments = JSON.parse(readFileSync(join(projectRoot(), 'schemas', 'departments.json'), 'utf8')) as { departments: Array<{ code: string; creditCode: string }> };
+  const departments = JSON.parse(readFileSync(join(projectRoot(), 'schemas', 'departments.json'), 'utf8')) as {
+    departments: Array<{ code: string; creditCode: string }>;
+  };
 
   beforeAll(async () => {
     t = await createTestApp({ LEDGER_CHECKPOINT_INTERVAL_SECONDS: '0' });

@@ -113,7 +113,25 @@ describe('JOSE and the x5c chain, read by jsrsasign and OpenSSL', () => {
     expect(execFileSync('openssl', [...args, leafFile], { encoding: 'utf8' })).toContain(`${leafFile}: OK`);
 
     // A certificate from another root does not chain: OpenSSL says so (exit status 2).
-    const otherRoot = execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'other.key'), '-subj', '/CN=Other root', '-days', '1'], { encoding: 'utf8' });
+    const otherRoot = execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        join(dir, 'other.key'),
+        '-subj',
+        '/CN=Other root',
+        '-days',
+        '1',
+      ],
+      { encoding: 'utf8' },
+    );
     writeFileSync(join(dir, 'other.pem'), otherRoot);
     expect(() => execFileSync('openssl', ['verify', '-x509_strict', '-CAfile', join(dir, 'other.pem'), leafFile], { stdio: 'pipe' })).toThrow();
   });

@@ -172,7 +172,7 @@ const SAMPLE_CLAIMS: Record<string, Record<string, unknown>> = {
     sex: 'F',
     birthDate: '2026-09-18',
     medicalCertificateNumber: 'Q330825-2026-07731',
-    hospital: 'Longyou County People\'s Hospital',
+    hospital: "Longyou County People's Hospital",
     motherIdNumber: LI_WEI,
     fatherIdNumber: '330825198611021315',
   },
@@ -180,7 +180,14 @@ const SAMPLE_CLAIMS: Record<string, Record<string, unknown>> = {
     name: 'Li Wei',
     idNumber: LI_WEI,
     properties: [
-      { certificateNumber: 'ZJ-2018-LY-0042311', address: 'Longyou County, Quzhou', areaSqm: 89.5, use: 'RESIDENTIAL', share: 'JOINT', coOwnerIdNumbers: ['330825198611021315'] },
+      {
+        certificateNumber: 'ZJ-2018-LY-0042311',
+        address: 'Longyou County, Quzhou',
+        areaSqm: 89.5,
+        use: 'RESIDENTIAL',
+        share: 'JOINT',
+        coOwnerIdNumbers: ['330825198611021315'],
+      },
     ],
   },
   SENIOR_CITIZEN_CERTIFICATE: {
@@ -277,7 +284,7 @@ describe('JSON-LD: credentials and status lists expanded by jsonld.js in safe mo
     await t?.close();
   });
 
-  it('serves onegate\'s context at its URL, byte for byte the repository file: JSON-LD, cacheable for a year, readable from any origin', async () => {
+  it("serves onegate's context at its URL, byte for byte the repository file: JSON-LD, cacheable for a year, readable from any origin", async () => {
     const res = await t
       .http()
       .get('/ns/credentials/v1')
@@ -300,7 +307,7 @@ describe('JSON-LD: credentials and status lists expanded by jsonld.js in safe mo
     expect((await t.http().get('/ns/credentials/v2')).status).toBe(404);
   });
 
-  it('has a sample for every certificate type, valid for the type\'s claims schema, with no claim left null', () => {
+  it("has a sample for every certificate type, valid for the type's claims schema, with no claim left null", () => {
     expect(Object.keys(SAMPLE_CLAIMS).sort()).toEqual(catalog.types.map((type) => type.code).sort());
     for (const type of catalog.types) {
       const claims = SAMPLE_CLAIMS[type.code]!;
@@ -327,7 +334,11 @@ describe('JSON-LD: credentials and status lists expanded by jsonld.js in safe mo
       expect(typesIn(expanded).every((iri) => /^(https?:|urn:)/.test(iri))).toBe(true);
       const subject = values(expanded[0]!, `${CRED}credentialSubject`)[0]!;
       const names = Object.keys(SAMPLE_CLAIMS[type.code]!);
-      expect(Object.keys(subject).filter((key) => key !== '@id').sort()).toEqual(names.map(claimIri).sort());
+      expect(
+        Object.keys(subject)
+          .filter((key) => key !== '@id')
+          .sort(),
+      ).toEqual(names.map(claimIri).sort());
     }
   });
 
@@ -360,7 +371,7 @@ describe('JSON-LD: credentials and status lists expanded by jsonld.js in safe mo
     const marriage = () => structuredClone(issued.get('MARRIAGE_CERTIFICATE')!);
     const rejected = { name: 'jsonld.ValidationError', message: expect.stringContaining('Safe mode validation error') };
 
-    it('a claim name onegate\'s context does not define', async () => {
+    it("a claim name onegate's context does not define", async () => {
       const credential = marriage();
       (credential['credentialSubject'] as Node)['spouseName'] = 'Zhang Hao';
       await expect(expand(credential)).rejects.toMatchObject(rejected);
@@ -385,7 +396,7 @@ describe('JSON-LD: credentials and status lists expanded by jsonld.js in safe mo
       await expect(expand(misspelt)).rejects.toMatchObject(rejected);
     });
 
-    it('the shape credentials had before onegate\'s context: the VC 2.0 context alone does not define onegate\'s terms', async () => {
+    it("the shape credentials had before onegate's context: the VC 2.0 context alone does not define onegate's terms", async () => {
       const { relatedResource: _, ...old } = marriage();
       await expect(expand({ ...old, '@context': [VC_V2] })).rejects.toMatchObject(rejected);
     });

@@ -105,9 +105,17 @@ describe('SD-JWT VC conformance: @sd-jwt/sd-jwt-vc and @sd-jwt/jwt-status-list',
 
   const issue = async (idempotencyKey: string, holderKey: Jwk | null): Promise<Issued> => {
     const citizen = await t.token({ role: 'citizen', sub: LI_WEI });
-    const consent = await t.graphql<{ grantConsent: { id: string } }>(`mutation { grantConsent(input: { matter: "MARRIAGE_REGISTRATION", departments: ["CIVIL_AFFAIRS"] }) { id } }`, undefined, citizen);
+    const consent = await t.graphql<{ grantConsent: { id: string } }>(
+      `mutation { grantConsent(input: { matter: "MARRIAGE_REGISTRATION", departments: ["CIVIL_AFFAIRS"] }) { id } }`,
+      undefined,
+      citizen,
+    );
     const purpose = { matter: 'MARRIAGE_REGISTRATION', caseNumber: `MR-${idempotencyKey}`, consent: consent.body.data!.grantConsent.id };
-    const res = await t.graphql<{ issueCertificate: Issued }>(ISSUE, { input: { type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey, purpose, ...(holderKey ? { holderKey } : {}) } }, civilAffairs);
+    const res = await t.graphql<{ issueCertificate: Issued }>(
+      ISSUE,
+      { input: { type: 'MARRIAGE_CERTIFICATE', holder: LI_WEI, idempotencyKey, purpose, ...(holderKey ? { holderKey } : {}) } },
+      civilAffairs,
+    );
     expect(res.body.errors).toBeUndefined();
     return res.body.data!.issueCertificate;
   };
@@ -180,9 +188,18 @@ describe('SD-JWT VC conformance: @sd-jwt/sd-jwt-vc and @sd-jwt/jwt-status-list',
       expect(res.headers.get('content-type')).toMatch(/^application\/statuslist\+jwt/);
       expect(res.headers.get('cache-control')).toMatch(/^public, max-age=\d+$/);
       const token = await res.text();
-      expect(decodePart(token, 0)).toMatchObject({ typ: STATUS_LIST_TOKEN_TYPE, alg: 'ES256', kid: decodePart(bound.sdJwt.split('~')[0]!, 0)['kid'], x5c: [expect.any(String)] });
+      expect(decodePart(token, 0)).toMatchObject({
+        typ: STATUS_LIST_TOKEN_TYPE,
+        alg: 'ES256',
+        kid: decodePart(bound.sdJwt.split('~')[0]!, 0)['kid'],
+        x5c: [expect.any(String)],
+      });
       const claims = decodePart(token, 1);
-      expect(claims).toMatchObject({ sub: reference.uri, iss: 'urn:onegate:department:CIVIL_AFFAIRS', status_list: { bits: 2, lst: expect.stringMatching(/^eN/) } });
+      expect(claims).toMatchObject({
+        sub: reference.uri,
+        iss: 'urn:onegate:department:CIVIL_AFFAIRS',
+        status_list: { bits: 2, lst: expect.stringMatching(/^eN/) },
+      });
       expect(claims['iat']).toBeLessThanOrEqual(now() + 1);
       expect(claims['exp']).toBeGreaterThan(claims['iat']);
       expect(claims['ttl']).toBeGreaterThan(0);
@@ -196,10 +213,20 @@ describe('SD-JWT VC conformance: @sd-jwt/sd-jwt-vc and @sd-jwt/jwt-status-list',
 
     it('the library as the wallet presents two claims with a key-binding JWT; onegate accepts it for that audience and nonce', async () => {
       const wallet = await library();
-      const presentation = await wallet.present(bound.sdJwt, { registeredOn: true, maritalStatus: true }, { kb: { payload: { iat: now(), aud: AUDIENCE, nonce: 'n-1' } } });
+      const presentation = await wallet.present(
+        bound.sdJwt,
+        { registeredOn: true, maritalStatus: true },
+        { kb: { payload: { iat: now(), aud: AUDIENCE, nonce: 'n-1' } } },
+      );
       expect(presentation.split('~')).toHaveLength(4);
       const result = await verify(presentation, { audience: AUDIENCE, nonce: 'n-1' });
-      expect(result).toMatchObject({ valid: true, holderBound: true, integrity: { ok: true }, status: { state: 'VALID' }, issuer: { ok: true, department: 'CIVIL_AFFAIRS' } });
+      expect(result).toMatchObject({
+        valid: true,
+        holderBound: true,
+        integrity: { ok: true },
+        status: { state: 'VALID' },
+        issuer: { ok: true, department: 'CIVIL_AFFAIRS' },
+      });
       expect(result.claims).toEqual({ registeredOn: '2014-05-20', maritalStatus: 'MARRIED' });
       // And the library as the relying party agrees.
       const checked = await wallet.verify(presentation, { keyBindingNonce: 'n-1' });
@@ -210,8 +237,16 @@ describe('SD-JWT VC conformance: @sd-jwt/sd-jwt-vc and @sd-jwt/jwt-status-list',
       const wallet = await library();
       const kbFor = (nonce: string, aud = AUDIENCE) => ({ kb: { payload: { iat: now(), aud, nonce } } });
       const presentation = await wallet.present(bound.sdJwt, { registeredOn: true }, kbFor('n-2'));
-      expect(await verify(presentation, { audience: AUDIENCE, nonce: 'n-3' })).toMatchObject({ valid: false, holderBound: false, integrity: { ok: false, reason: 'KEY_BINDING_INVALID', message: expect.stringMatching(/nonce/) }, claims: {} });
-      expect((await verify(presentation, { audience: 'https://other.example', nonce: 'n-2' })).integrity).toMatchObject({ reason: 'KEY_BINDING_INVALID', message: expect.stringMatching(/audience/) });
+      expect(await verify(presentation, { audience: AUDIENCE, nonce: 'n-3' })).toMatchObject({
+        valid: false,
+        holderBound: false,
+        integrity: { ok: false, reason: 'KEY_BINDING_INVALID', message: expect.stringMatching(/nonce/) },
+        claims: {},
+      });
+      expect((await verify(presentation, { audience: 'https://other.example', nonce: 'n-2' })).integrity).toMatchObject({
+        reason: 'KEY_BINDING_INVALID',
+        message: expect.stringMatching(/audience/),
+      });
       expect((await verify(presentation)).integrity.reason).toBe('KEY_BINDING_INVALID');
 
       const withoutKb = await wallet.present(bound.sdJwt, { registeredOn: true });
@@ -220,15 +255,21 @@ describe('SD-JWT VC conformance: @sd-jwt/sd-jwt-vc and @sd-jwt/jwt-status-list',
       // The KB-JWT of a one-claim presentation appended to a two-claim one: its sd_hash no longer matches.
       const kbJwt = presentation.slice(presentation.lastIndexOf('~') + 1);
       const wider = await wallet.present(bound.sdJwt, { registeredOn: true, maritalStatus: true });
-      expect((await verify(`${wider}${kbJwt}`, { audience: AUDIENCE, nonce: 'n-2' })).integrity).toMatchObject({ reason: 'KEY_BINDING_INVALID', message: expect.stringMatching(/sd_hash/) });
+      expect((await verify(`${wider}${kbJwt}`, { audience: AUDIENCE, nonce: 'n-2' })).integrity).toMatchObject({
+        reason: 'KEY_BINDING_INVALID',
+        message: expect.stringMatching(/sd_hash/),
+      });
 
       const thief = await (await library(stranger)).present(bound.sdJwt, { registeredOn: true }, kbFor('n-2'));
-      expect((await verify(thief, { audience: AUDIENCE, nonce: 'n-2' })).integrity).toMatchObject({ reason: 'KEY_BINDING_INVALID', message: expect.stringMatching(/not signed by the holder key/) });
+      expect((await verify(thief, { audience: AUDIENCE, nonce: 'n-2' })).integrity).toMatchObject({
+        reason: 'KEY_BINDING_INVALID',
+        message: expect.stringMatching(/not signed by the holder key/),
+      });
       // The library refuses the thief's presentation too.
       await expect(wallet.verify(thief, { keyBindingNonce: 'n-2' })).rejects.toThrow();
     });
 
-    it("onegate's own presentation ends in \"~\" for the wallet to complete; completed by the library, both sides accept it", async () => {
+    it('onegate\'s own presentation ends in "~" for the wallet to complete; completed by the library, both sides accept it', async () => {
       const ours = await present(bound.id, ['registeredOn']);
       expect(ours.endsWith('~')).toBe(true);
       expect((await verify(ours, { audience: AUDIENCE, nonce: 'n-4' })).integrity.reason).toBe('KEY_BINDING_MISSING');
@@ -237,19 +278,33 @@ describe('SD-JWT VC conformance: @sd-jwt/sd-jwt-vc and @sd-jwt/jwt-status-list',
       const completed = await wallet.present(ours, { registeredOn: true }, { kb: { payload: { iat: now(), aud: AUDIENCE, nonce: 'n-4' } } });
       expect(completed.startsWith(ours)).toBe(true);
       expect(await wallet.verify(completed, { keyBindingNonce: 'n-4' })).toMatchObject({ payload: { registeredOn: '2014-05-20' } });
-      expect(await verify(completed, { audience: AUDIENCE, nonce: 'n-4' })).toMatchObject({ valid: true, holderBound: true, claims: { registeredOn: '2014-05-20' } });
+      expect(await verify(completed, { audience: AUDIENCE, nonce: 'n-4' })).toMatchObject({
+        valid: true,
+        holderBound: true,
+        claims: { registeredOn: '2014-05-20' },
+      });
     });
 
     it('once revoked, the library reports it not valid (status INVALID) and so does onegate', async () => {
-      const revoke = await t.graphql(`mutation($id: ID!) { revokeCertificate(id: $id, reason: "divorce registered") { status } }`, { id: bound.id }, civilAffairs);
+      const revoke = await t.graphql(
+        `mutation($id: ID!) { revokeCertificate(id: $id, reason: "divorce registered") { status } }`,
+        { id: bound.id },
+        civilAffairs,
+      );
       expect(revoke.body.errors).toBeUndefined();
       statuses.length = 0;
       await expect((await library()).verify(bound.sdJwt)).rejects.toThrow(/status 1/);
       expect(statuses).toEqual([1]);
       const reference = getStatusListFromJWT(bound.sdJwt.split('~')[0]!);
       expect(getListFromStatusListJWT(await (await fetch(reference.uri)).text()).getStatus(reference.idx)).toBe(1);
-      const presentation = await (await library()).present(bound.sdJwt, { registeredOn: true }, { kb: { payload: { iat: now(), aud: AUDIENCE, nonce: 'n-5' } } });
-      expect(await verify(presentation, { audience: AUDIENCE, nonce: 'n-5' })).toMatchObject({ valid: false, integrity: { ok: true }, status: { reason: 'REVOKED', state: 'REVOKED' } });
+      const presentation = await (
+        await library()
+      ).present(bound.sdJwt, { registeredOn: true }, { kb: { payload: { iat: now(), aud: AUDIENCE, nonce: 'n-5' } } });
+      expect(await verify(presentation, { audience: AUDIENCE, nonce: 'n-5' })).toMatchObject({
+        valid: false,
+        integrity: { ok: true },
+        status: { reason: 'REVOKED', state: 'REVOKED' },
+      });
     });
   });
 
@@ -273,11 +328,15 @@ describe('SD-JWT VC conformance: @sd-jwt/sd-jwt-vc and @sd-jwt/jwt-status-list',
     it('suspension and reinstatement show in the library as SUSPENDED (2) and then VALID', async () => {
       const reference = getStatusListFromJWT(unbound.sdJwt.split('~')[0]!);
       const valueNow = async () => getListFromStatusListJWT(await (await fetch(reference.uri)).text()).getStatus(reference.idx);
-      expect((await t.graphql(`mutation($id: ID!) { suspendCertificate(id: $id, reason: "court order") { status } }`, { id: unbound.id }, civilAffairs)).body.errors).toBeUndefined();
+      expect(
+        (await t.graphql(`mutation($id: ID!) { suspendCertificate(id: $id, reason: "court order") { status } }`, { id: unbound.id }, civilAffairs)).body.errors,
+      ).toBeUndefined();
       expect(await valueNow()).toBe(2);
       await expect((await library()).verify(unbound.sdJwt)).rejects.toThrow(/status 2/);
       expect((await verify(unbound.sdJwt)).status.state).toBe('SUSPENDED');
-      expect((await t.graphql(`mutation($id: ID!) { reinstateCertificate(id: $id) { status } }`, { id: unbound.id }, civilAffairs)).body.errors).toBeUndefined();
+      expect(
+        (await t.graphql(`mutation($id: ID!) { reinstateCertificate(id: $id) { status } }`, { id: unbound.id }, civilAffairs)).body.errors,
+      ).toBeUndefined();
       expect(await valueNow()).toBe(0);
       await expect((await library()).verify(unbound.sdJwt)).resolves.toBeDefined();
     });
@@ -328,7 +387,14 @@ describe('SD-JWT VC conformance: @sd-jwt/sd-jwt-vc and @sd-jwt/jwt-status-list',
       const msbFirst = new Bitstring(131_072 * 2);
       msbFirst.set(reference.idx * 2 + 1); // value 1 (INVALID) at idx, were the bits numbered from the top
       const token = await signCompact(
-        { iss: 'urn:onegate:department:CIVIL_AFFAIRS', sub: reference.uri, iat: now(), exp: now() + 3600, ttl: 60, status_list: { bits: 2, lst: deflateSync(msbFirst.bytes).toString('base64url') } },
+        {
+          iss: 'urn:onegate:department:CIVIL_AFFAIRS',
+          sub: reference.uri,
+          iat: now(),
+          exp: now() + 3600,
+          ttl: 60,
+          status_list: { bits: 2, lst: deflateSync(msbFirst.bytes).toString('base64url') },
+        },
         protectedHeaderFor(key, STATUS_LIST_TOKEN_TYPE),
         key,
       );

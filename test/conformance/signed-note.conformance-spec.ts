@@ -88,7 +88,10 @@ describe("Go's sumdb/note test vectors", () => {
     expect(vkeyFor('PeterNeumann', createPublicKey(key))).toBe(PETER_VKEY);
     // Our checkpoint signer's 0x01 line is the same construction: a stock verifier with Go's vkey accepts it.
     const body = checkpointBody('PeterNeumann', 42, createHash('sha256').update('root').digest());
-    const note = signCheckpoint({ origin: 'PeterNeumann', treeSize: 42, rootHash: createHash('sha256').update('root').digest(), timestamp: 1_700_000_000 }, key);
+    const note = signCheckpoint(
+      { origin: 'PeterNeumann', treeSize: 42, rootHash: createHash('sha256').update('root').digest(), timestamp: 1_700_000_000 },
+      key,
+    );
     expect(note.startsWith(signNote(body, 'PeterNeumann', key))).toBe(true);
     expect(referenceOpenNote(note, [PETER_VKEY]).verified).toEqual([{ name: 'PeterNeumann', keyIdHex: 'c74f20a3', type: 0x01, time: null }]);
   });
@@ -138,15 +141,22 @@ describe("sum.golang.org's checkpoint", () => {
   it('verifies with the vkey Go ships, ignoring the witness lines, and reads as a tlog-checkpoint', () => {
     const sumdb = parseVkey(SUMDB_VKEY);
     expect(sumdb.keyId.toString('hex')).toBe('033de0ae');
-    for (const [note, size] of [[SUMDB_CHECKPOINT, 15081221], [SUMDB_EARLIER, 15067302]] as const) {
+    for (const [note, size] of [
+      [SUMDB_CHECKPOINT, 15081221],
+      [SUMDB_EARLIER, 15067302],
+    ] as const) {
       expect(openNote(note, [sumdb]).verified).toEqual([{ key: sumdb, timestamp: null }]);
       expect(parseCheckpoint(note)).toMatchObject({ origin: 'go.sum database tree', treeSize: size });
-      expect(parseCheckpoint(note).signatures.map((s) => s.name)).toEqual(note === SUMDB_CHECKPOINT ? ['sum.golang.org', 'test.example.com', 'test.example.com'] : ['sum.golang.org', 'test.example.com']);
+      expect(parseCheckpoint(note).signatures.map((s) => s.name)).toEqual(
+        note === SUMDB_CHECKPOINT ? ['sum.golang.org', 'test.example.com', 'test.example.com'] : ['sum.golang.org', 'test.example.com'],
+      );
       expect(referenceOpenNote(note, [SUMDB_VKEY]).verified).toHaveLength(1);
       expect(referenceCheckpointBody(referenceOpenNote(note, [SUMDB_VKEY]).text)).toMatchObject({ origin: 'go.sum database tree', treeSize: size });
     }
     // This log's origin is not its key name; our own ledger's checkpoints must have origin = key name.
-    expect(() => verifyCheckpoint(SUMDB_CHECKPOINT, SUMDB_VKEY)).toThrow('the checkpoint origin "go.sum database tree" is not the key\'s name "sum.golang.org"');
+    expect(() => verifyCheckpoint(SUMDB_CHECKPOINT, SUMDB_VKEY)).toThrow(
+      'the checkpoint origin "go.sum database tree" is not the key\'s name "sum.golang.org"',
+    );
   });
 
   it('fails when a byte of the body or the signature drifts', () => {
@@ -172,7 +182,11 @@ describe('a checkpoint served by the gateway, checked by the reference reader ag
     t = await createTestApp({ LEDGER_CHECKPOINT_INTERVAL_SECONDS: '0' });
     const auditor = await t.token({ role: 'auditor', sub: 'A-001' });
     key = (await t.graphql<{ ledgerPublicKey: typeof key }>('{ ledgerPublicKey { origin vkey cosignatureVkey } }')).body.data!.ledgerPublicKey;
-    const made = await t.graphql<{ createLedgerCheckpoint: typeof checkpoint }>('mutation { createLedgerCheckpoint { treeSize rootHash timestamp note } }', undefined, auditor);
+    const made = await t.graphql<{ createLedgerCheckpoint: typeof checkpoint }>(
+      'mutation { createLedgerCheckpoint { treeSize rootHash timestamp note } }',
+      undefined,
+      auditor,
+    );
     expect(made.body.errors).toBeUndefined();
     checkpoint = made.body.data!.createLedgerCheckpoint;
   });
@@ -180,7 +194,7 @@ describe('a checkpoint served by the gateway, checked by the reference reader ag
     await t?.close();
   });
 
-  it('publishes a plain Ed25519 vkey (type 0x01, as Go\'s NewVerifier reads) beside the cosignature vkey (0x04)', () => {
+  it("publishes a plain Ed25519 vkey (type 0x01, as Go's NewVerifier reads) beside the cosignature vkey (0x04)", () => {
     const vkey = referenceParseVkey(key.vkey);
     expect(vkey).toMatchObject({ name: key.origin, type: 0x01 });
     expect(referenceParseVkey(key.cosignatureVkey)).toMatchObject({ name: key.origin, type: 0x04 });
@@ -220,7 +234,10 @@ describe('a checkpoint served by the gateway, checked by the reference reader ag
     expect(() => parseVkey(`${name}+${id}+${retyped.toString('base64')}`)).toThrow(/does not match the key/);
     // The 0x01 line relabelled with a type-0x02 key ID: unknown to a verifier holding the vkey.
     const raw = Buffer.from(b64, 'base64').subarray(1);
-    const otherId = createHash('sha256').update(Buffer.concat([Buffer.from(`${name}\n`), Buffer.of(0x02), raw])).digest().subarray(0, 4);
+    const otherId = createHash('sha256')
+      .update(Buffer.concat([Buffer.from(`${name}\n`), Buffer.of(0x02), raw]))
+      .digest()
+      .subarray(0, 4);
     const split = note.indexOf('\n\n');
     const [first] = note.slice(split + 2).split('\n');
     const bytes = Buffer.from(first!.split(' ')[2]!, 'base64');
@@ -231,7 +248,12 @@ describe('a checkpoint served by the gateway, checked by the reference reader ag
 
     // The form the log signed before (cosignature only) is what a stock verifier cannot check.
     const legacy = signCheckpoint(
-      { origin: key.origin, treeSize: checkpoint.treeSize, rootHash: Buffer.from(checkpoint.rootHash, 'base64'), timestamp: Date.parse(checkpoint.timestamp) / 1000 },
+      {
+        origin: key.origin,
+        treeSize: checkpoint.treeSize,
+        rootHash: Buffer.from(checkpoint.rootHash, 'base64'),
+        timestamp: Date.parse(checkpoint.timestamp) / 1000,
+      },
       loadLedgerSigningKey(t.config).privateKey,
       { forms: ['cosignature'] },
     );

@@ -12,7 +12,19 @@ import { adminQuery, harnessState, withDatabase } from '../harness/database.js';
 import { freePort } from '../harness/free-port.js';
 import { GatewayProcess, probe, sleep } from '../support/gateway-process.js';
 import { HttpLoad, type Outcome } from '../support/http-load.js';
-import { houseTransferConsents, houseTransferLookup, ledgerFacts, percentile, releasedData, report, sized, tally, tokens, uncleanFailure, verifyLedger } from './fault-kit.js';
+import {
+  houseTransferConsents,
+  houseTransferLookup,
+  ledgerFacts,
+  percentile,
+  releasedData,
+  report,
+  sized,
+  tally,
+  tokens,
+  uncleanFailure,
+  verifyLedger,
+} from './fault-kit.js';
 
 /*
  * RELIABILITY-AND-SECURITY §H 41: PostgreSQL restarted under load → requests during the outage fail
@@ -58,7 +70,13 @@ describe('§H 41: PostgreSQL restarted under load', () => {
     // As the global setup prepares the template: migrated, roles, catalog, the demo people.
     await adminQuery(embedded.superuserUrl(), 'CREATE DATABASE onegate_faults');
     ownerUrl = withDatabase(embedded.superuserUrl(), 'onegate_faults');
-    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: ownerUrl, DB_ROLE_PASSWORD: harness.rolePassword, DATA_DIR: harness.dataDir, LOG_LEVEL: 'warn' });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATABASE_URL: ownerUrl,
+      DB_ROLE_PASSWORD: harness.rolePassword,
+      DATA_DIR: harness.dataDir,
+      LOG_LEVEL: 'warn',
+    });
     const db = await prepareEnvironment(config, createLogger('warn'), { seedIfEmpty: false });
     await seedDepartmentSources(db.ownerUrl, { citizens: 0, seed: 'test' });
     await db.close();
@@ -82,112 +100,139 @@ describe('§H 41: PostgreSQL restarted under load', () => {
     rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 
-  it('fails the requests during the outage cleanly and within the timeouts, says it is not ready, and serves again by itself', async () => {
-    const token = tokens();
-    const clerk = await token({ role: 'clerk', sub: 'C-LY-PG', hall: 'LONGYOU-01' });
-    const auditor = await token({ role: 'auditor', sub: 'A-PG' });
-    const consents = await houseTransferConsents(gateway!.url, (sub) => token({ role: 'citizen', sub }));
-    const load = new HttpLoad({
-      url: gateway!.url,
-      concurrency: SIZE.clients,
-      deadlineMs: GATEWAY_BOUND_MS + SLACK_MS * 2,
-      idPrefix: 'pg',
-      next: (worker, n) => houseTransferLookup(clerk, consents, 'PG', worker, n),
-    });
-    const complete = (o: Outcome) => releasedData(o) && o.body!.errors === undefined;
+  it(
+    'fails the requests during the outage cleanly and within the timeouts, says it is not ready, and serves again by itself',
+    async () => {
+      const token = tokens();
+      const clerk = await token({ role: 'clerk', sub: 'C-LY-PG', hall: 'LONGYOU-01' });
+      const auditor = await token({ role: 'auditor', sub: 'A-PG' });
+      const consents = await houseTransferConsents(gateway!.url, (sub) => token({ role: 'citizen', sub }));
+      const load = new HttpLoad({
+        url: gateway!.url,
+        concurrency: SIZE.clients,
+        deadlineMs: GATEWAY_BOUND_MS + SLACK_MS * 2,
+        idPrefix: 'pg',
+        next: (worker, n) => houseTransferLookup(clerk, consents, 'PG', worker, n),
+      });
+      const complete = (o: Outcome) => releasedData(o) && o.body!.errors === undefined;
 
-    const readiness: Array<{ at: number; end: number; status: number }> = [];
-    let probing = true;
-    const prober = (async () => {
-      while (probing) {
-        const at = performance.now();
-        const status = await probe(`${gateway!.url}/health/ready`, GATEWAY_BOUND_MS + SLACK_MS);
-        readiness.push({ at, end: performance.now(), status });
-        await sleep(200);
+      const readiness: Array<{ at: number; end: number; status: number }> = [];
+      let probing = true;
+      const prober = (async () => {
+        while (probing) {
+          const at = performance.now();
+          const status = await probe(`${gateway!.url}/health/ready`, GATEWAY_BOUND_MS + SLACK_MS);
+          readiness.push({ at, end: performance.now(), status });
+          await sleep(200);
+        }
+      })();
+
+      let stopBegan: number;
+      let stopped = 0;
+      let startBegan = 0;
+      let started = 0;
+      let firstData: number;
+      let firstComplete = 0;
+      load.start();
+      try {
+        await load.until(() => load.count(complete) > 20, 30_000, 'complete lookups before the outage');
+        await sleep(SIZE.beforeMs);
+        stopBegan = performance.now();
+        await embedded.stop();
+        stopped = performance.now();
+        await sleep(SIZE.outageMs);
+        startBegan = performance.now();
+        await embedded.start();
+        started = performance.now();
+        await load.until(
+          () => load.outcomes.some((o) => o.startedAt > started && releasedData(o)),
+          RECOVERY_WITHIN_MS,
+          'data served after PostgreSQL came back',
+        );
+        firstData = Math.min(...load.outcomes.filter((o) => o.startedAt > started && releasedData(o)).map((o) => o.endedAt));
+        await load.until(
+          () => load.outcomes.some((o) => o.startedAt > started && complete(o)),
+          RECOVERY_WITHIN_MS,
+          'complete lookups after PostgreSQL came back',
+        );
+        firstComplete = Math.min(...load.outcomes.filter((o) => o.startedAt > started && complete(o)).map((o) => o.endedAt));
+        await sleep(SIZE.afterMs);
+      } catch (error) {
+        const recent = load.outcomes.filter((o) => o.startedAt > (started || stopped));
+        throw new Error(`${(error as Error).message}\nsince PostgreSQL came back: ${tally(recent)}\ngateway output:\n${gateway!.tail(6000)}`, { cause: error });
+      } finally {
+        await load.stop();
+        probing = false;
+        await prober;
       }
-    })();
 
-    let stopBegan: number;
-    let stopped = 0;
-    let startBegan = 0;
-    let started = 0;
-    let firstData: number;
-    let firstComplete = 0;
-    load.start();
-    try {
-      await load.until(() => load.count(complete) > 20, 30_000, 'complete lookups before the outage');
-      await sleep(SIZE.beforeMs);
-      stopBegan = performance.now();
-      await embedded.stop();
-      stopped = performance.now();
-      await sleep(SIZE.outageMs);
-      startBegan = performance.now();
-      await embedded.start();
-      started = performance.now();
-      await load.until(() => load.outcomes.some((o) => o.startedAt > started && releasedData(o)), RECOVERY_WITHIN_MS, 'data served after PostgreSQL came back');
-      firstData = Math.min(...load.outcomes.filter((o) => o.startedAt > started && releasedData(o)).map((o) => o.endedAt));
-      await load.until(() => load.outcomes.some((o) => o.startedAt > started && complete(o)), RECOVERY_WITHIN_MS, 'complete lookups after PostgreSQL came back');
-      firstComplete = Math.min(...load.outcomes.filter((o) => o.startedAt > started && complete(o)).map((o) => o.endedAt));
-      await sleep(SIZE.afterMs);
-    } catch (error) {
-      const recent = load.outcomes.filter((o) => o.startedAt > (started || stopped));
-      throw new Error(`${(error as Error).message}\nsince PostgreSQL came back: ${tally(recent)}\ngateway output:\n${gateway!.tail(6000)}`, { cause: error });
-    } finally {
-      await load.stop();
-      probing = false;
-      await prober;
-    }
+      const outcomes = load.outcomes;
+      const during = outcomes.filter((o) => o.startedAt >= stopped && o.endedAt <= startBegan);
+      // Lookups with data may still carry errors (a department that failed as the database went): clean ones too.
+      const unclean = outcomes
+        .filter((o) => !releasedData(o) || o.body?.errors !== undefined)
+        .map((o) => ({ o, problem: uncleanFailure(o, OUTAGE_CODES) }))
+        .filter(({ problem }) => problem !== null)
+        .map(({ o, problem }) => `${o.id} at ${Math.round(o.startedAt - stopped)} ms of the outage: ${problem}`);
+      const withData = outcomes.filter(releasedData);
+      const afterRecovery = outcomes.filter((o) => o.startedAt > firstComplete);
+      const readyDuring = readiness.filter((r) => r.at >= stopped && r.end <= startBegan);
+      const codes = new Map<string, number>();
+      for (const o of during)
+        for (const e of o.body?.errors ?? [])
+          codes.set(`${e.extensions?.code}/${e.extensions?.reason}`, (codes.get(`${e.extensions?.code}/${e.extensions?.reason}`) ?? 0) + 1);
 
-    const outcomes = load.outcomes;
-    const during = outcomes.filter((o) => o.startedAt >= stopped && o.endedAt <= startBegan);
-    // Lookups with data may still carry errors (a department that failed as the database went): clean ones too.
-    const unclean = outcomes
-      .filter((o) => !releasedData(o) || o.body?.errors !== undefined)
-      .map((o) => ({ o, problem: uncleanFailure(o, OUTAGE_CODES) }))
-      .filter(({ problem }) => problem !== null)
-      .map(({ o, problem }) => `${o.id} at ${Math.round(o.startedAt - stopped)} ms of the outage: ${problem}`);
-    const withData = outcomes.filter(releasedData);
-    const afterRecovery = outcomes.filter((o) => o.startedAt > firstComplete);
-    const readyDuring = readiness.filter((r) => r.at >= stopped && r.end <= startBegan);
-    const codes = new Map<string, number>();
-    for (const o of during) for (const e of o.body?.errors ?? []) codes.set(`${e.extensions?.code}/${e.extensions?.reason}`, (codes.get(`${e.extensions?.code}/${e.extensions?.reason}`) ?? 0) + 1);
+      const facts = await ledgerFacts(
+        ownerUrl,
+        withData.map((o) => o.id),
+      );
+      const verification = await verifyLedger(gateway!.url, auditor);
+      report('PostgreSQL restart', {
+        requests: outcomes.length,
+        lookupsWithData: withData.length,
+        duringOutage: during.length,
+        outageP99ms: percentile(
+          during.map((o) => o.ms),
+          99,
+        ),
+        outageMaxMs: percentile(
+          during.map((o) => o.ms),
+          100,
+        ),
+        outageCodes: [...codes].map(([c, n]) => `${c}:${n}`).join(','),
+        stopMs: Math.round(stopped - stopBegan),
+        pgStartMs: Math.round(started - startBegan),
+        firstDataAfterMs: Math.round(firstData - started),
+        firstCompleteAfterMs: Math.round(firstComplete - started),
+        readyProbesDuringOutage: `${readyDuring.filter((r) => r.status === 503).length}/${readyDuring.length} not ready`,
+        ledgerEntries: facts.entries,
+        verified: verification.report.ok,
+      });
 
-    const facts = await ledgerFacts(ownerUrl, withData.map((o) => o.id));
-    const verification = await verifyLedger(gateway!.url, auditor);
-    report('PostgreSQL restart', {
-      requests: outcomes.length,
-      lookupsWithData: withData.length,
-      duringOutage: during.length,
-      outageP99ms: percentile(during.map((o) => o.ms), 99),
-      outageMaxMs: percentile(during.map((o) => o.ms), 100),
-      outageCodes: [...codes].map(([c, n]) => `${c}:${n}`).join(','),
-      stopMs: Math.round(stopped - stopBegan),
-      pgStartMs: Math.round(started - startBegan),
-      firstDataAfterMs: Math.round(firstData - started),
-      firstCompleteAfterMs: Math.round(firstComplete - started),
-      readyProbesDuringOutage: `${readyDuring.filter((r) => r.status === 503).length}/${readyDuring.length} not ready`,
-      ledgerEntries: facts.entries,
-      verified: verification.report.ok,
-    });
-
-    // None hangs: every request got its answer within the gateway's bound (plus a loaded machine's slack).
-    expect(outcomes.filter((o) => o.timedOut || o.ms > GATEWAY_BOUND_MS + SLACK_MS).map((o) => `${o.id}: ${Math.round(o.ms)} ms`)).toEqual([]);
-    // Every failure is clean: an HTTP answer whose errors carry a client code and no internal text.
-    expect(unclean).toEqual([]);
-    expect(during.length).toBeGreaterThan(0);
-    expect(during.filter(releasedData)).toEqual([]);
-    // Not ready while the database is away.
-    expect(readyDuring.length).toBeGreaterThan(0);
-    expect(readyDuring.filter((r) => r.status !== 503)).toEqual([]);
-    // Back by itself: data again soon after PostgreSQL, and every lookup complete from then on.
-    expect(firstData - started).toBeLessThan(RECOVERY_WITHIN_MS);
-    expect(afterRecovery.length).toBeGreaterThan(0);
-    expect(afterRecovery.filter((o) => !complete(o)).map((o) => `${o.id}: ${JSON.stringify(o.body?.errors ?? o.error)}`)).toEqual([]);
-    expect(readiness.at(-1)!.status).toBe(200);
-    // The ledger verifies and holds every response with data.
-    expect(facts.maxIndex).toBe(facts.entries - 1);
-    expect(withData.filter((o) => (facts.byRequest.get(o.id) ?? []).filter((e) => e.kind === 'DATA_ACCESS' && e.subject === o.meta!.subject).length !== 1).map((o) => o.id)).toEqual([]);
-    expect(verification.report.firstFailure).toBeNull();
-    expect(verification.code).toBe(0);
-  }, sized(90_000, 180_000));
+      // None hangs: every request got its answer within the gateway's bound (plus a loaded machine's slack).
+      expect(outcomes.filter((o) => o.timedOut || o.ms > GATEWAY_BOUND_MS + SLACK_MS).map((o) => `${o.id}: ${Math.round(o.ms)} ms`)).toEqual([]);
+      // Every failure is clean: an HTTP answer whose errors carry a client code and no internal text.
+      expect(unclean).toEqual([]);
+      expect(during.length).toBeGreaterThan(0);
+      expect(during.filter(releasedData)).toEqual([]);
+      // Not ready while the database is away.
+      expect(readyDuring.length).toBeGreaterThan(0);
+      expect(readyDuring.filter((r) => r.status !== 503)).toEqual([]);
+      // Back by itself: data again soon after PostgreSQL, and every lookup complete from then on.
+      expect(firstData - started).toBeLessThan(RECOVERY_WITHIN_MS);
+      expect(afterRecovery.length).toBeGreaterThan(0);
+      expect(afterRecovery.filter((o) => !complete(o)).map((o) => `${o.id}: ${JSON.stringify(o.body?.errors ?? o.error)}`)).toEqual([]);
+      expect(readiness.at(-1)!.status).toBe(200);
+      // The ledger verifies and holds every response with data.
+      expect(facts.maxIndex).toBe(facts.entries - 1);
+      expect(
+        withData
+          .filter((o) => (facts.byRequest.get(o.id) ?? []).filter((e) => e.kind === 'DATA_ACCESS' && e.subject === o.meta!.subject).length !== 1)
+          .map((o) => o.id),
+      ).toEqual([]);
+      expect(verification.report.firstFailure).toBeNull();
+      expect(verification.code).toBe(0);
+    },
+    sized(90_000, 180_000),
+  );
 });

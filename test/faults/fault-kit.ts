@@ -81,7 +81,12 @@ export function tokens(): (claims: Omit<TokenRequest, 'ttlSeconds'>) => Promise<
 }
 
 /** One GraphQL request outside the load, with a deadline. */
-export async function graphql<T = Record<string, any>>(url: string, query: string, variables?: Record<string, unknown>, token?: string): Promise<{ status: number; body: { data?: T | null; errors?: GraphQLBody['errors'] } }> {
+export async function graphql<T = Record<string, any>>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  token?: string,
+): Promise<{ status: number; body: { data?: T | null; errors?: GraphQLBody['errors'] } }> {
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -95,10 +100,21 @@ export async function graphql<T = Record<string, any>>(url: string, query: strin
  * The citizen grants consent for the matter (any case), naming where it may be used: by default the
  * Longyou hall; resolves with the grant id a clerk (or department system) presents.
  */
-export async function grantConsent(url: string, citizenToken: string, matter: string, scope: { halls?: string[]; departments?: string[] } = { halls: ['LONGYOU-01'] }): Promise<string> {
+export async function grantConsent(
+  url: string,
+  citizenToken: string,
+  matter: string,
+  scope: { halls?: string[]; departments?: string[] } = { halls: ['LONGYOU-01'] },
+): Promise<string> {
   const res = await graphql<{ grantConsent: { id: string } }>(
     url,
-    `mutation($m: String!, $halls: [String!], $departments: [String!]) { grantConsent(input: { matter: $m, halls: $halls, departments: $departments }) { id } }`,
+    `
+      mutation ($m: String!, $halls: [String!], $departments: [String!]) {
+        grantConsent(input: { matter: $m, halls: $halls, departments: $departments }) {
+          id
+        }
+      }
+    `,
     { m: matter, ...scope },
     citizenToken,
   );
@@ -119,7 +135,8 @@ export function issued(outcome: Outcome): boolean {
 /** Extension keys the gateway may show a client (src/common/graphql/error-format.ts). */
 const CLIENT_EXTENSIONS = new Set(['code', 'reason', 'department', 'field', 'retryAfterSeconds']);
 /** What an error message must never show: a stack, SQL, a driver's or the platform's words. */
-const INTERNAL_TEXT = /\bat .+:\d+|\n\s+at |select |insert |update |delete from|relation "|column "|syntax error|postgres|\bpg\b|typeorm|QueryFailed|ECONN|EPIPE|socket|terminat|connect(ion)? (refused|timeout)|shutting down|internal server error|Error:/i;
+const INTERNAL_TEXT =
+  /\bat .+:\d+|\n\s+at |select |insert |update |delete from|relation "|column "|syntax error|postgres|\bpg\b|typeorm|QueryFailed|ECONN|EPIPE|socket|terminat|connect(ion)? (refused|timeout)|shutting down|internal server error|Error:/i;
 
 /**
  * Why an answer that is not a success is not a clean failure, or null when it is: an HTTP answer
@@ -170,13 +187,13 @@ export async function ledgerFacts(ownerUrl: string, requestIds: readonly string[
         `SELECT count(*)::int AS n, max(leaf_index)::int AS max, count(DISTINCT leaf_index)::int AS distinct FROM onegate.ledger_entry`,
       )
     ).rows[0]!;
-    const rows = (
-      // The ids are the X-Request-Ids the load sent: the ledger keeps them as the client's, beside its own request id.
-      await client.query<{ request_id: string; kind: string; subject_id: string | null; outcome: string; departments: string[] }>(
-        `SELECT client_request_id AS request_id, kind, subject_id, outcome, departments FROM onegate.ledger_entry WHERE client_request_id = ANY($1::text[])`,
-        [requestIds],
-      )
-    ).rows;
+    const rows = // The ids are the X-Request-Ids the load sent: the ledger keeps them as the client's, beside its own request id.
+      (
+        await client.query<{ request_id: string; kind: string; subject_id: string | null; outcome: string; departments: string[] }>(
+          `SELECT client_request_id AS request_id, kind, subject_id, outcome, departments FROM onegate.ledger_entry WHERE client_request_id = ANY($1::text[])`,
+          [requestIds],
+        )
+      ).rows;
     const byRequest = new Map<string, RequestEntry[]>();
     for (const row of rows) {
       const list = byRequest.get(row.request_id) ?? [];
@@ -191,7 +208,12 @@ export async function ledgerFacts(ownerUrl: string, requestIds: readonly string[
 
 /** Saves a signed checkpoint of the ledger as it is now (an auditor's on-demand checkpoint). */
 export async function checkpointNow(url: string, auditorToken: string): Promise<{ treeSize: number; note: string }> {
-  const res = await graphql<{ createLedgerCheckpoint: { treeSize: number; note: string } }>(url, 'mutation { createLedgerCheckpoint { treeSize note } }', undefined, auditorToken);
+  const res = await graphql<{ createLedgerCheckpoint: { treeSize: number; note: string } }>(
+    url,
+    'mutation { createLedgerCheckpoint { treeSize note } }',
+    undefined,
+    auditorToken,
+  );
   expect(res.body.errors).toBeUndefined();
   return res.body.data!.createLedgerCheckpoint;
 }
@@ -201,7 +223,11 @@ export async function checkpointNow(url: string, auditorToken: string): Promise<
  * own code (leaf hashes, the Merkle root the header checkpoint signed, the signatures) with the
  * ledger's verifier key, and against checkpoints saved earlier (the tree then must be a prefix of it).
  */
-export async function verifyLedger(url: string, auditorToken: string, savedCheckpoints: readonly string[] = []): Promise<{ code: number; report: VerificationReport }> {
+export async function verifyLedger(
+  url: string,
+  auditorToken: string,
+  savedCheckpoints: readonly string[] = [],
+): Promise<{ code: number; report: VerificationReport }> {
   const vkey = (await graphql<{ ledgerPublicKey: { vkey: string } }>(url, '{ ledgerPublicKey { vkey } }')).body.data!.ledgerPublicKey.vkey;
   const res = await fetch(`${url}/audit/export`, { headers: { authorization: `Bearer ${auditorToken}` }, signal: AbortSignal.timeout(60_000) });
   expect(res.status).toBe(200);
@@ -218,7 +244,11 @@ export async function verifyLedger(url: string, auditorToken: string, savedCheck
       }
       let out = '';
       let err = '';
-      const code = await runLedgerVerifyCli(args, { NODE_ENV: 'test', DATA_DIR: harnessState().dataDir }, { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) } });
+      const code = await runLedgerVerifyCli(
+        args,
+        { NODE_ENV: 'test', DATA_DIR: harnessState().dataDir },
+        { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) } },
+      );
       if (code !== 0 || !out) return { code, report: (out ? JSON.parse(out) : { ok: false, firstFailure: { reason: err } }) as VerificationReport };
       result = { code, report: JSON.parse(out) as VerificationReport };
     }
@@ -237,7 +267,11 @@ export function percentile(values: readonly number[], p: number): number {
 
 /** One line of numbers in the test output. */
 export function report(test: string, numbers: Record<string, unknown>): void {
-  console.log(`faults[${FULL_SIZE ? 'full' : 'ci'}] ${test}: ${Object.entries(numbers).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  console.log(
+    `faults[${FULL_SIZE ? 'full' : 'ci'}] ${test}: ${Object.entries(numbers)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+  );
 }
 
 /** How a set of outcomes ended, for reports and failure messages: `HTTP 200 DEPARTMENT_TIMEOUT/TIMEOUT: 12, …`. */

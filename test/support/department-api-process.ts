@@ -87,4 +87,3 @@ export class DepartmentApiProcess {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
   }
 }
-

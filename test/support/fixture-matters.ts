@@ -37,7 +37,11 @@ async function saveFixtureMatter(t: TestApp, code: string, name: string, dataIte
         jurisdiction: 'COUNTY',
         materials: [
           { code: 'IDENTITY', name: 'Identity of the applicant', satisfiedBy: { dataItems: ['person.identity'], certificateTypes: [] } },
-          { code: 'HOUSEHOLD_EXTRACT', name: 'Household register extract', satisfiedBy: { dataItems: ['household.registration'], certificateTypes: ['HOUSEHOLD_REGISTER_EXTRACT'] } },
+          {
+            code: 'HOUSEHOLD_EXTRACT',
+            name: 'Household register extract',
+            satisfiedBy: { dataItems: ['household.registration'], certificateTypes: ['HOUSEHOLD_REGISTER_EXTRACT'] },
+          },
           { code: 'PHOTO', name: 'Recent photograph', satisfiedBy: { dataItems: [], certificateTypes: [] } },
         ],
       },

@@ -66,7 +66,11 @@ export class GatewayProcess {
 
   /** Starts the gateway and resolves once /health/ready answers 200 (or rejects after `readyWithinMs`, the child stopped). */
   static async start(options: GatewayProcessOptions, readyWithinMs = 60_000): Promise<GatewayProcess> {
-    const gateway = GatewayProcess.launch(options.exactDataDir ? options : { ...options, dataDir: await instanceDataDir(options.dataDir), exactDataDir: true, certsDir: join(options.dataDir, 'certs') });
+    const gateway = GatewayProcess.launch(
+      options.exactDataDir
+        ? options
+        : { ...options, dataDir: await instanceDataDir(options.dataDir), exactDataDir: true, certsDir: join(options.dataDir, 'certs') },
+    );
     try {
       await gateway.waitUntilReady(readyWithinMs);
     } catch (error) {

@@ -61,7 +61,15 @@ export async function expectStoredTreeVerifies(
   for (const i of proven ?? leaves.keys()) {
     const proof = await ledger.inclusionProof(i, rows.length);
     expect(proof.leafHash.toString('base64')).toBe(leaves[i]);
-    expect(referenceVerifyInclusion(leaves[i]!, i, rows.length, proof.hashes.map((h) => h.toString('base64')), root)).toBe(true);
+    expect(
+      referenceVerifyInclusion(
+        leaves[i]!,
+        i,
+        rows.length,
+        proof.hashes.map((h) => h.toString('base64')),
+        root,
+      ),
+    ).toBe(true);
   }
   return rows.length;
 }

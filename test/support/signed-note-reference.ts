@@ -25,7 +25,10 @@ export function referenceParseVkey(vkey: string): ReferenceVkey {
   if (bytes.toString('base64') !== vkey.slice(plus2 + 1)) throw new Error('vkey: key is not canonical base64');
   const type = bytes[0]!;
   if ((type !== 0x01 && type !== 0x04) || bytes.length !== 33) throw new Error(`vkey: not an Ed25519 key of type 0x01 or 0x04`);
-  const id = createHash('sha256').update(Buffer.concat([Buffer.from(name, 'utf8'), Buffer.from([0x0a]), bytes])).digest().subarray(0, 4);
+  const id = createHash('sha256')
+    .update(Buffer.concat([Buffer.from(name, 'utf8'), Buffer.from([0x0a]), bytes]))
+    .digest()
+    .subarray(0, 4);
   if (id.toString('hex') !== keyIdHex) throw new Error('vkey: key ID does not match the key');
   const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: bytes.subarray(1).toString('base64url') }, format: 'jwk' });
   return { name, keyIdHex, type, key };
@@ -95,13 +98,13 @@ export function referenceCheckpointBody(text: string): { origin: string; treeSiz
  * A checkpoint exactly as the gateway signed it before the Ed25519 line was added: the body and one
  * tlog-cosignature/v1 line by the log key under the name = origin, nothing else.
  */
-export function legacyCosignedCheckpoint(
-  checkpoint: { origin: string; treeSize: number; rootHash: Buffer; timestamp: number },
-  privateKey: KeyObject,
-): string {
+export function legacyCosignedCheckpoint(checkpoint: { origin: string; treeSize: number; rootHash: Buffer; timestamp: number }, privateKey: KeyObject): string {
   const body = `${checkpoint.origin}\n${checkpoint.treeSize}\n${checkpoint.rootHash.toString('base64')}\n`;
   const raw = Buffer.from(createPublicKey(privateKey).export({ format: 'jwk' }).x!, 'base64url');
-  const keyId = createHash('sha256').update(Buffer.concat([Buffer.from(`${checkpoint.origin}\n`), Buffer.from([0x04]), raw])).digest().subarray(0, 4);
+  const keyId = createHash('sha256')
+    .update(Buffer.concat([Buffer.from(`${checkpoint.origin}\n`), Buffer.from([0x04]), raw]))
+    .digest()
+    .subarray(0, 4);
   const time = Buffer.alloc(8);
   time.writeBigUInt64BE(BigInt(checkpoint.timestamp));
   const signature = sign(null, Buffer.from(`cosignature/v1\ntime ${checkpoint.timestamp}\n${body}`), privateKey);

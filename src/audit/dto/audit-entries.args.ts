@@ -21,7 +21,10 @@ export const PAGE_SIZE = { default: 20, max: 100 } as const;
  */
 @ArgsType()
 export class PageArgs {
-  @Field(() => Int, { nullable: true, description: `Page size paging forward, default ${PAGE_SIZE.default}; larger values are clamped to ${PAGE_SIZE.max}. Not with \`last\`.` })
+  @Field(() => Int, {
+    nullable: true,
+    description: `Page size paging forward, default ${PAGE_SIZE.default}; larger values are clamped to ${PAGE_SIZE.max}. Not with \`last\`.`,
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -33,7 +36,10 @@ export class PageArgs {
   @Length(1, 64)
   after?: string | null;
 
-  @Field(() => Int, { nullable: true, description: `Page size paging backward: the last entries before \`before\` (newer ones); larger values are clamped to ${PAGE_SIZE.max}. Not with \`first\`.` })
+  @Field(() => Int, {
+    nullable: true,
+    description: `Page size paging backward: the last entries before \`before\` (newer ones); larger values are clamped to ${PAGE_SIZE.max}. Not with \`first\`.`,
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -55,7 +61,7 @@ export class AuditEntryFilter {
   @Matches(NO_CONTROL_CHARACTERS, { message: NO_CONTROL_CHARACTERS_MESSAGE })
   subject?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The acting principal\'s id (a clerk\'s or system\'s `sub`).' })
+  @Field(() => String, { nullable: true, description: "The acting principal's id (a clerk's or system's `sub`)." })
   @IsOptional()
   @IsString()
   @Length(1, 256)
@@ -141,4 +147,3 @@ export class AuditFlagsArgs {
 export function pageSize(size: number | null | undefined): number {
   return Math.min(size ?? PAGE_SIZE.default, PAGE_SIZE.max);
 }
-

@@ -22,7 +22,7 @@ export class AuditEntryConnection {
   pageInfo: PageInfo;
 }
 
-@ObjectType({ description: 'Who read a citizen\'s data: the hall or department, not the clerk\'s personal id.' })
+@ObjectType({ description: "Who read a citizen's data: the hall or department, not the clerk's personal id." })
 export class DataAccessor {
   @Field({ description: 'clerk, department, citizen or system.' })
   kind: string;
@@ -37,7 +37,7 @@ export class DataAccessor {
   department: string | null;
 }
 
-@ObjectType({ description: 'One access to the citizen\'s data, as the citizen sees it.' })
+@ObjectType({ description: "One access to the citizen's data, as the citizen sees it." })
 export class DataAccess {
   @Field(() => Int, { description: 'Leaf index in the ledger (for an inclusion proof).' })
   index: number;
@@ -76,7 +76,7 @@ export class DataAccessEdge {
   node: DataAccess;
 }
 
-@ObjectType({ description: 'Accesses to the citizen\'s data, newest first.' })
+@ObjectType({ description: "Accesses to the citizen's data, newest first." })
 export class DataAccessConnection {
   @Extensions({ listSize: 1 })
   @Field(() => [DataAccessEdge])

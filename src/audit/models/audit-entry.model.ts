@@ -8,7 +8,10 @@ export const LedgerEntryKind = asEnum(LEDGER_ENTRY_KINDS);
 export const LedgerOutcome = asEnum(LEDGER_OUTCOMES);
 export const LedgerSubjectKind = asEnum(LEDGER_SUBJECT_KINDS);
 registerEnumType(LedgerEntryKind, { name: 'LedgerEntryKind', description: 'What a ledger entry records.' });
-registerEnumType(LedgerOutcome, { name: 'LedgerOutcome', description: 'GRANTED: all asked items released; PARTIAL: some; DENIED: none by policy; FAILED: none because something broke.' });
+registerEnumType(LedgerOutcome, {
+  name: 'LedgerOutcome',
+  description: 'GRANTED: all asked items released; PARTIAL: some; DENIED: none by policy; FAILED: none because something broke.',
+});
 registerEnumType(LedgerSubjectKind, { name: 'LedgerSubjectKind' });
 
 @ObjectType({ description: 'Who acted: a principal kind and id, and the hall or department they act for.' })
@@ -22,7 +25,7 @@ export class LedgerActorModel {
   @Field(() => String, { nullable: true })
   hall: string | null;
 
-  @Field(() => String, { nullable: true, description: '6-digit administrative division of the clerk\'s hall.' })
+  @Field(() => String, { nullable: true, description: "6-digit administrative division of the clerk's hall." })
   region: string | null;
 
   @Field(() => String, { nullable: true })
@@ -40,7 +43,7 @@ export class LedgerSubjectModel {
 
 @ObjectType({ description: 'One audit ledger entry (metadata only, never record data), with its place in the Merkle tree.' })
 export class AuditEntry {
-  @Field(() => Int, { description: 'Leaf index in the ledger\'s Merkle tree.' })
+  @Field(() => Int, { description: "Leaf index in the ledger's Merkle tree." })
   index: number;
 
   @Field({ description: 'Leaf hash, SHA-256(0x00 || canonical entry), standard base64.' })
@@ -82,7 +85,7 @@ export class AuditEntry {
   @Field(() => String, { nullable: true, description: "The gateway's own id of the request (server-generated; the response's X-Request-Id)." })
   requestId: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The X-Request-Id the client sent, as given (entries of version 2 on); not the ledger\'s id.' })
+  @Field(() => String, { nullable: true, description: "The X-Request-Id the client sent, as given (entries of version 2 on); not the ledger's id." })
   clientRequestId: string | null;
 
   @Field(() => String, { nullable: true })

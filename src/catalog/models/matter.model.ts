@@ -21,7 +21,7 @@ export class Material {
   satisfiedBy: MaterialSources;
 }
 
-@ObjectType({ description: 'A condition on the subject of a matter, judged from the subject\'s records before anything is released.' })
+@ObjectType({ description: "A condition on the subject of a matter, judged from the subject's records before anything is released." })
 export class SubjectCondition {
   @Field({ description: 'DECEASED (a death record exists), AGE_AT_LEAST (years) or MINOR (under 18).' })
   condition: string;
@@ -50,7 +50,7 @@ export class Matter {
   @Field(() => [String], { description: 'Data items the matter may read; any other item is denied.' })
   dataItems: string[];
 
-  @Field({ description: 'Whether the citizen\'s consent is needed to read their records under this matter.' })
+  @Field({ description: "Whether the citizen's consent is needed to read their records under this matter." })
   consentRequired: boolean;
 
   @Field(() => [String], { description: 'Principal kinds that may handle the matter: clerk, department, citizen.' })
@@ -58,7 +58,7 @@ export class Matter {
 
   @Field({
     description:
-      'Where a clerk may handle it: ANY hall, or a hall whose region shares the PROVINCE (2 digits), CITY (4) or COUNTY (6) of the subject\'s division code.',
+      "Where a clerk may handle it: ANY hall, or a hall whose region shares the PROVINCE (2 digits), CITY (4) or COUNTY (6) of the subject's division code.",
   })
   jurisdiction: string;
 

@@ -74,7 +74,10 @@ export class BatchVerifier {
   constructor(options: BatchVerifierOptions) {
     const workers = Math.max(1, options.workers ?? availableParallelism());
     this.chunkSize = Math.max(1, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
-    const statusLists = options.statusLists.kind === 'fetch' ? { kind: 'fetch' as const, maxAgeMs: options.statusLists.maxAgeMs ?? DEFAULT_STATUS_LIST_MAX_AGE_MS } : options.statusLists;
+    const statusLists =
+      options.statusLists.kind === 'fetch'
+        ? { kind: 'fetch' as const, maxAgeMs: options.statusLists.maxAgeMs ?? DEFAULT_STATUS_LIST_MAX_AGE_MS }
+        : options.statusLists;
     const workerData: BatchWorkerData = { anchorsPem: options.anchorsPem, statusLists };
     const script = workerScript();
     this.slots = Array.from({ length: workers }, () => {

@@ -11,7 +11,10 @@ import { verifyCredential, type VerifyOptions } from './verify-credential.js';
 const data = workerData as BatchWorkerData;
 const anchors = trustAnchorsFromPem(data.anchorsPem);
 const types = certificateTypeMap(readCertificateTypes(readCatalogFiles()));
-const statusList = data.statusLists.kind === 'offline' ? offlineStatusListSource(indexStatusLists(data.statusLists.files)).statusList : fetchedStatusLists(data.statusLists.maxAgeMs);
+const statusList =
+  data.statusLists.kind === 'offline'
+    ? offlineStatusListSource(indexStatusLists(data.statusLists.files)).statusList
+    : fetchedStatusLists(data.statusLists.maxAgeMs);
 
 parentPort!.on('message', (request: BatchRequest) => {
   void verifyChunk(request).then((response) => parentPort!.postMessage(response));

@@ -53,7 +53,15 @@ describe('parseHolderJwk', () => {
 
   it('refuses malformed keys as HOLDER_KEY_INVALID', () => {
     const ec = holder('ec').publicJwk;
-    for (const value of [null, 'a string', [ec], { ...ec, x: 'short' }, { ...ec, y: undefined }, { ...ec, x: `${ec['x']}+` }, { ...ec, pad: 'x'.repeat(3000) }]) {
+    for (const value of [
+      null,
+      'a string',
+      [ec],
+      { ...ec, x: 'short' },
+      { ...ec, y: undefined },
+      { ...ec, x: `${ec['x']}+` },
+      { ...ec, pad: 'x'.repeat(3000) },
+    ]) {
       expect(parseHolderJwk(value)).toMatchObject({ ok: false, reason: 'HOLDER_KEY_INVALID' });
     }
     // 32-byte coordinates that are not a point on the curve.
@@ -77,10 +85,18 @@ describe('verifyKeyBindingJwt', () => {
   });
 
   it.each<[string, () => ReturnType<typeof check>, RegExp]>([
-    ['no expected audience and nonce', () => check(kbOf(bindPresentation(PRESENTED, ec.privateKey)), ec, { audience: null, nonce: null }), /audience and nonce/],
+    [
+      'no expected audience and nonce',
+      () => check(kbOf(bindPresentation(PRESENTED, ec.privateKey)), ec, { audience: null, nonce: null }),
+      /audience and nonce/,
+    ],
     ['another audience', () => check(kbOf(bindPresentation(PRESENTED, ec.privateKey, { audience: 'https://other.example' }))), /another audience/],
     ['another nonce', () => check(kbOf(bindPresentation(PRESENTED, ec.privateKey, { nonce: 'replayed' }))), /another nonce/],
-    ['an sd_hash over other disclosures', () => check(kbOf(bindPresentation(PRESENTED, ec.privateKey)), ec, EXPECTED, 'eyJhbGciOiJFUzI1NiJ9.e30.c2ln~'), /sd_hash/],
+    [
+      'an sd_hash over other disclosures',
+      () => check(kbOf(bindPresentation(PRESENTED, ec.privateKey)), ec, EXPECTED, 'eyJhbGciOiJFUzI1NiJ9.e30.c2ln~'),
+      /sd_hash/,
+    ],
     ['a wrong sd_hash', () => check(kbOf(bindPresentation(PRESENTED, ec.privateKey, { sdHash: sdHash('x') }))), /sd_hash/],
     ['another key', () => check(kbOf(bindPresentation(PRESENTED, holder('ec').privateKey))), /not signed by the holder key/],
     ['an Ed25519 signature for a P-256 key', () => check(kbOf(bindPresentation(PRESENTED, ed.privateKey))), /ES256/],

@@ -45,7 +45,8 @@ function coordinate(value: unknown): boolean {
  * name the problem, never the key material.
  */
 export function parseHolderJwk(value: unknown): { ok: true; jwk: HolderJwk; key: KeyObject } | Failure<HolderKeyReason> {
-  if (!isJsonObject(value)) return keyFailure('HOLDER_KEY_INVALID', 'the holder key is a JWK: a JSON object such as { "kty": "EC", "crv": "P-256", "x": "…", "y": "…" }');
+  if (!isJsonObject(value))
+    return keyFailure('HOLDER_KEY_INVALID', 'the holder key is a JWK: a JSON object such as { "kty": "EC", "crv": "P-256", "x": "…", "y": "…" }');
   let length: number;
   try {
     length = JSON.stringify(value).length;
@@ -55,7 +56,10 @@ export function parseHolderJwk(value: unknown): { ok: true; jwk: HolderJwk; key:
   if (length > MAX_JWK_JSON_LENGTH) return keyFailure('HOLDER_KEY_INVALID', `the holder key JWK is at most ${MAX_JWK_JSON_LENGTH} characters`);
   const secret = PRIVATE_MEMBERS.filter((member) => Object.hasOwn(value, member));
   if (secret.length > 0) {
-    return keyFailure('HOLDER_KEY_NOT_PUBLIC', `the holder key carries private key material (${secret.join(', ')}): send only the public key; the private key never leaves the wallet`);
+    return keyFailure(
+      'HOLDER_KEY_NOT_PUBLIC',
+      `the holder key carries private key material (${secret.join(', ')}): send only the public key; the private key never leaves the wallet`,
+    );
   }
   const { kty, crv } = value;
   let jwk: HolderJwk;
@@ -66,7 +70,10 @@ export function parseHolderJwk(value: unknown): { ok: true; jwk: HolderJwk; key:
     if (!coordinate(value['x'])) return keyFailure('HOLDER_KEY_INVALID', 'an Ed25519 key has x: 32 bytes, base64url');
     jwk = { kty, crv, x: value['x'] as string };
   } else {
-    return keyFailure('HOLDER_KEY_UNSUPPORTED', 'the holder key must be an EC P-256 (ES256) or Ed25519 (EdDSA) public key: kty "EC" with crv "P-256", or kty "OKP" with crv "Ed25519"');
+    return keyFailure(
+      'HOLDER_KEY_UNSUPPORTED',
+      'the holder key must be an EC P-256 (ES256) or Ed25519 (EdDSA) public key: kty "EC" with crv "P-256", or kty "OKP" with crv "Ed25519"',
+    );
   }
   try {
     // OpenSSL checks that an EC point is on the curve.
@@ -111,7 +118,12 @@ function audienceMatches(aud: unknown, expected: string): boolean {
 }
 
 /** Checks a holder's signature (ES256 as r‖s, or Ed25519) on libuv's thread pool, or `inline` in this thread. */
-function holderSignatureVerifies(signingInput: Buffer, signature: Buffer, holder: { jwk: HolderJwk; key: KeyObject }, inline: boolean): boolean | Promise<boolean> {
+function holderSignatureVerifies(
+  signingInput: Buffer,
+  signature: Buffer,
+  holder: { jwk: HolderJwk; key: KeyObject },
+  inline: boolean,
+): boolean | Promise<boolean> {
   const algorithm = holder.jwk.kty === 'EC' ? 'sha256' : null;
   const key = holder.jwk.kty === 'EC' ? ({ key: holder.key, dsaEncoding: 'ieee-p1363' } as const) : holder.key;
   if (inline) return verifySignature(algorithm, signingInput, key, signature);
@@ -132,7 +144,7 @@ export async function verifyKeyBindingJwt(
   inline = false,
 ): Promise<{ ok: true; payload: JsonObject } | Failure<'KEY_BINDING_INVALID'>> {
   if (typeof expected.audience !== 'string' || expected.audience === '' || typeof expected.nonce !== 'string' || expected.nonce === '') {
-    return invalid('the presentation is bound to its holder\'s key: verify it with the audience and nonce the holder was asked to sign (both are needed)');
+    return invalid("the presentation is bound to its holder's key: verify it with the audience and nonce the holder was asked to sign (both are needed)");
   }
   const parts = splitCompactJws(kbJwt, MAX_KB_JWT_LENGTH);
   if (!parts.ok) return invalid(`the key-binding JWT is malformed: ${parts.message}`);
@@ -140,7 +152,8 @@ export async function verifyKeyBindingJwt(
   if (header['typ'] !== KB_JWT_TYPE) return invalid(`the key-binding JWT's typ is not ${KB_JWT_TYPE}`);
   const algorithms = algorithmsFor(holder.jwk);
   const alg = header['alg'];
-  if (typeof alg !== 'string' || !algorithms.includes(alg)) return invalid(`the key-binding JWT must be signed with ${algorithms.join(' or ')} for the holder's ${holder.jwk.crv} key`);
+  if (typeof alg !== 'string' || !algorithms.includes(alg))
+    return invalid(`the key-binding JWT must be signed with ${algorithms.join(' or ')} for the holder's ${holder.jwk.crv} key`);
   const dot = kbJwt.lastIndexOf('.');
   const signature = decodeBase64url(kbJwt.slice(dot + 1));
   const signingInput = Buffer.from(kbJwt.slice(0, dot), 'ascii');
@@ -154,6 +167,7 @@ export async function verifyKeyBindingJwt(
   if (iat < seconds - maxAge) return invalid(`the key-binding JWT is older than ${maxAge} seconds: ask the holder for a fresh presentation`);
   if (!audienceMatches(payload['aud'], expected.audience)) return invalid('the key-binding JWT is for another audience (aud)');
   if (payload['nonce'] !== expected.nonce) return invalid('the key-binding JWT is for another nonce: it may be a replayed presentation');
-  if (payload['sd_hash'] !== sdHash(presented)) return invalid('the key-binding JWT\'s sd_hash does not match the presentation (disclosures added, removed or changed)');
+  if (payload['sd_hash'] !== sdHash(presented))
+    return invalid("the key-binding JWT's sd_hash does not match the presentation (disclosures added, removed or changed)");
   return { ok: true, payload };
 }

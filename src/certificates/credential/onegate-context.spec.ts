@@ -36,7 +36,7 @@ describe("onegate's JSON-LD context", () => {
     expect(CREDENTIAL_CONTEXT).toEqual([VC_CONTEXT_V2, ONEGATE_CONTEXT_V1]);
   });
 
-  it('is protected and defines each term under onegate\'s vocabulary, the types as absolute IRIs', () => {
+  it("is protected and defines each term under onegate's vocabulary, the types as absolute IRIs", () => {
     const document = JSON.parse(context.bytes.toString('utf8')) as { '@context': Record<string, unknown> };
     expect(document['@context']['@protected']).toBe(true);
     expect(context.terms.get('OnegateCertificate')).toEqual({ id: `${ONEGATE_VOCABULARY}OnegateCertificate`, type: null });
@@ -46,7 +46,7 @@ describe("onegate's JSON-LD context", () => {
     for (const term of context.terms.values()) expect(term.id).toMatch(/^https:\/\/w3id\.org\/onegate\/credentials#[A-Za-z]+$/);
   });
 
-  it('knows the VC 2.0 context\'s top-level terms as the W3C context defines them, and redefines none of them', () => {
+  it("knows the VC 2.0 context's top-level terms as the W3C context defines them, and redefines none of them", () => {
     expect(new Set(Object.keys(vcV2).filter((key) => !key.startsWith('@')))).toEqual(VC_V2_TERMS);
     for (const term of VC_V2_CLAIM_TERMS) expect(typeof vcV2[term]).toBe('string');
     expect([...context.terms.keys()].filter((term) => term in vcV2)).toEqual([]);
@@ -56,7 +56,17 @@ describe("onegate's JSON-LD context", () => {
     const problems = types.flatMap((type) => claimTermProblems(claimTerms(type), context).map((problem) => `${type.code} ${problem}`));
     expect(problems).toEqual([]);
     const property = claimTerms(types.find((t) => t.code === 'REAL_PROPERTY_CERTIFICATE')!);
-    expect(property.map((c) => c.name)).toEqual(['name', 'idNumber', 'properties', 'certificateNumber', 'address', 'areaSqm', 'use', 'share', 'coOwnerIdNumbers']);
+    expect(property.map((c) => c.name)).toEqual([
+      'name',
+      'idNumber',
+      'properties',
+      'certificateNumber',
+      'address',
+      'areaSqm',
+      'use',
+      'share',
+      'coOwnerIdNumbers',
+    ]);
     // Dates are typed xsd:date; `name` is the VC 2.0 context's (schema.org) term.
     expect(context.terms.get('birthDate')!.type).toBe('http://www.w3.org/2001/XMLSchema#date');
     expect(context.terms.has('name')).toBe(false);
@@ -67,20 +77,29 @@ describe("onegate's JSON-LD context", () => {
     const marriage = types.find((t) => t.code === 'MARRIAGE_CERTIFICATE')!;
     const renamed: CertificateType = { ...marriage, claims: { ...marriage.claims, spouseName: { from: 'marriage.registration', field: 'spouseIdNumber' } } };
     expect(() => checkClaimTerms([renamed], context)).toThrow(CertificateTypeError);
-    expect(() => checkClaimTerms([renamed], context)).toThrow(/schemas\/certificates\/MARRIAGE_CERTIFICATE\.json: claims\.spouseName: "spouseName" is not defined in onegate's JSON-LD context/);
+    expect(() => checkClaimTerms([renamed], context)).toThrow(
+      /schemas\/certificates\/MARRIAGE_CERTIFICATE\.json: claims\.spouseName: "spouseName" is not defined in onegate's JSON-LD context/,
+    );
     const property = types.find((t) => t.code === 'REAL_PROPERTY_CERTIFICATE')!;
-    const nested: CertificateType = { ...property, claims: { ...property.claims, properties: { from: 'property.rights', all: true, fields: ['certificateNumber', 'floorArea'] } } };
+    const nested: CertificateType = {
+      ...property,
+      claims: { ...property.claims, properties: { from: 'property.rights', all: true, fields: ['certificateNumber', 'floorArea'] } },
+    };
     expect(() => checkClaimTerms([nested], context)).toThrow(/claims\.properties\.fields\[1\]: "floorArea" is not defined/);
   });
 
   it('refuses a date claim the context does not type as a date, and a date named after a VC 2.0 term', () => {
-    expect(claimTermProblems([{ at: 'claims.address', name: 'address', date: true }], context)).toEqual([expect.stringMatching(/"address" is a date but .* types it as a plain literal/)]);
-    expect(claimTermProblems([{ at: 'claims.birthDate', name: 'birthDate', date: false }], context)).toEqual([expect.stringMatching(/"birthDate" is not a date/)]);
+    expect(claimTermProblems([{ at: 'claims.address', name: 'address', date: true }], context)).toEqual([
+      expect.stringMatching(/"address" is a date but .* types it as a plain literal/),
+    ]);
+    expect(claimTermProblems([{ at: 'claims.birthDate', name: 'birthDate', date: false }], context)).toEqual([
+      expect.stringMatching(/"birthDate" is not a date/),
+    ]);
     expect(claimTermProblems([{ at: 'claims.replaces', name: 'replaces', date: false }], context)).toEqual([expect.stringMatching(/types it @id/)]);
     expect(claimTermProblems([{ at: 'claims.name', name: 'name', date: true }], context)).toHaveLength(1);
   });
 
-  it('the gateway\'s catalog loads the contexts with the types', () => {
+  it("the gateway's catalog loads the contexts with the types", () => {
     const catalog = new CertificateCatalog();
     expect(catalog.context.url).toBe(ONEGATE_CONTEXT_V1);
     expect(catalog.contexts.map((c) => c.url)).toEqual(ONEGATE_CONTEXTS.map((c) => c.url));
@@ -107,7 +126,9 @@ describe('loadContext refuses', () => {
     document['@context']['spouseName'] = `${ONEGATE_VOCABULARY}spouseName`;
     write(document);
     expect(() => loadContext(published, dir)).toThrow(ContextFileError);
-    expect(() => loadContext(published, dir)).toThrow(/is not the context published as https:\/\/w3id\.org\/onegate\/credentials\/v1 .*a published context never changes/);
+    expect(() => loadContext(published, dir)).toThrow(
+      /is not the context published as https:\/\/w3id\.org\/onegate\/credentials\/v1 .*a published context never changes/,
+    );
   });
 
   it('a missing file', () => {

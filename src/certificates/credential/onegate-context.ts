@@ -35,10 +35,36 @@ const XSD_DATE = 'http://www.w3.org/2001/XMLSchema#date';
  * context may not define them again.
  */
 export const VC_V2_TERMS: ReadonlySet<string> = new Set([
-  'id', 'type', 'description', 'digestMultibase', 'digestSRI', 'mediaType', 'name',
-  'VerifiableCredential', 'EnvelopedVerifiableCredential', 'VerifiablePresentation', 'EnvelopedVerifiablePresentation',
-  'JsonSchemaCredential', 'JsonSchema', 'BitstringStatusListCredential', 'BitstringStatusList', 'BitstringStatusListEntry',
-  'DataIntegrityProof', '...', '_sd', '_sd_alg', 'aud', 'cnf', 'exp', 'iat', 'iss', 'jku', 'kid', 'nbf', 'sub', 'x5u',
+  'id',
+  'type',
+  'description',
+  'digestMultibase',
+  'digestSRI',
+  'mediaType',
+  'name',
+  'VerifiableCredential',
+  'EnvelopedVerifiableCredential',
+  'VerifiablePresentation',
+  'EnvelopedVerifiablePresentation',
+  'JsonSchemaCredential',
+  'JsonSchema',
+  'BitstringStatusListCredential',
+  'BitstringStatusList',
+  'BitstringStatusListEntry',
+  'DataIntegrityProof',
+  '...',
+  '_sd',
+  '_sd_alg',
+  'aud',
+  'cnf',
+  'exp',
+  'iat',
+  'iss',
+  'jku',
+  'kid',
+  'nbf',
+  'sub',
+  'x5u',
 ]);
 
 /** VC 2.0 terms a claim may be named after: plain schema.org properties, no type coercion. */
@@ -108,11 +134,15 @@ export function parseContext(document: unknown): Map<string, TermDefinition> {
   const terms = new Map<string, TermDefinition>();
   for (const [term, value] of Object.entries(context)) {
     if (term === '@protected') continue;
-    if (term.startsWith('@') || VC_V2_TERMS.has(term)) throw new ContextFileError(`"${term}" is a keyword or a VC 2.0 term, which onegate's context may not define`);
+    if (term.startsWith('@') || VC_V2_TERMS.has(term))
+      throw new ContextFileError(`"${term}" is a keyword or a VC 2.0 term, which onegate's context may not define`);
     const definition: TermDefinition | null =
       typeof value === 'string'
         ? { id: value, type: null }
-        : isJsonObject(value) && typeof value['@id'] === 'string' && Object.keys(value).every((key) => key === '@id' || key === '@type') && (value['@type'] === undefined || typeof value['@type'] === 'string')
+        : isJsonObject(value) &&
+            typeof value['@id'] === 'string' &&
+            Object.keys(value).every((key) => key === '@id' || key === '@type') &&
+            (value['@type'] === undefined || typeof value['@type'] === 'string')
           ? { id: value['@id'], type: (value['@type'] as string | undefined) ?? null }
           : null;
     if (!definition) throw new ContextFileError(`"${term}" must be an IRI or { "@id", "@type"? }`);
@@ -148,7 +178,9 @@ export function claimTermProblems(claims: readonly ClaimTerm[], context: LoadedC
           'a published context never changes: define it in a new version of the context',
       );
     } else if (term.type !== (claim.date ? XSD_DATE : null)) {
-      problems.push(`${claim.at}: "${claim.name}" is ${claim.date ? 'a date' : 'not a date'} but schemas/contexts/${context.file} types it ${term.type ?? 'as a plain literal'}`);
+      problems.push(
+        `${claim.at}: "${claim.name}" is ${claim.date ? 'a date' : 'not a date'} but schemas/contexts/${context.file} types it ${term.type ?? 'as a plain literal'}`,
+      );
     }
   }
   return problems;

@@ -10,7 +10,12 @@ beforeAll(async () => {
   key = { kid: await kidOf(keys.publicKey), privateKey: keys.privateKey, x5c: ['MIIBfake'] };
 });
 
-const PAYLOAD = { iss: 'urn:onegate:department:CIVIL_AFFAIRS', iat: 1_790_000_000, vct: 'urn:onegate:certificate-type:MARRIAGE_CERTIFICATE', jti: 'urn:oid:1.2.3' };
+const PAYLOAD = {
+  iss: 'urn:onegate:department:CIVIL_AFFAIRS',
+  iat: 1_790_000_000,
+  vct: 'urn:onegate:certificate-type:MARRIAGE_CERTIFICATE',
+  jti: 'urn:oid:1.2.3',
+};
 const DISCLOSABLE = { name: 'Li Lei', spouseName: 'Han Meimei', registeredOn: '2026-11-22', address: { city: 'Quzhou' } };
 
 function decode(disclosure: string): unknown {
@@ -70,7 +75,12 @@ describe('presentSdJwt', () => {
     const [jws, ...rest] = presentation.split('~');
     expect(jws).toBe(sdJwt.split('~')[0]);
     expect(rest.at(-1)).toBe('');
-    expect(rest.slice(0, -1).map((d) => (decode(d) as unknown[])[1]).sort()).toEqual(['name', 'registeredOn']);
+    expect(
+      rest
+        .slice(0, -1)
+        .map((d) => (decode(d) as unknown[])[1])
+        .sort(),
+    ).toEqual(['name', 'registeredOn']);
   });
 
   it('can disclose nothing', async () => {
@@ -127,7 +137,11 @@ describe('claimsOfDisclosures', () => {
 
   it('rejects a disclosure given twice', async () => {
     const { payload, disclosures } = await issued();
-    expect(claimsOfDisclosures(payload, [disclosures[0]!, disclosures[0]!])).toMatchObject({ ok: false, reason: 'BAD_DISCLOSURE', message: expect.stringContaining('more than once') });
+    expect(claimsOfDisclosures(payload, [disclosures[0]!, disclosures[0]!])).toMatchObject({
+      ok: false,
+      reason: 'BAD_DISCLOSURE',
+      message: expect.stringContaining('more than once'),
+    });
   });
 
   it('rejects disclosures of reserved or already present claims, even when committed to', () => {

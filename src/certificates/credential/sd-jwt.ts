@@ -1,11 +1,5 @@
 import { hash, randomBytes } from 'node:crypto';
-import {
-  MAX_CREDENTIAL_LENGTH,
-  SD_JWT_TYPE,
-  type Failure,
-  type JsonObject,
-  type SigningKey,
-} from './credential-model.js';
+import { MAX_CREDENTIAL_LENGTH, SD_JWT_TYPE, type Failure, type JsonObject, type SigningKey } from './credential-model.js';
 import { decodeBase64urlJson, protectedHeaderFor, signCompact } from './vc-jwt.js';
 
 /**
@@ -140,7 +134,12 @@ export function presentSdJwt(sdJwt: string, disclose: readonly string[]): string
   const wanted = new Set(disclose);
   const unknown = [...wanted].filter((name) => !byName.has(name));
   if (unknown.length > 0) {
-    throw new RangeError(`not in the credential: ${unknown.slice(0, 20).map((n) => JSON.stringify(n.slice(0, 64))).join(', ')}`);
+    throw new RangeError(
+      `not in the credential: ${unknown
+        .slice(0, 20)
+        .map((n) => JSON.stringify(n.slice(0, 64)))
+        .join(', ')}`,
+    );
   }
   const kept = parts.disclosures.filter((d) => wanted.has(decodeDisclosure(d)!.name));
   return joinSdJwt(parts.jws, kept);
@@ -172,10 +171,7 @@ function committedDigests(payload: JsonObject): Set<string> | DisclosureFailure 
  * that is neither reserved nor already in the payload. Returns the disclosed claims.
  * Never throws; failures name the disclosure by position, not by content.
  */
-export function claimsOfDisclosures(
-  payload: JsonObject,
-  disclosures: readonly string[],
-): { ok: true; claims: Record<string, unknown> } | DisclosureFailure {
+export function claimsOfDisclosures(payload: JsonObject, disclosures: readonly string[]): { ok: true; claims: Record<string, unknown> } | DisclosureFailure {
   const committed = committedDigests(payload);
   if (!(committed instanceof Set)) return committed;
   const usedDigests = new Set<string>();
@@ -185,7 +181,7 @@ export function claimsOfDisclosures(
     const decoded = decodeDisclosure(disclosure);
     if (!decoded) return badDisclosure(position, 'is not a base64url JSON array [salt, name, value]');
     const digest = disclosureDigest(disclosure);
-    if (!committed.has(digest)) return badDisclosure(position, 'is not listed in the credential\'s _sd digests');
+    if (!committed.has(digest)) return badDisclosure(position, "is not listed in the credential's _sd digests");
     if (usedDigests.has(digest)) return badDisclosure(position, 'is given more than once');
     usedDigests.add(digest);
     if (RESERVED_CLAIMS.has(decoded.name)) return badDisclosure(position, 'discloses a reserved claim');

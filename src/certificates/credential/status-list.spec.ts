@@ -58,13 +58,23 @@ describe('pickFreeIndex', () => {
   it('returns a random free index', () => {
     const taken = new Set([3, 5]);
     const sequence = [3, 5, 7];
-    expect(pickFreeIndex((i) => taken.has(i), 10, () => sequence.shift()!)).toBe(7);
+    expect(
+      pickFreeIndex(
+        (i) => taken.has(i),
+        10,
+        () => sequence.shift()!,
+      ),
+    ).toBe(7);
   });
 
   it('falls back to a scan from a random start when probes keep hitting used entries', () => {
     const free = 2;
     let calls = 0;
-    const index = pickFreeIndex((i) => i !== free, 10, () => (calls++, 5));
+    const index = pickFreeIndex(
+      (i) => i !== free,
+      10,
+      () => (calls++, 5),
+    );
     expect(index).toBe(free);
     expect(calls).toBe(65);
   });

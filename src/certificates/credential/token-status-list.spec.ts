@@ -3,7 +3,7 @@ import { STATUS_LIST_SIZE } from './status-list.js';
 import { compressStatusList, decompressStatusList, statusAt, statusListTokenPayload, TOKEN_STATUS, TokenStatusArray } from './token-status-list.js';
 
 describe('TokenStatusArray', () => {
-  it('packs 1-bit statuses from the least significant bit (the draft\'s example: 0xB9 0xA3)', () => {
+  it("packs 1-bit statuses from the least significant bit (the draft's example: 0xB9 0xA3)", () => {
     const list = new TokenStatusArray(16, 1);
     [1, 0, 0, 1, 1, 1, 0, 1, 1, 1, 0, 0, 0, 1, 0, 1].forEach((value, index) => list.set(index, value));
     expect([...list.bytes]).toEqual([0xb9, 0xa3]);
@@ -83,6 +83,8 @@ describe('statusListTokenPayload', () => {
       ttl: 60,
       status_list: { bits: 2, lst: compressStatusList(list.bytes) },
     });
-    expect(() => statusListTokenPayload({ ...{ uri: 'u', issuer: 'i', issuedAt: new Date(), expiresAt: new Date(), list }, ttlSeconds: 0 })).toThrow(RangeError);
+    expect(() => statusListTokenPayload({ ...{ uri: 'u', issuer: 'i', issuedAt: new Date(), expiresAt: new Date(), list }, ttlSeconds: 0 })).toThrow(
+      RangeError,
+    );
   });
 });

@@ -54,7 +54,8 @@ export class TokenStatusArray {
     readonly bits: StatusBits = ONEGATE_STATUS_BITS,
   ) {
     checkBits(bits);
-    if (!Number.isSafeInteger(size) || size <= 0 || (size * bits) % 8 !== 0) throw new RangeError('a status list fills whole bytes: size × bits is a positive multiple of 8');
+    if (!Number.isSafeInteger(size) || size <= 0 || (size * bits) % 8 !== 0)
+      throw new RangeError('a status list fills whole bytes: size × bits is a positive multiple of 8');
     this.bytes = new Uint8Array((size * bits) / 8);
   }
 

@@ -97,7 +97,6 @@ function expectIntegrityFailure(result: VerificationResult, reason: string): voi
   });
 }
 
-
 describe('verifyCredential: vc+jwt', () => {
   it('accepts a valid credential and returns its claims with three passing verdicts', async () => {
     const result = await verifyWithLists(await signVcJwt(marriageCredential(), civilAffairs, ISSUED));
@@ -191,7 +190,7 @@ describe('verifyCredential: JSON-LD contexts, compared, never fetched', () => {
 
   it.each<[string, unknown]>([
     ['an unknown context after the VC 2.0 one', [V2, ONEGATE, 'https://contexts.example/extra']],
-    ['an unknown context in place of onegate\'s', [V2, 'https://contexts.example/onegate']],
+    ["an unknown context in place of onegate's", [V2, 'https://contexts.example/onegate']],
     ['the contexts in the other order', [ONEGATE, V2]],
     ['a context given as an object', [V2, { certificateType: 'https://contexts.example/certificateType' }]],
     ['a lone string', V2],
@@ -202,7 +201,7 @@ describe('verifyCredential: JSON-LD contexts, compared, never fetched', () => {
     expect(result.integrity.message).toContain('@context is not one onegate issues');
   });
 
-  it('requires a relatedResource naming onegate\'s context to carry its published digest', async () => {
+  it("requires a relatedResource naming onegate's context to carry its published digest", async () => {
     const wrongDigest = marriageCredential({ relatedResource: [{ id: ONEGATE, digestSRI: `sha384-${'A'.repeat(64)}` }] });
     const result = await verifyWithLists(await signVcJwt(wrongDigest, civilAffairs, ISSUED));
     expectIntegrityFailure(result, 'MALFORMED');
@@ -213,11 +212,13 @@ describe('verifyCredential: JSON-LD contexts, compared, never fetched', () => {
       expectIntegrityFailure(await verifyWithLists(await signVcJwt(marriageCredential({ relatedResource: related }), civilAffairs, ISSUED)), 'MALFORMED');
     }
     // A related resource that is not a context onegate knows is not onegate's to check (VC 2.0 §5.3).
-    const other = marriageCredential({ relatedResource: [...(marriageCredential()['relatedResource'] as unknown[]), { id: 'https://files.example/photo.png', digestSRI: 'sha384-x' }] });
+    const other = marriageCredential({
+      relatedResource: [...(marriageCredential()['relatedResource'] as unknown[]), { id: 'https://files.example/photo.png', digestSRI: 'sha384-x' }],
+    });
     expect((await verifyWithLists(await signVcJwt(other, civilAffairs, ISSUED))).valid).toBe(true);
   });
 
-  it('checks a status list credential\'s contexts the same way, and accepts one in the earlier shape', async () => {
+  it("checks a status list credential's contexts the same way, and accepts one in the earlier shape", async () => {
     const credential = await signVcJwt(marriageCredential(), civilAffairs, ISSUED);
     const listWith = async (edit: (list: Record<string, unknown>) => void) => {
       const url = listUrl('CIVIL_AFFAIRS', 'revocation');
@@ -320,7 +321,12 @@ describe('verifyCredential: status', () => {
 
   it('reads two entries in one list with a single fetch', async () => {
     const shared = `${BASE}/status-lists/CIVIL_AFFAIRS/1/revocation`;
-    const entries = [INDEX, INDEX + 1].map((index) => ({ type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusListIndex: String(index), statusListCredential: shared }));
+    const entries = [INDEX, INDEX + 1].map((index) => ({
+      type: 'BitstringStatusListEntry',
+      statusPurpose: 'revocation',
+      statusListIndex: String(index),
+      statusListCredential: shared,
+    }));
     const options = optionsServing({ [shared]: await signedStatusList(civilAffairs, CIVIL_AFFAIRS, 'revocation', { set: [INDEX + 1] }) });
     const result = await verifyCredential(await signVcJwt(marriageCredential({ credentialStatus: entries }), civilAffairs, ISSUED), options);
     expect(result.status.state).toBe('REVOKED');
@@ -348,9 +354,15 @@ describe('verifyCredential: status', () => {
   it.each<[string, () => Promise<string>]>([
     ['signed by another department', () => signedStatusList(health, CIVIL_AFFAIRS, 'revocation')],
     ['for the other purpose', () => signedStatusList(civilAffairs, CIVIL_AFFAIRS, 'revocation', { purpose: 'suspension' })],
-    ['published for another URL', () => signedStatusList(civilAffairs, CIVIL_AFFAIRS, 'revocation', { url: `${BASE}/status-lists/CIVIL_AFFAIRS/2/revocation` })],
+    [
+      'published for another URL',
+      () => signedStatusList(civilAffairs, CIVIL_AFFAIRS, 'revocation', { url: `${BASE}/status-lists/CIVIL_AFFAIRS/2/revocation` }),
+    ],
     ['out of date', () => signedStatusList(civilAffairs, CIVIL_AFFAIRS, 'revocation', { validUntil: new Date('2027-02-28T12:00:00Z') })],
-    ['signed by an uncertified key', async () => signedStatusList({ ...civilAffairs, privateKey: generateSigningKeyPair().privateKey }, CIVIL_AFFAIRS, 'revocation')],
+    [
+      'signed by an uncertified key',
+      async () => signedStatusList({ ...civilAffairs, privateKey: generateSigningKeyPair().privateKey }, CIVIL_AFFAIRS, 'revocation'),
+    ],
     ['not a status list', () => signVcJwt(marriageCredential(), civilAffairs, ISSUED)],
     ['garbage', async () => 'not a list'],
   ])('says UNKNOWN when the status list is %s', async (_label, makeList) => {
@@ -425,13 +437,21 @@ describe('verifyCredential: SD-JWT VC', () => {
   });
 
   it('reports expiry from exp and revocation from the lists', async () => {
-    const expired = await issueSdJwt({ payload: sdJwtPayload({ exp: Math.floor(Date.parse('2027-01-01T00:00:00Z') / 1000) }), disclosable: CLAIMS, key: civilAffairs });
+    const expired = await issueSdJwt({
+      payload: sdJwtPayload({ exp: Math.floor(Date.parse('2027-01-01T00:00:00Z') / 1000) }),
+      disclosable: CLAIMS,
+      key: civilAffairs,
+    });
     expect((await verifyWithLists(expired)).status.state).toBe('EXPIRED');
     expect((await verifyWithLists(sdJwt, [INDEX])).status.state).toBe('REVOKED');
   });
 
   it('checks the issuer from vct and iss', async () => {
-    const byHealth = await issueSdJwt({ payload: sdJwtPayload({ iss: 'urn:onegate:department:HEALTH', credentialStatus: [] }), disclosable: CLAIMS, key: health });
+    const byHealth = await issueSdJwt({
+      payload: sdJwtPayload({ iss: 'urn:onegate:department:HEALTH', credentialStatus: [] }),
+      disclosable: CLAIMS,
+      key: health,
+    });
     expect((await verifyCredential(byHealth, optionsServing({}))).issuer).toMatchObject({ ok: false, reason: 'ISSUER_NOT_AUTHORISED', department: 'HEALTH' });
     const wrongIss = await issueSdJwt({ payload: sdJwtPayload({ iss: 'urn:onegate:department:HEALTH' }), disclosable: CLAIMS, key: civilAffairs });
     expect((await verifyWithLists(wrongIss)).issuer.reason).toBe('ISSUER_MISMATCH');
@@ -469,9 +489,21 @@ describe('verifyCredential: SD-JWT VC with a Token Status List (status.status_li
     ['issued in the future', () => signedStatusListToken(civilAffairs, CIVIL_AFFAIRS, { issuedAt: new Date('2027-03-01T01:00:00Z') })],
     ['without iat', () => signedStatusListToken(civilAffairs, CIVIL_AFFAIRS, { edit: (p) => delete p['iat'] })],
     ['with a ttl of 0', () => signedStatusListToken(civilAffairs, CIVIL_AFFAIRS, { edit: (p) => (p['ttl'] = 0) })],
-    ['with 3 bits per status', () => signedStatusListToken(civilAffairs, CIVIL_AFFAIRS, { edit: (p) => (p['status_list'] = { ...(p['status_list'] as object), bits: 3 }) })],
-    ['gzip-compressed', () => signedStatusListToken(civilAffairs, CIVIL_AFFAIRS, { edit: (p) => (p['status_list'] = { bits: 2, lst: gzipSync(Buffer.alloc(32_768)).toString('base64url') }) })],
-    ['too short for the index', () => signedStatusListToken(civilAffairs, CIVIL_AFFAIRS, { edit: (p) => (p['status_list'] = { bits: 2, lst: 'eNpjYAAAAAQAAQ' }) })],
+    [
+      'with 3 bits per status',
+      () => signedStatusListToken(civilAffairs, CIVIL_AFFAIRS, { edit: (p) => (p['status_list'] = { ...(p['status_list'] as object), bits: 3 }) }),
+    ],
+    [
+      'gzip-compressed',
+      () =>
+        signedStatusListToken(civilAffairs, CIVIL_AFFAIRS, {
+          edit: (p) => (p['status_list'] = { bits: 2, lst: gzipSync(Buffer.alloc(32_768)).toString('base64url') }),
+        }),
+    ],
+    [
+      'too short for the index',
+      () => signedStatusListToken(civilAffairs, CIVIL_AFFAIRS, { edit: (p) => (p['status_list'] = { bits: 2, lst: 'eNpjYAAAAAQAAQ' }) }),
+    ],
     ['with status value 3', () => signedStatusListToken(civilAffairs, CIVIL_AFFAIRS, { statuses: { [INDEX]: 3 } })],
     ['signed by another department', () => signedStatusListToken(health, CIVIL_AFFAIRS)],
     ['typed as a JWT', () => signedStatusListToken(civilAffairs, CIVIL_AFFAIRS, { typ: 'JWT' })],
@@ -481,7 +513,12 @@ describe('verifyCredential: SD-JWT VC with a Token Status List (status.status_li
   });
 
   it('says STATUS_LIST_INVALID for a status claim without a usable status_list, and MALFORMED for a status that is not an object', async () => {
-    for (const status of [{}, { status_list: { idx: -1, uri: tokenListUrl('CIVIL_AFFAIRS') } }, { status_list: { idx: '5', uri: tokenListUrl('CIVIL_AFFAIRS') } }, { status_list: { idx: 1 } }]) {
+    for (const status of [
+      {},
+      { status_list: { idx: -1, uri: tokenListUrl('CIVIL_AFFAIRS') } },
+      { status_list: { idx: '5', uri: tokenListUrl('CIVIL_AFFAIRS') } },
+      { status_list: { idx: 1 } },
+    ]) {
       const credential = await issueSdJwt({ payload: sdJwtPayload({ status }), disclosable: CLAIMS, key: civilAffairs });
       expect((await verifyWithLists(credential)).status).toMatchObject({ reason: 'STATUS_LIST_INVALID', state: 'UNKNOWN' });
     }
@@ -504,7 +541,12 @@ describe('verifyCredential: SD-JWT VC bound to its holder (cnf) with a key-bindi
 
   it('accepts a presentation the holder bound to this verifier and nonce, and says so', async () => {
     const result = await verifyBound(bindPresentation(presentSdJwt(bound, ['name']), holderPair.privateKey));
-    expect(result).toMatchObject({ valid: true, holderBound: true, claims: { name: 'Li Lei' }, integrity: { ok: true, message: expect.stringMatching(/possession/) } });
+    expect(result).toMatchObject({
+      valid: true,
+      holderBound: true,
+      claims: { name: 'Li Lei' },
+      integrity: { ok: true, message: expect.stringMatching(/possession/) },
+    });
   });
 
   it('refuses it without a key-binding JWT (KEY_BINDING_MISSING), as issued or as presented', async () => {
@@ -515,7 +557,10 @@ describe('verifyCredential: SD-JWT VC bound to its holder (cnf) with a key-bindi
   it('refuses a wrong nonce, another key, a disclosure added after binding, or no expectation (KEY_BINDING_INVALID)', async () => {
     const presented = presentSdJwt(bound, ['name']);
     expectIntegrityFailure(await verifyBound(bindPresentation(presented, holderPair.privateKey, { nonce: 'old' })), 'KEY_BINDING_INVALID');
-    expectIntegrityFailure(await verifyBound(bindPresentation(presented, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey)), 'KEY_BINDING_INVALID');
+    expectIntegrityFailure(
+      await verifyBound(bindPresentation(presented, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey)),
+      'KEY_BINDING_INVALID',
+    );
     const kb = bindPresentation(presented, holderPair.privateKey).slice(presented.length);
     const spouse = presentSdJwt(bound, ['spouseName']).split('~')[1]!;
     expectIntegrityFailure(await verifyBound(`${presented}${spouse}~${kb}`), 'KEY_BINDING_INVALID');
@@ -548,7 +593,10 @@ describe('verifyCredential: hostile input', () => {
     ['tildes only', '~'.repeat(10_000)],
     ['random bytes', randomBytes(4096).toString('latin1')],
     ['JSON', JSON.stringify({ alg: 'ES256' })],
-    ['deeply nested JSON', `${b64url({ alg: 'ES256', typ: 'vc+jwt' })}.${Buffer.from(`{"a":${'['.repeat(20_000)}${']'.repeat(20_000)}}`).toString('base64url')}.sig`],
+    [
+      'deeply nested JSON',
+      `${b64url({ alg: 'ES256', typ: 'vc+jwt' })}.${Buffer.from(`{"a":${'['.repeat(20_000)}${']'.repeat(20_000)}}`).toString('base64url')}.sig`,
+    ],
     ['an x5c of junk', `${b64url({ alg: 'ES256', typ: 'vc+jwt', kid: 'k', x5c: ['////', 7, null] })}.${b64url({})}.sig`],
     ['an x5c that is not an array', `${b64url({ alg: 'ES256', typ: 'vc+jwt', x5c: 'MIIB' })}.${b64url({})}.sig`],
   ])('reports %s as invalid without throwing', async (_label, input) => {
@@ -655,7 +703,11 @@ describe('verifyCredential: the ES256 signature check', () => {
     const options = optionsServing(await civilAffairsLists());
     const signature = signatureOf(credential);
     const bad = withSignature(credential, `${ALPHABET[(ALPHABET.indexOf(signature[0]!) + 1) % 64]}${signature.slice(1)}`);
-    const other = await signVcJwt(marriageCredential({ credentialSubject: { id: `urn:onegate:person:${ID_NUMBER}`, name: 'Wang Fang' } }), civilAffairs, ISSUED);
+    const other = await signVcJwt(
+      marriageCredential({ credentialSubject: { id: `urn:onegate:person:${ID_NUMBER}`, name: 'Wang Fang' } }),
+      civilAffairs,
+      ISSUED,
+    );
     const inputs = Array.from({ length: 60 }, (_, i) => [credential, bad, other][i % 3]!);
     const results = await Promise.all(inputs.map((input) => verifyCredential(input, options)));
     results.forEach((result, i) => {
@@ -781,7 +833,11 @@ describe('verifyCredential: verified status lists kept between verifications', (
     // …says nothing about a Civil Affairs credential pointing at it.
     const pointing = await signVcJwt(marriageCredential({ credentialStatus: [healthEntry] }), civilAffairs, ISSUED);
     const result = await verifyCredential(pointing, serving(healthLists));
-    expect(result.status).toMatchObject({ reason: 'STATUS_LIST_INVALID', state: 'UNKNOWN', message: 'the status list is signed by a different department than the credential' });
+    expect(result.status).toMatchObject({
+      reason: 'STATUS_LIST_INVALID',
+      state: 'UNKNOWN',
+      message: 'the status list is signed by a different department than the credential',
+    });
   });
 
   it('keeps lists per trust anchors: a list accepted under other anchors is checked again', async () => {

@@ -193,7 +193,8 @@ async function verifySignedJws(
   if (header['alg'] !== SIGNING_ALGORITHM) return fail('UNSUPPORTED_ALGORITHM', `only ${SIGNING_ALGORITHM} signatures are accepted`);
   const chain = verifyChain(header['x5c'], anchors, now);
   if (!chain.ok) return fail(chain.reason, chain.message);
-  if (header['kid'] !== (await kidOf(chain.publicKey))) return fail('KID_MISMATCH', 'the kid header is missing or does not name the key of the x5c certificate');
+  if (header['kid'] !== (await kidOf(chain.publicKey)))
+    return fail('KID_MISMATCH', 'the kid header is missing or does not name the key of the x5c certificate');
   if (!(await es256Verifies(compact, chain.publicKey, options.signatures === 'inline'))) {
     return fail('BAD_SIGNATURE', 'the signature does not match the content: the credential was altered or not signed by this key');
   }
@@ -251,9 +252,7 @@ interface CredentialView {
   claims: Record<string, unknown>;
 }
 
-type IntegrityOutcome =
-  | { ok: true; view: CredentialView; signer: Signer }
-  | (Failure<IntegrityReason> & { format: CredentialFormat | null });
+type IntegrityOutcome = { ok: true; view: CredentialView; signer: Signer } | (Failure<IntegrityReason> & { format: CredentialFormat | null });
 
 async function checkIntegrity(input: unknown, options: VerifyOptions): Promise<IntegrityOutcome> {
   if (typeof input !== 'string') return { ...fail('MALFORMED', 'a credential is a string'), format: null };
@@ -290,7 +289,9 @@ async function checkKeyBinding(
   options: VerifyOptions,
 ): Promise<{ ok: true } | Failure<'KEY_BINDING_MISSING' | 'KEY_BINDING_INVALID'>> {
   if (view.holderKey === null) {
-    return kb.jwt === null ? { ok: true } : fail('KEY_BINDING_INVALID', 'the presentation has a key-binding JWT, but the credential names no holder key (cnf) to check it against');
+    return kb.jwt === null
+      ? { ok: true }
+      : fail('KEY_BINDING_INVALID', 'the presentation has a key-binding JWT, but the credential names no holder key (cnf) to check it against');
   }
   if (kb.jwt === null) {
     return fail(
@@ -370,7 +371,8 @@ function checkContexts(payload: JsonObject): string | null {
   for (const resource of resources) {
     if (!isJsonObject(resource) || typeof resource['id'] !== 'string') return 'relatedResource is not a list of objects with an id';
     const pinned = PINNED_CONTEXTS.get(resource['id']);
-    if (pinned !== undefined && resource['digestSRI'] !== pinned) return `relatedResource pins ${resource['id']} to a digest other than the published context's`;
+    if (pinned !== undefined && resource['digestSRI'] !== pinned)
+      return `relatedResource pins ${resource['id']} to a digest other than the published context's`;
   }
   return null;
 }
@@ -404,7 +406,7 @@ function sdJwtView(payload: JsonObject, disclosures: readonly string[]): ViewOut
   const cnf = payload['cnf'];
   if (cnf !== undefined) {
     const parsed = isJsonObject(cnf) ? parseHolderJwk(cnf['jwk']) : null;
-    if (!parsed?.ok) return fail('MALFORMED', 'cnf must name the holder\'s public key as a supported JWK (cnf.jwk: EC P-256 or Ed25519)');
+    if (!parsed?.ok) return fail('MALFORMED', "cnf must name the holder's public key as a supported JWK (cnf.jwk: EC P-256 or Ed25519)");
     holderKey = { jwk: parsed.jwk, key: parsed.key };
   }
   const disclosed = claimsOfDisclosures(payload, disclosures);
@@ -460,8 +462,8 @@ async function checkStatus(view: CredentialView, department: string, options: Ve
   if (isSet('revocation')) return statusVerdict('REVOKED', 'the issuing department has revoked this certificate');
   if (isSet('suspension')) return statusVerdict('SUSPENDED', 'the issuing department has suspended this certificate');
   const now = options.now.getTime();
-  if (view.validUntil && now >= view.validUntil.getTime()) return statusVerdict('EXPIRED', 'the certificate\'s validity period has ended');
-  if (view.validFrom && now < view.validFrom.getTime()) return statusVerdict('NOT_YET_VALID', 'the certificate\'s validity period has not begun');
+  if (view.validUntil && now >= view.validUntil.getTime()) return statusVerdict('EXPIRED', "the certificate's validity period has ended");
+  if (view.validFrom && now < view.validFrom.getTime()) return statusVerdict('NOT_YET_VALID', "the certificate's validity period has not begun");
   const problem = outcomes.find((o): o is Failure<'STATUS_UNAVAILABLE' | 'STATUS_LIST_INVALID'> => !o.ok);
   if (problem) return { ok: false, reason: problem.reason, message: problem.message, state: 'UNKNOWN' };
   return { ok: true, reason: null, message: 'in force: within its validity period, not revoked and not suspended', state: 'VALID' };
@@ -578,8 +580,7 @@ async function fetchStatusList(url: string, department: string, options: VerifyO
   if (!cache) verifiedLists.set(options.anchors, (cache = new LRUCache({ max: STATUS_LIST_CACHE_SIZE })));
   const now = options.now.getTime();
   let verified = cache.get(compact);
-  const current = (v: VerifiedList) =>
-    v.url === url && now >= v.chain.notBefore && now <= v.chain.notAfter && now >= v.validFrom && now < v.validUntil;
+  const current = (v: VerifiedList) => v.url === url && now >= v.chain.notBefore && now <= v.chain.notAfter && now >= v.validFrom && now < v.validUntil;
   if (!verified || !current(verified)) {
     const checked = await verifyStatusList(compact, url, options);
     if (!checked.ok) return checked;
@@ -632,7 +633,8 @@ function readStatusListCredential(
   if (payload['id'] !== url) return fail('STATUS_LIST_INVALID', 'the status list credential is for a different URL');
   const validFrom = optionalDateTime(payload['validFrom']);
   const validUntil = optionalDateTime(payload['validUntil']);
-  if (validFrom === undefined || validUntil === undefined) return fail('STATUS_LIST_INVALID', 'the status list\'s validFrom and validUntil must be XSD dateTimes');
+  if (validFrom === undefined || validUntil === undefined)
+    return fail('STATUS_LIST_INVALID', "the status list's validFrom and validUntil must be XSD dateTimes");
   if (validUntil && now.getTime() >= validUntil.getTime()) return fail('STATUS_LIST_INVALID', 'the status list is out of date (its validUntil has passed)');
   if (validFrom && now.getTime() < validFrom.getTime()) return fail('STATUS_LIST_INVALID', 'the status list is not yet valid');
   const purpose = subject['statusPurpose'];
@@ -663,9 +665,11 @@ function readStatusListToken(
   const iat = optionalNumericDate(payload['iat']);
   const exp = optionalNumericDate(payload['exp']);
   const nbf = optionalNumericDate(payload['nbf']);
-  if (!iat || exp === undefined || nbf === undefined) return fail('STATUS_LIST_INVALID', 'the status list token needs iat, and exp and nbf (when present) as NumericDates');
+  if (!iat || exp === undefined || nbf === undefined)
+    return fail('STATUS_LIST_INVALID', 'the status list token needs iat, and exp and nbf (when present) as NumericDates');
   const ttl = payload['ttl'];
-  if (ttl !== undefined && (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl <= 0)) return fail('STATUS_LIST_INVALID', 'the status list token\'s ttl must be a positive number');
+  if (ttl !== undefined && (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl <= 0))
+    return fail('STATUS_LIST_INVALID', "the status list token's ttl must be a positive number");
   if (iat.getTime() > now.getTime() + STATUS_LIST_CLOCK_SKEW_MS) return fail('STATUS_LIST_INVALID', 'the status list token was issued in the future');
   if (exp && now.getTime() >= exp.getTime()) return fail('STATUS_LIST_INVALID', 'the status list token is out of date (its exp has passed)');
   if (nbf && now.getTime() < nbf.getTime()) return fail('STATUS_LIST_INVALID', 'the status list token is not yet valid');
@@ -701,9 +705,10 @@ function checkIssuer(view: CredentialView, signer: Signer, types: VerifyOptions[
   if (type.issuer !== department) {
     return verdict('ISSUER_NOT_AUTHORISED', `${department} signed it, but ${shown(view.certificateType)} certificates are issued by ${type.issuer}`);
   }
-  if (view.issuerId !== departmentUrn(department)) return verdict('ISSUER_MISMATCH', `the credential's issuer is not ${departmentUrn(department)}, the department that signed it`);
+  if (view.issuerId !== departmentUrn(department))
+    return verdict('ISSUER_MISMATCH', `the credential's issuer is not ${departmentUrn(department)}, the department that signed it`);
   if (view.issuerCreditCode !== null && signer.creditCode !== null && view.issuerCreditCode !== signer.creditCode) {
-    return verdict('ISSUER_MISMATCH', 'the credential\'s issuer credit code differs from the signing certificate\'s');
+    return verdict('ISSUER_MISMATCH', "the credential's issuer credit code differs from the signing certificate's");
   }
   return { ok: true, reason: null, message: `${department} issues ${shown(view.certificateType)} certificates`, department };
 }

@@ -19,8 +19,11 @@ export class IssueCertificateInput {
   @Matches(/^[A-Za-z0-9._:-]{1,128}$/, { message: 'idempotencyKey must be 1-128 letters, digits or . _ : -' })
   idempotencyKey: string;
 
-  @Field(() => PurposeInput, { nullable: true, description:
-      "The matter, case and the holder's consent, decided like a lookup's. A clerk always states one; the issuing department's system leaves it out only for a type built from its own data items alone." })
+  @Field(() => PurposeInput, {
+    nullable: true,
+    description:
+      "The matter, case and the holder's consent, decided like a lookup's. A clerk always states one; the issuing department's system leaves it out only for a type built from its own data items alone.",
+  })
   @IsOptional()
   @ValidateNested()
   @Type(() => PurposeInput)
@@ -35,7 +38,7 @@ export class IssueCertificateInput {
   @Field(() => JsonScalar, {
     nullable: true,
     description:
-      "The holder's public key as a JWK, when their wallet has one: EC P-256 ({ kty: \"EC\", crv: \"P-256\", x, y }) or Ed25519 ({ kty: \"OKP\", crv: \"Ed25519\", x }). " +
+      'The holder\'s public key as a JWK, when their wallet has one: EC P-256 ({ kty: "EC", crv: "P-256", x, y }) or Ed25519 ({ kty: "OKP", crv: "Ed25519", x }). ' +
       'The SD-JWT VC is bound to it (cnf.jwk) and its presentations must carry a key-binding JWT signed by it. Public members only: a key with d (or any private member) is refused (HOLDER_KEY_NOT_PUBLIC).',
   })
   @IsOptional()

@@ -74,7 +74,10 @@ export class Certificate {
   @Field({ description: 'The SD-JWT VC (typ dc+sd-jwt) with every disclosure; present a subset with certificatePresentation.' })
   sdJwt: string;
 
-  @Field(() => JsonScalar, { nullable: true, description: "The holder's public key (JWK) the SD-JWT VC is bound to (cnf.jwk); null when it is not holder-bound." })
+  @Field(() => JsonScalar, {
+    nullable: true,
+    description: "The holder's public key (JWK) the SD-JWT VC is bound to (cnf.jwk); null when it is not holder-bound.",
+  })
   holderKey: Record<string, unknown> | null;
 
   @Field({ description: 'The public verification link the QR code opens.' })

@@ -27,7 +27,13 @@ const spki = (key: KeyObject) => key.export({ type: 'spki', format: 'der' });
 /** A certificate from `issuer` (root by default) with department-leaf defaults. */
 function build(overrides: Partial<BuildCertificateOptions> = {}): Buffer {
   return buildCertificate({
-    subject: { commonName: 'Civil Affairs Bureau certificate issuing key', organizationalUnit: 'CIVIL_AFFAIRS', organization: 'onegate', country: 'CN', serialNumber: CIVIL_AFFAIRS.creditCode },
+    subject: {
+      commonName: 'Civil Affairs Bureau certificate issuing key',
+      organizationalUnit: 'CIVIL_AFFAIRS',
+      organization: 'onegate',
+      country: 'CN',
+      serialNumber: CIVIL_AFFAIRS.creditCode,
+    },
     issuer: ROOT_NAME,
     notBefore: LEAF_FROM,
     notAfter: LEAF_TO,
@@ -49,10 +55,35 @@ function opensslCertifiedByRoot(newKeyArgs: string[], extensions: string): Buffe
     writeFileSync(file('root.key'), root.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
     writeFileSync(file('ext.cnf'), `[ext]\n${extensions}\n`);
     const quiet = { stdio: 'pipe' } as const;
-    execFileSync('openssl', ['req', '-new', ...newKeyArgs, '-nodes', '-keyout', file('leaf.key'), '-subj', '/C=CN/O=onegate/OU=CIVIL_AFFAIRS/CN=x', '-out', file('leaf.csr')], quiet);
     execFileSync(
       'openssl',
-      ['x509', '-req', '-in', file('leaf.csr'), '-CA', file('root.pem'), '-CAkey', file('root.key'), '-set_serial', '7', '-days', '3650', '-extfile', file('ext.cnf'), '-extensions', 'ext', '-outform', 'DER', '-out', file('leaf.der')],
+      ['req', '-new', ...newKeyArgs, '-nodes', '-keyout', file('leaf.key'), '-subj', '/C=CN/O=onegate/OU=CIVIL_AFFAIRS/CN=x', '-out', file('leaf.csr')],
+      quiet,
+    );
+    execFileSync(
+      'openssl',
+      [
+        'x509',
+        '-req',
+        '-in',
+        file('leaf.csr'),
+        '-CA',
+        file('root.pem'),
+        '-CAkey',
+        file('root.key'),
+        '-set_serial',
+        '7',
+        '-days',
+        '3650',
+        '-extfile',
+        file('ext.cnf'),
+        '-extensions',
+        'ext',
+        '-outform',
+        'DER',
+        '-out',
+        file('leaf.der'),
+      ],
       quiet,
     );
     return readFileSync(file('leaf.der'));
@@ -87,7 +118,13 @@ describe('verifyChain: good chains', () => {
 
   it('keeps verifying the first department certificate after a rotation, until it expires', () => {
     const nextKeys = generateSigningKeyPair();
-    const second = issueDepartmentCertificate({ root, department: CIVIL_AFFAIRS, publicKey: nextKeys.publicKey, notBefore: AT, notAfter: new Date('2028-06-01T00:00:00Z') });
+    const second = issueDepartmentCertificate({
+      root,
+      department: CIVIL_AFFAIRS,
+      publicKey: nextKeys.publicKey,
+      notBefore: AT,
+      notAfter: new Date('2028-06-01T00:00:00Z'),
+    });
     const later = new Date('2026-09-01T00:00:00Z');
     expect(verifyChain([b64(leafDer)], anchors, later)).toMatchObject({ ok: true, department: 'CIVIL_AFFAIRS' });
     const verdict = verifyChain([b64(second)], anchors, later);
@@ -100,7 +137,13 @@ describe('verifyChain: good chains', () => {
   it('trusts either root during a root rollover', () => {
     const newRoot = createRootCa({ creditCode: OPERATOR, now: ROOT_FROM, commonName: 'onegate Root CA 2' });
     const both = trustAnchorsFromPem(derToPem(root.certificate) + derToPem(newRoot.certificate));
-    const fromNew = issueDepartmentCertificate({ root: newRoot, department: CIVIL_AFFAIRS, publicKey: departmentKeys.publicKey, notBefore: LEAF_FROM, notAfter: LEAF_TO });
+    const fromNew = issueDepartmentCertificate({
+      root: newRoot,
+      department: CIVIL_AFFAIRS,
+      publicKey: departmentKeys.publicKey,
+      notBefore: LEAF_FROM,
+      notAfter: LEAF_TO,
+    });
     expect(verifyChain([b64(leafDer)], both, AT)).toMatchObject({ ok: true });
     expect(verifyChain([b64(fromNew)], both, AT)).toMatchObject({ ok: true });
     expectFailure([b64(fromNew)], 'UNTRUSTED_ISSUER');
@@ -110,14 +153,29 @@ describe('verifyChain: good chains', () => {
     const deepRoot = createRootCa({ creditCode: OPERATOR, now: ROOT_FROM });
     // createRootCa makes pathLen 0; build a pathLen 1 root by hand for this case.
     const deepRootDer = buildCertificate({
-      subject: { ...ROOT_NAME, commonName: 'deep root' }, issuer: { ...ROOT_NAME, commonName: 'deep root' }, notBefore: ROOT_FROM, notAfter: new Date('2036-01-01T00:00:00Z'),
-      subjectPublicKey: deepRoot.publicKey, issuerPrivateKey: deepRoot.privateKey, issuerPublicKey: deepRoot.publicKey, ca: true, pathLength: 1, keyUsage: ['keyCertSign'],
+      subject: { ...ROOT_NAME, commonName: 'deep root' },
+      issuer: { ...ROOT_NAME, commonName: 'deep root' },
+      notBefore: ROOT_FROM,
+      notAfter: new Date('2036-01-01T00:00:00Z'),
+      subjectPublicKey: deepRoot.publicKey,
+      issuerPrivateKey: deepRoot.privateKey,
+      issuerPublicKey: deepRoot.publicKey,
+      ca: true,
+      pathLength: 1,
+      keyUsage: ['keyCertSign'],
     });
     const intermediateKeys = generateSigningKeyPair();
     const intermediateName: DistinguishedName = { commonName: 'intermediate', organization: 'onegate', country: 'CN' };
     const intermediate = build({
-      subject: intermediateName, issuer: { ...ROOT_NAME, commonName: 'deep root' }, subjectPublicKey: intermediateKeys.publicKey,
-      issuerPrivateKey: deepRoot.privateKey, issuerPublicKey: deepRoot.publicKey, ca: true, pathLength: 0, keyUsage: ['keyCertSign'], notAfter: new Date('2026-12-01T00:00:00Z'),
+      subject: intermediateName,
+      issuer: { ...ROOT_NAME, commonName: 'deep root' },
+      subjectPublicKey: intermediateKeys.publicKey,
+      issuerPrivateKey: deepRoot.privateKey,
+      issuerPublicKey: deepRoot.publicKey,
+      ca: true,
+      pathLength: 0,
+      keyUsage: ['keyCertSign'],
+      notAfter: new Date('2026-12-01T00:00:00Z'),
     });
     const leaf = build({ issuer: intermediateName, issuerPrivateKey: intermediateKeys.privateKey, issuerPublicKey: intermediateKeys.publicKey });
     const deepAnchors = { roots: [new X509Certificate(deepRootDer)] };
@@ -135,7 +193,13 @@ describe('verifyChain: chains that must fail', () => {
   it('refuses a certificate from a forged root with the same name', () => {
     const impostor = createRootCa({ creditCode: OPERATOR, now: ROOT_FROM });
     expect(new X509Certificate(impostor.certificate).subject).toBe(rootCert.subject);
-    const forged = issueDepartmentCertificate({ root: impostor, department: CIVIL_AFFAIRS, publicKey: departmentKeys.publicKey, notBefore: LEAF_FROM, notAfter: LEAF_TO });
+    const forged = issueDepartmentCertificate({
+      root: impostor,
+      department: CIVIL_AFFAIRS,
+      publicKey: departmentKeys.publicKey,
+      notBefore: LEAF_FROM,
+      notAfter: LEAF_TO,
+    });
     expect(expectFailure([b64(forged)], 'UNTRUSTED_ISSUER')).toBe('the certificate chain does not lead to a trusted root');
     expectFailure([b64(forged), b64(impostor.certificate)], 'UNTRUSTED_ISSUER');
   });
@@ -169,11 +233,18 @@ describe('verifyChain: chains that must fail', () => {
 
   it('refuses a signing certificate whose key is not P-256', () => {
     const rsaLeaf = opensslCertifiedByRoot(['-newkey', 'rsa:2048'], 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature');
-    expect(verifyChain([b64(rsaLeaf)], anchors, new Date())).toMatchObject({ ok: false, reason: 'NOT_A_SIGNING_CERTIFICATE', message: 'the signing certificate key is not EC P-256' });
+    expect(verifyChain([b64(rsaLeaf)], anchors, new Date())).toMatchObject({
+      ok: false,
+      reason: 'NOT_A_SIGNING_CERTIFICATE',
+      message: 'the signing certificate key is not EC P-256',
+    });
   });
 
   it('refuses a certificate with a critical extension it does not understand', () => {
-    const leaf = opensslCertifiedByRoot(['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'], 'basicConstraints=critical,CA:FALSE\nextendedKeyUsage=critical,codeSigning');
+    const leaf = opensslCertifiedByRoot(
+      ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'],
+      'basicConstraints=critical,CA:FALSE\nextendedKeyUsage=critical,codeSigning',
+    );
     expectFailure([b64(leaf)], 'MALFORMED_CERTIFICATE', new Date());
     const fine = opensslCertifiedByRoot(['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'], 'basicConstraints=critical,CA:FALSE');
     expect(verifyChain([b64(fine)], anchors, new Date())).toMatchObject({ ok: true, department: 'CIVIL_AFFAIRS', creditCode: null });
@@ -192,7 +263,11 @@ describe('verifyChain: chains that must fail', () => {
     const leaf = build({ issuer: name, issuerPrivateKey: intermediateKeys.privateKey, issuerPublicKey: intermediateKeys.publicKey });
     expectFailure([b64(leaf), b64(caIntermediate)], 'UNTRUSTED_ISSUER');
     const endEntity = build({ subject: { ...name, organizationalUnit: 'CIVIL_AFFAIRS' }, subjectPublicKey: intermediateKeys.publicKey });
-    const leafOfLeaf = build({ issuer: { ...name, organizationalUnit: 'CIVIL_AFFAIRS' }, issuerPrivateKey: intermediateKeys.privateKey, issuerPublicKey: intermediateKeys.publicKey });
+    const leafOfLeaf = build({
+      issuer: { ...name, organizationalUnit: 'CIVIL_AFFAIRS' },
+      issuerPrivateKey: intermediateKeys.privateKey,
+      issuerPublicKey: intermediateKeys.publicKey,
+    });
     expectFailure([b64(leafOfLeaf), b64(endEntity)], 'UNTRUSTED_ISSUER');
   });
 
@@ -241,7 +316,14 @@ describe('verifyChain: hostile input never throws', () => {
   });
 
   it('survives an x5c whose elements throw when read, and a bad time or anchors', () => {
-    const hostile = new Proxy([good], { get: (target, key) => (key === 'length' || key === Symbol.iterator ? Reflect.get(target, key) : (() => { throw new Error('boom'); })()) });
+    const hostile = new Proxy([good], {
+      get: (target, key) =>
+        key === 'length' || key === Symbol.iterator
+          ? Reflect.get(target, key)
+          : (() => {
+              throw new Error('boom');
+            })(),
+    });
     expect(verifyChain(hostile, anchors, AT)).toMatchObject({ ok: false, reason: 'MALFORMED_CERTIFICATE' });
     expect(verifyChain([good], anchors, new Date(Number.NaN))).toMatchObject({ ok: false, reason: 'MALFORMED_CERTIFICATE' });
     expect(verifyChain([good], null as unknown as TrustAnchors, AT)).toMatchObject({ ok: false, reason: 'UNTRUSTED_ISSUER' });
@@ -251,7 +333,7 @@ describe('verifyChain: hostile input never throws', () => {
   it('never throws on random mutations of a good certificate', () => {
     for (let round = 0; round < 300; round++) {
       const mutated = Buffer.from(leafDer);
-      mutated[(round * 7919) % mutated.length] ^= 1 << round % 8;
+      mutated[(round * 7919) % mutated.length] ^= 1 << (round % 8);
       const verdict = verifyChain([b64(mutated)], anchors, AT);
       expect(typeof verdict.ok).toBe('boolean');
     }
@@ -267,7 +349,9 @@ describe('trustAnchorsFromPem', () => {
 
   it('throws a clear error with no certificate, an unreadable one, or one that is not a CA', () => {
     expect(() => trustAnchorsFromPem('')).toThrow('trust anchors: no CERTIFICATE block found');
-    expect(() => trustAnchorsFromPem('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n')).toThrow('trust anchors: certificate 1 cannot be parsed');
+    expect(() => trustAnchorsFromPem('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n')).toThrow(
+      'trust anchors: certificate 1 cannot be parsed',
+    );
     expect(() => trustAnchorsFromPem(derToPem(root.certificate) + derToPem(leafDer))).toThrow('trust anchors: certificate 2 is not a CA certificate');
   });
 });
@@ -293,7 +377,11 @@ describe('verifyChain: cached settlement of a chain', () => {
     const leaf = [b64(build())];
     expect(verifyChain(leaf, anchors, AT)).toMatchObject({ ok: true, department: 'CIVIL_AFFAIRS' });
     expect(verifyChain(leaf, anchors, LATER)).toEqual({ ok: false, reason: 'CERTIFICATE_EXPIRED', message: 'the signing certificate has expired' });
-    expect(verifyChain(leaf, anchors, EARLIER)).toEqual({ ok: false, reason: 'CERTIFICATE_NOT_YET_VALID', message: 'the signing certificate is not valid yet' });
+    expect(verifyChain(leaf, anchors, EARLIER)).toEqual({
+      ok: false,
+      reason: 'CERTIFICATE_NOT_YET_VALID',
+      message: 'the signing certificate is not valid yet',
+    });
     // And a verdict outside the period does not stick either.
     expect(verifyChain(leaf, anchors, AT)).toMatchObject({ ok: true });
     expect(verifyChain(leaf, anchors, LEAF_TO)).toMatchObject({ ok: true });
@@ -449,15 +537,31 @@ describe('verifyChain: cached settlement of a chain', () => {
     const deepRoot = createRootCa({ creditCode: OPERATOR, now: ROOT_FROM });
     const deepName = { ...ROOT_NAME, commonName: 'deep root' };
     const deepRootDer = buildCertificate({
-      subject: deepName, issuer: deepName, notBefore: ROOT_FROM, notAfter: new Date('2036-01-01T00:00:00Z'),
-      subjectPublicKey: deepRoot.publicKey, issuerPrivateKey: deepRoot.privateKey, issuerPublicKey: deepRoot.publicKey, ca: true, pathLength: 1, keyUsage: ['keyCertSign'],
+      subject: deepName,
+      issuer: deepName,
+      notBefore: ROOT_FROM,
+      notAfter: new Date('2036-01-01T00:00:00Z'),
+      subjectPublicKey: deepRoot.publicKey,
+      issuerPrivateKey: deepRoot.privateKey,
+      issuerPublicKey: deepRoot.publicKey,
+      ca: true,
+      pathLength: 1,
+      keyUsage: ['keyCertSign'],
     });
     const intermediateKeys = generateSigningKeyPair();
     const intermediateName: DistinguishedName = { commonName: 'intermediate', organization: 'onegate', country: 'CN' };
     const intermediateTo = new Date('2026-12-01T00:00:00Z');
     const intermediate = build({
-      subject: intermediateName, issuer: deepName, subjectPublicKey: intermediateKeys.publicKey, issuerPrivateKey: deepRoot.privateKey,
-      issuerPublicKey: deepRoot.publicKey, ca: true, pathLength: 0, keyUsage: ['keyCertSign'], notBefore: ROOT_FROM, notAfter: intermediateTo,
+      subject: intermediateName,
+      issuer: deepName,
+      subjectPublicKey: intermediateKeys.publicKey,
+      issuerPrivateKey: deepRoot.privateKey,
+      issuerPublicKey: deepRoot.publicKey,
+      ca: true,
+      pathLength: 0,
+      keyUsage: ['keyCertSign'],
+      notBefore: ROOT_FROM,
+      notAfter: intermediateTo,
     });
     const leaf = build({ issuer: intermediateName, issuerPrivateKey: intermediateKeys.privateKey, issuerPublicKey: intermediateKeys.publicKey });
     return { leaf, intermediate, deepAnchors: { roots: [new X509Certificate(deepRootDer)] } as TrustAnchors, intermediateTo };

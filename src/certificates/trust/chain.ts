@@ -126,7 +126,11 @@ function settledByKey(x5c: unknown, anchors: TrustAnchors): Settled {
   // Only input that could pass is cached (at most three strings of bounded length): anything else
   // fails at once in settle().
   const cacheable =
-    typeof anchors === 'object' && anchors !== null && Array.isArray(x5c) && x5c.length > 0 && x5c.length <= MAX_CHAIN_LENGTH &&
+    typeof anchors === 'object' &&
+    anchors !== null &&
+    Array.isArray(x5c) &&
+    x5c.length > 0 &&
+    x5c.length <= MAX_CHAIN_LENGTH &&
     x5c.every((entry) => typeof entry === 'string' && entry.length <= MAX_CERTIFICATE_BASE64);
   if (!cacheable) return settle(x5c, anchors);
   // "," is not a base64 character, so the key names the list exactly.

@@ -19,7 +19,12 @@ function flipFirstBit(bytes: Buffer): Buffer {
   return copy;
 }
 
-function expectOpenFails(sealed: string, masterKey: Buffer = master, keyId = KEY_ID, message = 'sealed key cannot be opened: wrong master key or tampered data'): void {
+function expectOpenFails(
+  sealed: string,
+  masterKey: Buffer = master,
+  keyId = KEY_ID,
+  message = 'sealed key cannot be opened: wrong master key or tampered data',
+): void {
   let error: unknown;
   try {
     openPrivateKey(sealed, masterKey, keyId);
@@ -76,7 +81,17 @@ describe('key sealing', () => {
 
   it('refuses malformed text with a message that does not echo it', () => {
     const malformed = 'sealed key is malformed: expected v1.<iv>.<tag>.<ciphertext> in base64url';
-    for (const text of ['', 'v1', 'v1...', sealed.replace(/^v1/, 'v2'), `${sealed}.extra`, sealed.replace('.', '.+/'), withPart(sealed, 1, (b) => b.subarray(1)), withPart(sealed, 2, (b) => b.subarray(1)), `v1.${'A'.repeat(20_000)}`]) {
+    for (const text of [
+      '',
+      'v1',
+      'v1...',
+      sealed.replace(/^v1/, 'v2'),
+      `${sealed}.extra`,
+      sealed.replace('.', '.+/'),
+      withPart(sealed, 1, (b) => b.subarray(1)),
+      withPart(sealed, 2, (b) => b.subarray(1)),
+      `v1.${'A'.repeat(20_000)}`,
+    ]) {
       expectOpenFails(text, master, KEY_ID, malformed);
     }
     expectOpenFails(42 as unknown as string, master, KEY_ID, malformed);
@@ -116,7 +131,16 @@ describe('parseMasterKey', () => {
 
   it('refuses anything else with the expected form and without echoing the value', () => {
     const secretLooking = `${key.toString('hex')}00`;
-    for (const value of ['', 'abc', secretLooking, key.toString('hex').slice(2), Buffer.alloc(31, 7).toString('base64'), Buffer.alloc(33, 7).toString('base64'), `${Buffer.alloc(32, 0xfb).toString('base64').slice(0, 2)}-_${Buffer.alloc(32, 0xfb).toString('base64').slice(4)}`, 'g'.repeat(64)]) {
+    for (const value of [
+      '',
+      'abc',
+      secretLooking,
+      key.toString('hex').slice(2),
+      Buffer.alloc(31, 7).toString('base64'),
+      Buffer.alloc(33, 7).toString('base64'),
+      `${Buffer.alloc(32, 0xfb).toString('base64').slice(0, 2)}-_${Buffer.alloc(32, 0xfb).toString('base64').slice(4)}`,
+      'g'.repeat(64),
+    ]) {
       expect(() => parseMasterKey(value)).toThrow(RangeError);
       try {
         parseMasterKey(value);

@@ -84,7 +84,11 @@ function opensslVersion1Certificate(subject = '/CN=v1'): Buffer {
   return inTempDir((dir) => {
     const [key, csr, cert] = ['key.pem', 'req.csr', 'cert.der'].map((name) => join(dir, name)) as [string, string, string];
     const quiet = { stdio: 'pipe' } as const;
-    execFileSync('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-subj', subject, '-multivalue-rdn', '-out', csr], quiet);
+    execFileSync(
+      'openssl',
+      ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-subj', subject, '-multivalue-rdn', '-out', csr],
+      quiet,
+    );
     execFileSync('openssl', ['x509', '-req', '-in', csr, '-signkey', key, '-days', '1', '-outform', 'DER', '-out', cert], quiet);
     return readFileSync(cert);
   });
@@ -154,7 +158,9 @@ describe('x509: building ECDSA P-256 certificates with forge.asn1 and node:crypt
   it('names the issuer key in authorityKeyIdentifier so OpenSSL can tell same-named issuers apart', () => {
     const impostorKeys = p256();
     const impostor = new X509Certificate(
-      buildCertificate(rootOptions({ subjectPublicKey: impostorKeys.publicKey, issuerPrivateKey: impostorKeys.privateKey, issuerPublicKey: impostorKeys.publicKey })),
+      buildCertificate(
+        rootOptions({ subjectPublicKey: impostorKeys.publicKey, issuerPrivateKey: impostorKeys.privateKey, issuerPublicKey: impostorKeys.publicKey }),
+      ),
     );
     expect(impostor.subject).toBe(root.subject);
     expect(leaf.checkIssued(impostor)).toBe(false);
@@ -224,7 +230,12 @@ describe('x509: PEM', () => {
 
   it('writes 64-character lines and reads every CERTIFICATE block back', () => {
     const pem = derToPem(der);
-    expect(pem.split('\n').slice(1, -3).every((line) => line.length === 64)).toBe(true);
+    expect(
+      pem
+        .split('\n')
+        .slice(1, -3)
+        .every((line) => line.length === 64),
+    ).toBe(true);
     expect(new X509Certificate(pem).raw).toEqual(der);
     const other = buildCertificate(rootOptions());
     const bundle = `comment\n${pem}-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n${derToPem(other).replace(/\n/g, '\r\n')}`;

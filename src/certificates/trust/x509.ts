@@ -117,11 +117,7 @@ export function buildCertificate(opts: BuildCertificateOptions): Buffer {
   ]);
   const tbsDer = toBuffer(tbs);
   const signature = sign('sha256', tbsDer, { key: opts.issuerPrivateKey, dsaEncoding: 'der' });
-  const certificate = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
-    tbs,
-    signatureAlgorithm(),
-    bitString(signature),
-  ]);
+  const certificate = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [tbs, signatureAlgorithm(), bitString(signature)]);
   return toBuffer(certificate);
 }
 
@@ -147,7 +143,10 @@ function assertKeyPairMatches(privateKey: KeyObject, publicKey: KeyObject): void
 }
 
 function assertValidity(notBefore: Date, notAfter: Date): void {
-  for (const [name, date] of [['notBefore', notBefore], ['notAfter', notAfter]] as const) {
+  for (const [name, date] of [
+    ['notBefore', notBefore],
+    ['notAfter', notAfter],
+  ] as const) {
     if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new TypeError(`${name} must be a valid Date`);
     const year = date.getUTCFullYear();
     if (year < 1950 || year > 9999) throw new RangeError(`${name} must be between the years 1950 and 9999`);
@@ -187,9 +186,7 @@ function encodeExtensions(opts: BuildCertificateOptions, subjectKeyId: Buffer, a
     extension(
       OID.authorityKeyIdentifier,
       false,
-      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
-        asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, false, authorityKeyId.toString('binary')),
-      ]),
+      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, false, authorityKeyId.toString('binary'))]),
     ),
   ]);
 }
@@ -241,9 +238,7 @@ function encodeName(name: DistinguishedName): Asn1 {
       ? asn1.create(asn1.Class.UNIVERSAL, asn1.Type.PRINTABLESTRING, false, value)
       : asn1.create(asn1.Class.UNIVERSAL, asn1.Type.UTF8, false, Buffer.from(value, 'utf8').toString('binary'));
     rdns.push(
-      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SET, true, [
-        asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [objectIdentifier(oid), encoded]),
-      ]),
+      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SET, true, [asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [objectIdentifier(oid), encoded])]),
     );
   }
   return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, rdns);

@@ -97,7 +97,11 @@ describe('DomainErrorFilter', () => {
 
   it('answers a ledger failure 503 and department failures 502–504, naming the department', () => {
     expect(httpErrorBody(new LedgerUnavailableError()).statusCode).toBe(503);
-    expect(httpErrorBody(ExchangeError.department('HEALTH', 'person.health', 'TIMEOUT'))).toMatchObject({ statusCode: 504, department: 'HEALTH', reason: 'TIMEOUT' });
+    expect(httpErrorBody(ExchangeError.department('HEALTH', 'person.health', 'TIMEOUT'))).toMatchObject({
+      statusCode: 504,
+      department: 'HEALTH',
+      reason: 'TIMEOUT',
+    });
     expect(httpErrorBody(ExchangeError.department('HEALTH', 'person.health', 'SCHEMA_MISMATCH')).statusCode).toBe(502);
   });
 
@@ -120,7 +124,10 @@ describe('a DomainError in a GraphQL answer', () => {
       name: 'Query',
       fields: {
         refused: { type: GraphQLString, resolve: () => Promise.reject(ExchangeError.department('HEALTH', 'person.health', 'BUSY')) },
-        broken: { type: GraphQLString, resolve: () => Promise.reject(Object.assign(new Error('relation "x" does not exist'), { extensions: { code: 'INTERNAL_SERVER_ERROR' } })) },
+        broken: {
+          type: GraphQLString,
+          resolve: () => Promise.reject(Object.assign(new Error('relation "x" does not exist'), { extensions: { code: 'INTERNAL_SERVER_ERROR' } })),
+        },
       },
     }),
   });

@@ -39,7 +39,9 @@ describe('formatGraphQLError', () => {
     expect(formatted).toEqual({ message: 'provided sha does not match query', extensions: { code: 'BAD_REQUEST' } });
     expect(isClientError(error)).toBe(true);
     // A failure without a status is still internal.
-    expect(formatGraphQLError({ message: 'boom', extensions: { code: 'INTERNAL_SERVER_ERROR' } }, new Error('boom')).extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
+    expect(formatGraphQLError({ message: 'boom', extensions: { code: 'INTERNAL_SERVER_ERROR' } }, new Error('boom')).extensions).toEqual({
+      code: 'INTERNAL_SERVER_ERROR',
+    });
   });
 
   it('tells the client SERVICE_UNAVAILABLE / DATABASE_UNAVAILABLE when the database cannot be reached or went away, without its words', () => {

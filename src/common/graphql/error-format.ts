@@ -52,7 +52,8 @@ const CONNECTION_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMED
 /** SQLSTATEs of a server that is going away or not taking connections: admin, crash shutdown, cannot connect now, too many connections. */
 const UNAVAILABLE_SQLSTATE = new Set(['57P01', '57P02', '57P03', '53300']);
 /** node-postgres's own words for a connection it lost or could not make in time (these errors carry no code). */
-const PG_CONNECTION_LOST = /^(Connection terminated( unexpectedly| due to connection timeout)?|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable)$/;
+const PG_CONNECTION_LOST =
+  /^(Connection terminated( unexpectedly| due to connection timeout)?|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable)$/;
 
 /**
  * The database could not be reached or went away (a restart, a failover), as opposed to a failure
@@ -65,7 +66,9 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (typeof message === 'string' && PG_CONNECTION_LOST.test(message)) return true;
   // thrownValue: graphql-js's wrapper (NonErrorThrown) of a value that is not an Error of its realm.
   const wrapped = error as { originalError?: unknown; driverError?: unknown; cause?: unknown; thrownValue?: unknown };
-  return [wrapped.originalError, wrapped.driverError, wrapped.cause, wrapped.thrownValue].some((inner) => inner !== error && isDatabaseUnavailable(inner, depth + 1));
+  return [wrapped.originalError, wrapped.driverError, wrapped.cause, wrapped.thrownValue].some(
+    (inner) => inner !== error && isDatabaseUnavailable(inner, depth + 1),
+  );
 }
 
 export function formatGraphQLError(formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError {

@@ -16,7 +16,9 @@ describe('identityLookupLimitRule', () => {
     expect(errors('{ a: citizen { id } b: citizen { id } c: citizen { id } d: citizen { id } }')).toEqual([
       'at most 3 identity lookups (citizen, enterprise) per request; this one has 4',
     ]);
-    expect(errors('{ ...F ... on Query { e: enterprise { id } } } fragment F on Query { a: citizen { id } b: citizen { id } c: citizen { id } }')).toHaveLength(1);
+    expect(errors('{ ...F ... on Query { e: enterprise { id } } } fragment F on Query { a: citizen { id } b: citizen { id } c: citizen { id } }')).toHaveLength(
+      1,
+    );
   });
 
   it('counts a fragment spread twice once (the executor merges it)', () => {

@@ -66,6 +66,8 @@ describe('queryCostLimitRule (§I 49)', () => {
   });
 
   it('stops at a fragment cycle (refused by the standard rules) instead of recursing forever', () => {
-    expect(() => validate(schema, parse('{ ...A } fragment A on Query { one { id } ...B } fragment B on Query { ...A }'), [queryCostLimitRule(1000)])).not.toThrow();
+    expect(() =>
+      validate(schema, parse('{ ...A } fragment A on Query { one { id } ...B } fragment B on Query { ...A }'), [queryCostLimitRule(1000)]),
+    ).not.toThrow();
   });
 });

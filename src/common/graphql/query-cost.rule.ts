@@ -63,7 +63,12 @@ function multiplier(node: FieldNode, field: GraphQLField<unknown, unknown>): num
  * selection inside; through fragments and aliases (each alias answers again), so lists of QR codes
  * multiplied by aliases add up.
  */
-export function operationCost(context: ValidationContext, selectionSet: SelectionSetNode, parent: GraphQLNamedType | undefined, spreads: string[] = []): number {
+export function operationCost(
+  context: ValidationContext,
+  selectionSet: SelectionSetNode,
+  parent: GraphQLNamedType | undefined,
+  spreads: string[] = [],
+): number {
   let total = 0;
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
@@ -105,10 +110,13 @@ export function queryCostLimitRule(maxCost: number) {
       const cost = operationCost(context, operation.selectionSet, root ?? undefined);
       if (cost > maxCost) {
         context.reportError(
-          new GraphQLError(`Query cost limit of ${maxCost} exceeded: this operation costs ${cost} (lists count once per item they may answer, QR codes and credentials more)`, {
-            nodes: [operation],
-            extensions: { code: 'GRAPHQL_VALIDATION_FAILED', reason: 'QUERY_TOO_COSTLY' },
-          }),
+          new GraphQLError(
+            `Query cost limit of ${maxCost} exceeded: this operation costs ${cost} (lists count once per item they may answer, QR codes and credentials more)`,
+            {
+              nodes: [operation],
+              extensions: { code: 'GRAPHQL_VALIDATION_FAILED', reason: 'QUERY_TOO_COSTLY' },
+            },
+          ),
         );
       }
     },

@@ -87,7 +87,5 @@ function fail(reason: CreditCodeErrorReason, message: string): CreditCodeParseRe
 
 // Invisible or look-alike characters (e.g. a zero-width space) are unreadable when merely quoted.
 function quoteChar(c: string): string {
-  return /^[\x21-\x7e]$/.test(c)
-    ? `'${c}'`
-    : `'${c}' (U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')})`;
+  return /^[\x21-\x7e]$/.test(c) ? `'${c}'` : `'${c}' (U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')})`;
 }

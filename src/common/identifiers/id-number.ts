@@ -9,18 +9,10 @@
  * or the (already invalid) birth date is considered acceptable.
  */
 
-export type IdNumberErrorReason =
-  | 'TYPE'
-  | 'LEGACY_15_DIGIT'
-  | 'LENGTH'
-  | 'CHARACTER'
-  | 'DATE_INVALID'
-  | 'DATE_FUTURE'
-  | 'CHECK_CHARACTER';
+export type IdNumberErrorReason = 'TYPE' | 'LEGACY_15_DIGIT' | 'LENGTH' | 'CHARACTER' | 'DATE_INVALID' | 'DATE_FUTURE' | 'CHECK_CHARACTER';
 
 export type IdNumberParseResult =
-  | { ok: true; value: string; birthDate: string; sex: 'M' | 'F'; regionCode: string }
-  | { ok: false; reason: IdNumberErrorReason; message: string };
+  { ok: true; value: string; birthDate: string; sex: 'M' | 'F'; regionCode: string } | { ok: false; reason: IdNumberErrorReason; message: string };
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK_CHARS = '10X98765432';
@@ -42,10 +34,7 @@ export function parseIdNumber(input: unknown, now: Date = new Date()): IdNumberP
 
   let value = input.trim();
   if (/^\d{15}$/.test(value)) {
-    return fail(
-      'LEGACY_15_DIGIT',
-      'ID number is in the legacy 15-digit form (GB 11643-1989); the 18-digit form is required',
-    );
+    return fail('LEGACY_15_DIGIT', 'ID number is in the legacy 15-digit form (GB 11643-1989); the 18-digit form is required');
   }
   if (value.length !== 18) {
     return fail('LENGTH', `ID number must be 18 characters, got ${value.length}`);
@@ -58,8 +47,7 @@ export function parseIdNumber(input: unknown, now: Date = new Date()): IdNumberP
     if (!allowed) {
       return fail(
         'CHARACTER',
-        `ID number has an invalid character ${quoteChar(c)} at position ${i + 1} ` +
-          '(only digits, and X as the last character, are allowed)',
+        `ID number has an invalid character ${quoteChar(c)} at position ${i + 1} ` + '(only digits, and X as the last character, are allowed)',
       );
     }
   }
@@ -70,8 +58,7 @@ export function parseIdNumber(input: unknown, now: Date = new Date()): IdNumberP
   const birthDate = `${value.slice(6, 10)}-${value.slice(10, 12)}-${value.slice(12, 14)}`;
   // Date.UTC rolls over out-of-range parts (Feb 30 -> Mar 2), so a round trip detects impossible dates.
   const date = new Date(Date.UTC(year, month - 1, day));
-  const isRealDate =
-    date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  const isRealDate = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
   if (!isRealDate || year < MIN_BIRTH_YEAR) {
     return fail('DATE_INVALID', `ID number contains an impossible birth date ${birthDate}`);
   }
@@ -100,7 +87,5 @@ function fail(reason: IdNumberErrorReason, message: string): IdNumberParseResult
 
 // Invisible or look-alike characters (e.g. a zero-width space) are unreadable when merely quoted.
 function quoteChar(c: string): string {
-  return /^[\x21-\x7e]$/.test(c)
-    ? `'${c}'`
-    : `'${c}' (U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')})`;
+  return /^[\x21-\x7e]$/.test(c) ? `'${c}'` : `'${c}' (U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')})`;
 }

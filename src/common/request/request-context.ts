@@ -45,6 +45,4 @@ export function requestContextFromExecutionContext(context: ExecutionContext): R
 }
 
 /** The caller's RequestContext, for resolvers and controllers that write ledger entries. */
-export const CurrentRequest = createParamDecorator((_data: unknown, context: ExecutionContext) =>
-  requestContextFromExecutionContext(context),
-);
+export const CurrentRequest = createParamDecorator((_data: unknown, context: ExecutionContext) => requestContextFromExecutionContext(context));

@@ -1,11 +1,4 @@
-import {
-  GraphQLError,
-  GraphQLObjectType,
-  GraphQLSchema,
-  GraphQLString,
-  graphql,
-  parseValue as parseAst,
-} from 'graphql';
+import { GraphQLError, GraphQLObjectType, GraphQLSchema, GraphQLString, graphql, parseValue as parseAst } from 'graphql';
 import { CreditCodeScalar } from './credit-code.scalar.js';
 import { IdNumberScalar } from './id-number.scalar.js';
 
@@ -37,10 +30,7 @@ describe('IdNumberScalar', () => {
 
   it('rejects a bad check character without echoing the value', () => {
     const input = '110105194912310021';
-    for (const error of [
-      thrown(() => IdNumberScalar.parseValue(input)),
-      thrown(() => IdNumberScalar.parseLiteral(parseAst(`"${input}"`), undefined)),
-    ]) {
+    for (const error of [thrown(() => IdNumberScalar.parseValue(input)), thrown(() => IdNumberScalar.parseLiteral(parseAst(`"${input}"`), undefined))]) {
       expect(error.extensions).toEqual({ code: 'BAD_USER_INPUT', reason: 'CHECK_CHARACTER' });
       expect(error.message).not.toContain(input);
     }
@@ -77,10 +67,7 @@ describe('CreditCodeScalar', () => {
 
   it('rejects bad input without echoing the value', () => {
     const input = '91350100M000100Y44';
-    for (const error of [
-      thrown(() => CreditCodeScalar.parseValue(input)),
-      thrown(() => CreditCodeScalar.parseLiteral(parseAst(`"${input}"`), undefined)),
-    ]) {
+    for (const error of [thrown(() => CreditCodeScalar.parseValue(input)), thrown(() => CreditCodeScalar.parseLiteral(parseAst(`"${input}"`), undefined))]) {
       expect(error.extensions).toEqual({ code: 'BAD_USER_INPUT', reason: 'CHECK_CHARACTER' });
       expect(error.message).not.toContain(input);
     }
@@ -128,8 +115,6 @@ describe('scalars inside a schema', () => {
       variableValues: { id: '110105194912310021' },
     });
     expect(result.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', reason: 'CHECK_CHARACTER' });
-    expect(result.errors?.[0]?.originalError?.message).toBe(
-      'ID number check character does not match (GB 11643-1999 checksum)',
-    );
+    expect(result.errors?.[0]?.originalError?.message).toBe('ID number check character does not match (GB 11643-1999 checksum)');
   });
 });

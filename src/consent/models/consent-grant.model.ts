@@ -28,7 +28,8 @@ export class ConsentGrant {
   halls: string[];
 
   @Field(() => [String], {
-    description: 'The departments whose systems it covers. A grant naming no hall and no department covers nobody until its QR code is used at a window (then it names that hall).',
+    description:
+      'The departments whose systems it covers. A grant naming no hall and no department covers nobody until its QR code is used at a window (then it names that hall).',
   })
   departments: string[];
 

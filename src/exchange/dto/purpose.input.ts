@@ -11,7 +11,8 @@ export class PurposeInput {
 
   @Field(() => String, {
     nullable: true,
-    description: "The hall's or department's case number (受理编号). Required for clerks and department systems; optional for a citizen reading their own data.",
+    description:
+      "The hall's or department's case number (受理编号). Required for clerks and department systems; optional for a citizen reading their own data.",
   })
   @IsOptional()
   @Matches(CASE_NUMBER_PATTERN, { message: CASE_NUMBER_MESSAGE })

@@ -22,6 +22,8 @@ describe('itemSourceQuery', () => {
         ' WHERE t.id_number = ANY($1::text[])\n' +
         ' ORDER BY t.id_number, t.registered_on, t.certificate_number',
     );
-    expect(itemSourceQuery(items.get('enterprise.licence')!, 'dept_market_regulation')).toMatch(/ ORDER BY t\.credit_code, t\.valid_until DESC, t\.licence_number$/);
+    expect(itemSourceQuery(items.get('enterprise.licence')!, 'dept_market_regulation')).toMatch(
+      / ORDER BY t\.credit_code, t\.valid_until DESC, t\.licence_number$/,
+    );
   });
 });

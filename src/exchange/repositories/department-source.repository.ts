@@ -43,18 +43,21 @@ export class DepartmentSourceRepository {
     options: DepartmentSourceOptions,
   ) {
     // A connection the server ends (restart) must not crash the process; the next query reconnects.
-    this.pool = resilientPool({
-      connectionString: options.url,
-      max: options.poolSize,
-      idleTimeoutMillis: 30_000,
-      connectionTimeoutMillis: options.statementTimeoutMs,
-      statement_timeout: options.statementTimeoutMs,
-      application_name: `onegate-connector-${department.toLowerCase()}`,
-      // Planning these joins costs the server several times more than running them (a custom plan
-      // for every batch of subjects, since each batch is a new parameter value). One generic plan
-      // per connection and statement is made once and reused for every batch.
-      options: '-c plan_cache_mode=force_generic_plan',
-    }, () => undefined);
+    this.pool = resilientPool(
+      {
+        connectionString: options.url,
+        max: options.poolSize,
+        idleTimeoutMillis: 30_000,
+        connectionTimeoutMillis: options.statementTimeoutMs,
+        statement_timeout: options.statementTimeoutMs,
+        application_name: `onegate-connector-${department.toLowerCase()}`,
+        // Planning these joins costs the server several times more than running them (a custom plan
+        // for every batch of subjects, since each batch is a new parameter value). One generic plan
+        // per connection and statement is made once and reused for every batch.
+        options: '-c plan_cache_mode=force_generic_plan',
+      },
+      () => undefined,
+    );
     for (const item of items) {
       if (item.department !== department || !item.source) continue;
       this.statements.set(item.code, { name: `onegate_${item.code.replace(/\W/g, '_')}`, text: itemSourceQuery(item, departmentSchema(department)) });

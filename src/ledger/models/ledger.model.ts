@@ -14,13 +14,13 @@ export class LedgerCheckpoint {
   @Field(() => GraphQLISODateTime, { description: 'When the ledger key signed the checkpoint (whole seconds, as signed).' })
   timestamp: Date;
 
-  @Field({ description: 'The signed checkpoint note; verify it with ledgerPublicKey.vkey (any C2SP signed-note verifier, e.g. Go\'s sumdb/note).' })
+  @Field({ description: "The signed checkpoint note; verify it with ledgerPublicKey.vkey (any C2SP signed-note verifier, e.g. Go's sumdb/note)." })
   note: string;
 }
 
 @ObjectType({ description: 'RFC 9162 inclusion proof of one entry in the tree of a given size.' })
 export class LedgerInclusionProof {
-  @Field({ description: 'The entry\'s leaf hash, SHA-256(0x00 || canonical entry), standard base64.' })
+  @Field({ description: "The entry's leaf hash, SHA-256(0x00 || canonical entry), standard base64." })
   leafHash: string;
 
   @Field(() => [String], { description: 'Audit path, leaf to root, standard base64.' })
@@ -35,7 +35,7 @@ export class LedgerConsistencyProof {
 
 @ObjectType({ description: 'The key that signs ledger checkpoints.' })
 export class LedgerPublicKey {
-  @Field({ description: 'Log name: the checkpoint origin line and the signature\'s key name.' })
+  @Field({ description: "Log name: the checkpoint origin line and the signature's key name." })
   origin: string;
 
   @Field({ description: 'C2SP signed-note verifier key of the ledger key: <name>+<key id>+base64(0x01 || Ed25519 public key). Give this to a verifier.' })
