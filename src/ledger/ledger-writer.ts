@@ -277,9 +277,7 @@ export class LedgerWriter {
   private async writeBatch(
     batch: Pending[],
   ): Promise<{ first: number; written: Pending[]; skipped: Map<Pending, Extract<CompanionOutcome, { written: false }>> }> {
-    const client = await this.pool.connect();
-    let broken = false;
-    try {
+    return onConnection(this.pool, async (client) => {
       const cached = this.cached;
       const tables = byTable(batch);
       if (cached && [...tables.keys()].every((table) => table.insertAll)) {
@@ -358,14 +356,7 @@ export class LedgerWriter {
       await client.query('COMMIT');
       this.remember(inspected.newest, { size: size + written.length, frontier });
       return { first: size, written, skipped };
-    } catch (error) {
-      broken = true;
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      // A connection that failed mid-transaction may be in an unknown state: discard it.
-      client.release(broken);
-    }
+    });
   }
 
   /**
@@ -485,9 +476,7 @@ export class LedgerWriter {
     work: (client: pg.PoolClient, opened: pg.QueryResult<Partial<StoredHeadRow>>[]) => Promise<T>,
     options: { rollback?: boolean; timeoutMs?: number } = {},
   ): Promise<T> {
-    const client = await this.pool.connect();
-    let broken = false;
-    try {
+    return onConnection(this.pool, async (client) => {
       const timeouts =
         options.timeoutMs === undefined
           ? ''
@@ -498,13 +487,7 @@ export class LedgerWriter {
       const result = await work(client, opened);
       await client.query(options.rollback ? 'ROLLBACK' : 'COMMIT');
       return result;
-    } catch (error) {
-      broken = true;
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+    });
   }
 }
 
@@ -693,4 +676,22 @@ function entryRow(index: number, c: LedgerEntryContent, leafHash: Buffer) {
     detail: c.detail,
     leaf_hash: leafHash.toString('hex'),
   };
+}
+
+/**
+ * Runs `work` on a connection of `pool`. When it fails, whatever transaction it opened is rolled
+ * back and the connection is discarded: one that failed mid-transaction may be in an unknown state.
+ */
+async function onConnection<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    return await work(client);
+  } catch (error) {
+    broken = true;
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release(broken);
+  }
 }
