@@ -18,23 +18,12 @@ import { createTestApp, type TestApp } from './harness/test-app.js';
 import { accessEntry, ledgerOf } from './support/ledger-fixtures.js';
 import { referenceRoot } from './support/rfc9162-reference.js';
 import { legacyCosignedCheckpoint } from './support/signed-note-reference.js';
+import { BROWSER_ARGS, CHROMIUM, describeInBrowser } from './support/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const LI_WEI = '330825198803142023';
 const SEEN_KEY = 'onegate.auditor.checkpoint';
-const BROWSER_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** The page's localStorage, inside page.evaluate (this file is compiled without the DOM library). */
 type PageGlobal = { localStorage: { setItem(key: string, value: string): void; getItem(key: string): string | null } };
-const describeInBrowser = existsSync(CHROMIUM) || process.env.CI ? describe : describe.skip;
 
 describeInBrowser('the auditor console verifies the newest checkpoint', () => {
   let t: TestApp;

@@ -17,21 +17,10 @@ import { buildCertificateIdentifier } from '../src/certificates/certificate-iden
 import { projectRoot } from '../src/common/project-root.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
 import { addIdentityCheckMatter } from './support/fixture-matters.js';
+import { BROWSER_ARGS, CHROMIUM, describeInBrowser } from './support/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const LI_WEI = '330825198803142023';
 const ARTIFACTS = join(projectRoot(), 'test', 'artifacts');
-const BROWSER_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const describeInBrowser = existsSync(CHROMIUM) || process.env.CI ? describe : describe.skip;
 
 describeInBrowser('the web console in a browser', () => {
   let t: TestApp;
