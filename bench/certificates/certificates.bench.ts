@@ -316,25 +316,18 @@ function summarize(
   ];
   const errors = (run: LoadResult) =>
     notClean(run) ? `**${run.non2xx} / ${run.graphqlErrors} / ${run.transportErrors}${run.warmupNotOk ? ` (+${run.warmupNotOk} in warm-up)` : ''}**` : '0';
+  const loadRow = (what: string, r: IssuanceRun | VerificationRun) => [
+    what,
+    String(r.connections),
+    String(r.okPerSecond),
+    String(r.latencyMs.p50),
+    String(r.latencyMs.p99),
+    errors(r),
+    cores(r.cpu),
+  ];
   const rows = [
-    ...issuance.map((r) => [
-      'durable issuances (GraphQL `issueCertificate`)',
-      String(r.connections),
-      String(r.okPerSecond),
-      String(r.latencyMs.p50),
-      String(r.latencyMs.p99),
-      errors(r),
-      cores(r.cpu),
-    ]),
-    ...verification.map((r) => [
-      'verifications (GraphQL `verifyCertificate`, one per request)',
-      String(r.connections),
-      String(r.okPerSecond),
-      String(r.latencyMs.p50),
-      String(r.latencyMs.p99),
-      errors(r),
-      cores(r.cpu),
-    ]),
+    ...issuance.map((r) => loadRow('durable issuances (GraphQL `issueCertificate`)', r)),
+    ...verification.map((r) => loadRow('verifications (GraphQL `verifyCertificate`, one per request)', r)),
     [
       `batch verification (signatures; ${batch.credentials.toLocaleString('en-US')} credentials, ${batch.distinct.toLocaleString('en-US')} distinct)`,
       `${batch.workers} worker threads`,
