@@ -3,6 +3,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { AuditModule } from './audit/audit.module.js';
+import { CasesModule } from './cases/cases.module.js';
 import { CatalogModule } from './catalog/catalog.module.js';
 import { CertificatesModule } from './certificates/certificates.module.js';
 import { DomainErrorFilter } from './common/errors/domain-error.filter.js';
@@ -46,6 +47,7 @@ export class AppModule {
         ExchangeModule,
         ExchangeViewsModule.forRoot(config),
         CertificatesModule,
+        CasesModule,
         HealthModule,
         ConsoleModule,
       ],

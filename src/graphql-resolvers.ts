@@ -1,5 +1,7 @@
 import { AuditResolver } from './audit/audit.resolver.js';
 import { LedgerResolver } from './ledger/ledger.resolver.js';
+import { CaseFieldsResolver, CasePartyResolver } from './cases/case-fields.resolver.js';
+import { CasesResolver } from './cases/cases.resolver.js';
 import { CatalogResolver } from './catalog/catalog.resolver.js';
 import { MattersResolver } from './catalog/matters.resolver.js';
 import { CertificatesResolver } from './certificates/certificates.resolver.js';
@@ -16,6 +18,9 @@ import { IdentityResolver } from './identity/identity.resolver.js';
  */
 export const GRAPHQL_RESOLVERS: Function[] = [
   AuditResolver,
+  CaseFieldsResolver,
+  CasePartyResolver,
+  CasesResolver,
   CatalogResolver,
   CertificatesResolver,
   CitizenCertificatesResolver,

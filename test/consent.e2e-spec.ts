@@ -304,7 +304,7 @@ describe('consent grants', () => {
       [{ matter: 'TAX_REFUND' }, { code: 'BAD_USER_INPUT', reason: 'MATTER_UNKNOWN' }, /^matter "TAX_REFUND" is not in the catalog$/],
       [{ matter: 'house transfer' }, { code: 'BAD_USER_INPUT', reason: 'INPUT_INVALID' }, /matter must be a matter code/],
       [{ matter: 'SELF_SERVICE' }, { code: 'BAD_USER_INPUT', reason: 'MATTER_NOT_CONSENTABLE' }, /SELF_SERVICE/],
-      [{ matter: 'BUSINESS_LICENSE' }, { code: 'BAD_USER_INPUT', reason: 'MATTER_NOT_CONSENTABLE' }, /BUSINESS_LICENSE/],
+      // (BUSINESS_LICENSE is consentable: its legal representative consents for themself in a case.)
       [{ matter: 'HOUSE_TRANSFER', caseNumber: '../../etc' }, { reason: 'INPUT_INVALID' }, /caseNumber must be/],
       [{ matter: 'HOUSE_TRANSFER', caseNumber: 'A'.repeat(65) }, { reason: 'INPUT_INVALID' }, /caseNumber must be/],
       [{ matter: 'HOUSE_TRANSFER', hall: 'NOWHERE-01' }, { reason: 'HALL_UNKNOWN' }, /hall must be a known service hall code/],

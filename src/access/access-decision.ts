@@ -1,5 +1,6 @@
 import { SUBJECT_CONDITION_ITEMS, type Jurisdiction, type MatterRole, type MatterSubject, type SubjectCondition } from '../catalog/matter-definition.js';
 import { ageOn, calendarDate } from '../common/calendar-date.js';
+import type { PartyRoleDefinition } from '../catalog/matter-parties.js';
 import type { Principal } from '../identity/principal.js';
 
 /** Why an item was denied; stable codes that clients, the ledger and tests branch on. */
@@ -29,7 +30,17 @@ export type DenialReason =
   /** The subject does not meet a condition of the matter (deceased, age, minor); nothing about why is told. */
   | 'SUBJECT_CONDITION_NOT_MET'
   /** A condition of the matter could not be judged: the department holding its facts did not answer. */
-  | 'SUBJECT_CONDITION_UNVERIFIED';
+  | 'SUBJECT_CONDITION_UNVERIFIED'
+  /** The case named is not one of the caller's hall (or does not exist): the same answer. */
+  | 'CASE_NOT_FOUND'
+  /** The case is closed: nothing more is read for it. */
+  | 'CASE_CLOSED'
+  /** The subject is not a party of the case named. */
+  | 'NOT_A_PARTY'
+  /** The party's role needs a relation to another party that the records do not show (or not yet: that party is not in the case). */
+  | 'RELATION_NOT_PROVEN'
+  /** The party's relation could not be judged: a department holding its facts did not answer. */
+  | 'RELATION_UNVERIFIED';
 
 /** The parts of a matter the decision needs. */
 export interface MatterRules {
@@ -40,6 +51,8 @@ export interface MatterRules {
   roles: readonly MatterRole[];
   jurisdiction: Jurisdiction;
   subjectConditions: readonly SubjectCondition[];
+  /** The party roles when the matter is handled as a case; absent or empty: it is not. */
+  parties?: readonly PartyRoleDefinition[];
 }
 
 /**
@@ -63,6 +76,8 @@ export interface ConsentFacts {
   hall: string | null;
   expiresAt: Date;
   revokedAt: Date | null;
+  /** Under a case, when a related party gave the grant on the citizen's behalf: the grantor's ID number. */
+  grantor?: string;
 }
 
 export interface AccessRequest {
@@ -81,6 +96,11 @@ export interface AccessRequest {
   consentRejected?: DenialReason | null;
   /** Read for the matter's subject conditions (conditionItems); absent when it has none. */
   subjectRecords?: SubjectRecords;
+  /**
+   * Under a case: why the subject may not be read as a party of it at all (partyDenial in
+   * case-access.ts), or null; `matter` is then the party role's rules (rulesForParty).
+   */
+  partyDenial?: DenialReason | null;
   now: Date;
 }
 
@@ -110,7 +130,8 @@ function requestDenial(req: Omit<AccessRequest, 'items'>): DenialReason | null {
 }
 
 function standingOrConsentDenial(req: Omit<AccessRequest, 'items'>): DenialReason | null {
-  const standing = standingDenial(req);
+  // Under a case, the case's own standing first: another hall learns nothing of it, not even its matter's rules.
+  const standing = req.partyDenial ?? standingDenial(req);
   if (standing) return standing;
   // A citizen reading their own records is their own consent.
   if (req.matter!.consentRequired && req.principal.kind !== 'citizen') return consentDenial(req, req.matter!);
@@ -262,6 +283,15 @@ export function decideCertificateTypes(
  */
 export function decideConsentListing(req: Pick<AccessRequest, 'principal' | 'matter' | 'subject'>): DenialReason | null {
   if (req.principal.kind === 'citizen') return 'ROLE_NOT_ALLOWED_FOR_MATTER';
+  return standingDenial(req);
+}
+
+/**
+ * Whether the caller may act on this subject under these rules at all — role, subject kind,
+ * jurisdiction — short of consent and conditions: asked before a case reads a party's records to
+ * judge a relation.
+ */
+export function decideStanding(req: Pick<AccessRequest, 'principal' | 'matter' | 'subject'>): DenialReason | null {
   return standingDenial(req);
 }
 

@@ -109,6 +109,8 @@ export class AuditService {
       kind: content.kind,
       matter: content.matter,
       caseNumber: content.caseNumber,
+      caseId: typeof content.detail.caseId === 'string' ? content.detail.caseId : null,
+      partyRole: typeof content.detail.partyRole === 'string' ? content.detail.partyRole : null,
       items: content.itemsGranted,
       outcome: content.outcome,
       accessor: {

@@ -44,14 +44,15 @@ export async function syncCatalog(ownerUrl: string, catalog: CatalogFiles): Prom
 async function syncMatters(client: pg.Client, catalog: CatalogFiles): Promise<void> {
   for (const m of catalog.matters) {
     await client.query(
-      `INSERT INTO onegate.matter (code, name, name_zh, description, subject, consent_required, roles, jurisdiction, subject_conditions, materials, managed_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $10, $9, 'FILE')
+      `INSERT INTO onegate.matter (code, name, name_zh, description, subject, consent_required, roles, jurisdiction, subject_conditions, materials, parties, managed_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $10, $9, $11, 'FILE')
        ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, name_zh = EXCLUDED.name_zh, description = EXCLUDED.description,
          subject = EXCLUDED.subject, consent_required = EXCLUDED.consent_required, roles = EXCLUDED.roles,
-         jurisdiction = EXCLUDED.jurisdiction, subject_conditions = EXCLUDED.subject_conditions, materials = EXCLUDED.materials, updated_at = now()
+         jurisdiction = EXCLUDED.jurisdiction, subject_conditions = EXCLUDED.subject_conditions, materials = EXCLUDED.materials,
+         parties = EXCLUDED.parties, updated_at = now()
        WHERE matter.managed_by = 'FILE'
-         AND (matter.name, matter.name_zh, matter.description, matter.subject, matter.consent_required, matter.roles, matter.jurisdiction, matter.subject_conditions, matter.materials)
-           IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.name_zh, EXCLUDED.description, EXCLUDED.subject, EXCLUDED.consent_required, EXCLUDED.roles, EXCLUDED.jurisdiction, EXCLUDED.subject_conditions, EXCLUDED.materials)`,
+         AND (matter.name, matter.name_zh, matter.description, matter.subject, matter.consent_required, matter.roles, matter.jurisdiction, matter.subject_conditions, matter.materials, matter.parties)
+           IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.name_zh, EXCLUDED.description, EXCLUDED.subject, EXCLUDED.consent_required, EXCLUDED.roles, EXCLUDED.jurisdiction, EXCLUDED.subject_conditions, EXCLUDED.materials, EXCLUDED.parties)`,
       [
         m.code,
         m.name,
@@ -63,6 +64,7 @@ async function syncMatters(client: pg.Client, catalog: CatalogFiles): Promise<vo
         m.jurisdiction,
         JSON.stringify(m.materials),
         JSON.stringify(m.subjectConditions),
+        JSON.stringify(m.parties),
       ],
     );
     await client.query(

@@ -44,3 +44,11 @@ export function checkMaterials(
     return { code: material.code, name: material.name, satisfied, dataItems, certificates };
   });
 }
+
+/**
+ * The materials a party in `role` must have covered in a case: those naming the role, and those
+ * naming no role when it is the matter's subject role.
+ */
+export function materialsOfRole<M extends Pick<MaterialDefinition, 'roles'>>(materials: readonly M[], role: string, subjectRole: string): M[] {
+  return materials.filter((m) => (m.roles?.length ? m.roles : [subjectRole]).includes(role));
+}

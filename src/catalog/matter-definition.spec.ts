@@ -108,3 +108,101 @@ describe('schemas/matters/', () => {
     expect(byCode.get('NEWBORN_REGISTRATION')!.subjectConditions).toEqual([{ condition: 'MINOR' }]);
   });
 });
+
+describe('parties of a matter handled as a case', () => {
+  const PARTY_ITEMS = new Set(['person.identity', 'household.registration', 'marriage.registration', 'birth.medical_certificate']);
+  const newborn = () => ({
+    ...valid(),
+    dataItems: ['person.identity', 'household.registration', 'marriage.registration', 'birth.medical_certificate'],
+    parties: [
+      {
+        role: 'CHILD',
+        name: 'Newborn',
+        subject: true,
+        required: true,
+        dataItems: ['person.identity', 'birth.medical_certificate'],
+        conditions: [{ condition: 'MINOR' }],
+        consent: { by: ['MOTHER'] },
+      },
+      {
+        role: 'MOTHER',
+        name: 'Mother',
+        nameZh: '母亲',
+        applicant: true,
+        dataItems: ['person.identity'],
+        relation: { type: 'PARENT_OF', to: 'CHILD', side: 'MOTHER' },
+        consent: 'SELF',
+      },
+    ] as Array<Record<string, unknown>>,
+  });
+  const withParty = (index: number, change: Record<string, unknown>) => {
+    const matter = newborn();
+    matter.parties[index] = { ...matter.parties[index], ...change };
+    return matter;
+  };
+
+  it('accepts roles with relations and consent by a related role, and fills in the defaults', () => {
+    const matter = parseMatterDefinition(newborn(), PARTY_ITEMS);
+    expect(matter.parties).toEqual([
+      expect.objectContaining({
+        role: 'CHILD',
+        kind: 'PERSON',
+        subject: true,
+        multiple: false,
+        relation: null,
+        consent: { kind: 'BY', roles: ['MOTHER'], onBehalfOf: 'REQUIRED' },
+      }),
+      expect.objectContaining({
+        role: 'MOTHER',
+        nameZh: '母亲',
+        applicant: true,
+        relation: { type: 'PARENT_OF', to: 'CHILD', side: 'MOTHER' },
+        consent: { kind: 'SELF' },
+      }),
+    ]);
+    expect(parseMatterDefinition(valid(), ITEMS).parties).toEqual([]);
+  });
+
+  it.each([
+    ['two subject roles', withParty(1, { subject: true }), /exactly one role as the subject/],
+    [
+      'a role reading what the matter may not',
+      withParty(1, { dataItems: ['property.rights'] }),
+      /parties\[1\]\.dataItems\[0\] is not one of the matter's data items/,
+    ],
+    ['a relation to an unknown role', withParty(1, { relation: { type: 'PARENT_OF', to: 'BABY' } }), /not a role of the matter/],
+    ['a side on a relation that has none', withParty(1, { relation: { type: 'SPOUSE_OF', to: 'CHILD', side: 'MOTHER' } }), /side is for PARENT_OF only/],
+    ['consent by a role with no relation to it', withParty(1, { relation: null }), /declares no relation to CHILD/],
+    ['a condition judged from an item the role does not read', withParty(0, { dataItems: ['birth.medical_certificate'] }), /which the role may not read/],
+    ['an unknown relation', withParty(1, { relation: { type: 'COUSIN_OF', to: 'CHILD' } }), /relation\.type must be one of/],
+    ['no applicant', withParty(1, { applicant: false }), /at least one role as applicant/],
+  ])('refuses %s', (_label, raw, message) => {
+    expect(() => parseMatterDefinition(raw, PARTY_ITEMS)).toThrow(message);
+  });
+
+  it('refuses a material naming a role the matter does not declare', () => {
+    const raw = { ...newborn(), materials: [{ code: 'IDENTITY', name: 'Identity', roles: ['FATHER'], satisfiedBy: { dataItems: ['person.identity'] } }] };
+    expect(() => parseMatterDefinition(raw, PARTY_ITEMS)).toThrow(/materials\[0\]\.roles names "FATHER"/);
+  });
+
+  it('declares the parties of the case matters in schemas/matters/', () => {
+    const byCode = new Map(readCatalogFiles().matters.map((m) => [m.code, m]));
+    const roles = (code: string) => byCode.get(code)!.parties.map((p) => p.role);
+    expect(roles('NEWBORN_REGISTRATION')).toEqual(['CHILD', 'MOTHER', 'FATHER']);
+    expect(roles('HOUSE_TRANSFER')).toEqual(['SELLER', 'CO_OWNER', 'BUYER']);
+    expect(roles('DECEASED_AFFAIRS')).toEqual(['DECEASED', 'APPLICANT']);
+    expect(roles('BUSINESS_LICENSE')).toEqual(['ENTERPRISE', 'LEGAL_REPRESENTATIVE']);
+    expect(roles('MARRIAGE_REGISTRATION')).toEqual(['APPLICANT', 'PARTNER']);
+    expect(roles('RETIREMENT')).toEqual(['RETIREE']);
+    expect(roles('HOUSEHOLD_MOVE')).toEqual(['MOVER']);
+    expect(byCode.get('HOUSE_TRANSFER')!.parties[1]).toMatchObject({
+      multiple: true,
+      everyoneInRecords: true,
+      relation: { type: 'CO_OWNER_OF', to: 'SELLER' },
+    });
+    expect(byCode.get('DECEASED_AFFAIRS')!.parties[0]).toMatchObject({
+      conditions: [{ condition: 'DECEASED' }],
+      consent: { kind: 'BY', roles: ['APPLICANT'], onBehalfOf: 'OPTIONAL' },
+    });
+  });
+});

@@ -3,11 +3,20 @@
  * which data items may be read, whether the citizen's consent is needed, who may handle it, where
  * (jurisdiction) and which materials it needs. Declared in schemas/matters/, managed by admins.
  */
+import { PARTY_ROLE_CODE, parseParties, type PartyRoleDefinition } from './matter-parties.js';
+import { MATTER_SUBJECTS, MatterDefinitionError, parseConditions, type MatterSubject, type SubjectCondition } from './matter-terms.js';
+
+export {
+  MATTER_SUBJECTS,
+  MatterDefinitionError,
+  SUBJECT_CONDITION_ITEMS,
+  SUBJECT_CONDITION_KINDS,
+  type MatterSubject,
+  type SubjectCondition,
+} from './matter-terms.js';
+
 export const MATTER_ROLES = ['clerk', 'department', 'citizen'] as const;
 export type MatterRole = (typeof MATTER_ROLES)[number];
-
-export const MATTER_SUBJECTS = ['PERSON', 'ENTERPRISE'] as const;
-export type MatterSubject = (typeof MATTER_SUBJECTS)[number];
 
 /**
  * Where a clerk may handle the matter, compared with the subject's administrative division
@@ -17,17 +26,16 @@ export type MatterSubject = (typeof MATTER_SUBJECTS)[number];
 export const JURISDICTIONS = ['ANY', 'PROVINCE', 'CITY', 'COUNTY'] as const;
 export type Jurisdiction = (typeof JURISDICTIONS)[number];
 
-/**
- * A condition a matter sets on its subject, judged in access/ from the subject's records before
- * anything is released: DECEASED — a death record exists (affairs after a death are not about the
- * living); AGE_AT_LEAST — the registered birth date is at least `years` ago; MINOR — under 18.
- */
-export const SUBJECT_CONDITION_KINDS = ['DECEASED', 'AGE_AT_LEAST', 'MINOR'] as const;
-export type SubjectCondition = { condition: 'DECEASED' } | { condition: 'AGE_AT_LEAST'; years: number } | { condition: 'MINOR' };
-
 export interface MaterialDefinition {
   code: string;
   name: string;
+  /** Chinese name, for the hall's one-time notice (一次性告知单); absent in older definitions. */
+  nameZh?: string | null;
+  /**
+   * In a case: the party roles the material is about (each party in them needs it covered); absent
+   * or empty: the subject role.
+   */
+  roles?: string[] | null;
   /** Data items or certificate types that satisfy the material; both empty: the applicant brings it. */
   satisfiedBy: { dataItems: string[]; certificateTypes: string[] };
 }
@@ -45,19 +53,14 @@ export interface MatterDefinition {
   /** Conditions on the subject; empty: none. */
   subjectConditions: SubjectCondition[];
   materials: MaterialDefinition[];
+  /** The party roles when the matter is handled as a case (matter-parties.ts); empty: single-subject lookups only. */
+  parties: PartyRoleDefinition[];
 }
 
 export const MATTER_CODE = /^[A-Z][A-Z0-9_]{1,63}$/;
 const MATERIAL_CODE = /^[A-Z][A-Z0-9_]{1,63}$/;
 const CERTIFICATE_TYPE = /^[A-Z][A-Z0-9_]{1,63}$/;
 const MAX_MATERIALS = 32;
-
-export class MatterDefinitionError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MatterDefinitionError';
-  }
-}
 
 function text(value: unknown, field: string, max: number, optional = false): string | null {
   if ((value === undefined || value === null) && optional) return null;
@@ -117,53 +120,35 @@ export function parseMatterDefinition(raw: unknown, dataItems: ReadonlySet<strin
     const byItems = codes(by.dataItems ?? [], `materials[${i}].satisfiedBy.dataItems`, DATA_ITEM_CODE, dataItems);
     const outside = byItems.find((item) => !items.includes(item));
     if (outside) throw new MatterDefinitionError(`materials[${i}] is satisfied by "${outside}", which the matter may not read`);
+    const nameZh = text(material.nameZh, `materials[${i}].nameZh`, 200, true);
+    const materialRoles = material.roles === undefined || material.roles === null ? [] : codes(material.roles, `materials[${i}].roles`, PARTY_ROLE_CODE);
     return {
       code: materialCode,
       name: text(material.name, `materials[${i}].name`, 200)!,
+      // Only when declared, so that a matter without them is stored as it always was.
+      ...(nameZh !== null ? { nameZh } : {}),
+      ...(materialRoles.length > 0 ? { roles: materialRoles } : {}),
       satisfiedBy: { dataItems: byItems, certificateTypes: codes(by.certificateTypes ?? [], `materials[${i}].satisfiedBy.certificateTypes`, CERTIFICATE_TYPE) },
     };
   });
+  const subject = oneOf(m.subject, MATTER_SUBJECTS, 'subject');
+  const parties = parseParties(m.parties, { subject, dataItems: items });
+  for (const [i, material] of materials.entries()) {
+    const unknown = material.roles?.find((role) => !parties.some((p) => p.role === role));
+    if (unknown) throw new MatterDefinitionError(`materials[${i}].roles names "${unknown}", which is not a party role of the matter`);
+  }
   return {
     code,
     name: text(m.name, 'name', 200)!,
     nameZh: text(m.nameZh, 'nameZh', 200, true),
     description: text(m.description, 'description', 2000)!,
-    subject: oneOf(m.subject, MATTER_SUBJECTS, 'subject'),
+    subject,
     dataItems: items,
     consentRequired: m.consentRequired,
     roles,
     jurisdiction: oneOf(m.jurisdiction, JURISDICTIONS, 'jurisdiction'),
-    subjectConditions: subjectConditions(m.subjectConditions ?? [], items),
+    subjectConditions: parseConditions(m.subjectConditions ?? [], 'subjectConditions', items, 'the matter', 8),
     materials,
+    parties,
   };
 }
-
-function subjectConditions(value: unknown, items: readonly string[]): SubjectCondition[] {
-  if (!Array.isArray(value) || value.length > 8) throw new MatterDefinitionError('subjectConditions must be a list of at most 8 conditions');
-  const seen = new Set<string>();
-  return value.map((raw: unknown, i: number): SubjectCondition => {
-    const c = (typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw : {}) as Record<string, unknown>;
-    const kind = oneOf(c.condition, SUBJECT_CONDITION_KINDS, `subjectConditions[${i}].condition`);
-    if (seen.has(kind)) throw new MatterDefinitionError(`subjectConditions lists ${kind} twice`);
-    seen.add(kind);
-    const extra = Object.keys(c).find((key) => key !== 'condition' && c[key] !== null && c[key] !== undefined && !(kind === 'AGE_AT_LEAST' && key === 'years'));
-    if (extra) throw new MatterDefinitionError(`subjectConditions[${i}] has an unknown field "${extra}"`);
-    // The facts are read under the matter's own items: a condition may not make the matter read more.
-    const item = SUBJECT_CONDITION_ITEMS[kind];
-    if (!items.includes(item)) throw new MatterDefinitionError(`subjectConditions[${i}] ${kind} is judged from "${item}", which the matter may not read`);
-    if (kind === 'AGE_AT_LEAST') {
-      if (!Number.isInteger(c.years) || (c.years as number) < 1 || (c.years as number) > 150) {
-        throw new MatterDefinitionError(`subjectConditions[${i}].years must be a whole number from 1 to 150`);
-      }
-      return { condition: kind, years: c.years as number };
-    }
-    return { condition: kind };
-  });
-}
-
-/** The data item each subject condition is judged from. */
-export const SUBJECT_CONDITION_ITEMS: Record<SubjectCondition['condition'], string> = {
-  DECEASED: 'death.medical_certificate',
-  AGE_AT_LEAST: 'person.identity',
-  MINOR: 'person.identity',
-};

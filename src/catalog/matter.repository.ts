@@ -58,6 +58,7 @@ export class MatterRepository {
         jurisdiction: definition.jurisdiction,
         subjectConditions: definition.subjectConditions,
         materials: definition.materials,
+        parties: definition.parties,
         managedBy: 'ADMIN',
       });
       await manager.getRepository(MatterDataItemEntity).delete({ matterCode: definition.code });

@@ -9,7 +9,8 @@ import { CatalogError, CatalogErrorCode } from './catalog.errors.js';
 import { CatalogRepository } from './catalog.repository.js';
 import { MatterRepository, type MatterRow } from './matter.repository.js';
 import { MATTER_CODE, MatterDefinitionError, parseMatterDefinition, type MatterDefinition, type SubjectCondition } from './matter-definition.js';
-import type { Matter } from './models/matter.model.js';
+import type { PartyRoleDefinition } from './matter-parties.js';
+import type { Matter, PartyRole } from './models/matter.model.js';
 
 /**
  * Matters as the runtime role reads them, and the admin changes to them. Every change is an
@@ -61,19 +62,20 @@ export class MattersService {
   }
 
   private async readSnapshot(): Promise<Map<string, SnapshotMatter>> {
-    const matters = await this.list();
+    const rows = await this.matters.list();
     return new Map(
-      matters.map((m): [string, SnapshotMatter] => [
+      rows.map((m): [string, SnapshotMatter] => [
         m.code,
         {
           rules: Object.freeze({
             code: m.code,
             subject: m.subject as MatterRules['subject'],
-            dataItems: Object.freeze([...m.dataItems]),
+            dataItems: Object.freeze([...m.dataItemCodes]),
             consentRequired: m.consentRequired,
             roles: Object.freeze([...m.roles]) as MatterRules['roles'],
             jurisdiction: m.jurisdiction as MatterRules['jurisdiction'],
-            subjectConditions: Object.freeze(m.subjectConditions.map(fromModel)),
+            subjectConditions: Object.freeze(m.subjectConditions.map((c) => Object.freeze({ ...c }))),
+            parties: Object.freeze(m.parties ?? []),
           }),
           materials: m.materials,
         },
@@ -155,9 +157,32 @@ function toMatter(m: MatterRow): Matter {
     consentRequired: m.consentRequired,
     roles: m.roles,
     jurisdiction: m.jurisdiction,
-    subjectConditions: m.subjectConditions.map((c) => ({ condition: c.condition, years: c.condition === 'AGE_AT_LEAST' ? c.years : null })),
+    subjectConditions: m.subjectConditions.map(conditionModel),
     materials: m.materials,
+    parties: (m.parties ?? []).map(toPartyRole),
     managedBy: m.managedBy,
+  };
+}
+
+function toPartyRole(p: PartyRoleDefinition): PartyRole {
+  return {
+    role: p.role,
+    name: p.name,
+    nameZh: p.nameZh,
+    kind: p.kind,
+    subject: p.subject,
+    applicant: p.applicant,
+    required: p.required,
+    multiple: p.multiple,
+    everyoneInRecords: p.everyoneInRecords,
+    dataItems: p.dataItems,
+    conditions: p.conditions.map(conditionModel),
+    relation: p.relation,
+    consent: {
+      kind: p.consent.kind,
+      byRoles: p.consent.kind === 'BY' ? p.consent.roles : [],
+      onBehalfOf: p.consent.kind === 'BY' ? p.consent.onBehalfOf : null,
+    },
   };
 }
 
@@ -166,6 +191,7 @@ function describeCondition(c: SubjectCondition): string {
   return c.condition === 'AGE_AT_LEAST' ? `${c.condition}:${c.years}` : c.condition;
 }
 
-function fromModel(c: Matter['subjectConditions'][number]): SubjectCondition {
-  return Object.freeze(c.condition === 'AGE_AT_LEAST' ? { condition: 'AGE_AT_LEAST', years: c.years! } : { condition: c.condition as 'DECEASED' | 'MINOR' });
+/** A condition as the schema shows it: `years` for AGE_AT_LEAST, else null. */
+function conditionModel(c: SubjectCondition): Matter['subjectConditions'][number] {
+  return { condition: c.condition, years: c.condition === 'AGE_AT_LEAST' ? c.years : null };
 }

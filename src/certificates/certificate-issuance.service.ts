@@ -6,7 +6,7 @@ import { actorFor, type LedgerEntryInput, type LedgerOutcome, requestFieldsOf } 
 import { LedgerService } from '../ledger/ledger.service.js';
 import { CoalescingBatcher } from '../common/coalescing-batcher.js';
 import type { RequestContext } from '../common/request/request-context.js';
-import { PurposeFactsService } from '../consent/purpose-facts.js';
+import { accessFacts, caseDetail, PurposeFactsService } from '../consent/purpose-facts.js';
 import type { ItemRecord } from '../exchange/connector.js';
 import { ExchangeService, type ConditionReads, type Purpose, type Subject } from '../exchange/exchange.service.js';
 import type { Principal } from '../identity/principal.js';
@@ -90,7 +90,7 @@ export class CertificateIssuance {
     }
     const holderKey = holderKeyOf(input.holderKey);
     const purpose = input.purpose;
-    if ((principal.kind === 'clerk' || purpose) && !purpose?.caseNumber) {
+    if ((principal.kind === 'clerk' || purpose) && !purpose?.caseNumber && !purpose?.case) {
       throw CertificateError.badInput('PURPOSE_REQUIRED', 'state purpose { matter caseNumber consent } to have this certificate issued');
     }
     // An issuance reads records like a lookup: it counts against the same limit.
@@ -101,34 +101,35 @@ export class CertificateIssuance {
       caseNumber: purpose?.caseNumber ?? null,
     });
     const now = new Date();
-    const { matter, consent } = await this.purposes.gather(purpose, now, { principal, subject, request });
+    const gathered = await this.purposes.gather(purpose, now, { principal, subject, request, scope });
+    const { matter, consent } = gathered;
+    const caseNumber = gathered.purpose?.caseNumber ?? null;
     let conditions: ConditionReads = { records: undefined, items: [], departments: [] };
     const entry = (outcome: LedgerOutcome, extra: Partial<LedgerEntryInput>): LedgerEntryInput => ({
       kind: 'CERTIFICATE_ISSUE',
       actor: actorFor(principal),
       subject,
       matter: matter?.code ?? null,
-      caseNumber: purpose?.caseNumber ?? null,
+      caseNumber,
       consentRef: consent.ref,
       outcome,
       ...requestFieldsOf(request),
       ...extra,
       departments: [...new Set([...(extra.departments ?? []), ...conditions.departments])].sort(),
-      detail: { certificateType: type.code, ...(conditions.items.length ? { conditionItems: conditions.items } : {}), ...extra.detail },
+      detail: {
+        certificateType: type.code,
+        ...caseDetail(gathered),
+        ...(conditions.items.length ? { conditionItems: conditions.items } : {}),
+        ...extra.detail,
+      },
     });
 
     // The one decision point, before anything about the holder is read or told: the same answer
     // whether or not the person exists, whatever their age or status.
     const facts = {
-      principal,
       type,
       itemOwners: new Map(type.dataItems.map((item) => [item, this.exchange.ownerOf(item) ?? ''])),
-      matter,
-      caseNumber: purpose?.caseNumber ?? null,
-      subject,
-      consent: consent.facts,
-      consentRejected: consent.rejected,
-      now,
+      ...accessFacts(gathered, principal, subject, now),
     };
     let decision = decideIssuance(facts);
     if (!decision.allowed && decision.reason === 'SUBJECT_CONDITION_NOT_MET') {

@@ -6,7 +6,7 @@ import { MattersService } from '../catalog/matters.service.js';
 import { qrSvg } from '../common/qr-svg.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { AppConfig } from '../config/app-config.js';
-import { PurposeFactsService } from '../consent/purpose-facts.js';
+import { accessFacts, caseDetail, PurposeFactsService } from '../consent/purpose-facts.js';
 import { ExchangeService, type ConditionReads, type Purpose } from '../exchange/exchange.service.js';
 import type { Principal } from '../identity/principal.js';
 import { certificateId, holderSubject } from './certificate-input.js';
@@ -179,6 +179,8 @@ export class CertificateRegistry {
     let matter: string | null = null;
     let consentRef: string | null = null;
     let denial: string | null = null;
+    let caseNumber = purpose?.caseNumber ?? null;
+    let caseFields: Record<string, string> = {};
     let conditions: ConditionReads = { records: undefined, items: [], departments: [] };
     const subject = { kind: holderKind, id: holder };
     if (principal.kind === 'citizen') {
@@ -190,9 +192,12 @@ export class CertificateRegistry {
       if (visible.length < rows.length) denial = 'NOT_THE_ISSUING_DEPARTMENT';
     } else if (principal.kind === 'clerk' && purpose) {
       const now = new Date();
-      const { matter: rules, consent } = await this.purposes.gather(purpose, now, { principal, subject, request });
+      const gathered = await this.purposes.gather(purpose, now, { principal, subject, request, scope });
+      const { matter: rules, consent } = gathered;
       const accepted = rules ? await this.acceptedTypes(rules.code) : [];
-      const facts = { principal, matter: rules, caseNumber: purpose.caseNumber, subject, consent: consent.facts, consentRejected: consent.rejected, now };
+      const facts = accessFacts(gathered, principal, subject, now);
+      caseNumber = facts.caseNumber;
+      caseFields = caseDetail(gathered);
       conditions = await this.exchange.readConditions(scope, facts);
       const decision = decideCertificateTypes({ ...facts, subjectRecords: conditions.records }, accepted);
       matter = rules?.code ?? null;
@@ -208,11 +213,11 @@ export class CertificateRegistry {
       actor: actorFor(principal),
       subject,
       matter,
-      caseNumber: purpose?.caseNumber ?? null,
+      caseNumber,
       consentRef,
       ...requestFieldsOf(request),
     };
-    const conditionDetail: Record<string, string[]> = conditions.items.length ? { conditionItems: conditions.items } : {};
+    const conditionDetail: Record<string, string | string[]> = { ...caseFields, ...(conditions.items.length ? { conditionItems: conditions.items } : {}) };
     if (visible.length === 0) {
       // Nothing shown: a refusal is recorded (REPEATED_DENIALS sees probing); the caller's answer is
       // the same as for a holder with no certificates, or an id that is not there.

@@ -3,8 +3,7 @@ import { Args, Context, Extensions, ID, Mutation, Parent, Query, ResolveField, R
 import { inputValidationPipe } from '../common/graphql/input-validation.pipe.js';
 import { isDepartmentCode } from '../common/departments.js';
 import { CurrentRequest, type RequestContext } from '../common/request/request-context.js';
-import { PurposeInput } from '../exchange/dto/purpose.input.js';
-import type { Purpose } from '../exchange/exchange.service.js';
+import { purposeOf } from '../exchange/dto/purpose.input.js';
 import { CurrentPrincipal } from '../identity/current-principal.decorator.js';
 import type { Principal } from '../identity/principal.js';
 import { Public } from '../identity/public.decorator.js';
@@ -25,10 +24,6 @@ import { CertificateVerification } from './models/verification.model.js';
 import { PresentationLink } from './models/presentation-link.model.js';
 import { PresentationLinksService } from './presentation-links.service.js';
 import type { CitizenPrincipal } from '../identity/principal.js';
-
-function purposeOf(input: PurposeInput | null | undefined): Purpose | null {
-  return input ? { matter: input.matter, caseNumber: input.caseNumber ?? null, consent: input.consent ?? null } : null;
-}
 
 @Resolver(() => Certificate)
 @UsePipes(inputValidationPipe())

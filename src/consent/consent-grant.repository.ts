@@ -58,6 +58,8 @@ export class ConsentGrantRepository {
     return this.dataSource.getRepository(ConsentGrantEntity).find({
       where: {
         citizenIdNumber: citizen,
+        // A grant on someone else's behalf is never the citizen's own consent.
+        onBehalfOf: IsNull(),
         matterCode: matter,
         revokedAt: IsNull(),
         expiresAt: MoreThan(now),
@@ -68,10 +70,26 @@ export class ConsentGrantRepository {
     });
   }
 
+  /**
+   * The grants of these citizens for a matter that name the hall, newest first (revoked and expired
+   * ones too, so that a case can say why none covers): what a case judges its parties' consent from.
+   */
+  listForCase(citizens: readonly string[], matter: string, hall: string, limit: number): Promise<ConsentGrantRow[]> {
+    return this.dataSource.getRepository(ConsentGrantEntity).find({
+      where: citizens.map((citizen) => ({
+        citizenIdNumber: citizen,
+        matterCode: matter,
+        halls: Raw((column) => `${column} @> ARRAY[:hall]::varchar[]`, { hall }),
+      })),
+      order: { grantedAt: 'DESC', id: 'DESC' },
+      take: limit,
+    });
+  }
+
   /** Grants by id, in one query (the consent lookups of concurrent requests). */
   async findByIds(ids: readonly string[]): Promise<ConsentGrantRow[]> {
     return this.dataSource.query<ConsentGrantRow[]>(
-      `SELECT id, citizen_id_number AS "citizenIdNumber", matter_code AS "matterCode", case_number AS "caseNumber", halls, departments,
+      `SELECT id, citizen_id_number AS "citizenIdNumber", on_behalf_of AS "onBehalfOf", matter_code AS "matterCode", case_number AS "caseNumber", halls, departments,
               granted_at AS "grantedAt", expires_at AS "expiresAt", revoked_at AS "revokedAt"
          FROM onegate.consent_grant WHERE id = ANY($1::uuid[])`,
       [ids],

@@ -12,6 +12,8 @@ export interface ConsentUse {
   /** The stated matter code (null: none). */
   matter: string | null;
   caseNumber: string | null;
+  /** Under a case: its parties, any of whose grants (or grants for them) a window may bind to its hall. */
+  caseParties?: readonly string[];
   /** For the ledger entry of a binding. */
   request?: Pick<RequestContext, 'requestId' | 'clientAddress'>;
 }
@@ -30,7 +32,9 @@ export type ConsentLookupFailure =
   /** An authentic token past its `exp` (or older than CONSENT_TOKEN_TTL_SECONDS). */
   | 'TOKEN_EXPIRED'
   /** The grant names neither the caller's hall (a clerk) nor its department (a department system). */
-  | 'NOT_FOR_THIS_PLACE';
+  | 'NOT_FOR_THIS_PLACE'
+  /** The grant was given on someone else's behalf: it covers them only in a case (purpose.case), where the relation is proven. */
+  | 'ON_BEHALF_NEEDS_CASE';
 
 /** The grant was found: the decision judges it (revoked, expired, covering). */
 export interface ConsentFound {

@@ -14,6 +14,8 @@ export type ConsentErrorReason =
   | 'EXPIRY_INVALID'
   /** A hall the consent names is not in the hall registry. */
   | 'HALL_UNKNOWN'
+  /** onBehalfOf was given for a matter that takes no consent on someone else's behalf. */
+  | 'ON_BEHALF_NOT_ALLOWED'
   /** No such grant of the caller's: unknown and someone else's get the same answer. */
   | 'CONSENT_NOT_FOUND'
   /** consentsCovering: the window may not look this citizen up under the matter (the access decision's reason). */
@@ -21,7 +23,10 @@ export type ConsentErrorReason =
 
 /** The consent domain's errors: a DomainError with the consent's codes and reasons. */
 export class ConsentError extends DomainError<ConsentErrorReason, ConsentErrorCode> {
-  static badInput(reason: 'MATTER_UNKNOWN' | 'MATTER_NOT_CONSENTABLE' | 'EXPIRY_INVALID' | 'HALL_UNKNOWN', message: string): ConsentError {
+  static badInput(
+    reason: 'MATTER_UNKNOWN' | 'MATTER_NOT_CONSENTABLE' | 'EXPIRY_INVALID' | 'HALL_UNKNOWN' | 'ON_BEHALF_NOT_ALLOWED',
+    message: string,
+  ): ConsentError {
     return new ConsentError(ConsentErrorCode.BAD_USER_INPUT, reason, message);
   }
 

@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { consentCovers, decideConsentListing, type ConsentFacts } from '../access/access-decision.js';
+import type { CaseGrantFacts } from '../access/case-access.js';
 import { actorFor, type LedgerEntryKind, requestFieldsOf } from '../ledger/ledger-entry.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { MattersService } from '../catalog/matters.service.js';
@@ -10,7 +11,7 @@ import { HallRegistry } from '../identity/hall-registry.js';
 import type { CitizenPrincipal, Principal } from '../identity/principal.js';
 import { ConsentError } from './consent.errors.js';
 import { loadConsentSigningKey, type ConsentSigningKey } from './consent-key.js';
-import type { ConsentLookup, ConsentUse } from './consent-lookup.js';
+import type { ConsentLookup, ConsentReferenceKind, ConsentRejected, ConsentUse } from './consent-lookup.js';
 import { ConsentTokenError, looksLikeConsentToken, signConsentToken, verifyConsentToken, type ConsentTokenSettings } from './consent-token.js';
 import { CONSENT_VALIDITY, type GrantConsentInput } from './dto/grant-consent.input.js';
 import { ConsentGrantRepository, type ConsentGrantRow, type GrantPlace } from './consent-grant.repository.js';
@@ -20,6 +21,8 @@ import { CoalescingBatcher } from '../common/coalescing-batcher.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A case judges at most this many of its parties' grants, newest first. */
+const CASE_GRANTS_LIMIT = 50;
 /** myConsents lists at most this many grants, newest first. */
 export const MY_CONSENTS_LIMIT = 100;
 
@@ -59,8 +62,17 @@ export class ConsentService implements OnModuleInit {
     const matter = await this.matters.find(input.matter);
     if (!matter) throw ConsentError.badInput('MATTER_UNKNOWN', `matter "${input.matter.slice(0, 64)}" is not in the catalog`);
     // Consent lets someone else read the citizen's records: it needs a matter about persons that a clerk or department handles.
-    if (matter.subject !== 'PERSON' || !matter.roles.some((role) => role !== 'citizen')) {
+    // (In a case, a person's role of an enterprise matter — a legal representative — consents too.)
+    const personInCase = matter.parties.some((p) => p.kind === 'PERSON' && p.consent.kind !== 'NONE');
+    if ((matter.subject !== 'PERSON' && !personInCase) || !matter.roles.some((role) => role !== 'citizen')) {
       throw ConsentError.badInput('MATTER_NOT_CONSENTABLE', `matter "${matter.code}" is not one a citizen's consent can cover`);
+    }
+    if (input.onBehalfOf && input.onBehalfOf !== citizen.id) {
+      // Only where a party's consent may be given by a related party (a parent for a newborn, a next of kin for the deceased).
+      const rules = await this.matters.rules(matter.code);
+      if (!rules?.parties?.some((role) => role.consent.kind === 'BY')) {
+        throw ConsentError.badInput('ON_BEHALF_NOT_ALLOWED', `matter "${matter.code}" takes no consent given on someone else's behalf`);
+      }
     }
     const expiresAt = input.expiresAt ?? new Date(now.getTime() + CONSENT_VALIDITY.defaultDays * DAY_MS);
     if (expiresAt.getTime() <= now.getTime()) throw ConsentError.badInput('EXPIRY_INVALID', 'expiresAt must be in the future');
@@ -74,6 +86,7 @@ export class ConsentService implements OnModuleInit {
     const grant: ConsentGrantRow = {
       id: randomUUID(),
       citizenIdNumber: citizen.id,
+      onBehalfOf: input.onBehalfOf && input.onBehalfOf !== citizen.id ? input.onBehalfOf : null,
       matterCode: matter.code,
       caseNumber: input.caseNumber ?? null,
       halls,
@@ -157,9 +170,26 @@ export class ConsentService implements OnModuleInit {
     );
     await entry('GRANTED', { grants: covering.length });
     return covering.map((grant) => {
-      const { id, matter: code, caseNumber, hall, halls, departments, grantedAt, expiresAt } = toConsentGrant(grant, now);
-      return { id, matter: code, caseNumber, hall, halls, departments, grantedAt, expiresAt };
+      const { id, onBehalfOf, matter: code, caseNumber, hall, halls, departments, grantedAt, expiresAt } = toConsentGrant(grant, now);
+      return { id, onBehalfOf, matter: code, caseNumber, hall, halls, departments, grantedAt, expiresAt };
     });
+  }
+
+  /**
+   * The grants of these citizens (a case's parties) for the matter that name the hall, newest first,
+   * as a case judges them (case-access.ts caseConsent): at most CASE_GRANTS_LIMIT.
+   */
+  async grantsForCase(citizens: readonly string[], matter: string, hall: string): Promise<CaseGrantFacts[]> {
+    const rows = await this.grants.listForCase(citizens, matter, hall, CASE_GRANTS_LIMIT);
+    return rows.map((grant) => ({
+      id: grant.id,
+      citizen: grant.citizenIdNumber,
+      onBehalfOf: grant.onBehalfOf,
+      matter: grant.matterCode,
+      caseNumber: grant.caseNumber,
+      expiresAt: grant.expiresAt,
+      revokedAt: grant.revokedAt,
+    }));
   }
 
   /**
@@ -187,12 +217,48 @@ export class ConsentService implements OnModuleInit {
    * ledger entry). Reads the database every time.
    */
   async resolveForAccess(reference: string, now: Date, use: ConsentUse): Promise<ConsentLookup> {
+    const found = await this.resolveGrant(reference, now, use);
+    if (found.invalid) return found;
+    // A grant given on someone else's behalf covers them only in a case, where the relation is proven from records.
+    if (found.grant.onBehalfOf !== null) return { facts: null, via: found.via, ref: found.ref, invalid: 'ON_BEHALF_NEEDS_CASE' };
+    return { facts: factsOf(found.grant, found.expiresAt, use.principal), via: found.via, ref: found.ref, invalid: null };
+  }
+
+  /**
+   * A presented reference as the grant it names and names the caller's place — the case's way of
+   * using a consent shown at the window (its grantor or the person it is for must be a party; the
+   * case judges that). `expiresAt` is the earlier of the grant's and the token's expiry.
+   */
+  async resolveForCase(reference: string, now: Date, use: ConsentUse): Promise<{ grant: CaseGrantFacts; ref: string; invalid: null } | ConsentRejected> {
+    const found = await this.resolveGrant(reference, now, use);
+    if (found.invalid) return found;
+    const { grant, expiresAt } = found;
+    return {
+      ref: found.ref,
+      invalid: null,
+      grant: {
+        id: grant.id,
+        citizen: grant.citizenIdNumber,
+        onBehalfOf: grant.onBehalfOf,
+        matter: grant.matterCode,
+        caseNumber: grant.caseNumber,
+        expiresAt,
+        revokedAt: grant.revokedAt,
+      },
+    };
+  }
+
+  private async resolveGrant(
+    reference: string,
+    now: Date,
+    use: ConsentUse,
+  ): Promise<{ grant: ConsentGrantRow; expiresAt: Date; via: ConsentReferenceKind; ref: string; invalid: null } | ConsentRejected> {
     if (typeof reference === 'string' && UUID.test(reference)) {
       const id = reference.toLowerCase();
       const grant = await this.findGrant(id);
       if (!grant) return { facts: null, via: 'grant', ref: id, invalid: 'GRANT_NOT_FOUND' };
       if (!namesCaller(grant, use.principal)) return { facts: null, via: 'grant', ref: grant.id, invalid: 'NOT_FOR_THIS_PLACE' };
-      return { facts: factsOf(grant, grant.expiresAt, use.principal), via: 'grant', ref: grant.id, invalid: null };
+      return { grant, expiresAt: grant.expiresAt, via: 'grant', ref: grant.id, invalid: null };
     }
     if (typeof reference !== 'string' || !looksLikeConsentToken(reference)) {
       return { facts: null, via: null, ref: null, invalid: 'REFERENCE_MALFORMED' };
@@ -215,7 +281,7 @@ export class ConsentService implements OnModuleInit {
     const expiresAt = claims.expiresAt < grant.expiresAt ? claims.expiresAt : grant.expiresAt;
     if (grant.halls.length === 0 && grant.departments.length === 0) grant = await this.bindAtWindow(grant, expiresAt, now, use);
     if (!namesCaller(grant, use.principal)) return { facts: null, via: 'token', ref: grant.id, invalid: 'NOT_FOR_THIS_PLACE' };
-    return { facts: factsOf(grant, expiresAt, use.principal), via: 'token', ref: grant.id, invalid: null };
+    return { grant, expiresAt, via: 'token', ref: grant.id, invalid: null };
   }
 
   /**
@@ -229,7 +295,9 @@ export class ConsentService implements OnModuleInit {
     const { principal, subject } = use;
     if (principal.kind !== 'clerk') return grant;
     if (grant.revokedAt !== null || expiresAt <= now) return grant;
-    if (subject.kind !== 'PERSON' || subject.id !== grant.citizenIdNumber || use.matter !== grant.matterCode) return grant;
+    const concerned = [subject.id, ...(use.caseParties ?? [])];
+    const forThem = concerned.includes(grant.citizenIdNumber) || (grant.onBehalfOf !== null && concerned.includes(grant.onBehalfOf));
+    if (subject.kind !== 'PERSON' || !forThem || use.matter !== grant.matterCode) return grant;
     if (grant.caseNumber !== null && grant.caseNumber !== use.caseNumber) return grant;
     const matter = await this.matters.rules(grant.matterCode);
     if (!matter || decideConsentListing({ principal, matter, subject }) !== null) return grant;
@@ -289,7 +357,12 @@ export class ConsentService implements OnModuleInit {
       consentRef: grant.id,
       outcome: 'GRANTED',
       ...requestFieldsOf(request),
-      detail: { halls: grant.halls, departments: grant.departments, expiresAt: grant.expiresAt.toISOString() },
+      detail: {
+        halls: grant.halls,
+        departments: grant.departments,
+        expiresAt: grant.expiresAt.toISOString(),
+        ...(grant.onBehalfOf ? { onBehalfOf: grant.onBehalfOf } : {}),
+      },
     });
   }
 }
@@ -316,6 +389,7 @@ function namesCaller(grant: Pick<ConsentGrantRow, 'halls' | 'departments'>, prin
 function toConsentGrant(grant: ConsentGrantRow, now: Date): ConsentGrant {
   return {
     id: grant.id,
+    onBehalfOf: grant.onBehalfOf,
     matter: grant.matterCode,
     caseNumber: grant.caseNumber,
     hall: grant.halls.length === 1 && grant.departments.length === 0 ? grant.halls[0]! : null,

@@ -11,6 +11,9 @@ import { StatusListEntity } from '../certificates/entities/status-list.entity.js
 import { PresentationLinkEntity } from '../certificates/entities/presentation-link.entity.js';
 import { ConsentGrantEntity } from '../consent/entities/consent-grant.entity.js';
 import { LookupAllowanceEntity } from '../exchange/entities/lookup-allowance.entity.js';
+import { CaseNumberCounterEntity } from '../cases/entities/case-number-counter.entity.js';
+import { CasePartyEntity } from '../cases/entities/case-party.entity.js';
+import { CaseEntity } from '../cases/entities/case.entity.js';
 
 /** Every TypeORM entity of the gateway schema; the migration drift check compares these with migrations/. */
 export const ENTITIES = [
@@ -27,4 +30,7 @@ export const ENTITIES = [
   StatusListEntity,
   PresentationLinkEntity,
   LookupAllowanceEntity,
+  CaseEntity,
+  CasePartyEntity,
+  CaseNumberCounterEntity,
 ];

@@ -59,6 +59,11 @@ export const DENIAL_MESSAGES: Record<DenialReason, string> = {
   CONSENT_NOT_COVERING: 'the consent does not cover this citizen, matter, case or hall',
   SUBJECT_CONDITION_NOT_MET: "the subject does not meet a condition of this matter (see the matter's subjectConditions)",
   SUBJECT_CONDITION_UNVERIFIED: 'a condition of this matter could not be checked because the department holding its facts did not answer; try again',
+  CASE_NOT_FOUND: 'no such case in your hall',
+  CASE_CLOSED: 'the case is closed; open a new case to read more',
+  NOT_A_PARTY: 'the subject is not a party of this case; add them to the case first',
+  RELATION_NOT_PROVEN: "the records do not show the relation this party's role needs to another party of the case",
+  RELATION_UNVERIFIED: "the relation this party's role needs could not be checked because a department did not answer; try again",
 };
 
 /** The exchange's errors: a DomainError with the exchange's codes and reasons and, for department failures, `department`. */

@@ -32,7 +32,10 @@ export class ExchangeViewsModule {
     const views = itemViewsOf(readCatalogFiles(config.catalogDir).dataItems);
     return {
       module: ExchangeViewsModule,
+      // Global: the cases domain shows its parties' records with the same views.
+      global: true,
       imports: [ExchangeModule],
+      exports: [ItemViews],
       providers: [{ provide: ItemViews, useValue: views }, ExchangeResolver, ...(views.resolvers as Array<new (...args: never[]) => object>)],
     };
   }

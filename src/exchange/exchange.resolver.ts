@@ -7,15 +7,11 @@ import { CreditCodeScalar } from '../common/scalars/credit-code.scalar.js';
 import { IdNumberScalar } from '../common/scalars/id-number.scalar.js';
 import { CurrentPrincipal } from '../identity/current-principal.decorator.js';
 import type { Principal } from '../identity/principal.js';
-import { PurposeInput } from './dto/purpose.input.js';
-import { ExchangeService, type Purpose } from './exchange.service.js';
+import { PurposeInput, purposeOf } from './dto/purpose.input.js';
+import { ExchangeService } from './exchange.service.js';
 import { ItemViews } from './item-views.js';
 import { CitizenView, EnterpriseView } from './models/views.model.js';
 import { selectedFieldNames } from './selection.js';
-
-function purposeOf(input: PurposeInput): Purpose {
-  return { matter: input.matter, caseNumber: input.caseNumber ?? null, consent: input.consent ?? null };
-}
 
 /**
  * The two lookups. Each reads exactly the data items behind the selected fields (the items' views,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
-import { conditionItems, decideAccess, type AccessRequest, type DenialReason, type SubjectRecords } from '../access/access-decision.js';
+import { conditionItems, decideAccess, type AccessRequest, type DenialReason, type MatterRules, type SubjectRecords } from '../access/access-decision.js';
 import type { Purpose } from '../access/purpose.js';
 import { LedgerUnavailableError } from '../audit/audit.errors.js';
 import { actorFor, type LedgerEntryInput, type LedgerOutcome, requestFieldsOf } from '../ledger/ledger-entry.js';
@@ -10,7 +10,7 @@ import { MattersService } from '../catalog/matters.service.js';
 import type { DepartmentCode } from '../common/departments.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { AppConfig } from '../config/app-config.js';
-import { PurposeFactsService } from '../consent/purpose-facts.js';
+import { accessFacts, caseDetail, PurposeFactsService, type CasePurpose } from '../consent/purpose-facts.js';
 import type { Principal } from '../identity/principal.js';
 import type { ItemRecord } from './connector.js';
 import { CoalescingBatcher } from '../common/coalescing-batcher.js';
@@ -48,6 +48,8 @@ export interface ExchangeView {
   /** The per-request scope (the GraphQL context): nested lookups share its loaders. */
   scope: object;
   outcomes: ReadonlyMap<string, ItemOutcome>;
+  /** Under a case: the case and the subject's role in it (see PurposeFacts). */
+  case: CasePurpose | null;
 }
 
 /** Subjects per department call (the reference department API takes at most 100). */
@@ -115,13 +117,15 @@ export class ExchangeService {
   }): Promise<ExchangeView> {
     const { principal, request, scope, subject, purpose } = args;
     await this.countAgainstRateLimit(principal, request, { kind: 'DATA_ACCESS', subject, matter: purpose.matter, caseNumber: purpose.caseNumber });
-    if (purpose.caseNumber === null && principal.kind !== 'citizen') {
+    if (!purpose.case && purpose.caseNumber === null && principal.kind !== 'citizen') {
       throw ExchangeError.badInput('CASE_NUMBER_REQUIRED', 'purpose.caseNumber is required: state the case this lookup is for');
     }
     const now = new Date();
-    const { matter, consent } = await this.purposes.gather(purpose, now, { principal, subject, request });
-    const items = [...new Set([...args.items, ...(args.checklist ? await this.itemsOfChecklist(purpose.matter) : [])])];
-    const facts = { principal, matter, caseNumber: purpose.caseNumber, subject, consent: consent.facts, consentRejected: consent.rejected, now };
+    const gathered = await this.purposes.gather(purpose, now, { principal, subject, request, scope });
+    const { matter, consent } = gathered;
+    const resolved = gathered.purpose ?? purpose;
+    const items = [...new Set([...args.items, ...(args.checklist && matter ? await this.itemsOfChecklist(matter) : [])])];
+    const facts = accessFacts(gathered, principal, subject, now);
     const conditions = await this.readConditions(scope, facts);
     const decision = decideAccess({ ...facts, items, subjectRecords: conditions.records });
 
@@ -143,7 +147,7 @@ export class ExchangeService {
       actor: actorFor(principal),
       subject,
       matter: matter ? matter.code : null,
-      caseNumber: purpose.caseNumber,
+      caseNumber: resolved.caseNumber,
       consentRef: consent.ref,
       itemsGranted: granted,
       itemsDenied: denied,
@@ -151,7 +155,8 @@ export class ExchangeService {
       outcome,
       ...requestFieldsOf(request),
       detail: {
-        ...(matter ? {} : { statedMatter: purpose.matter.slice(0, 64) }),
+        ...(matter || !purpose.matter ? {} : { statedMatter: purpose.matter.slice(0, 64) }),
+        ...caseDetail(gathered),
         // Why each denied item was denied, in itemsDenied's order; and what was read to judge the matter's conditions.
         ...(denied.length ? { denialReasons: denied.map((item) => (outcomes.get(item) as { reason: DenialReason }).reason) } : {}),
         ...(conditions.items.length ? { conditionItems: conditions.items } : {}),
@@ -165,7 +170,51 @@ export class ExchangeService {
     }
     if (fetched.status === 'rejected') throw fetched.reason;
     for (const [item, result] of fetched.value) outcomes.set(item, result);
-    return { subject, purpose, principal, request, scope, outcomes };
+    return { subject, purpose: resolved, principal, request, scope, outcomes, case: gathered.case };
+  }
+
+  /**
+   * Reads records only to judge a fact about them — a relation between a case's parties — and
+   * releases nothing: `judge` (from access/) sees the records and only its verdict leaves. Each
+   * subject read gets its own RELATION_CHECK ledger entry (GRANTED proven, DENIED not proven,
+   * FAILED a department did not answer) naming the items and departments read, so the person
+   * whose records were read sees it; all are durable before the verdict is returned.
+   */
+  async judgeFromRecords(args: {
+    principal: Principal;
+    request: RequestContext;
+    scope: object;
+    reads: ReadonlyArray<{ subject: Subject; items: readonly string[] }>;
+    judge: (records: ReadonlyMap<string, SubjectRecords>) => 'PROVEN' | 'NOT_PROVEN' | 'UNVERIFIED';
+    entry: Pick<LedgerEntryInput, 'matter' | 'caseNumber' | 'detail'>;
+  }): Promise<'PROVEN' | 'NOT_PROVEN' | 'UNVERIFIED'> {
+    if (!this.ledger.writable) throw new LedgerUnavailableError();
+    const reads = args.reads.map((read) => ({ ...read, items: read.items.filter((item) => this.registry.ownerOf(item)) }));
+    const records = new Map<string, SubjectRecords>();
+    await Promise.all(
+      reads.map(async ({ subject, items }) => {
+        const read = await this.fetchItems(args.scope, subject, items);
+        records.set(subject.id, new Map(read.map(([item, outcome]) => [item, outcome.kind === 'records' ? outcome.records : null])));
+      }),
+    );
+    const verdict = args.judge(records);
+    const outcome: LedgerOutcome = verdict === 'PROVEN' ? 'GRANTED' : verdict === 'NOT_PROVEN' ? 'DENIED' : 'FAILED';
+    await Promise.all(
+      reads.map(({ subject, items }) =>
+        this.ledger.record({
+          kind: 'RELATION_CHECK',
+          actor: actorFor(args.principal),
+          subject,
+          matter: args.entry.matter,
+          caseNumber: args.entry.caseNumber,
+          departments: [...new Set(items.map((item) => this.registry.ownerOf(item)!))].sort(),
+          outcome,
+          ...requestFieldsOf(args.request),
+          detail: { ...args.entry.detail, factItems: [...items] },
+        }),
+      ),
+    );
+    return verdict;
   }
 
   /**
@@ -257,10 +306,10 @@ export class ExchangeService {
     return { records, items, departments: [...new Set(items.map((item) => this.registry.ownerOf(item)!))].sort() };
   }
 
-  /** The data items a matter's materials checklist judges (none for an unknown matter). */
-  private async itemsOfChecklist(matterCode: string): Promise<string[]> {
-    const [rules, materials] = await Promise.all([this.matters.rules(matterCode), this.matters.materials(matterCode)]);
-    return rules && materials ? checklistItems(rules, materials) : [];
+  /** The data items a matter's materials checklist judges, as far as the rules (under a case: the party's role's) may read them. */
+  private async itemsOfChecklist(rules: MatterRules): Promise<string[]> {
+    const materials = await this.matters.materials(rules.code);
+    return materials ? checklistItems(rules, materials) : [];
   }
 
   /** The department that owns a data item, or undefined for an item the catalog does not know. */

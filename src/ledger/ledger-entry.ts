@@ -24,6 +24,13 @@ export const LEDGER_ENTRY_KINDS = [
   'AUDIT_EXPORT',
   /** An operation the caller's role may not perform, refused by the role guard. */
   'ACCESS_REFUSED',
+  /** A case opened, a party added, a consent attached, a case closed (detail.action). */
+  'CASE_CHANGE',
+  /**
+   * Records read only to judge a relation between a case's parties (detail.relation): GRANTED —
+   * proven, DENIED — not proven, FAILED — a department did not answer. Nothing read is released.
+   */
+  'RELATION_CHECK',
 ] as const;
 export type LedgerEntryKind = (typeof LEDGER_ENTRY_KINDS)[number];
 

@@ -57,6 +57,15 @@ export class DataAccess {
   @Field(() => String, { nullable: true })
   caseNumber: string | null;
 
+  @Field(() => String, { nullable: true, description: 'The case (Case.id) the data was read for, when read under one.' })
+  caseId: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The citizen's role in that case, e.g. CO_OWNER; for a relation check, the role whose relation was judged.",
+  })
+  partyRole: string | null;
+
   @Field(() => [String], { description: 'Data items released.' })
   items: string[];
 

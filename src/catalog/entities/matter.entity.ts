@@ -1,5 +1,6 @@
 import { Check, Column, Entity, OneToMany, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type { MaterialDefinition, SubjectCondition } from '../matter-definition.js';
+import type { PartyRoleDefinition } from '../matter-parties.js';
 import type { MatterDataItemEntity } from './matter-data-item.entity.js';
 
 /** A matter and its rules (see matter-definition.ts); the data items it may read are in matter_data_item. */
@@ -38,6 +39,10 @@ export class MatterEntity {
 
   @Column({ type: 'jsonb' })
   materials: MaterialDefinition[];
+
+  /** The party roles when the matter is handled as a case (see matter-parties.ts); empty: not a case matter. */
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  parties: PartyRoleDefinition[];
 
   /** FILE: kept equal to schemas/matters/ at start-up; ADMIN: changed through the API, left alone by the sync. */
   @Column({ name: 'managed_by', type: 'varchar', length: 8 })

@@ -50,8 +50,10 @@ export interface SafeExtensions {
   department?: string;
   /** When to try again (rate limits); HTTP answers also send it as Retry-After. */
   retryAfterSeconds?: number;
+  /** Which party role of a case a refusal is about (e.g. MOTHER). */
+  role?: string;
 }
-export const SAFE_EXTENSION_KEYS: readonly (keyof SafeExtensions)[] = ['department', 'retryAfterSeconds'];
+export const SAFE_EXTENSION_KEYS: readonly (keyof SafeExtensions)[] = ['department', 'retryAfterSeconds', 'role'];
 
 export interface DomainErrorOptions extends SafeExtensions {
   /** The failure behind it, for the log only: never shown to the client. */

@@ -5,6 +5,7 @@ import { DEPARTMENT_CODES } from '../../common/departments.js';
 import { MATTER_CODE } from '../../catalog/matter-definition.js';
 import { HALL_CODE_PATTERN } from '../../identity/halls.js';
 import { CASE_NUMBER_MESSAGE, CASE_NUMBER_PATTERN } from '../../common/identifiers/case-number.js';
+import { IdNumberScalar } from '../../common/scalars/id-number.scalar.js';
 
 /** Case numbers a consent may be limited to: a letter or digit, then letters, digits and `._/-`, at most 64. */
 
@@ -24,6 +25,16 @@ export class GrantConsentInput {
   @IsString()
   @Matches(MATTER_CODE, { message: 'matter must be a matter code such as HOUSE_TRANSFER' })
   matter: string;
+
+  @Field(() => IdNumberScalar, {
+    nullable: true,
+    description:
+      'Gives the consent for someone else: your minor child (a newborn) or a deceased relative, for a matter that takes such consent. ' +
+      'It covers their records only in a case where your relation to them is proven from department records.',
+  })
+  @IsOptional()
+  @IsString()
+  onBehalfOf?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Limits the consent to this case number.' })
   @IsOptional()

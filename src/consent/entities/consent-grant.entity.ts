@@ -23,6 +23,14 @@ export class ConsentGrantEntity {
   @Column({ name: 'matter_code', type: 'varchar', length: 64 })
   matterCode: string;
 
+  /**
+   * The person the grant is given for, when not the grantor: a parent for their minor child, a next
+   * of kin for the deceased. It covers that person's records only in a case where the grantor's
+   * relation to them is proven from records.
+   */
+  @Column({ name: 'on_behalf_of', type: 'varchar', length: 18, nullable: true })
+  onBehalfOf: string | null;
+
   /** Limits the consent to one case, when set. */
   @Column({ name: 'case_number', type: 'varchar', length: 64, nullable: true })
   caseNumber: string | null;

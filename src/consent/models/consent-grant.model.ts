@@ -15,6 +15,13 @@ export class ConsentGrant {
   @Field()
   matter: string;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The person the consent is given for, when not the citizen who gave it: a parent for their minor child, a next of kin for the deceased (it covers them only in a case where that relation is proven from records).',
+  })
+  onBehalfOf: string | null;
+
   @Field(() => String, { nullable: true, description: 'The one case the consent covers; any case of the matter when null.' })
   caseNumber: string | null;
 
