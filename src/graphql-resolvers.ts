@@ -8,6 +8,7 @@ import { CertificatesResolver } from './certificates/certificates.resolver.js';
 import { CitizenCertificatesResolver } from './certificates/citizen-certificates.resolver.js';
 import { ConsentResolver } from './consent/consent.resolver.js';
 import { ExchangeResolver } from './exchange/exchange.resolver.js';
+import { CitizenViewLedgerResolver, EnterpriseViewLedgerResolver } from './exchange/view-ledger.resolver.js';
 import { DevSignInResolver } from './identity/dev-sign-in.resolver.js';
 import { IdentityResolver } from './identity/identity.resolver.js';
 
@@ -27,6 +28,8 @@ export const GRAPHQL_RESOLVERS: Function[] = [
   ConsentResolver,
   DevSignInResolver,
   ExchangeResolver,
+  CitizenViewLedgerResolver,
+  EnterpriseViewLedgerResolver,
   IdentityResolver,
   LedgerResolver,
   MattersResolver,

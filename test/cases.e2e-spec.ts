@@ -106,7 +106,7 @@ describe('cases', () => {
         ['FATHER', 'MISSING'],
       ]);
       // One refusal per party's record, each the consent it lacks.
-      expect(res.body.errors?.map((e) => [e.path?.[2], e.extensions?.reason])).toEqual([
+      expect(res.body.errors?.map((e) => [e.path?.[2], e.extensions?.reason]).sort()).toEqual([
         [0, 'CONSENT_MISSING'],
         [1, 'CONSENT_MISSING'],
         [2, 'CONSENT_MISSING'],
@@ -319,9 +319,16 @@ describe('cases', () => {
     const opened = res.body.data!.openCase;
     expect(opened.parties[1]!.relation).toEqual({ type: 'LEGAL_REPRESENTATIVE_OF', to: 'ENTERPRISE', status: 'PROVEN' });
     await grant(ZHANG_HAO, { matter: 'BUSINESS_LICENSE', hall: 'LONGYOU-01' });
-    const read = await t.graphql<{
-      case: { parties: Array<{ name: string; enterprise: { registration: { name: string } } | null; record: { person: { name: string } } | null }> };
-    }>(`query($id: ID!) { case(id: $id) { parties { name enterprise { registration { name } } record { person { name } } } } }`, { id: opened.id }, longyou);
+    type Read = {
+      name: string;
+      enterprise: { registration: { name: string }; ledgerEntry: { index: number } } | null;
+      record: { person: { name: string } } | null;
+    };
+    const read = await t.graphql<{ case: { parties: Read[] } }>(
+      `query($id: ID!) { case(id: $id) { parties { name enterprise { registration { name } ledgerEntry { index } } record { person { name } } } } }`,
+      { id: opened.id },
+      longyou,
+    );
     expect(read.body.errors).toBeUndefined();
     const [enterprise, representative] = read.body.data!.case.parties;
     expect(enterprise).toMatchObject({
@@ -330,6 +337,15 @@ describe('cases', () => {
       record: null,
     });
     expect(representative).toMatchObject({ name: 'Zhang Hao', record: { person: { name: 'Zhang Hao' } }, enterprise: null });
+    // The read's ledger entry, for the verification sheet: the enterprise's, under the case.
+    const entry = await owner.query(`SELECT kind, subject_id, detail FROM onegate.ledger_entry WHERE leaf_index = $1`, [
+      enterprise!.enterprise!.ledgerEntry.index,
+    ]);
+    expect(entry.rows[0]).toMatchObject({
+      kind: 'DATA_ACCESS',
+      subject_id: JIAHE,
+      detail: expect.objectContaining({ caseId: opened.id, partyRole: 'ENTERPRISE' }),
+    });
   });
 
   it("lists the hall's own cases, newest first, and closes one: nothing more is read under it", async () => {

@@ -6,6 +6,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { ConsentModule } from '../consent/consent.module.js';
 import { DepartmentRegistry } from './department-registry.js';
 import { ExchangeResolver } from './exchange.resolver.js';
+import { CitizenViewLedgerResolver, EnterpriseViewLedgerResolver } from './view-ledger.resolver.js';
 import { ExchangeService } from './exchange.service.js';
 import { ItemViews, itemViewsOf } from './item-views.js';
 import { SHARED_LOOKUP_RATE_LIMITER } from './shared-lookup-rate-limiter.js';
@@ -36,7 +37,13 @@ export class ExchangeViewsModule {
       global: true,
       imports: [ExchangeModule],
       exports: [ItemViews],
-      providers: [{ provide: ItemViews, useValue: views }, ExchangeResolver, ...(views.resolvers as Array<new (...args: never[]) => object>)],
+      providers: [
+        { provide: ItemViews, useValue: views },
+        ExchangeResolver,
+        CitizenViewLedgerResolver,
+        EnterpriseViewLedgerResolver,
+        ...(views.resolvers as Array<new (...args: never[]) => object>),
+      ],
     };
   }
 }

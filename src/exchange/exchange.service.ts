@@ -5,6 +5,7 @@ import type { Purpose } from '../access/purpose.js';
 import { LedgerUnavailableError } from '../audit/audit.errors.js';
 import { actorFor, type LedgerEntryInput, type LedgerOutcome, requestFieldsOf } from '../ledger/ledger-entry.js';
 import { LedgerService } from '../ledger/ledger.service.js';
+import type { RecordedEntry } from '../ledger/ledger-writer.js';
 import { checklistItems } from '../catalog/material-checklist.js';
 import { MattersService } from '../catalog/matters.service.js';
 import type { DepartmentCode } from '../common/departments.js';
@@ -50,6 +51,8 @@ export interface ExchangeView {
   outcomes: ReadonlyMap<string, ItemOutcome>;
   /** Under a case: the case and the subject's role in it (see PurposeFacts). */
   case: CasePurpose | null;
+  /** The lookup's ledger entry, durable before the view was returned. */
+  entry: RecordedEntry;
 }
 
 /** Subjects per department call (the reference department API takes at most 100). */
@@ -170,7 +173,7 @@ export class ExchangeService {
     }
     if (fetched.status === 'rejected') throw fetched.reason;
     for (const [item, result] of fetched.value) outcomes.set(item, result);
-    return { subject, purpose: resolved, principal, request, scope, outcomes, case: gathered.case };
+    return { subject, purpose: resolved, principal, request, scope, outcomes, case: gathered.case, entry: written.value };
   }
 
   /**

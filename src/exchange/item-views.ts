@@ -16,8 +16,8 @@ const VIEW_TYPES: Record<MatterSubject, Class> = { PERSON: CitizenView, ENTERPRI
 const VIEW_NAMES: Record<MatterSubject, string> = { PERSON: 'CitizenView', ENTERPRISE: 'EnterpriseView' };
 /** Fields the views have besides their items (certificates and materials come from the certificate registry). */
 const TAKEN_FIELDS: Record<MatterSubject, readonly string[]> = {
-  PERSON: ['idNumber', 'certificates', 'materials', 'view', 'constructor'],
-  ENTERPRISE: ['creditCode', 'view', 'constructor'],
+  PERSON: ['idNumber', 'ledgerEntry', 'certificates', 'materials', 'view', 'constructor'],
+  ENTERPRISE: ['creditCode', 'ledgerEntry', 'view', 'constructor'],
 };
 const SCALARS = { string: String, integer: Int, number: Float, boolean: Boolean } as const;
 

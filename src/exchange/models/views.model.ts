@@ -1,7 +1,24 @@
-import { Field, ObjectType } from '@nestjs/graphql';
+import { Field, GraphQLISODateTime, Int, ObjectType } from '@nestjs/graphql';
 import { CreditCodeScalar } from '../../common/scalars/credit-code.scalar.js';
 import { IdNumberScalar } from '../../common/scalars/id-number.scalar.js';
 import type { ExchangeView } from '../exchange.service.js';
+
+@ObjectType({ description: 'The ledger entry that records a lookup: where to find it and prove it (inclusionProof) later.' })
+export class LedgerEntryRef {
+  @Field(() => Int, { description: 'Leaf index in the ledger.' })
+  index: number;
+
+  @Field({ description: 'Leaf hash, standard base64.' })
+  leafHash: string;
+
+  @Field(() => GraphQLISODateTime)
+  at: Date;
+}
+
+/** The reference of a lookup's ledger entry. */
+export function ledgerEntryRef(view: ExchangeView): LedgerEntryRef {
+  return { index: view.entry.index, leafHash: view.entry.leafHash.toString('base64'), at: view.entry.at };
+}
 
 /**
  * A citizen as one lookup sees them: one nullable field per data item about persons, each made from
