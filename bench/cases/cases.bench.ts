@@ -300,7 +300,8 @@ async function runSize(adminUrl: string, dataDir: string, citizens: number, sett
           clerks,
           warmupFor(i === 0, settings),
           settings.seconds,
-          `bench-cases-${tag}-c${clerks}-`,
+          // Each attempt its own clerks, so that an attempt measured again is not counted with the one before.
+          `bench-cases-${tag}-c${clerks}-${Math.random().toString(36).slice(2, 8)}-`,
         ),
       );
       runs.push(run);

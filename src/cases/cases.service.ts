@@ -177,9 +177,12 @@ export class CasesService {
     return found;
   }
 
-  /** A case of the clerk's hall; null (and a refusal in the ledger) for another hall's or none. */
-  async find(principal: Principal, request: RequestContext, caseId: string): Promise<StoredCase | null> {
-    const found = await this.cases.find(caseId);
+  /**
+   * A case of the clerk's hall; null (and a refusal in the ledger) for another hall's or none. Read
+   * once per request (`scope`): the lookups of its parties in the same request share this reading.
+   */
+  async find(principal: Principal, request: RequestContext, scope: object, caseId: string): Promise<StoredCase | null> {
+    const found = await this.purposes.caseInRequest(caseId, scope);
     const denial = caseStandingDenial(principal, found && { hall: found.hall, status: 'OPEN' });
     if (denial || !found) {
       await this.record(principal, request, null, 'READ', 'DENIED', { reason: 'CASE_NOT_FOUND' });
