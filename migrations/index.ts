@@ -13,6 +13,7 @@ import { CertificateHolderKey1795400000400 } from './1795400000400-CertificateHo
 import { IdentifierVersion1795500000310 } from './1795500000310-IdentifierVersion.js';
 import { DepartmentItemViews1795600000410 } from './1795600000410-DepartmentItemViews.js';
 import { LookupAllowance1795600000850 } from './1795600000850-LookupAllowance.js';
+import { ResidentParents1795700000100 } from './1795700000100-ResidentParents.js';
 import { Cases1795700000200 } from './1795700000200-Cases.js';
 
 /** Every migration, in order. A new migration file is added here too. */
@@ -32,5 +33,6 @@ export const MIGRATIONS = [
   IdentifierVersion1795500000310,
   DepartmentItemViews1795600000410,
   LookupAllowance1795600000850,
+  ResidentParents1795700000100,
   Cases1795700000200,
 ];

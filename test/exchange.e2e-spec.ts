@@ -14,6 +14,9 @@ import { addFamilyCheckMatter, addIdentityCheckMatter } from './support/fixture-
 const LI_WEI = '330825198803142023';
 const ZHANG_HAO = '330825198611021315';
 const GUAN = '31010519660520037X';
+const ZHANG_XIAOYU = '330825202609180842';
+const CHEN_MING = '440105194002290556';
+const CHEN_LAN = '440105196808080661';
 const SUPERMARKET = '91330782MA2E00017B';
 
 const HOUSE_QUERY = `query($id: IdNumber!, $purpose: PurposeInput!) {
@@ -228,6 +231,25 @@ describe('the exchange: purpose-bound, consented, audited lookups', () => {
       });
       expect(Math.abs(Date.parse(house.at) - Date.now())).toBeLessThan(120_000);
       expect(nodes.find((n) => n.caseNumber === 'LY-2026-1104')).toMatchObject({ matter: 'IDENTITY_CHECK', outcome: 'PARTIAL' });
+    });
+  });
+
+  describe("the register names a resident's parents (person.identity)", () => {
+    const PARENTS = `query($id: IdNumber!, $p: PurposeInput!) { citizen(idNumber: $id, purpose: $p) { person { name fatherIdNumber motherIdNumber } } }`;
+
+    it("gives the newborn Zhang Xiaoyu's father and mother, and Chen Lan's father with no mother recorded", async () => {
+      const newborn = await t.graphql<{ citizen: any }>(PARENTS, { id: ZHANG_XIAOYU, p: { matter: 'IDENTITY_CHECK', caseNumber: 'LY-2026-1201' } }, clerk);
+      expect(newborn.body.errors).toBeUndefined();
+      expect(newborn.body.data!.citizen.person).toEqual({ name: 'Zhang Xiaoyu', fatherIdNumber: ZHANG_HAO, motherIdNumber: LI_WEI });
+
+      const haizhu = await t.token({ role: 'clerk', sub: 'C-HZ-023', hall: 'HAIZHU-01' });
+      const daughter = await t.graphql<{ citizen: any }>(PARENTS, { id: CHEN_LAN, p: { matter: 'IDENTITY_CHECK', caseNumber: 'HZ-2026-1202' } }, haizhu);
+      expect(daughter.body.errors).toBeUndefined();
+      expect(daughter.body.data!.citizen.person).toEqual({ name: 'Chen Lan', fatherIdNumber: CHEN_MING, motherIdNumber: null });
+
+      // Nobody else in the demo has a parent on record.
+      const mother = await t.graphql<{ citizen: any }>(PARENTS, { id: LI_WEI, p: { matter: 'IDENTITY_CHECK', caseNumber: 'LY-2026-1203' } }, clerk);
+      expect(mother.body.data!.citizen.person).toEqual({ name: 'Li Wei', fatherIdNumber: null, motherIdNumber: null });
     });
   });
 

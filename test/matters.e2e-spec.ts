@@ -86,6 +86,46 @@ describe('matters', () => {
     expect(rows[0].request_id).toBe(created.headers['x-request-id']);
   });
 
+  it('lets admins declare party roles, so a matter of theirs is handled as a case', async () => {
+    const PARTIES = `mutation($input: MatterInput!) { saveMatter(input: $input) { code parties { role nameZh subject relation { type to side } consent { kind byRoles onBehalfOf } } materials { code roles } } }`;
+    const parties = [
+      { role: 'WARD', name: 'Ward', subject: true, required: true, dataItems: ['person.identity'], consent: 'BY', consentBy: ['GUARDIAN'] },
+      {
+        role: 'GUARDIAN',
+        name: 'Guardian',
+        nameZh: '监护人',
+        applicant: true,
+        dataItems: ['person.identity'],
+        relation: { type: 'PARENT_OF', to: 'WARD' },
+        consent: 'SELF',
+      },
+    ];
+    const input = newMatter({
+      code: 'GUARDIAN_PERMIT',
+      materials: [
+        { code: 'IDENTITY', name: 'Identity', nameZh: '身份证明', roles: ['GUARDIAN'], satisfiedBy: { dataItems: ['person.identity'], certificateTypes: [] } },
+      ],
+      parties,
+    });
+    const saved = await t.graphql<{ saveMatter: any }>(PARTIES, { input }, admin);
+    expect(saved.body.errors).toBeUndefined();
+    expect(saved.body.data!.saveMatter.parties).toEqual([
+      { role: 'WARD', nameZh: null, subject: true, relation: null, consent: { kind: 'BY', byRoles: ['GUARDIAN'], onBehalfOf: 'REQUIRED' } },
+      {
+        role: 'GUARDIAN',
+        nameZh: '监护人',
+        subject: false,
+        relation: { type: 'PARENT_OF', to: 'WARD', side: null },
+        consent: { kind: 'SELF', byRoles: [], onBehalfOf: null },
+      },
+    ]);
+    expect(saved.body.data!.saveMatter.materials).toEqual([{ code: 'IDENTITY', roles: ['GUARDIAN'] }]);
+    const bad = await t.graphql(PARTIES, { input: { ...input, parties: [{ ...parties[0], consentBy: ['NOBODY'] }, parties[1]] } }, admin);
+    expect(bad.body.errors![0]!.extensions).toMatchObject({ reason: 'MATTER_INVALID' });
+    expect(bad.body.errors![0]!.message).toMatch(/consent\.by names "NOBODY"/);
+    await t.graphql(DELETE, { code: 'GUARDIAN_PERMIT' }, admin);
+  });
+
   it('keeps a matter citizens have consented under: deleting it is a CONFLICT and changes nothing', async () => {
     const citizen = await t.token({ role: 'citizen', sub: '330825198803142023' });
     const granted = await t.graphql(`mutation { grantConsent(input: { matter: "UTILITIES_TRANSFER" }) { id } }`, undefined, citizen);

@@ -3,7 +3,7 @@ import { CurrentRequest, type RequestContext } from '../common/request/request-c
 import { CurrentPrincipal } from '../identity/current-principal.decorator.js';
 import type { Principal } from '../identity/principal.js';
 import { Roles } from '../identity/roles.decorator.js';
-import { MatterInput } from './dto/matter.input.js';
+import { MatterInput, matterDeclaration } from './dto/matter.input.js';
 import { MattersService } from './matters.service.js';
 import { Matter } from './models/matter.model.js';
 
@@ -24,7 +24,7 @@ export class MattersResolver {
   @Roles('admin')
   @Mutation(() => Matter, { description: 'Creates a matter or replaces the one with the same code (admins). Recorded in the ledger.' })
   saveMatter(@CurrentPrincipal() admin: Principal, @CurrentRequest() request: RequestContext, @Args('input') input: MatterInput): Promise<Matter> {
-    return this.service.save(admin, request, input);
+    return this.service.save(admin, request, matterDeclaration(input));
   }
 
   @Roles('admin')

@@ -111,6 +111,7 @@ export class MattersService {
         consentRequired: definition.consentRequired,
         jurisdiction: definition.jurisdiction,
         subjectConditions: definition.subjectConditions.map(describeCondition),
+        parties: definition.parties.map((p) => p.role),
       }),
     );
     this.snapshot = null;

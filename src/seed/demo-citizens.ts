@@ -67,6 +67,9 @@ export interface DemoCitizen {
   name: string;
   sex: Sex;
   birthDate: string;
+  /** The parents the household register names (not in the shared fixture); absent: none recorded. */
+  fatherIdNumber?: string | null;
+  motherIdNumber?: string | null;
   /** The situation this person exists to demonstrate. */
   story: string;
   household: DemoHouseholdMembership;
@@ -172,6 +175,8 @@ export const DEMO_CITIZENS: readonly DemoCitizen[] = [
     name: 'Zhang Xiaoyu',
     sex: 'F',
     birthDate: '2026-09-18',
+    fatherIdNumber: '330825198611021315',
+    motherIdNumber: '330825198803142023',
     story:
       'Newborn: birth registration, household registration and the social security card should come from one application, with the medical birth certificate pulled from the Health Commission instead of carried.',
     household: {
@@ -313,6 +318,8 @@ export const DEMO_CITIZENS: readonly DemoCitizen[] = [
     name: 'Chen Lan',
     sex: 'F',
     birthDate: '1968-08-08',
+    fatherIdNumber: '440105194002290556',
+    motherIdNumber: null,
     story: "Chen Ming's daughter, who handles his affairs and inherits the flat.",
     household: {
       householdNumber: '440105-HZ-9031',

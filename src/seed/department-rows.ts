@@ -36,6 +36,9 @@ export interface ResidentRow {
   regionCode: string;
   idCardStatus: IdCardStatus;
   registeredOn: string;
+  /** The parents' ID numbers as the register records them; null when not recorded. */
+  fatherIdNumber: string | null;
+  motherIdNumber: string | null;
 }
 export interface HouseholdRow {
   householdNumber: string;

@@ -120,8 +120,8 @@ const SOURCE_TABLES: readonly SourceTable[] = [
   sourceTable(
     'resident',
     'dept_public_security.resident',
-    ['id_number', 'name', 'sex', 'birth_date', 'region_code', 'id_card_status', 'registered_on'],
-    (r) => [r.idNumber, r.name, r.sex, r.birthDate, r.regionCode, r.idCardStatus, r.registeredOn],
+    ['id_number', 'name', 'sex', 'birth_date', 'region_code', 'id_card_status', 'registered_on', 'father_id_number', 'mother_id_number'],
+    (r) => [r.idNumber, r.name, r.sex, r.birthDate, r.regionCode, r.idCardStatus, r.registeredOn, r.fatherIdNumber, r.motherIdNumber],
   ),
   sourceTable('household', 'dept_public_security.household', ['household_number', 'household_type', 'address', 'region_code'], (r) => [
     r.householdNumber,
@@ -301,6 +301,8 @@ export function demoDepartmentRows(): DepartmentRows {
       regionCode,
       idCardStatus: death ? 'CANCELLED_DECEASED' : 'ACTIVE',
       registeredOn: citizen.birthDate,
+      fatherIdNumber: citizen.fatherIdNumber ?? null,
+      motherIdNumber: citizen.motherIdNumber ?? null,
     });
     if (firstTime(`household ${household.householdNumber}`)) {
       rows.household.push({

@@ -253,6 +253,42 @@ describe('generateDepartmentRows', () => {
     expect(rows.birthCertificate.filter((b) => b.fatherIdNumber !== null).length).toBeGreaterThan(rows.birthCertificate.length / 2);
   });
 
+  it("names children's parents in the register: residents of the right sex, older than the child, as on the birth certificate", () => {
+    const births = new Map(rows.birthCertificate.map((b) => [b.childIdNumber!, b]));
+    expectNone(rows.resident, (person) => {
+      for (const [idNumber, sex] of [
+        [person.fatherIdNumber, 'M'],
+        [person.motherIdNumber, 'F'],
+      ] as const) {
+        if (idNumber === null) continue;
+        const parent = residents.get(idNumber);
+        if (parent === undefined) return 'a named parent is not a resident';
+        if (parent.sex !== sex) return 'a named parent has the wrong sex';
+        if (parent.birthDate >= person.birthDate) return 'a named parent is not older than the child';
+      }
+      const birth = births.get(person.idNumber);
+      if (birth === undefined) return null;
+      return birth.motherIdNumber === person.motherIdNumber && birth.fatherIdNumber === person.fatherIdNumber
+        ? null
+        : 'the register and the birth certificate name different parents';
+    });
+    // Both parents, a mother only (a divorced mother's children), a father only (a divorced father's, or the head with a widowed father).
+    const named = (r: (typeof rows.resident)[number]) => [r.fatherIdNumber !== null, r.motherIdNumber !== null].join();
+    const kinds = groupBy(rows.resident, named);
+    expect(kinds.get('true,true')!.length).toBeGreaterThan(CITIZENS * 0.2);
+    expect(kinds.get('false,true')!.length).toBeGreaterThan(0);
+    expect(kinds.get('true,false')!.length).toBeGreaterThan(0);
+    // The widowed parent living with the head is the one the head's record names.
+    const heads = new Map(rows.householdMember.filter((m) => m.relationToHead === 'HEAD').map((m) => [m.householdNumber, m.idNumber]));
+    const parents = rows.householdMember.filter((m) => m.relationToHead === 'FATHER' || m.relationToHead === 'MOTHER');
+    expect(parents.length).toBeGreaterThan(0);
+    expectNone(parents, (member) => {
+      const head = residents.get(heads.get(member.householdNumber)!)!;
+      const named = member.relationToHead === 'FATHER' ? head.fatherIdNumber : head.motherIdNumber;
+      return named === member.idNumber ? null : "the head's record does not name the parent living with them";
+    });
+  });
+
   it('shows each death in every department', () => {
     const deaths = new Map(rows.deathCertificate.map((d) => [d.idNumber, d]));
     const accounts = new Map(rows.insuranceAccount.map((a) => [a.idNumber, a]));
@@ -302,6 +338,16 @@ describe('demo rows', () => {
     });
     expect(demo.resident.find((r) => r.idNumber === '440105194002290556')?.idCardStatus).toBe('CANCELLED_DECEASED');
     expect(demo.household.find((h) => h.householdNumber === '320113-COLL-0007')?.householdType).toBe('COLLECTIVE');
+  });
+
+  it("name Zhang Xiaoyu's parents and Chen Lan's father, and nobody else's", () => {
+    const parents = demo.resident.filter((r) => r.fatherIdNumber !== null || r.motherIdNumber !== null);
+    expect(parents.map((r) => [r.name, r.fatherIdNumber, r.motherIdNumber])).toEqual([
+      ['Zhang Xiaoyu', '330825198611021315', '330825198803142023'],
+      ['Chen Lan', '440105194002290556', null],
+    ]);
+    const birth = demo.birthCertificate.find((b) => b.childIdNumber === '330825202609180842')!;
+    expect([birth.fatherIdNumber, birth.motherIdNumber]).toEqual(['330825198611021315', '330825198803142023']);
   });
 });
 

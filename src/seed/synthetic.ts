@@ -12,6 +12,7 @@ import {
   type PropertyShare,
   type PropertyUse,
   type RelationToHead,
+  type ResidentRow,
   type Sex,
 } from './department-rows.js';
 
@@ -21,8 +22,9 @@ import {
  * one, apart from its last household). Rows come out in batches of whole households, so memory stays
  * flat however many citizens are generated.
  *
- * The data is consistent across departments: spouses point at each other, children's parents,
- * co-owners and legal representatives are generated people, and a death shows in every department
+ * The data is consistent across departments: spouses point at each other, children's parents (on
+ * the birth certificate and in the household register), co-owners and legal representatives are
+ * generated people, and a death shows in every department
  * (death certificate, cancelled identity card and household entry, sealed insurance account, no
  * current marital status, surviving spouse WIDOWED).
  */
@@ -537,6 +539,9 @@ interface Family {
   /** The living or late spouse; null when single or divorced. */
   partner: Person | null;
   marriage: Marriage | null;
+  /** The children's parents in the data: the head and the partner; null for a divorced head's ex. */
+  father: Person | null;
+  mother: Person | null;
   children: Person[];
 }
 
@@ -585,7 +590,7 @@ class SyntheticPopulation {
 
   private familyHousehold(rows: DepartmentRows): void {
     const family = this.formFamily(rows);
-    this.registerHousehold(rows, family);
+    const headRecord = this.registerHousehold(rows, family);
     this.recordMaritalStatus(rows, family);
     this.recordFamilyProperty(rows, family);
     const { head, partner, children, region } = family;
@@ -593,7 +598,7 @@ class SyntheticPopulation {
       this.insuranceAccount(rows, person, region);
       if (person.deathDay !== null) this.deathCertificate(rows, person, region);
     }
-    this.maybeElderlyParent(rows, family);
+    this.maybeElderlyParent(rows, family, headRecord);
     if (head.deathDay === null && family.headAge >= 25 && family.headAge <= 70 && this.random.chance(0.035)) {
       this.enterprise(rows, region, head);
     }
@@ -656,16 +661,21 @@ class SyntheticPopulation {
       history,
       partner,
       marriage,
+      father,
+      mother,
       children,
     };
   }
 
-  /** The household register; grown children have often moved out into a household of their own. */
-  private registerHousehold(rows: DepartmentRows, family: Family): void {
+  /**
+   * The household register; grown children have often moved out into a household of their own.
+   * Children's records name their parents in the data. Returns the head's resident record.
+   */
+  private registerHousehold(rows: DepartmentRows, family: Family): ResidentRow {
     const r = this.random;
-    const { region, householdNumber, head, partner, marriage } = family;
+    const { region, householdNumber, head, partner, marriage, father, mother } = family;
     rows.household.push({ householdNumber, householdType: 'FAMILY', address: family.address, regionCode: region.code });
-    this.resident(rows, head, region.code);
+    const headRecord = this.resident(rows, head, region.code);
     this.membership(rows, householdNumber, head, 'HEAD', Math.min(addYears(head.birthDay, 18), TODAY));
     if (partner && marriage) {
       this.resident(rows, partner, region.code);
@@ -673,7 +683,7 @@ class SyntheticPopulation {
     }
     for (const child of family.children) {
       const relation: RelationToHead = child.sex === 'M' ? 'SON' : 'DAUGHTER';
-      this.resident(rows, child, region.code);
+      this.resident(rows, child, region.code, father, mother);
       const movesOut = ageOn(child.birthDay, TODAY) >= 26 && child.deathDay === null && r.chance(0.45);
       if (!movesOut) {
         this.membership(rows, householdNumber, child, relation, child.birthDay);
@@ -694,6 +704,7 @@ class SyntheticPopulation {
       this.membership(rows, ownNumber, child, 'HEAD', leftDay);
       if (r.chance(0.3)) this.property(rows, region, ownAddress, [child], 'SOLE', leftDay);
     }
+    return headRecord;
   }
 
   /** The living keep a current status; the dead have none. */
@@ -744,8 +755,8 @@ class SyntheticPopulation {
     );
   }
 
-  /** Now and then an elderly, long-widowed parent lives with the head. */
-  private maybeElderlyParent(rows: DepartmentRows, { region, regionIndex, householdNumber, head, headAge }: Family): void {
+  /** Now and then an elderly, long-widowed parent lives with the head, whose record then names them. */
+  private maybeElderlyParent(rows: DepartmentRows, { region, regionIndex, householdNumber, head, headAge }: Family, headRecord: ResidentRow): void {
     const r = this.random;
     if (headAge < 35 || headAge > 65 || head.deathDay !== null || !r.chance(0.07)) return;
     const parentBirth = addYears(head.birthDay, -r.int(22, 34));
@@ -754,6 +765,8 @@ class SyntheticPopulation {
     // A father shares the head's surname; a mother keeps her own.
     const parent = this.newPerson(regionIndex, parentSex, parentBirth, parentSex === 'M' ? head.surname : undefined);
     this.resident(rows, parent, region.code);
+    if (parentSex === 'M') headRecord.fatherIdNumber = parent.idNumber;
+    else headRecord.motherIdNumber = parent.idNumber;
     this.membership(rows, householdNumber, parent, parentSex === 'M' ? 'FATHER' : 'MOTHER', r.int(addYears(head.birthDay, 18), TODAY));
     // The late spouse's own records predate the data set.
     const weddingDay = Math.min(addYears(parent.birthDay, r.int(20, 26)), head.birthDay);
@@ -862,8 +875,9 @@ class SyntheticPopulation {
 
   // ---------------------------------------------------------------------------- rows
 
-  private resident(rows: DepartmentRows, person: Person, regionCode: string): void {
-    rows.resident.push({
+  /** The person's resident record, naming the parents given (null: not in the data); returned for later additions. */
+  private resident(rows: DepartmentRows, person: Person, regionCode: string, father: Person | null = null, mother: Person | null = null): ResidentRow {
+    const record: ResidentRow = {
       idNumber: person.idNumber,
       name: person.name,
       sex: person.sex,
@@ -871,7 +885,11 @@ class SyntheticPopulation {
       regionCode,
       idCardStatus: person.deathDay === null ? 'ACTIVE' : 'CANCELLED_DECEASED',
       registeredOn: isoDate(Math.min(person.birthDay + this.random.int(0, 40), TODAY)),
-    });
+      fatherIdNumber: father === null ? null : father.idNumber,
+      motherIdNumber: mother === null ? null : mother.idNumber,
+    };
+    rows.resident.push(record);
+    return record;
   }
 
   private membership(rows: DepartmentRows, householdNumber: string, person: Person, relation: RelationToHead, joinedDay: number): void {
