@@ -153,7 +153,7 @@ function verificationSheet(context: SheetContext): HTMLElement[] {
         h(
           'p',
           { class: 'deceased-line' },
-          `✝ ${labelled(t('deceasedBanner'), tf('deceasedDetail', { number: death.medicalCertificateNumber, date: death.date, place: death.place }))}`,
+          labelled(t('deceasedBanner'), tf('deceasedDetail', { number: death.medicalCertificateNumber, date: death.date, place: death.place })),
         ),
       );
     }

@@ -175,6 +175,9 @@ export async function renderCaseWindow(root: HTMLElement, clerk: Me): Promise<vo
   };
   document.addEventListener('keydown', onKey);
 
+  // A sheet or a camera of the screen this one replaces (a language switch, a tab) goes with it.
+  closeCaseSheet();
+  stopAllScanners();
   const generation = (state?.generation ?? 0) + 1;
   state = { clerk, matters: [], generation, data: null, reads: [] };
   setStatus(t('loadingCase'));
@@ -745,7 +748,7 @@ function partyPanel(data: CaseData, party: CasePartyData, read: PartyRead): HTML
     ? h(
         'div',
         { class: 'deceased-banner', role: 'note', 'data-deceased': 'true' },
-        h('strong', {}, `✝ ${t('deceasedBanner')}`),
+        h('strong', {}, t('deceasedBanner')),
         h('span', {}, tf('deceasedDetail', { number: death.medicalCertificateNumber, date: death.date, place: death.place })),
       )
     : null;

@@ -307,7 +307,7 @@ const LABELS = {
   sheetClerk: { zh: '窗口人员', en: 'Clerk' },
   sheetItem: { zh: '核验项目', en: 'Item' },
   sheetContent: { zh: '核验内容', en: 'As recorded' },
-  sheetSource: { zh: '来源部门', en: 'Source department' },
+  sheetSource: { zh: '来源部门', en: 'Source' },
   sheetLedger: { zh: '审计日志条目', en: 'Ledger entry' },
   sheetLedgerRef: { zh: '第 {index} 条，叶哈希 {hash}', en: 'no. {index}, leaf hash {hash}' },
   sheetNotVerified: { zh: '未核验：{why}', en: 'Not verified: {why}' },

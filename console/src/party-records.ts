@@ -27,12 +27,14 @@ export const PERSON_ITEMS: readonly ItemSpec[] = [
     item: 'person.identity',
     field: 'person',
     label: 'person',
-    selection: `name sex birthDate idCardStatus ${SOURCE}`,
+    selection: `name sex birthDate idCardStatus motherIdNumber fatherIdNumber ${SOURCE}`,
     show: [
       { key: 'name', label: 'name' },
       { key: 'sex', label: 'sex', codes: 'sex' },
       { key: 'birthDate', label: 'birthDate' },
       { key: 'idCardStatus', label: 'idCardStatus', codes: 'idCardStatus' },
+      { key: 'motherIdNumber', label: 'motherIdNumber' },
+      { key: 'fatherIdNumber', label: 'fatherIdNumber' },
     ],
   },
   {
