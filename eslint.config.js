@@ -63,7 +63,12 @@ export default tseslint.config(
               from: DOMAINS.filter((domain) => domain !== 'catalog' && domain !== 'identity').map((domain) => `./src/${domain}`),
               message: ACCESS_MESSAGE,
             },
-            { target: './src/access', from: './src/catalog', except: ['./matter-definition.ts', './matter-terms.ts', './matter-parties.ts'], message: ACCESS_MESSAGE },
+            {
+              target: './src/access',
+              from: './src/catalog',
+              except: ['./matter-definition.ts', './matter-terms.ts', './matter-parties.ts'],
+              message: ACCESS_MESSAGE,
+            },
             { target: './src/access', from: './src/identity', except: ['./principal.ts'], message: ACCESS_MESSAGE },
           ],
         },

@@ -1,6 +1,6 @@
 import { Extensions, Field, GraphQLISODateTime, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { PageInfo } from '../../audit/models/page.model.js';
-import { MaterialSatisfaction } from '../../certificates/models/material-status.model.js';
+import { MaterialStatus } from '../../certificates/models/material-status.model.js';
 import { CreditCodeScalar } from '../../common/scalars/credit-code.scalar.js';
 import { IdNumberScalar } from '../../common/scalars/id-number.scalar.js';
 import type { CasePartyRow, StoredCase } from '../case.repository.js';
@@ -128,13 +128,7 @@ export class SuggestedParty {
 }
 
 @ObjectType({ description: "A material of the case's matter for one party (or for a role no party fills yet), and what covers it." })
-export class CaseMaterial {
-  @Field()
-  code: string;
-
-  @Field()
-  name: string;
-
+export class CaseMaterial extends MaterialStatus {
   @Field(() => String, { nullable: true })
   nameZh: string | null;
 
@@ -146,15 +140,6 @@ export class CaseMaterial {
 
   @Field(() => CreditCodeScalar, { nullable: true })
   creditCode: string | null;
-
-  @Field(() => MaterialSatisfaction)
-  satisfied: MaterialSatisfaction;
-
-  @Field(() => [String], { description: 'The data items whose records cover it (BY_DATA).' })
-  dataItems: string[];
-
-  @Field(() => [String], { description: 'Identifiers of the valid certificates that cover it (BY_CERTIFICATE).' })
-  certificates: string[];
 }
 
 @ObjectType({ description: "A case (办件) at a hall's window: one matter, its parties, their records read under it, and what the applicant must still bring." })
