@@ -237,6 +237,7 @@ function renderOpenForm(message?: { text: string; role?: string }): void {
   const matterInput = h('input', {
     id: 'case-matter',
     list: 'case-matter-options',
+    placeholder: t('caseMatterExample'),
     autocomplete: 'off',
     spellcheck: 'false',
     'aria-describedby': 'case-matter-hint',

@@ -190,6 +190,7 @@ const LABELS = {
   nextCustomerHelp: { zh: '按 F2 或“下一位”清空屏幕，接待下一位市民', en: 'F2 or “Next customer” clears the screen for the next person' },
   openCaseTitle: { zh: '开办件', en: 'Open a case' },
   caseMatter: { zh: '事项（输入中文或英文名称选择）', en: 'Matter (type its Chinese or English name)' },
+  caseMatterExample: { zh: '例如：新生儿出生一件事', en: 'e.g. Newborn' },
   caseMatterUnknown: { zh: '不是本窗口按办件办理的事项', en: 'Not a matter this window handles as a case' },
   caseNumberOptional: { zh: '受理编号（可选，留空自动生成）', en: 'Case number (optional; generated when left empty)' },
   partiesTitle: { zh: '当事人', en: 'Parties' },
