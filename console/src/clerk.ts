@@ -1,5 +1,6 @@
 import { parseIdNumber } from '../../src/common/identifiers/id-number.js';
-import { graphql, type GqlError } from './api.js';
+import { graphql, type GqlError, type Me } from './api.js';
+import { renderCaseWindow } from './case-window.js';
 import { CERT_FIELDS, certificateList, type Cert } from './certificates.js';
 import { h, replace } from './dom.js';
 import { currentLang, departmentName, reasonText, t, type LabelKey } from './i18n.js';
@@ -21,6 +22,7 @@ const COVERING = `query($id: IdNumber!, $matter: String!, $case: String!) {
   consentsCovering(idNumber: $id, matter: $matter, caseNumber: $case) { id caseNumber grantedAt expiresAt }
 }`;
 const LAST_MATTER = 'onegate.clerk.matter';
+const SCREEN = 'onegate.clerk.screen';
 
 interface MaterialStatus {
   code: string;
@@ -41,8 +43,28 @@ const ITEMS: ReadonlyArray<{ field: LabelKey; show: LabelKey[] }> = [
 
 type Rec = Record<string, unknown> & { source: { department: string; fetchedAt: string } };
 
-/** The clerk's screen: state the matter and case, look a citizen up, see what each department says. */
-export async function renderClerk(root: HTMLElement): Promise<void> {
+/**
+ * The clerk's screens: the case window (a case with its parties, the default) and the single lookup
+ * (one citizen for a matter looked up one subject at a time), switched by the tabs above them.
+ */
+export async function renderClerk(root: HTMLElement, me: Me): Promise<void> {
+  const screen = sessionStorage.getItem(SCREEN) === 'lookup' ? 'lookup' : 'case';
+  const tab = (name: 'case' | 'lookup', label: 'tabCase' | 'tabLookup') => {
+    const button = h('button', { type: 'button', class: 'tab', id: `tab-${name}`, 'aria-current': name === screen ? 'page' : undefined }, t(label));
+    button.addEventListener('click', () => {
+      sessionStorage.setItem(SCREEN, name);
+      void renderClerk(root, me);
+    });
+    return button;
+  };
+  const content = h('div', { id: 'clerk-screen' });
+  replace(root, h('nav', { class: 'tabs', 'aria-label': t('clerkScreens') }, tab('case', 'tabCase'), tab('lookup', 'tabLookup')), content);
+  if (screen === 'case') await renderCaseWindow(content, me);
+  else await renderLookup(content);
+}
+
+/** The single lookup: state the matter and case, look a citizen up, see what each department says. */
+async function renderLookup(root: HTMLElement): Promise<void> {
   const matters = await graphql<{ matters: Array<{ code: string; name: string; nameZh: string | null }> }>('{ matters { code name nameZh } }');
   const known = new Map((matters.data?.matters ?? []).map((m) => [m.code, (currentLang() === 'zh' && m.nameZh) || m.name]));
   // A searchable list: type part of a code or name, pick from the suggestions; Enter submits.
