@@ -45,7 +45,7 @@ export interface CaseMaterialLine {
   role: string;
   idNumber: string | null;
   creditCode: string | null;
-  satisfied: 'BY_DATA' | 'BY_CERTIFICATE' | 'TO_BRING';
+  satisfied: 'BY_DATA' | 'BY_CERTIFICATE' | 'TO_BRING' | 'NOT_CHECKED';
   dataItems: string[];
   certificates: string[];
 }

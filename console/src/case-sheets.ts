@@ -240,7 +240,7 @@ function noticeSheet(context: SheetContext): HTMLElement[] {
   const counts = (line: CaseMaterialLine) => data.parties.some((p) => p.role === line.role) || roleOf(data, line.role)?.required === true;
   const lines = data.materials.filter(counts);
   const toBring = distinct(lines.filter((m) => m.satisfied === 'TO_BRING'));
-  const covered = distinct(lines.filter((m) => m.satisfied !== 'TO_BRING'));
+  const covered = distinct(lines.filter((m) => m.satisfied === 'BY_DATA' || m.satisfied === 'BY_CERTIFICATE'));
   const item = (m: CaseMaterialLine) =>
     h(
       'li',

@@ -833,7 +833,7 @@ function itemCard(data: CaseData, spec: ItemSpec, read: PartyRead): HTMLElement 
 }
 
 function materialsTable(data: CaseData, reads: PartyRead[]): HTMLElement {
-  const label = { BY_DATA: t('byData'), BY_CERTIFICATE: t('byCertificate'), TO_BRING: t('toBring') } as const;
+  const label = { BY_DATA: t('byData'), BY_CERTIFICATE: t('byCertificate'), TO_BRING: t('toBring'), NOT_CHECKED: t('notChecked') } as const;
   const zh = currentLang() === 'zh';
   return h(
     'section',
@@ -853,13 +853,18 @@ function materialsTable(data: CaseData, reads: PartyRead[]): HTMLElement {
         ...data.materials.map((m) =>
           h(
             'tr',
-            { 'data-material': m.code, 'data-role': m.role, 'data-satisfied': m.satisfied, class: m.satisfied === 'TO_BRING' ? 'to-bring' : 'covered' },
+            {
+              'data-material': m.code,
+              'data-role': m.role,
+              'data-satisfied': m.satisfied,
+              class: m.satisfied === 'TO_BRING' ? 'to-bring' : m.satisfied === 'NOT_CHECKED' ? 'not-checked' : 'covered',
+            },
             h('td', {}, (zh && m.nameZh) || m.name),
             h('td', {}, materialParty(data, reads, m)),
             h(
               'td',
               { class: 'badge' },
-              h('span', { class: 'mark', 'aria-hidden': 'true' }, m.satisfied === 'TO_BRING' ? '☐ ' : '☑ '),
+              h('span', { class: 'mark', 'aria-hidden': 'true' }, m.satisfied === 'TO_BRING' ? '☐ ' : m.satisfied === 'NOT_CHECKED' ? '？ ' : '☑ '),
               label[m.satisfied],
               m.satisfied === 'BY_CERTIFICATE' && m.certificates.length ? h('span', { class: 'source' }, ` ${m.certificates.join(', ')}`) : null,
             ),

@@ -27,7 +27,7 @@ const SCREEN = 'onegate.clerk.screen';
 interface MaterialStatus {
   code: string;
   name: string;
-  satisfied: 'BY_DATA' | 'BY_CERTIFICATE' | 'TO_BRING';
+  satisfied: 'BY_DATA' | 'BY_CERTIFICATE' | 'TO_BRING' | 'NOT_CHECKED';
   dataItems: string[];
   certificates: string[];
 }
@@ -258,7 +258,7 @@ function renderResults(results: HTMLElement, view: Record<string, unknown> | nul
 
 /** The matter's materials: each covered by the records just released, by a certificate the citizen holds, or still to bring. */
 function materialsChecklist(materials: MaterialStatus[]): HTMLElement {
-  const label = { BY_DATA: t('byData'), BY_CERTIFICATE: t('byCertificate'), TO_BRING: t('toBring') } as const;
+  const label = { BY_DATA: t('byData'), BY_CERTIFICATE: t('byCertificate'), TO_BRING: t('toBring'), NOT_CHECKED: t('notChecked') } as const;
   return h(
     'section',
     { id: 'materials', 'aria-labelledby': 'materials-title' },
@@ -269,7 +269,11 @@ function materialsChecklist(materials: MaterialStatus[]): HTMLElement {
       ...materials.map((m) =>
         h(
           'li',
-          { 'data-material': m.code, 'data-satisfied': m.satisfied, class: m.satisfied === 'TO_BRING' ? 'to-bring' : 'covered' },
+          {
+            'data-material': m.code,
+            'data-satisfied': m.satisfied,
+            class: m.satisfied === 'TO_BRING' ? 'to-bring' : m.satisfied === 'NOT_CHECKED' ? 'not-checked' : 'covered',
+          },
           h('span', { class: 'mark', 'aria-hidden': 'true' }, m.satisfied === 'TO_BRING' ? '☐' : '☑'),
           h('span', {}, m.name),
           h('span', { class: 'badge' }, label[m.satisfied]),

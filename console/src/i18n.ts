@@ -149,6 +149,7 @@ const LABELS = {
   byData: { zh: '已由数据核验', en: 'Covered by data' },
   byCertificate: { zh: '已由电子证照核验', en: 'Covered by a certificate' },
   toBring: { zh: '需申请人提交', en: 'To bring' },
+  notChecked: { zh: '部门未响应，待重新核验', en: 'Not checked: the department did not answer' },
   citizenCertificates: { zh: '市民持有的电子证照（本事项认可）', en: "The citizen's certificates (accepted for this matter)" },
   myCertificates: { zh: '我的电子证照', en: 'My certificates' },
   noCertificates: { zh: '暂无电子证照', en: 'No certificates' },
