@@ -268,6 +268,14 @@ describe('cases', () => {
     expect(deceased.consent).toEqual({ status: 'GIVEN', byRole: 'APPLICANT' });
     expect(deceased.record.death!.medicalCertificateNumber).toBe('D440105-2026-01177');
     expect(deceased.record.properties).toHaveLength(1);
+    // Her kinship, proven from records, stands in for the proof a next of kin would bring.
+    const materials = await t.graphql<{ case: { materials: Array<{ code: string; role: string; satisfied: string }> } }>(
+      `query($id: ID!) { case(id: $id) { materials { code role satisfied } } }`,
+      { id: opened.id },
+      haizhu,
+    );
+    expect(materials.body.data!.case.materials).toContainEqual({ code: 'RELATIONSHIP', role: 'APPLICANT', satisfied: 'BY_DATA' });
+    expect(materials.body.data!.case.materials.filter((m) => m.satisfied === 'TO_BRING')).toEqual([]);
   });
 
   it("Li Wei's house sale suggests Zhang Hao as co-owner, and releases his records only with his consent", async () => {

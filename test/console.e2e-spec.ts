@@ -73,9 +73,10 @@ describeInBrowser('the web console in a browser', () => {
     return { page, problems };
   }
 
-  /** Signs in as a demo persona and waits for that role's screen. */
+  /** Signs in as a demo persona and waits for that role's screen (a clerk's single lookup: the tab beside the case window). */
   async function signInAs(page: Page, persona: string, heading: string): Promise<void> {
     await page.locator(`[data-persona="${persona}"]`).click();
+    if (heading === 'Window lookup' || heading === '窗口查询') await page.locator('#tab-lookup').click();
     await page.getByRole('heading', { name: heading, exact: true }).waitFor();
   }
 

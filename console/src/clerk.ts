@@ -1,5 +1,6 @@
 import { parseIdNumber } from '../../src/common/identifiers/id-number.js';
-import { graphql, type GqlError } from './api.js';
+import { graphql, type GqlError, type Me } from './api.js';
+import { renderCaseWindow } from './case-window.js';
 import { CERT_FIELDS, certificateList, type Cert } from './certificates.js';
 import { h, replace } from './dom.js';
 import { currentLang, departmentName, reasonText, t, type LabelKey } from './i18n.js';
@@ -21,11 +22,12 @@ const COVERING = `query($id: IdNumber!, $matter: String!, $case: String!) {
   consentsCovering(idNumber: $id, matter: $matter, caseNumber: $case) { id caseNumber grantedAt expiresAt }
 }`;
 const LAST_MATTER = 'onegate.clerk.matter';
+const SCREEN = 'onegate.clerk.screen';
 
 interface MaterialStatus {
   code: string;
   name: string;
-  satisfied: 'BY_DATA' | 'BY_CERTIFICATE' | 'TO_BRING';
+  satisfied: 'BY_DATA' | 'BY_CERTIFICATE' | 'TO_BRING' | 'NOT_CHECKED';
   dataItems: string[];
   certificates: string[];
 }
@@ -41,8 +43,28 @@ const ITEMS: ReadonlyArray<{ field: LabelKey; show: LabelKey[] }> = [
 
 type Rec = Record<string, unknown> & { source: { department: string; fetchedAt: string } };
 
-/** The clerk's screen: state the matter and case, look a citizen up, see what each department says. */
-export async function renderClerk(root: HTMLElement): Promise<void> {
+/**
+ * The clerk's screens: the case window (a case with its parties, the default) and the single lookup
+ * (one citizen for a matter looked up one subject at a time), switched by the tabs above them.
+ */
+export async function renderClerk(root: HTMLElement, me: Me): Promise<void> {
+  const screen = sessionStorage.getItem(SCREEN) === 'lookup' ? 'lookup' : 'case';
+  const tab = (name: 'case' | 'lookup', label: 'tabCase' | 'tabLookup') => {
+    const button = h('button', { type: 'button', class: 'tab', id: `tab-${name}`, 'aria-current': name === screen ? 'page' : undefined }, t(label));
+    button.addEventListener('click', () => {
+      sessionStorage.setItem(SCREEN, name);
+      void renderClerk(root, me);
+    });
+    return button;
+  };
+  const content = h('div', { id: 'clerk-screen' });
+  replace(root, h('nav', { class: 'tabs', 'aria-label': t('clerkScreens') }, tab('case', 'tabCase'), tab('lookup', 'tabLookup')), content);
+  if (screen === 'case') await renderCaseWindow(content, me);
+  else await renderLookup(content);
+}
+
+/** The single lookup: state the matter and case, look a citizen up, see what each department says. */
+async function renderLookup(root: HTMLElement): Promise<void> {
   const matters = await graphql<{ matters: Array<{ code: string; name: string; nameZh: string | null }> }>('{ matters { code name nameZh } }');
   const known = new Map((matters.data?.matters ?? []).map((m) => [m.code, (currentLang() === 'zh' && m.nameZh) || m.name]));
   // A searchable list: type part of a code or name, pick from the suggestions; Enter submits.
@@ -236,7 +258,7 @@ function renderResults(results: HTMLElement, view: Record<string, unknown> | nul
 
 /** The matter's materials: each covered by the records just released, by a certificate the citizen holds, or still to bring. */
 function materialsChecklist(materials: MaterialStatus[]): HTMLElement {
-  const label = { BY_DATA: t('byData'), BY_CERTIFICATE: t('byCertificate'), TO_BRING: t('toBring') } as const;
+  const label = { BY_DATA: t('byData'), BY_CERTIFICATE: t('byCertificate'), TO_BRING: t('toBring'), NOT_CHECKED: t('notChecked') } as const;
   return h(
     'section',
     { id: 'materials', 'aria-labelledby': 'materials-title' },
@@ -247,7 +269,11 @@ function materialsChecklist(materials: MaterialStatus[]): HTMLElement {
       ...materials.map((m) =>
         h(
           'li',
-          { 'data-material': m.code, 'data-satisfied': m.satisfied, class: m.satisfied === 'TO_BRING' ? 'to-bring' : 'covered' },
+          {
+            'data-material': m.code,
+            'data-satisfied': m.satisfied,
+            class: m.satisfied === 'TO_BRING' ? 'to-bring' : m.satisfied === 'NOT_CHECKED' ? 'not-checked' : 'covered',
+          },
           h('span', { class: 'mark', 'aria-hidden': 'true' }, m.satisfied === 'TO_BRING' ? '☐' : '☑'),
           h('span', {}, m.name),
           h('span', { class: 'badge' }, label[m.satisfied]),

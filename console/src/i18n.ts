@@ -149,6 +149,7 @@ const LABELS = {
   byData: { zh: '已由数据核验', en: 'Covered by data' },
   byCertificate: { zh: '已由电子证照核验', en: 'Covered by a certificate' },
   toBring: { zh: '需申请人提交', en: 'To bring' },
+  notChecked: { zh: '部门未响应，待重新核验', en: 'Not checked: the department did not answer' },
   citizenCertificates: { zh: '市民持有的电子证照（本事项认可）', en: "The citizen's certificates (accepted for this matter)" },
   myCertificates: { zh: '我的电子证照', en: 'My certificates' },
   noCertificates: { zh: '暂无电子证照', en: 'No certificates' },
@@ -181,6 +182,159 @@ const LABELS = {
     en: "Scan the certificate's QR code, or paste the certificate or its identifier. No sign-in needed.",
   },
   foreignLink: { zh: '该二维码是网址，但不是电子证照核验链接', en: 'That QR code is a web link, not a certificate verification link' },
+  // The clerk's case window (办件窗口) and its two sheets.
+  tabCase: { zh: '办件窗口', en: 'Case window' },
+  tabLookup: { zh: '单人查询', en: 'Single lookup' },
+  clerkScreens: { zh: '窗口功能', en: 'Window screens' },
+  caseWindowTitle: { zh: '办件窗口', en: 'Case window' },
+  nextCustomer: { zh: '下一位', en: 'Next customer' },
+  nextCustomerHelp: { zh: '按 F2 或“下一位”清空屏幕，接待下一位市民', en: 'F2 or “Next customer” clears the screen for the next person' },
+  openCaseTitle: { zh: '开办件', en: 'Open a case' },
+  caseMatter: { zh: '事项（输入中文或英文名称选择）', en: 'Matter (type its Chinese or English name)' },
+  caseMatterExample: { zh: '例如：新生儿出生一件事', en: 'e.g. Newborn' },
+  caseMatterUnknown: { zh: '不是本窗口按办件办理的事项', en: 'Not a matter this window handles as a case' },
+  caseNumberOptional: { zh: '受理编号（可选，留空自动生成）', en: 'Case number (optional; generated when left empty)' },
+  partiesTitle: { zh: '当事人', en: 'Parties' },
+  partiesHelp: {
+    zh: '按角色填写：个人填公民身份号码，企业填统一社会信用代码；可选角色可稍后添加。',
+    en: 'By role: an ID number for a person, a credit code for an enterprise; optional roles can be added later.',
+  },
+  required: { zh: '必填', en: 'required' },
+  optional: { zh: '可选', en: 'optional' },
+  creditCode: { zh: '统一社会信用代码', en: 'Unified social credit code' },
+  creditCodeValid: { zh: '代码有效', en: 'Valid credit code' },
+  openCase: { zh: '开办件', en: 'Open case' },
+  pickMatterFirst: { zh: '请先选择事项：输入事项名称，从列表中选择', en: 'Pick the matter first: type its name and choose it from the list' },
+  partiesRequired: { zh: '请至少填写一位当事人', en: 'Enter at least one party' },
+  fixMarked: { zh: '请先改正标红的号码', en: 'Correct the numbers marked in red first' },
+  opening: { zh: '正在开办件，并从记录核验当事人关系…', en: 'Opening the case and checking the relations in the records…' },
+  loadingCase: { zh: '正在读取办件…', en: 'Reading the case…' },
+  loadingRecords: { zh: '正在向各部门读取记录…', en: 'Reading the records from the departments…' },
+  working: { zh: '正在处理…', en: 'Working…' },
+  caseNumberLabel: { zh: '受理编号', en: 'Case number' },
+  caseHall: { zh: '办理大厅', en: 'Hall' },
+  caseOpenedAt: { zh: '开办时间', en: 'Opened' },
+  caseState: { zh: '状态', en: 'Status' },
+  caseOPEN: { zh: '办理中', en: 'Open' },
+  caseCLOSED: { zh: '已办结', en: 'Closed' },
+  refresh: { zh: '刷新', en: 'Refresh' },
+  missingRoles: { zh: '尚缺当事人：', en: 'Still missing:' },
+  partiesComplete: { zh: '必需的当事人已齐全', en: 'Every required party is in the case' },
+  suggestedTitle: { zh: '根据记录建议添加（点击即添加）：', en: 'Suggested by the records (click to add):' },
+  suggestAdd: { zh: '添加为{role}：{id}', en: 'Add as {role}: {id}' },
+  addPartyTitle: { zh: '添加当事人', en: 'Add a party' },
+  role: { zh: '角色', en: 'Role' },
+  identifierOfParty: { zh: '公民身份号码或统一社会信用代码', en: 'ID number or credit code' },
+  add: { zh: '添加', en: 'Add' },
+  partyAdded: { zh: '已添加{role}', en: '{role} added' },
+  attachTitle: { zh: '市民出示的授权', en: 'Consent shown at the window' },
+  attachHelp: { zh: '扫描市民手机上的授权二维码，或粘贴授权编号', en: "Scan the consent QR code on the person's phone, or paste the grant id" },
+  attachConsent: { zh: '附加授权', en: 'Attach consent' },
+  showConsentHere: { zh: '附加授权…', en: 'Attach a consent…' },
+  roleOr: { zh: '或', en: ' or ' },
+  consentAttached: { zh: '授权已附加到本办件', en: 'The consent is attached to the case' },
+  noRecordedConsent: {
+    zh: '未找到覆盖本办件的已登记授权：请市民出示授权二维码',
+    en: 'No recorded consent covers this case: ask the person to show their consent QR code',
+  },
+  recordedConsentFound: { zh: '已找到覆盖本办件的授权', en: 'Recorded consents cover the case' },
+  idNumberOf: { zh: '公民身份号码', en: 'ID number' },
+  nameNotRead: { zh: '（姓名未读取）', en: '(name not read)' },
+  nameLoading: { zh: '（正在读取…）', en: '(reading…)' },
+  enterpriseName: { zh: '企业名称', en: 'Name' },
+  relationLabel: { zh: '关系', en: 'Relation' },
+  consentLabel: { zh: '授权', en: 'Consent' },
+  relationPROVEN: { zh: '{to}的{relation}，已由记录证实', en: '{relation} of the {to}, proven from the records' },
+  relationNOT_PROVEN: { zh: '记录不能证明是{to}的{relation}', en: 'the records do not show the {relation} of the {to}' },
+  relationUNVERIFIED: { zh: '暂时无法核实与{to}的关系（部门未应答）', en: 'the relation to the {to} could not be checked (a department did not answer)' },
+  relationAWAITING_PARTY: { zh: '待{to}加入办件后核验', en: 'checked once the {to} joins the case' },
+  consentGIVEN: { zh: '本人已授权', en: 'given by the person' },
+  consentGIVEN_BY: { zh: '已由{role}代为授权', en: 'given on their behalf by the {role}' },
+  consentMISSING: { zh: '未授权', en: 'missing' },
+  consentEXPIRED: { zh: '授权已过期', en: 'expired' },
+  consentREVOKED: { zh: '授权已撤销', en: 'revoked' },
+  consentNOT_REQUIRED: { zh: '无需授权', en: 'not needed' },
+  consentNeededSelf: {
+    zh: '需要本人授权：请市民出示授权二维码，或查找已登记的授权',
+    en: "The person's own consent is needed: ask them to show their consent QR code, or find their recorded consents",
+  },
+  consentNeededBy: {
+    zh: '需要{roles}代为授权：请其出示为该当事人授权的二维码，或查找已登记的授权',
+    en: 'The {roles} must consent on their behalf: ask for the QR code of that consent, or find the recorded consents',
+  },
+  notReadRelation: { zh: '关系未证实，未读取记录', en: 'Relation not proven: nothing was read' },
+  deceasedBanner: { zh: '当事人已死亡', en: 'This person has died' },
+  deceasedDetail: { zh: '死亡医学证明 {number}，死亡日期 {date}，{place}', en: 'death certificate {number}, died {date}, {place}' },
+  caseMaterials: { zh: '材料清单（按当事人）', en: 'Materials checklist (by party)' },
+  materialColumn: { zh: '材料', en: 'Material' },
+  partyColumn: { zh: '当事人', en: 'Party' },
+  notInCaseYet: { zh: '{role}（尚未加入办件）', en: '{role} (not in the case yet)' },
+  birth: { zh: '出生医学证明', en: 'Medical birth certificate' },
+  death: { zh: '死亡医学证明', en: 'Medical death certificate' },
+  registration: { zh: '企业登记', en: 'Enterprise registration' },
+  licences: { zh: '许可证', en: 'Licences' },
+  medicalCertificateNumber: { zh: '证明编号', en: 'Certificate number' },
+  hospital: { zh: '助产机构', en: 'Hospital' },
+  motherIdNumber: { zh: '母亲身份号码', en: "Mother's ID number" },
+  fatherIdNumber: { zh: '父亲身份号码', en: "Father's ID number" },
+  date: { zh: '死亡日期', en: 'Date of death' },
+  place: { zh: '死亡地点', en: 'Place of death' },
+  office: { zh: '登记机关', en: 'Registry' },
+  householdType: { zh: '户别', en: 'Household type' },
+  use: { zh: '用途', en: 'Use' },
+  coOwnerIdNumbers: { zh: '共有人身份号码', en: 'Co-owners' },
+  employer: { zh: '参保单位', en: 'Employer' },
+  legalRepresentativeIdNumber: { zh: '法定代表人身份号码', en: 'Legal representative' },
+  type: { zh: '类别', en: 'Type' },
+  number: { zh: '编号', en: 'Number' },
+  validUntil: { zh: '有效期至', en: 'Valid until' },
+  format: { zh: '经营形式', en: 'Format' },
+  sourceDepartment: { zh: '来源', en: 'Source' },
+  gatewayDown: {
+    zh: '无法连接数据共享平台（网络或服务中断）：请检查网络，稍后点“重试”',
+    en: 'The exchange cannot be reached (network or service down): check the network, then press Retry',
+  },
+  departmentDown: { zh: '{department}暂时无法应答（{why}）：请稍后点“重试”', en: '{department} did not answer ({why}): press Retry shortly' },
+  someDepartment: { zh: '相关部门', en: 'A department' },
+  whyDEPARTMENT_TIMEOUT: { zh: '超时', en: 'timed out' },
+  whyDEPARTMENT_UNAVAILABLE: { zh: '服务不可用', en: 'unavailable' },
+  whyDEPARTMENT_INVALID_RESPONSE: { zh: '返回的数据无效', en: 'invalid answer' },
+  tooManyRequests: { zh: '查询过于频繁：请 {seconds} 秒后再试', en: 'Too many requests: try again in {seconds} s' },
+  sessionExpired: { zh: '登录已过期：请退出后重新登录', en: 'The sign-in has expired: sign out and sign in again' },
+  otherFailure: { zh: '操作未完成：{message}', en: 'That did not work: {message}' },
+  verificationSheet: { zh: '数据核验单', en: 'Data verification sheet' },
+  noticeSheet: { zh: '一次性告知单', en: 'One-time notice' },
+  sheetsNotReady: { zh: '记录读取完成后才能生成单据', en: 'The sheets are ready once the records are read' },
+  sheetDate: { zh: '日期', en: 'Date' },
+  sheetClerk: { zh: '窗口人员', en: 'Clerk' },
+  sheetItem: { zh: '核验项目', en: 'Item' },
+  sheetContent: { zh: '核验内容', en: 'As recorded' },
+  sheetSource: { zh: '来源部门', en: 'Source' },
+  sheetLedger: { zh: '审计日志条目', en: 'Ledger entry' },
+  sheetLedgerRef: { zh: '第 {index} 条，叶哈希 {hash}', en: 'no. {index}, leaf hash {hash}' },
+  sheetNotVerified: { zh: '未核验：{why}', en: 'Not verified: {why}' },
+  sheetNothingReleased: { zh: '无记录可核验', en: 'no record to verify' },
+  sheetVerificationNote: {
+    zh: '以上内容由窗口经数据共享平台从各部门记录读取核验，申请人无需另交相应证明。每次读取均记入审计日志，可凭条目序号和叶哈希核查。',
+    en: 'The items above were read from the departments’ records through the data exchange; the applicant need not bring them on paper. Every read is in the audit ledger: check it by entry number and leaf hash.',
+  },
+  noticeIntro: {
+    zh: '您办理的“{matter}”（受理编号 {case}），还需提交以下材料。本单一次性告知，所列之外无需提交其他材料：',
+    en: 'For “{matter}” (case {case}) please still bring the materials below. This notice is complete: nothing beyond it is needed.',
+  },
+  noticeNone: { zh: '无需提交其他材料', en: 'Nothing else to bring' },
+  noticeIncomplete: {
+    zh: '{departments}未应答，本单暂不完整，请勿打印：请回到窗口点“重试”，各部门应答后再打开本单',
+    en: '{departments} did not answer, so this notice is not complete yet: do not print it. Go back, press Retry, and open it again once every department has answered',
+  },
+  noticeIntroNone: {
+    zh: '您办理的“{matter}”（受理编号 {case}），所需材料均已通过数据共享核验：',
+    en: 'For “{matter}” (case {case}) every material is covered through the data exchange:',
+  },
+  noticeCoveredTitle: { zh: '以下材料已通过数据共享核验，无需提交：', en: 'Covered through the data exchange, not to bring:' },
+  noticeFor: { zh: '（{who}）', en: ' ({who})' },
+  signatureClerk: { zh: '窗口人员签字', en: 'Clerk’s signature' },
+  signatureApplicant: { zh: '申请人签字', en: 'Applicant’s signature' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type LabelKey = keyof typeof LABELS;
@@ -246,4 +400,189 @@ export function outcomeText(outcome: string): string {
 export function reasonText(reason: string | undefined): string {
   if (!reason) return '';
   return REASONS[reason]?.[lang] ?? reason;
+}
+
+/** A label with its {placeholders} filled in. */
+export function tf(key: LabelKey, params: Record<string, string | number>): string {
+  return t(key).replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/** Coded values of the records in plain words (field.value); a value not listed is shown as it is. */
+const VALUES: Record<string, Record<Lang, string>> = {
+  'sex.M': { zh: '男', en: 'Male' },
+  'sex.F': { zh: '女', en: 'Female' },
+  'idCardStatus.ACTIVE': { zh: '有效', en: 'Active' },
+  'idCardStatus.CANCELLED_DECEASED': { zh: '已注销（死亡）', en: 'Cancelled (deceased)' },
+  'idCardStatus.CANCELLED_EMIGRATED': { zh: '已注销（出境定居）', en: 'Cancelled (emigrated)' },
+  'idCardStatus.SUSPENDED': { zh: '暂停使用', en: 'Suspended' },
+  'idCardStatus.LOST': { zh: '已挂失', en: 'Reported lost' },
+  'relationToHead.HEAD': { zh: '户主', en: 'Head' },
+  'relationToHead.SPOUSE': { zh: '配偶', en: 'Spouse' },
+  'relationToHead.SON': { zh: '子', en: 'Son' },
+  'relationToHead.DAUGHTER': { zh: '女', en: 'Daughter' },
+  'relationToHead.FATHER': { zh: '父亲', en: 'Father' },
+  'relationToHead.MOTHER': { zh: '母亲', en: 'Mother' },
+  'relationToHead.GRANDSON': { zh: '孙子', en: 'Grandson' },
+  'relationToHead.GRANDDAUGHTER': { zh: '孙女', en: 'Granddaughter' },
+  'relationToHead.COLLECTIVE_MEMBER': { zh: '集体户成员', en: 'Collective member' },
+  'householdType.FAMILY': { zh: '家庭户', en: 'Family' },
+  'householdType.COLLECTIVE': { zh: '集体户', en: 'Collective' },
+  'householdStatus.ACTIVE': { zh: '正常', en: 'Registered' },
+  'householdStatus.MOVED_OUT': { zh: '已迁出', en: 'Moved out' },
+  'householdStatus.CANCELLED_DECEASED': { zh: '已注销（死亡）', en: 'Cancelled (deceased)' },
+  'marriageStatus.MARRIED': { zh: '已婚', en: 'Married' },
+  'marriageStatus.DIVORCED': { zh: '离婚', en: 'Divorced' },
+  'marriageStatus.WIDOWED': { zh: '丧偶', en: 'Widowed' },
+  'marriageStatus.UNMARRIED': { zh: '未婚', en: 'Unmarried' },
+  'share.SOLE': { zh: '单独所有', en: 'Sole' },
+  'share.JOINT': { zh: '共同共有', en: 'Joint' },
+  'share.IN_COMMON': { zh: '按份共有', en: 'In common' },
+  'use.RESIDENTIAL': { zh: '住宅', en: 'Residential' },
+  'use.COMMERCIAL': { zh: '商业', en: 'Commercial' },
+  'use.OFFICE': { zh: '办公', en: 'Office' },
+  'use.INDUSTRIAL': { zh: '工业', en: 'Industrial' },
+  'use.RURAL_HOMESTEAD': { zh: '农村宅基地', en: 'Rural homestead' },
+  'insuranceStatus.CONTRIBUTING': { zh: '正常缴费', en: 'Contributing' },
+  'insuranceStatus.RETIRED': { zh: '已退休', en: 'Retired' },
+  'insuranceStatus.RETIREMENT_PENDING': { zh: '待退休', en: 'Retirement pending' },
+  'insuranceStatus.RESIDENT_MEDICAL': { zh: '城乡居民医保', en: 'Resident medical insurance' },
+  'insuranceStatus.SEALED_DECEASED': { zh: '已封存（死亡）', en: 'Sealed (deceased)' },
+  'enterpriseStatus.OPERATING': { zh: '存续（在营）', en: 'Operating' },
+  'enterpriseStatus.DEREGISTERED': { zh: '已注销', en: 'Deregistered' },
+  'enterpriseStatus.REVOKED': { zh: '已吊销', en: 'Revoked' },
+  'enterpriseStatus.SUSPENDED': { zh: '停业', en: 'Suspended' },
+  'licenceType.FOOD_DISTRIBUTION': { zh: '食品经营许可证', en: 'Food distribution' },
+  'licenceType.FOOD_SERVICE': { zh: '餐饮服务许可证', en: 'Food service' },
+  'licenceType.MEDICAL_DEVICE_RETAIL': { zh: '医疗器械经营许可证', en: 'Medical device retail' },
+  'licenceType.PHARMACEUTICAL_RETAIL': { zh: '药品经营许可证', en: 'Pharmaceutical retail' },
+  'licenceFormat.STANDARD_SUPERMARKET': { zh: '标准超市', en: 'Standard supermarket' },
+};
+
+/** A coded record value in plain words (`kind` names the code list, e.g. marriageStatus). */
+export function valueText(kind: string, value: string): string {
+  return VALUES[`${kind}.${value}`]?.[lang] ?? value;
+}
+
+/** How a relation between parties is said: the word for the party ("mother") and which records would show it. */
+const RELATIONS: Record<string, { party: Record<Lang, string>; records: Record<Lang, string> }> = {
+  PARENT_OF: { party: { zh: '父母', en: 'parent' }, records: { zh: '户籍/出生记录', en: 'resident and birth records' } },
+  PARENT_OF_MOTHER: { party: { zh: '母亲', en: 'mother' }, records: { zh: '户籍/出生记录', en: 'resident and birth records' } },
+  PARENT_OF_FATHER: { party: { zh: '父亲', en: 'father' }, records: { zh: '户籍/出生记录', en: 'resident and birth records' } },
+  SPOUSE_OF: { party: { zh: '配偶', en: 'spouse' }, records: { zh: '婚姻登记记录', en: 'marriage records' } },
+  CO_OWNER_OF: { party: { zh: '共有人', en: 'co-owner' }, records: { zh: '不动产登记记录', en: 'property records' } },
+  NEXT_OF_KIN_OF: { party: { zh: '近亲属', en: 'next of kin' }, records: { zh: '户籍/出生/婚姻记录', en: 'resident, birth and marriage records' } },
+  LEGAL_REPRESENTATIVE_OF: { party: { zh: '法定代表人', en: 'legal representative' }, records: { zh: '企业登记记录', en: 'enterprise registration' } },
+};
+
+/** A relation type (with its PARENT_OF side) as the word for the party and the records that show it. */
+export function relationWords(type: string, side: string | null | undefined): { party: string; records: string } {
+  const found = RELATIONS[side ? `${type}_${side}` : type] ?? RELATIONS[type];
+  return found ? { party: found.party[lang], records: found.records[lang] } : { party: type, records: type };
+}
+
+/** What a clerk is told when a case action or read is refused: what went wrong and what to do next. */
+const CASE_ERRORS: Record<string, Record<Lang, string>> = {
+  RELATION_NOT_PROVEN: {
+    zh: '{records}不能证明该人是{to}的{relation}，请核对身份证号',
+    en: 'The {records} do not show this person as the {relation} of the {to}: check the ID number',
+  },
+  RELATION_UNVERIFIED: {
+    zh: '暂时无法核实该人与{to}的关系（相关部门未应答）：请稍后重试',
+    en: 'The relation to the {to} could not be checked (a department did not answer): try again shortly',
+  },
+  CASE_NOT_FOUND: {
+    zh: '本大厅没有这个办件（编号有误，或属于其他大厅）：请按“下一位”重新开办件',
+    en: 'This hall has no such case (wrong number, or another hall’s): press “Next customer” and open the case again',
+  },
+  CASE_CLOSED: {
+    zh: '该办件已办结，不能再查询或修改：请按“下一位”开新办件',
+    en: 'The case is closed: nothing more is read or changed under it. Press “Next customer” to open a new one',
+  },
+  PARTY_ALREADY_IN_CASE: {
+    zh: '该当事人已在本办件中，无需重复添加',
+    en: 'That person or enterprise is already a party of this case: no need to add them again',
+  },
+  ROLE_TAKEN: {
+    zh: '“{role}”已有当事人，不能再添加：如填错了人，请按“下一位”重新开办件',
+    en: 'The {role} role is taken: if the wrong person was entered, press “Next customer” and open the case again',
+  },
+  PARTY_KIND_MISMATCH: { zh: '“{role}”应填写{kind}', en: 'The {role} is given by {kind}' },
+  ROLE_UNKNOWN: { zh: '本事项没有“{role}”这一角色', en: 'The matter has no {role} role' },
+  PARTIES_REQUIRED: { zh: '请至少填写一位当事人', en: 'Enter at least one party' },
+  CASE_NUMBER_TAKEN: {
+    zh: '该受理编号已被本大厅使用：请换一个编号，或留空自动生成',
+    en: 'The hall already has a case with that number: use another, or leave it empty for a generated one',
+  },
+  MATTER_UNKNOWN: { zh: '事项不在目录中：请从列表中选择事项', en: 'The matter is not in the catalog: pick one from the list' },
+  MATTER_HAS_NO_PARTIES: { zh: '该事项不按办件办理：请用“单人查询”', en: 'The matter is not handled as a case: use the single lookup' },
+  ROLE_NOT_ALLOWED_FOR_MATTER: { zh: '本窗口岗位不办理该事项', en: 'Clerks do not handle this matter' },
+  OUTSIDE_JURISDICTION: {
+    zh: '“{role}”不在本大厅的管辖范围内：请核对身份证号，或引导其到有管辖权的大厅办理',
+    en: "The {role} is outside this hall's jurisdiction: check the ID number, or send them to a hall that covers it",
+  },
+  SUBJECT_CONDITION_NOT_MET: {
+    zh: '“{role}”不符合本事项的办理条件，未读取其记录：请核对身份证号',
+    en: 'The {role} does not meet a condition of this matter, so nothing was read: check the ID number',
+  },
+  SUBJECT_CONDITION_UNVERIFIED: {
+    zh: '暂时无法核验“{role}”的办理条件（相关部门未应答）：请稍后重试',
+    en: "The {role}'s conditions could not be checked (a department did not answer): try again shortly",
+  },
+  NOT_A_PARTY: { zh: '该人不是本办件的当事人：请先添加为当事人', en: 'That person is not a party of the case: add them first' },
+  CONSENT_MISSING: {
+    zh: '需要本人授权：请市民出示授权二维码，或查找已登记的授权',
+    en: 'Their consent is needed: ask them to show their consent QR code, or find their recorded consents',
+  },
+  CONSENT_EXPIRED: { zh: '授权已过期：请市民重新授权并出示二维码', en: 'The consent has expired: ask for a new one and its QR code' },
+  CONSENT_REVOKED: { zh: '授权已被撤销：请市民重新授权并出示二维码', en: 'The consent was revoked: ask for a new one and its QR code' },
+  CONSENT_NOT_COVERING: {
+    zh: '该授权不涵盖本次查询：请市民出示本事项的授权二维码',
+    en: 'That consent does not cover this read: ask for the QR code of a consent for this matter',
+  },
+  CONSENT_NOT_FOR_CASE: {
+    zh: '该授权不适用于本办件（事项或受理编号不符，或不是当事人本人或为其所作的授权）：请市民重新出示授权二维码',
+    en: 'That consent is not for this case (another matter or case, or not given by or for a party): ask them to show the right QR code',
+  },
+  ITEM_NOT_ALLOWED: { zh: '本事项不读取此项数据', en: 'This matter does not read that item' },
+};
+
+/** The refusal's words for a case, with {role}, {to}, {relation}, {records} and {kind} filled in. */
+export function caseErrorText(reason: string, params: Record<string, string>): string | null {
+  const text = CASE_ERRORS[reason]?.[lang];
+  return text ? text.replace(/\{(\w+)\}/g, (whole, name: string) => params[name] ?? whole) : null;
+}
+
+/** Why a typed ID number or credit code is wrong, in words (the parsers' reasons). */
+const IDENTIFIER_PROBLEMS: Record<string, Record<Lang, string>> = {
+  LENGTH: { zh: '位数不对：应为 18 位', en: 'Wrong length: 18 characters' },
+  LEGACY_15_DIGIT: { zh: '这是旧的 15 位号码：请填写 18 位号码', en: 'An old 15-digit number: enter the 18-character one' },
+  CHARACTER: { zh: '含有不允许的字符', en: 'Contains a character that is not allowed' },
+  DATE_INVALID: { zh: '出生日期不存在：请核对', en: 'The birth date in it does not exist' },
+  DATE_FUTURE: { zh: '出生日期在未来：请核对', en: 'The birth date in it is in the future' },
+  CHECK_CHARACTER: { zh: '校验位不符：可能输错了一位，请逐位核对', en: 'The check character does not match: a character was probably mistyped' },
+  TYPE: { zh: '格式不对', en: 'Not a valid number' },
+};
+
+export function identifierProblem(reason: string): string {
+  return IDENTIFIER_PROBLEMS[reason]?.[lang] ?? reason;
+}
+
+/** A time as people in the hall read it (zh-CN or British English, whatever the browser's locale). */
+export function dateTimeText(iso: string): string {
+  return new Date(iso).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** "label: value" with the language's colon. */
+export function labelled(label: string, value: string): string {
+  return lang === 'zh' ? `${label}：${value}` : `${label}: ${value}`;
+}
+
+/** Text in brackets after what it qualifies, with the language's brackets. */
+export function inParens(text: string): string {
+  return lang === 'zh' ? `（${text}）` : ` (${text})`;
+}
+
+/** A role's name inside a sentence ("the mother", not "the Mother"); Chinese is unchanged. */
+export function inSentence(name: string): string {
+  return lang === 'en' ? name.charAt(0).toLowerCase() + name.slice(1) : name;
 }

@@ -37,7 +37,7 @@ async function render(signedIn?: Me): Promise<void> {
   const { kind, id, hall } = me;
   who.textContent = hall ? `${kind.toLowerCase()} ${id} · ${hall}` : `${kind.toLowerCase()} ${id}`;
   signOut.hidden = false;
-  if (kind === 'CLERK') await renderClerk(app);
+  if (kind === 'CLERK') await renderClerk(app, me);
   else if (kind === 'CITIZEN') await renderCitizen(app, id);
   else if (kind === 'AUDITOR') await renderAuditor(app);
   else replace(app, h('p', {}, t('roleNotYet')));

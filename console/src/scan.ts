@@ -12,6 +12,14 @@ declare global {
 
 let decoder: Promise<JsQr> | undefined;
 
+/** The cameras the readers have on, to turn them all off when the screen is cleared. */
+const running = new Set<() => void>();
+
+/** Turns off every camera a reader has on (the clerk's "next customer"). */
+export function stopAllScanners(): void {
+  for (const stop of [...running]) stop();
+}
+
 /** Loads the QR decoder the first time a code is to be read (a script of the gateway's own; the CSP allows nothing else). */
 function loadDecoder(): Promise<JsQr> {
   decoder ??= new Promise<JsQr>((resolve, reject) => {
@@ -57,6 +65,7 @@ export function qrReader(id: string, onText: (text: string) => void): HTMLElemen
   let stream: MediaStream | null = null;
 
   const finish = () => {
+    running.delete(finish);
     stream?.getTracks().forEach((track) => track.stop());
     stream = null;
     video.srcObject = null;
@@ -81,6 +90,7 @@ export function qrReader(id: string, onText: (text: string) => void): HTMLElemen
     } catch {
       return failed('noCamera');
     }
+    running.add(finish);
     video.srcObject = stream;
     video.hidden = false;
     stop.hidden = false;

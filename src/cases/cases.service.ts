@@ -286,6 +286,8 @@ export class CasesService {
       const mine = materialsOfRole(materials, role.role, subjectRole);
       if (mine.length === 0) continue;
       const parties = found.parties.filter((p) => p.role === role.role);
+      // A role the case may do without (a father not at the window) asks nothing until it has a party.
+      if (parties.length === 0 && !role.required) continue;
       if (parties.length === 0) {
         const none = checkMaterials(mine, { hasRecords: () => false, certificates: [] });
         checks.push(...none.map((check, i) => ({ ...check, nameZh: mine[i]!.nameZh ?? null, role: role.role, party: null })));
@@ -301,7 +303,8 @@ export class CasesService {
           const outcome = view.outcomes.get(item);
           return outcome?.kind === 'records' && outcome.records.length > 0;
         };
-        const judged = checkMaterials(mine, { hasRecords, certificates });
+        const failed = (item: string) => view.outcomes.get(item)?.kind === 'failed';
+        const judged = checkMaterials(mine, { hasRecords, certificates, failed, relationProven: party.relationStatus === 'PROVEN' });
         checks.push(...judged.map((check, i) => ({ ...check, nameZh: mine[i]!.nameZh ?? null, role: role.role, party })));
       }
     }

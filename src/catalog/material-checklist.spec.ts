@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { checklistItems, checkMaterials } from './material-checklist.js';
+import { checklistItems, checkMaterials, materialsOfRole } from './material-checklist.js';
 
 describe('the materials checklist', () => {
   const materials = [
@@ -29,5 +29,33 @@ describe('the materials checklist', () => {
       dataItems: ['household.registration', 'tax.record'],
       certificates: ['CERT-1'],
     });
+  });
+
+  it('says a material is not checked, not to bring, when the department that could cover it did not answer', () => {
+    const [identity, extract] = checkMaterials(materials, { hasRecords: () => false, certificates: [], failed: (item) => item === 'person.identity' });
+    expect(identity).toMatchObject({ code: 'IDENTITY', satisfied: 'NOT_CHECKED' });
+    expect(extract).toMatchObject({ code: 'EXTRACT', satisfied: 'TO_BRING' });
+  });
+
+  it("covers a relationship proof by the party's relation proven from records, only when the material says so", () => {
+    const proof = {
+      code: 'RELATIONSHIP',
+      name: 'Proof of kinship',
+      roles: ['APPLICANT'],
+      satisfiedBy: { dataItems: [], certificateTypes: [], relation: true },
+    };
+    expect(checkMaterials([proof], { hasRecords: () => false, certificates: [], relationProven: true })[0]!.satisfied).toBe('BY_DATA');
+    expect(checkMaterials([proof], { hasRecords: () => false, certificates: [], relationProven: false })[0]!.satisfied).toBe('TO_BRING');
+    expect(checkMaterials(materials, { hasRecords: () => false, certificates: [], relationProven: true }).map((m) => m.satisfied)).toEqual([
+      'TO_BRING',
+      'TO_BRING',
+      'TO_BRING',
+    ]);
+  });
+
+  it('gives a party the materials of its role, and those naming no role to the subject role', () => {
+    const roles = [{ roles: ['MOTHER', 'FATHER'] }, { roles: null }, {}];
+    expect(materialsOfRole(roles, 'FATHER', 'CHILD')).toEqual([{ roles: ['MOTHER', 'FATHER'] }]);
+    expect(materialsOfRole(roles, 'CHILD', 'CHILD')).toEqual([{ roles: null }, {}]);
   });
 });

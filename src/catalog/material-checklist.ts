@@ -7,7 +7,7 @@ import type { MaterialDefinition } from './matter-definition.js';
  */
 
 /** How one material is covered: the same values as the GraphQL enum MaterialSatisfaction. */
-export type MaterialCoverage = 'BY_DATA' | 'BY_CERTIFICATE' | 'TO_BRING';
+export type MaterialCoverage = 'BY_DATA' | 'BY_CERTIFICATE' | 'TO_BRING' | 'NOT_CHECKED';
 
 export interface MaterialCheck {
   code: string;
@@ -31,16 +31,29 @@ export function checklistItems(matter: { dataItems: readonly string[] }, materia
 
 /**
  * Judges each material: covered by data when an item that satisfies it was released with at least one
- * record, else by a certificate when a valid one of an accepted type is held, else still to bring.
+ * record (or, in a case, by the party's proven relation when the material says so), else by a
+ * certificate when a valid one of an accepted type is held, else not checked when a department that
+ * could have covered it did not answer (ask again before telling the applicant to bring it), else
+ * still to bring.
  */
 export function checkMaterials(
   materials: readonly MaterialDefinition[],
-  held: { hasRecords: (item: string) => boolean; certificates: ReadonlyArray<{ type: string; identifier: string }> },
+  held: {
+    hasRecords: (item: string) => boolean;
+    certificates: ReadonlyArray<{ type: string; identifier: string }>;
+    /** A department holding the item did not answer: whether it holds a record is not known. */
+    failed?: (item: string) => boolean;
+    /** In a case: the party's relation is proven from records. */
+    relationProven?: boolean;
+  },
 ): MaterialCheck[] {
   return materials.map((material) => {
     const dataItems = material.satisfiedBy.dataItems.filter((item) => held.hasRecords(item));
     const certificates = held.certificates.filter((c) => material.satisfiedBy.certificateTypes.includes(c.type)).map((c) => c.identifier);
-    const satisfied: MaterialCoverage = dataItems.length > 0 ? 'BY_DATA' : certificates.length > 0 ? 'BY_CERTIFICATE' : 'TO_BRING';
+    const byRelation = material.satisfiedBy.relation === true && held.relationProven === true;
+    const unknown = material.satisfiedBy.dataItems.some((item) => held.failed?.(item));
+    const satisfied: MaterialCoverage =
+      dataItems.length > 0 || byRelation ? 'BY_DATA' : certificates.length > 0 ? 'BY_CERTIFICATE' : unknown ? 'NOT_CHECKED' : 'TO_BRING';
     return { code: material.code, name: material.name, satisfied, dataItems, certificates };
   });
 }

@@ -180,6 +180,13 @@ describe('parties of a matter handled as a case', () => {
     expect(() => parseMatterDefinition(raw, PARTY_ITEMS)).toThrow(message);
   });
 
+  it('refuses a material satisfied by a relation for roles that declare none', () => {
+    const raw = { ...newborn(), materials: [{ code: 'KIN', name: 'Kinship', roles: ['CHILD'], satisfiedBy: { relation: true } }] };
+    expect(() => parseMatterDefinition(raw, PARTY_ITEMS)).toThrow(/satisfiedBy\.relation needs roles that each declare a relation/);
+    const ok = { ...newborn(), materials: [{ code: 'KIN', name: 'Kinship', roles: ['MOTHER'], satisfiedBy: { relation: true } }] };
+    expect(parseMatterDefinition(ok, PARTY_ITEMS).materials[0]!.satisfiedBy).toEqual({ dataItems: [], certificateTypes: [], relation: true });
+  });
+
   it('refuses a material naming a role the matter does not declare', () => {
     const raw = { ...newborn(), materials: [{ code: 'IDENTITY', name: 'Identity', roles: ['FATHER'], satisfiedBy: { dataItems: ['person.identity'] } }] };
     expect(() => parseMatterDefinition(raw, PARTY_ITEMS)).toThrow(/materials\[0\]\.roles names "FATHER"/);

@@ -36,8 +36,12 @@ export interface MaterialDefinition {
    * or empty: the subject role.
    */
   roles?: string[] | null;
-  /** Data items or certificate types that satisfy the material; both empty: the applicant brings it. */
-  satisfiedBy: { dataItems: string[]; certificateTypes: string[] };
+  /**
+   * Data items or certificate types that satisfy the material; both empty: the applicant brings it.
+   * `relation` (in a case): the party's relation, proven from records, stands in for it (the proof of
+   * kinship a next of kin would otherwise bring).
+   */
+  satisfiedBy: { dataItems: string[]; certificateTypes: string[]; relation?: boolean | null };
 }
 
 export interface MatterDefinition {
@@ -128,7 +132,11 @@ export function parseMatterDefinition(raw: unknown, dataItems: ReadonlySet<strin
       // Only when declared, so that a matter without them is stored as it always was.
       ...(nameZh !== null ? { nameZh } : {}),
       ...(materialRoles.length > 0 ? { roles: materialRoles } : {}),
-      satisfiedBy: { dataItems: byItems, certificateTypes: codes(by.certificateTypes ?? [], `materials[${i}].satisfiedBy.certificateTypes`, CERTIFICATE_TYPE) },
+      satisfiedBy: {
+        dataItems: byItems,
+        certificateTypes: codes(by.certificateTypes ?? [], `materials[${i}].satisfiedBy.certificateTypes`, CERTIFICATE_TYPE),
+        ...(by.relation === true ? { relation: true } : {}),
+      },
     };
   });
   const subject = oneOf(m.subject, MATTER_SUBJECTS, 'subject');
@@ -136,6 +144,9 @@ export function parseMatterDefinition(raw: unknown, dataItems: ReadonlySet<strin
   for (const [i, material] of materials.entries()) {
     const unknown = material.roles?.find((role) => !parties.some((p) => p.role === role));
     if (unknown) throw new MatterDefinitionError(`materials[${i}].roles names "${unknown}", which is not a party role of the matter`);
+    const unrelated =
+      material.satisfiedBy.relation && (!material.roles?.length || material.roles.some((role) => !parties.find((p) => p.role === role)!.relation));
+    if (unrelated) throw new MatterDefinitionError(`materials[${i}].satisfiedBy.relation needs roles that each declare a relation`);
   }
   return {
     code,

@@ -43,7 +43,8 @@ export class CitizenCertificatesResolver {
       const outcome = parent.view.outcomes.get(item);
       return outcome?.kind === 'records' && outcome.records.length > 0;
     };
-    return checkMaterials(materials, { hasRecords, certificates }).map((check) => ({ ...check, satisfied: MaterialSatisfaction[check.satisfied] }));
+    const failed = (item: string) => parent.view.outcomes.get(item)?.kind === 'failed';
+    return checkMaterials(materials, { hasRecords, certificates, failed }).map((check) => ({ ...check, satisfied: MaterialSatisfaction[check.satisfied] }));
   }
 
   private validHeld(parent: CitizenView): Promise<RegisteredCertificate[]> {

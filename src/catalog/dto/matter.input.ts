@@ -7,6 +7,9 @@ export class MaterialSourcesInput {
 
   @Field(() => [String], { defaultValue: [] })
   certificateTypes: string[];
+
+  @Field(() => Boolean, { nullable: true, description: "In a case: the party's relation, proven from records, satisfies it." })
+  relation?: boolean | null;
 }
 
 @InputType()

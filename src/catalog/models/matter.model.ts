@@ -7,6 +7,9 @@ export class MaterialSources {
 
   @Field(() => [String], { description: 'Certificate types that satisfy the material.' })
   certificateTypes: string[];
+
+  @Field(() => Boolean, { nullable: true, description: "In a case: the party's relation, proven from records, satisfies it." })
+  relation?: boolean | null;
 }
 
 @ObjectType({ description: 'A material a matter needs. Satisfied by nothing listed: the applicant brings it.' })

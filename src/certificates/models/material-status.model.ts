@@ -7,6 +7,8 @@ export enum MaterialSatisfaction {
   BY_CERTIFICATE = 'BY_CERTIFICATE',
   /** The applicant still has to bring it. */
   TO_BRING = 'TO_BRING',
+  /** A department holding a record that would cover it did not answer: ask again before telling the applicant to bring it. */
+  NOT_CHECKED = 'NOT_CHECKED',
 }
 registerEnumType(MaterialSatisfaction, { name: 'MaterialSatisfaction', description: 'How a material of the matter is covered in this lookup.' });
 
