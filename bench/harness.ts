@@ -268,29 +268,51 @@ export async function prepareBenchDatabase(
   return { database, ownerUrl, logDir, env, config, db, residents, seeded };
 }
 
+/** A load run with the CPU split of its measured period (and, with BENCH_PERF, the gateway's instructions per request). */
+export type MeasuredLoad = LoadResult & { cpu: CpuSplit; gatewayInstructionsPerRequest?: number };
+
 /**
  * One load run in a fresh load-generator process (bench/exchange/load.ts, autocannon), with the CPU
  * split of its measured period between the `named` processes, the load generator, this process,
  * PostgreSQL and the rest of the machine.
  */
-/** A load run with the CPU split of its measured period (and, with BENCH_PERF, the gateway's instructions per request). */
-export type MeasuredLoad = LoadResult & { cpu: CpuSplit; gatewayInstructionsPerRequest?: number };
-
 export async function measureLoad(
   ctx: CpuContext,
   named: Record<string, number>,
   request: LoadRequest,
   onBucket?: (bucket: TimelineBucket) => void,
 ): Promise<MeasuredLoad> {
-  const load = forkNode('load generator', builtFile('bench/exchange/load.js'));
+  const { result, cpu, gatewayInstructions } = await measureForked<LoadRequest, LoadResult>(ctx, named, 'bench/exchange/load.js', request, onBucket);
+  const answered = result.responses;
+  return {
+    ...result,
+    cpu,
+    ...(gatewayInstructions && answered > 0 ? { gatewayInstructionsPerRequest: Math.round(gatewayInstructions / answered) } : {}),
+  };
+}
+
+/**
+ * Runs a load generator (`script`, a module of the copied build speaking `LoadMessage`: it reports
+ * when its measured period starts and ends, its timeline buckets and its result) in its own
+ * process, and splits the CPU of its measured period as measureLoad does; with BENCH_PERF, also
+ * the gateway's retired instructions over that period.
+ */
+export async function measureForked<Request, Result>(
+  ctx: CpuContext,
+  named: Record<string, number>,
+  script: string,
+  request: Request,
+  onBucket?: (bucket: TimelineBucket) => void,
+): Promise<{ result: Result; cpu: CpuSplit; gatewayInstructions?: number }> {
+  const load = forkNode('load generator', builtFile(script));
   const pids = () => ({ ...named, loadGenerator: load.pid, benchmark: process.pid });
   let before: CpuSnapshot | undefined;
   let after: CpuSnapshot | undefined;
   let counter: InstructionCounter | undefined;
   const result = await unlessExited(
     load,
-    new Promise<LoadResult>((resolve, reject) => {
-      load.process.on('message', (message: LoadMessage) => {
+    new Promise<Result>((resolve, reject) => {
+      load.process.on('message', (message: LoadMessage<Result>) => {
         if (message.type === 'measuring') {
           before = cpuSnapshot(pids());
           if (process.env.BENCH_PERF && named.gateway !== undefined) counter = countInstructions(named.gateway);
@@ -299,7 +321,7 @@ export async function measureLoad(
         else if (message.type === 'result') resolve(message.result);
         else reject(new Error(`the load generator failed: ${message.message}`));
       });
-      load.process.send(request);
+      load.process.send(request as object);
     }),
     'generating load',
   );
@@ -308,12 +330,7 @@ export async function measureLoad(
   // autocannon leaves its last requests in flight when it stops: let the gateway finish them before anything else.
   await new Promise((r) => setTimeout(r, 1000));
   if (!before || !after) throw new Error('the load generator did not report its measured period');
-  const answered = result.responses;
-  return {
-    ...result,
-    cpu: cpuSplit(before, after, await otherDatabasePids(ctx)),
-    ...(instructions && answered > 0 ? { gatewayInstructionsPerRequest: Math.round(instructions / answered) } : {}),
-  };
+  return { result, cpu: cpuSplit(before, after, await otherDatabasePids(ctx)), ...(instructions !== undefined ? { gatewayInstructions: instructions } : {}) };
 }
 
 interface InstructionCounter {

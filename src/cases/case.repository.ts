@@ -66,12 +66,38 @@ export class CaseRepository {
     }
   }
 
+  /** The case with its parties in the order they joined, in one query (every read of a party under a case needs it). */
   async find(id: string): Promise<StoredCase | null> {
     if (!UUID.test(id)) return null;
-    const found = await this.dataSource.getRepository(CaseEntity).findOneBy({ id: id.toLowerCase() });
-    if (!found) return null;
-    const parties = await this.dataSource.getRepository(CasePartyEntity).find({ where: { caseId: found.id }, order: { position: 'ASC' } });
-    return { ...withoutRelation(found), parties: parties.map(partyRow) };
+    const rows: Array<CaseRow & { [K in keyof CasePartyRow as `party_${K}`]: CasePartyRow[K] | null }> = await this.dataSource.query(
+      `SELECT c.id, c.case_number AS "caseNumber", c.hall, c.region, c.matter_code AS "matterCode", c.status, c.opened_by AS "openedBy",
+              c.created_at AS "createdAt", c.closed_at AS "closedAt",
+              p.case_id AS "party_caseId", p.subject_id AS "party_subjectId", p.subject_kind AS "party_subjectKind", p.role AS "party_role",
+              p.relation_status AS "party_relationStatus", p.position AS "party_position", p.added_at AS "party_addedAt"
+         FROM onegate."case" c LEFT JOIN onegate.case_party p ON p.case_id = c.id
+        WHERE c.id = $1
+        ORDER BY p.position`,
+      [id.toLowerCase()],
+    );
+    const [first] = rows;
+    if (!first) return null;
+    const { id: caseId, caseNumber, hall, region, matterCode, status, openedBy, createdAt, closedAt } = first;
+    const parties = rows.flatMap((row): CasePartyRow[] =>
+      row.party_caseId === null
+        ? []
+        : [
+            {
+              caseId: row.party_caseId,
+              subjectId: row.party_subjectId!,
+              subjectKind: row.party_subjectKind!,
+              role: row.party_role!,
+              relationStatus: row.party_relationStatus!,
+              position: row.party_position!,
+              addedAt: row.party_addedAt!,
+            },
+          ],
+    );
+    return { id: caseId, caseNumber, hall, region, matterCode, status, openedBy, createdAt, closedAt, parties };
   }
 
   /**

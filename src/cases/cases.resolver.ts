@@ -99,8 +99,13 @@ export class CasesResolver {
 
   @Roles('clerk')
   @Query(() => Case, { nullable: true, description: 'A case of your hall; null for none (or another hall’s).' })
-  async case(@Args() { id }: CaseIdArgs, @CurrentPrincipal() principal: Principal, @CurrentRequest() request: RequestContext): Promise<Case | null> {
-    const found = await this.service.find(principal, request, id);
+  async case(
+    @Args() { id }: CaseIdArgs,
+    @CurrentPrincipal() principal: Principal,
+    @CurrentRequest() request: RequestContext,
+    @Context() scope: object,
+  ): Promise<Case | null> {
+    const found = await this.service.find(principal, request, scope, id);
     return found && toCase(found);
   }
 

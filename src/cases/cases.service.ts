@@ -177,9 +177,12 @@ export class CasesService {
     return found;
   }
 
-  /** A case of the clerk's hall; null (and a refusal in the ledger) for another hall's or none. */
-  async find(principal: Principal, request: RequestContext, caseId: string): Promise<StoredCase | null> {
-    const found = await this.cases.find(caseId);
+  /**
+   * A case of the clerk's hall; null (and a refusal in the ledger) for another hall's or none. Read
+   * once per request (`scope`): the lookups of its parties in the same request share this reading.
+   */
+  async find(principal: Principal, request: RequestContext, scope: object, caseId: string): Promise<StoredCase | null> {
+    const found = await this.purposes.caseInRequest(caseId, scope);
     const denial = caseStandingDenial(principal, found && { hall: found.hall, status: 'OPEN' });
     if (denial || !found) {
       await this.record(principal, request, null, 'READ', 'DENIED', { reason: 'CASE_NOT_FOUND' });
@@ -386,8 +389,8 @@ export class CasesService {
   /**
    * Judges from records the relation of every party in `joining`, and of every party whose relation
    * names the role of one of them (it could not be judged before), setting their statuses; returns
-   * the parties judged. A relation the records disprove refuses the change (`refused`; null: keep
-   * the status, as when judging again before reads).
+   * the parties judged. A relation the records disprove refuses the change once all are judged
+   * (`refused`; null: keep the status, as when judging again before reads).
    */
   private async judgeRelations(
     principal: Principal,
@@ -399,19 +402,22 @@ export class CasesService {
     refused: ((error: CaseError) => Promise<CaseError>) | null,
   ): Promise<CasePartyRow[]> {
     const joiningRoles = new Set(found.parties.filter((p) => joining.has(p.subjectId)).map((p) => p.role));
-    const judged: CasePartyRow[] = [];
-    for (const party of found.parties) {
+    const toJudge = found.parties.flatMap((party) => {
       const role = rules.parties!.find((r) => r.role === party.role);
-      if (!role?.relation || !(joining.has(party.subjectId) || joiningRoles.has(role.relation.to))) continue;
-      const target = relationToJudge(role, found.parties);
-      let status: RelationStatus;
-      if ('status' in target) status = target.status;
-      else status = await this.judgeOne(principal, request, scope, rules, found, party, role, target.other);
-      party.relationStatus = status;
-      judged.push(party);
-      if (status === 'NOT_PROVEN' && refused) throw await refused(CaseError.denied('RELATION_NOT_PROVEN', role.role));
-    }
-    return judged;
+      if (!role?.relation || !(joining.has(party.subjectId) || joiningRoles.has(role.relation.to))) return [];
+      return [{ party, role, target: relationToJudge(role, found.parties) }];
+    });
+    // Judged together (each a RELATION_CHECK entry): the parents of a newborn are both judged from the
+    // child's records, read once, and their entries go to the ledger together.
+    const statuses = await Promise.all(
+      toJudge.map(({ party, role, target }): RelationStatus | Promise<RelationStatus> =>
+        'status' in target ? target.status : this.judgeOne(principal, request, scope, rules, found, party, role, target.other),
+      ),
+    );
+    toJudge.forEach(({ party }, i) => (party.relationStatus = statuses[i]!));
+    const disproved = toJudge.find((_, i) => statuses[i] === 'NOT_PROVEN');
+    if (disproved && refused) throw await refused(CaseError.denied('RELATION_NOT_PROVEN', disproved.role.role));
+    return toJudge.map(({ party }) => party);
   }
 
   private judgeOne(

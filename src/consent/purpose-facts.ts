@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AccessRequest, ConsentFacts, DenialReason, MatterRules } from '../access/access-decision.js';
-import { caseConsent, partyDenial, possibleGrantors, rulesForParty } from '../access/case-access.js';
+import { caseConsent, partyDenial, possibleGrantors, rulesForParty, type CaseGrantFacts } from '../access/case-access.js';
 import type { Purpose } from '../access/purpose.js';
 import { MattersService } from '../catalog/matters.service.js';
 import { CaseRepository, type StoredCase } from '../cases/case.repository.js';
@@ -59,6 +59,12 @@ export function caseDetail(facts: PurposeFacts): Record<string, string> {
   return { caseId: facts.case.id, ...(facts.case.role ? { partyRole: facts.case.role } : {}) };
 }
 
+/** What one request (the GraphQL context) has read of a case: the case, and its parties' grants by who may have given them. */
+interface CaseReads {
+  found: Promise<StoredCase | null>;
+  grants: Map<string, Promise<CaseGrantFacts[]>>;
+}
+
 /**
  * Gathers the facts of a stated purpose for the access decision (access/), wherever records are read
  * (a lookup, an issuance, certificates shown beside a lookup): the matter's rules and the presented
@@ -70,8 +76,11 @@ export function caseDetail(facts: PurposeFacts): Record<string, string> {
  */
 @Injectable()
 export class PurposeFactsService {
-  /** Per request (the GraphQL context): a case is read once however many of its parties are looked up. */
-  private readonly cases = new WeakMap<object, Map<string, Promise<StoredCase | null>>>();
+  /**
+   * Per request (the GraphQL context): a case is read once however many of its parties are looked
+   * up, and the grants that may cover a party once however many fields ask (its consent, its records).
+   */
+  private readonly cases = new WeakMap<object, Map<string, CaseReads>>();
 
   constructor(
     private readonly matters: MattersService,
@@ -115,7 +124,8 @@ export class PurposeFactsService {
     }
     const matter = rulesForParty(rules, role);
     const grantors = possibleGrantors(role, party, found.parties);
-    const grants = grantors.length && principal.kind === 'clerk' ? await this.consents.grantsForCase(grantors, found.matterCode, principal.hall) : [];
+    // A copy: the consent shown with the lookup is put first, and the grants read may serve another field of the request.
+    const grants = grantors.length && principal.kind === 'clerk' ? [...(await this.grantsFor(found, grantors, principal.hall, use.scope))] : [];
     // A consent shown with the lookup is judged beside those the case finds; a reference that gives nothing says why.
     if (stated.consent !== null) {
       const shown = await this.consents.resolveForCase(stated.consent, now, { ...use, matter: purpose.matter, caseNumber: purpose.caseNumber });
@@ -127,24 +137,46 @@ export class PurposeFactsService {
     return { matter, consent: { facts: covering, ref: covering?.id ?? null, rejected: null }, purpose, case: casePurpose };
   }
 
-  /** Forgets the case as read in this request, after a change to it in the same request. */
+  /** Forgets the case as read in this request (and the grants read for it), after a change to it in the same request. */
   forgetCase(scope: object, id: string): void {
     this.cases.get(scope)?.delete(id);
   }
 
-  private readCase(id: string, scope: object | undefined): Promise<StoredCase | null> {
-    if (!scope) return this.caseRows.find(id);
+  /** The case as this request reads it (read once per request: the `case` query and its parties' lookups share it). */
+  caseInRequest(id: string, scope: object): Promise<StoredCase | null> {
+    return this.caseReads(id, scope).found;
+  }
+
+  private caseReads(id: string, scope: object): CaseReads {
     let perScope = this.cases.get(scope);
     if (!perScope) {
       perScope = new Map();
       this.cases.set(scope, perScope);
     }
-    let found = perScope.get(id);
-    if (!found) {
-      found = this.caseRows.find(id);
-      perScope.set(id, found);
+    let reads = perScope.get(id);
+    if (!reads) {
+      reads = { found: this.caseRows.find(id), grants: new Map() };
+      perScope.set(id, reads);
     }
-    return found;
+    return reads;
+  }
+
+  private readCase(id: string, scope: object | undefined): Promise<StoredCase | null> {
+    return scope ? this.caseReads(id, scope).found : this.caseRows.find(id);
+  }
+
+  /** The grants of `grantors` for the case's matter naming the hall (ConsentService.grantsForCase), read once per request. */
+  private grantsFor(found: StoredCase, grantors: readonly string[], hall: string, scope: object | undefined): Promise<CaseGrantFacts[]> {
+    const read = () => this.consents.grantsForCase(grantors, found.matterCode, hall);
+    if (!scope) return read();
+    const cached = this.caseReads(found.id, scope).grants;
+    const key = `${hall}|${[...grantors].sort().join(',')}`;
+    let grants = cached.get(key);
+    if (!grants) {
+      grants = read();
+      cached.set(key, grants);
+    }
+    return grants;
   }
 
   private async consentFacts(reference: string | null, now: Date, use: ConsentUse): Promise<ConsentOutcome> {
