@@ -16,7 +16,7 @@ const ACCESS_MESSAGE =
   'access/ decides on facts handed to it: it may import common/ and the models it decides over (matter definitions, the principal), never a service or a store.';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench/results/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench/results/**', '.data/**', 'test/artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
