@@ -16,6 +16,8 @@ export interface ConsentUse {
   caseParties?: readonly string[];
   /** For the ledger entry of a binding. */
   request?: Pick<RequestContext, 'requestId' | 'clientAddress'>;
+  /** Settles once the request may change anything (its rate limit taken): a binding waits for it, reads do not. */
+  mayWrite?: Promise<unknown>;
 }
 
 /** How a consent reference was presented: a grant id (uuid) or a consent token (the QR code). */

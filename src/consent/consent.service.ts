@@ -279,7 +279,10 @@ export class ConsentService implements OnModuleInit {
       return { facts: null, via: 'token', ref: grant.id, invalid: 'TOKEN_INVALID' };
     }
     const expiresAt = claims.expiresAt < grant.expiresAt ? claims.expiresAt : grant.expiresAt;
-    if (grant.halls.length === 0 && grant.departments.length === 0) grant = await this.bindAtWindow(grant, expiresAt, now, use);
+    if (grant.halls.length === 0 && grant.departments.length === 0) {
+      await use.mayWrite;
+      grant = await this.bindAtWindow(grant, expiresAt, now, use);
+    }
     if (!namesCaller(grant, use.principal)) return { facts: null, via: 'token', ref: grant.id, invalid: 'NOT_FOR_THIS_PLACE' };
     return { grant, expiresAt, via: 'token', ref: grant.id, invalid: null };
   }

@@ -88,7 +88,11 @@ export class PurposeFactsService {
     private readonly caseRows: CaseRepository,
   ) {}
 
-  async gather(purpose: Purpose | null, now: Date, use: Pick<ConsentUse, 'principal' | 'subject' | 'request'> & { scope?: object }): Promise<PurposeFacts> {
+  async gather(
+    purpose: Purpose | null,
+    now: Date,
+    use: Pick<ConsentUse, 'principal' | 'subject' | 'request' | 'mayWrite'> & { scope?: object },
+  ): Promise<PurposeFacts> {
     if (purpose?.case) return this.gatherForCase(purpose, purpose.case, now, use);
     const [matter, consent] = await Promise.all([
       purpose ? this.matters.rules(purpose.matter) : null,
@@ -101,7 +105,7 @@ export class PurposeFactsService {
     stated: Purpose,
     caseId: string,
     now: Date,
-    use: Pick<ConsentUse, 'principal' | 'subject' | 'request'> & { scope?: object },
+    use: Pick<ConsentUse, 'principal' | 'subject' | 'request' | 'mayWrite'> & { scope?: object },
   ): Promise<PurposeFacts> {
     const { principal, subject } = use;
     const found = await this.readCase(caseId, use.scope);

@@ -119,12 +119,17 @@ export class ExchangeService {
     checklist?: boolean;
   }): Promise<ExchangeView> {
     const { principal, request, scope, subject, purpose } = args;
-    await this.countAgainstRateLimit(principal, request, { kind: 'DATA_ACCESS', subject, matter: purpose.matter, caseNumber: purpose.caseNumber });
+    const limited = this.countAgainstRateLimit(principal, request, { kind: 'DATA_ACCESS', subject, matter: purpose.matter, caseNumber: purpose.caseNumber });
     if (!purpose.case && purpose.caseNumber === null && principal.kind !== 'citizen') {
+      await limited;
       throw ExchangeError.badInput('CASE_NUMBER_REQUIRED', 'purpose.caseNumber is required: state the case this lookup is for');
     }
     const now = new Date();
-    const gathered = await this.purposes.gather(purpose, now, { principal, subject, request, scope });
+    // The purpose's facts are read while the limit is taken; nothing is changed (no consent bound) before it allows the lookup.
+    const gathering = this.purposes.gather(purpose, now, { principal, subject, request, scope, mayWrite: limited });
+    gathering.catch(() => undefined); // a refusal by the limit is the answer; the gathering's outcome is then not wanted
+    await limited;
+    const gathered = await gathering;
     const { matter, consent } = gathered;
     const resolved = gathered.purpose ?? purpose;
     const items = [...new Set([...args.items, ...(args.checklist && matter ? await this.itemsOfChecklist(matter) : [])])];
