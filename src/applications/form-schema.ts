@@ -3,7 +3,7 @@ import addFormatsModule from 'ajv-formats';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { parseIdNumber } from '../common/identifiers/id-number.js';
 import type { FormField, FormFieldType, OneThingDefinition, QuestionOption } from '../one-things/one-thing-definition.js';
-import type { FormCorrection, PrefilledValue } from './entities/application.entity.js';
+import type { FormCorrection, FormValue, PrefilledValue } from './entities/application.entity.js';
 
 // Both packages are CommonJS; under NodeNext their default import is the module object.
 const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ?? Ajv2020Module) as typeof Ajv2020Module.default;
@@ -151,7 +151,7 @@ function decodePointer(segment: string): string {
  * The fields the applicant submitted with a value other than the one the records gave (a record-
  * sourced field that was prefilled): both values are kept, the record's beside the applicant's.
  */
-export function correctionsOf(prefill: readonly PrefilledValue[], form: Readonly<Record<string, unknown>>): FormCorrection[] {
+export function correctionsOf(prefill: readonly PrefilledValue[], form: Readonly<Record<string, FormValue>>): FormCorrection[] {
   return prefill.flatMap((field): FormCorrection[] => {
     if (field.source !== 'RECORD' || field.value === null) return [];
     const submitted = form[field.key] ?? null;

@@ -4,6 +4,9 @@ import type { CaseEntity } from '../../cases/entities/case.entity.js';
 export const APPLICATION_STATUSES = ['DRAFT', 'SUBMITTED', 'IN_PROGRESS', 'NEEDS_MATERIAL', 'COMPLETED', 'REJECTED'] as const;
 export type ApplicationStatusCode = (typeof APPLICATION_STATUSES)[number];
 
+/** A value of a form field: every field type is a string or a boolean (a form may still carry anything until validated). */
+export type FormValue = string | number | boolean | null;
+
 /** Where a field's value came from, as the guidance said: a record read under the case (or an answer the records gave), an answer, or nothing (typed). */
 export type PrefillSource = 'RECORD' | 'ANSWER' | 'TYPED';
 
@@ -18,7 +21,7 @@ export interface PrefilledValue {
 export interface FormCorrection {
   key: string;
   recordValue: string | boolean | null;
-  value: unknown;
+  value: FormValue;
 }
 
 /**
@@ -60,7 +63,7 @@ export class ApplicationEntity {
 
   /** The funnel's answers, keyed by question key. */
   @Column({ type: 'jsonb' })
-  answers: Record<string, unknown>;
+  answers: Record<string, string>;
 
   /** The matter codes the guidance selected, in the one thing's order. */
   @Column({ type: 'text', array: true })
@@ -72,7 +75,7 @@ export class ApplicationEntity {
 
   /** The form as submitted (null while a draft). */
   @Column({ type: 'jsonb', nullable: true })
-  form: Record<string, unknown> | null;
+  form: Record<string, FormValue> | null;
 
   /** The fields submitted with a value other than the record's (null while a draft). */
   @Column({ type: 'jsonb', nullable: true })
