@@ -150,6 +150,8 @@ describe('one things', () => {
 
       const fields = guidance.form.fields;
       expect(share(fields)).toBeGreaterThanOrEqual(0.8);
+      // Only the contact phone is typed: no record holds it.
+      expect(fields.filter((f) => !f.prefilled).map((f) => f.key)).toEqual(['phone']);
       expect(fields.find((f) => f.key === 'childName')).toMatchObject({
         value: 'Zhang Xiaoyu',
         source: 'RECORD',
