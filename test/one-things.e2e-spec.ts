@@ -5,6 +5,8 @@
  * ledger entry under the case, and bad input refused naming what is wrong.
  */
 import pg from 'pg';
+import { BurdenService } from '../src/one-things/burden.service.js';
+import { DEMO_STORIES } from '../src/one-things/demo-stories.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
 
 const LI_WEI = '330825198803142023';
@@ -207,6 +209,36 @@ describe('one things', () => {
       expect(father.requirements.find((r) => r.code === 'MOTHER_HOUSEHOLD')).toBeUndefined();
     });
 
+    it("the burden report of the case is the guidance's figures", async () => {
+      const guidance = await guided({ oneThing: 'NEWBORN', case: caseId });
+      const res = await t.graphql<{ burdenReport: Array<Record<string, number | string | null>> }>(
+        `query($input: [GuideInput!]) { burdenReport(input: $input) { oneThing caseId matters requirementsBeforeDeduplication materialsRequired materialsWithoutPaper fieldsTotal fieldsPrefilled departments visits before { materials visits } } }`,
+        { input: [{ oneThing: 'NEWBORN', case: caseId }] },
+        longyou,
+      );
+      expect(res.body.errors).toBeUndefined();
+      expect(res.body.data!.burdenReport).toEqual([
+        {
+          oneThing: 'NEWBORN',
+          caseId,
+          matters: guidance.matters.length,
+          requirementsBeforeDeduplication: guidance.matters.reduce((sum, m) => sum + m.requirements.length, 0),
+          materialsRequired: guidance.requirements.length,
+          materialsWithoutPaper: guidance.requirements.filter((r) => r.status !== 'TO_BRING').length,
+          fieldsTotal: guidance.form.fields.length,
+          fieldsPrefilled: guidance.form.fields.filter((f) => f.prefilled).length,
+          departments: new Set(guidance.matters.map((m) => m.department)).size,
+          visits: 1,
+          before: { materials: 26, visits: 10 },
+        },
+      ]);
+      // Deduplication is where the materials go: more asked per matter than once for the whole.
+      const line = res.body.data!.burdenReport[0]!;
+      expect(line.requirementsBeforeDeduplication as number).toBeGreaterThan(line.materialsRequired as number);
+      const citizenAsks = await t.graphql(`{ burdenReport { oneThing } }`, undefined, await citizen(LI_WEI));
+      expect(citizenAsks.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
+    });
+
     it('is not found by another hall, nor by a citizen, and refuses a one thing of another case matter; refusals are in the ledger', async () => {
       const elsewhere = await guide({ oneThing: 'NEWBORN', case: caseId }, jingan);
       expect(elsewhere.body.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', reason: 'CASE_NOT_FOUND' });
@@ -324,5 +356,29 @@ describe('one things', () => {
       expect(res.body.errors?.[0]?.message).toContain(named);
     }
     expect((await guide({ oneThing: 'SUPERMARKET_OPENING', answers: { size: 'HUGE' } })).body.errors?.[0]?.message).toContain('"size"');
+  });
+
+  it('plays every demo story on a case of its hall, reads under it, then closes the case and revokes the consents', async () => {
+    const before = await ledgerSize();
+    const lines = await t.app.get(BurdenService).playDemoStories();
+    expect(lines.map((l) => l.oneThing)).toEqual(DEMO_STORIES.map((s) => s.oneThing));
+    for (const line of lines) {
+      expect(line.caseId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(line.visits).toBe(1);
+      expect(line.materialsWithoutPaper).toBeGreaterThan(0);
+      expect(line.fieldsPrefilled / line.fieldsTotal).toBeGreaterThanOrEqual(0.8);
+    }
+    const newborn = lines.find((l) => l.oneThing === 'NEWBORN')!;
+    expect(newborn.materialsRequired - newborn.materialsWithoutPaper).toBeLessThanOrEqual(1);
+    const ids = lines.map((l) => l.caseId);
+    const cases = await owner.query<{ status: string }>(`SELECT status FROM onegate."case" WHERE id = ANY($1::uuid[])`, [ids]);
+    expect(cases.rows.map((r) => r.status)).toEqual(ids.map(() => 'CLOSED'));
+    const entries = await entriesSince(before);
+    // Each party read under its case; each consent given is revoked again.
+    const reads = entries.filter((e) => e.kind === 'DATA_ACCESS' && e.outcome !== 'DENIED');
+    expect(new Set(reads.map((e) => e.detail.caseId))).toEqual(new Set(ids));
+    const kinds = (kind: string) => entries.filter((e) => e.kind === kind).length;
+    expect(kinds('CONSENT_REVOKE')).toBe(kinds('CONSENT_GRANT'));
+    expect(kinds('CONSENT_GRANT')).toBe(DEMO_STORIES.reduce((sum, s) => sum + s.consents.length, 0));
   });
 });
