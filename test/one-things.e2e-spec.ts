@@ -260,6 +260,38 @@ describe('one things', () => {
     });
   });
 
+  it("without the father's consent: his records are not read, the question is asked, and what he would prove is to bring, saying why", async () => {
+    const opened = await open({
+      matter: 'NEWBORN_REGISTRATION',
+      parties: [
+        { role: 'CHILD', idNumber: ZHANG_XIAOYU },
+        { role: 'MOTHER', idNumber: LI_WEI },
+        { role: 'FATHER', idNumber: ZHANG_HAO },
+      ],
+    });
+    // The mother's consents only (her earlier grant for the hall covers her; this one covers the child).
+    const forChild = await grant(LI_WEI, { matter: 'NEWBORN_REGISTRATION', onBehalfOf: ZHANG_XIAOYU });
+    await t.graphql(`mutation($id: ID!, $c: String!) { attachConsent(caseId: $id, consent: $c) { id } }`, { id: opened.id, c: forChild.token }, longyou);
+    await grant(LI_WEI, { matter: 'NEWBORN_REGISTRATION', hall: 'LONGYOU-01' });
+
+    const first = await guided({ oneThing: 'NEWBORN', case: opened.id });
+    // The father's household is not read: the records cannot say the parents share one.
+    expect(first.questions.map((q) => q.key)).toEqual(['householdOf']);
+    expect(first.requirements.find((r) => r.code === 'PARENTS_IDENTITY')).toMatchObject({ status: 'TO_BRING' });
+    expect(first.requirements.find((r) => r.code === 'PARENTS_IDENTITY')!.reasons).toEqual(
+      expect.arrayContaining(['MOTHER: proven by the person.identity record read under the case', 'FATHER: not released (CONSENT_MISSING); to bring']),
+    );
+
+    const before = await ledgerSize();
+    const father = await guided({ oneThing: 'NEWBORN', answers: { householdOf: 'FATHER' }, case: opened.id });
+    expect(father.requirements.find((r) => r.code === 'FATHER_HOUSEHOLD')).toMatchObject({ status: 'TO_BRING' });
+    // A certificate could stand in for his household register: it was looked for, under the case, and the look is in the ledger too.
+    const entries = await entriesSince(before);
+    expect(entries.every((e) => e.kind === 'DATA_ACCESS' && e.detail.caseId === opened.id)).toBe(true);
+    expect(entries.filter((e) => e.subject_id === ZHANG_HAO).length).toBeGreaterThanOrEqual(2);
+    expect(entries.filter((e) => e.subject_id === ZHANG_HAO).every((e) => e.outcome === 'DENIED')).toBe(true);
+  });
+
   it("Li Wei's house sale: the utilities' transfers need nothing beyond what the property transfer proves, all by data", async () => {
     const opened = await open({
       matter: 'HOUSE_TRANSFER',
