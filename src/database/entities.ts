@@ -14,6 +14,7 @@ import { LookupAllowanceEntity } from '../exchange/entities/lookup-allowance.ent
 import { CaseNumberCounterEntity } from '../cases/entities/case-number-counter.entity.js';
 import { CasePartyEntity } from '../cases/entities/case-party.entity.js';
 import { CaseEntity } from '../cases/entities/case.entity.js';
+import { PublicAllowanceEntity } from '../limits/entities/public-allowance.entity.js';
 
 /** Every TypeORM entity of the gateway schema; the migration drift check compares these with migrations/. */
 export const ENTITIES = [
@@ -33,4 +34,5 @@ export const ENTITIES = [
   CaseEntity,
   CasePartyEntity,
   CaseNumberCounterEntity,
+  PublicAllowanceEntity,
 ];

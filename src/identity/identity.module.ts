@@ -7,6 +7,7 @@ import { AppConfig } from '../config/app-config.js';
 import { HallRegistry } from './hall-registry.js';
 import { IdentityResolver } from './identity.resolver.js';
 import { TokenVerifier } from './token-verifier.js';
+import { PUBLIC_REQUEST_ALLOWANCE, PublicRequestAllowance } from '../limits/public-request-allowance.js';
 
 /**
  * Tokens in, principals out. Registers the AuthGuard globally, so every resolver and handler
@@ -20,7 +21,8 @@ import { TokenVerifier } from './token-verifier.js';
     DevSignInResolver,
     { provide: HallRegistry, useFactory: (config: AppConfig) => HallRegistry.fromConfig(config), inject: [AppConfig] },
     { provide: APP_GUARD, useClass: AuthGuard },
+    PUBLIC_REQUEST_ALLOWANCE,
   ],
-  exports: [DevIssuer, TokenVerifier, HallRegistry],
+  exports: [DevIssuer, TokenVerifier, HallRegistry, PublicRequestAllowance],
 })
 export class IdentityModule {}
