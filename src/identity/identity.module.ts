@@ -7,7 +7,6 @@ import { AppConfig } from '../config/app-config.js';
 import { HallRegistry } from './hall-registry.js';
 import { IdentityResolver } from './identity.resolver.js';
 import { TokenVerifier } from './token-verifier.js';
-import { PUBLIC_REQUEST_ALLOWANCE, PublicRequestAllowance } from '../limits/public-request-allowance.js';
 
 /**
  * Tokens in, principals out. Registers the AuthGuard globally, so every resolver and handler
@@ -21,8 +20,7 @@ import { PUBLIC_REQUEST_ALLOWANCE, PublicRequestAllowance } from '../limits/publ
     DevSignInResolver,
     { provide: HallRegistry, useFactory: (config: AppConfig) => HallRegistry.fromConfig(config), inject: [AppConfig] },
     { provide: APP_GUARD, useClass: AuthGuard },
-    PUBLIC_REQUEST_ALLOWANCE,
   ],
-  exports: [DevIssuer, TokenVerifier, HallRegistry, PublicRequestAllowance],
+  exports: [DevIssuer, TokenVerifier, HallRegistry],
 })
 export class IdentityModule {}
