@@ -269,7 +269,57 @@ export async function prepareBenchDatabase(
 }
 
 /** A load run with the CPU split of its measured period (and, with BENCH_PERF, the gateway's instructions per request). */
-export type MeasuredLoad = LoadResult & { cpu: CpuSplit; gatewayInstructionsPerRequest?: number };
+export type MeasuredLoad = LoadResult & { cpu: CpuSplit; gatewayInstructionsPerRequest?: number; database: DatabaseActivity };
+
+/**
+ * What PostgreSQL did in the benchmark's database over a measured period, from its cumulative
+ * statistics (backends report them when idle, at most about once a second, so the edges of the
+ * period are approximate): transactions committed, rows read (all scans) and by sequential scans,
+ * sequential scans started, blocks read from outside shared buffers, and autovacuum or autoanalyze
+ * runs that finished. A run whose PostgreSQL CPU differs from its neighbours' shows here why.
+ */
+export interface DatabaseActivity {
+  commits: number;
+  rowsRead: number;
+  seqScans: number;
+  seqRowsRead: number;
+  blocksRead: number;
+  autovacuumRuns: number;
+}
+
+const DATABASE_ACTIVITY = `SELECT d.xact_commit::float8 AS commits, d.tup_returned::float8 AS "rowsRead", d.blks_read::float8 AS "blocksRead",
+       t.seq_scan AS "seqScans", t.seq_tup_read AS "seqRowsRead", t.maintenance AS "autovacuumRuns"
+  FROM pg_stat_database d,
+       (SELECT coalesce(sum(seq_scan), 0)::float8 AS seq_scan, coalesce(sum(seq_tup_read), 0)::float8 AS seq_tup_read,
+               coalesce(sum(autovacuum_count + autoanalyze_count), 0)::float8 AS maintenance
+          FROM pg_stat_all_tables) t
+ WHERE d.datname = current_database()`;
+
+function databaseActivityNow(ctx: CpuContext): Promise<DatabaseActivity> {
+  return withClient(ctx.ownerUrl, async (client) => (await client.query<DatabaseActivity>(DATABASE_ACTIVITY)).rows[0]!);
+}
+
+function activityBetween(before: DatabaseActivity, after: DatabaseActivity): DatabaseActivity {
+  const delta = (key: keyof DatabaseActivity) => Math.max(0, after[key] - before[key]);
+  return {
+    commits: delta('commits'),
+    rowsRead: delta('rowsRead'),
+    seqScans: delta('seqScans'),
+    seqRowsRead: delta('seqRowsRead'),
+    blocksRead: delta('blocksRead'),
+    autovacuumRuns: delta('autovacuumRuns'),
+  };
+}
+
+/** The activity per answered request (per case, ...), for the run's log line. */
+export function describeDatabaseActivity(activity: DatabaseActivity, answered: number): string {
+  const per = (n: number) => (answered > 0 ? round(n / answered) : 0);
+  return (
+    `postgres per answer: ${per(activity.commits)} commits, ${per(activity.rowsRead)} rows read ` +
+    `(${per(activity.seqRowsRead)} by ${per(activity.seqScans)} sequential scans), ${per(activity.blocksRead)} blocks read; ` +
+    `autovacuum runs ${activity.autovacuumRuns}`
+  );
+}
 
 /**
  * One load run in a fresh load-generator process (bench/exchange/load.ts, autocannon), with the CPU
@@ -282,11 +332,12 @@ export async function measureLoad(
   request: LoadRequest,
   onBucket?: (bucket: TimelineBucket) => void,
 ): Promise<MeasuredLoad> {
-  const { result, cpu, gatewayInstructions } = await measureForked<LoadRequest, LoadResult>(ctx, named, 'bench/exchange/load.js', request, onBucket);
+  const { result, cpu, gatewayInstructions, database } = await measureForked<LoadRequest, LoadResult>(ctx, named, 'bench/exchange/load.js', request, onBucket);
   const answered = result.responses;
   return {
     ...result,
     cpu,
+    database,
     ...(gatewayInstructions && answered > 0 ? { gatewayInstructionsPerRequest: Math.round(gatewayInstructions / answered) } : {}),
   };
 }
@@ -303,11 +354,13 @@ export async function measureForked<Request, Result>(
   script: string,
   request: Request,
   onBucket?: (bucket: TimelineBucket) => void,
-): Promise<{ result: Result; cpu: CpuSplit; gatewayInstructions?: number }> {
+): Promise<{ result: Result; cpu: CpuSplit; gatewayInstructions?: number; database: DatabaseActivity }> {
   const load = forkNode('load generator', builtFile(script));
   const pids = () => ({ ...named, loadGenerator: load.pid, benchmark: process.pid });
   let before: CpuSnapshot | undefined;
   let after: CpuSnapshot | undefined;
+  let activityBefore: Promise<DatabaseActivity> | undefined;
+  let activityAfter: Promise<DatabaseActivity> | undefined;
   let counter: InstructionCounter | undefined;
   const result = await unlessExited(
     load,
@@ -315,9 +368,14 @@ export async function measureForked<Request, Result>(
       load.process.on('message', (message: LoadMessage<Result>) => {
         if (message.type === 'measuring') {
           before = cpuSnapshot(pids());
+          activityBefore = databaseActivityNow(ctx);
+          activityBefore.catch(() => undefined);
           if (process.env.BENCH_PERF && named.gateway !== undefined) counter = countInstructions(named.gateway);
-        } else if (message.type === 'measured') after = cpuSnapshot(pids());
-        else if (message.type === 'bucket') onBucket?.(message.bucket);
+        } else if (message.type === 'measured') {
+          after = cpuSnapshot(pids());
+          activityAfter = databaseActivityNow(ctx);
+          activityAfter.catch(() => undefined);
+        } else if (message.type === 'bucket') onBucket?.(message.bucket);
         else if (message.type === 'result') resolve(message.result);
         else reject(new Error(`the load generator failed: ${message.message}`));
       });
@@ -329,8 +387,13 @@ export async function measureForked<Request, Result>(
   await load.exited;
   // autocannon leaves its last requests in flight when it stops: let the gateway finish them before anything else.
   await new Promise((r) => setTimeout(r, 1000));
-  if (!before || !after) throw new Error('the load generator did not report its measured period');
-  return { result, cpu: cpuSplit(before, after, await otherDatabasePids(ctx)), ...(instructions !== undefined ? { gatewayInstructions: instructions } : {}) };
+  if (!before || !after || !activityBefore || !activityAfter) throw new Error('the load generator did not report its measured period');
+  return {
+    result,
+    cpu: cpuSplit(before, after, await otherDatabasePids(ctx)),
+    database: activityBetween(await activityBefore, await activityAfter),
+    ...(instructions !== undefined ? { gatewayInstructions: instructions } : {}),
+  };
 }
 
 interface InstructionCounter {

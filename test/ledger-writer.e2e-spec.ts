@@ -55,7 +55,8 @@ describe('LedgerWriter: one round trip per batch while it wrote last, against Po
   });
 
   const entry = (requestId: string) => accessEntry(LI_WEI, { requestId });
-  const sent = (w: typeof a, from: number) => w.statements.slice(from);
+  /** The statements sent since `from`, named without the append's plan generation (`@n`, which follows the tree's size). */
+  const sent = (w: typeof a, from: number) => w.statements.slice(from).map((s) => s.replace(/@\d+/, ''));
   /** The full path: begin, lock and size; the tree's right edge read when not known; the insert; commit. */
   const fullPath = (statements: readonly string[]) =>
     statements[0] === 'BEGIN;' &&

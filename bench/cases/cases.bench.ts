@@ -23,6 +23,7 @@ import {
   freePort,
   ledgerEntryCount,
   measuredBuildNote,
+  describeDatabaseActivity,
   measureForked,
   prepareBenchDatabase,
   redactTokens,
@@ -34,6 +35,7 @@ import {
   withBenchServer,
   withClient,
   type CpuContext,
+  type DatabaseActivity,
   type DisturbedAttempt,
 } from '../harness.js';
 import { writeResult } from '../results.js';
@@ -162,6 +164,7 @@ function auditProblems(audit: Audit, opened: number, readComplete: number): stri
 
 interface Run extends ClerksResult {
   cpu: CpuSplit;
+  database: DatabaseActivity;
   audit: Audit;
   gatewayInstructionsPerCase?: number;
 }
@@ -311,7 +314,8 @@ async function runSize(adminUrl: string, dataDir: string, citizens: number, sett
           `(openCase p50 ${run.openLatencyMs.p50} / p99 ${run.openLatencyMs.p99} ms, read p50 ${run.readLatencyMs.p50} / p99 ${run.readLatencyMs.p99} ms); ` +
           `incomplete ${incompleteCount(run)}; audited: ${run.audit.cases} cases, ${run.audit.openEntries} OPEN, ${run.audit.relationEntries} RELATION_CHECK, ` +
           `${run.audit.readEntries} DATA_ACCESS entries; CPU cores: gateway ${u.gateway}, postgres ${u.postgres}, load ${u.loadGenerator}, idle ${u.idle}` +
-          (run.gatewayInstructionsPerCase ? `; gateway instructions per case ${run.gatewayInstructionsPerCase.toLocaleString('en')}` : ''),
+          (run.gatewayInstructionsPerCase ? `; gateway instructions per case ${run.gatewayInstructionsPerCase.toLocaleString('en')}` : '') +
+          `; ${describeDatabaseActivity(run.database, run.cases)}`,
       );
       if (incompleteCount(run) > 0 || run.warmup.incomplete > 0) log(`${database}: WARNING: incomplete cases; first: ${run.firstError ?? '?'}`);
     }
@@ -372,7 +376,7 @@ async function measureRun(
     placeholder: CASE_ID_PLACEHOLDER,
     required: PARTY_READS,
   };
-  const { result, cpu, gatewayInstructions } = await measureForked<ClerksRequest, ClerksResult>(
+  const { result, cpu, gatewayInstructions, database } = await measureForked<ClerksRequest, ClerksResult>(
     ctx,
     { gateway: gateway.pid },
     'bench/cases/clerks.js',
@@ -384,6 +388,7 @@ async function measureRun(
   return {
     ...result,
     cpu,
+    database,
     audit,
     ...(gatewayInstructions && result.cases > 0 ? { gatewayInstructionsPerCase: Math.round(gatewayInstructions / result.cases) } : {}),
   };

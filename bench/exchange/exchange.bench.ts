@@ -22,6 +22,7 @@ import { DEPARTMENT_CODES, type DepartmentCode } from '../../src/common/departme
 import type { AppConfig } from '../../src/config/app-config.js';
 import {
   ATTEMPTS,
+  describeDatabaseActivity,
   FOREIGN_LIMIT,
   foreignCores,
   freePort,
@@ -424,7 +425,8 @@ async function runSize(adminUrl: string, dataDir: string, citizens: number, sett
               `p99 ${run.latencyMs.p99} ms; non-2xx ${run.non2xx}, GraphQL errors ${run.graphqlErrors}, transport errors ${run.transportErrors}, ` +
               `bad warm-up answers ${run.warmupNotOk}; ` +
               `CPU cores: gateway ${u.gateway}, postgres ${u.postgres}, API ${u.departmentApi}, load ${u.loadGenerator}, idle ${u.idle}` +
-              (run.gatewayInstructionsPerRequest ? `; gateway instructions per request ${run.gatewayInstructionsPerRequest.toLocaleString('en')}` : ''),
+              (run.gatewayInstructionsPerRequest ? `; gateway instructions per request ${run.gatewayInstructionsPerRequest.toLocaleString('en')}` : '') +
+              `; ${describeDatabaseActivity(run.database, run.responses)}`,
           );
           if (notClean(run)) {
             log(`${database}: WARNING: errors during the measured period; first: ${run.firstErrorBody ?? '(no body: transport error)'}`);

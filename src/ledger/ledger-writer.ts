@@ -312,8 +312,9 @@ export class LedgerWriter {
         }
         try {
           const result = await client.query({
-            // One text per combination of tables, so one name per combination (pg prepares it once per connection).
-            name: ['onegate_ledger_append_if_size', ...[...tables.keys()].map((table) => table.name)].join(':'),
+            // One text per combination of tables, so one name per combination (pg prepares it once per connection);
+            // and per plan generation of the tree's size (see planGeneration).
+            name: [`onegate_ledger_append_if_size@${planGeneration(cached.size)}`, ...[...tables.keys()].map((table) => table.name)].join(':'),
             text: inserts.length === 0 ? APPEND_IF_SIZE : appendIfSize(inserts.join('\n  ')),
             values,
           });
@@ -632,6 +633,20 @@ function appendIfSize(companionInserts = ''): string {
   ${companionInserts}`,
     IF_SIZE_HOLDS,
   );
+}
+
+/**
+ * APPEND_IF_SIZE is a prepared statement, and PostgreSQL keeps the generic plan it makes after a few
+ * executions until the tables' statistics change. Made while the ledger is tiny, that plan reads
+ * ledger_node and ledger_entry by sequential scans, and it stays while the ledger grows by tens of
+ * thousands of entries before autovacuum analyzes them (a new deployment's first minute, or a
+ * benchmark's first run on a fresh database: each append then read the whole tree). The statement is
+ * prepared anew (another name) each time the tree has grown fourfold from 1,024 entries up to about a
+ * million, so its plan is made for the ledger's current size; beyond, plans no longer change with size.
+ */
+export function planGeneration(treeSize: number): number {
+  if (treeSize < 1024) return 0;
+  return Math.min(6, 1 + Math.floor(Math.log2(treeSize / 1024) / 2));
 }
 
 /** The condition of every insert of APPEND_IF_SIZE: the tree still has the size the writer left. */
