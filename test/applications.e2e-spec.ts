@@ -5,6 +5,7 @@
  * are all or nothing, and the overdue flag set by a deadline job run by one of two gateways.
  */
 import pg from 'pg';
+import { ApplicationRepository } from '../src/applications/application.repository.js';
 import { createTestApp, type GraphQLResponse, type TestApp } from './harness/test-app.js';
 
 const LI_WEI = '330825198803142023';
@@ -468,6 +469,8 @@ describe('applications', () => {
         }
         expect(flagged).toMatchObject({ id: birth.id, status: 'OPEN', overdue: true });
         expect(Date.now()).toBeGreaterThanOrEqual(new Date(birth.dueAt!).getTime());
+        // The job's work is idempotent: run again (a retry, a second delivery), it finds nothing to flag.
+        expect(await t.app.get(ApplicationRepository, { strict: false }).markOverdue(birth.id, new Date())).toBeNull();
         // The waiting tasks are not due yet, and are not flagged.
         const [row] = (await owner.query(`SELECT count(*)::int AS n FROM onegate.application_task WHERE application_id = $1 AND overdue`, [submitted.id])).rows;
         expect(row.n).toBe(1);
