@@ -21,6 +21,7 @@ import { LimitsModule } from './limits/limits.module.js';
 import { LedgerModule } from './ledger/ledger.module.js';
 import type { Logger } from './logging/logger.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { OneThingsModule } from './one-things/one-things.module.js';
 import { OperationsModule } from './operations/operations.module.js';
 
 export interface AppModuleOptions {
@@ -50,6 +51,7 @@ export class AppModule {
         ExchangeViewsModule.forRoot(config),
         CertificatesModule,
         CasesModule,
+        OneThingsModule,
         HealthModule,
         ConsoleModule,
       ],
