@@ -15,6 +15,7 @@ import { DepartmentItemViews1795600000410 } from './1795600000410-DepartmentItem
 import { LookupAllowance1795600000850 } from './1795600000850-LookupAllowance.js';
 import { ResidentParents1795700000100 } from './1795700000100-ResidentParents.js';
 import { Cases1795700000200 } from './1795700000200-Cases.js';
+import { Applications1795800000100 } from './1795800000100-Applications.js';
 
 /** Every migration, in order. A new migration file is added here too. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   LookupAllowance1795600000850,
   ResidentParents1795700000100,
   Cases1795700000200,
+  Applications1795800000100,
 ];

@@ -352,6 +352,7 @@ const DEPARTMENTS: Record<string, Record<Lang, string>> = {
 const REASONS: Record<string, Record<Lang, string>> = {
   MATTER_UNKNOWN: { zh: '事项不存在', en: 'the matter is not in the catalog' },
   ROLE_NEVER_READS_RECORDS: { zh: '此角色不查看档案', en: 'this role never reads records' },
+  AGENCY_HOLDS_NO_RECORDS: { zh: '该机构只办理部门任务，不查看档案', en: 'an agency decides its tasks and reads no records' },
   ROLE_NOT_ALLOWED_FOR_MATTER: { zh: '此角色不办理该事项', en: 'this role does not handle the matter' },
   SUBJECT_NOT_COVERED: { zh: '该事项不涉及此类对象', en: 'the matter does not cover this kind of subject' },
   NOT_OWN_RECORDS: { zh: '只能查看本人数据', en: 'a citizen may read only their own records' },

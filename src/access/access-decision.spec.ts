@@ -98,6 +98,11 @@ describe('decideAccess', () => {
     ['an auditor', { principal: { kind: 'auditor', id: 'A-1', tokenExpiresAt } }, 'ROLE_NEVER_READS_RECORDS'],
     ['an admin', { principal: { kind: 'admin', id: 'ADM-1', tokenExpiresAt } }, 'ROLE_NEVER_READS_RECORDS'],
     [
+      'an agency that decides tasks but holds no records',
+      { principal: { kind: 'department', id: 'svc-hcs', department: 'HEALTHCARE_SECURITY', tokenExpiresAt } },
+      'AGENCY_HOLDS_NO_RECORDS',
+    ],
+    [
       'a department under a clerks-only matter',
       { principal: { kind: 'department', id: 'nr', department: 'NATURAL_RESOURCES', tokenExpiresAt }, matter: MATTERS.get('UTILITIES_TRANSFER')! },
       'ROLE_NOT_ALLOWED_FOR_MATTER',
@@ -261,6 +266,10 @@ describe('decideIssuance', () => {
     expect(issuance({ principal: { kind: 'citizen', id: LI_WEI, tokenExpiresAt } })).toEqual({ allowed: false, reason: 'ROLE_MAY_NOT_ISSUE' });
     expect(issuance({ principal: { kind: 'auditor', id: 'A-1', tokenExpiresAt } })).toEqual({ allowed: false, reason: 'ROLE_NEVER_READS_RECORDS' });
     expect(issuance({ principal: { kind: 'admin', id: 'AD-1', tokenExpiresAt } })).toEqual({ allowed: false, reason: 'ROLE_NEVER_READS_RECORDS' });
+    expect(issuance({ principal: { kind: 'department', id: 'svc-water', department: 'WATER_SUPPLY', tokenExpiresAt } })).toEqual({
+      allowed: false,
+      reason: 'AGENCY_HOLDS_NO_RECORDS',
+    });
     expect(issuance({ subject: { kind: 'ENTERPRISE', id: '91330782MA2E00017B' } })).toEqual({ allowed: false, reason: 'SUBJECT_NOT_COVERED' });
   });
 });
@@ -349,6 +358,7 @@ describe('decideConsentListing', () => {
     expect(listing({ principal: jinganClerk })).toBe('OUTSIDE_JURISDICTION');
     expect(listing({ matter: null })).toBe('MATTER_UNKNOWN');
     expect(listing({ principal: { kind: 'auditor', id: 'AUD-001', tokenExpiresAt } })).toBe('ROLE_NEVER_READS_RECORDS');
+    expect(listing({ principal: { kind: 'department', id: 'svc-gas', department: 'GAS_SUPPLY', tokenExpiresAt } })).toBe('AGENCY_HOLDS_NO_RECORDS');
     expect(listing({ subject: { kind: 'ENTERPRISE', id: '91330825MA2K1Q3X4B' } })).toBe('SUBJECT_NOT_COVERED');
   });
 

@@ -1,5 +1,6 @@
 import { SUBJECT_CONDITION_ITEMS, type Jurisdiction, type MatterRole, type MatterSubject, type SubjectCondition } from '../catalog/matter-definition.js';
 import { ageOn, calendarDate } from '../common/calendar-date.js';
+import { isDepartmentCode } from '../common/departments.js';
 import type { PartyRoleDefinition } from '../catalog/matter-parties.js';
 import type { Principal } from '../identity/principal.js';
 
@@ -9,6 +10,8 @@ export type DenialReason =
   | 'MATTER_UNKNOWN'
   /** Auditors and admins never read records. */
   | 'ROLE_NEVER_READS_RECORDS'
+  /** An agency (healthcare security, a utility, ...) signs in to decide its department tasks; it holds and reads no records. */
+  | 'AGENCY_HOLDS_NO_RECORDS'
   /** The caller's kind may not handle this matter. */
   | 'ROLE_NOT_ALLOWED_FOR_MATTER'
   /** The matter is about persons and an enterprise was asked for, or the reverse. */
@@ -171,6 +174,7 @@ function conditionMet(condition: SubjectCondition, records: readonly Record<stri
 function standingDenial(req: Pick<AccessRequest, 'principal' | 'matter' | 'subject'>): DenialReason | null {
   const { principal, matter } = req;
   if (principal.kind === 'auditor' || principal.kind === 'admin') return 'ROLE_NEVER_READS_RECORDS';
+  if (principal.kind === 'department' && !isDepartmentCode(principal.department)) return 'AGENCY_HOLDS_NO_RECORDS';
   if (!matter) return 'MATTER_UNKNOWN';
   if (!(matter.roles as readonly string[]).includes(principal.kind)) return 'ROLE_NOT_ALLOWED_FOR_MATTER';
   if (matter.subject !== req.subject.kind) return 'SUBJECT_NOT_COVERED';
@@ -248,6 +252,7 @@ export function decideIssuance(req: IssuanceRequest): { allowed: true } | { allo
   const { principal, type } = req;
   if (req.subject.kind !== type.subject) return { allowed: false, reason: 'SUBJECT_NOT_COVERED' };
   if (principal.kind === 'department') {
+    if (!isDepartmentCode(principal.department)) return { allowed: false, reason: 'AGENCY_HOLDS_NO_RECORDS' };
     if (principal.department !== type.issuer) return { allowed: false, reason: 'NOT_THE_ISSUING_DEPARTMENT' };
     if (type.dataItems.every((item) => req.itemOwners.get(item) === principal.department)) return { allowed: true };
     if (!req.matter) return { allowed: false, reason: 'PURPOSE_REQUIRED_FOR_OTHER_DEPARTMENTS_ITEMS' };

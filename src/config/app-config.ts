@@ -199,6 +199,27 @@ export class AppConfig {
   @Max(60_000)
   LEDGER_WRITE_TIMEOUT_MS = 5000;
 
+  /**
+   * How often this gateway asks for due department-task deadline jobs (reminders, overdue flags),
+   * in seconds; 0: it works none (they are still scheduled, and another gateway on the database works them).
+   */
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  TASK_JOBS_POLL_SECONDS = 2;
+
+  /** How long before a department task's due date its reminder runs. */
+  @IsInt()
+  @Min(0)
+  @Max(30 * 86_400)
+  TASK_REMINDER_BEFORE_SECONDS = 86_400;
+
+  /** The length of a promised day in seconds: 86,400; shorter only for tests and demonstrations (refused in production). */
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  TASK_DAY_SECONDS = 86_400;
+
   /** PKCS#8 PEM file of the Ed25519 key that signs consent tokens. Absent outside production: generated under DATA_DIR/keys. */
   @IsOptional()
   @Transform(emptyToUndefined)
@@ -474,6 +495,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       problems.push('TOKEN_JWKS_URL must be an https:// URL when NODE_ENV=production (the keys that sign every token must not travel in clear)');
     }
     if (!config.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL is required when NODE_ENV=production (certificates carry status list and verification URLs)');
+    if (config.TASK_DAY_SECONDS !== 86_400) problems.push('TASK_DAY_SECONDS must be 86400 when NODE_ENV=production (promised days are calendar days)');
   }
   if (config.HTTP_HEADERS_TIMEOUT_MS > config.HTTP_REQUEST_TIMEOUT_MS) {
     problems.push('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)');

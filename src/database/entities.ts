@@ -14,6 +14,8 @@ import { LookupAllowanceEntity } from '../exchange/entities/lookup-allowance.ent
 import { CaseNumberCounterEntity } from '../cases/entities/case-number-counter.entity.js';
 import { CasePartyEntity } from '../cases/entities/case-party.entity.js';
 import { CaseEntity } from '../cases/entities/case.entity.js';
+import { ApplicationTaskEntity } from '../applications/entities/application-task.entity.js';
+import { ApplicationEntity } from '../applications/entities/application.entity.js';
 
 /** Every TypeORM entity of the gateway schema; the migration drift check compares these with migrations/. */
 export const ENTITIES = [
@@ -33,4 +35,6 @@ export const ENTITIES = [
   CaseEntity,
   CasePartyEntity,
   CaseNumberCounterEntity,
+  ApplicationEntity,
+  ApplicationTaskEntity,
 ];

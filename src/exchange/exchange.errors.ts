@@ -48,6 +48,7 @@ const FAILURE_MESSAGES: Record<DepartmentFailure, string> = {
 export const DENIAL_MESSAGES: Record<DenialReason, string> = {
   MATTER_UNKNOWN: 'the stated matter is not in the catalog',
   ROLE_NEVER_READS_RECORDS: 'auditors and administrators never read citizen or enterprise records',
+  AGENCY_HOLDS_NO_RECORDS: 'an agency signs in to decide its department tasks; it reads no records through onegate',
   ROLE_NOT_ALLOWED_FOR_MATTER: 'your role may not handle this matter',
   SUBJECT_NOT_COVERED: 'this matter is not about this kind of subject',
   NOT_OWN_RECORDS: 'a citizen may read only their own records',

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { chmod, link, lstat, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppConfig } from '../config/app-config.js';
-import { type DepartmentCode } from '../common/departments.js';
+import { type DecidingDepartment } from '../common/departments.js';
 import { findHall } from './halls.js';
 import { IdentityError } from './identity.errors.js';
 import { principalFromClaims, type PrincipalKind } from './principal.js';
@@ -20,7 +20,8 @@ export interface TokenRequest {
   hall?: string;
   /** Defaults to the hall's region for halls in the demo registry. */
   region?: string;
-  department?: DepartmentCode | string;
+  /** A department, or an agency that decides department tasks (it reads no records). */
+  department?: DecidingDepartment | string;
   ttlSeconds: number;
 }
 

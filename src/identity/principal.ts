@@ -1,4 +1,4 @@
-import { isDepartmentCode, type DepartmentCode } from '../common/departments.js';
+import { isDecidingDepartment, type DecidingDepartment } from '../common/departments.js';
 import { parseIdNumber } from '../common/identifiers/id-number.js';
 import { isHallCode, isRegionCode } from './halls.js';
 import { IdentityError } from './identity.errors.js';
@@ -25,10 +25,15 @@ export interface ClerkPrincipal extends PrincipalBase {
   readonly region: string;
 }
 
-/** A department's system, reading or publishing that department's records. */
+/**
+ * A department's system: reading or publishing that department's records, and working its inbox of
+ * department tasks. `department` may be an agency that decides tasks but holds no records (healthcare
+ * security, the utilities): whatever reads records narrows it to a DepartmentCode first
+ * (isDepartmentCode), and the access decision refuses an agency (AGENCY_HOLDS_NO_RECORDS).
+ */
 export interface DepartmentPrincipal extends PrincipalBase {
   readonly kind: 'department';
-  readonly department: DepartmentCode;
+  readonly department: DecidingDepartment;
 }
 
 export interface AuditorPrincipal extends PrincipalBase {
@@ -86,7 +91,7 @@ export function principalFromClaims(claims: PrincipalClaims, now: Date = new Dat
       break;
     }
     case 'department': {
-      if (!isDepartmentCode(claims.department)) throw invalidClaims('department token has no valid department claim');
+      if (!isDecidingDepartment(claims.department)) throw invalidClaims('department token has no valid department claim');
       principal = { kind: 'department', id: sub, department: claims.department, tokenExpiresAt };
       break;
     }

@@ -220,6 +220,11 @@ describe('valid tokens (issued by the development issuer)', () => {
     expect(await verifier.verify(token)).toMatchObject({ kind: 'department', id: 'svc-health', department: 'HEALTH' });
   });
 
+  it('gives an agency that decides department tasks (it holds no records)', async () => {
+    const token = await issuer.issueToken({ role: 'department', sub: 'svc-hcs', department: 'HEALTHCARE_SECURITY', ttlSeconds: 600 });
+    expect(await verifier.verify(token)).toMatchObject({ kind: 'department', id: 'svc-hcs', department: 'HEALTHCARE_SECURITY' });
+  });
+
   it('gives an auditor and an admin', async () => {
     const auditor = await issuer.issueToken({ role: 'auditor', sub: 'U-001', ttlSeconds: 600 });
     const admin = await issuer.issueToken({ role: 'admin', sub: 'A-001', ttlSeconds: 600 });

@@ -41,6 +41,7 @@ describe('parseTokenArgs', () => {
       department: 'HEALTH',
       ttlSeconds: DEFAULT_TTL_SECONDS,
     });
+    expect(parseTokenArgs(['--role', 'department', '--sub', 'svc-water', '--department', 'WATER_SUPPLY'])).toMatchObject({ department: 'WATER_SUPPLY' });
     expect(parseTokenArgs(['--role', 'auditor', '--sub', 'U-1'])).toMatchObject({ role: 'auditor' });
     expect(parseTokenArgs(['--role', 'admin', '--sub', 'A-1', '--ttl', '600'])).toMatchObject({ role: 'admin', ttlSeconds: 600 });
     expect(parseTokenArgs(['--role', 'citizen', '--sub', CITIZEN_ID])).toMatchObject({ role: 'citizen', sub: CITIZEN_ID });

@@ -1,7 +1,7 @@
 // Development token CLI: `npm run --silent token -- --role clerk --sub C-001 --hall JINGAN-01`.
 // Prints exactly one access token and a newline on stdout; everything else goes to stderr.
 // Exit codes: 0 issued, 1 refused or failed (production, external issuer, configuration), 2 bad arguments.
-import { DEPARTMENT_CODES, isDepartmentCode } from '../common/departments.js';
+import { AGENCY_CODES, DEPARTMENT_CODES, isDecidingDepartment } from '../common/departments.js';
 import { parseIdNumber } from '../common/identifiers/id-number.js';
 import { ConfigError, loadConfig } from '../config/app-config.js';
 import { DevIssuer, MIN_TOKEN_TTL_SECONDS, type TokenRequest } from './dev-issuer.js';
@@ -29,6 +29,7 @@ export const USAGE = `usage: npm run --silent token -- --role <role> --sub <subj
   --hall <code>          clerk only, required: ${SERVICE_HALLS.map((hall) => hall.code).join(', ')}, ...
   --region <code>        clerk only: 6-digit division code (default: the hall's, for the halls above)
   --department <code>    department only, required: ${DEPARTMENT_CODES.join(', ')}
+                         or an agency deciding department tasks (reads no records): ${AGENCY_CODES.join(', ')}
   --ttl <seconds>        lifetime, ${MIN_TOKEN_TTL_SECONDS}..TOKEN_MAX_AGE_SECONDS (default ${DEFAULT_TTL_SECONDS}, capped at the maximum)
 
 Prints one token on stdout. Refused when NODE_ENV=production or TOKEN_JWKS_URL is set.`;
@@ -86,8 +87,8 @@ export function parseTokenArgs(argv: readonly string[], limits: TokenArgsLimits 
 
   const department = values.department;
   if (role === 'department') {
-    if (department === undefined || !isDepartmentCode(department)) {
-      throw new TokenArgsError(`--department must be one of ${DEPARTMENT_CODES.join(', ')} for --role department`);
+    if (department === undefined || !isDecidingDepartment(department)) {
+      throw new TokenArgsError(`--department must be one of ${[...DEPARTMENT_CODES, ...AGENCY_CODES].join(', ')} for --role department`);
     }
     request.department = department;
   } else if (department !== undefined) {

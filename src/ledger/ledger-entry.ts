@@ -31,6 +31,10 @@ export const LEDGER_ENTRY_KINDS = [
    * proven, DENIED — not proven, FAILED — a department did not answer. Nothing read is released.
    */
   'RELATION_CHECK',
+  /** An application of a one thing opened on a case, submitted (with its tasks), or either refused (detail.action). */
+  'APPLICATION_CHANGE',
+  /** A department's decision on its task (detail.decision), with the tasks it opened, or the decision refused. */
+  'TASK_DECISION',
 ] as const;
 export type LedgerEntryKind = (typeof LEDGER_ENTRY_KINDS)[number];
 

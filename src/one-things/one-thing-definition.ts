@@ -5,14 +5,19 @@
  */
 import type { DecidingDepartment } from '../common/departments.js';
 
-/** Figures of the errand before the one thing, as the hall's own reports give them (burden report). */
+/**
+ * Figures of the errand before the one thing, as the hall's own reports give them (burden report).
+ * Only the figures a report states are given; `source` says which report, in a few words.
+ */
 export interface BeforeFigures {
-  matters: number;
+  matters?: number;
   steps?: number;
-  forms: number;
-  materials: number;
+  forms?: number;
+  /** Fields of the application forms. */
+  formFields?: number;
+  materials?: number;
   days?: number;
-  visits: number;
+  visits?: number;
   source: string;
 }
 
@@ -46,7 +51,12 @@ export interface OneThingRequirement {
   nameZh: string;
   /** The case parties it is about: each present party in these roles needs it covered. */
   roles: string[];
-  satisfiedBy: { dataItems: string[]; certificateTypes: string[] };
+  /**
+   * Evidence that stands in for the material: a record of one of `dataItems` read under the case, a
+   * valid certificate of one of `certificateTypes`, or (`relation`) the party's relation to another
+   * party proven from records when the case was opened. None of them: always a material to bring.
+   */
+  satisfiedBy: { dataItems: string[]; certificateTypes: string[]; relation?: boolean };
 }
 
 export interface QuestionOption {
@@ -82,10 +92,7 @@ export const FORM_FIELD_TYPES = ['text', 'date', 'idNumber', 'phone', 'select', 
 export type FormFieldType = (typeof FORM_FIELD_TYPES)[number];
 
 /** Where a form field's value comes from: a released record (dot path), an answer, or typed by the applicant. */
-export type FieldSource =
-  | { kind: 'record'; role: string; item: string; path: string }
-  | { kind: 'answer'; question: string }
-  | { kind: 'typed' };
+export type FieldSource = { kind: 'record'; role: string; item: string; path: string } | { kind: 'answer'; question: string } | { kind: 'typed' };
 
 export interface FormField {
   key: string;
@@ -114,4 +121,13 @@ export interface OneThingDefinition {
   questions: OneThingQuestion[];
   rules: OneThingRule[];
   form: { fields: FormField[] };
+}
+
+/** `$.MOTHER['household.registration'].address` → the role, the data item and the field path a `records` condition reads. */
+const RECORDS_PATH = /^\$\.([A-Z][A-Z_]{1,31})\['([a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+)'\]((?:\.[A-Za-z][A-Za-z0-9]*)*)$/;
+
+export function recordsPathParts(path: string): { role: string; item: string; field: string[] } | null {
+  const match = RECORDS_PATH.exec(path);
+  if (!match) return null;
+  return { role: match[1]!, item: match[2]!, field: match[3] ? match[3].slice(1).split('.') : [] };
 }

@@ -158,6 +158,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly taskDeadlines = new Counter({
+    name: 'onegate_department_task_deadlines_total',
+    help: 'Department task deadline jobs that found the task still undecided, by deciding department and event (reminder: due within TASK_REMINDER_BEFORE_SECONDS; overdue: flagged overdue).',
+    labelNames: ['department', 'event'] as const,
+    registers: [this.registry],
+  });
+
   /** Children of labelled metrics, by label values: the hot paths skip prom-client's label hashing. */
   private readonly children = new Map<string, { observe(value: number): void } | { inc(value?: number): void }>();
 
@@ -227,6 +234,11 @@ export class Metrics {
     this.treeSize.set(labels, state.treeSize);
     this.checkpointTreeSize.set(labels, state.checkpoint?.treeSize ?? 0);
     if (state.checkpoint) this.checkpointAge.set(labels, Math.max(0, (Date.now() - state.checkpoint.signedAt.getTime()) / 1000));
+  }
+
+  /** A deadline job found its task undecided: a reminder sent, or the task flagged overdue. */
+  taskDeadline(department: string, event: 'reminder' | 'overdue'): void {
+    this.counter(this.taskDeadlines, 'td', department, event).inc();
   }
 
   lookupLimitDecisions(store: 'shared' | 'local', allowed: number, limited: number): void {

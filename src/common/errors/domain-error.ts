@@ -52,8 +52,10 @@ export interface SafeExtensions {
   retryAfterSeconds?: number;
   /** Which party role of a case a refusal is about (e.g. MOTHER). */
   role?: string;
+  /** The fields of a submitted form that were refused, each with why in English and Chinese; never the values given. */
+  fields?: ReadonlyArray<{ readonly key: string; readonly message: string; readonly messageZh: string }>;
 }
-export const SAFE_EXTENSION_KEYS: readonly (keyof SafeExtensions)[] = ['department', 'retryAfterSeconds', 'role'];
+export const SAFE_EXTENSION_KEYS: readonly (keyof SafeExtensions)[] = ['department', 'retryAfterSeconds', 'role', 'fields'];
 
 export interface DomainErrorOptions extends SafeExtensions {
   /** The failure behind it, for the log only: never shown to the client. */
