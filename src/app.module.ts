@@ -20,6 +20,7 @@ import { IdentityModule } from './identity/identity.module.js';
 import { LedgerModule } from './ledger/ledger.module.js';
 import type { Logger } from './logging/logger.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { OneThingsModule } from './one-things/one-things.module.js';
 import { OperationsModule } from './operations/operations.module.js';
 
 export interface AppModuleOptions {
@@ -48,6 +49,7 @@ export class AppModule {
         ExchangeViewsModule.forRoot(config),
         CertificatesModule,
         CasesModule,
+        OneThingsModule,
         HealthModule,
         ConsoleModule,
       ],

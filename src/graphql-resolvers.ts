@@ -11,6 +11,7 @@ import { ExchangeResolver } from './exchange/exchange.resolver.js';
 import { CitizenViewLedgerResolver, EnterpriseViewLedgerResolver } from './exchange/view-ledger.resolver.js';
 import { DevSignInResolver } from './identity/dev-sign-in.resolver.js';
 import { IdentityResolver } from './identity/identity.resolver.js';
+import { OneThingsResolver } from './one-things/one-things.resolver.js';
 
 /**
  * Every GraphQL resolver class written in code, for generating schemas/schema.graphql without a
@@ -33,4 +34,5 @@ export const GRAPHQL_RESOLVERS: Function[] = [
   IdentityResolver,
   LedgerResolver,
   MattersResolver,
+  OneThingsResolver,
 ];

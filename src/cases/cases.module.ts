@@ -18,5 +18,6 @@ import { CasesService } from './cases.service.js';
 @Module({
   imports: [LedgerModule, CatalogModule, ConsentModule, ExchangeModule, CertificatesModule, IdentityModule, CaseStoreModule],
   providers: [CasesService, CasesResolver, CaseFieldsResolver, CasePartyResolver],
+  exports: [CasesService],
 })
 export class CasesModule {}
