@@ -30,6 +30,7 @@ import {
   type LabelKey,
 } from './i18n.js';
 import { itemsOfRole, recordList, recordsOf, type ItemSpec } from './party-records.js';
+import { clearOneThing, oneThingSection } from './one-thing.js';
 import { qrReader, stopAllScanners } from './scan.js';
 
 const ROLE_FIELDS = 'role name nameZh kind required multiple dataItems relation { type to side } consent { kind byRoles }';
@@ -217,6 +218,7 @@ function nextCustomer(): void {
   state.data = null;
   state.reads = [];
   sessionStorage.removeItem(OPEN_CASE_KEY);
+  clearOneThing();
   stopAllScanners();
   closeCaseSheet();
   setStatus('');
@@ -554,6 +556,11 @@ function renderCase(options: { focus: boolean; keepFocus?: string | null }): voi
   if (data.status === 'CLOSED') sections.push(errorBlock({ message: '', extensions: { reason: 'CASE_CLOSED' } }, data.matter, () => undefined));
   else sections.push(caseTools(data));
   sections.push(partiesSection(data, reads), materialsTable(data, reads));
+  if (data.status === 'OPEN') {
+    sections.push(
+      oneThingSection({ data, clerk: state.clerk, describe: (error) => describeError(error, data.matter), retryable: (error) => retryable(error) }),
+    );
+  }
   const message = document.getElementById('case-message');
   const kept = message ? [...message.childNodes] : [];
   replace(body, ...sections);
