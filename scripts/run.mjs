@@ -17,6 +17,7 @@ const entryPoints = {
   'ledger-verify': 'dist/src/ledger/ledger-verify.cli.js',
   'cert-verify': 'dist/src/certificates/cert-verify.cli.js',
   'cert-root': 'dist/src/certificates/cert-root.cli.js',
+  burden: 'dist/src/one-things/burden.cli.js',
   schema: 'dist/src/schema.cli.js',
   'migration-generate': 'dist/src/database/migration-generate.cli.js',
   bench: 'dist/bench/all.js',

@@ -1,3 +1,4 @@
+import { ApplicationsResolver } from './applications/applications.resolver.js';
 import { AuditResolver } from './audit/audit.resolver.js';
 import { LedgerResolver } from './ledger/ledger.resolver.js';
 import { CaseFieldsResolver, CasePartyResolver } from './cases/case-fields.resolver.js';
@@ -19,6 +20,7 @@ import { OneThingsResolver } from './one-things/one-things.resolver.js';
  * test compares the running app's schema with the file, so a resolver missing here fails the tests.
  */
 export const GRAPHQL_RESOLVERS: Function[] = [
+  ApplicationsResolver,
   AuditResolver,
   CaseFieldsResolver,
   CasePartyResolver,

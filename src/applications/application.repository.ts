@@ -148,7 +148,7 @@ export class ApplicationRepository {
     if (!applicationId) return 'TASK_NOT_FOUND';
     return this.refusing(async (manager) => {
       const found = await this.locked(manager, applicationId);
-      const tasks = (await manager.getRepository(ApplicationTaskEntity).find({ where: { applicationId } })).map(taskRow);
+      const tasks = ordered((await manager.getRepository(ApplicationTaskEntity).find({ where: { applicationId } })).map(taskRow), found.matters);
       const task = tasks.find((t) => t.id === taskId.toLowerCase());
       if (!task) throw new Refused('TASK_NOT_FOUND');
       const { changes, status, at } = await work(found, tasks, task);

@@ -1,5 +1,5 @@
 import { UsePipes } from '@nestjs/common';
-import { Args, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, Extensions, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { inputValidationPipe } from '../common/graphql/input-validation.pipe.js';
 import { CurrentRequest, type RequestContext } from '../common/request/request-context.js';
 import { CurrentPrincipal } from '../identity/current-principal.decorator.js';
@@ -8,8 +8,15 @@ import { Roles } from '../identity/roles.decorator.js';
 import { toApplication, toTask } from './application-presenter.js';
 import type { TaskWithApplication } from './application.repository.js';
 import { ApplicationError } from './applications.errors.js';
-import { ApplicationsService } from './applications.service.js';
-import { ApplicationIdArgs, DecideTaskArgs, DepartmentTasksArgs, OpenApplicationInput, SubmitApplicationArgs } from './dto/application.inputs.js';
+import { ApplicationsService, MY_APPLICATIONS_LIMIT } from './applications.service.js';
+import {
+  ApplicationIdArgs,
+  DecideTaskArgs,
+  DepartmentTasksArgs,
+  OpenApplicationInput,
+  SubmitApplicationArgs,
+  TASKS_PAGE_LIMIT,
+} from './dto/application.inputs.js';
 import { Application, DepartmentTask, DepartmentTaskConnection } from './models/application.model.js';
 
 function cursorOf(task: Pick<TaskWithApplication, 'dueAt' | 'id'>): string {
@@ -100,6 +107,7 @@ export class ApplicationsResolver {
   }
 
   @Roles('citizen')
+  @Extensions({ listSize: MY_APPLICATIONS_LIMIT })
   @Query(() => [Application], {
     description: "The applications of the cases you are a party to, newest first: each task's state, department, promised date and the department's note.",
   })
@@ -108,6 +116,7 @@ export class ApplicationsResolver {
   }
 
   @Roles('department', 'clerk')
+  @Extensions({ listSize: TASKS_PAGE_LIMIT })
   @Query(() => DepartmentTaskConnection, {
     description:
       "A department system's inbox (its own department's tasks) or a clerk's view of the hall's applications' tasks, the most urgent first (due date; waiting " +

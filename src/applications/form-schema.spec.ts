@@ -9,6 +9,7 @@ const NEWBORN = JSON.parse(readFileSync(join(projectRoot(), 'schemas/one-things/
 const ALL = NEWBORN.matters.map((m) => m.code);
 const VALID = {
   childName: 'Zhang Xiaoyu',
+  childIdNumber: '330825202609180842',
   childSex: 'F',
   childBirthDate: '2026-09-18',
   birthCertificateNumber: 'Q330825-2026-07731',

@@ -1,5 +1,8 @@
+import { Injectable } from '@nestjs/common';
 import type { RequestContext } from '../common/request/request-context.js';
 import type { ClerkPrincipal } from '../identity/principal.js';
+import { GuidanceService } from '../one-things/guidance.service.js';
+import { OneThingCatalog } from '../one-things/one-thing-catalog.js';
 import type { OneThingDefinition } from '../one-things/one-thing-definition.js';
 import type { PrefilledValue } from './entities/application.entity.js';
 
@@ -27,4 +30,33 @@ export abstract class OneThingGuidance {
     scope: object,
     input: { oneThing: string; answers: Record<string, unknown>; case: string },
   ): Promise<ApplicationGuidance>;
+}
+
+/** The guidance of the one-things domain (GuidanceService over OneThingCatalog), kept as openApplication needs it. */
+@Injectable()
+export class GuidanceOfOneThings extends OneThingGuidance {
+  constructor(
+    private readonly catalog: OneThingCatalog,
+    private readonly guidance: GuidanceService,
+  ) {
+    super();
+  }
+
+  definition(code: string): OneThingDefinition | undefined {
+    return this.catalog.get(code);
+  }
+
+  async guide(
+    principal: ClerkPrincipal,
+    request: RequestContext,
+    scope: object,
+    input: { oneThing: string; answers: Record<string, unknown>; case: string },
+  ): Promise<ApplicationGuidance> {
+    const result = await this.guidance.guide(principal, request, scope, input);
+    return {
+      answers: result.answers,
+      matters: result.matters.map((m) => m.code),
+      fields: result.form.fields.map((f) => ({ key: f.key, value: f.value, source: f.valueSource })),
+    };
+  }
 }

@@ -86,15 +86,17 @@ export class GuidanceService {
     if (caseId === null) return this.guidance(thing, answers, { caseId: null, parties: [] });
 
     // Another hall's case, or a caller who works on no case, finds none (recorded by CasesService.find).
-    const found = await this.cases.find(principal, request, scope, caseId);
-    if (!found) throw OneThingError.caseNotFound();
-    if (found.status !== 'OPEN') throw await refused(OneThingError.caseClosed(), found);
-    if (found.matterCode !== thing.caseMatter) {
+    const stored = await this.cases.find(principal, request, scope, caseId);
+    if (!stored) throw OneThingError.caseNotFound();
+    if (stored.status !== 'OPEN') throw await refused(OneThingError.caseClosed(), stored);
+    if (stored.matterCode !== thing.caseMatter) {
       throw await refused(
-        OneThingError.badInput('CASE_MATTER_MISMATCH', `the case is for ${found.matterCode}; ${thing.code} is worked on a case for ${thing.caseMatter}`),
-        found,
+        OneThingError.badInput('CASE_MATTER_MISMATCH', `the case is for ${stored.matterCode}; ${thing.code} is worked on a case for ${thing.caseMatter}`),
+        stored,
       );
     }
+    // As a case's parties are read: relations a department could not judge before are judged again first.
+    const found = await this.cases.rejudgeUnverified(principal, request, scope, stored);
     const rules = await this.cases.rulesOf(found);
     const views = await Promise.all(
       found.parties.map(async (party) => {

@@ -12,6 +12,8 @@ export type OneThingErrorReason =
   | 'QUESTION_UNKNOWN'
   /** An answer that is not one of its question's options. */
   | 'OPTION_UNKNOWN'
+  /** More guidances asked at once than a burden report takes. */
+  | 'TOO_MANY'
   /** The case was opened for another matter than the one thing's case matter. */
   | 'CASE_MATTER_MISMATCH'
   /** No such case in the caller's hall (or none the caller may work on). */
@@ -22,7 +24,7 @@ export type OneThingErrorReason =
 /** The one-things domain's errors: a DomainError with its codes and reasons. Messages name the code, key or option at fault. */
 export class OneThingError extends DomainError<OneThingErrorReason, OneThingErrorCode> {
   static badInput(
-    reason: 'ONE_THING_UNKNOWN' | 'ANSWERS_INVALID' | 'QUESTION_UNKNOWN' | 'OPTION_UNKNOWN' | 'CASE_MATTER_MISMATCH',
+    reason: 'ONE_THING_UNKNOWN' | 'ANSWERS_INVALID' | 'QUESTION_UNKNOWN' | 'OPTION_UNKNOWN' | 'TOO_MANY' | 'CASE_MATTER_MISMATCH',
     message: string,
   ): OneThingError {
     return new OneThingError(OneThingErrorCode.BAD_USER_INPUT, reason, message);

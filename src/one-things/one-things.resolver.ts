@@ -10,12 +10,26 @@ import { GuideInput } from './dto/guide.input.js';
 import type { GuidanceResult } from './guidance.js';
 import { GuidanceService } from './guidance.service.js';
 import { FieldSource, Guidance, RequirementStatus } from './models/guidance.model.js';
-import { OneThing } from './models/one-thing.model.js';
+import { BurdenLine, OneThing, type BeforeFigures } from './models/one-thing.model.js';
 import { OneThingCatalog } from './one-thing-catalog.js';
+import type { BurdenLine as Burden } from './burden.js';
+import { BurdenService } from './burden.service.js';
 import type { OneThingDefinition } from './one-thing-definition.js';
 
+function toBefore(before: OneThingDefinition['before']): BeforeFigures {
+  return {
+    matters: before.matters ?? null,
+    steps: before.steps ?? null,
+    forms: before.forms ?? null,
+    formFields: before.formFields ?? null,
+    materials: before.materials ?? null,
+    days: before.days ?? null,
+    visits: before.visits ?? null,
+    source: before.source,
+  };
+}
+
 export function toOneThing(thing: OneThingDefinition): OneThing {
-  const before = thing.before;
   return {
     code: thing.code,
     name: thing.name,
@@ -35,16 +49,7 @@ export function toOneThing(thing: OneThingDefinition): OneThing {
       when: m.when,
     })),
     questions: thing.questions.map((q) => ({ key: q.key, text: q.text, textZh: q.textZh, options: q.options.map((o) => ({ ...o })) })),
-    before: {
-      matters: before.matters ?? null,
-      steps: before.steps ?? null,
-      forms: before.forms ?? null,
-      formFields: before.formFields ?? null,
-      materials: before.materials ?? null,
-      days: before.days ?? null,
-      visits: before.visits ?? null,
-      source: before.source,
-    },
+    before: toBefore(thing.before),
   };
 }
 
@@ -91,6 +96,7 @@ export class OneThingsResolver {
   constructor(
     private readonly catalog: OneThingCatalog,
     private readonly guidance: GuidanceService,
+    private readonly burden: BurdenService,
   ) {}
 
   @Query(() => [OneThing], { description: 'Every one thing: its matters, deciding departments, promised days and guidance questions.' })
@@ -118,5 +124,22 @@ export class OneThingsResolver {
     @Context() scope: object,
   ): Promise<Guidance> {
     return toGuidance(await this.guidance.guide(principal, request, scope, { oneThing: input.oneThing, answers: input.answers, case: input.case ?? null }));
+  }
+
+  @Roles('clerk')
+  @Query(() => [BurdenLine], {
+    description:
+      'The burden report: per guidance asked (a one thing, its answers and a case of your hall), the matters, requirements before and after deduplication, ' +
+      'materials without paper, form fields prefilled, departments and visits, beside the figures before the one thing. Without input: each one thing with its ' +
+      'demo story’s answers and no case (nothing read). `npm run burden` plays the demo stories on cases.',
+  })
+  async burdenReport(
+    @Args('input', { type: () => [GuideInput], nullable: true }) input: GuideInput[] | null,
+    @CurrentPrincipal() principal: Principal,
+    @CurrentRequest() request: RequestContext,
+    @Context() scope: object,
+  ): Promise<BurdenLine[]> {
+    const asked = input?.map((i) => ({ oneThing: i.oneThing, answers: i.answers, case: i.case ?? null })) ?? null;
+    return (await this.burden.report(principal, request, scope, asked)).map((line: Burden) => ({ ...line, before: toBefore(line.before) }));
   }
 }

@@ -1,6 +1,11 @@
-import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Extensions, Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { PageInfo } from '../../audit/models/page.model.js';
 import { JsonScalar } from '../../common/scalars/json.scalar.js';
+
+/** Most matters of a one thing (one-thing.schema.json), so most tasks of an application. */
+export const MAX_MATTERS = 32;
+/** Most form fields of a one thing (one-thing.schema.json). */
+export const MAX_FORM_FIELDS = 128;
 
 export enum ApplicationStatus {
   /** Opened at the window: matters and prefilled form guided, not submitted yet. */
@@ -93,18 +98,22 @@ export class Application {
   @Field(() => JsonScalar, { description: 'The funnel’s answers in effect, keyed by question key.' })
   answers: Record<string, string>;
 
+  @Extensions({ listSize: MAX_MATTERS })
   @Field(() => [String], { description: 'The matters the guidance selected.' })
   matters: string[];
 
+  @Extensions({ listSize: MAX_FORM_FIELDS })
   @Field(() => [PrefilledField], { description: 'The form as guided when opened: each field’s value and source.' })
   prefill: PrefilledField[];
 
   @Field(() => JsonScalar, { nullable: true, description: 'The form as submitted (null while a draft).' })
   form: Record<string, string | number | boolean | null> | null;
 
+  @Extensions({ listSize: MAX_FORM_FIELDS })
   @Field(() => [FormCorrection], { description: 'Fields submitted with a value other than the record’s, both kept.' })
   corrections: FormCorrection[];
 
+  @Extensions({ listSize: MAX_MATTERS })
   @Field(() => [DepartmentTask], { description: 'One task per matter, from submission.' })
   tasks: DepartmentTask[];
 
@@ -147,6 +156,7 @@ export class DepartmentTask {
   @Field(() => TaskStatus)
   status: TaskStatus;
 
+  @Extensions({ listSize: MAX_MATTERS })
   @Field(() => [String], { description: 'The matters that must be approved before this task opens.' })
   after: string[];
 
@@ -183,6 +193,8 @@ export class DepartmentTaskEdge {
 
 @ObjectType({ description: 'A page of department tasks, the most urgent first (a Relay cursor connection).' })
 export class DepartmentTaskConnection {
+  // The page was counted where `first` was given (query cost).
+  @Extensions({ listSize: 1 })
   @Field(() => [DepartmentTaskEdge])
   edges: DepartmentTaskEdge[];
 

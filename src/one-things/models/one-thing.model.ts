@@ -115,3 +115,39 @@ export class OneThing {
   @Field(() => BeforeFigures)
   before: BeforeFigures;
 }
+
+@ObjectType({ description: 'What a one thing asks of the applicant for one story, beside the errand before it (docs/one-things.md, "Burden report").' })
+export class BurdenLine {
+  @Field()
+  oneThing: string;
+
+  @Field(() => String, { nullable: true, description: 'The case the records were read under; null: nothing was read.' })
+  caseId: string | null;
+
+  @Field(() => Int)
+  matters: number;
+
+  @Field(() => Int, { description: 'Requirements counted per matter, as separate offices would each ask for them.' })
+  requirementsBeforeDeduplication: number;
+
+  @Field(() => Int, { description: 'Requirements once for the whole one thing.' })
+  materialsRequired: number;
+
+  @Field(() => Int, { description: 'Of those, proven by records or certificates: nothing on paper.' })
+  materialsWithoutPaper: number;
+
+  @Field(() => Int)
+  fieldsTotal: number;
+
+  @Field(() => Int)
+  fieldsPrefilled: number;
+
+  @Field(() => Int, { description: 'Deciding departments and agencies of the selected matters.' })
+  departments: number;
+
+  @Field(() => Int, { description: 'Window visits: the one at which the case is opened and the application submitted.' })
+  visits: number;
+
+  @Field(() => BeforeFigures)
+  before: BeforeFigures;
+}

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { CaseStoreModule } from '../cases/case-store.module.js';
+import { CatalogModule } from '../catalog/catalog.module.js';
+import { LedgerModule } from '../ledger/ledger.module.js';
+import { OneThingsModule } from '../one-things/one-things.module.js';
+import { ApplicationRepository } from './application.repository.js';
+import { ApplicationsResolver } from './applications.resolver.js';
+import { ApplicationsService } from './applications.service.js';
+import { GuidanceOfOneThings, OneThingGuidance } from './one-thing-guidance.js';
+import { TaskDeadlines } from './task-deadlines.js';
+
+/**
+ * Applications of one things and their department tasks (docs/applications.md): opened on a case
+ * with the one-things guidance, submitted with all their tasks in one transaction, decided by the
+ * deciding departments, their deadlines on pg-boss.
+ */
+@Module({
+  imports: [LedgerModule, CatalogModule, CaseStoreModule, OneThingsModule],
+  providers: [ApplicationRepository, TaskDeadlines, ApplicationsService, ApplicationsResolver, { provide: OneThingGuidance, useClass: GuidanceOfOneThings }],
+})
+export class ApplicationsModule {}
