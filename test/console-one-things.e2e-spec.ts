@@ -117,15 +117,7 @@ describeInBrowser('one thing, done once, in a browser', () => {
     await partiesRead(page);
 
     // 一件事: only the one things of the case's matter; typed by name and picked with Enter.
-    await page
-      .locator('#one-thing .candidates button')
-      .first()
-      .waitFor({ timeout: 5000 })
-      .catch(async (e) => {
-        await page.screenshot({ path: join(ARTIFACTS, 'debug.png'), fullPage: true });
-        console.log(await page.locator('#one-thing').innerHTML(), problems);
-        throw e;
-      });
+    await page.locator('#one-thing .candidates button').first().waitFor();
     const candidates = await page.locator('#one-thing .candidates button').evaluateAll((list) => list.map((b) => b.getAttribute('data-one-thing')));
     expect(candidates).toEqual(['NEWBORN']);
     await page.locator('#one-thing-input').focus();
@@ -203,6 +195,7 @@ describeInBrowser('one thing, done once, in a browser', () => {
     await expect(field(page, 'hospital').getAttribute('data-corrected')).resolves.toBe('true');
     await expect(field(page, 'hospital').locator('.tag.corrected').textContent()).resolves.toBe(`已更正，记录值：${hospital}`);
     await page.screenshot({ path: join(ARTIFACTS, 'console-one-thing-form.png'), fullPage: true });
+    await page.locator('#one-thing').screenshot({ path: join(ARTIFACTS, 'console-one-thing-panel.png') });
 
     // 一次性告知单: the child's photo, once; the matters with their departments and promised days; what the records cover.
     await page.locator('#one-thing-notice').click();
@@ -236,11 +229,18 @@ describeInBrowser('one thing, done once, in a browser', () => {
     const stored = await owner.query<{ case_id: string; status: string }>(`SELECT case_id, status FROM onegate.application WHERE id = $1`, [applicationId]);
     expect(stored.rows[0]).toEqual({ case_id: caseId, status: 'SUBMITTED' });
     await page.screenshot({ path: join(ARTIFACTS, 'console-one-thing-submitted.png'), fullPage: true });
+    // The same in English: the application stays at the window over the language switch.
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Application and department tasks' }).waitFor();
+    await expect(page.locator('#application-tasks tr[data-matter="NEWBORN_BIRTH_REGISTRATION"]').textContent()).resolves.toContain('Health Commission');
+    await expect(page.locator('#application-status').textContent()).resolves.toBe('Submitted');
+    await page.getByRole('button', { name: '中文' }).click();
+    await page.getByRole('heading', { name: '申请与部门任务' }).waitFor();
     expect(problems).toEqual([]);
 
     // The Health Commission's inbox: the open task first, with its due date; approved.
     const health = await newPage({ width: 1366, height: 900 });
-    await signInWithToken(health.page, await t.token({ role: 'department', sub: 'D-HEALTH-01', department: 'HEALTH' }));
+    await health.page.locator('[data-persona="DEPARTMENT_HEALTH"]').click();
     await health.page.getByRole('heading', { name: '部门待办 · 卫生健康委员会' }).waitFor();
     const row = health.page.locator(`#inbox tr[data-matter="NEWBORN_BIRTH_REGISTRATION"]`).first();
     await expect(row.getAttribute('data-status')).resolves.toBe('OPEN');
@@ -250,6 +250,8 @@ describeInBrowser('one thing, done once, in a browser', () => {
     await health.page.locator('#task-title:focus').waitFor();
     await expect(health.page.locator('#task-detail').textContent()).resolves.toContain(ZHANG_XIAOYU);
     await expect(health.page.locator('#task-detail .task-corrections').textContent()).resolves.toContain('hospital');
+    await expect(health.page.locator('#task-detail dd[data-key="hospital"] [data-corrected]').textContent()).resolves.toBe('申请人已更正');
+    await expect(health.page.locator('#task-detail dd[data-key="childName"] [data-source]').textContent()).resolves.toBe('来自记录');
     // Rejecting without a note is stopped at the note.
     await health.page.locator('#decide-REJECTED').click();
     await health.page.locator('#decision-note:focus').waitFor();
@@ -261,7 +263,7 @@ describeInBrowser('one thing, done once, in a browser', () => {
     await health.page.screenshot({ path: join(ARTIFACTS, 'console-one-thing-inbox-approved.png'), fullPage: true });
     expect(health.problems).toEqual([]);
 
-    // Public Security: the household entry opened once the birth registration was approved; it asks for a material.
+    // Public Security (a token pasted at sign-in): the household entry opened once the birth registration was approved; it asks for a material.
     const police = await newPage({ width: 1366, height: 900 });
     await signInWithToken(police.page, await t.token({ role: 'department', sub: 'D-PS-01', department: 'PUBLIC_SECURITY' }));
     const entry = police.page.locator(`#inbox tr[data-matter="NEWBORN_HOUSEHOLD_ENTRY"]`).first();

@@ -10,27 +10,33 @@ import { dueText, taskStatus, TASK_FIELDS, type TaskData } from './one-thing.js'
  */
 
 interface InboxTask extends TaskData {
-  application: {
-    id: string;
-    oneThing: string;
-    oneThingName: string;
-    oneThingNameZh: string;
-    caseNumber: string;
-    hall: string;
-    status: string;
-    submittedAt: string | null;
-    form: Record<string, unknown> | null;
-    corrections: Array<{ key: string; recordValue: unknown; value: unknown }>;
-    tasks: TaskData[];
-  };
+  application: { id: string; oneThing: string; oneThingName: string; oneThingNameZh: string; caseNumber: string };
 }
 
-const INBOX = `query Inbox($first: Int!) { departmentTasks(first: $first) { edges { node { ${TASK_FIELDS}
-  application { id oneThing oneThingName oneThingNameZh caseNumber hall status submittedAt form corrections { key recordValue value } tasks { ${TASK_FIELDS} } } } } } }`;
-const DECIDE = `mutation Decide($id: ID!, $decision: TaskDecision!, $note: String) { decideTask(id: $id, decision: $decision, note: $note) { ${TASK_FIELDS} } }`;
+/** The task's application as its detail shows it: the form, the corrections, the other tasks. */
+interface TaskApplication {
+  id: string;
+  oneThingName: string;
+  oneThingNameZh: string;
+  caseNumber: string;
+  hall: string;
+  status: string;
+  submittedAt: string | null;
+  form: Record<string, unknown> | null;
+  /** The form's fields in the template's order, with where each value came from. */
+  prefill: Array<{ key: string; source: string }>;
+  corrections: Array<{ key: string; recordValue: unknown; value: unknown }>;
+  tasks: TaskData[];
+}
 
 /** The most tasks the inbox shows at once (the API's page limit). */
 const PAGE = 50;
+// The list names each task's application only; its form and other tasks come with the task opened (the whole would cost too much).
+const INBOX = `query Inbox { departmentTasks(first: ${PAGE}) { edges { node { ${TASK_FIELDS} application { id oneThing oneThingName oneThingNameZh caseNumber } } } } }`;
+const TASK_APPLICATION = `query TaskApplication($id: ID!) { application(id: $id) {
+  id oneThingName oneThingNameZh caseNumber hall status submittedAt form prefill { key source } corrections { key recordValue value } tasks { ${TASK_FIELDS} } } }`;
+const DECIDE = `mutation Decide($id: ID!, $decision: TaskDecision!, $note: String) { decideTask(id: $id, decision: $decision, note: $note) { ${TASK_FIELDS} } }`;
+
 const DECIDABLE = new Set(['OPEN', 'NEEDS_MATERIAL']);
 const ORDER: Record<string, number> = { OPEN: 0, NEEDS_MATERIAL: 1, WAITING: 2, APPROVED: 3, REJECTED: 3 };
 
@@ -84,7 +90,7 @@ async function load(list: HTMLElement, detail: HTMLElement, status: HTMLElement,
   const mine = ++generation;
   status.textContent = t('loadingTasks');
   list.setAttribute('aria-busy', 'true');
-  const answer = await graphql<{ departmentTasks: { edges: Array<{ node: InboxTask }> } }>(INBOX, { first: PAGE });
+  const answer = await graphql<{ departmentTasks: { edges: Array<{ node: InboxTask }> } }>(INBOX);
   if (mine !== generation) return;
   status.textContent = '';
   list.setAttribute('aria-busy', 'false');
@@ -97,15 +103,15 @@ async function load(list: HTMLElement, detail: HTMLElement, status: HTMLElement,
     return;
   }
   const tasks = answer.data.departmentTasks.edges.map((edge) => edge.node).sort(inboxOrder);
-  const open = (task: InboxTask) => {
+  const open = async (task: InboxTask) => {
     selected = task.id;
-    showDetail(task, list, detail, status);
     for (const row of list.querySelectorAll('tr[data-task]')) row.classList.toggle('selected', row.getAttribute('data-task') === task.id);
+    await openDetail(task, list, detail, status);
     document.getElementById('task-title')?.focus();
   };
   const rows = tasks.map((task) => {
     const button = h('button', { type: 'button', class: 'secondary', 'data-open-task': task.id }, t('openTask'));
-    button.addEventListener('click', () => open(task));
+    button.addEventListener('click', () => void open(task));
     return h(
       'tr',
       { 'data-task': task.id, 'data-matter': task.matter, 'data-status': task.status, class: task.id === selected ? 'selected' : undefined },
@@ -118,7 +124,7 @@ async function load(list: HTMLElement, detail: HTMLElement, status: HTMLElement,
       h('td', {}, task.subject),
       h('td', {}, task.application.caseNumber),
       h('td', {}, taskStatus(task)),
-      h('td', {}, dueText(task, task.application.tasks)),
+      h('td', {}, dueText(task, [])),
       h('td', {}, button),
     );
   });
@@ -143,7 +149,7 @@ async function load(list: HTMLElement, detail: HTMLElement, status: HTMLElement,
         ),
   );
   const shown = tasks.find((task) => task.id === selected);
-  if (shown) showDetail(shown, list, detail, status);
+  if (shown) await openDetail(shown, list, detail, status);
   else detail.hidden = true;
   if (focus) document.getElementById(focus)?.focus();
 }
@@ -154,9 +160,28 @@ function valueWords(value: unknown): string {
   return String(value);
 }
 
+/** Reads the task's application, then shows the task; a failure is said in the detail, with a retry. */
+async function openDetail(task: InboxTask, list: HTMLElement, detail: HTMLElement, status: HTMLElement): Promise<void> {
+  const mine = generation;
+  status.textContent = t('loadingTasks');
+  const answer = await graphql<{ application: TaskApplication | null }>(TASK_APPLICATION, { id: task.application.id });
+  if (mine !== generation) return;
+  status.textContent = '';
+  detail.hidden = false;
+  const app = answer.data?.application;
+  if (!app) {
+    replace(
+      detail,
+      h('h2', { id: 'task-title', tabindex: '-1' }, `${t('taskDetail')}：${pick(task.matterName, task.matterNameZh)}`),
+      errorBlock(answer.errors[0] ?? { message: '', extensions: { code: 'NOT_FOUND' } }, () => void openDetail(task, list, detail, status), 'task-error'),
+    );
+    return;
+  }
+  showDetail(task, app, list, detail, status);
+}
+
 /** A task: what, about whom, under which application and case, due when; the form; the decision. */
-function showDetail(task: InboxTask, list: HTMLElement, detail: HTMLElement, status: HTMLElement): void {
-  const app = task.application;
+function showDetail(task: InboxTask, app: TaskApplication, list: HTMLElement, detail: HTMLElement, status: HTMLElement): void {
   const facts: Array<[LabelKey, string | HTMLElement]> = [
     ['matterColumn', pick(task.matterName, task.matterNameZh)],
     ['oneThingTitle', pick(app.oneThingName, app.oneThingNameZh)],
@@ -179,7 +204,20 @@ function showDetail(task: InboxTask, list: HTMLElement, detail: HTMLElement, sta
     ]);
   }
   if (task.note) facts.push(['noteColumn', task.note]);
-  const form = Object.entries(app.form ?? {});
+  // The form in the template's order (as guided), each value with its source; a corrected one marked.
+  const submitted = app.form ?? {};
+  const order = [...app.prefill.map((p) => p.key), ...Object.keys(submitted).filter((key) => !app.prefill.some((p) => p.key === key))];
+  const form = order.filter((key) => key in submitted);
+  const corrected = new Set(app.corrections.map((c) => c.key));
+  const sourceTag = (key: string) => {
+    if (corrected.has(key)) return h('span', { class: 'tag corrected', 'data-corrected': 'true' }, t('correctedByApplicant'));
+    const source = app.prefill.find((p) => p.key === key)?.source ?? 'TYPED';
+    return h(
+      'span',
+      { class: `tag source-${source}`, 'data-source': source },
+      t(source === 'RECORD' ? 'srcRECORD' : source === 'ANSWER' ? 'srcANSWER' : 'srcApplicant'),
+    );
+  };
   const note = h('textarea', { id: 'decision-note', rows: '3', maxlength: '1000', 'aria-describedby': 'decision-message' });
   const message = h('p', { id: 'decision-message', class: 'hint', role: 'status', 'aria-live': 'polite' });
   const decide = async (decision: 'APPROVED' | 'REJECTED' | 'NEEDS_MATERIAL') => {
@@ -223,7 +261,11 @@ function showDetail(task: InboxTask, list: HTMLElement, detail: HTMLElement, sta
           'section',
           { class: 'task-form', 'aria-labelledby': 'task-form-title' },
           h('h3', { id: 'task-form-title' }, t('applicationForm')),
-          h('dl', { class: 'facts' }, ...form.flatMap(([key, value]) => [h('dt', {}, key), h('dd', { 'data-key': key }, valueWords(value))])),
+          h(
+            'dl',
+            { class: 'facts task-form-fields' },
+            ...form.flatMap((key) => [h('dt', {}, key), h('dd', { 'data-key': key }, valueWords(submitted[key]), ' ', sourceTag(key))]),
+          ),
         )
       : null,
     app.corrections.length > 0

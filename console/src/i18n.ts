@@ -415,7 +415,10 @@ const LABELS = {
   overdue: { zh: '已逾期', en: 'Overdue' },
   dueBy: { zh: '承诺 {date} 前办结', en: 'Promised by {date}' },
   dueAfter: { zh: '{matters}批准后 {days} 天内办结', en: 'Within {days} days once {matters} is approved' },
-  decidedOn: { zh: '{date} 办结', en: 'Decided {date}' },
+  dueAfterOpen: { zh: '前置事项批准后 {days} 天内办结', en: 'Within {days} days once the matters before it are approved' },
+  decidedOn: { zh: '{date}已办结', en: 'Decided {date}' },
+  correctedByApplicant: { zh: '申请人已更正', en: 'corrected by the applicant' },
+  srcApplicant: { zh: '申请人填写', en: 'typed by the applicant' },
   // The department inbox.
   inboxTitle: { zh: '部门待办', en: 'Department inbox' },
   inboxEmpty: { zh: '暂无任务', en: 'No tasks' },

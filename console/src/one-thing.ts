@@ -552,6 +552,8 @@ function fieldInput(field: GuidedField): HTMLElement {
     panel!.edits.set(field.key, next);
     panel!.problems.delete(field.key);
     refreshField(field);
+    // Every field marked is corrected: the message asking for it goes.
+    if (panel!.problems.size === 0) document.querySelector('#one-thing-message > p.error')?.remove();
   };
   if (field.type === 'select') {
     const select = h(
@@ -596,7 +598,17 @@ function fieldInput(field: GuidedField): HTMLElement {
 function fieldNote(field: GuidedField): HTMLElement[] {
   const value = valueOf(field);
   const missing = field.source === 'RECORD' && field.value === null;
-  const sourceKey: LabelKey = missing ? 'srcRecordMissing' : field.source === 'TYPED' ? 'srcTYPED' : field.source === 'ANSWER' ? 'srcANSWER' : 'srcRECORD';
+  const typed = value !== null && value !== '';
+  const sourceKey: LabelKey =
+    field.source === 'ANSWER'
+      ? 'srcANSWER'
+      : field.source === 'RECORD' && !missing
+        ? 'srcRECORD'
+        : typed
+          ? 'srcApplicant'
+          : missing
+            ? 'srcRecordMissing'
+            : 'srcTYPED';
   const badge = h('span', { class: `tag source-${missing ? 'TYPED' : field.source}`, 'data-source': missing ? 'TYPED' : field.source }, t(sourceKey));
   const notes: HTMLElement[] = [badge];
   if (isCorrection(field))
@@ -826,11 +838,10 @@ function dateText(iso: string): string {
 export function dueText(task: TaskData, tasks: TaskData[]): string {
   if (task.decidedAt && task.status !== 'NEEDS_MATERIAL') return tf('decidedOn', { date: dateText(task.decidedAt) });
   if (task.dueAt) return tf('dueBy', { date: dateText(task.dueAt) });
-  const names = task.after.map((code) => {
-    const before = tasks.find((other) => other.matter === code);
-    return before ? pick(before.matterName, before.matterNameZh) : code;
-  });
-  return tf('dueAfter', { matters: listJoin(names), days: task.promisedDays });
+  const before = task.after.map((code) => tasks.find((other) => other.matter === code));
+  // Without the other tasks at hand (an inbox row), the matters before it are not named.
+  if (before.some((other) => other === undefined)) return tf('dueAfterOpen', { days: task.promisedDays });
+  return tf('dueAfter', { matters: listJoin(before.map((other) => pick(other!.matterName, other!.matterNameZh))), days: task.promisedDays });
 }
 
 /** The application once submitted: its state and each department's task. */
