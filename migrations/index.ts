@@ -15,6 +15,7 @@ import { DepartmentItemViews1795600000410 } from './1795600000410-DepartmentItem
 import { LookupAllowance1795600000850 } from './1795600000850-LookupAllowance.js';
 import { ResidentParents1795700000100 } from './1795700000100-ResidentParents.js';
 import { Cases1795700000200 } from './1795700000200-Cases.js';
+import { PublicAllowance1795700000260 } from './1795700000260-PublicAllowance.js';
 import { Applications1795800000100 } from './1795800000100-Applications.js';
 
 /** Every migration, in order. A new migration file is added here too. */
@@ -36,5 +37,6 @@ export const MIGRATIONS = [
   LookupAllowance1795600000850,
   ResidentParents1795700000100,
   Cases1795700000200,
+  PublicAllowance1795700000260,
   Applications1795800000100,
 ];

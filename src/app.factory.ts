@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { randomUUID } from 'node:crypto';
 import { AppModule, type AppModuleOptions } from './app.module.js';
 import { clientRequestIdOf } from './common/request/request-context.js';
+import { PublicRequestAllowance } from './limits/public-request-allowance.js';
 import { PinoNestLogger } from './logging/logger.js';
 import { traceHttpRequests } from './operations/tracing.js';
 
@@ -33,8 +34,8 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     logger: new PinoNestLogger(logger, config.LOG_REPEAT_INTERVAL_MS),
   });
   // Limits are applied where declared (PublicRateLimitGuard), never to every route: clients are
-  // told apart by address (IPv6 by /64), up to 10,000 at once (the least recent forgotten first).
-  await app.register(fastifyRateLimit, { global: false, cache: 10_000 });
+  // told apart by address (IPv6 by /64) and counted in PostgreSQL, so the limit holds across instances.
+  await app.register(fastifyRateLimit, { global: false, store: app.get(PublicRequestAllowance).storeClass() });
   const fastify = app.getHttpAdapter().getInstance();
   // A server span per request, only when tracing is configured (no hooks otherwise).
   if (config.OTEL_EXPORTER_OTLP_ENDPOINT) traceHttpRequests(fastify);

@@ -18,6 +18,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { ExchangeModule, ExchangeViewsModule } from './exchange/exchange.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IdentityModule } from './identity/identity.module.js';
+import { LimitsModule } from './limits/limits.module.js';
 import { LedgerModule } from './ledger/ledger.module.js';
 import type { Logger } from './logging/logger.js';
 import { LoggingModule } from './logging/logging.module.js';
@@ -42,6 +43,7 @@ export class AppModule {
         OperationsModule,
         GraphQLModule.forRoot<ApolloDriverConfig>({ driver: ApolloDriver, ...graphqlOptions(config, logger) }),
         IdentityModule,
+        LimitsModule,
         CatalogModule,
         LedgerModule,
         AuditModule,

@@ -5,6 +5,7 @@
  * are all or nothing, and the overdue flag set by a deadline job run by one of two gateways.
  */
 import pg from 'pg';
+import { ApplicationRepository } from '../src/applications/application.repository.js';
 import { createTestApp, type GraphQLResponse, type TestApp } from './harness/test-app.js';
 
 const LI_WEI = '330825198803142023';
@@ -358,6 +359,33 @@ describe('applications', () => {
       expect(row).toEqual({ status: 'APPROVED', decided_by: 'svc-health' });
     });
 
+    it('refuses to open on another hall’s case, for an unknown one thing or with an answer that is not an option, each recorded', async () => {
+      const attempt = (input: Record<string, unknown>, token = longyou) => t.graphql(OPEN, { input: { oneThing: 'NEWBORN', case: caseId, ...input } }, token);
+      expect((await attempt({}, jingan)).body.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', reason: 'CASE_NOT_FOUND' });
+      expect((await attempt({ oneThing: 'NEW_HOUSE' })).body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'ONE_THING_UNKNOWN' });
+      expect((await attempt({ oneThing: 'HOUSE_SALE' })).body.errors?.[0]?.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        reason: 'ONE_THING_NOT_FOR_CASE',
+      });
+      const option = await attempt({ answers: { householdOf: 'GRANDMOTHER' } });
+      expect(option.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'OPTION_UNKNOWN' });
+      const refused = await entries(`kind = 'APPLICATION_CHANGE' AND outcome = 'DENIED' AND detail->>'action' = 'OPEN'`, []);
+      expect(refused.map((e) => [e.detail.reason, e.case_number])).toEqual([
+        ['CASE_NOT_FOUND', null],
+        ['ONE_THING_UNKNOWN', caseNumber],
+        ['ONE_THING_NOT_FOR_CASE', caseNumber],
+        ['OPTION_UNKNOWN', caseNumber],
+      ]);
+      expect(
+        (
+          await owner.query(
+            `SELECT count(*)::int AS n FROM onegate.application WHERE case_id = $1 AND status = 'DRAFT' AND answers->>'householdOf' = 'GRANDMOTHER'`,
+            [caseId],
+          )
+        ).rows[0].n,
+      ).toBe(0);
+    });
+
     it('refuses a form with a bad field, naming each field in English and Chinese, and creates nothing', async () => {
       const draft = await open();
       const { phone: _phone, ...withoutPhone } = confirmed(draft);
@@ -441,6 +469,8 @@ describe('applications', () => {
         }
         expect(flagged).toMatchObject({ id: birth.id, status: 'OPEN', overdue: true });
         expect(Date.now()).toBeGreaterThanOrEqual(new Date(birth.dueAt!).getTime());
+        // The job's work is idempotent: run again (a retry, a second delivery), it finds nothing to flag.
+        expect(await t.app.get(ApplicationRepository, { strict: false }).markOverdue(birth.id, new Date())).toBeNull();
         // The waiting tasks are not due yet, and are not flagged.
         const [row] = (await owner.query(`SELECT count(*)::int AS n FROM onegate.application_task WHERE application_id = $1 AND overdue`, [submitted.id])).rows;
         expect(row.n).toBe(1);

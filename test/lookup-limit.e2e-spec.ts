@@ -11,11 +11,12 @@ import { addIdentityCheckMatter } from './support/fixture-matters.js';
 /*
  * The per-principal lookup limit holds across gateway instances: two gateways on one database (as
  * behind a load balancer) allow a principal the limit once, not twice, with the same errors,
- * reasons and retry-after as one instance.
+ * reasons and retry-after as one instance. So does the public rate limit per client address.
  */
 
 const LI_WEI = '330825198803142023';
 const PER_MINUTE = 6;
+const PUBLIC_MAX = 5;
 const LOOKUP = `query($case: String!) { citizen(idNumber: "${LI_WEI}", purpose: { matter: "IDENTITY_CHECK", caseNumber: $case }) { person { name } } }`;
 
 type Errors = Array<{ message: string; extensions?: Record<string, unknown> }>;
@@ -37,7 +38,12 @@ describe('the lookup limit across instances', () => {
     owner.query(`UPDATE onegate.lookup_allowance SET taken_at = taken_at - make_interval(secs => $2) WHERE principal = $1`, [principal, seconds]);
 
   beforeAll(async () => {
-    const env = { EXCHANGE_LOOKUPS_PER_MINUTE: String(PER_MINUTE), LEDGER_CHECKPOINT_INTERVAL_SECONDS: '0' };
+    const env = {
+      EXCHANGE_LOOKUPS_PER_MINUTE: String(PER_MINUTE),
+      PUBLIC_RATE_LIMIT_MAX: String(PUBLIC_MAX),
+      PUBLIC_RATE_LIMIT_WINDOW_SECONDS: '60',
+      LEDGER_CHECKPOINT_INTERVAL_SECONDS: '0',
+    };
     a = await createTestApp(env);
     b = await createTestApp(env, a);
     await addIdentityCheckMatter(a);
@@ -91,6 +97,25 @@ describe('the lookup limit across instances', () => {
     const bodies = await Promise.all(Array.from({ length: 3 * PER_MINUTE }, (_, i) => lookup(i % 2 === 0 ? a : b, clerk)));
     expect(bodies.filter((body) => !body.errors).length).toBe(PER_MINUTE);
     expect(bodies.filter(limited).length).toBe(2 * PER_MINUTE);
+  });
+
+  it('allows one client address the public limit once across two gateways, then 429 on both until its window ends', async () => {
+    // Verification by identifier without a token: each answer would be a ledger entry, so it is limited per address.
+    const verify = (app: TestApp) => app.http().get('/verify?id=urn:onegate:cert:LL-UNKNOWN').set('accept', 'text/html');
+    const statuses: number[] = [];
+    for (let i = 0; i < PUBLIC_MAX; i++) statuses.push((await verify(i % 2 === 0 ? a : b)).status);
+    expect(statuses.every((status) => status !== 429)).toBe(true);
+    for (const app of [a, b]) {
+      const refused = await verify(app);
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    }
+    const { rows } = await owner.query<{ hits: number }>(`SELECT hits FROM onegate.public_allowance`);
+    expect(rows).toEqual([{ hits: PUBLIC_MAX + 2 }]);
+    // The window ended (as if it had started 61 s ago): the address starts a new one, on either instance.
+    await owner.query(`UPDATE onegate.public_allowance SET window_started_at = window_started_at - interval '61 seconds'`);
+    expect((await verify(b)).status).not.toBe(429);
+    expect((await owner.query<{ hits: number }>(`SELECT hits FROM onegate.public_allowance`)).rows).toEqual([{ hits: 1 }]);
   });
 
   it('takes many lookups of one principal in one statement like one at a time', async () => {

@@ -313,7 +313,9 @@ export class ApplicationsService {
     if (!scope) return [];
     const rows = await this.applications.listTasks(scope, first + 1, after, filter);
     const tasks = await this.applications.tasksOf([...new Set(rows.map((r) => r.applicationId))]);
-    return rows.map((row) => ({ ...row, application: { ...row.application, tasks: tasks.get(row.applicationId) ?? [] } }));
+    const inOrder = (row: TaskWithApplication) =>
+      [...(tasks.get(row.applicationId) ?? [])].sort((a, b) => row.application.matters.indexOf(a.matterCode) - row.application.matters.indexOf(b.matterCode));
+    return rows.map((row) => ({ ...row, application: { ...row.application, tasks: inOrder(row) } }));
   }
 
   /** The one thing an application was opened for (its definition stays in the catalog while applications exist). */

@@ -14,6 +14,7 @@ import { LookupAllowanceEntity } from '../exchange/entities/lookup-allowance.ent
 import { CaseNumberCounterEntity } from '../cases/entities/case-number-counter.entity.js';
 import { CasePartyEntity } from '../cases/entities/case-party.entity.js';
 import { CaseEntity } from '../cases/entities/case.entity.js';
+import { PublicAllowanceEntity } from '../limits/entities/public-allowance.entity.js';
 import { ApplicationTaskEntity } from '../applications/entities/application-task.entity.js';
 import { ApplicationEntity } from '../applications/entities/application.entity.js';
 
@@ -35,6 +36,7 @@ export const ENTITIES = [
   CaseEntity,
   CasePartyEntity,
   CaseNumberCounterEntity,
+  PublicAllowanceEntity,
   ApplicationEntity,
   ApplicationTaskEntity,
 ];

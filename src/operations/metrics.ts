@@ -157,6 +157,12 @@ export class Metrics {
     labelNames: ['outcome', 'store'] as const,
     registers: [this.registry],
   });
+  private readonly publicLimit = new Counter({
+    name: 'onegate_public_limit_decisions_total',
+    help: 'Public rate limit decisions (requests without a valid token that write, per client address), by outcome (allowed, limited) and where the count was kept (shared: PostgreSQL; local: this instance, while the database could not be reached).',
+    labelNames: ['outcome', 'store'] as const,
+    registers: [this.registry],
+  });
 
   private readonly taskDeadlines = new Counter({
     name: 'onegate_department_task_deadlines_total',
@@ -244,6 +250,11 @@ export class Metrics {
   lookupLimitDecisions(store: 'shared' | 'local', allowed: number, limited: number): void {
     if (allowed > 0) this.counter(this.lookupLimit, 'll', 'allowed', store).inc(allowed);
     if (limited > 0) this.counter(this.lookupLimit, 'll', 'limited', store).inc(limited);
+  }
+
+  publicLimitDecisions(store: 'shared' | 'local', allowed: number, limited: number): void {
+    if (allowed > 0) this.counter(this.publicLimit, 'pl', 'allowed', store).inc(allowed);
+    if (limited > 0) this.counter(this.publicLimit, 'pl', 'limited', store).inc(limited);
   }
 
   private histogram<L extends string>(metric: Histogram<L>, tag: string, ...values: string[]): { observe(value: number): void } {

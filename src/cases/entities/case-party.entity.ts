@@ -1,4 +1,4 @@
-import { Check, Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import type { CaseEntity } from './case.entity.js';
 
 /**
@@ -10,6 +10,8 @@ import type { CaseEntity } from './case.entity.js';
  */
 @Entity({ name: 'case_party' })
 @Check('case_party_subject_kind_check', `"subject_kind" IN ('PERSON', 'ENTERPRISE')`)
+// The cases a person is a party to (a citizen's applications, myApplications).
+@Index('case_party_subject_idx', ['subjectId'])
 @Check('case_party_relation_status_check', `"relation_status" IN ('PROVEN', 'NOT_PROVEN', 'UNVERIFIED', 'AWAITING_PARTY', 'NOT_REQUIRED')`)
 export class CasePartyEntity {
   @PrimaryColumn({ name: 'case_id', type: 'uuid' })

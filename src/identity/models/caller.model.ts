@@ -25,7 +25,7 @@ export class Caller {
   @Field(() => String, { nullable: true, description: 'Administrative division code of the hall (clerks).' })
   region: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Department code (department systems).' })
+  @Field(() => String, { nullable: true, description: 'Department or agency code (department systems; an agency decides tasks and reads no records).' })
   department: string | null;
 
   @Field(() => IdNumberScalar, { nullable: true, description: "The citizen's own ID number (citizens)." })
