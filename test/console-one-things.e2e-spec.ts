@@ -120,7 +120,9 @@ describeInBrowser('one thing, done once, in a browser', () => {
     await page.locator('#one-thing .candidates button').first().waitFor();
     const candidates = await page.locator('#one-thing .candidates button').evaluateAll((list) => list.map((b) => b.getAttribute('data-one-thing')));
     expect(candidates).toEqual(['NEWBORN']);
-    await page.locator('#one-thing-input').focus();
+    // One keypress from the case's summary to the one thing's name.
+    await page.locator('#goto-one-thing').click();
+    await page.locator('#one-thing-input:focus').waitFor();
     await page.keyboard.type('A child is born');
     await expect(page.locator('#one-thing-hint').textContent()).resolves.toBe('新生儿出生一件事 · NEWBORN');
     await page.keyboard.press('Enter');
@@ -135,8 +137,20 @@ describeInBrowser('one thing, done once, in a browser', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'console-one-thing-question.png'), fullPage: true });
 
     // Answered from the keyboard: the guidance runs again and the mother's household register is verified from the records.
+    // The gateway unreachable while guiding: said, with a retry that keeps the answer given.
+    await page.route('**/graphql', (route) => (route.request().postData()?.includes('query Guide') ? route.abort('connectionrefused') : route.continue()));
     await question.locator('input[value="MOTHER"]').focus();
     await page.keyboard.press('Space');
+    const down = page.locator('#guide-error');
+    await down.waitFor();
+    await expect(down.locator('p').textContent()).resolves.toBe('无法连接数据共享平台（网络或服务中断）：请检查网络，稍后点“重试”');
+    await page.locator('#guide-error button:focus').waitFor();
+    // What other answers gave is not left on screen to be printed or submitted.
+    expect(await page.locator('#one-thing-requirements, #one-form, #one-thing-submit').count()).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'console-one-thing-guide-down.png'), fullPage: true });
+    await page.unroute('**/graphql');
+    await page.keyboard.press('Enter');
+    await down.waitFor({ state: 'detached' });
     await page.locator('#funnel fieldset[data-question="householdOf"][data-answer="MOTHER"]').waitFor();
     await guided(page);
     await expect(requirement(page, 'MOTHER_HOUSEHOLD').getAttribute('data-status')).resolves.toBe('BY_DATA');

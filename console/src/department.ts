@@ -214,7 +214,7 @@ function showDetail(task: InboxTask, app: TaskApplication, list: HTMLElement, de
     const source = app.prefill.find((p) => p.key === key)?.source ?? 'TYPED';
     return h(
       'span',
-      { class: `tag source-${source}`, 'data-source': source },
+      { class: `tag source-${source === 'RECORD' || source === 'ANSWER' ? source : 'APPLICANT'}`, 'data-source': source },
       t(source === 'RECORD' ? 'srcRECORD' : source === 'ANSWER' ? 'srcANSWER' : 'srcApplicant'),
     );
   };

@@ -223,6 +223,17 @@ export function oneThingSection(ctx: PanelContext): HTMLElement {
   return section;
 }
 
+/** Takes the focus to the panel: the one thing's name to type, or the funnel, or the application. */
+export function focusOneThing(): void {
+  const target =
+    document.getElementById('one-thing-input') ??
+    document.getElementById('application-title') ??
+    document.getElementById('funnel-title') ??
+    document.getElementById('one-thing-title');
+  target?.scrollIntoView({ block: 'start' });
+  target?.focus();
+}
+
 function current(generation: number): boolean {
   return panel !== null && panel.generation === generation && document.getElementById('one-thing') !== null;
 }
@@ -277,7 +288,9 @@ function render(): void {
     parts.push(applicationView(panel.application));
   } else if (thing) {
     if (panel.guideError) parts.push(errorBlock(panel.guideError, () => void guide(), 'guide-error'));
-    if (panel.guidance) {
+    // After a failure the matters, materials and form shown would be those of other answers: only the funnel stays (changeable).
+    if (panel.guidance && panel.guideError) parts.push(funnel(panel.guidance));
+    else if (panel.guidance) {
       parts.push(funnel(panel.guidance), mattersTable(panel.guidance), requirementsTable(panel.guidance), formView(panel.guidance), actions());
     }
   }
@@ -385,8 +398,9 @@ async function guide(options: { focus?: string } = {}): Promise<void> {
     panel!.guideError = null;
   } else panel!.guideError = answer.errors[0] ?? { message: '' };
   render();
-  const focus = panel!.guideError ? 'guide-error' : options.focus;
-  if (focus) (document.getElementById(focus) ?? document.querySelector<HTMLElement>('#guide-error button'))?.focus();
+  // A failure takes the focus to its retry; otherwise where the caller asked.
+  if (panel!.guideError) document.querySelector<HTMLElement>('#guide-error button')?.focus();
+  else if (options.focus) document.getElementById(options.focus)?.focus();
 }
 
 function optionText(question: Question | undefined, value: string): string {
@@ -609,7 +623,8 @@ function fieldNote(field: GuidedField): HTMLElement[] {
           : missing
             ? 'srcRecordMissing'
             : 'srcTYPED';
-  const badge = h('span', { class: `tag source-${missing ? 'TYPED' : field.source}`, 'data-source': missing ? 'TYPED' : field.source }, t(sourceKey));
+  const source = missing ? 'TYPED' : field.source;
+  const badge = h('span', { class: `tag source-${sourceKey === 'srcApplicant' ? 'APPLICANT' : source}`, 'data-source': source }, t(sourceKey));
   const notes: HTMLElement[] = [badge];
   if (isCorrection(field))
     notes.push(h('span', { class: 'tag corrected', 'data-corrected': 'true' }, tf('corrected', { value: shownValue(field, field.value) })));
