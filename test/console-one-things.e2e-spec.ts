@@ -250,6 +250,10 @@ describeInBrowser('one thing, done once, in a browser', () => {
     await expect(page.locator('#application-status').textContent()).resolves.toBe('Submitted');
     await page.getByRole('button', { name: '中文' }).click();
     await page.getByRole('heading', { name: '申请与部门任务' }).waitFor();
+    // And over a reload: the application submitted for the case is shown again, not guided anew.
+    await page.reload();
+    await page.locator(`#application[data-application="${applicationId}"] #application-tasks`).waitFor();
+    expect(await page.locator('#funnel').count()).toBe(0);
     expect(problems).toEqual([]);
 
     // The Health Commission's inbox: the open task first, with its due date; approved.

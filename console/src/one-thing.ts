@@ -176,6 +176,19 @@ export function clearOneThing(): void {
   if (panel) panel.generation += 1;
   panel = null;
   context = null;
+  sessionStorage.removeItem(SUBMITTED_KEY);
+}
+
+/** The application submitted at the window for the case there (kept over a reload; gone with the case or the session). */
+const SUBMITTED_KEY = 'onegate.clerk.application';
+
+function submittedFor(caseId: string): { id: string; code: string } | null {
+  try {
+    const kept = JSON.parse(sessionStorage.getItem(SUBMITTED_KEY) ?? 'null') as { caseId: string; id: string; code: string } | null;
+    return kept && kept.caseId === caseId ? { id: kept.id, code: kept.code } : null;
+  } catch {
+    return null;
+  }
 }
 
 const zh = () => currentLang() === 'zh';
@@ -216,9 +229,17 @@ export function oneThingSection(ctx: PanelContext): HTMLElement {
   );
   // Rendered once the section is in the document (the case window appends it).
   queueMicrotask(() => {
+    if (!panel) return;
+    // After a reload: the application submitted for this case is shown again, not guided anew.
+    const kept = panel.application ? null : submittedFor(panel.caseId);
+    if (kept) {
+      panel.code = kept.code;
+      panel.application = { id: kept.id } as ApplicationData;
+    }
     render();
-    if (!panel?.things && !panel?.thingsError) void loadThings();
-    else if (panel.code && !panel.application) void guide();
+    if (!panel.things && !panel.thingsError) void loadThings();
+    if (kept) void reloadApplication({ focus: false });
+    else if (panel.code && !panel.application && panel.things) void guide();
   });
   return section;
 }
@@ -726,6 +747,7 @@ async function submitApplication(): Promise<void> {
   if (!submitted.data?.submitApplication) return failed(submitted.errors[0]);
   panel!.submitting = false;
   panel!.application = submitted.data.submitApplication;
+  sessionStorage.setItem(SUBMITTED_KEY, JSON.stringify({ caseId: context!.data.id, id: panel!.application.id, code: panel!.code }));
   setStatus('');
   render();
   const message = document.getElementById('application-message');
@@ -869,15 +891,18 @@ function applicationView(application: ApplicationData): HTMLElement {
     h('h3', { id: 'application-title', tabindex: '-1' }, t('applicationTitle')),
     h('p', { id: 'application-message', class: 'hint ok', role: 'status' }),
     panel!.applicationError ? errorBlock(panel!.applicationError, () => void reloadApplication(), 'application-error') : null,
-    h(
-      'dl',
-      { class: 'facts' },
-      h('dt', {}, t('applicationStatus')),
-      h('dd', { id: 'application-status' }, t(`app${application.status}` as LabelKey)),
-      h('dt', {}, t('submittedAt')),
-      h('dd', {}, application.submittedAt ? dateTimeText(application.submittedAt) : '—'),
-    ),
-    tasksTable(application.tasks),
+    // Restored after a reload, the application is read again before its tasks are shown.
+    application.tasks
+      ? h(
+          'dl',
+          { class: 'facts' },
+          h('dt', {}, t('applicationStatus')),
+          h('dd', { id: 'application-status' }, t(`app${application.status}` as LabelKey)),
+          h('dt', {}, t('submittedAt')),
+          h('dd', {}, application.submittedAt ? dateTimeText(application.submittedAt) : '—'),
+        )
+      : null,
+    application.tasks ? tasksTable(application.tasks) : panel!.applicationError ? null : h('p', { class: 'loading', role: 'status' }, t('loadingCase')),
     h('div', { class: 'actions' }, refresh),
   );
 }
@@ -918,7 +943,7 @@ function tasksTable(tasks: TaskData[]): HTMLElement {
   );
 }
 
-async function reloadApplication(): Promise<void> {
+async function reloadApplication(options: { focus: boolean } = { focus: true }): Promise<void> {
   if (!panel?.application) return;
   const generation = panel.generation;
   setStatus(t('working'));
@@ -930,5 +955,5 @@ async function reloadApplication(): Promise<void> {
     panel!.applicationError = null;
   } else panel!.applicationError = answer.errors[0] ?? { message: '', extensions: { code: 'NOT_FOUND' } };
   render();
-  document.getElementById('application-refresh')?.focus();
+  if (options.focus) document.getElementById('application-refresh')?.focus();
 }
