@@ -322,6 +322,15 @@ describeInBrowser('one thing, done once, in a browser', () => {
     await card.scrollIntoViewIfNeeded();
     await phone.screenshot({ path: join(ARTIFACTS, 'console-one-thing-phone.png'), fullPage: true });
     await card.screenshot({ path: join(ARTIFACTS, 'console-one-thing-phone-card.png') });
+    // In English too, still without sideways scrolling.
+    await phone.getByRole('button', { name: 'English' }).click();
+    await phone.getByRole('heading', { name: 'My applications' }).waitFor();
+    await card.locator('li[data-matter="NEWBORN_HOUSEHOLD_ENTRY"] .task-department').getByText('Public Security Bureau').waitFor();
+    await expect(card.locator('li[data-matter="NEWBORN_HOUSEHOLD_ENTRY"] .task-note').textContent()).resolves.toBe(
+      'The department says: 请补交新生儿近期免冠照片一张',
+    );
+    expect(await phone.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+    await card.screenshot({ path: join(ARTIFACTS, 'console-one-thing-phone-card-en.png') });
     expect(phoneProblems).toEqual([]);
   });
 });
