@@ -2,7 +2,15 @@
 export interface GqlError {
   message: string;
   path?: Array<string | number>;
-  extensions?: { code?: string; reason?: string; department?: string; role?: string; retryAfterSeconds?: number };
+  extensions?: {
+    code?: string;
+    reason?: string;
+    department?: string;
+    role?: string;
+    retryAfterSeconds?: number;
+    /** A form refused field by field (submitApplication: FORM_INVALID). */
+    fields?: Array<{ key: string; message: string; messageZh: string }>;
+  };
 }
 
 export interface GqlResult<T> {
@@ -19,9 +27,11 @@ export interface Me {
   kind: string;
   id: string;
   hall: string | null;
+  /** A department system's department (or agency). */
+  department?: string | null;
 }
 
-export const ME_QUERY = '{ me { kind id hall } }';
+export const ME_QUERY = '{ me { kind id hall department } }';
 
 export function session(): string | null {
   return sessionStorage.getItem(TOKEN_KEY);

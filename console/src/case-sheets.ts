@@ -28,14 +28,22 @@ export function closeCaseSheet(): void {
  * applicant must still bring, once) — with Print and Back; printed alone (print styles hide the console).
  */
 export function openCaseSheet(kind: SheetKind, context: SheetContext): void {
-  closeCaseSheet();
-  const opener = document.activeElement as HTMLElement | null;
-  const back = h('button', { type: 'button', class: 'secondary', id: 'sheet-back' }, `${t('back')}${inParens('Esc')}`);
-  const print = h('button', { type: 'button', id: 'sheet-print' }, t('print'));
   const page =
     kind === 'verification'
       ? h('article', { class: 'sheet', id: 'verification-sheet' }, ...verificationSheet(context))
       : h('article', { class: 'sheet', id: 'notice-sheet' }, ...noticeSheet(context));
+  openSheet(kind, page);
+}
+
+/**
+ * A sheet (an A4 page: an `article.sheet` with an element `#sheet-title`) over the window, with
+ * Print and Back (Esc); a page holding `#notice-incomplete` cannot be printed.
+ */
+export function openSheet(kind: string, page: HTMLElement): void {
+  closeCaseSheet();
+  const opener = document.activeElement as HTMLElement | null;
+  const back = h('button', { type: 'button', class: 'secondary', id: 'sheet-back' }, `${t('back')}${inParens('Esc')}`);
+  const print = h('button', { type: 'button', id: 'sheet-print' }, t('print'));
   const sheet = h(
     'div',
     { class: 'print-sheet case-sheet', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'sheet-title', id: 'print-sheet', 'data-sheet': kind },
@@ -65,7 +73,7 @@ export function openCaseSheet(kind: SheetKind, context: SheetContext): void {
   } else print.focus();
 }
 
-function today(): string {
+export function today(): string {
   return new Date().toLocaleDateString(currentLang() === 'zh' ? 'zh-CN' : 'en-GB', { year: 'numeric', month: 'long', day: 'numeric' });
 }
 
@@ -92,7 +100,7 @@ function sheetHead(context: SheetContext, title: LabelKey): HTMLElement[] {
   ];
 }
 
-function signatures(): HTMLElement {
+export function signatures(): HTMLElement {
   return h(
     'div',
     { class: 'signatures' },

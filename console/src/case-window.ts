@@ -30,6 +30,7 @@ import {
   type LabelKey,
 } from './i18n.js';
 import { itemsOfRole, recordList, recordsOf, type ItemSpec } from './party-records.js';
+import { clearOneThing, focusOneThing, oneThingSection } from './one-thing.js';
 import { qrReader, stopAllScanners } from './scan.js';
 
 const ROLE_FIELDS = 'role name nameZh kind required multiple dataItems relation { type to side } consent { kind byRoles }';
@@ -217,6 +218,7 @@ function nextCustomer(): void {
   state.data = null;
   state.reads = [];
   sessionStorage.removeItem(OPEN_CASE_KEY);
+  clearOneThing();
   stopAllScanners();
   closeCaseSheet();
   setStatus('');
@@ -526,6 +528,9 @@ function renderCase(options: { focus: boolean; keepFocus?: string | null }): voi
     return button;
   };
   const refresh = h('button', { type: 'button', class: 'secondary', id: 'case-refresh' }, t('refresh'));
+  // 一件事 is below the parties: one keypress takes the clerk there.
+  const toOneThing = h('button', { type: 'button', class: 'secondary', id: 'goto-one-thing' }, `${t('oneThingTitle')} ↓`);
+  toOneThing.addEventListener('click', () => focusOneThing());
   refresh.addEventListener('click', () => void loadCase(data.id, { focus: false }));
   const summary = h(
     'section',
@@ -547,13 +552,25 @@ function renderCase(options: { focus: boolean; keepFocus?: string | null }): voi
         h('dd', { 'data-status': data.status }, t(data.status === 'OPEN' ? 'caseOPEN' : 'caseCLOSED')),
       ),
     ),
-    h('div', { class: 'actions' }, sheet('verification', 'sheet-verification', 'verificationSheet'), sheet('notice', 'sheet-notice', 'noticeSheet'), refresh),
+    h(
+      'div',
+      { class: 'actions' },
+      sheet('verification', 'sheet-verification', 'verificationSheet'),
+      sheet('notice', 'sheet-notice', 'noticeSheet'),
+      refresh,
+      data.status === 'OPEN' ? toOneThing : null,
+    ),
   );
 
   const sections: HTMLElement[] = [summary];
   if (data.status === 'CLOSED') sections.push(errorBlock({ message: '', extensions: { reason: 'CASE_CLOSED' } }, data.matter, () => undefined));
   else sections.push(caseTools(data));
   sections.push(partiesSection(data, reads), materialsTable(data, reads));
+  if (data.status === 'OPEN') {
+    sections.push(
+      oneThingSection({ data, clerk: state.clerk, describe: (error) => describeError(error, data.matter), retryable: (error) => retryable(error) }),
+    );
+  }
   const message = document.getElementById('case-message');
   const kept = message ? [...message.childNodes] : [];
   replace(body, ...sections);

@@ -1,5 +1,6 @@
 import { graphql } from './api.js';
 import { CERT_FIELDS, certificateList, svgImage, type Cert } from './certificates.js';
+import { renderMyApplications } from './citizen-applications.js';
 import { h, replace } from './dom.js';
 import { currentLang, departmentName, outcomeText, t } from './i18n.js';
 
@@ -45,11 +46,12 @@ const PRESENT = `query($id: ID!, $disclose: [String!]!) { certificatePresentatio
 
 /** A citizen's screen: who read my data, when and why; my consents (granted, shown as a QR code, revoked); my certificates. */
 export async function renderCitizen(root: HTMLElement, idNumber: string): Promise<void> {
+  const applications = h('section', { id: 'my-applications', 'aria-labelledby': 'my-applications-title' });
   const accesses = h('section', { id: 'accesses', 'aria-labelledby': 'accesses-title' });
   const consents = h('section', { id: 'consents', 'aria-labelledby': 'consents-title' });
   const certificates = h('section', { id: 'my-certificates' });
-  replace(root, h('h1', {}, t('citizenTitle')), accesses, consents, certificates);
-  await Promise.all([renderAccesses(accesses), renderConsents(consents), renderCertificates(certificates, idNumber)]);
+  replace(root, h('h1', {}, t('citizenTitle')), applications, accesses, consents, certificates);
+  await Promise.all([renderMyApplications(applications), renderAccesses(accesses), renderConsents(consents), renderCertificates(certificates, idNumber)]);
 }
 
 async function renderCertificates(section: HTMLElement, idNumber: string): Promise<void> {

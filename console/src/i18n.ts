@@ -1,4 +1,6 @@
 // Labels of the consoles in Chinese (default) and English.
+import { DECIDING_DEPARTMENT_NAMES } from '../../src/common/departments.js';
+
 export type Lang = 'zh' | 'en';
 
 const LABELS = {
@@ -335,6 +337,119 @@ const LABELS = {
   noticeFor: { zh: '（{who}）', en: ' ({who})' },
   signatureClerk: { zh: '窗口人员签字', en: 'Clerk’s signature' },
   signatureApplicant: { zh: '申请人签字', en: 'Applicant’s signature' },
+  // 一件事 at the case window, the department inbox and the citizen's progress (issue 24).
+  oneThingTitle: { zh: '一件事', en: 'One thing' },
+  oneThingHelp: {
+    zh: '同一办件中的多个事项一次申请、一表填报：选择一件事，与申请人逐一回答问题，核对预填表单，打印一次性告知单后提交。',
+    en: 'Several matters of the case applied for at once, on one form: pick the one thing, answer its questions with the applicant, check the prefilled form, print the one-time notice, submit.',
+  },
+  oneThingPick: { zh: '一件事（输入中文或英文名称选择）', en: 'One thing (type its Chinese or English name)' },
+  oneThingCandidates: { zh: '本办件可办理：', en: 'For this case:' },
+  oneThingNone: { zh: '本办件的事项没有可办理的一件事', en: 'No one thing is handled under this case’s matter' },
+  oneThingUnknown: { zh: '不是本办件可办理的一件事：请从列表中选择', en: 'Not a one thing of this case: pick one from the list' },
+  oneThingChange: { zh: '换一件事', en: 'Pick another' },
+  loadingOneThings: { zh: '正在读取一件事目录…', en: 'Reading the one things…' },
+  guiding: { zh: '正在按记录和回答生成办事指引…', en: 'Working out the matters, materials and form from the records and answers…' },
+  funnelTitle: { zh: '问答引导', en: 'Questions' },
+  funnelDone: { zh: '无需再回答问题：事项、材料和表单已确定', en: 'No more questions: the matters, materials and form are settled' },
+  answeredByRecords: { zh: '已由记录回答：{answer}', en: 'Answered by the records: {answer}' },
+  answeredByYou: { zh: '申请人已回答', en: 'Answered by the applicant' },
+  mattersTitle: { zh: '办理事项', en: 'Matters' },
+  matterColumn: { zh: '事项', en: 'Matter' },
+  decidingDepartment: { zh: '决定部门', en: 'Deciding department' },
+  promisedDays: { zh: '承诺时限', en: 'Promised' },
+  daysCount: { zh: '{days} 天', en: '{days} days' },
+  afterMatters: { zh: '{matters}批准后开始', en: 'starts once {matters} is approved' },
+  reasonColumn: { zh: '依据', en: 'Why' },
+  requirementsTitle: { zh: '材料', en: 'Materials' },
+  forWhom: { zh: '涉及', en: 'About' },
+  reqBY_DATA: { zh: '由数据核验', en: 'Verified from the records' },
+  reqBY_CERTIFICATE: { zh: '已有电子证照', en: 'An e-certificate covers it' },
+  reqTO_BRING: { zh: '需携带', en: 'To bring' },
+  formTitle: { zh: '一张表单（已预填）', en: 'The one form (prefilled)' },
+  formHelp: {
+    zh: '请与申请人逐项核对；来自记录的内容如有错误可直接更正，更正会与记录值一并保存。',
+    en: 'Check each field with the applicant; a value from the records can be corrected here, and the correction is kept beside the record value.',
+  },
+  srcRECORD: { zh: '来自记录', en: 'From the records' },
+  srcANSWER: { zh: '来自回答', en: 'From an answer' },
+  srcTYPED: { zh: '需填写', en: 'To fill in' },
+  srcRecordMissing: { zh: '需填写（记录中没有）', en: 'To fill in (not in the records)' },
+  corrected: { zh: '已更正，记录值：{value}', en: 'Corrected; the records say: {value}' },
+  emptyValue: { zh: '（空）', en: '(empty)' },
+  choose: { zh: '请选择', en: 'Choose' },
+  yes: { zh: '是', en: 'Yes' },
+  no: { zh: '否', en: 'No' },
+  fieldRequired: { zh: '{label}为必填项', en: '{label} is required' },
+  fixFields: { zh: '请先改正标红的字段', en: 'Correct the fields marked in red first' },
+  printNotice: { zh: '打印一次性告知单', en: 'Print the one-time notice' },
+  submitApplication: { zh: '提交申请', en: 'Submit the application' },
+  submitting: { zh: '正在提交申请，并向各部门派发任务…', en: 'Submitting, and sending a task to each department…' },
+  submitted: { zh: '申请已提交，各部门任务已派发', en: 'Submitted: each department has its task' },
+  oneThingNoticeIntro: {
+    zh: '您申请的“{thing}”（受理编号 {case}）包括以下 {count} 个事项，还需提交以下材料。本单一次性告知，所列之外无需提交其他材料：',
+    en: 'Your application for “{thing}” (case {case}) covers the {count} matters below. Please still bring the materials listed. This notice is complete: nothing beyond it is needed.',
+  },
+  oneThingNoticeIntroNone: {
+    zh: '您申请的“{thing}”（受理编号 {case}）包括以下 {count} 个事项，所需材料均已通过数据共享核验，无需提交其他材料。',
+    en: 'Your application for “{thing}” (case {case}) covers the {count} matters below; every material is covered through the data exchange, nothing else to bring.',
+  },
+  noticeMattersTitle: { zh: '办理事项与承诺时限', en: 'Matters and promised times' },
+  noticeToBringTitle: { zh: '还需提交的材料', en: 'Still to bring' },
+  applicationTitle: { zh: '申请与部门任务', en: 'Application and department tasks' },
+  applicationStatus: { zh: '申请状态', en: 'Status' },
+  submittedAt: { zh: '提交时间', en: 'Submitted' },
+  dueColumn: { zh: '应办结日期', en: 'Due' },
+  noteColumn: { zh: '部门意见', en: 'Department’s note' },
+  appDRAFT: { zh: '未提交', en: 'Not submitted' },
+  appSUBMITTED: { zh: '已提交', en: 'Submitted' },
+  appIN_PROGRESS: { zh: '办理中', en: 'In progress' },
+  appNEEDS_MATERIAL: { zh: '需补正材料', en: 'A material is needed' },
+  appCOMPLETED: { zh: '已办结', en: 'Completed' },
+  appREJECTED: { zh: '不予批准', en: 'Rejected' },
+  taskWAITING: { zh: '等待前置事项', en: 'Waiting' },
+  taskOPEN: { zh: '办理中', en: 'Open' },
+  taskAPPROVED: { zh: '已批准', en: 'Approved' },
+  taskREJECTED: { zh: '不予批准', en: 'Rejected' },
+  taskNEEDS_MATERIAL: { zh: '需补正材料', en: 'Material needed' },
+  overdue: { zh: '已逾期', en: 'Overdue' },
+  dueBy: { zh: '承诺 {date} 前办结', en: 'Promised by {date}' },
+  dueAfter: { zh: '{matters}批准后 {days} 天内办结', en: 'Within {days} days once {matters} is approved' },
+  dueAfterOpen: { zh: '前置事项批准后 {days} 天内办结', en: 'Within {days} days once the matters before it are approved' },
+  decidedOn: { zh: '{date}已办结', en: 'Decided {date}' },
+  correctedByApplicant: { zh: '申请人已更正', en: 'corrected by the applicant' },
+  srcApplicant: { zh: '申请人填写', en: 'typed by the applicant' },
+  // The department inbox.
+  inboxTitle: { zh: '部门待办', en: 'Department inbox' },
+  inboxEmpty: { zh: '暂无任务', en: 'No tasks' },
+  loadingTasks: { zh: '正在读取任务…', en: 'Reading the tasks…' },
+  subjectColumn: { zh: '办理对象', en: 'About' },
+  openTask: { zh: '办理', en: 'Open' },
+  taskDetail: { zh: '任务详情', en: 'Task' },
+  applicationForm: { zh: '申请表', en: 'The application form' },
+  correctedFields: { zh: '申请人更正的内容', en: 'Corrected by the applicant' },
+  correctionLine: { zh: '{key}：记录值 {record}，申请人填写 {value}', en: '{key}: the records say {record}, the applicant wrote {value}' },
+  decisionNote: { zh: '意见（不予批准或需补正材料时必填，申请人可见）', en: 'Note (required to reject or ask for a material; the applicant sees it)' },
+  approve: { zh: '批准', en: 'Approve' },
+  reject: { zh: '不予批准', en: 'Reject' },
+  needMaterial: { zh: '需补正材料', en: 'Ask for a material' },
+  noteRequired: {
+    zh: '不予批准或需补正材料时，请填写意见，告诉申请人原因或缺少的材料',
+    en: 'Write a note: tell the applicant why, or which material is missing',
+  },
+  deciding: { zh: '正在提交决定…', en: 'Recording the decision…' },
+  decidedAPPROVED: { zh: '已批准', en: 'Approved' },
+  decidedREJECTED: { zh: '已决定不予批准', en: 'Rejected' },
+  decidedNEEDS_MATERIAL: { zh: '已通知申请人补正材料', en: 'The applicant is asked for the material' },
+  notDecidable: { zh: '该任务当前不能办理（等待前置事项或已办结）', en: 'This task cannot be decided now (waiting, or decided)' },
+  afterLabel: { zh: '前置事项', en: 'After' },
+  refreshList: { zh: '刷新', en: 'Refresh' },
+  // The citizen's progress.
+  myApplications: { zh: '我的办件进度', en: 'My applications' },
+  noApplications: { zh: '暂无申请', en: 'No applications' },
+  loadingApplications: { zh: '正在读取办件进度…', en: 'Reading your applications…' },
+  departmentNote: { zh: '部门意见：{note}', en: 'The department says: {note}' },
+  caseNumberShort: { zh: '受理编号 {case}', en: 'Case {case}' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type LabelKey = keyof typeof LABELS;
@@ -383,7 +498,7 @@ export function t(key: LabelKey): string {
 }
 
 export function departmentName(code: string): string {
-  return DEPARTMENTS[code]?.[lang] ?? code;
+  return DEPARTMENTS[code]?.[lang] ?? (DECIDING_DEPARTMENT_NAMES as Record<string, Record<Lang, string>>)[code]?.[lang] ?? code;
 }
 
 const OUTCOMES: Record<string, Record<Lang, string>> = {

@@ -2,8 +2,10 @@ import { endSession, graphql, ME_QUERY, session, type Me } from './api.js';
 import { renderAuditor } from './auditor.js';
 import { renderCitizen } from './citizen.js';
 import { renderClerk } from './clerk.js';
+import { renderDepartment } from './department.js';
 import { h, replace } from './dom.js';
 import { currentLang, setLang, t } from './i18n.js';
+import { clearOneThing } from './one-thing.js';
 import { renderSignIn } from './sign-in.js';
 import { renderVerify } from './verify.js';
 
@@ -34,12 +36,14 @@ async function render(signedIn?: Me): Promise<void> {
     await render();
     return;
   }
-  const { kind, id, hall } = me;
-  who.textContent = hall ? `${kind.toLowerCase()} ${id} · ${hall}` : `${kind.toLowerCase()} ${id}`;
+  const { kind, id, hall, department } = me;
+  const where = hall ?? department;
+  who.textContent = where ? `${kind.toLowerCase()} ${id} · ${where}` : `${kind.toLowerCase()} ${id}`;
   signOut.hidden = false;
   if (kind === 'CLERK') await renderClerk(app, me);
   else if (kind === 'CITIZEN') await renderCitizen(app, id);
   else if (kind === 'AUDITOR') await renderAuditor(app);
+  else if (kind === 'DEPARTMENT') await renderDepartment(app, me);
   else replace(app, h('p', {}, t('roleNotYet')));
 }
 
@@ -49,6 +53,7 @@ lang.addEventListener('click', () => {
 });
 signOut.addEventListener('click', () => {
   endSession();
+  clearOneThing();
   void render();
 });
 setLang(currentLang());

@@ -16,6 +16,13 @@ export const DEV_PERSONAS: readonly DevPersona[] = [
   { code: 'CLERK_CHANGNING', label: 'Clerk, Changning District Service Center', token: { role: 'clerk', sub: 'C-CN-001', hall: 'CHANGNING-01' } },
   { code: 'AUDITOR', label: 'Auditor', token: { role: 'auditor', sub: 'AUD-001' } },
   { code: 'CITIZEN_LI_WEI', label: 'Citizen Li Wei (330825198803142023)', token: { role: 'citizen', sub: '330825198803142023' } },
+  // Department systems working their inbox of one-thing tasks (decideTask) in the console.
+  { code: 'DEPARTMENT_HEALTH', label: 'Health Commission, task inbox', token: { role: 'department', sub: 'D-HEALTH-01', department: 'HEALTH' } },
+  {
+    code: 'DEPARTMENT_PUBLIC_SECURITY',
+    label: 'Public Security Bureau, task inbox',
+    token: { role: 'department', sub: 'D-PS-01', department: 'PUBLIC_SECURITY' },
+  },
 ];
 
 /** How long a development sign-in lasts. */
