@@ -271,9 +271,12 @@ describe('§I 53: the database down under a burst of requests', () => {
         .send({ query: '{ departments { code } }' });
     expect((await ask()).body.errors).toBeUndefined();
 
-    // The database goes away: open connections are cut, new ones refused.
-    await new Promise<void>((resolve) => relay!.close(() => resolve()));
+    // The database goes away: open connections are cut, new ones refused. (close() answers once every
+    // connection has ended: they are cut first, or it would wait for the pools' busy ones — the job
+    // queue polls — to go idle.)
+    const closed = new Promise<void>((resolve) => relay!.close(() => resolve()));
     for (const socket of sockets) socket.destroy();
+    await closed;
     const burstStarted = Date.now();
     const answers = [];
     for (let i = 0; i < 50; i++) answers.push(await ask());
