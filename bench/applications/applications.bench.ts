@@ -40,7 +40,6 @@ import {
   type Fail,
   type Summarize,
 } from '../cases/clerk-bench.js';
-import type { ClerksResult } from '../cases/clerks.js';
 import { parseAnswer, type StepAnswer, type UnitContext } from '../cases/workflow.js';
 import { withClient } from '../harness.js';
 import {
@@ -141,8 +140,8 @@ async function auditRun(ownerUrl: string, prefix: string): Promise<Audit> {
  * no draft holding a task. An application can be made whose answer was lost (a timeout), so the
  * database may hold more than was answered.
  */
-function auditProblems(audit: Audit, result: ClerksResult): string[] {
-  const count = (name: string) => result.counts[name] ?? 0;
+function auditProblems(audit: Audit, counts: Readonly<Record<string, number>>): string[] {
+  const count = (name: string) => counts[name] ?? 0;
   const problems = caseAuditProblems(audit, count('opened'));
   if (audit.applications < count('applicationsOpened'))
     problems.push(`${count('applicationsOpened')} applications answered but ${audit.applications} in the database`);
@@ -211,7 +210,7 @@ async function verify(url: string, ownerUrl: string, clerks: Map<string, Clerk>,
     audit.applications === n &&
     audit.submitted === n &&
     audit.otherEntries === 0 &&
-    auditProblems(audit, { counts } as unknown as ClerksResult).length === 0 &&
+    auditProblems(audit, counts).length === 0 &&
     audit.submitEntries === n &&
     audit.openApplicationEntries === n;
   if (!exact) throw new Error(`the database does not hold exactly the verified applications (${n}): ${JSON.stringify(audit)}; no figures were recorded`);

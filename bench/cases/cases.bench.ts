@@ -34,7 +34,6 @@ import {
   type ClerkBench,
   type Summarize,
 } from './clerk-bench.js';
-import type { ClerksResult } from './clerks.js';
 
 const USAGE = usageOf('bench:cases', 'opening a case and reading it');
 
@@ -45,9 +44,9 @@ type Audit = CaseAudit;
 type Verified = { audit: Audit };
 
 /** Every case answered audited (caseAuditProblems), and three reads for every complete read. */
-function auditProblems(audit: Audit, result: ClerksResult): string[] {
-  const readComplete = result.counts.readComplete ?? 0;
-  const problems = caseAuditProblems(audit, result.counts.opened ?? 0);
+function auditProblems(audit: Audit, counts: Readonly<Record<string, number>>): string[] {
+  const readComplete = counts.readComplete ?? 0;
+  const problems = caseAuditProblems(audit, counts.opened ?? 0);
   if (audit.readEntries < 3 * readComplete) problems.push(`${readComplete} complete reads but ${audit.readEntries} DATA_ACCESS entries, fewer than 3 each`);
   return problems;
 }

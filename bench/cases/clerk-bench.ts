@@ -146,8 +146,8 @@ export interface ClerkBench<Audit, Verified> {
   workload(families: readonly Family[], clerks: Map<string, Clerk>): ClerksWorkload;
   /** What the database holds of the units made by the clerks whose `sub` starts with `prefix`. */
   audit(ownerUrl: string, prefix: string): Promise<Audit>;
-  /** Why the audit does not account for the run's answers (empty: it does). */
-  auditProblems(audit: Audit, result: ClerksResult): string[];
+  /** Why the audit does not account for what the gateway answered it made (`counts`, the workflow's counters; empty: it does). */
+  auditProblems(audit: Audit, counts: Readonly<Record<string, number>>): string[];
   /** The audit in a few words, for the run's log line. */
   describeAudit(audit: Audit): string;
 }
@@ -276,7 +276,7 @@ async function measureRun<A, V>(
   const request: ClerksRequest = { url, clerks, warmupSeconds, seconds, ...bench.workload(families, await clerkTokens(config, families, prefix)) };
   const { result, cpu, gatewayInstructions, database } = await measureForked<ClerksRequest, ClerksResult>(ctx, { gateway }, 'bench/cases/clerks.js', request);
   const audit = await bench.audit(ctx.ownerUrl, prefix);
-  const problems = bench.auditProblems(audit, result);
+  const problems = bench.auditProblems(audit, result.counts);
   if (problems.length > 0) throw new Error(`${clerks} clerks: the ${bench.unit}s made are not all audited: ${problems.join('; ')}`);
   return {
     ...result,
