@@ -3,7 +3,7 @@
 // measuring, measured runs of virtual clerks (bench/cases/clerks.ts, each run with its own clerk
 // tokens) each audited in the database afterwards, and the notes of their tables. Each benchmark
 // says what its clerks do (a workflow), how it checks and audits, and how its table reads.
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCliArgs } from '../../src/common/cli.js';
 import type { AppConfig } from '../../src/config/app-config.js';
@@ -16,6 +16,7 @@ import {
   describeDatabaseActivity,
   foreignCores,
   freePort,
+  gatewayLogSummary,
   ledgerEntryCount,
   measuredBuildNote,
   measureForked,
@@ -31,6 +32,7 @@ import {
   type CpuContext,
   type DatabaseActivity,
   type DisturbedAttempt,
+  type GatewayLogSummary,
 } from '../harness.js';
 import { writeResult } from '../results.js';
 import type { GraphqlAnswer } from './case-answer.js';
@@ -129,7 +131,7 @@ export interface SizeResult<Audit, Verified> {
   verified: Verified & { count: number };
   gatewayStartMs: number;
   gatewayMemory: { rssMiB: number; peakMiB: number } | null;
-  gatewayWarnLog: { lines: number; first: string[]; linesWhileStopping: number } | null;
+  gatewayWarnLog: GatewayLogSummary | null;
   disturbedAttempts: DisturbedAttempt[];
   runs: Array<Run<Audit>>;
 }
@@ -231,13 +233,6 @@ async function runSize<A, V>(bench: ClerkBench<A, V>, adminUrl: string, dataDir:
     logLength = statSync(gateway.child.logFile!).size;
     await stop(gateway.child);
   }
-  const text = readFileSync(gateway.child.logFile!);
-  const lines = (part: Buffer) =>
-    part
-      .toString('utf8')
-      .split('\n')
-      .filter((l) => l.trim() !== '');
-  const running = lines(text.subarray(0, logLength));
   return {
     citizens,
     database,
@@ -250,11 +245,7 @@ async function runSize<A, V>(bench: ClerkBench<A, V>, adminUrl: string, dataDir:
     verified,
     gatewayStartMs: gateway.startMs,
     gatewayMemory,
-    gatewayWarnLog: {
-      lines: running.length,
-      first: running.slice(0, 5).map((l) => redactTokens(l).slice(0, 400)),
-      linesWhileStopping: lines(text.subarray(logLength)).length,
-    },
+    gatewayWarnLog: gatewayLogSummary(gateway.child.logFile!, logLength),
     disturbedAttempts: disturbed,
     runs,
   };
