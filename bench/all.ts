@@ -34,6 +34,12 @@ const STEPS: Step[] = [
     limitSeconds: 300,
   },
   {
+    name: 'applications',
+    script: 'bench/applications/applications.bench.js',
+    args: ['--citizens', '10000,1000000', '--seconds', '8', '--warmup', '3', '--clerks', '8,16,32', '--sample', '1000'],
+    limitSeconds: 300,
+  },
+  {
     name: 'certificates',
     script: 'bench/certificates/certificates.bench.js',
     args: ['--citizens', '10000', '--seconds', '8', '--warmup', '3', '--connections', '16,32', '--sample', '1000', '--batch', '10000'],

@@ -422,6 +422,29 @@ function countInstructions(pid: number): InstructionCounter {
   };
 }
 
+/** What a gateway wrote to its log: lines while serving (the first few, without tokens) and while stopping. */
+export interface GatewayLogSummary {
+  lines: number;
+  first: string[];
+  linesWhileStopping: number;
+}
+
+/** The gateway's log file in two parts: the first `servingLength` bytes (written while serving), then what it wrote while stopping. */
+export function gatewayLogSummary(logFile: string, servingLength: number): GatewayLogSummary {
+  const text = readFileSync(logFile);
+  const lines = (part: Buffer) =>
+    part
+      .toString('utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
+  const running = lines(text.subarray(0, servingLength));
+  return {
+    lines: running.length,
+    first: running.slice(0, 5).map((l) => redactTokens(l).slice(0, 400)),
+    linesWhileStopping: lines(text.subarray(servingLength)).length,
+  };
+}
+
 /** The PostgreSQL server the benchmarks run against, and how it is set. */
 export interface BenchServer {
   /** A URL with a role that may create databases and roles. */

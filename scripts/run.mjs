@@ -25,6 +25,7 @@ const entryPoints = {
   'bench-exchange': 'dist/bench/exchange/exchange.bench.js',
   'bench-certificates': 'dist/bench/certificates/certificates.bench.js',
   'bench-cases': 'dist/bench/cases/cases.bench.js',
+  'bench-applications': 'dist/bench/applications/applications.bench.js',
   'bench-ledger-verify': 'dist/bench/ledger/verify.bench.js',
   soak: 'dist/bench/soak/soak.js',
   'bench-profile': 'dist/bench/cpu-profile.js',

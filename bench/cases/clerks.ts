@@ -1,43 +1,34 @@
-// The load generator of bench:cases, run as its own process (forked with an IPC channel, like
-// bench/exchange/load.ts, so that its CPU is apart from the gateway's): a fixed number of virtual
-// clerks, each with its own keep-alive connection, each opening a case and then reading every
-// party's records under it, in a loop — the second request needs the case id the first answers,
-// which autocannon's independent requests cannot carry. A warm-up, then the measured period; a case
-// counts in the period it ends in, and only when both answers are complete (see `checkRead`).
-// Every case's answers are read before the process reports, so no request is left in flight.
+// The load generator of bench:cases and bench:applications, run as its own process (forked with an
+// IPC channel, like bench/exchange/load.ts, so that its CPU is apart from the gateway's): a fixed
+// number of virtual clerks, each with its own keep-alive connection, each doing one unit of work
+// after another — a workflow of dependent requests (bench/cases/workflow.ts), each needing what the
+// one before answered, which autocannon's independent requests cannot carry: a case (open, read)
+// or an application (open the case, guide, open the application, submit it). A warm-up, then the
+// measured period; a unit counts in the period it ends in, and only when its workflow finds every
+// answer complete. Every unit's answers are read before the process reports, so no request is left
+// in flight.
 import { Agent, request as httpRequest } from 'node:http';
-import { latencySummary, roundMs } from '../results.js';
+import { applicationWorkflow, type ApplicationOptions, type ApplicationUnit } from '../applications/application-workflow.js';
 import type { LoadMessage } from '../exchange/load.js';
 import { Timeline, type TimelineBucket } from '../exchange/timeline.js';
-import { checkRead, type GraphqlAnswer } from './case-answer.js';
+import { latencySummary, roundMs } from '../results.js';
+import { caseWorkflow, type CaseOptions, type CaseUnit } from './case-workflow.js';
+import { incompleteCount, parseAnswer, type StepAnswer, type UnitContext, type Workflow } from './workflow.js';
 
-export interface ClerksRequest {
+/** The workflows a run may ask for, by name, with what each unit and the run's options carry. */
+const WORKFLOWS = { case: caseWorkflow, application: applicationWorkflow } as const;
+
+export type ClerksWorkload =
+  { workflow: 'case'; units: CaseUnit[]; options: CaseOptions } | { workflow: 'application'; units: ApplicationUnit[]; options: ApplicationOptions };
+
+export type ClerksRequest = ClerksWorkload & {
   url: string;
-  /** Concurrent virtual clerks, one connection each. */
+  /** Concurrent virtual clerks, one connection each; the units are rotated over, one after another. */
   clerks: number;
   warmupSeconds: number;
   seconds: number;
-  /** Rotated over, one per case: openCase's body, the read's body (with `placeholder` for the case id) and the clerk's authorization. */
-  cases: Array<{ open: string; read: string; authorization: string }>;
-  placeholder: string;
-  /** Per alias of the read query, the fields that must not be null for the case to count as complete. */
-  required: Record<string, readonly string[]>;
   bucketSeconds?: number;
-}
-
-/** Why a case was not complete. */
-export interface Incomplete {
-  /** openCase answered non-2xx or with GraphQL errors, or without an id. */
-  openRefused: number;
-  /** openCase answered but a relation was not PROVEN. */
-  relationNotProven: number;
-  /** The read answered non-2xx or with GraphQL errors. */
-  readErrors: number;
-  /** The read answered without errors but a party's consent was not GIVEN or a required record was null. */
-  readIncomplete: number;
-  /** No answer at all (socket error, timeout). */
-  transport: number;
-}
+};
 
 export interface StepLatency {
   p50: number;
@@ -47,26 +38,25 @@ export interface StepLatency {
 }
 
 export interface ClerksResult {
+  workflow: ClerksWorkload['workflow'];
   clerks: number;
   /** Wall seconds of the measured period. */
   seconds: number;
-  /** Cases that ended in the measured period, complete or not. */
-  cases: number;
+  /** Units that ended in the measured period, complete or not. */
+  units: number;
   complete: number;
-  incomplete: Incomplete;
-  /** Complete cases per second of the measured period. */
+  /** Incomplete units of the measured period by reason (the workflow's reasons, and `transport`: no answer at all). */
+  incomplete: Record<string, number>;
+  /** Complete units per second of the measured period. */
   completePerSecond: number;
-  /** Latency of the complete cases of the measured period: openCase sent to the read's answer received (ms). */
+  /** Latency of the complete units of the measured period: the first request sent to the last answer received (ms). */
   latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
-  /** The two requests of those cases, apart. */
-  openLatencyMs: StepLatency;
-  readLatencyMs: StepLatency;
-  /** Cases of the warm-up and of the draining after the measured period, complete or not. */
+  /** Each step of those units, apart, by the workflow's step names. */
+  stepLatencyMs: Record<string, StepLatency>;
+  /** Units of the warm-up and of the draining after the measured period, complete or not. */
   warmup: { complete: number; incomplete: number };
-  /** openCase answers carrying a case id over the whole run (warm-up, measured period, draining): cases the gateway says it made. */
-  opened: number;
-  /** Reads answered complete over the whole run. */
-  readComplete: number;
+  /** The workflow's counters over the whole run (warm-up, measured period, draining): what the gateway answered it made. */
+  counts: Record<string, number>;
   /** The first incomplete answer, for the report (never a token). */
   firstError?: string;
   timeline: TimelineBucket[];
@@ -74,11 +64,11 @@ export interface ClerksResult {
 
 const TIMEOUT_MS = 10_000;
 
-function redact(text: string): string {
-  return text.slice(0, 2000).replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, '<token>');
-}
+/** A request that got no answer (socket error, timeout), with the step it was. */
+class Transport extends Error {}
 
 async function run(req: ClerksRequest): Promise<ClerksResult> {
+  const workflow = WORKFLOWS[req.workflow] as Workflow<unknown, unknown>;
   const target = new URL('/graphql', req.url);
   const agent = new Agent({ keepAlive: true, maxSockets: req.clerks });
   const post = (body: string, authorization: string) =>
@@ -107,74 +97,60 @@ async function run(req: ClerksRequest): Promise<ClerksResult> {
   let measureStart = 0;
   let measureEnd = Infinity;
   let next = 0;
-  let opened = 0;
-  let readComplete = 0;
   let firstError: string | undefined;
-  const incomplete: Incomplete = { openRefused: 0, relationNotProven: 0, readErrors: 0, readIncomplete: 0, transport: 0 };
+  const counts: Record<string, number> = Object.fromEntries(workflow.counters.map((c) => [c, 0]));
+  const incomplete: Record<string, number> = Object.fromEntries([...workflow.reasons, 'transport'].map((r) => [r, 0]));
   const warmup = { complete: 0, incomplete: 0 };
   const latencies: number[] = [];
-  const openLatencies: number[] = [];
-  const readLatencies: number[] = [];
+  const stepLatencies: Record<string, number[]> = Object.fromEntries(workflow.steps.map((s) => [s, []]));
   const timeline = new Timeline(req.bucketSeconds ?? 1, (bucket) => send({ type: 'bucket', bucket }));
 
-  type Outcome = { ok: true; openMs: number } | { ok: false; why: keyof Incomplete; detail: string };
-
-  const oneCase = async (c: ClerksRequest['cases'][number]): Promise<Outcome> => {
-    const started = performance.now();
-    let answer: { status: number; text: string };
+  const oneUnit = async (unit: unknown) => {
+    const stepMs: Record<string, number> = {};
+    const context: UnitContext = {
+      async request(step, body, authorization): Promise<StepAnswer> {
+        const started = performance.now();
+        let answer: { status: number; text: string };
+        try {
+          answer = await post(body, authorization);
+        } catch (error) {
+          throw new Transport(`${step}: ${(error as Error).message}`);
+        }
+        stepMs[step] = (stepMs[step] ?? 0) + performance.now() - started;
+        return { ...answer, body: parseAnswer(answer.text) };
+      },
+      count(counter, n = 1) {
+        counts[counter] = (counts[counter] ?? 0) + n;
+      },
+    };
     try {
-      answer = await post(c.open, c.authorization);
+      const failed = await workflow.run(unit, req.options, context);
+      return failed ? { ok: false as const, ...failed } : { ok: true as const, stepMs };
     } catch (error) {
-      return { ok: false, why: 'transport', detail: `openCase: ${(error as Error).message}` };
+      if (error instanceof Transport) return { ok: false as const, why: 'transport', detail: error.message };
+      throw error;
     }
-    const openMs = performance.now() - started;
-    const opening = parse(answer.text);
-    const openCase = opening?.data?.openCase as { id?: string; parties?: Array<{ role: string; relation: { status: string } | null }> } | undefined;
-    if (openCase?.id) opened++;
-    if (answer.status !== 200 || !opening || opening.errors || !openCase?.id) {
-      return { ok: false, why: 'openRefused', detail: `openCase ${answer.status} ${redact(answer.text)}` };
-    }
-    if (openCase.parties?.some((p) => p.relation !== null && p.relation.status !== 'PROVEN')) {
-      return { ok: false, why: 'relationNotProven', detail: `openCase ${redact(answer.text)}` };
-    }
-    try {
-      answer = await post(c.read.replace(req.placeholder, openCase.id), c.authorization);
-    } catch (error) {
-      return { ok: false, why: 'transport', detail: `read: ${(error as Error).message}` };
-    }
-    const read = parse(answer.text);
-    if (answer.status !== 200 || !read || read.errors) return { ok: false, why: 'readErrors', detail: `read ${answer.status} ${redact(answer.text)}` };
-    const problem = checkRead(read, req.required);
-    if (problem) return { ok: false, why: 'readIncomplete', detail: `read: ${problem}: ${redact(answer.text)}` };
-    readComplete++;
-    return { ok: true, openMs };
   };
 
   const clerk = async () => {
     while (phase !== 'stopping') {
-      const c = req.cases[next++ % req.cases.length]!;
+      const unit = req.units[next++ % req.units.length]!;
       const started = performance.now();
-      const outcome = await oneCase(c);
+      const outcome = await oneUnit(unit);
       const ended = performance.now();
       const measured = ended >= measureStart && ended <= measureEnd && measureStart > 0;
+      if (!outcome.ok) firstError ??= outcome.detail;
       if (!measured) {
-        if (outcome.ok) warmup.complete++;
-        else {
-          warmup.incomplete++;
-          firstError ??= outcome.detail;
-        }
+        warmup[outcome.ok ? 'complete' : 'incomplete']++;
         continue;
       }
-      if (outcome.ok) {
-        latencies.push(ended - started);
-        openLatencies.push(outcome.openMs);
-        readLatencies.push(ended - started - outcome.openMs);
-        timeline.add(ended - started, true);
-      } else {
-        incomplete[outcome.why]++;
-        firstError ??= outcome.detail;
-        timeline.add(ended - started, false);
+      timeline.add(ended - started, outcome.ok);
+      if (!outcome.ok) {
+        incomplete[outcome.why] = (incomplete[outcome.why] ?? 0) + 1;
+        continue;
       }
+      latencies.push(ended - started);
+      for (const step of workflow.steps) stepLatencies[step]!.push(outcome.stepMs[step] ?? 0);
     }
   };
 
@@ -194,35 +170,26 @@ async function run(req: ClerksRequest): Promise<ClerksResult> {
 
   const seconds = (measureEnd - measureStart) / 1000;
   const sorted = (values: number[]) => values.sort((a, b) => a - b);
-  const step = (values: number[]) => {
+  const step = (values: number[]): StepLatency => {
     const { p50, p99, max, mean } = latencySummary(sorted(values), { p50: 0.5, p99: 0.99 });
     return { p50, p99, max, mean };
   };
-  const failed = Object.values(incomplete).reduce((a, b) => a + b, 0);
+  const failed = incompleteCount({ incomplete });
   return {
+    workflow: req.workflow,
     clerks: req.clerks,
     seconds: roundMs(seconds),
-    cases: latencies.length + failed,
+    units: latencies.length + failed,
     complete: latencies.length,
     incomplete,
     completePerSecond: Math.round(latencies.length / seconds),
     latencyMs: latencySummary(sorted(latencies), { p50: 0.5, p90: 0.9, p99: 0.99 }),
-    openLatencyMs: step(openLatencies),
-    readLatencyMs: step(readLatencies),
+    stepLatencyMs: Object.fromEntries(workflow.steps.map((s) => [s, step(stepLatencies[s]!)])),
     warmup,
-    opened,
-    readComplete,
+    counts,
     firstError,
     timeline: timeline.buckets,
   };
-}
-
-function parse(text: string): GraphqlAnswer | null {
-  try {
-    return JSON.parse(text) as GraphqlAnswer;
-  } catch {
-    return null;
-  }
 }
 
 function send(message: LoadMessage<ClerksResult>): void {

@@ -15,7 +15,7 @@
 // department schemas through the same reader roles (no authorization, no audit), is verified against
 // the floor's records, and the same load generator alternates onegate and PostGraphile runs (A B A B)
 // at --peer-connections; the ratios onegate ÷ PostGraphile come from those paired runs.
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCliArgs } from '../../src/common/cli.js';
 import { DEPARTMENT_CODES, type DepartmentCode } from '../../src/common/departments.js';
@@ -26,6 +26,7 @@ import {
   FOREIGN_LIMIT,
   foreignCores,
   freePort,
+  gatewayLogSummary,
   ledgerEntryCount,
   measuredBuildNote,
   runContext,
@@ -437,20 +438,7 @@ async function runSize(adminUrl: string, dataDir: string, citizens: number, sett
         logLength = statSync(gateway.child.logFile!).size;
         await stop(gateway.child);
       }
-      if (logLevel === GATEWAY_LOG_LEVEL) {
-        const text = readFileSync(gateway.child.logFile!);
-        const lines = (part: Buffer) =>
-          part
-            .toString('utf8')
-            .split('\n')
-            .filter((l) => l.trim() !== '');
-        const running = lines(text.subarray(0, logLength));
-        gatewayWarnLog = {
-          lines: running.length,
-          first: running.slice(0, 5).map((l) => redactTokens(l).slice(0, 400)),
-          linesWhileStopping: lines(text.subarray(logLength)).length,
-        };
-      }
+      if (logLevel === GATEWAY_LOG_LEVEL) gatewayWarnLog = gatewayLogSummary(gateway.child.logFile!, logLength);
     }
   } finally {
     await stop(api.child);
