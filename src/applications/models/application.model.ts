@@ -50,6 +50,12 @@ export class PrefilledField {
   @Field()
   key: string;
 
+  @Field({ description: "The field's label on the one thing's form, e.g. Mother's name." })
+  label: string;
+
+  @Field({ description: "The field's label in Chinese, e.g. 母亲姓名." })
+  labelZh: string;
+
   @Field(() => JsonScalar, { nullable: true, description: 'The value as guided; null: to be typed by the applicant.' })
   value: string | boolean | null;
 
