@@ -20,7 +20,7 @@ const INSURANCE = 'NEWBORN_MEDICAL_INSURANCE';
 
 const TASK_FIELDS =
   'id department departmentName departmentNameZh matter matterName matterNameZh subject status after promisedDays dueAt overdue note openedAt decidedAt';
-const APPLICATION_FIELDS = `id oneThing caseId caseNumber hall status answers matters prefill { key value source } form corrections { key recordValue value }
+const APPLICATION_FIELDS = `id oneThing caseId caseNumber hall hallName hallNameZh status answers matters prefill { key label labelZh value source } form corrections { key recordValue value }
   tasks { ${TASK_FIELDS} } createdAt submittedAt`;
 const OPEN = `mutation($input: OpenApplicationInput!) { openApplication(input: $input) { ${APPLICATION_FIELDS} } }`;
 const SUBMIT = `mutation($id: ID!, $form: JSON!) { submitApplication(id: $id, form: $form) { ${APPLICATION_FIELDS} } }`;
@@ -29,7 +29,9 @@ const DECIDE = `mutation($id: ID!, $decision: TaskDecision!, $note: String) {
 const TASKS = `query($filter: DepartmentTaskFilter, $first: Int, $after: String) {
   departmentTasks(filter: $filter, first: $first, after: $after) { edges { cursor node { ${TASK_FIELDS} application { id caseNumber } } } pageInfo { hasNextPage endCursor } } }`;
 const APPLICATION = `query($id: ID!) { application(id: $id) { ${APPLICATION_FIELDS} } }`;
-const MINE = `{ myApplications { id oneThing oneThingNameZh status tasks { matter matterNameZh department departmentName departmentNameZh status dueAt promisedDays note } } }`;
+// Every task field, `after` too: the citizen's screen reads its applications with their tasks in one query, within the cost limit.
+const MINE = `{ myApplications { id oneThing oneThingName oneThingNameZh caseId caseNumber hall status submittedAt createdAt
+  tasks { id department departmentName departmentNameZh matter matterName matterNameZh subject status after promisedDays dueAt overdue note openedAt decidedAt } } }`;
 
 interface Task {
   id: string;
@@ -54,7 +56,7 @@ interface Application {
   status: string;
   answers: Record<string, string>;
   matters: string[];
-  prefill: Array<{ key: string; value: string | boolean | null; source: string }>;
+  prefill: Array<{ key: string; label: string; labelZh: string; value: string | boolean | null; source: string }>;
   form: Record<string, unknown> | null;
   corrections: Array<{ key: string; recordValue: unknown; value: unknown }>;
   tasks: Task[];
@@ -158,16 +160,25 @@ describe('applications', () => {
         caseId,
         caseNumber,
         hall: 'LONGYOU-01',
+        hallName: 'Longyou County One-Window Hall',
+        hallNameZh: '龙游县政务服务中心',
         answers: { householdOf: 'MOTHER' },
         tasks: [],
         submittedAt: null,
       });
       expect(draft.matters).toEqual([BIRTH, HOUSEHOLD, CARD, INSURANCE]);
       const prefill = new Map(draft.prefill.map((f) => [f.key, f]));
-      expect(prefill.get('childName')).toEqual({ key: 'childName', value: 'Zhang Xiaoyu', source: 'RECORD' });
-      expect(prefill.get('motherIdNumber')).toEqual({ key: 'motherIdNumber', value: LI_WEI, source: 'RECORD' });
+      // Each field with its labels from the one thing's form template, for a department's inbox.
+      expect(prefill.get('childName')).toEqual({ key: 'childName', label: "Child's name", labelZh: '新生儿姓名', value: 'Zhang Xiaoyu', source: 'RECORD' });
+      expect(prefill.get('motherIdNumber')).toEqual({
+        key: 'motherIdNumber',
+        label: "Mother's ID number",
+        labelZh: '母亲公民身份号码',
+        value: LI_WEI,
+        source: 'RECORD',
+      });
       expect(prefill.get('householdOf')).toMatchObject({ value: 'MOTHER' });
-      expect(prefill.get('phone')).toEqual({ key: 'phone', value: null, source: 'TYPED' });
+      expect(prefill.get('phone')).toEqual({ key: 'phone', label: 'Contact phone', labelZh: '联系电话', value: null, source: 'TYPED' });
       const filled = draft.prefill.filter((f) => f.value !== null).length;
       expect(filled / draft.prefill.length).toBeGreaterThanOrEqual(0.8);
       // The records were read under the case (one audited read per party), then the opening recorded.

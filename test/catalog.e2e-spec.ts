@@ -31,9 +31,9 @@ describe('catalog', () => {
     expect(departments.find((d) => d.code === 'CIVIL_AFFAIRS')!.dataItems.map((i) => i.code)).toEqual(['marriage.registration']);
   });
 
-  it('serves each data item with its department and JSON Schema', async () => {
-    const res = await t.graphql<{ dataItems: Array<{ code: string; department: string; schema: Record<string, unknown> }> }>(
-      '{ dataItems { code department schema } }',
+  it('serves each data item with its department, names and JSON Schema', async () => {
+    const res = await t.graphql<{ dataItems: Array<{ code: string; department: string; title: string; nameZh: string; schema: Record<string, unknown> }> }>(
+      '{ dataItems { code department title nameZh schema } }',
       undefined,
       clerk,
     );
@@ -42,6 +42,8 @@ describe('catalog', () => {
     expect(items).toHaveLength(9);
     const marriage = items.find((i) => i.code === 'marriage.registration')!;
     expect(marriage.department).toBe('CIVIL_AFFAIRS');
+    expect(items.find((i) => i.code === 'birth.medical_certificate')).toMatchObject({ title: 'Medical birth certificate', nameZh: '出生医学证明' });
+    expect(items.every((i) => /^[\u4e00-\u9fff]+$/.test(i.nameZh))).toBe(true);
     expect(marriage.schema).toMatchObject({ type: 'object', 'x-onegate': { code: 'marriage.registration' } });
     expect(Object.keys(marriage.schema.properties as object)).toEqual(
       expect.arrayContaining(['spouseIdNumber', 'registeredOn', 'certificateNumber', 'status']),

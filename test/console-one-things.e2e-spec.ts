@@ -267,7 +267,12 @@ describeInBrowser('one thing, done once, in a browser', () => {
     await row.locator('button[data-open-task]').click();
     await health.page.locator('#task-title:focus').waitFor();
     await expect(health.page.locator('#task-detail').textContent()).resolves.toContain(ZHANG_XIAOYU);
-    await expect(health.page.locator('#task-detail .task-corrections').textContent()).resolves.toContain('hospital');
+    // Fields by their labels on the form, the hall by its name: no key or code on the clerk's screen.
+    await expect(health.page.locator('#task-detail .task-corrections').textContent()).resolves.toContain('出生医院');
+    await expect(health.page.locator('#task-detail .task-form-fields dt').allTextContents()).resolves.toEqual(
+      expect.arrayContaining(['新生儿姓名', '出生医院']),
+    );
+    await expect(health.page.locator('#task-detail .facts').first().textContent()).resolves.toContain('龙游县政务服务中心');
     await expect(health.page.locator('#task-detail dd[data-key="hospital"] [data-corrected]').textContent()).resolves.toBe('申请人已更正');
     await expect(health.page.locator('#task-detail dd[data-key="childName"] [data-source]').textContent()).resolves.toBe('来自记录');
     // Rejecting without a note is stopped at the note.

@@ -33,6 +33,7 @@ const ITEM_FILE = {
   description: "A person's registration as unemployed with the public employment service.",
   'x-onegate': {
     code: ITEM,
+    nameZh: '失业登记',
     department: 'HUMAN_RESOURCES',
     subject: 'PERSON',
     view: {
@@ -221,7 +222,13 @@ describe('a data item added by its catalog entry alone', () => {
     );
     const item = res.body.data!.dataItems.find((i) => i.code === ITEM)!;
     expect(item.department).toBe('HUMAN_RESOURCES');
-    expect(item.schema['x-onegate']).toEqual({ code: ITEM, department: 'HUMAN_RESOURCES', subject: 'PERSON', view: ITEM_FILE['x-onegate'].view });
+    expect(item.schema['x-onegate']).toEqual({
+      code: ITEM,
+      nameZh: '失业登记',
+      department: 'HUMAN_RESOURCES',
+      subject: 'PERSON',
+      view: ITEM_FILE['x-onegate'].view,
+    });
     expect(item.schema.properties).toEqual(ITEM_FILE.properties);
   });
 });

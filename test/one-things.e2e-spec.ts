@@ -22,7 +22,7 @@ const GUIDE = `query($input: GuideInput!) { guide(input: $input) {
   questions { key text textZh options { value text textZh } }
   matters { code name nameZh department promisedDays after requirements reasons reasonsZh }
   requirements { code name nameZh status reasons reasonsZh roles matters dataItems certificates }
-  form { fields { key label labelZh type required value source prefilled sourceRole sourceItem sourceQuestion reason } }
+  form { fields { key label labelZh type required value source prefilled sourceRole sourceItem sourceQuestion reason reasonZh } }
 } }`;
 
 interface Guidance {
@@ -31,9 +31,20 @@ interface Guidance {
   answers: Record<string, string>;
   answeredByRecords: string[];
   questions: Array<{ key: string; options: Array<{ value: string }> }>;
-  matters: Array<{ code: string; department: string; after: string[]; requirements: string[]; reasons: string[] }>;
+  matters: Array<{ code: string; department: string; after: string[]; requirements: string[]; reasons: string[]; reasonsZh: string[] }>;
   requirements: Array<{ code: string; status: string; reasons: string[]; reasonsZh: string[]; matters: string[]; dataItems: string[] }>;
-  form: { fields: Array<{ key: string; value: unknown; source: string; prefilled: boolean; sourceRole: string | null; sourceItem: string | null }> };
+  form: {
+    fields: Array<{
+      key: string;
+      value: unknown;
+      source: string;
+      prefilled: boolean;
+      sourceRole: string | null;
+      sourceItem: string | null;
+      reason: string | null;
+      reasonZh: string | null;
+    }>;
+  };
 }
 
 describe('one things', () => {
@@ -173,7 +184,19 @@ describe('one things', () => {
       // Deduplicated: the birth certificate is needed by three matters, proven once, and says why.
       const birth = guidance.requirements.find((r) => r.code === 'BIRTH_CERTIFICATE')!;
       expect(birth.matters).toEqual(['NEWBORN_BIRTH_REGISTRATION', 'NEWBORN_HOUSEHOLD_ENTRY', 'NEWBORN_MEDICAL_INSURANCE']);
-      expect(birth.reasons).toContain('CHILD: proven by the birth.medical_certificate record read under the case');
+      expect(birth.reasons).toContain('Newborn: proven by the medical birth certificate record read under the case');
+      expect(birth.reasonsZh).toContain('新生儿：已通过案件下调取的出生医学证明数据核验');
+      // The clerk's Chinese screen names roles, items and reasons in Chinese: no code shows through.
+      const zh = [
+        ...guidance.requirements.flatMap((r) => r.reasonsZh),
+        ...guidance.matters.flatMap((m) => m.reasonsZh),
+        ...fields.map((f) => f.reasonZh ?? ''),
+      ];
+      expect(zh.filter((text) => /\b[A-Z_]{4,}\b|[a-z]+\.[a-z_]+/.test(text))).toEqual([]);
+      expect(fields.find((f) => f.key === 'motherName')).toMatchObject({
+        reason: "From the mother's resident identity record",
+        reasonZh: '取自母亲的居民身份信息数据',
+      });
       const household = guidance.requirements.find((r) => r.code === 'MOTHER_HOUSEHOLD')!;
       expect(household.reasons).toContain("Rule: The child joins the mother's household");
       expect(household.reasonsZh).toContain('规则：随母落户，核验母亲户籍');
@@ -279,8 +302,15 @@ describe('one things', () => {
     expect(first.questions.map((q) => q.key)).toEqual(['householdOf']);
     expect(first.requirements.find((r) => r.code === 'PARENTS_IDENTITY')).toMatchObject({ status: 'TO_BRING' });
     expect(first.requirements.find((r) => r.code === 'PARENTS_IDENTITY')!.reasons).toEqual(
-      expect.arrayContaining(['MOTHER: proven by the person.identity record read under the case', 'FATHER: not released (CONSENT_MISSING); to bring']),
+      expect.arrayContaining([
+        'Mother: proven by the resident identity record read under the case',
+        "Father: the citizen's consent is required, so the resident identity record was not read; to bring",
+      ]),
     );
+    expect(first.requirements.find((r) => r.code === 'PARENTS_IDENTITY')!.reasonsZh).toEqual(
+      expect.arrayContaining(['母亲：已通过案件下调取的居民身份信息数据核验', '父亲：需要本人授权，未调取其居民身份信息数据，需提交材料']),
+    );
+    expect(first.requirements.flatMap((r) => r.reasonsZh).filter((text) => /\b[A-Z_]{4,}\b|[a-z]+\.[a-z_]+/.test(text))).toEqual([]);
 
     const before = await ledgerSize();
     const father = await guided({ oneThing: 'NEWBORN', answers: { householdOf: 'FATHER' }, case: opened.id });

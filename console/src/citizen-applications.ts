@@ -1,7 +1,7 @@
-import { graphql, type GqlError } from './api.js';
+import { graphql } from './api.js';
 import { h, replace } from './dom.js';
 import { currentLang, dateTimeText, t, tf, type LabelKey } from './i18n.js';
-import { dueText, taskStatus, TASK_FIELDS, type ApplicationData, type TaskData } from './one-thing.js';
+import { APPLICATION_FIELDS, dueText, taskStatus, type ApplicationData } from './one-thing.js';
 
 /*
  * The citizen follows their applications on the phone (我的办件进度): a card per application with
@@ -9,53 +9,25 @@ import { dueText, taskStatus, TASK_FIELDS, type ApplicationData, type TaskData }
  * department's note when it rejected the matter or asks for a material.
  */
 
-// The list without the tasks, then each application's tasks: the list with every task's fields would cost more than a query may.
-const MINE = `{ myApplications { id oneThing oneThingName oneThingNameZh caseId caseNumber hall status submittedAt createdAt } }`;
-/** Applications whose tasks one request asks for (aliases of application(id)). */
-const TASKS_PER_REQUEST = 8;
-
-/** Each application's tasks, a few applications a request; the first failure is the answer's. */
-async function withTasks(list: Array<Omit<ApplicationData, 'tasks'>>): Promise<{ applications: ApplicationData[]; error: GqlError | null }> {
-  const tasks = new Map<string, TaskData[]>();
-  const chunks: Array<Array<Omit<ApplicationData, 'tasks'>>> = [];
-  for (let i = 0; i < list.length; i += TASKS_PER_REQUEST) chunks.push(list.slice(i, i + TASKS_PER_REQUEST));
-  const answers = await Promise.all(
-    chunks.map((chunk) => {
-      const declarations = chunk.map((_, i) => `$a${i}: ID!`).join(', ');
-      const fields = chunk.map((_, i) => `a${i}: application(id: $a${i}) { id tasks { ${TASK_FIELDS} } }`).join(' ');
-      return graphql<Record<string, { id: string; tasks: TaskData[] } | null>>(
-        `query ApplicationTasks(${declarations}) { ${fields} }`,
-        Object.fromEntries(chunk.map((application, i) => [`a${i}`, application.id])),
-      );
-    }),
-  );
-  let error: GqlError | null = null;
-  for (const answer of answers) {
-    error ??= answer.errors[0] ?? null;
-    for (const found of Object.values(answer.data ?? {})) if (found) tasks.set(found.id, found.tasks);
-  }
-  return { applications: list.map((application) => ({ ...application, tasks: tasks.get(application.id) ?? [] })), error };
-}
+// The applications with every task in one query (a task's lists are bounded as tightly as the one-thing schema, so it is within the cost limit).
+const MINE = `{ myApplications { ${APPLICATION_FIELDS} } }`;
 
 const pick = (en: string, zhText: string | null | undefined) => (currentLang() === 'zh' && zhText) || en;
 
 export async function renderMyApplications(section: HTMLElement): Promise<void> {
   replace(section, h('h2', { id: 'my-applications-title' }, t('myApplications')), h('p', { class: 'loading', role: 'status' }, t('loadingApplications')));
   section.setAttribute('aria-busy', 'true');
-  const answer = await graphql<{ myApplications: Array<Omit<ApplicationData, 'tasks'>> }>(MINE);
-  const submitted = (answer.data?.myApplications ?? []).filter((application) => application.status !== 'DRAFT');
-  const detailed = answer.data ? await withTasks(submitted) : null;
+  const answer = await graphql<{ myApplications: ApplicationData[] }>(MINE);
   section.setAttribute('aria-busy', 'false');
-  const failure = answer.errors[0] ?? detailed?.error;
-  if (!answer.data || failure) {
-    const error = failure;
+  if (!answer.data || answer.errors[0]) {
+    const error = answer.errors[0];
     const retry = h('button', { type: 'button', class: 'secondary', 'data-action': 'retry' }, t('retry'));
     retry.addEventListener('click', () => void renderMyApplications(section));
     const words = error?.extensions?.code === 'GATEWAY_UNREACHABLE' ? t('gatewayDown') : tf('otherFailure', { message: error?.message ?? '' });
     replace(section, h('h2', { id: 'my-applications-title' }, t('myApplications')), h('div', { class: 'error', role: 'alert' }, h('p', {}, words), retry));
     return;
   }
-  const applications = detailed!.applications;
+  const applications = answer.data.myApplications.filter((application) => application.status !== 'DRAFT');
   replace(
     section,
     h('h2', { id: 'my-applications-title' }, t('myApplications')),

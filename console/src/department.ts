@@ -20,11 +20,14 @@ interface TaskApplication {
   oneThingNameZh: string;
   caseNumber: string;
   hall: string;
+  /** The hall's names from the hall registry (null: not in it: the code shows). */
+  hallName: string | null;
+  hallNameZh: string | null;
   status: string;
   submittedAt: string | null;
   form: Record<string, unknown> | null;
   /** The form's fields in the template's order, with where each value came from. */
-  prefill: Array<{ key: string; source: string }>;
+  prefill: Array<{ key: string; label: string; labelZh: string; source: string }>;
   corrections: Array<{ key: string; recordValue: unknown; value: unknown }>;
   tasks: TaskData[];
 }
@@ -34,7 +37,7 @@ const PAGE = 50;
 // The list names each task's application only; its form and other tasks come with the task opened (the whole would cost too much).
 const INBOX = `query Inbox { departmentTasks(first: ${PAGE}) { edges { node { ${TASK_FIELDS} application { id oneThing oneThingName oneThingNameZh caseNumber } } } } }`;
 const TASK_APPLICATION = `query TaskApplication($id: ID!) { application(id: $id) {
-  id oneThingName oneThingNameZh caseNumber hall status submittedAt form prefill { key source } corrections { key recordValue value } tasks { ${TASK_FIELDS} } } }`;
+  id oneThingName oneThingNameZh caseNumber hall hallName hallNameZh status submittedAt form prefill { key label labelZh source } corrections { key recordValue value } tasks { ${TASK_FIELDS} } } }`;
 const DECIDE = `mutation Decide($id: ID!, $decision: TaskDecision!, $note: String) { decideTask(id: $id, decision: $decision, note: $note) { ${TASK_FIELDS} } }`;
 
 const DECIDABLE = new Set(['OPEN', 'NEEDS_MATERIAL']);
@@ -187,7 +190,7 @@ function showDetail(task: InboxTask, app: TaskApplication, list: HTMLElement, de
     ['oneThingTitle', pick(app.oneThingName, app.oneThingNameZh)],
     ['subjectColumn', task.subject],
     ['caseNumberLabel', app.caseNumber],
-    ['caseHall', app.hall],
+    ['caseHall', (zh() ? app.hallNameZh : app.hallName) ?? app.hall],
     ['submittedAt', app.submittedAt ? dateTimeText(app.submittedAt) : '—'],
     ['status', taskStatus(task)],
     ['dueColumn', dueText(task, app.tasks)],
@@ -209,6 +212,11 @@ function showDetail(task: InboxTask, app: TaskApplication, list: HTMLElement, de
   const order = [...app.prefill.map((p) => p.key), ...Object.keys(submitted).filter((key) => !app.prefill.some((p) => p.key === key))];
   const form = order.filter((key) => key in submitted);
   const corrected = new Set(app.corrections.map((c) => c.key));
+  // A field by its label on the form (a key the template does not name shows as itself).
+  const labelOf = (key: string) => {
+    const field = app.prefill.find((p) => p.key === key);
+    return field ? pick(field.label, field.labelZh) : key;
+  };
   const sourceTag = (key: string) => {
     if (corrected.has(key)) return h('span', { class: 'tag corrected', 'data-corrected': 'true' }, t('correctedByApplicant'));
     const source = app.prefill.find((p) => p.key === key)?.source ?? 'TYPED';
@@ -264,7 +272,7 @@ function showDetail(task: InboxTask, app: TaskApplication, list: HTMLElement, de
           h(
             'dl',
             { class: 'facts task-form-fields' },
-            ...form.flatMap((key) => [h('dt', {}, key), h('dd', { 'data-key': key }, valueWords(submitted[key]), ' ', sourceTag(key))]),
+            ...form.flatMap((key) => [h('dt', {}, labelOf(key)), h('dd', { 'data-key': key }, valueWords(submitted[key]), ' ', sourceTag(key))]),
           ),
         )
       : null,
@@ -277,7 +285,7 @@ function showDetail(task: InboxTask, app: TaskApplication, list: HTMLElement, de
             'ul',
             {},
             ...app.corrections.map((c) =>
-              h('li', { 'data-key': c.key }, tf('correctionLine', { key: c.key, record: valueWords(c.recordValue), value: valueWords(c.value) })),
+              h('li', { 'data-key': c.key }, tf('correctionLine', { key: labelOf(c.key), record: valueWords(c.recordValue), value: valueWords(c.value) })),
             ),
           ),
         )

@@ -1,5 +1,6 @@
 // Labels of the consoles in Chinese (default) and English.
 import { DECIDING_DEPARTMENT_NAMES } from '../../src/common/departments.js';
+import { denialReasonText } from '../../src/common/denial-reasons.js';
 
 export type Lang = 'zh' | 'en';
 
@@ -463,24 +464,6 @@ const DEPARTMENTS: Record<string, Record<Lang, string>> = {
   MARKET_REGULATION: { zh: '市场监督管理局', en: 'Market Regulation Administration' },
 };
 
-/** Why an item is withheld, in plain words (the reason codes of the access decision). */
-const REASONS: Record<string, Record<Lang, string>> = {
-  MATTER_UNKNOWN: { zh: '事项不存在', en: 'the matter is not in the catalog' },
-  ROLE_NEVER_READS_RECORDS: { zh: '此角色不查看档案', en: 'this role never reads records' },
-  AGENCY_HOLDS_NO_RECORDS: { zh: '该机构只办理部门任务，不查看档案', en: 'an agency decides its tasks and reads no records' },
-  ROLE_NOT_ALLOWED_FOR_MATTER: { zh: '此角色不办理该事项', en: 'this role does not handle the matter' },
-  SUBJECT_NOT_COVERED: { zh: '该事项不涉及此类对象', en: 'the matter does not cover this kind of subject' },
-  NOT_OWN_RECORDS: { zh: '只能查看本人数据', en: 'a citizen may read only their own records' },
-  OUTSIDE_JURISDICTION: { zh: '不在本大厅管辖范围', en: "outside the hall's jurisdiction" },
-  ITEM_NOT_ALLOWED: { zh: '本事项不使用此项数据', en: 'this matter does not use this item' },
-  CONSENT_MISSING: { zh: '需要本人授权', en: "the citizen's consent is required" },
-  CONSENT_EXPIRED: { zh: '授权已过期', en: 'the consent has expired' },
-  CONSENT_REVOKED: { zh: '授权已撤销', en: 'the consent was revoked' },
-  CONSENT_NOT_COVERING: { zh: '授权不涵盖本次查询', en: 'the consent does not cover this lookup' },
-  SUBJECT_CONDITION_NOT_MET: { zh: '当事人不符合本事项的办理条件', en: 'the person does not meet a condition of this matter' },
-  SUBJECT_CONDITION_UNVERIFIED: { zh: '暂时无法核验本事项的办理条件，请稍后重试', en: 'a condition of this matter could not be checked; try again' },
-};
-
 let lang: Lang = localStorage.getItem('onegate.lang') === 'en' ? 'en' : 'zh';
 
 export function currentLang(): Lang {
@@ -515,7 +498,7 @@ export function outcomeText(outcome: string): string {
 
 export function reasonText(reason: string | undefined): string {
   if (!reason) return '';
-  return REASONS[reason]?.[lang] ?? reason;
+  return denialReasonText(reason)?.[lang] ?? reason;
 }
 
 /** A label with its {placeholders} filled in. */

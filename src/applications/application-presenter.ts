@@ -19,7 +19,11 @@ export function toApplication(found: PresentedApplication, definition: OneThingD
     status: ApplicationStatus[found.status],
     answers: found.answers,
     matters: found.matters,
-    prefill: found.prefill.map((f) => ({ key: f.key, value: f.value, source: f.source })),
+    prefill: found.prefill.map((f) => {
+      // The labels of the one thing's form template; a key it no longer declares shows as itself.
+      const field = definition.form.fields.find((d) => d.key === f.key);
+      return { key: f.key, label: field?.label ?? f.key, labelZh: field?.labelZh ?? f.key, value: f.value, source: f.source };
+    }),
     form: found.form,
     corrections: (found.corrections ?? []).map((c) => ({ key: c.key, recordValue: c.recordValue, value: c.value })),
     tasks: [],

@@ -1,8 +1,9 @@
 import { UsePipes } from '@nestjs/common';
-import { Args, Context, Extensions, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, Extensions, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { inputValidationPipe } from '../common/graphql/input-validation.pipe.js';
 import { CurrentRequest, type RequestContext } from '../common/request/request-context.js';
 import { CurrentPrincipal } from '../identity/current-principal.decorator.js';
+import { HallRegistry } from '../identity/hall-registry.js';
 import type { Principal } from '../identity/principal.js';
 import { Roles } from '../identity/roles.decorator.js';
 import { toApplication, toTask } from './application-presenter.js';
@@ -39,7 +40,20 @@ function decodeCursor(cursor: string): { dueAt: Date | null; id: string } {
 @Resolver(() => Application)
 @UsePipes(inputValidationPipe())
 export class ApplicationsResolver {
-  constructor(private readonly service: ApplicationsService) {}
+  constructor(
+    private readonly service: ApplicationsService,
+    private readonly halls: HallRegistry,
+  ) {}
+
+  @ResolveField(() => String, { nullable: true, description: 'The hall’s name (null: not in the hall registry).' })
+  hallName(@Parent() application: Application): string | null {
+    return this.halls.find(application.hall)?.name ?? null;
+  }
+
+  @ResolveField(() => String, { nullable: true, description: 'The hall’s name in Chinese (null: not in the hall registry).' })
+  hallNameZh(@Parent() application: Application): string | null {
+    return this.halls.find(application.hall)?.nameZh ?? null;
+  }
 
   @Roles('clerk')
   @Mutation(() => Application, {

@@ -25,5 +25,8 @@ export class CatalogService {
 }
 
 function toDataItem(entity: DataItemRow): DataItem {
-  return { code: entity.code, department: entity.departmentCode, title: entity.title, schema: entity.jsonSchema };
+  // The published schema keeps `x-onegate` (all but its source): the Chinese name is read from it.
+  const meta = entity.jsonSchema['x-onegate'] as { nameZh?: unknown } | undefined;
+  const nameZh = typeof meta?.nameZh === 'string' ? meta.nameZh : entity.title;
+  return { code: entity.code, department: entity.departmentCode, title: entity.title, nameZh, schema: entity.jsonSchema };
 }

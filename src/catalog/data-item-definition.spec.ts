@@ -9,6 +9,7 @@ const valid = (): Record<string, any> => ({
   title: 'Unemployment registration',
   'x-onegate': {
     code: 'unemployment.registration',
+    nameZh: '失业登记',
     department: 'HUMAN_RESOURCES',
     subject: 'PERSON',
     view: { field: 'unemployment', type: 'UnemploymentRegistration', description: 'The registration.' },
@@ -36,7 +37,13 @@ const withMeta = (meta: Record<string, unknown>) => {
 describe('parseDataItemDefinition', () => {
   it('reads the view and the source, and publishes the schema without the source', () => {
     const item = parseDataItemDefinition(valid(), DEPARTMENTS);
-    expect(item).toMatchObject({ code: 'unemployment.registration', department: 'HUMAN_RESOURCES', subject: 'PERSON', title: 'Unemployment registration' });
+    expect(item).toMatchObject({
+      code: 'unemployment.registration',
+      department: 'HUMAN_RESOURCES',
+      subject: 'PERSON',
+      title: 'Unemployment registration',
+      nameZh: '失业登记',
+    });
     expect(item.view).toEqual({
       field: 'unemployment',
       type: 'UnemploymentRegistration',
@@ -105,6 +112,8 @@ describe('parseDataItemDefinition', () => {
     [withMeta({ department: 'HEALTH' }), /must be one of the departments in departments.json/],
     [withMeta({ subject: 'CAT' }), /subject" must be PERSON or ENTERPRISE/],
     [withMeta({ view: undefined }), /x-onegate.view" is required/],
+    [withMeta({ nameZh: undefined }), /x-onegate.nameZh" is required/],
+    [withMeta({ nameZh: ' ' }), /x-onegate.nameZh" is required/],
     [withMeta({ view: { field: 'un-employment', type: 'U' } }), /view.field" must be a GraphQL field name/],
     [withMeta({ view: { field: 'u', type: 'U', list: 'yes' } }), /view.list" must be true or false/],
     [withMeta({ source: { from: 'x; DROP TABLE y', subject: 'id_number', columns: { number: 'n' } } }), /source.from" must be a lower-case SQL name/],

@@ -8,6 +8,7 @@ import { DATA_ITEM_CODE, MATTER_SUBJECTS, type MatterSubject } from './matter-de
  * the department's data):
  *
  *   code, department   the item and the department that owns it
+ *   nameZh             its name in Chinese (the file's `title` is its English name)
  *   subject            PERSON (keyed by ID number) or ENTERPRISE (keyed by credit code)
  *   view               the GraphQL field of CitizenView / EnterpriseView that releases it, and the
  *                      object type of one record (fields and nullability follow the JSON Schema;
@@ -24,6 +25,8 @@ export interface DataItemDefinition {
   department: DepartmentCode;
   subject: MatterSubject;
   title: string;
+  /** Its name in Chinese (`x-onegate.nameZh`), as the hall's clerks and citizens read it, e.g. 出生医学证明. */
+  nameZh: string;
   /** The JSON Schema every record must satisfy, as published (`x-onegate.source` left out: how the department's store is read is not the item's contract). */
   schema: Record<string, unknown>;
   view: DataItemView;
@@ -98,6 +101,9 @@ export function parseDataItemDefinition(raw: unknown, departments: ReadonlySet<D
   }
   if (!(MATTER_SUBJECTS as readonly unknown[]).includes(meta.subject)) throw new DataItemDefinitionError('"x-onegate.subject" must be PERSON or ENTERPRISE');
   if (typeof raw.title !== 'string' || !raw.title || raw.title.length > 200) throw new DataItemDefinitionError('"title" is required (at most 200 characters)');
+  if (typeof meta.nameZh !== 'string' || !meta.nameZh.trim() || meta.nameZh.length > 100) {
+    throw new DataItemDefinitionError('"x-onegate.nameZh" is required: the item\'s name in Chinese, e.g. "出生医学证明" (at most 100 characters)');
+  }
   if (raw.type !== 'object' || !isObject(raw.properties)) throw new DataItemDefinitionError('a record must be "type": "object" with "properties"');
 
   const fields = fieldShapes(raw, 'properties');
@@ -112,6 +118,7 @@ export function parseDataItemDefinition(raw: unknown, departments: ReadonlySet<D
     department: meta.department,
     subject: meta.subject as MatterSubject,
     title: raw.title,
+    nameZh: meta.nameZh,
     schema: { ...raw, 'x-onegate': published },
     view,
     source,

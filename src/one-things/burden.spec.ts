@@ -3,7 +3,7 @@ import { readCatalogFiles } from '../catalog/catalog-files.js';
 import { readCertificateTypes } from '../certificates/certificate-types.js';
 import { burdenOf, burdenTable } from './burden.js';
 import { runBurdenCli } from './burden.cli.js';
-import { evaluate, guidanceOf } from './guidance.js';
+import { evaluate, guidanceNames, guidanceOf } from './guidance.js';
 import { readOneThings } from './one-thing-catalog.js';
 
 const files = readCatalogFiles();
@@ -13,7 +13,10 @@ describe('the burden report', () => {
   it('counts requirements per matter and once, and prints each figure beside the one before (— where the report gives none)', async () => {
     const sale = things.find((t) => t.code === 'HOUSE_SALE')!;
     const evaluation = await evaluate(sale, { gasConnected: 'YES', sellerMaritalStatus: 'MARRIED' }, {}, []);
-    const line = burdenOf(sale, guidanceOf(sale, evaluation, [], { caseId: null, parties: [] }, {}));
+    const line = burdenOf(
+      sale,
+      guidanceOf(sale, evaluation, [], { caseId: null, parties: [] }, {}, guidanceNames(sale, { ...files, certificateTypes: readCertificateTypes(files) })),
+    );
     expect(line).toMatchObject({ oneThing: 'HOUSE_SALE', caseId: null, matters: 5, departments: 5, visits: 1, materialsWithoutPaper: 0 });
     // Transfer 6, deed tax 3, three utilities 2 each; once for the whole sale: 6. Without a case only the two answers fill the form.
     expect([line.requirementsBeforeDeduplication, line.materialsRequired]).toEqual([15, 6]);

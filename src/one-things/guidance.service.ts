@@ -127,7 +127,7 @@ export class GuidanceService {
     const roles = [...new Set(evidence.parties.map((p) => p.role))];
     const evaluation = await evaluate(thing, answers, records, roles);
     const questions = await questionsWorthAsking(thing, answers, evaluation, records, roles);
-    return guidanceOf(thing, evaluation, questions, evidence, records);
+    return guidanceOf(thing, evaluation, questions, evidence, records, this.catalog.namesOf(thing));
   }
 
   /**

@@ -1,5 +1,8 @@
 import { Engine, type RuleResult } from 'json-rules-engine';
-import { DECIDING_DEPARTMENT_NAMES, type DecidingDepartment } from '../common/departments.js';
+import type { DenialReason } from '../access/access-decision.js';
+import type { MatterDefinition } from '../catalog/matter-definition.js';
+import { DENIAL_REASON_TEXTS, denialReasonText } from '../common/denial-reasons.js';
+import { DECIDING_DEPARTMENT_NAMES, isDecidingDepartment, type DecidingDepartment } from '../common/departments.js';
 import {
   recordsPathParts,
   type FieldSource,
@@ -123,6 +126,50 @@ export interface GuidanceResult {
   matters: GuidedMatter[];
   requirements: GuidedRequirement[];
   form: { fields: GuidedField[] };
+}
+
+/** A name in English and Chinese. */
+export interface Named {
+  en: string;
+  zh: string;
+}
+
+/**
+ * The words for the codes a reason would otherwise show: the case matter's party roles (their
+ * `name` / `nameZh`), the data items (`title` / `x-onegate.nameZh`) and the certificate types.
+ */
+export interface GuidanceNames {
+  roles: ReadonlyMap<string, Named>;
+  items: ReadonlyMap<string, Named>;
+  certificates: ReadonlyMap<string, Named>;
+}
+
+// Every denial reason has its words (a compile-time check: the table is shared with the console).
+const _everyDenialReasonWorded: Readonly<Record<DenialReason, Named>> = DENIAL_REASON_TEXTS;
+void _everyDenialReasonWorded;
+
+/** The names a one thing's reasons use, from the catalog it was checked against. */
+export function guidanceNames(
+  thing: OneThingDefinition,
+  catalog: {
+    matters: readonly MatterDefinition[];
+    dataItems: ReadonlyArray<{ code: string; title: string; nameZh: string }>;
+    certificateTypes: ReadonlyArray<{ code: string; name: string; nameZh: string | null }>;
+  },
+): GuidanceNames {
+  const parties = catalog.matters.find((m) => m.code === thing.caseMatter)?.parties ?? [];
+  return {
+    roles: new Map(parties.map((p) => [p.role, { en: p.name, zh: p.nameZh ?? p.name }])),
+    items: new Map(catalog.dataItems.map((i) => [i.code, { en: i.title, zh: i.nameZh }])),
+    certificates: new Map(catalog.certificateTypes.map((c) => [c.code, { en: c.name, zh: c.nameZh ?? c.name }])),
+  };
+}
+
+/** A name inside an English sentence: "the mother", "the resident identity record". */
+const inSentence = (name: string) => name.charAt(0).toLowerCase() + name.slice(1);
+
+function nameOf(map: ReadonlyMap<string, Named>, code: string): Named {
+  return map.get(code) ?? { en: code, zh: code };
 }
 
 const engines = new WeakMap<OneThingDefinition, Engine>();
@@ -297,6 +344,7 @@ export function guidanceOf(
   questions: OneThingQuestion[],
   evidence: { caseId: string | null; parties: readonly PartyEvidence[] },
   records: RecordsFact,
+  names: GuidanceNames,
 ): GuidanceResult {
   const perMatter = requirementsOf(thing, evaluation);
   const matters: GuidedMatter[] = thing.matters
@@ -329,7 +377,7 @@ export function guidanceOf(
       for (const rule of evaluation.added.get(matter.code)?.get(requirement.code) ?? [])
         reasons.push({ text: `Rule: ${rule.name}`, textZh: `规则：${rule.nameZh}` });
     }
-    const judged = judgeRequirement(requirement, evidence);
+    const judged = judgeRequirement(requirement, evidence, names);
     requirements.push({
       code: requirement.code,
       name: requirement.name,
@@ -362,7 +410,7 @@ export function guidanceOf(
         value,
         valueSource: value === null ? 'TYPED' : 'RECORD',
         prefilled: value !== null,
-        reason: value === null ? null : { text: `From ${source.role}'s ${source.item} record`, textZh: `取自${source.role}的${source.item}记录` },
+        reason: value === null ? null : fromRecord(names, source.role, source.item),
       };
     }
     if (source.kind === 'answer') {
@@ -396,6 +444,7 @@ export function guidanceOf(
 export function judgeRequirement(
   requirement: OneThingDefinition['requirements'][number],
   evidence: { caseId: string | null; parties: readonly PartyEvidence[] },
+  names: GuidanceNames,
 ): { status: RequirementStatus; reasons: Reason[]; dataItems: string[]; certificates: string[] } {
   const { dataItems: items, certificateTypes: types, relation } = requirement.satisfiedBy;
   if (items.length === 0 && types.length === 0 && !relation) {
@@ -423,7 +472,12 @@ export function judgeRequirement(
   if (parties.length === 0) {
     return {
       status: 'TO_BRING',
-      reasons: [{ text: `No party in the case as ${requirement.roles.join(' or ')}`, textZh: `案件中尚无${requirement.roles.join('或')}当事人` }],
+      reasons: [
+        {
+          text: `No party in the case as ${requirement.roles.map((r) => inSentence(nameOf(names.roles, r).en)).join(' or ')}`,
+          textZh: `案件中尚无${requirement.roles.map((r) => nameOf(names.roles, r).zh).join('或')}当事人`,
+        },
+      ],
       dataItems: [],
       certificates: [],
     };
@@ -434,19 +488,21 @@ export function judgeRequirement(
   let byCertificate = false;
   let covered = true;
   for (const party of parties) {
+    const role = nameOf(names.roles, party.role);
     const released = items.filter((item) => {
       const outcome = party.items.get(item);
       return outcome?.kind === 'records' && outcome.records.length > 0;
     });
     if (released.length > 0 || (relation && party.relationProven)) {
       released.forEach((item) => dataItems.add(item));
+      const itemNames = released.map((item) => nameOf(names.items, item));
       reasons.push(
         released.length > 0
           ? {
-              text: `${party.role}: proven by the ${released.join(', ')} record read under the case`,
-              textZh: `${party.role}：已通过案件下调取的${released.join('、')}数据核验`,
+              text: `${role.en}: proven by the ${listEn(itemNames.map((n) => inSentence(n.en)))} record read under the case`,
+              textZh: `${role.zh}：已通过案件下调取的${listZh(itemNames.map((n) => n.zh))}数据核验`,
             }
-          : { text: `${party.role}: the relation was proven from records`, textZh: `${party.role}：关系已由登记数据证明` },
+          : { text: `${role.en}: the relation was proven from records`, textZh: `${role.zh}：关系已由登记数据证明` },
       );
       continue;
     }
@@ -454,22 +510,50 @@ export function judgeRequirement(
     if (held.length > 0) {
       byCertificate = true;
       held.forEach((c) => certificates.add(c.identifier));
-      reasons.push({ text: `${party.role}: a valid ${held[0]!.type} certificate`, textZh: `${party.role}：持有有效电子证照 ${held[0]!.type}` });
+      const certificate = nameOf(names.certificates, held[0]!.type);
+      reasons.push({ text: `${role.en}: holds a valid ${inSentence(certificate.en)}`, textZh: `${role.zh}：持有有效的${certificate.zh}电子证照` });
       continue;
     }
     covered = false;
-    const why = items
-      .map((item) => party.items.get(item))
-      .map((outcome) =>
-        outcome?.kind === 'denied' ? `not released (${outcome.reason})` : outcome?.kind === 'failed' ? `department ${outcome.department} did not answer` : null,
-      )
-      .find((text) => text !== null);
-    reasons.push({
-      text: `${party.role}: ${why ? `${why}; ` : 'no record; '}to bring`,
-      textZh: `${party.role}：${why ? `${why}，` : '无相关数据，'}需提交材料`,
-    });
+    reasons.push(notCovered(party, role, items, names));
   }
   return { status: !covered ? 'TO_BRING' : byCertificate ? 'BY_CERTIFICATE' : 'BY_DATA', reasons, dataItems: [...dataItems], certificates: [...certificates] };
+}
+
+/** Why a party's records do not cover a requirement: the first item withheld or not answered, else none found. */
+function notCovered(party: PartyEvidence, role: Named, items: readonly string[], names: GuidanceNames): Reason {
+  for (const item of items) {
+    const outcome = party.items.get(item);
+    const name = nameOf(names.items, item);
+    if (outcome?.kind === 'denied') {
+      const why = denialReasonText(outcome.reason) ?? { en: 'it was not released', zh: '未获准调取' };
+      return {
+        text: `${role.en}: ${why.en}, so the ${inSentence(name.en)} record was not read; to bring`,
+        textZh: `${role.zh}：${why.zh}，未调取其${name.zh}数据，需提交材料`,
+      };
+    }
+    if (outcome?.kind === 'failed') {
+      const department = isDecidingDepartment(outcome.department) ? DECIDING_DEPARTMENT_NAMES[outcome.department] : { en: 'the department', zh: '相关部门' };
+      return {
+        text: `${role.en}: the ${department.en} did not answer for the ${inSentence(name.en)} record; to bring`,
+        textZh: `${role.zh}：${department.zh}未应答，未取得其${name.zh}数据，需提交材料`,
+      };
+    }
+  }
+  const wanted = items.map((item) => nameOf(names.items, item));
+  if (wanted.length === 0)
+    return { text: `${role.en}: the records do not prove the relation; to bring`, textZh: `${role.zh}：登记数据未能证明其关系，需提交材料` };
+  return {
+    text: `${role.en}: no ${listEn(wanted.map((n) => inSentence(n.en)))} record found; to bring`,
+    textZh: `${role.zh}：未查到其${listZh(wanted.map((n) => n.zh))}数据，需提交材料`,
+  };
+}
+
+/** Why a form field holds a record's value: whose record, of which item. */
+function fromRecord(names: GuidanceNames, roleCode: string, itemCode: string): Reason {
+  const role = nameOf(names.roles, roleCode);
+  const item = nameOf(names.items, itemCode);
+  return { text: `From the ${inSentence(role.en)}'s ${inSentence(item.en)} record`, textZh: `取自${role.zh}的${item.zh}数据` };
 }
 
 /**

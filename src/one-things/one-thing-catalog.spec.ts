@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readCatalogFiles } from '../catalog/catalog-files.js';
 import { readCertificateTypes } from '../certificates/certificate-types.js';
+import { MAX_AFTER, MAX_FORM_FIELDS, MAX_MATTERS } from '../applications/models/application.model.js';
 import { projectRoot } from '../common/project-root.js';
 import { readOneThings, type OneThingCatalogContext } from './one-thing-catalog.js';
 import type { OneThingDefinition } from './one-thing-definition.js';
@@ -23,6 +24,18 @@ describe('schemas/one-things/', () => {
     expect(things.find((t) => t.code === 'HOUSE_SALE')!.caseMatter).toBe('HOUSE_TRANSFER');
     expect(things.find((t) => t.code === 'SUPERMARKET_OPENING')!.caseMatter).toBe('BUSINESS_LICENSE');
     expect(Object.isFrozen(things[0]!.matters[0])).toBe(true);
+  });
+
+  it('bounds the lists an application answers as the query cost counts them', () => {
+    const schema = JSON.parse(readFileSync(join(realDir, 'one-thing.schema.json'), 'utf8')) as {
+      properties: {
+        matters: { maxItems: number; items: { properties: { after: { maxItems: number } } } };
+        form: { properties: { fields: { maxItems: number } } };
+      };
+    };
+    expect(schema.properties.matters.maxItems).toBe(MAX_MATTERS);
+    expect(schema.properties.matters.items.properties.after.maxItems).toBe(MAX_AFTER);
+    expect(schema.properties.form.properties.fields.maxItems).toBe(MAX_FORM_FIELDS);
   });
 });
 

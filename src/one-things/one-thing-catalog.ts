@@ -8,6 +8,7 @@ import type { MatterDefinition } from '../catalog/matter-definition.js';
 import { CertificateCatalog } from '../certificates/certificate-catalog.js';
 import { isDecidingDepartment } from '../common/departments.js';
 import { projectRoot } from '../common/project-root.js';
+import { guidanceNames, type GuidanceNames } from './guidance.js';
 import { recordsPathParts, type OneThingDefinition, type OneThingRule } from './one-thing-definition.js';
 
 // CommonJS; under NodeNext its default import is the module object.
@@ -275,11 +276,20 @@ function deepFreeze<T>(value: T): T {
 export class OneThingCatalog {
   private readonly things: readonly OneThingDefinition[];
   private readonly byCode: ReadonlyMap<string, OneThingDefinition>;
+  private readonly names: ReadonlyMap<string, GuidanceNames>;
 
   constructor(certificates: CertificateCatalog) {
     const files = readCatalogFiles();
     this.things = readOneThings({ matters: files.matters, dataItems: files.dataItems, certificateTypes: certificates.types.map((t) => t.code) });
     this.byCode = new Map(this.things.map((t) => [t.code, t]));
+    this.names = new Map(
+      this.things.map((t) => [t.code, guidanceNames(t, { matters: files.matters, dataItems: files.dataItems, certificateTypes: certificates.types })]),
+    );
+  }
+
+  /** The words a one thing's reasons use for its party roles, data items and certificate types. */
+  namesOf(thing: OneThingDefinition): GuidanceNames {
+    return this.names.get(thing.code)!;
   }
 
   list(): readonly OneThingDefinition[] {

@@ -2,8 +2,14 @@ import { Extensions, Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnu
 import { PageInfo } from '../../audit/models/page.model.js';
 import { JsonScalar } from '../../common/scalars/json.scalar.js';
 
-/** Most matters of a one thing (one-thing.schema.json), so most tasks of an application. */
-export const MAX_MATTERS = 32;
+/**
+ * Most matters of a one thing (one-thing.schema.json), so most tasks of an application. With
+ * MAX_AFTER, the bounds the query cost counts lists by: kept as tight as the schema so that the
+ * citizen's applications with their tasks are one query.
+ */
+export const MAX_MATTERS = 16;
+/** Most matters one matter waits for (a task's `after`; one-thing.schema.json): its direct predecessors. */
+export const MAX_AFTER = 4;
 /** Most form fields of a one thing (one-thing.schema.json). */
 export const MAX_FORM_FIELDS = 128;
 
@@ -49,6 +55,12 @@ registerEnumType(TaskDecision, {
 export class PrefilledField {
   @Field()
   key: string;
+
+  @Field({ description: "The field's label on the one thing's form, e.g. Mother's name." })
+  label: string;
+
+  @Field({ description: "The field's label in Chinese, e.g. 母亲姓名." })
+  labelZh: string;
 
   @Field(() => JsonScalar, { nullable: true, description: 'The value as guided; null: to be typed by the applicant.' })
   value: string | boolean | null;
@@ -156,7 +168,7 @@ export class DepartmentTask {
   @Field(() => TaskStatus)
   status: TaskStatus;
 
-  @Extensions({ listSize: MAX_MATTERS })
+  @Extensions({ listSize: MAX_AFTER })
   @Field(() => [String], { description: 'The matters that must be approved before this task opens.' })
   after: string[];
 

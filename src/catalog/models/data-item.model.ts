@@ -9,8 +9,11 @@ export class DataItem {
   @Field({ description: 'Code of the department that owns the item.' })
   department: string;
 
-  @Field()
+  @Field({ description: "The item's name in English, e.g. Medical birth certificate." })
   title: string;
+
+  @Field({ description: "The item's name in Chinese, e.g. 出生医学证明." })
+  nameZh: string;
 
   @Field(() => JsonScalar, { description: 'JSON Schema (2020-12) of one record of this item.' })
   schema: Record<string, unknown>;
