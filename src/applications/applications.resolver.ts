@@ -1,13 +1,13 @@
 import { UsePipes } from '@nestjs/common';
 import { Args, Context, Extensions, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { inputValidationPipe } from '../common/graphql/input-validation.pipe.js';
+import { keysetCursor, readKeysetCursor } from '../common/graphql/keyset-cursor.js';
 import { CurrentRequest, type RequestContext } from '../common/request/request-context.js';
 import { CurrentPrincipal } from '../identity/current-principal.decorator.js';
 import { HallRegistry } from '../identity/hall-registry.js';
 import type { Principal } from '../identity/principal.js';
 import { Roles } from '../identity/roles.decorator.js';
 import { toApplication, toTask } from './application-presenter.js';
-import type { TaskWithApplication } from './application.repository.js';
 import { ApplicationError } from './applications.errors.js';
 import { ApplicationsService, MY_APPLICATIONS_LIMIT } from './applications.service.js';
 import {
@@ -20,17 +20,10 @@ import {
 } from './dto/application.inputs.js';
 import { Application, DepartmentTask, DepartmentTaskConnection } from './models/application.model.js';
 
-function cursorOf(task: Pick<TaskWithApplication, 'dueAt' | 'id'>): string {
-  return Buffer.from(`${task.dueAt?.toISOString() ?? ''}|${task.id}`, 'utf8').toString('base64url');
-}
-
 function decodeCursor(cursor: string): { dueAt: Date | null; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const dueAt = at ? new Date(at) : null;
-  if (!id || !/^[0-9a-f-]{36}$/.test(id) || (dueAt && Number.isNaN(dueAt.getTime()))) {
-    throw ApplicationError.badInput('CURSOR_INVALID', 'after is not a cursor this API handed out');
-  }
-  return { dueAt, id };
+  const read = readKeysetCursor(cursor);
+  if (!read) throw ApplicationError.badInput('CURSOR_INVALID', 'after is not a cursor this API handed out');
+  return { dueAt: read.at, id: read.id };
 }
 
 /**
@@ -148,7 +141,10 @@ export class ApplicationsResolver {
     const edges = page.map((row) => {
       const definition = this.service.definitionOf(row.application);
       const application = toApplication(row.application, definition);
-      return { cursor: cursorOf(row), node: application.tasks.find((t) => t.id === row.id) ?? toTask(row, row.application.subject, application, definition) };
+      return {
+        cursor: keysetCursor(row.dueAt, row.id),
+        node: application.tasks.find((t) => t.id === row.id) ?? toTask(row, row.application.subject, application, definition),
+      };
     });
     return {
       edges,

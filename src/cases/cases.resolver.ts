@@ -1,6 +1,7 @@
 import { UsePipes } from '@nestjs/common';
 import { Args, Context, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { inputValidationPipe } from '../common/graphql/input-validation.pipe.js';
+import { keysetCursor, readKeysetCursor } from '../common/graphql/keyset-cursor.js';
 import { CurrentRequest, type RequestContext } from '../common/request/request-context.js';
 import { CurrentPrincipal } from '../identity/current-principal.decorator.js';
 import type { ClerkPrincipal, Principal } from '../identity/principal.js';
@@ -24,17 +25,10 @@ export function toCase(found: StoredCase): Case {
   };
 }
 
-function cursorOf(found: Pick<StoredCase, 'createdAt' | 'id'>): string {
-  return Buffer.from(`${found.createdAt.toISOString()}|${found.id}`, 'utf8').toString('base64url');
-}
-
 function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const createdAt = new Date(at ?? '');
-  if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(createdAt.getTime())) {
-    throw CaseError.badInput('CURSOR_INVALID', 'after is not a cursor this API handed out');
-  }
-  return { createdAt, id };
+  const read = readKeysetCursor(cursor);
+  if (!read?.at) throw CaseError.badInput('CURSOR_INVALID', 'after is not a cursor this API handed out');
+  return { createdAt: read.at, id: read.id };
 }
 
 /** The clerk's cases (names are contracts: openCase, addParty, closeCase, attachConsent, case, cases). */
@@ -115,7 +109,7 @@ export class CasesResolver {
     const after = args.after ? decodeCursor(args.after) : null;
     const rows = await this.service.list(principal as ClerkPrincipal, args.first, after, { status: args.filter?.status, matter: args.filter?.matter });
     const page = rows.slice(0, args.first);
-    const edges = page.map((found) => ({ cursor: cursorOf(found), node: toCase(found) }));
+    const edges = page.map((found) => ({ cursor: keysetCursor(found.createdAt, found.id), node: toCase(found) }));
     return {
       edges,
       pageInfo: {
