@@ -7,7 +7,18 @@ import type { ExchangeView } from '../exchange/exchange.service.js';
 import type { Principal } from '../identity/principal.js';
 import { actorFor, requestFieldsOf } from '../ledger/ledger-entry.js';
 import { LedgerService } from '../ledger/ledger.service.js';
-import { evaluate, guidanceOf, itemsToRead, questionsWorthAsking, recordsFact, requirementsOf, type GuidanceResult, type PartyEvidence } from './guidance.js';
+import {
+  evaluate,
+  guidanceOf,
+  itemsToRead,
+  questionsWorthAsking,
+  recordsFact,
+  requirementsOf,
+  type Evaluation,
+  type GuidanceResult,
+  type PartyEvidence,
+  type RecordsFact,
+} from './guidance.js';
 import { OneThingCatalog } from './one-thing-catalog.js';
 import type { OneThingDefinition } from './one-thing-definition.js';
 import { OneThingError } from './one-things.errors.js';
@@ -83,7 +94,7 @@ export class GuidanceService {
     } catch (error) {
       throw error instanceof OneThingError ? await refused(error) : error;
     }
-    if (caseId === null) return this.guidance(thing, answers, { caseId: null, parties: [] });
+    if (caseId === null) return this.guidance(thing, answers, { caseId: null, parties: [] }, await evaluated(thing, answers, []));
 
     // Another hall's case, or a caller who works on no case, finds none (recorded by CasesService.find).
     const stored = await this.cases.find(principal, request, scope, caseId);
@@ -114,18 +125,18 @@ export class GuidanceService {
       certificates: [],
       relationProven: party.relationStatus === 'PROVEN',
     }));
-    const withCertificates = await this.certificatesWhereNeeded(principal, request, scope, thing, answers, found, parties);
-    return this.guidance(thing, answers, { caseId: found.id, parties: withCertificates });
+    // Certificates are not a fact of the rules: the evaluation over the records serves both steps.
+    const run = await evaluated(thing, answers, parties);
+    const withCertificates = await this.certificatesWhereNeeded(principal, request, scope, thing, run.evaluation, found, parties);
+    return this.guidance(thing, answers, { caseId: found.id, parties: withCertificates }, run);
   }
 
   private async guidance(
     thing: OneThingDefinition,
     answers: Record<string, string>,
     evidence: { caseId: string | null; parties: PartyEvidence[] },
+    { records, roles, evaluation }: Evaluated,
   ): Promise<GuidanceResult> {
-    const records = recordsFact(evidence.parties);
-    const roles = [...new Set(evidence.parties.map((p) => p.role))];
-    const evaluation = await evaluate(thing, answers, records, roles);
     const questions = await questionsWorthAsking(thing, answers, evaluation, records, roles);
     return guidanceOf(thing, evaluation, questions, evidence, records, this.catalog.namesOf(thing));
   }
@@ -139,17 +150,10 @@ export class GuidanceService {
     request: RequestContext,
     scope: object,
     thing: OneThingDefinition,
-    answers: Record<string, string>,
+    evaluation: Evaluation,
     found: StoredCase,
     parties: PartyEvidence[],
   ): Promise<PartyEvidence[]> {
-    const records = recordsFact(parties);
-    const evaluation = await evaluate(
-      thing,
-      answers,
-      records,
-      parties.map((p) => p.role),
-    );
     const selected = new Set([...requirementsOf(thing, evaluation).values()].flat());
     return Promise.all(
       parties.map(async (party, i) => {
@@ -195,6 +199,19 @@ export class GuidanceService {
       },
     });
   }
+}
+
+interface Evaluated {
+  records: RecordsFact;
+  roles: string[];
+  evaluation: Evaluation;
+}
+
+/** The rules run over what was read of the parties (nothing without a case). */
+async function evaluated(thing: OneThingDefinition, answers: Record<string, string>, parties: readonly PartyEvidence[]): Promise<Evaluated> {
+  const records = recordsFact(parties);
+  const roles = [...new Set(parties.map((p) => p.role))];
+  return { records, roles, evaluation: await evaluate(thing, answers, records, roles) };
 }
 
 /** The outcome of each item read for a party, as the guidance judges it. */

@@ -350,15 +350,15 @@ export function guidanceOf(
   const matters: GuidedMatter[] = thing.matters
     .filter((m) => evaluation.matters.has(m.code))
     .map((m) => {
-      const names = DECIDING_DEPARTMENT_NAMES[m.department];
+      const department = DECIDING_DEPARTMENT_NAMES[m.department];
       const rules = evaluation.matters.get(m.code)!;
       return {
         code: m.code,
         name: m.name,
         nameZh: m.nameZh,
         department: m.department,
-        departmentName: names.en,
-        departmentNameZh: names.zh,
+        departmentName: department.en,
+        departmentNameZh: department.zh,
         promisedDays: m.promisedDays,
         after: m.after.filter((code) => evaluation.matters.has(code)),
         requirements: perMatter.get(m.code)!,
