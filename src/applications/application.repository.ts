@@ -96,7 +96,7 @@ export class ApplicationRepository {
     const [row] = rows;
     if (!row) return null;
     const tasks = await this.tasksOf([row.id]);
-    return { ...row, tasks: ordered(tasks.get(row.id) ?? [], row.matters) };
+    return { ...row, tasks: inMatterOrder(tasks.get(row.id) ?? [], row.matters) };
   }
 
   /** The application a task belongs to, or null for an unknown task. */
@@ -148,7 +148,7 @@ export class ApplicationRepository {
     if (!applicationId) return 'TASK_NOT_FOUND';
     return this.refusing(async (manager) => {
       const found = await this.locked(manager, applicationId);
-      const tasks = ordered((await manager.getRepository(ApplicationTaskEntity).find({ where: { applicationId } })).map(taskRow), found.matters);
+      const tasks = inMatterOrder((await manager.getRepository(ApplicationTaskEntity).find({ where: { applicationId } })).map(taskRow), found.matters);
       const task = tasks.find((t) => t.id === taskId.toLowerCase());
       if (!task) throw new Refused('TASK_NOT_FOUND');
       const { changes, status, at } = await work(found, tasks, task);
@@ -202,7 +202,7 @@ export class ApplicationRepository {
       [subjectId, limit],
     );
     const tasks = await this.tasksOf(rows.map((r) => r.id));
-    return rows.map((row) => ({ ...row, tasks: ordered(tasks.get(row.id) ?? [], row.matters) }));
+    return rows.map((row) => ({ ...row, tasks: inMatterOrder(tasks.get(row.id) ?? [], row.matters) }));
   }
 
   /**
@@ -277,7 +277,7 @@ function taskRow(entity: ApplicationTaskEntity): TaskRow {
 }
 
 /** Tasks in the order of the application's matters. */
-function ordered(tasks: TaskRow[], matters: readonly string[]): TaskRow[] {
+export function inMatterOrder(tasks: TaskRow[], matters: readonly string[]): TaskRow[] {
   return [...tasks].sort((a, b) => matters.indexOf(a.matterCode) - matters.indexOf(b.matterCode));
 }
 

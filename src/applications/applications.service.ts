@@ -13,6 +13,7 @@ import { LedgerService } from '../ledger/ledger.service.js';
 import type { OneThingDefinition } from '../one-things/one-thing-definition.js';
 import {
   ApplicationRepository,
+  inMatterOrder,
   type ApplicationChangeRefusal,
   type ApplicationRow,
   type StoredApplication,
@@ -313,9 +314,10 @@ export class ApplicationsService {
     if (!scope) return [];
     const rows = await this.applications.listTasks(scope, first + 1, after, filter);
     const tasks = await this.applications.tasksOf([...new Set(rows.map((r) => r.applicationId))]);
-    const inOrder = (row: TaskWithApplication) =>
-      [...(tasks.get(row.applicationId) ?? [])].sort((a, b) => row.application.matters.indexOf(a.matterCode) - row.application.matters.indexOf(b.matterCode));
-    return rows.map((row) => ({ ...row, application: { ...row.application, tasks: inOrder(row) } }));
+    return rows.map((row) => ({
+      ...row,
+      application: { ...row.application, tasks: inMatterOrder(tasks.get(row.applicationId) ?? [], row.application.matters) },
+    }));
   }
 
   /** The one thing an application was opened for (its definition stays in the catalog while applications exist). */
