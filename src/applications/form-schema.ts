@@ -1,13 +1,8 @@
-import Ajv2020Module from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { parseIdNumber } from '../common/identifiers/id-number.js';
 import type { FormField, FormFieldType, OneThingDefinition, QuestionOption } from '../one-things/one-thing-definition.js';
 import type { FormCorrection, FormValue, PrefilledValue } from './entities/application.entity.js';
-
-// Both packages are CommonJS; under NodeNext their default import is the module object.
-const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ?? Ajv2020Module) as typeof Ajv2020Module.default;
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as typeof addFormatsModule.default;
+import { Ajv2020, addFormats } from '../common/json-schema.js';
 
 /** A refused field of a submitted form: its key and why, in English and Chinese (never the value given). */
 export interface FieldProblem {

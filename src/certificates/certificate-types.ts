@@ -1,7 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv2020Module from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import type { ValidateFunction } from 'ajv';
 import type { CatalogFiles } from '../catalog/catalog-files.js';
 import { MATTER_CODE } from '../catalog/matter-definition.js';
@@ -9,10 +7,7 @@ import { isDepartmentCode, type DepartmentCode } from '../common/departments.js'
 import { organizationCodeChecks, parseCreditCode } from '../common/identifiers/credit-code.js';
 import { projectRoot } from '../common/project-root.js';
 import { claimTermProblems, type ClaimTerm, type LoadedContext } from './credential/onegate-context.js';
-
-// Both packages are CommonJS; under NodeNext their default import is the module object.
-const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ?? Ajv2020Module) as typeof Ajv2020Module.default;
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as typeof addFormatsModule.default;
+import { Ajv2020, addFormats } from '../common/json-schema.js';
 
 /**
  * A certificate type (证照类型): what a department certifies about a person or an enterprise, declared

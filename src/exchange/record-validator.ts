@@ -1,11 +1,6 @@
-import Ajv2020Module from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import type { ValidateFunction } from 'ajv';
 import type { ItemRecord } from './connector.js';
-
-// Both packages are CommonJS; under NodeNext their default import is the module object.
-const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ?? Ajv2020Module) as typeof Ajv2020Module.default;
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as typeof addFormatsModule.default;
+import { Ajv2020, addFormats } from '../common/json-schema.js';
 
 export interface RecordProblem {
   /** Which record of the answer (0-based). */

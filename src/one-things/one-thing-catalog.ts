@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv2020Module from 'ajv/dist/2020.js';
 import type { ErrorObject } from 'ajv';
 import { readCatalogFiles, type CatalogDataItem } from '../catalog/catalog-files.js';
 import type { MatterDefinition } from '../catalog/matter-definition.js';
@@ -10,9 +9,7 @@ import { isDecidingDepartment } from '../common/departments.js';
 import { projectRoot } from '../common/project-root.js';
 import { guidanceNames, type GuidanceNames } from './guidance.js';
 import { recordsPathParts, type OneThingDefinition, type OneThingRule } from './one-thing-definition.js';
-
-// CommonJS; under NodeNext its default import is the module object.
-const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ?? Ajv2020Module) as typeof Ajv2020Module.default;
+import { Ajv2020 } from '../common/json-schema.js';
 
 /** The JSON Schema of a one thing file, beside the files it checks. */
 export const ONE_THING_SCHEMA_FILE = 'one-thing.schema.json';
