@@ -1,6 +1,13 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { parseIdNumber } from '../common/identifiers/id-number.js';
-import type { FormField, FormFieldType, OneThingDefinition, QuestionOption } from '../one-things/one-thing-definition.js';
+import {
+  fieldOptions,
+  formFieldsFor,
+  type FormField,
+  type FormFieldType,
+  type OneThingDefinition,
+  type QuestionOption,
+} from '../one-things/one-thing-definition.js';
 import type { FormCorrection, FormValue, PrefilledValue } from './entities/application.entity.js';
 import { Ajv2020, addFormats } from '../common/json-schema.js';
 
@@ -16,18 +23,9 @@ export const FORM_TEXT_MAX_LENGTH = 200;
 /** A mainland mobile number, or a landline with its area code. */
 const PHONE_PATTERN = '^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$';
 
-/** The template's fields on the form of an application with these matters (a field naming matters only when one is selected). */
+/** The template's fields on the form of an application with these matters. */
 export function fieldsFor(definition: OneThingDefinition, matters: readonly string[]): FormField[] {
-  const selected = new Set(matters);
-  return definition.form.fields.filter((field) => !field.matters || field.matters.some((m) => selected.has(m)));
-}
-
-/** The options of a select field: its own, or its question's. */
-export function optionsOf(definition: OneThingDefinition, field: FormField): QuestionOption[] {
-  if (field.options) return field.options;
-  if (field.source.kind !== 'answer') return [];
-  const key = field.source.question;
-  return definition.questions.find((q) => q.key === key)?.options ?? [];
+  return formFieldsFor(definition, new Set(matters));
 }
 
 function valueSchema(type: FormFieldType, options: readonly QuestionOption[]): Record<string, unknown> {
@@ -61,7 +59,7 @@ export function formJsonSchema(definition: OneThingDefinition, matters: readonly
     required: fields.filter((f) => f.required).map((f) => f.key),
     properties: Object.fromEntries(
       fields.map((field) => {
-        const schema = valueSchema(field.type, optionsOf(definition, field));
+        const schema = valueSchema(field.type, fieldOptions(definition, field) ?? []);
         return [field.key, field.required ? schema : { anyOf: [schema, { type: 'null' }] }];
       }),
     ),
@@ -124,7 +122,7 @@ function problemOf(error: ErrorObject, fields: ReadonlyMap<string, FormField>, d
   if (!field) return null;
   const words = TYPE_WORDS[field.type];
   if (field.type === 'select') {
-    const values = optionsOf(definition, field).map((o) => o.value);
+    const values = (fieldOptions(definition, field) ?? []).map((o) => o.value);
     return { key, message: `${field.label} must be one of ${values.join(', ')}`, messageZh: `${field.labelZh}须为以下之一：${values.join('、')}` };
   }
   return { key, message: `${field.label} ${words.en}`, messageZh: `${field.labelZh}${words.zh}` };

@@ -4,6 +4,8 @@ import type { MatterDefinition } from '../catalog/matter-definition.js';
 import { DENIAL_REASON_TEXTS, denialReasonText } from '../common/denial-reasons.js';
 import { DECIDING_DEPARTMENT_NAMES, isDecidingDepartment, type DecidingDepartment } from '../common/departments.js';
 import {
+  fieldOptions,
+  formFieldsFor,
   recordsPathParts,
   type FieldSource,
   type FormFieldType,
@@ -266,15 +268,10 @@ export function requirementsOf(thing: OneThingDefinition, evaluation: Evaluation
   return of;
 }
 
-/** The form fields on the form for the selected matters. */
-export function fieldsOf(thing: OneThingDefinition, evaluation: Evaluation) {
-  return thing.form.fields.filter((field) => !field.matters || field.matters.some((code) => evaluation.matters.has(code)));
-}
-
 /** What an answer can change: the matters, their requirements, the form's fields and the answers it shows. */
 function outcomeKey(thing: OneThingDefinition, evaluation: Evaluation): string {
   const requirements = [...requirementsOf(thing, evaluation)].map(([matter, codes]) => `${matter}:${[...codes].sort().join(',')}`);
-  const fields = fieldsOf(thing, evaluation).map((field) =>
+  const fields = formFieldsFor(thing, evaluation.matters).map((field) =>
     field.source.kind === 'answer' ? `${field.key}=${evaluation.answers[field.source.question] ?? ''}` : field.key,
   );
   return JSON.stringify([requirements, fields]);
@@ -391,15 +388,15 @@ export function guidanceOf(
     });
   }
 
-  const fields = fieldsOf(thing, evaluation).map((field): GuidedField => {
-    const question = field.source.kind === 'answer' ? thing.questions.find((q) => q.key === (field.source as { question: string }).question) : undefined;
+  const fields = formFieldsFor(thing, evaluation.matters).map((field): GuidedField => {
+    const options = fieldOptions(thing, field);
     const base = {
       key: field.key,
       label: field.label,
       labelZh: field.labelZh,
       type: field.type,
       required: field.required,
-      options: field.options ? [...field.options] : question ? [...question.options] : null,
+      options: options ? [...options] : null,
       source: field.source,
     };
     const source = field.source;

@@ -131,3 +131,16 @@ export function recordsPathParts(path: string): { role: string; item: string; fi
   if (!match) return null;
   return { role: match[1]!, item: match[2]!, field: match[3] ? match[3].slice(1).split('.') : [] };
 }
+
+/** The template's fields on the form when these matters are selected (a field naming matters is there only when one of them is). */
+export function formFieldsFor(thing: OneThingDefinition, selected: { has(matter: string): boolean }): FormField[] {
+  return thing.form.fields.filter((field) => !field.matters || field.matters.some((code) => selected.has(code)));
+}
+
+/** A select field's options: its own, or its question's; null for a field that has none. */
+export function fieldOptions(thing: OneThingDefinition, field: FormField): QuestionOption[] | null {
+  if (field.options) return field.options;
+  if (field.source.kind !== 'answer') return null;
+  const key = field.source.question;
+  return thing.questions.find((q) => q.key === key)?.options ?? null;
+}
