@@ -100,6 +100,25 @@ function sheetHead(context: SheetContext, title: LabelKey): HTMLElement[] {
   ];
 }
 
+/** A one-time notice's list of what the records or certificates already cover (nothing when empty), each with how. */
+export function coveredSection<T>(covered: readonly T[], item: (covered: T) => HTMLElement, coveredBy: (covered: T) => string): HTMLElement | null {
+  if (covered.length === 0) return null;
+  return h(
+    'section',
+    { class: 'notice-covered' },
+    h('h2', {}, t('noticeCoveredTitle')),
+    h(
+      'ul',
+      {},
+      ...covered.map((c) => {
+        const li = item(c);
+        li.append(h('span', { class: 'covered-by' }, ` — ${coveredBy(c)}`));
+        return li;
+      }),
+    ),
+  );
+}
+
 export function signatures(): HTMLElement {
   return h(
     'div',
@@ -279,22 +298,7 @@ function noticeSheet(context: SheetContext): HTMLElement[] {
     toBring.length > 0
       ? h('ol', { id: 'notice-list', class: 'notice-list' }, ...toBring.map(item))
       : h('p', { id: 'notice-none', class: 'notice-none' }, t('noticeNone')),
-    covered.length > 0
-      ? h(
-          'section',
-          { class: 'notice-covered' },
-          h('h2', {}, t('noticeCoveredTitle')),
-          h(
-            'ul',
-            {},
-            ...covered.map((m) => {
-              const li = item(m);
-              li.append(h('span', { class: 'covered-by' }, ` — ${t(m.satisfied === 'BY_DATA' ? 'byData' : 'byCertificate')}`));
-              return li;
-            }),
-          ),
-        )
-      : null,
+    coveredSection(covered, item, (m) => t(m.satisfied === 'BY_DATA' ? 'byData' : 'byCertificate')),
     signatures(),
   ].filter((el): el is HTMLElement => el !== null);
 }

@@ -1,7 +1,7 @@
 import { parseIdNumber } from '../../src/common/identifiers/id-number.js';
 import { graphql, type GqlError, type Me } from './api.js';
 import type { CaseData } from './case-model.js';
-import { openSheet, signatures, today } from './case-sheets.js';
+import { coveredSection, openSheet, signatures, today } from './case-sheets.js';
 import { h, replace } from './dom.js';
 import { currentLang, dateTimeText, departmentName, identifierProblem, inParens, t, tf, type LabelKey } from './i18n.js';
 
@@ -846,22 +846,7 @@ function openNotice(): void {
         ),
       ),
     ),
-    covered.length > 0
-      ? h(
-          'section',
-          { class: 'notice-covered' },
-          h('h2', {}, t('noticeCoveredTitle')),
-          h(
-            'ul',
-            {},
-            ...covered.map((r) => {
-              const li = requirement(r);
-              li.append(h('span', { class: 'covered-by' }, ` — ${t(`req${r.status}` as LabelKey)}`));
-              return li;
-            }),
-          ),
-        )
-      : null,
+    coveredSection(covered, requirement, (r) => t(`req${r.status}` as LabelKey)),
     signatures(),
   );
   openSheet('one-thing-notice', page);
