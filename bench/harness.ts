@@ -2,12 +2,13 @@
 // kept between runs), a copy of the build that every child process runs, the gateway as a child
 // process, and the rule that a measured period disturbed by other work on the machine is measured
 // again.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, totalmem } from 'node:os';
 import { basename, join } from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { prepareEnvironment } from '../src/app.prepare.js';
 import { projectRoot } from '../src/common/project-root.js';
@@ -77,10 +78,11 @@ export async function seed(env: NodeJS.ProcessEnv, citizens: number, logDir: str
 /** Starts the gateway (the copied build's src/main.js) and waits until /health/ready answers. */
 export async function startGateway(env: NodeJS.ProcessEnv, port: number, logFile: string): Promise<{ child: Child; url: string; startMs: number }> {
   const started = performance.now();
-  const child = startNode('gateway', builtFile('src/main.js'), [], env, logFile);
+  const child = startNode('gateway', process.env.BENCH_GATEWAY_ENTRY ?? builtFile('src/main.js'), [], env, logFile);
   const url = `http://127.0.0.1:${port}`;
   const ready = async () => {
-    const deadline = Date.now() + 120_000;
+    // Under callgrind (BENCH_CALLGRIND) the gateway starts many times slower.
+    const deadline = Date.now() + (process.env.BENCH_CALLGRIND ? 900_000 : 120_000);
     while (Date.now() < deadline) {
       try {
         const response = await fetch(`${url}/health/ready`);
@@ -91,7 +93,7 @@ export async function startGateway(env: NodeJS.ProcessEnv, port: number, logFile
       }
       await new Promise((r) => setTimeout(r, 200));
     }
-    throw new Error(`the gateway was not ready within 120 s:\n${logTail(child)}`);
+    throw new Error(`the gateway was not ready in time:\n${logTail(child)}`);
   };
   await unlessExited(child, ready(), 'starting');
   return { child, url, startMs: Math.round(performance.now() - started) };
@@ -362,6 +364,7 @@ export async function measureForked<Request, Result>(
   let activityBefore: Promise<DatabaseActivity> | undefined;
   let activityAfter: Promise<DatabaseActivity> | undefined;
   let counter: InstructionCounter | undefined;
+  let instructions: Promise<number | undefined> | undefined;
   const result = await unlessExited(
     load,
     new Promise<Result>((resolve, reject) => {
@@ -370,8 +373,12 @@ export async function measureForked<Request, Result>(
           before = cpuSnapshot(pids());
           activityBefore = databaseActivityNow(ctx);
           activityBefore.catch(() => undefined);
-          if (process.env.BENCH_PERF && named.gateway !== undefined) counter = countInstructions(named.gateway);
+          if (named.gateway !== undefined) counter = countInstructions(named.gateway);
         } else if (message.type === 'measured') {
+          instructions = counter?.stop().catch((error: unknown) => {
+            console.error(`bench: the gateway's instructions could not be counted: ${(error as Error).message}`);
+            return undefined;
+          });
           after = cpuSnapshot(pids());
           activityAfter = databaseActivityNow(ctx);
           activityAfter.catch(() => undefined);
@@ -383,7 +390,7 @@ export async function measureForked<Request, Result>(
     }),
     'generating load',
   );
-  const instructions = await counter?.stop();
+  const gatewayInstructions = await instructions;
   await load.exited;
   // autocannon leaves its last requests in flight when it stops: let the gateway finish them before anything else.
   await new Promise((r) => setTimeout(r, 1000));
@@ -392,7 +399,7 @@ export async function measureForked<Request, Result>(
     result,
     cpu: cpuSplit(before, after, await otherDatabasePids(ctx)),
     database: activityBetween(await activityBefore, await activityAfter),
-    ...(instructions !== undefined ? { gatewayInstructions: instructions } : {}),
+    ...(gatewayInstructions !== undefined ? { gatewayInstructions } : {}),
   };
 }
 
@@ -401,11 +408,19 @@ interface InstructionCounter {
 }
 
 /**
- * With BENCH_PERF set: the gateway's retired instructions over the measured period, counted by
- * `perf stat` (Linux perf with hardware counters). Unlike time, this hardly moves with what else
- * the machine does, so two builds can be compared by instructions per request.
+ * The gateway's instructions over the measured period, where asked for: with BENCH_PERF, retired
+ * instructions counted by `perf stat` (Linux perf with hardware counters); with BENCH_CALLGRIND (the
+ * gateway then runs under callgrind, see children.ts), instructions counted by callgrind, which needs
+ * no hardware counters. Unlike time, either hardly moves with what else the machine does, so two
+ * builds can be compared by instructions per request.
  */
-function countInstructions(pid: number): InstructionCounter {
+function countInstructions(pid: number): InstructionCounter | undefined {
+  if (process.env.BENCH_CALLGRIND) return countCallgrindInstructions(pid);
+  if (process.env.BENCH_PERF) return countPerfInstructions(pid);
+  return undefined;
+}
+
+function countPerfInstructions(pid: number): InstructionCounter {
   const perf = spawn('perf', ['stat', '-x', ',', '-e', 'instructions', '-p', String(pid)], { stdio: ['ignore', 'ignore', 'pipe'] });
   let output = '';
   perf.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -418,6 +433,41 @@ function countInstructions(pid: number): InstructionCounter {
       const line = output.split('\n').find((l) => l.includes(',instructions'));
       const count = line ? Number(line.split(',')[0]) : NaN;
       return Number.isFinite(count) ? count : undefined;
+    },
+  };
+}
+
+/**
+ * `callgrind_control` with `args` for the process `pid`; its output. valgrind names the pipes it is
+ * reached through after the process's USER and HOST, and the gateway's HOST is its listening address:
+ * callgrind_control is given the gateway's own.
+ */
+async function callgrindControl(pid: number, ...args: string[]): Promise<string> {
+  const own = new Map(
+    readFileSync(`/proc/${pid}/environ`, 'utf8')
+      .split('\0')
+      .map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)] as const),
+  );
+  const env = { ...process.env };
+  for (const name of ['USER', 'HOST']) {
+    if (own.has(name)) env[name] = own.get(name);
+    else delete env[name];
+  }
+  const { stdout } = await promisify(execFile)('callgrind_control', [...args, String(pid)], { env });
+  return stdout;
+}
+
+/** Switches callgrind's instrumentation on at zero; on stop, sums the instructions of all the gateway's threads and switches it off. */
+function countCallgrindInstructions(pid: number): InstructionCounter {
+  const started = callgrindControl(pid, '--zero').then(() => callgrindControl(pid, '--instr=on'));
+  started.catch(() => undefined);
+  return {
+    async stop() {
+      await started;
+      const totals = await callgrindControl(pid, '-e', 'Ir');
+      await callgrindControl(pid, '--instr=off');
+      const threads = [...totals.matchAll(/^\s*Th\s+\d+\s+([\d,]+)/gm)].map((m) => Number(m[1]!.replaceAll(',', '')));
+      return threads.length > 0 ? threads.reduce((a, b) => a + b, 0) : undefined;
     },
   };
 }

@@ -48,7 +48,19 @@ function track(name: string, child: ChildProcess, logFile?: string): Child {
 
 /** Starts `node script ...args` with `env`; stdout and stderr go to `logFile` (stdout piped instead when `pipeStdout`). */
 export function startNode(name: string, script: string, args: string[], env: NodeJS.ProcessEnv, logFile: string, pipeStdout = false): Child {
-  return startProgram(name, process.execPath, [...nodeFlags(name), ...profileArgs(name), script, ...args], env, logFile, pipeStdout);
+  const command = [process.execPath, ...nodeFlags(name), ...profileArgs(name), script, ...args];
+  const [executable, ...rest] = name === 'gateway' && process.env.BENCH_CALLGRIND ? [...callgrindWrapper(logFile), ...command] : command;
+  return startProgram(name, executable!, rest, env, logFile, pipeStdout);
+}
+
+/**
+ * With BENCH_CALLGRIND set, the gateway runs under valgrind's callgrind with instrumentation off;
+ * the harness switches it on for the measured period only (see countInstructions in harness.ts),
+ * so that instructions per request are counted where the host has no hardware counters. The
+ * gateway is many times slower under it: the figures of such a run count instructions, not time.
+ */
+function callgrindWrapper(logFile: string): string[] {
+  return ['valgrind', '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${logFile}.callgrind.%p`];
 }
 
 /** Starts `executable ...args` (e.g. another Node.js binary, for the peer), logged and tracked like startNode's children. */
