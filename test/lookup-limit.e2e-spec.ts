@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { connectionsFor } from '../src/database/database-setup.js';
-import { SharedLookupRateLimiter } from '../src/exchange/shared-lookup-rate-limiter.js';
+import { LEASE_MS, SharedLookupRateLimiter } from '../src/exchange/shared-lookup-rate-limiter.js';
 import { createLogger } from '../src/logging/logger.js';
 import { harnessState } from './harness/database.js';
 import { freePort } from './harness/free-port.js';
@@ -138,6 +138,73 @@ describe('the lookup limit across instances', () => {
     } finally {
       await limiter.onApplicationShutdown();
     }
+  });
+
+  describe('a busy principal takes ahead', () => {
+    // 2,400 per minute: a lease period (250 ms) refills 10, so an instance may take up to 10 ahead.
+    const BUSY_PER_MINUTE = 2400;
+    const pools: pg.Pool[] = [];
+    const limiters: SharedLookupRateLimiter[] = [];
+    let statements = 0;
+    const busyLimiter = () => {
+      const pool = new pg.Pool({ connectionString: connectionsFor(a.databaseUrl, harnessState().rolePassword).runtimeUrl, max: 2 });
+      const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+      (pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+        statements++;
+        return query(...args);
+      };
+      pools.push(pool);
+      const limiter = new SharedLookupRateLimiter(pool, BUSY_PER_MINUTE, createLogger('silent'));
+      limiters.push(limiter);
+      return limiter;
+    };
+    const bucket = async (principal: string) =>
+      (await owner.query<{ tokens: number }>(`SELECT tokens FROM onegate.lookup_allowance WHERE principal = $1`, [principal])).rows[0]!.tokens;
+
+    afterAll(async () => {
+      for (const limiter of limiters) await limiter.onApplicationShutdown();
+    });
+
+    it('takes a lone lookup alone: one token from the shared bucket', async () => {
+      const limiter = busyLimiter();
+      expect(await limiter.take('department:LL-LONE')).toBe(0);
+      expect(await bucket('department:LL-LONE')).toBe(BUSY_PER_MINUTE - 1);
+      await new Promise((r) => setTimeout(r, 2 * LEASE_MS + 50));
+      expect(await limiter.take('department:LL-LONE')).toBe(0);
+      // Refilled to the limit, then one taken: nothing was taken ahead for a principal that was not busy.
+      expect(await bucket('department:LL-LONE')).toBe(BUSY_PER_MINUTE - 1);
+    });
+
+    it('goes to the database for a few of many lookups in a row, each counted in the shared bucket', async () => {
+      const limiter = busyLimiter();
+      statements = 0;
+      const answers: number[] = [];
+      const started = Date.now();
+      for (let i = 0; i < 40; i++) answers.push(await limiter.take('department:LL-ROW'));
+      const refilled = Math.ceil(((Date.now() - started) / 60_000) * BUSY_PER_MINUTE);
+      expect(answers.every((n) => n === 0)).toBe(true);
+      expect(statements).toBeLessThan(12);
+      // What left the bucket (less its refill meanwhile): the 40 allowed, and at most a lease period's refill held ahead.
+      const left = BUSY_PER_MINUTE - (await bucket('department:LL-ROW'));
+      expect(left).toBeGreaterThanOrEqual(40 - refilled);
+      expect(left).toBeLessThanOrEqual(40 + 10);
+    });
+
+    it('never allows more than the limit across two instances taking ahead', async () => {
+      const [first, second] = [busyLimiter(), busyLimiter()];
+      const principal = 'department:LL-SHARED';
+      const started = Date.now();
+      let allowed = 0;
+      // Both instances busy first (so that they take ahead), then many more lookups than the limit at once.
+      for (let i = 0; i < 30; i++) allowed += (await Promise.all([first.take(principal), second.take(principal)])).filter((n) => n === 0).length;
+      const burst = await Promise.all(Array.from({ length: 3000 }, (_, i) => (i % 2 === 0 ? first : second).take(principal)));
+      allowed += burst.filter((n) => n === 0).length;
+      const refilled = Math.ceil(((Date.now() - started) / 60_000) * BUSY_PER_MINUTE);
+      expect(allowed).toBeLessThanOrEqual(BUSY_PER_MINUTE + refilled);
+      // Short of the limit by at most what the two instances still hold ahead.
+      expect(allowed).toBeGreaterThanOrEqual(BUSY_PER_MINUTE - 2 * 10);
+      expect(burst.filter((n) => n > 0).length).toBeGreaterThan(0);
+    });
   });
 
   it('counts on the instance alone while the database cannot be reached, never unlimited', async () => {

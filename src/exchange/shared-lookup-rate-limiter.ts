@@ -1,4 +1,5 @@
 import type { FactoryProvider } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import type pg from 'pg';
 import { AppConfig } from '../config/app-config.js';
 import type { DatabaseConnections } from '../database/database-setup.js';
@@ -11,6 +12,25 @@ import { Metrics } from '../operations/metrics.js';
 
 /** A bucket untouched for a minute is full again, whatever the limit: such rows are forgotten. */
 const FORGET_AFTER_SECONDS = 120;
+
+/** How long this instance may use lookups it took ahead for a principal; also the period its demand is measured over. */
+export const LEASE_MS = 250;
+/** Taking ahead starts where a lease period refills at least this many lookups (EXCHANGE_LOOKUPS_PER_MINUTE ≥ 960). */
+const MIN_LEASE = 4;
+/** Principals whose leases this instance remembers (the least recently used are dropped, with what they held). */
+const MAX_LEASES = 10_000;
+
+/**
+ * Lookups a principal took ahead on this instance (`held`, usable until `until`), and its takes on
+ * this instance in the current lease period (`used`, since `periodStart`) and the one before (`before`).
+ */
+interface Lease {
+  held: number;
+  until: number;
+  used: number;
+  before: number;
+  periodStart: number;
+}
 
 /** The bucket refilled for the time since its last take, at most to the limit ($3 per minute). */
 const AVAILABLE = 'least($3::float8, b.tokens + greatest(0, extract(epoch FROM EXCLUDED.taken_at - b.taken_at))::float8 * $3::float8 / 60)';
@@ -50,6 +70,9 @@ const FORGET = `DELETE FROM onegate.lookup_allowance WHERE taken_at < now() - ma
 export class SharedLookupRateLimiter extends SharedAllowance<number> {
   private readonly local: LocalRateLimiter;
   private readonly refillPerSecond: number;
+  /** Most lookups taken ahead at once: what one lease period refills (0: never ahead). */
+  private readonly maxLease: number;
+  private readonly leases = new LRUCache<string, Lease>({ max: MAX_LEASES });
 
   constructor(
     pool: pg.Pool,
@@ -61,13 +84,24 @@ export class SharedLookupRateLimiter extends SharedAllowance<number> {
     super(pool, logger, 'lookup limit', FORGET, repeatIntervalMs);
     this.local = new LocalRateLimiter(perMinute);
     this.refillPerSecond = perMinute / 60;
+    const perLease = Math.floor((perMinute * LEASE_MS) / 60_000);
+    this.maxLease = perLease >= MIN_LEASE ? perLease : 0;
   }
 
+  /**
+   * A principal that kept this instance busy in the last lease period takes as many lookups again
+   * ahead, at most what a lease period refills: it then goes to the database about once per period
+   * instead of once per lookup. The lookups taken ahead left the shared bucket when they were taken,
+   * so every instance together never allows more than the limit; what a lease holds when it runs
+   * out is not given back (at most one period's refill, after the principal's demand stopped).
+   */
   protected async takeAll(counts: Map<string, number>, keys: readonly string[]): Promise<number[]> {
+    const now = Date.now();
+    const asked = [...counts].map(([key, n]) => n + this.ahead(key, n, now));
     const { rows } = await this.pool.query<{ principal: string; tokens: number; granted: number }>({
       name: 'onegate_lookup_take',
       text: TAKE,
-      values: [[...counts.keys()], [...counts.values()], this.perMinute],
+      values: [[...counts.keys()], asked, this.perMinute],
     });
     const buckets = new Map(rows.map((row) => [row.principal, { tokens: row.tokens, granted: row.granted }]));
     if (buckets.size !== counts.size) throw new Error(`lookup allowance: ${counts.size} principals asked, ${buckets.size} answered`);
@@ -81,8 +115,49 @@ export class SharedLookupRateLimiter extends SharedAllowance<number> {
       if (n < bucket.granted) allowed++;
       return n < bucket.granted ? 0 : Math.max(1, Math.ceil((1 - bucket.tokens) / this.refillPerSecond));
     });
+    if (this.maxLease > 0) {
+      const answered = Date.now();
+      for (const [key, n] of counts) {
+        const lease = this.leases.get(key);
+        const ahead = buckets.get(key)!.granted - n;
+        if (!lease || ahead <= 0) continue;
+        // Added to what another statement in flight may have left it, while that still holds.
+        lease.held = (answered < lease.until ? lease.held : 0) + ahead;
+        lease.until = answered + LEASE_MS;
+      }
+    }
     this.metrics?.lookupLimitDecisions('shared', allowed, keys.length - allowed);
     return answers;
+  }
+
+  /** Notes `n` takes of `key` now; how many to take ahead with them (the busier of this and the last lease period's takes, at most maxLease). */
+  private ahead(key: string, n: number, now: number): number {
+    if (this.maxLease === 0) return 0;
+    const lease = this.leases.get(key) ?? { held: 0, until: 0, used: 0, before: 0, periodStart: now };
+    this.count(lease, n, now);
+    this.leases.set(key, lease);
+    return Math.min(this.maxLease, Math.max(lease.before, lease.used - n));
+  }
+
+  private count(lease: Lease, n: number, now: number): void {
+    const periods = Math.floor((now - lease.periodStart) / LEASE_MS);
+    if (periods > 0) {
+      lease.before = periods === 1 ? lease.used : 0;
+      lease.used = 0;
+      lease.periodStart += periods * LEASE_MS;
+    }
+    lease.used += n;
+  }
+
+  protected override takeHeld(key: string): number | undefined {
+    if (this.maxLease === 0) return undefined;
+    const lease = this.leases.get(key);
+    const now = Date.now();
+    if (!lease || lease.held < 1 || now >= lease.until) return undefined;
+    lease.held--;
+    this.count(lease, 1, now);
+    this.metrics?.lookupLimitDecisions('shared', 1, 0);
+    return 0;
   }
 
   protected takeLocally(key: string): number {

@@ -72,6 +72,8 @@ export abstract class SharedAllowance<Answer> implements OnApplicationShutdown {
   /** Takes one for `key`. */
   take(key: string): Promise<Answer> {
     if (this.closed || Date.now() < this.failingUntil) return Promise.resolve(this.takeLocally(key));
+    const held = this.takeHeld(key);
+    if (held !== undefined) return Promise.resolve(held);
     return new Promise<Answer>((resolve) => {
       this.queue.push({ key, resolve });
       this.schedule();
@@ -94,6 +96,14 @@ export abstract class SharedAllowance<Answer> implements OnApplicationShutdown {
   /** One take counted by this instance alone, while the database cannot be reached. */
   protected abstract takeLocally(key: string): Answer;
 
+  /**
+   * One take answered from what this instance already took from the database for `key` (a kind
+   * that takes ahead, see SharedLookupRateLimiter), or undefined: the take goes to the database.
+   */
+  protected takeHeld(_key: string): Answer | undefined {
+    return undefined;
+  }
+
   private schedule(): void {
     if (this.scheduled || this.inFlight >= MAX_IN_FLIGHT) return;
     this.scheduled = true;
@@ -105,6 +115,8 @@ export abstract class SharedAllowance<Answer> implements OnApplicationShutdown {
   }
 
   private dispatch(): void {
+    // A statement that just answered may have left this instance holding what queued takes need.
+    if (this.queue.length > 0) this.queue = this.queue.filter((waiter) => !this.answeredHeld(waiter));
     while (this.queue.length > 0 && this.inFlight < MAX_IN_FLIGHT) {
       const batch = this.queue.splice(0, MAX_BATCH);
       this.inFlight++;
@@ -113,6 +125,13 @@ export abstract class SharedAllowance<Answer> implements OnApplicationShutdown {
         this.dispatch();
       });
     }
+  }
+
+  private answeredHeld(waiter: Waiter<Answer>): boolean {
+    const held = this.takeHeld(waiter.key);
+    if (held === undefined) return false;
+    waiter.resolve(held);
+    return true;
   }
 
   private async run(batch: Waiter<Answer>[]): Promise<void> {
