@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import pg from 'pg';
 import { connectionsFor } from '../src/database/database-setup.js';
 import { LEASE_MS, SharedLookupRateLimiter } from '../src/exchange/shared-lookup-rate-limiter.js';
@@ -143,20 +143,14 @@ describe('the lookup limit across instances', () => {
   describe('a busy principal takes ahead', () => {
     // 2,400 per minute: a lease period (250 ms) refills 10, so an instance may take up to 10 ahead.
     const BUSY_PER_MINUTE = 2400;
-    const pools: pg.Pool[] = [];
     const limiters: SharedLookupRateLimiter[] = [];
-    let statements = 0;
+    /** A limiter on a pool of its own, and a count of the statements sent through it. */
     const busyLimiter = () => {
       const pool = new pg.Pool({ connectionString: connectionsFor(a.databaseUrl, harnessState().rolePassword).runtimeUrl, max: 2 });
-      const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
-      (pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-        statements++;
-        return query(...args);
-      };
-      pools.push(pool);
+      const statements = jest.spyOn(pool, 'query');
       const limiter = new SharedLookupRateLimiter(pool, BUSY_PER_MINUTE, createLogger('silent'));
       limiters.push(limiter);
-      return limiter;
+      return { limiter, statements: () => statements.mock.calls.length };
     };
     const bucket = async (principal: string) =>
       (await owner.query<{ tokens: number }>(`SELECT tokens FROM onegate.lookup_allowance WHERE principal = $1`, [principal])).rows[0]!.tokens;
@@ -166,7 +160,7 @@ describe('the lookup limit across instances', () => {
     });
 
     it('takes a lone lookup alone: one token from the shared bucket', async () => {
-      const limiter = busyLimiter();
+      const { limiter } = busyLimiter();
       expect(await limiter.take('department:LL-LONE')).toBe(0);
       expect(await bucket('department:LL-LONE')).toBe(BUSY_PER_MINUTE - 1);
       await new Promise((r) => setTimeout(r, 2 * LEASE_MS + 50));
@@ -176,14 +170,13 @@ describe('the lookup limit across instances', () => {
     });
 
     it('goes to the database for a few of many lookups in a row, each counted in the shared bucket', async () => {
-      const limiter = busyLimiter();
-      statements = 0;
+      const { limiter, statements } = busyLimiter();
       const answers: number[] = [];
       const started = Date.now();
       for (let i = 0; i < 40; i++) answers.push(await limiter.take('department:LL-ROW'));
       const refilled = Math.ceil(((Date.now() - started) / 60_000) * BUSY_PER_MINUTE);
       expect(answers.every((n) => n === 0)).toBe(true);
-      expect(statements).toBeLessThan(12);
+      expect(statements()).toBeLessThan(12);
       // What left the bucket (less its refill meanwhile): the 40 allowed, and at most a lease period's refill held ahead.
       const left = BUSY_PER_MINUTE - (await bucket('department:LL-ROW'));
       expect(left).toBeGreaterThanOrEqual(40 - refilled);
@@ -191,7 +184,7 @@ describe('the lookup limit across instances', () => {
     });
 
     it('never allows more than the limit across two instances taking ahead', async () => {
-      const [first, second] = [busyLimiter(), busyLimiter()];
+      const [first, second] = [busyLimiter().limiter, busyLimiter().limiter];
       const principal = 'department:LL-SHARED';
       const started = Date.now();
       let allowed = 0;
