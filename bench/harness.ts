@@ -4,7 +4,7 @@
 // again.
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, totalmem } from 'node:os';
 import { basename, join } from 'node:path';
@@ -365,6 +365,8 @@ export async function measureForked<Request, Result>(
   let activityAfter: Promise<DatabaseActivity> | undefined;
   let counter: InstructionCounter | undefined;
   let instructions: Promise<number | undefined> | undefined;
+  let statementsBefore: Promise<StatementCalls | undefined> | undefined;
+  let statementsAfter: Promise<StatementCalls | undefined> | undefined;
   const result = await unlessExited(
     load,
     new Promise<Result>((resolve, reject) => {
@@ -373,6 +375,7 @@ export async function measureForked<Request, Result>(
           before = cpuSnapshot(pids());
           activityBefore = databaseActivityNow(ctx);
           activityBefore.catch(() => undefined);
+          statementsBefore = statementsNow(ctx);
           if (named.gateway !== undefined) counter = countInstructions(named.gateway);
         } else if (message.type === 'measured') {
           instructions = counter?.stop().catch((error: unknown) => {
@@ -382,6 +385,7 @@ export async function measureForked<Request, Result>(
           after = cpuSnapshot(pids());
           activityAfter = databaseActivityNow(ctx);
           activityAfter.catch(() => undefined);
+          statementsAfter = statementsNow(ctx);
         } else if (message.type === 'bucket') onBucket?.(message.bucket);
         else if (message.type === 'result') resolve(message.result);
         else reject(new Error(`the load generator failed: ${message.message}`));
@@ -395,12 +399,59 @@ export async function measureForked<Request, Result>(
   // autocannon leaves its last requests in flight when it stops: let the gateway finish them before anything else.
   await new Promise((r) => setTimeout(r, 1000));
   if (!before || !after || !activityBefore || !activityAfter) throw new Error('the load generator did not report its measured period');
+  writeStatements(ctx, await statementsBefore, await statementsAfter);
   return {
     result,
     cpu: cpuSplit(before, after, await otherDatabasePids(ctx)),
     database: activityBetween(await activityBefore, await activityAfter),
     ...(gatewayInstructions !== undefined ? { gatewayInstructions } : {}),
   };
+}
+
+/** Calls and execution time per statement (pg_stat_statements) in the benchmark's database. */
+type StatementCalls = Map<string, { query: string; calls: number; ms: number }>;
+
+/**
+ * With BENCH_STATEMENTS=DIR and the extension pg_stat_statements created in the benchmark's
+ * database (it must be in the server's shared_preload_libraries), the statements PostgreSQL ran
+ * for that database over a measured period are written to DIR, most called first: which
+ * statements a build added per request shows there, not only that it commits more.
+ */
+function statementsNow(ctx: CpuContext): Promise<StatementCalls | undefined> | undefined {
+  if (!process.env.BENCH_STATEMENTS) return undefined;
+  const read = withClient(ctx.ownerUrl, async (client) => {
+    const { rows } = await client.query<{ id: string; query: string; calls: string; ms: number }>(
+      `SELECT queryid::text || ':' || userid::text AS id, query, calls::text AS calls, total_exec_time AS ms
+         FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+    );
+    return new Map(rows.map((r) => [r.id, { query: r.query, calls: Number(r.calls), ms: r.ms }]));
+  });
+  return read.catch((error: unknown) => {
+    console.error(`bench: pg_stat_statements could not be read: ${(error as Error).message}`);
+    return undefined;
+  });
+}
+
+let statementFiles = 0;
+
+function writeStatements(ctx: CpuContext, before: StatementCalls | undefined, after: StatementCalls | undefined): void {
+  const dir = process.env.BENCH_STATEMENTS;
+  if (!dir || !before || !after) return;
+  const rows = [...after].map(([id, a]) => {
+    const b = before.get(id);
+    return { calls: a.calls - (b?.calls ?? 0), ms: a.ms - (b?.ms ?? 0), query: a.query.replace(/\s+/g, ' ') };
+  });
+  rows.sort((x, y) => y.calls - x.calls);
+  const file = join(dir, `statements-${ctx.database}-${++statementFiles}.tsv`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    file,
+    rows
+      .filter((r) => r.calls > 0)
+      .map((r) => `${r.calls}\t${r.ms.toFixed(1)}\t${r.query}`)
+      .join('\n') + '\n',
+  );
+  console.error(`bench: statements of the measured period in ${file}`);
 }
 
 interface InstructionCounter {

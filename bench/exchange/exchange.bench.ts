@@ -65,7 +65,7 @@ import {
 
 const USAGE = `usage: npm run bench:exchange -- [--citizens 10000,1000000] [--seconds 20] [--warmup 5]
                                [--connections 16,24,32,64] [--sample 5000] [--info-connections 32]
-                               [--peer-connections 32] [--reseed]
+                               [--peer-connections 32] [--rate R] [--reseed]
 
   --citizens N,...         seeded synthetic citizens, one database per size (onegate_bench_<size>)
   --seconds S              measured seconds of every run (gateway and floor)
@@ -76,6 +76,10 @@ const USAGE = `usage: npm run bench:exchange -- [--citizens 10000,1000000] [--se
   --peer-connections C     side by side with PostGraphile v5 (bench/peer/, installed on demand): runs onegate,
                            PostGraphile, onegate, PostGraphile with C connections at each size (0: don't);
                            default the middle of --connections
+  --rate R                 offer the gateway R requests per second in all (open loop) instead of as many as
+                           it answers: with BENCH_CALLGRIND or BENCH_PERF, two builds then do the same work per
+                           second and their instructions per request compare without the batching a faster
+                           build gets (the floor and the peer are not affected)
   --reseed                 seed even when the database already holds that many citizens
 
 PostgreSQL: DATABASE_URL (a role that may create databases and roles), else the embedded server under DATA_DIR.
@@ -92,6 +96,8 @@ interface Settings {
   sample: number;
   infoConnections: number;
   peerConnections: number;
+  /** Requests per second offered to the gateway (open loop); absent: closed loop. */
+  rate?: number;
   reseed: boolean;
 }
 
@@ -108,6 +114,7 @@ function parseSettings(argv: string[]): Settings | undefined {
       sample: text,
       'info-connections': text,
       'peer-connections': text,
+      rate: text,
       reseed: { type: 'boolean' },
     },
     { fail: (m) => new Error(`${m}\n\n${USAGE}`), example: '--seconds 20' },
@@ -122,9 +129,11 @@ function parseSettings(argv: string[]): Settings | undefined {
     sample: Number(values.sample ?? 5000),
     infoConnections: Number(values['info-connections'] ?? connections[Math.floor(connections.length / 2)]),
     peerConnections: Number(values['peer-connections'] ?? connections[Math.floor(connections.length / 2)]),
+    ...(values.rate !== undefined ? { rate: Number(values.rate) } : {}),
     reseed: values.reseed === true,
   };
   const problems: string[] = [];
+  if (settings.rate !== undefined && !(settings.rate > 0)) problems.push('--rate: more than 0 requests per second');
   if (settings.citizens.some((n) => !Number.isInteger(n) || n < 1 || n > 5_000_000)) problems.push('--citizens: whole numbers from 1 to 5000000');
   if (!(settings.seconds >= 1)) problems.push('--seconds: at least 1');
   if (!(settings.warmup >= 0)) problems.push('--warmup: 0 or more');
@@ -260,6 +269,7 @@ function loadRun(
       warmupSeconds: warmupFor(gateway.pid, settings),
       seconds: settings.seconds,
       requests: sample.map((entry) => ({ body: requestBody(entry), authorization: entry.clerk.authorization })),
+      ...(settings.rate !== undefined && !peer ? { rate: settings.rate } : {}),
     },
   );
 }
