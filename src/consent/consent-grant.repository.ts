@@ -5,6 +5,10 @@ import { ConsentGrantEntity } from './entities/consent-grant.entity.js';
 /** A grant as stored: its columns, without the relation. */
 export type ConsentGrantRow = Omit<ConsentGrantEntity, 'matter'>;
 
+/** A grant's columns under ConsentGrantRow's names, for the queries written in SQL. */
+const GRANT_COLUMNS = `id, citizen_id_number AS "citizenIdNumber", on_behalf_of AS "onBehalfOf", matter_code AS "matterCode", case_number AS "caseNumber",
+       halls, departments, granted_at AS "grantedAt", expires_at AS "expiresAt", revoked_at AS "revokedAt"`;
+
 /** The place a grant names: a hall (clerks) or a department (department systems). */
 export interface GrantPlace {
   column: 'halls' | 'departments';
@@ -71,29 +75,26 @@ export class ConsentGrantRepository {
   }
 
   /**
-   * The grants of these citizens for a matter that name the hall, newest first (revoked and expired
-   * ones too, so that a case can say why none covers): what a case judges its parties' consent from.
+   * The grants of these citizens for a matter that name the hall, newest first, at most `limitEach`
+   * of each citizen (revoked and expired ones too, so that a case can say why none covers): what a
+   * case judges its parties' consent from, for every party of the case in one query.
    */
-  listForCase(citizens: readonly string[], matter: string, hall: string, limit: number): Promise<ConsentGrantRow[]> {
-    return this.dataSource.getRepository(ConsentGrantEntity).find({
-      where: citizens.map((citizen) => ({
-        citizenIdNumber: citizen,
-        matterCode: matter,
-        halls: Raw((column) => `${column} @> ARRAY[:hall]::varchar[]`, { hall }),
-      })),
-      order: { grantedAt: 'DESC', id: 'DESC' },
-      take: limit,
-    });
+  async listForCase(citizens: readonly string[], matter: string, hall: string, limitEach: number): Promise<ConsentGrantRow[]> {
+    if (citizens.length === 0) return [];
+    return this.dataSource.query<ConsentGrantRow[]>(
+      `SELECT ${GRANT_COLUMNS}
+         FROM (SELECT g.*, row_number() OVER (PARTITION BY g.citizen_id_number ORDER BY g.granted_at DESC, g.id DESC) AS nth
+                 FROM onegate.consent_grant g
+                WHERE g.citizen_id_number = ANY($1::varchar[]) AND g.matter_code = $2 AND g.halls @> ARRAY[$3]::varchar[]) AS ranked
+        WHERE nth <= $4
+        ORDER BY granted_at DESC, id DESC`,
+      [citizens, matter, hall, limitEach],
+    );
   }
 
   /** Grants by id, in one query (the consent lookups of concurrent requests). */
   async findByIds(ids: readonly string[]): Promise<ConsentGrantRow[]> {
-    return this.dataSource.query<ConsentGrantRow[]>(
-      `SELECT id, citizen_id_number AS "citizenIdNumber", on_behalf_of AS "onBehalfOf", matter_code AS "matterCode", case_number AS "caseNumber", halls, departments,
-              granted_at AS "grantedAt", expires_at AS "expiresAt", revoked_at AS "revokedAt"
-         FROM onegate.consent_grant WHERE id = ANY($1::uuid[])`,
-      [ids],
-    );
+    return this.dataSource.query<ConsentGrantRow[]>(`SELECT ${GRANT_COLUMNS} FROM onegate.consent_grant WHERE id = ANY($1::uuid[])`, [ids]);
   }
 
   /**

@@ -177,7 +177,7 @@ export class ConsentService implements OnModuleInit {
 
   /**
    * The grants of these citizens (a case's parties) for the matter that name the hall, newest first,
-   * as a case judges them (case-access.ts caseConsent): at most CASE_GRANTS_LIMIT.
+   * as a case judges them (case-access.ts caseConsent): at most CASE_GRANTS_LIMIT of each citizen.
    */
   async grantsForCase(citizens: readonly string[], matter: string, hall: string): Promise<CaseGrantFacts[]> {
     const rows = await this.grants.listForCase(citizens, matter, hall, CASE_GRANTS_LIMIT);

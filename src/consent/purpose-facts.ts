@@ -59,7 +59,7 @@ export function caseDetail(facts: PurposeFacts): Record<string, string> {
   return { caseId: facts.case.id, ...(facts.case.role ? { partyRole: facts.case.role } : {}) };
 }
 
-/** What one request (the GraphQL context) has read of a case: the case, and its parties' grants by who may have given them. */
+/** What one request (the GraphQL context) has read of a case: the case, and the grants that may cover its parties, by hall. */
 interface CaseReads {
   found: Promise<StoredCase | null>;
   grants: Map<string, Promise<CaseGrantFacts[]>>;
@@ -128,8 +128,11 @@ export class PurposeFactsService {
     }
     const matter = rulesForParty(rules, role);
     const grantors = possibleGrantors(role, party, found.parties);
-    // A copy: the consent shown with the lookup is put first, and the grants read may serve another field of the request.
-    const grants = grantors.length && principal.kind === 'clerk' ? [...(await this.grantsFor(found, grantors, principal.hall, use.scope))] : [];
+    // A new array (the grants read serve every party of the case in this request): the consent shown with the lookup is put first.
+    const grants =
+      grantors.length && principal.kind === 'clerk'
+        ? (await this.grantsFor(found, rules, principal.hall, use.scope)).filter((grant) => grantors.includes(grant.citizen))
+        : [];
     // A consent shown with the lookup is judged beside those the case finds; a reference that gives nothing says why.
     if (stated.consent !== null) {
       const shown = await this.consents.resolveForCase(stated.consent, now, { ...use, matter: purpose.matter, caseNumber: purpose.caseNumber });
@@ -169,16 +172,24 @@ export class PurposeFactsService {
     return scope ? this.caseReads(id, scope).found : this.caseRows.find(id);
   }
 
-  /** The grants of `grantors` for the case's matter naming the hall (ConsentService.grantsForCase), read once per request. */
-  private grantsFor(found: StoredCase, grantors: readonly string[], hall: string, scope: object | undefined): Promise<CaseGrantFacts[]> {
-    const read = () => this.consents.grantsForCase(grantors, found.matterCode, hall);
+  /**
+   * The grants for the case's matter naming the hall (ConsentService.grantsForCase) of everyone whose
+   * grant may cover a party of the case, read once per request: each party's are picked from them.
+   */
+  private grantsFor(found: StoredCase, rules: MatterRules, hall: string, scope: object | undefined): Promise<CaseGrantFacts[]> {
+    const grantors = new Set(
+      found.parties.flatMap((party) => {
+        const role = rules.parties?.find((r) => r.role === party.role);
+        return role ? possibleGrantors(role, party, found.parties) : [];
+      }),
+    );
+    const read = () => this.consents.grantsForCase([...grantors], found.matterCode, hall);
     if (!scope) return read();
     const cached = this.caseReads(found.id, scope).grants;
-    const key = `${hall}|${[...grantors].sort().join(',')}`;
-    let grants = cached.get(key);
+    let grants = cached.get(hall);
     if (!grants) {
       grants = read();
-      cached.set(key, grants);
+      cached.set(hall, grants);
     }
     return grants;
   }
