@@ -95,6 +95,8 @@ export class ApplicationRepository {
       );
     const [row] = rows;
     if (!row) return null;
+    // A draft has no tasks: they are made when it is submitted, in the transaction that ends the draft.
+    if (row.status === 'DRAFT') return { ...row, tasks: [] };
     const tasks = await this.tasksOf([row.id]);
     return { ...row, tasks: inMatterOrder(tasks.get(row.id) ?? [], row.matters) };
   }
@@ -117,12 +119,18 @@ export class ApplicationRepository {
     beforeCommit: (sql: TransactionSql, tasks: readonly TaskRow[]) => Promise<unknown>,
   ): Promise<ApplicationChangeRefusal | null> {
     return this.refusing(async (manager) => {
-      const found = await this.locked(manager, id);
+      if (!UUID.test(id)) throw new Refused('APPLICATION_NOT_FOUND');
+      // The application locked, with its case's status, in one statement.
+      const [found] = (await manager.query(
+        `SELECT ${APPLICATION_COLUMNS}, c.status AS "caseStatus"
+           FROM onegate.application a JOIN onegate."case" c ON c.id = a.case_id
+          WHERE a.id = $1
+            FOR UPDATE OF a`,
+        [id.toLowerCase()],
+      )) as Array<ApplicationRow & { caseStatus: string }>;
+      if (!found) throw new Refused('APPLICATION_NOT_FOUND');
       if (found.status !== 'DRAFT') throw new Refused('APPLICATION_NOT_DRAFT');
-      const { caseStatus } = (await manager.query(`SELECT status AS "caseStatus" FROM onegate."case" WHERE id = $1`, [found.caseId]))[0] as {
-        caseStatus: string;
-      };
-      if (caseStatus !== 'OPEN') throw new Refused('CASE_CLOSED');
+      if (found.caseStatus !== 'OPEN') throw new Refused('CASE_CLOSED');
       const { update, tasks } = await work(found);
       await manager.getRepository(ApplicationEntity).update({ id: found.id }, { ...update, updatedAt: update.submittedAt! });
       await manager.getRepository(ApplicationTaskEntity).insert(tasks);

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { CaseStoreModule } from '../cases/case-store.module.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
+import { ConsentModule } from '../consent/consent.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
 import { LedgerModule } from '../ledger/ledger.module.js';
 import { OneThingsModule } from '../one-things/one-things.module.js';
@@ -16,7 +16,7 @@ import { TaskDeadlines } from './task-deadlines.js';
  * deciding departments, their deadlines on pg-boss.
  */
 @Module({
-  imports: [LedgerModule, CatalogModule, CaseStoreModule, OneThingsModule, IdentityModule],
+  imports: [LedgerModule, CatalogModule, ConsentModule, OneThingsModule, IdentityModule],
   providers: [ApplicationRepository, TaskDeadlines, ApplicationsService, ApplicationsResolver, { provide: OneThingGuidance, useClass: GuidanceOfOneThings }],
 })
 export class ApplicationsModule {}

@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { applicationReadDenial, taskDecisionDenial, taskListingScope, type ApplicationDenialReason } from '../access/application-access.js';
 import { caseStandingDenial } from '../access/case-access.js';
-import { CaseRepository, type StoredCase } from '../cases/case.repository.js';
+import type { StoredCase } from '../cases/case.repository.js';
 import { MattersService } from '../catalog/matters.service.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { AppConfig } from '../config/app-config.js';
+import { PurposeFactsService } from '../consent/purpose-facts.js';
 import type { ClerkPrincipal, Principal } from '../identity/principal.js';
 import { actorFor, requestFieldsOf, type LedgerDetailValue, type LedgerEntryKind, type LedgerOutcome } from '../ledger/ledger-entry.js';
 import { LedgerService } from '../ledger/ledger.service.js';
@@ -55,7 +56,7 @@ export class ApplicationsService {
 
   constructor(
     private readonly applications: ApplicationRepository,
-    private readonly cases: CaseRepository,
+    private readonly purposes: PurposeFactsService,
     private readonly matters: MattersService,
     private readonly guidance: OneThingGuidance,
     private readonly deadlines: TaskDeadlines,
@@ -69,7 +70,8 @@ export class ApplicationsService {
     scope: object,
     input: { oneThing: string; case: string; answers?: Record<string, unknown> | null },
   ): Promise<StoredApplication> {
-    const found = await this.cases.find(input.case);
+    // The case as this request reads it: the guidance below reads the same.
+    const found = await this.purposes.caseInRequest(input.case, scope);
     const denial = caseStandingDenial(principal, found);
     const place = (c: StoredCase | null): EntryPlace => ({
       matter: c?.matterCode ?? null,
@@ -208,7 +210,9 @@ export class ApplicationsService {
       },
     );
     if (refusal) throw await this.refuse(principal, request, 'APPLICATION_CHANGE', 'SUBMIT', placeOf(found), changeError(refusal));
-    return (await this.applications.find(found.id))!;
+    // As committed: the draft was locked, found a DRAFT of an OPEN case, and changed only by this.
+    const status = applicationStatusOf(tasks);
+    return { ...found, form: values, corrections, status, submittedAt: now, updatedAt: now, caseStatus: 'OPEN', tasks: inMatterOrder(tasks, found.matters) };
   }
 
   /**
