@@ -29,7 +29,8 @@ export interface TaskWithApplication extends TaskRow {
  * scheduled through it (pg-boss's `db` option), so they commit with the change or not at all.
  */
 export interface TransactionSql {
-  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+  /** The statement's rows, and how many rows it wrote (inserted, updated or deleted). */
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount: number }>;
 }
 
 /** What went wrong with a change, told to the service (never thrown past the repository). */
@@ -276,7 +277,12 @@ export class ApplicationRepository {
 }
 
 function sqlOf(manager: EntityManager): TransactionSql {
-  return { executeSql: async (text, values) => ({ rows: (await manager.query(text, values)) as unknown[] }) };
+  return {
+    executeSql: async (text, values) => {
+      const result = await manager.queryRunner!.query(text, values, true);
+      return { rows: result.records as unknown[], rowCount: result.affected ?? 0 };
+    },
+  };
 }
 
 function taskRow(entity: ApplicationTaskEntity): TaskRow {

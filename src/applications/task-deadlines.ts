@@ -79,15 +79,28 @@ export class TaskDeadlines implements OnApplicationBootstrap, OnModuleDestroy {
   async schedule(sql: TransactionSql, tasks: ReadonlyArray<{ id: string; dueAt: Date | null }>, now: Date): Promise<void> {
     const boss = this.boss;
     if (!boss) throw new Error('the job queue is not started');
-    const db = { executeSql: (text: string, values: unknown[]) => sql.executeSql(text, values) as Promise<{ rows: unknown[] }> };
-    for (const task of tasks) {
-      if (!task.dueAt) continue;
+    let taken = 0;
+    const db = {
+      executeSql: async (text: string, values: unknown[]) => {
+        const result = await sql.executeSql(text, values);
+        taken = result.rowCount;
+        return result;
+      },
+    };
+    const jobs: PgBoss.JobInsert<TaskDeadlineJob>[] = tasks.flatMap((task) => {
+      if (!task.dueAt) return [];
       const data: TaskDeadlineJob = { taskId: task.id, dueAt: task.dueAt.toISOString() };
       const remindAt = new Date(Math.max(now.getTime(), task.dueAt.getTime() - this.config.TASK_REMINDER_BEFORE_SECONDS * 1000));
-      const overdue = await boss.send(TASK_OVERDUE_QUEUE, { ...data }, { startAfter: task.dueAt, db });
-      const reminder = await boss.send(TASK_REMINDER_QUEUE, { ...data }, { startAfter: remindAt, db });
-      if (!overdue || !reminder) throw new Error('the job queue did not take a deadline job (is the queue installed?)');
-    }
+      return [
+        { name: TASK_OVERDUE_QUEUE, data: { ...data }, startAfter: task.dueAt },
+        { name: TASK_REMINDER_QUEUE, data: { ...data }, startAfter: remindAt },
+      ];
+    });
+    if (jobs.length === 0) return;
+    // One statement for every job (pg-boss applies each queue's settings as send does); a job it did
+    // not take (an unknown queue) is a row it did not insert.
+    await boss.insert(jobs, { db });
+    if (taken !== jobs.length) throw new Error('the job queue did not take every deadline job (is the queue installed?)');
   }
 
   /** Flags each task overdue if it is still undecided: idempotent (a flagged or decided task is left alone). */
