@@ -133,8 +133,43 @@ export class ApplicationRepository {
       if (found.status !== 'DRAFT') throw new Refused('APPLICATION_NOT_DRAFT');
       if (found.caseStatus !== 'OPEN') throw new Refused('CASE_CLOSED');
       const { update, tasks } = await work(found);
-      await manager.getRepository(ApplicationEntity).update({ id: found.id }, { ...update, updatedAt: update.submittedAt! });
-      await manager.getRepository(ApplicationTaskEntity).insert(tasks);
+      // The application's update and its tasks in one statement.
+      await manager.query(
+        `WITH submitted AS (
+           UPDATE onegate.application SET form = $2::jsonb, corrections = $3::jsonb, status = $4, submitted_at = $5, updated_at = $5
+            WHERE id = $1 RETURNING id)
+         INSERT INTO onegate.application_task
+                (id, application_id, matter_code, department, status, after, promised_days, due_at, overdue, note, decided_by, decided_at, opened_at, created_at)
+         SELECT t.id, submitted.id, t.matter_code, t.department, t.status, t.after, t.promised_days, t.due_at, t.overdue, t.note, t.decided_by,
+                t.decided_at, t.opened_at, t.created_at
+           FROM submitted,
+                jsonb_to_recordset($6::jsonb) AS t(id uuid, matter_code varchar, department varchar, status varchar, after text[], promised_days int,
+                  due_at timestamptz, overdue boolean, note text, decided_by varchar, decided_at timestamptz, opened_at timestamptz, created_at timestamptz)`,
+        [
+          found.id,
+          jsonOrNull(update.form),
+          jsonOrNull(update.corrections),
+          update.status,
+          update.submittedAt,
+          JSON.stringify(
+            tasks.map((t) => ({
+              id: t.id,
+              matter_code: t.matterCode,
+              department: t.department,
+              status: t.status,
+              after: t.after,
+              promised_days: t.promisedDays,
+              due_at: t.dueAt,
+              overdue: t.overdue,
+              note: t.note,
+              decided_by: t.decidedBy,
+              decided_at: t.decidedAt,
+              opened_at: t.openedAt,
+              created_at: t.createdAt,
+            })),
+          ),
+        ],
+      );
       await beforeCommit(sqlOf(manager), tasks);
     });
   }
@@ -274,6 +309,11 @@ export class ApplicationRepository {
     const { case: _case, ...row } = found;
     return row;
   }
+}
+
+/** A jsonb parameter: the value as JSON, or SQL NULL. */
+function jsonOrNull(value: unknown): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
 }
 
 function sqlOf(manager: EntityManager): TransactionSql {
