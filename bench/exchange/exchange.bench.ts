@@ -79,7 +79,7 @@ const USAGE = `usage: npm run bench:exchange -- [--citizens 10000,1000000] [--se
   --rate R                 offer the gateway R requests per second in all (open loop) instead of as many as
                            it answers: with BENCH_CALLGRIND or BENCH_PERF, two builds then do the same work per
                            second and their instructions per request compare without the batching a faster
-                           build gets (the floor and the peer are not affected)
+                           build gets (the floor and the side-by-side runs with the peer are not affected)
   --reseed                 seed even when the database already holds that many citizens
 
 PostgreSQL: DATABASE_URL (a role that may create databases and roles), else the embedded server under DATA_DIR.

@@ -120,16 +120,7 @@ export class ApplicationRepository {
     beforeCommit: (sql: TransactionSql, tasks: readonly TaskRow[]) => Promise<unknown>,
   ): Promise<ApplicationChangeRefusal | null> {
     return this.refusing(async (manager) => {
-      if (!UUID.test(id)) throw new Refused('APPLICATION_NOT_FOUND');
-      // The application locked, with its case's status, in one statement.
-      const [found] = (await manager.query(
-        `SELECT ${APPLICATION_COLUMNS}, c.status AS "caseStatus"
-           FROM onegate.application a JOIN onegate."case" c ON c.id = a.case_id
-          WHERE a.id = $1
-            FOR UPDATE OF a`,
-        [id.toLowerCase()],
-      )) as Array<ApplicationRow & { caseStatus: string }>;
-      if (!found) throw new Refused('APPLICATION_NOT_FOUND');
+      const found = await this.locked(manager, id);
       if (found.status !== 'DRAFT') throw new Refused('APPLICATION_NOT_DRAFT');
       if (found.caseStatus !== 'OPEN') throw new Refused('CASE_CLOSED');
       const { update, tasks } = await work(found);
@@ -302,12 +293,18 @@ export class ApplicationRepository {
     }
   }
 
-  private async locked(manager: EntityManager, id: string): Promise<ApplicationRow> {
+  /** The application locked against other changes, with its case's status, in one statement. */
+  private async locked(manager: EntityManager, id: string): Promise<ApplicationRow & { caseStatus: string }> {
     if (!UUID.test(id)) throw new Refused('APPLICATION_NOT_FOUND');
-    const found = await manager.getRepository(ApplicationEntity).findOne({ where: { id: id.toLowerCase() }, lock: { mode: 'pessimistic_write' } });
+    const [found] = (await manager.query(
+      `SELECT ${APPLICATION_COLUMNS}, c.status AS "caseStatus"
+         FROM onegate.application a JOIN onegate."case" c ON c.id = a.case_id
+        WHERE a.id = $1
+          FOR UPDATE OF a`,
+      [id.toLowerCase()],
+    )) as Array<ApplicationRow & { caseStatus: string }>;
     if (!found) throw new Refused('APPLICATION_NOT_FOUND');
-    const { case: _case, ...row } = found;
-    return row;
+    return found;
   }
 }
 

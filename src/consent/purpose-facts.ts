@@ -177,13 +177,15 @@ export class PurposeFactsService {
    * grant may cover a party of the case, read once per request: each party's are picked from them.
    */
   private grantsFor(found: StoredCase, rules: MatterRules, hall: string, scope: object | undefined): Promise<CaseGrantFacts[]> {
-    const grantors = new Set(
-      found.parties.flatMap((party) => {
-        const role = rules.parties?.find((r) => r.role === party.role);
-        return role ? possibleGrantors(role, party, found.parties) : [];
-      }),
-    );
-    const read = () => this.consents.grantsForCase([...grantors], found.matterCode, hall);
+    const read = () => {
+      const grantors = new Set(
+        found.parties.flatMap((party) => {
+          const role = rules.parties?.find((r) => r.role === party.role);
+          return role ? possibleGrantors(role, party, found.parties) : [];
+        }),
+      );
+      return this.consents.grantsForCase([...grantors], found.matterCode, hall);
+    };
     if (!scope) return read();
     const cached = this.caseReads(found.id, scope).grants;
     let grants = cached.get(hall);
